@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+/**
+ * The `ringcentral-mcp` command: serve MCP (stdio or HTTP), or run one tool, list tools, check
+ * the setup, walk through it, or print client config. stdout is the protocol's when serving.
+ */
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { selectTools } from '../tools/index.js';
+import { callOnce } from './call.js';
+import { printConfig } from './config.js';
+import { helpText, parseCommandLine, serverOptions } from './options.js';
+import { Runtime } from './runtime.js';
+import { createServer } from './server.js';
+import { checkStatus, formatStatus } from './status.js';
+import { runSetup } from './setup.js';
+import { VERSION } from './version.js';
+
+const log = (message: string) => process.stderr.write(`ringcentral-mcp: ${message}\n`);
+
+async function main(argv: string[]): Promise<number> {
+  const { flags, positionals } = parseCommandLine(argv);
+  if (flags.help) {
+    process.stdout.write(`${helpText()}\n`);
+    return 0;
+  }
+  if (flags.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const options = serverOptions(flags);
+  const [command, ...rest] = positionals;
+
+  switch (command) {
+    case undefined: {
+      if (flags.http) {
+        const { serveHttp } = await import('./http.js');
+        await serveHttp(options, { port: flags.port as string | undefined, host: flags.host as string | undefined });
+        return -1;
+      }
+      const server = createServer(options);
+      await server.connect(new StdioServerTransport());
+      log(`serving over stdio${options.sandbox ? ' on the sandbox' : ''}${options.readOnly ? ', read-only' : ''}`);
+      return -1;
+    }
+    case 'call': {
+      const [tool, json] = rest;
+      if (!tool) throw new Error('usage: ringcentral-mcp call <tool> [json-args]');
+      return callOnce(options, tool, json);
+    }
+    case 'tools': {
+      const tools = selectTools({ readOnly: options.readOnly, toolsets: options.toolsets, tools: options.tools });
+      for (const t of tools) process.stdout.write(`${t.name.padEnd(34)} ${t.kind.padEnd(12)} ${t.toolset}\n`);
+      return 0;
+    }
+    case 'doctor': {
+      const runtime = new Runtime(options);
+      const report = await checkStatus(runtime.membrane, options.connectionId, { timeoutMs: 30_000 });
+      process.stdout.write(`${formatStatus(report)}\n`);
+      return report.ready ? 0 : 1;
+    }
+    case 'setup':
+      return runSetup(options);
+    case 'config':
+      return printConfig(rest[0], options);
+    default:
+      throw new Error(`unknown command "${command}"; see ringcentral-mcp --help`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    log(error instanceof Error ? error.message : String(error));
+    process.exitCode = 2;
+  },
+);

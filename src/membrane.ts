@@ -1,0 +1,233 @@
+/**
+ * The Membrane CLI as this server uses it: resolves the RingCentral connection and the action ids
+ * once (single flight, cached), then every warm call is exactly one `action run` or `request`.
+ */
+import { ToolError, FIX } from './errors.js';
+import { asList, parseCliResult, unwrapActionOutput } from './parse.js';
+import type { CliResult, CliRunner, RunOptions } from './runner.js';
+
+export interface Connection {
+  id: string;
+  name?: string;
+  key?: string;
+  state?: string;
+  disconnected?: boolean;
+  error?: { message?: string };
+  clientAction?: { type?: string; description?: string; uiUrl?: string };
+  integration?: { id?: string; key?: string; name?: string };
+}
+
+export interface ActionInfo {
+  id: string;
+  key?: string;
+  name?: string;
+  description?: string;
+  inputSchema?: Record<string, unknown>;
+}
+
+export interface RequestSpec {
+  method: string;
+  path: string;
+  query?: Array<[string, string]>;
+  headers?: Array<[string, string]>;
+  body?: unknown;
+}
+
+const isRingCentral = (c: Connection): boolean =>
+  [c.integration?.key, c.integration?.name, c.name, c.key].some((v) => typeof v === 'string' && /ringcentral/i.test(v));
+
+const isReady = (c: Connection): boolean => c.state === 'READY' && c.disconnected !== true;
+
+/** The error (with its fix) for a connection that exists but cannot be used. */
+export function connectionProblem(c: Connection): ToolError {
+  const label = `${c.name ?? 'RingCentral'} (${c.id})`;
+  if (c.disconnected || c.state === 'CLIENT_ACTION_REQUIRED') {
+    const url = c.clientAction?.uiUrl ? `, or open ${c.clientAction.uiUrl}` : '';
+    return new ToolError('connection_not_ready', `the RingCentral connection ${label} is disconnected`, {
+      fix: `${FIX.reconnect(c.id)}${url} (reconnect this one; do not create another)`,
+      upstreamCode: c.state,
+    });
+  }
+  if (c.state === 'BUILDING') {
+    return new ToolError('connection_not_ready', `the RingCentral connection ${label} is still being set up`, { fix: FIX.wait(c.id), upstreamCode: c.state });
+  }
+  if (c.state === 'CONFIGURATION_ERROR' || c.state === 'SETUP_FAILED') {
+    return new ToolError('connection_not_ready', `the RingCentral connection ${label} failed to set up: ${c.error?.message ?? c.state}`, {
+      fix: `a person must fix it in Membrane, then check with membrane connection get ${c.id} --json`,
+      upstreamCode: c.state,
+    });
+  }
+  return new ToolError('connection_not_ready', `the RingCentral connection ${label} is not ready (state ${c.state ?? 'unknown'})`, {
+    fix: FIX.reconnect(c.id),
+    upstreamCode: c.state,
+  });
+}
+
+/** Chooses the one ready RingCentral connection, or explains why it cannot. */
+export function chooseConnection(connections: Connection[]): Connection {
+  const ringcentral = connections.filter(isRingCentral);
+  if (ringcentral.length === 0) {
+    return fail(new ToolError('no_connection', 'there is no RingCentral connection in Membrane', { fix: FIX.connect }));
+  }
+  const ready = ringcentral.filter(isReady);
+  if (ready.length === 1) return ready[0];
+  const candidates = (ready.length > 1 ? ready : ringcentral).map((c) => ({ id: c.id, name: c.name, state: c.state }));
+  if (ready.length > 1) {
+    const list = candidates.map((c) => `${c.id} (${c.name ?? 'unnamed'})`).join(', ');
+    return fail(new ToolError('several_connections', `${ready.length} RingCentral connections are ready: ${list}`, { fix: FIX.pin, candidates }));
+  }
+  if (ringcentral.length === 1) return fail(connectionProblem(ringcentral[0]));
+  return fail(new ToolError('connection_not_ready', `no RingCentral connection is ready: ${candidates.map((c) => `${c.id} (${c.state})`).join(', ')}`, { fix: FIX.pin, candidates }));
+}
+
+function fail(error: ToolError): never {
+  throw error;
+}
+
+export interface MembraneOptions {
+  /** A pinned connection id skips resolution entirely. */
+  connectionId?: string;
+}
+
+export class Membrane {
+  private connectionPromise?: Promise<string>;
+  private actionsPromise?: Promise<Map<string, ActionInfo>>;
+
+  constructor(readonly runner: CliRunner, private readonly options: MembraneOptions = {}) {}
+
+  private async json(args: string[], run: RunOptions, allowEmpty = false, connectionId?: string): Promise<unknown> {
+    const result = await this.runner.run([...args, '--json'], run);
+    return parseCliResult(result, { allowEmpty, connectionId });
+  }
+
+  async listConnections(run: RunOptions = {}): Promise<Connection[]> {
+    const all: Connection[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const list = asList(await this.json(['connection', 'list', ...(cursor ? ['--cursor', cursor] : [])], run));
+      all.push(...(list.items as Connection[]));
+      cursor = list.cursor;
+      if (!cursor) break;
+    }
+    return all;
+  }
+
+  /** The RingCentral connection id, resolved once even under concurrent calls. */
+  connectionId(run: RunOptions = {}): Promise<string> {
+    if (this.options.connectionId) return Promise.resolve(this.options.connectionId);
+    this.connectionPromise ??= this.listConnections({ timeoutMs: run.timeoutMs })
+      .then((all) => chooseConnection(all).id)
+      .catch((error: unknown) => {
+        this.connectionPromise = undefined;
+        throw error;
+      });
+    return abortable(this.connectionPromise, run.signal);
+  }
+
+  /** Every action of the connection by key and by id, resolved once. */
+  actions(run: RunOptions = {}): Promise<Map<string, ActionInfo>> {
+    this.actionsPromise ??= this.loadActions({ timeoutMs: run.timeoutMs }).catch((error: unknown) => {
+      this.actionsPromise = undefined;
+      throw error;
+    });
+    return abortable(this.actionsPromise, run.signal);
+  }
+
+  private async loadActions(run: RunOptions): Promise<Map<string, ActionInfo>> {
+    const connectionId = await this.connectionId(run);
+    const byName = new Map<string, ActionInfo>();
+    let cursor: string | undefined;
+    for (let page = 0; page < 50; page++) {
+      const args = ['action', 'list', '--connectionId', connectionId, '--limit', '100', ...(cursor ? ['--cursor', cursor] : [])];
+      const list = asList(await this.json(args, run, false, connectionId));
+      for (const action of list.items as ActionInfo[]) {
+        if (!action || typeof action.id !== 'string') continue;
+        byName.set(action.id, action);
+        if (action.key) byName.set(action.key, action);
+      }
+      cursor = list.cursor;
+      if (!cursor) break;
+    }
+    return byName;
+  }
+
+  /** Actions ranked by relevance to an intent (not cached: the ranking depends on the text). */
+  async listActions(query: { intent: string; limit: number }, run: RunOptions = {}): Promise<ActionInfo[]> {
+    const connectionId = await this.connectionId(run);
+    const args = ['action', 'list', '--connectionId', connectionId, '--intent', query.intent, '--limit', String(query.limit)];
+    return (asList(await this.json(args, run, false, connectionId)).items as ActionInfo[]).slice(0, query.limit);
+  }
+
+  /** The id to pass to `action run`; the key itself when the catalog does not list it. */
+  async actionId(key: string, run: RunOptions = {}): Promise<string> {
+    return (await this.actions(run)).get(key)?.id ?? key;
+  }
+
+  /** Forget cached resolution after a connection-class failure, so the next call resolves again. */
+  invalidate(): void {
+    this.connectionPromise = undefined;
+    this.actionsPromise = undefined;
+  }
+
+  async runActionArgv(key: string, input: unknown, run: RunOptions = {}): Promise<string[]> {
+    const [connectionId, actionId] = [await this.connectionId(run), await this.actionId(key, run)];
+    return ['action', 'run', actionId, '--connectionId', connectionId, '--input', JSON.stringify(input ?? {}), '--json'];
+  }
+
+  async runAction(key: string, input: unknown, run: RunOptions = {}): Promise<{ output: unknown; actionRunId?: string }> {
+    const connectionId = await this.connectionId(run);
+    const args = await this.runActionArgv(key, input, run);
+    return this.oneRun(args, run, (result) => unwrapActionOutput(parseCliResult(result, { connectionId })));
+  }
+
+  async requestArgv(spec: RequestSpec, run: RunOptions = {}): Promise<string[]> {
+    const connectionId = await this.connectionId(run);
+    const args = ['request', connectionId, spec.path, '-X', spec.method];
+    for (const [k, v] of spec.query ?? []) args.push('--query', `${k}=${v}`);
+    for (const [k, v] of spec.headers ?? []) args.push('-H', `${k}: ${v}`);
+    if (spec.body !== undefined) args.push('-d', JSON.stringify(spec.body));
+    args.push('--json');
+    return args;
+  }
+
+  async request(spec: RequestSpec, run: RunOptions = {}): Promise<unknown> {
+    const connectionId = await this.connectionId(run);
+    const args = await this.requestArgv(spec, run);
+    return this.oneRun(args, run, (result) => parseCliResult(result, { allowEmpty: true, connectionId }));
+  }
+
+  /** One CLI process; a connection-class failure clears the cache (never retried: writes must not run twice). */
+  private async oneRun<T>(args: string[], run: RunOptions, parse: (result: CliResult) => T): Promise<T> {
+    try {
+      return parse(await this.runner.run(args, run));
+    } catch (error) {
+      // Never retried (a write must not run twice); the next call resolves the connection afresh.
+      if (error instanceof ToolError && ['connection_not_ready', 'no_connection', 'not_logged_in'].includes(error.code)) this.invalidate();
+      throw error;
+    }
+  }
+
+  async version(run: RunOptions = {}): Promise<string> {
+    const result = await this.runner.run(['--version'], run);
+    if (result.exitCode !== 0) throw new ToolError('membrane_error', `membrane --version failed: ${result.stderr.trim() || result.stdout.trim()}`);
+    return result.stdout.trim().split('\n').pop() ?? '';
+  }
+
+  async loggedIn(run: RunOptions = {}): Promise<{ loggedIn: boolean; text: string }> {
+    const result = await this.runner.run(['status'], run);
+    const text = `${result.stdout}\n${result.stderr}`.trim();
+    const loggedIn = result.exitCode === 0 && !/not logged in|not authenticated/i.test(text) && /logged in/i.test(text);
+    return { loggedIn, text: text.split('\n').slice(0, 3).join(' ') };
+  }
+}
+
+/** A shared promise that one caller may stop waiting for without cancelling it for the others. */
+function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new ToolError('cancelled', 'the call was cancelled by the client'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * Command-line flags and environment variables -> ServerOptions. Flags win over the environment.
+ * The help text lives next to the flags so the two cannot drift.
+ */
+import { parseArgs } from 'node:util';
+import { CONFIRM_MODES, type ConfirmMode } from './confirm.js';
+import { DEFAULTS, type ServerOptions } from './runtime.js';
+import { TOOLSETS } from '../tools/index.js';
+
+export const FLAGS = {
+  sandbox: { type: 'boolean', env: 'RINGCENTRAL_MCP_SANDBOX', help: 'use the bundled membrane-sandbox (simulated account, nothing real is sent)' },
+  membrane: { type: 'string', env: 'MEMBRANE_CLI', help: 'path of the Membrane CLI (default: membrane on PATH)' },
+  'connection-id': { type: 'string', env: 'RINGCENTRAL_CONNECTION_ID', help: 'pin the RingCentral connection (default: the one READY RingCentral connection)' },
+  'read-only': { type: 'boolean', env: 'RINGCENTRAL_MCP_READ_ONLY', help: 'expose no write tool; the API proxy accepts GET only' },
+  toolsets: { type: 'string', env: 'RINGCENTRAL_MCP_TOOLSETS', help: `comma list of ${TOOLSETS.join(',')}` },
+  tools: { type: 'string', env: 'RINGCENTRAL_MCP_TOOLS', help: 'comma list of tool names (adds to --toolsets)' },
+  confirm: { type: 'string', env: 'RINGCENTRAL_MCP_CONFIRM', help: 'auto|elicit|token|off: how irreversible calls are confirmed (default auto: ask the person when the client can, else a confirmation token). off = no confirmation, for unattended pipelines only' },
+  timeout: { type: 'string', env: 'RINGCENTRAL_MCP_TIMEOUT_MS', help: `per-call timeout in ms (default ${DEFAULTS.timeoutMs})` },
+  'max-concurrency': { type: 'string', env: 'RINGCENTRAL_MCP_MAX_CONCURRENCY', help: `CLI processes at once (default ${DEFAULTS.maxConcurrency})` },
+  'max-result-chars': { type: 'string', env: 'RINGCENTRAL_MCP_MAX_RESULT_CHARS', help: `character budget of one result (default ${DEFAULTS.maxResultChars})` },
+  'no-warmup': { type: 'boolean', env: 'RINGCENTRAL_MCP_NO_WARMUP', help: 'do not resolve the connection and action ids when a client connects' },
+  http: { type: 'boolean', env: 'RINGCENTRAL_MCP_HTTP', help: 'serve Streamable HTTP on /mcp instead of stdio' },
+  port: { type: 'string', env: 'RINGCENTRAL_MCP_PORT', help: 'HTTP port (default 3000; 0 = any free port)' },
+  host: { type: 'string', env: 'RINGCENTRAL_MCP_HOST', help: 'HTTP bind address (default 127.0.0.1; others need RINGCENTRAL_MCP_HTTP_TOKEN)' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+  version: { type: 'boolean', short: 'v', help: 'print the version' },
+} as const;
+
+type FlagName = keyof typeof FLAGS;
+export type Flags = Partial<Record<FlagName, string | boolean>>;
+
+export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env): { flags: Flags; positionals: string[] } {
+  const options = Object.fromEntries(
+    Object.entries(FLAGS).map(([name, f]) => [name, { type: f.type, ...('short' in f ? { short: f.short } : {}) }]),
+  ) as NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+  const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const positionals = parsed.positionals;
+  const flags: Flags = {};
+  for (const [name, f] of Object.entries(FLAGS) as Array<[FlagName, (typeof FLAGS)[FlagName]]>) {
+    const fromEnv = 'env' in f ? env[f.env] : undefined;
+    const value = values[name] ?? (fromEnv === undefined || fromEnv === '' ? undefined : f.type === 'boolean' ? /^(1|true|yes|on)$/i.test(fromEnv) : fromEnv);
+    if (value !== undefined) flags[name] = value as string | boolean;
+  }
+  return { flags, positionals };
+}
+
+const list = (value: string | boolean | undefined) =>
+  typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+
+function int(name: string, value: string | boolean | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}, got ${String(value)}`);
+  return n;
+}
+
+export function serverOptions(flags: Flags): ServerOptions {
+  const confirm = flags.confirm as string | undefined;
+  if (confirm !== undefined && !CONFIRM_MODES.includes(confirm as ConfirmMode)) {
+    throw new Error(`--confirm must be one of ${CONFIRM_MODES.join(', ')}, got ${confirm}`);
+  }
+  const connectionId = flags['connection-id'] as string | undefined;
+  if (connectionId !== undefined && !/^[A-Za-z0-9][\w.:-]{0,127}$/.test(connectionId)) {
+    throw new Error(`--connection-id must be a Membrane connection id (letters, digits, _ . : -), got ${JSON.stringify(connectionId)}`);
+  }
+  return {
+    sandbox: flags.sandbox === true,
+    membrane: flags.membrane as string | undefined,
+    connectionId,
+    readOnly: flags['read-only'] === true,
+    toolsets: list(flags.toolsets),
+    tools: list(flags.tools),
+    confirm: confirm as ConfirmMode | undefined,
+    timeoutMs: int('timeout', flags.timeout, 100),
+    maxConcurrency: int('max-concurrency', flags['max-concurrency'], 1),
+    maxResultChars: int('max-result-chars', flags['max-result-chars'], 1000),
+    warmup: flags['no-warmup'] !== true,
+    confirmSecret: process.env.RINGCENTRAL_MCP_CONFIRM_SECRET || undefined,
+  };
+}
+
+export function helpText(): string {
+  const lines = [
+    'ringcentral-mcp: RingCentral tools for AI assistants, over the Membrane CLI.',
+    '',
+    'Usage:',
+    '  ringcentral-mcp [flags]                 serve MCP over stdio (or --http)',
+    '  ringcentral-mcp call <tool> [json-args] run one tool, print its result (exit 1 on error)',
+    '  ringcentral-mcp tools [flags]           list the tools these flags expose, with their kind',
+    '  ringcentral-mcp doctor [flags]          check the CLI, login and connection, with fixes',
+    '  ringcentral-mcp setup                   walk through installing, logging in and connecting',
+    '  ringcentral-mcp config <client>         print the config for claude-desktop, claude-desktop-windows,',
+    '                                          claude-code, cursor, vscode or http',
+    '',
+    'Flags (environment variable in brackets):',
+  ];
+  for (const [name, f] of Object.entries(FLAGS)) {
+    const arg = f.type === 'string' ? ' <value>' : '';
+    const env = 'env' in f ? ` [${f.env}]` : '';
+    lines.push(`  --${name}${arg}`.padEnd(30) + f.help + env);
+  }
+  lines.push(
+    '',
+    'Other environment:',
+    '  RINGCENTRAL_MCP_HTTP_TOKEN      bearer token required by --http (mandatory off loopback)',
+    '  RINGCENTRAL_MCP_CONFIRM_SECRET  shared secret so several instances (and `call` runs) accept each other\'s confirmation tokens',
+    '',
+    'Logs go to stderr; stdout carries only the protocol.',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// membrane-sandbox: speaks the `membrane` CLI, backed by a simulated RingCentral account.
+// Node built-ins only, synchronous where possible: a command costs node's startup plus a few ms.
+import { appendFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { allowOnly, parseArgs, type Args } from './args.js';
+import * as action from './commands/action.js';
+import type { Command } from './commands/common.js';
+import * as connection from './commands/connection.js';
+import * as misc from './commands/misc.js';
+import { request } from './commands/request.js';
+import { readEnv, type Env } from './env.js';
+import { MembraneError, UsageError } from './errors.js';
+import { BANNER, delay, hang, preempt } from './faults.js';
+import { failure, type Outcome } from './output.js';
+import { setSeedAnchor } from './state.js';
+import { HELP, USAGE, VERSION } from './usage.js';
+
+interface Spec {
+  run: Command;
+  flags: string[];
+  /** Needs login and talks to the Membrane API: subject to the output faults. */
+  api: boolean;
+}
+
+const COMMANDS: Record<string, Spec> = {
+  status: { run: misc.status, flags: [], api: false },
+  login: { run: misc.login, flags: ['tenant'], api: false },
+  reset: { run: misc.reset, flags: [], api: false },
+  'connection list': { run: connection.list, flags: ['search', 'limit', 'cursor'], api: true },
+  'connection get': { run: connection.get, flags: ['wait', 'timeout'], api: true },
+  'connection ensure': { run: connection.ensure, flags: [], api: true },
+  connect: { run: misc.connect, flags: ['connectorId', 'connectorKey', 'connectionId'], api: true },
+  search: { run: misc.search, flags: ['elementType', 'limit', 'cursor'], api: true },
+  'action list': { run: action.list, flags: ['connectionId', 'connectionKey', 'intent', 'limit', 'cursor'], api: true },
+  'action run': { run: action.run, flags: ['connectionId', 'connectionKey', 'input'], api: true },
+  request: { run: request, flags: ['method', 'header', 'data', 'rawData', 'query', 'pathParam'], api: true },
+};
+
+function commandName(a: Args): string | undefined {
+  const [w0, w1] = a.positionals;
+  if (w0 === 'connection' || w0 === 'action') return w1 === undefined ? w0 : `${w0} ${w1}`;
+  return w0;
+}
+
+async function execute(argv: string[], env: Env): Promise<Outcome> {
+  let a: Args;
+  try {
+    a = parseArgs(argv);
+  } catch (e) {
+    return failure(e, false);
+  }
+  const json = a.bools.has('json');
+  const name = commandName(a);
+  if (a.bools.has('help')) return { stdout: name && USAGE[name] ? `Usage: ${USAGE[name]}\n` : HELP, code: 0 };
+  if (a.bools.has('version') && !name) {
+    if (env.faults.has('hang') || env.faults.has('hang-with-child')) return hang(env);
+    delay(env);
+    return { stdout: `${VERSION}\n`, code: 0 };
+  }
+  if (!name) return { stderr: `membrane: missing command\n\n${HELP}`, code: 2 };
+  const spec = COMMANDS[name];
+  if (!spec) return failure(new UsageError(`unknown command "${name}"`, Object.values(USAGE).join('\n       ')), false);
+  try {
+    allowOnly(a, name, spec.flags, USAGE[name]);
+    if (name !== 'reset' && (env.faults.has('hang') || env.faults.has('hang-with-child'))) return await hang(env);
+    if (name !== 'reset') delay(env);
+    if (spec.api) {
+      if (env.faults.has('not-logged-in')) {
+        throw new MembraneError('bad_request', 'not_authenticated', 'Not authenticated. Run membrane login --tenant to log in.');
+      }
+      if (env.faults.has('server-error')) {
+        throw new MembraneError('internal', 'internal_error', 'Internal server error', { status: 500 });
+      }
+      const early = preempt(env);
+      if (early) return early;
+    }
+    return await spec.run(a, env);
+  } catch (e) {
+    return failure(e, json);
+  }
+}
+
+async function writeOut(o: Outcome, env: Env, applyOutputFaults: boolean): Promise<void> {
+  const out = process.stdout;
+  const write = async (s: string) => {
+    if (s && !out.write(s)) await once(out, 'drain');
+  };
+  if (applyOutputFaults && env.faults.has('crash')) {
+    // Print part of the answer, then die by a signal before finishing.
+    let text = o.stdout ?? '';
+    if (!text && o.chunks) for (const c of o.chunks()) if ((text += c).length > 4096) break;
+    const part = text.slice(0, Math.max(1, Math.floor(text.length / 2))) || '{';
+    out.write(part, () => process.kill(process.pid, 'SIGKILL'));
+    return new Promise(() => {});
+  }
+  if (applyOutputFaults && env.faults.has('banner')) await write(BANNER);
+  if (o.stderr) process.stderr.write(o.stderr);
+  if (o.stdout) await write(o.stdout);
+  if (o.chunks) for (const c of o.chunks()) await write(c);
+  process.exitCode = o.code;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const env = readEnv();
+  if (env.logPath) {
+    try {
+      appendFileSync(env.logPath, JSON.stringify({ pid: process.pid, argv, t: Date.now() }) + '\n');
+    } catch {
+      /* logging must never break a command */
+    }
+  }
+  setSeedAnchor(env.now);
+  const o = await execute(argv, env);
+  const cmd = argv.find((x) => !x.startsWith('-'));
+  await writeOut(o, env, cmd !== 'reset' && !argv.includes('--help') && o.code !== 2);
+}
+
+main().catch((e) => {
+  process.stderr.write(`Error: sandbox failure: ${(e as Error)?.stack ?? e}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,113 @@
+// action list | run: the 20 RingCentral actions, run through the simulated REST API.
+import { randomBytes } from 'node:crypto';
+import { flag, type Args } from '../args.js';
+import { actionId, ACTIONS, type Action } from '../actions/catalog.js';
+import { rank } from '../actions/rank.js';
+import { validate, type Schema } from '../actions/schema.js';
+import { findConnection, requireAuth, requireReady } from '../connections.js';
+import type { Env } from '../env.js';
+import { MembraneError, notFound, UsageError } from '../errors.js';
+import { hugeAction } from '../huge.js';
+import type { Rec } from '../model.js';
+import { success } from '../output.js';
+import { callRest } from '../rest/index.js';
+import { USAGE } from '../usage.js';
+import { asJson, listShape, pageList, positiveInt, type Command } from './common.js';
+
+const idOf = (env: Env, a: Action) => (env.variants.has('key-only') ? a.key : actionId(a.key));
+
+const connectionRef = (a: Args) => flag(a, 'connectionId') ?? flag(a, 'connectionKey');
+
+/** Under records-cursor, list actions also take a Membrane-style `cursor`. */
+function inputSchema(env: Env, a: Action): Schema {
+  if (!env.variants.has('records-cursor') || !a.paging) return a.inputSchema;
+  return { ...a.inputSchema, properties: { ...a.inputSchema.properties,
+    cursor: { type: 'string', description: 'Cursor from the previous page\'s output (absent on the last page)' } } };
+}
+
+function describe(env: Env, a: Action): Rec {
+  return { id: idOf(env, a), key: a.key, name: a.name, description: a.description, integrationKey: 'ringcentral',
+    inputSchema: inputSchema(env, a), outputSchema: a.outputSchema };
+}
+
+export const list: Command = (a, env) => {
+  const u = USAGE['action list'];
+  if (a.positionals.length > 2) throw new UsageError(`unexpected argument "${a.positionals[2]}"`, u);
+  const limit = positiveInt(a, 'limit', u) ?? 10;
+  requireAuth(env);
+  const ref = connectionRef(a);
+  if (ref !== undefined) findConnection(env, ref);
+  const intent = flag(a, 'intent');
+  const actions = intent ? rank(ACTIONS, intent) : ACTIONS;
+  return success(listShape(env, pageList(actions.map((x) => describe(env, x)), limit, flag(a, 'cursor'), u)), asJson(a));
+};
+
+const runId = () => 'arun_' + randomBytes(8).toString('hex');
+
+/** records-cursor: the cursor wraps the page number (style A) or page token (style B). */
+function applyCursor(act: Action, input: Rec): Rec {
+  const { cursor, ...rest } = input;
+  if (cursor === undefined) return rest;
+  try {
+    const c = JSON.parse(Buffer.from(String(cursor), 'base64url').toString('utf8'));
+    if (act.paging === 'A' && Number.isInteger(c.p)) return { ...rest, page: c.p, ...(c.n ? { perPage: c.n } : {}) };
+    if (act.paging === 'B' && typeof c.t === 'string') return { ...rest, pageToken: c.t };
+  } catch {
+    /* fall through */
+  }
+  throw new MembraneError('bad_request', 'invalid_input', 'Invalid input: input.cursor is not a cursor returned by this action', { errors: [{ path: 'input.cursor', message: 'invalid cursor' }] });
+}
+
+function recordsShape(act: Action, body: Rec, input: Rec): Rec {
+  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const out: Rec = { records: body.records };
+  if (act.paging === 'A' && body.navigation?.nextPage) out.cursor = enc({ p: (input.page ?? 1) + 1, n: body.paging?.perPage });
+  if (act.paging === 'B' && body.navigation?.nextPageToken) out.cursor = enc({ t: body.navigation.nextPageToken });
+  return out;
+}
+
+export const run: Command = async (a, env) => {
+  const u = USAGE['action run'];
+  if (a.positionals.length !== 3) throw new UsageError(a.positionals.length < 3 ? 'missing <actionIdOrKey>' : `unexpected argument "${a.positionals[3]}"`, u);
+  const raw = flag(a, 'input');
+  let input: unknown = {};
+  if (raw !== undefined) {
+    try {
+      input = JSON.parse(raw);
+    } catch {
+      throw new UsageError(`--input is not valid JSON: ${raw.length > 80 ? raw.slice(0, 80) + '...' : raw}`, u);
+    }
+  }
+  const connRef = connectionRef(a);
+  if (connRef === undefined) throw new UsageError('missing --connectionId', u);
+  requireAuth(env);
+  const conn = findConnection(env, connRef);
+  requireReady(conn);
+  const ref = a.positionals[2];
+  const act = ACTIONS.find((x) => x.key === ref || idOf(env, x) === ref);
+  if (!act) throw notFound(`Action '${ref}' not found for connection ${conn.id}`);
+  const id = runId();
+  const problem = validate(inputSchema(env, act), input);
+  if (problem) {
+    throw new MembraneError('bad_request', 'invalid_input', `Invalid input: ${problem.path} ${problem.message}`, { errors: [problem] }, id);
+  }
+  if (env.faults.has('huge')) return { chunks: () => hugeAction(id, env.variants.has('unwrapped-output')), code: 0 };
+  const effective = env.variants.has('records-cursor') && act.paging ? applyCursor(act, input as Rec) : (input as Rec);
+  const res = await callRest(act.request(effective), env);
+  const body = res.body as Rec | undefined;
+  if (res.status === 429) {
+    const retry = res.headers['Retry-After'] ?? '60';
+    throw new MembraneError('connection', 'rate_limit_exceeded',
+      `RingCentral rate limit exceeded (${res.group ?? 'unknown'} group): retry after ${retry} s`,
+      { response: { status: 429, headers: res.headers, data: body } }, id);
+  }
+  if (res.status >= 400) {
+    const msg = body?.errors?.[0]?.message ?? body?.message ?? `HTTP ${res.status}`;
+    throw new MembraneError('dependency_error', 'upstream_error', `RingCentral API error ${res.status}: ${msg}`,
+      { response: { status: res.status, headers: res.headers, data: body } }, id);
+  }
+  let output: unknown = act.noOutput ? undefined : body;
+  if (output !== undefined && env.variants.has('records-cursor') && act.paging) output = recordsShape(act, output as Rec, effective);
+  if (env.variants.has('unwrapped-output')) return output === undefined ? { stdout: '', code: 0 } : success(output, asJson(a));
+  return success(output === undefined ? { actionRunId: id } : { output, actionRunId: id }, asJson(a));
+};

@@ -1,0 +1,50 @@
+// Everything the sandbox reads from the environment, in one place.
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const FAULTS = [
+  'not-logged-in', 'no-connection', 'two-connections', 'disconnected', 'building', 'config-error',
+  'rate-limit', 'upstream-error', 'server-error', 'hang', 'hang-with-child', 'slow', 'garbage',
+  'banner', 'huge', 'crash', 'stderr-only',
+] as const;
+export const VARIANTS = ['bare-lists', 'unwrapped-output', 'key-only', 'records-cursor', 'request-exit-zero'] as const;
+export type Fault = (typeof FAULTS)[number];
+export type Variant = (typeof VARIANTS)[number];
+
+const split = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+
+export interface Env {
+  faults: Set<string>;
+  variants: Set<string>;
+  statePath: string;
+  /** "Now" for default date windows and new records (MEMBRANE_SANDBOX_NOW pins it). */
+  now: () => number;
+  rateLimits: boolean;
+  delayMs: number;
+  logPath?: string;
+}
+
+export function readEnv(e: NodeJS.ProcessEnv = process.env): Env {
+  const faults = new Set(split(e.MEMBRANE_SANDBOX_FAULT));
+  // The fault file is re-read on every invocation so a test can flip faults under a running server.
+  if (e.MEMBRANE_SANDBOX_FAULT_FILE) {
+    try {
+      for (const f of split(readFileSync(e.MEMBRANE_SANDBOX_FAULT_FILE, 'utf8').trim())) faults.add(f);
+    } catch {
+      /* no file: no faults */
+    }
+  }
+  const pinned = e.MEMBRANE_SANDBOX_NOW ? Date.parse(e.MEMBRANE_SANDBOX_NOW) : NaN;
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
+  const delay = Number(e.MEMBRANE_SANDBOX_DELAY_MS);
+  return {
+    faults,
+    variants: new Set(split(e.MEMBRANE_SANDBOX_VARIANT)),
+    statePath: e.MEMBRANE_SANDBOX_STATE || join(tmpdir(), `membrane-sandbox-${uid}`, 'state.json'),
+    now: Number.isFinite(pinned) ? () => pinned : () => Date.now(),
+    rateLimits: e.MEMBRANE_SANDBOX_RATE_LIMITS === '1' || e.MEMBRANE_SANDBOX_RATE_LIMITS === 'true',
+    delayMs: Number.isFinite(delay) && delay >= 0 ? delay : 300,
+    logPath: e.MEMBRANE_SANDBOX_LOG || undefined,
+  };
+}

@@ -1,0 +1,30 @@
+// Process-level faults: hanging, slowness, crashes and polluted or missing output.
+import { spawn } from 'node:child_process';
+import type { Env } from './env.js';
+import type { Outcome } from './output.js';
+import { sleepSync } from './sleep.js';
+
+export const BANNER = 'Update available 1.4.0 -> 1.5.0, run npm i -g @membranehq/cli\n';
+export const GARBAGE = '<!DOCTYPE html>\n<html><body><h1>502 Bad Gateway</h1></body></html>\n';
+
+/** Never answers. Returns a promise that never settles while a timer keeps the process alive. */
+export function hang(env: Env): Promise<never> {
+  setInterval(() => {}, 1 << 30);
+  if (env.faults.has('hang-with-child')) {
+    // A grandchild that shares our stdio: only killing the whole process tree releases the pipes.
+    const child = spawn(process.execPath, ['-e', 'setInterval(()=>{},1e9)'], { stdio: ['ignore', 'inherit', 'inherit'] });
+    process.stderr.write(`grandchild ${child.pid}\n`);
+  }
+  return new Promise<never>(() => {});
+}
+
+export function delay(env: Env): void {
+  if (env.faults.has('slow')) sleepSync(env.delayMs);
+}
+
+/** Faults that replace an API command's answer before it runs. */
+export function preempt(env: Env): Outcome | undefined {
+  if (env.faults.has('stderr-only')) return { stderr: 'Error: Request failed with status code 500\n', code: 1 };
+  if (env.faults.has('garbage')) return { stdout: GARBAGE, code: 0 };
+  return undefined;
+}

@@ -1,0 +1,117 @@
+// Team messaging: chats, posts and teams (ringcentral-api.md section 2). Ids are strings.
+import type { Rec } from '../model.js';
+import { invalid, notFound, ok, type Ctx, type Handler } from './http.js';
+import { iso } from './ids.js';
+import { pageB, type Sorted } from './paging.js';
+import { enums } from './query.js';
+
+const TYPES = ['Personal', 'Direct', 'Group', 'Team', 'Everyone'];
+const BAD_BODY = 'One of body parameters has invalid value.';
+const key = (r: Rec) => `${r.creationTime}|${r.id.padStart(20, '0')}`;
+
+const me = (ctx: Ctx) => String(ctx.state.extId);
+const isMember = (ctx: Ctx, c: Rec) => (c.members as Rec[]).some((m) => m.id === me(ctx));
+/** Chats the user is in, plus public teams the user could join. */
+const visible = (ctx: Ctx, c: Rec) => isMember(ctx, c) || (c.type === 'Team' && c.public === true);
+
+function chatInfo(c: Rec): Rec {
+  const o: Rec = { id: c.id, type: c.type };
+  if (c.type === 'Team') Object.assign(o, { public: c.public, status: c.status });
+  if (c.type === 'Team' || c.type === 'Everyone') Object.assign(o, { name: c.name, description: c.description });
+  return { ...o, creationTime: c.creationTime, lastModifiedTime: c.lastModifiedTime, members: c.members };
+}
+
+function teamInfo(c: Rec): Rec {
+  return { id: c.id, type: 'Team', public: c.public, name: c.name, description: c.description, status: c.status,
+    creationTime: c.creationTime, lastModifiedTime: c.lastModifiedTime };
+}
+
+function findChat(ctx: Ctx, id: string): Rec {
+  const c = id === '~'
+    ? ctx.state.chats.find((x) => x.type === 'Personal')
+    : ctx.state.chats.find((x) => x.id === id && visible(ctx, x));
+  if (!c) throw notFound('chatId', id);
+  return c;
+}
+
+export const listChats: Handler = (ctx, req) => {
+  const types = enums(req.query, 'type', TYPES);
+  return ok(pageB(req, 'chats', { type: types }, (f): Sorted => ({
+    records: ctx.state.chats.filter((c) => visible(ctx, c) && (!f.type.length || f.type.includes(c.type))).map(chatInfo),
+    key, dir: 1,
+  })));
+};
+
+export const getChat: Handler = (ctx, _req, p) => ok(chatInfo(findChat(ctx, p.chatId)));
+
+export const listTeams: Handler = (ctx, req) =>
+  ok(pageB(req, 'teams', {}, (): Sorted => ({
+    records: ctx.state.chats.filter((c) => c.type === 'Team' && visible(ctx, c)).map(teamInfo), key, dir: 1,
+  })));
+
+export const listPosts: Handler = (ctx, req, p) => {
+  const c = findChat(ctx, p.chatId);
+  return ok(pageB(req, 'posts', { chatId: c.id }, (f): Sorted => {
+    if (f.chatId !== c.id) throw invalid('pageToken');
+    const posts = ctx.state.posts.filter((x) => x.groupId === c.id);
+    return { records: posts.reverse(), key, dir: -1 };
+  }));
+};
+
+export const createPost: Handler = (ctx, req, p) => {
+  const c = findChat(ctx, p.chatId);
+  if (!isMember(ctx, c)) throw notFound('chatId', p.chatId);
+  const b = req.body as Rec | undefined;
+  if (!b || typeof b !== 'object' || Array.isArray(b)) throw invalid('body', undefined, BAD_BODY);
+  const hasText = typeof b.text === 'string' && b.text.trim() !== '';
+  const hasAtt = Array.isArray(b.attachments) && b.attachments.length > 0;
+  if (b.text !== undefined && typeof b.text !== 'string') throw invalid('text', b.text, BAD_BODY);
+  if (!hasText && !hasAtt) throw invalid('text', b.text, BAD_BODY);
+  if (hasText && b.text.length > 10_000) throw invalid('text', undefined, BAD_BODY);
+  if (b.parentPostId !== undefined && !ctx.state.posts.some((x) => x.id === String(b.parentPostId) && x.groupId === c.id)) {
+    throw invalid('parentPostId', b.parentPostId, BAD_BODY);
+  }
+  const s = ctx.state;
+  const id = String(s.next.post);
+  s.next.post += 4;
+  const t = iso(ctx.now);
+  const names = new Map(s.extensions.map((e) => [String(e.id), e.name as string]));
+  const mentions = [...String(b.text ?? '').matchAll(/!\[:Person\]\((\d+)\)/g)].map((m) => ({ id: m[1], type: 'Person', name: names.get(m[1]) ?? '' }));
+  const post: Rec = {
+    id, groupId: c.id, type: 'TextMessage', text: b.text ?? '', creatorId: me(ctx), addedPersonIds: [], creationTime: t, lastModifiedTime: t,
+    attachments: hasAtt ? b.attachments : [], mentions, activity: null, title: null, iconUri: null, iconEmoji: null,
+  };
+  if (b.parentPostId !== undefined) post.parentPostId = String(b.parentPostId);
+  s.posts.push(post);
+  c.lastModifiedTime = t;
+  ctx.dirty = true;
+  return ok(post, 201);
+};
+
+export const createTeam: Handler = (ctx, req) => {
+  const b = req.body as Rec | undefined;
+  if (!b || typeof b !== 'object' || Array.isArray(b)) throw invalid('body', undefined, BAD_BODY);
+  if (typeof b.name !== 'string' || !b.name.trim()) throw invalid('name', b.name, BAD_BODY);
+  if (b.public !== undefined && typeof b.public !== 'boolean') throw invalid('public', b.public, BAD_BODY);
+  if (b.description !== undefined && typeof b.description !== 'string') throw invalid('description', b.description, BAD_BODY);
+  if (b.members !== undefined && !Array.isArray(b.members)) throw invalid('members', b.members, BAD_BODY);
+  const s = ctx.state;
+  const ids = new Set<string>([me(ctx)]);
+  ((b.members ?? []) as Rec[]).forEach((m, i) => {
+    if (m && typeof m.id === 'string' && m.id) {
+      if (!s.extensions.some((e) => String(e.id) === m.id)) throw invalid(`members[${i}].id`, m.id, BAD_BODY);
+      ids.add(m.id);
+    } else if (m && typeof m.email === 'string' && /^[^@\s]+@[^@\s]+$/.test(m.email)) {
+      const e = s.extensions.find((x) => String(x.contact.email ?? '').toLowerCase() === m.email.toLowerCase());
+      // An address outside the company becomes a guest with a new person id.
+      ids.add(e ? String(e.id) : String(s.next.chat++ * 10 + 7));
+    } else throw invalid(`members[${i}]`, m, BAD_BODY);
+  });
+  const t = iso(ctx.now);
+  s.next.chat += 2;
+  const team: Rec = { id: String(s.next.chat), type: 'Team', public: b.public ?? false, status: 'Active', name: b.name,
+    description: b.description ?? '', creationTime: t, lastModifiedTime: t, members: [...ids].map((id) => ({ id })) };
+  s.chats.push(team);
+  ctx.dirty = true;
+  return ok(teamInfo(team), 201);
+};

@@ -1,0 +1,177 @@
+// Message store and SMS (ringcentral-api.md sections 3 and 7).
+import { randomInt } from 'node:crypto';
+import { MEDIA, PLATFORM } from '../hosts.js';
+import type { Rec } from '../model.js';
+import { invalid, noContent, notFound, ok, rcError, type Ctx, type Handler, type Res } from './http.js';
+import { extPath, findExtension, idList, isMe, iso, pub, requiredId } from './ids.js';
+import { pageA } from './paging.js';
+import { bool, date, digitsOnly, E164, enums, one } from './query.js';
+
+const DAY = 86_400_000;
+
+/** A read moves a sandbox-sent SMS one step: Queued -> Sent -> Delivered (persisted afterwards). */
+function render(ctx: Ctx, m: Rec): Rec {
+  const out = pub(m);
+  if (m._sent && (m.messageStatus === 'Queued' || m.messageStatus === 'Sent')) {
+    advance(out, ctx.now);
+    ctx.advanced.push(m.id);
+  }
+  return out;
+}
+
+export function advance(m: Rec, now: number): void {
+  const next = m.messageStatus === 'Queued' ? 'Sent' : 'Delivered';
+  m.messageStatus = next;
+  m.lastModifiedTime = iso(now);
+  m.to = (m.to as Rec[]).map((t) => ({ ...t, messageStatus: next }));
+  if (next === 'Delivered') m.smsDeliveryTime = iso(now);
+}
+
+function mine(ctx: Ctx, p: Record<string, string>): boolean {
+  return isMe(ctx, findExtension(ctx, p));
+}
+
+export const listMessages: Handler = (ctx, req, p) => {
+  const ext = findExtension(ctx, p);
+  const q = req.query;
+  const types = enums(q, 'messageType', ['Fax', 'SMS', 'VoiceMail', 'Pager', 'Text']);
+  const dirs = enums(q, 'direction', ['Inbound', 'Outbound']);
+  const read = enums(q, 'readStatus', ['Read', 'Unread']);
+  const avail = enums(q, 'availability', ['Alive', 'Deleted', 'Purged']);
+  const to = date(q, 'dateTo') ?? ctx.now;
+  const from = date(q, 'dateFrom') ?? to - DAY;
+  const conv = one(q, 'conversationId');
+  const phone = one(q, 'phoneNumber');
+  const phoneDigits = phone ? digitsOnly(phone) : '';
+  const distinct = bool(q, 'distinctConversations');
+  const availSet = avail.length ? avail : ['Alive'];
+  const out: Rec[] = [];
+  const seenConv = new Set<string>();
+  const all = isMe(ctx, ext) ? ctx.state.messages : [];
+  // Stored oldest first; RingCentral lists newest first.
+  for (let i = all.length - 1; i >= 0; i--) {
+    const m = all[i];
+    const t = Date.parse(m.creationTime);
+    if (t < from || t > to) continue;
+    if (!availSet.includes(m.availability)) continue;
+    if (types.length && !types.includes(m.type)) continue;
+    if (dirs.length && !dirs.includes(m.direction)) continue;
+    if (read.length && !read.includes(m.readStatus)) continue;
+    if (conv && m.conversation?.id !== conv && String(m.conversationId) !== conv) continue;
+    if (phoneDigits && digitsOnly(m.from?.phoneNumber ?? '') !== phoneDigits &&
+      !(m.to as Rec[]).some((x) => digitsOnly(x.phoneNumber ?? '') === phoneDigits)) continue;
+    if (distinct && m.conversation) {
+      if (seenConv.has(m.conversation.id)) continue;
+      seenConv.add(m.conversation.id);
+    }
+    out.push(m);
+  }
+  const body = pageA(req, `${extPath(ctx, ext.id)}/message-store`, out);
+  body.records = (body.records as Rec[]).map((m) => render(ctx, m));
+  return ok(body);
+};
+
+function findMessage(ctx: Ctx, id: string): Rec | undefined {
+  const m = ctx.state.messages.find((x) => String(x.id) === id);
+  return m && m.availability !== 'Purged' ? m : undefined;
+}
+
+/** Several ids -> 207 with one part per id, as RingCentral's bulk syntax. */
+function multi(ids: string[], one: (id: string) => Res): Res {
+  return ok(ids.map((id) => {
+    const r = one(id);
+    return { resourceId: id, status: r.status, ...(r.body !== undefined ? { body: r.body } : {}) };
+  }), 207);
+}
+
+export const getMessage: Handler = (ctx, _req, p) => {
+  const raw = requiredId(p.messageId, 'messageId');
+  const ids = idList(raw, 'messageId');
+  const own = mine(ctx, p);
+  const get = (id: string): Res => {
+    const m = own ? findMessage(ctx, id) : undefined;
+    if (!m) return notFound('messageId', id).res;
+    return ok(render(ctx, m));
+  };
+  if (ids.length > 1) return multi(ids, get);
+  const r = get(ids[0]);
+  if (r.status !== 200) throw notFound('messageId', ids[0]);
+  return r;
+};
+
+/** First delete: availability Deleted (restorable); second delete or purge=true: Purged. */
+export const deleteMessage: Handler = (ctx, req, p) => {
+  const raw = requiredId(p.messageId, 'messageId');
+  const ids = idList(raw, 'messageId');
+  const purge = bool(req.query, 'purge');
+  const own = mine(ctx, p);
+  const del = (id: string): Res => {
+    const m = own ? findMessage(ctx, id) : undefined;
+    if (!m) return notFound('messageId', id).res;
+    m.availability = purge || m.availability === 'Deleted' ? 'Purged' : 'Deleted';
+    m.lastModifiedTime = iso(ctx.now);
+    ctx.dirty = true;
+    return noContent();
+  };
+  if (ids.length > 1) {
+    const parts = ids.map(del);
+    return parts.every((r) => r.status === 204) ? noContent() : multi(ids, (id) => parts[ids.indexOf(id)]);
+  }
+  const r = del(ids[0]);
+  if (r.status !== 204) throw notFound('messageId', ids[0]);
+  return r;
+};
+
+/** `DELETE .../message-store` with no id would purge the whole mailbox in RingCentral: refused here. */
+export const deleteMailbox: Handler = () => {
+  throw invalid('messageId', '', 'Parameter [messageId] is not specified');
+};
+
+export const sendSms: Handler = (ctx, req, p) => {
+  const ext = findExtension(ctx, p);
+  const b = req.body as Rec | undefined;
+  if (!b || typeof b !== 'object' || Array.isArray(b)) throw invalid('body', undefined, 'Request body is required');
+  const fromNum = b.from?.phoneNumber;
+  if (typeof fromNum !== 'string' || !E164.test(fromNum)) throw invalid('from.phoneNumber', fromNum);
+  if (!Array.isArray(b.to) || b.to.length === 0) throw invalid('to', b.to);
+  if (b.to.length > 10) throw invalid('to', undefined, 'Parameter [to] value is invalid: at most 10 recipients are allowed');
+  (b.to as Rec[]).forEach((t, i) => {
+    if (!t || typeof t.phoneNumber !== 'string' || !E164.test(t.phoneNumber)) throw invalid(`to[${i}].phoneNumber`, t?.phoneNumber);
+  });
+  if (typeof b.text !== 'string' || b.text.length === 0) throw invalid('text', b.text);
+  // String length is in UTF-16 code units, exactly RingCentral's measure.
+  if (b.text.length > 1000) throw rcError(400, 'MSG-338', 'Message size limit exceeded: text is longer than 1000 characters', { param: 'text' });
+  if (!isMe(ctx, ext)) throw rcError(403, 'CMN-404', 'Attempt to access another extension', { param: 'extensionId' });
+  const num = ctx.state.phoneNumbers.find((n) => n.phoneNumber === fromNum);
+  if (!num) throw rcError(403, 'MSG-304', "Phone number doesn't belong to extension", { param: 'from.phoneNumber', value: fromNum });
+  if (!num.features.includes('SmsSender')) {
+    throw rcError(403, 'MSG-242', 'Sending SMS is not available from the phone number', { param: 'from.phoneNumber', value: fromNum });
+  }
+  const s = ctx.state;
+  const id = s.next.message;
+  s.next.message += 1000;
+  const to = (b.to as Rec[]).map((t) => t.phoneNumber as string);
+  const prior = to.length === 1
+    ? [...s.messages].reverse().find((m) => m.type === 'SMS' && m.conversation &&
+      [m.from?.phoneNumber, ...(m.to as Rec[]).map((x) => x.phoneNumber)].includes(to[0]))
+    : undefined;
+  const convId = prior?.conversation?.id ?? '8' + String(randomInt(1e8, 1e9)) + String(randomInt(1e8, 1e9)); // 19 digits, < 2^63
+  const t = iso(ctx.now);
+  const me = s.extensions.find((e) => e.id === s.extId)!;
+  const uri = `${PLATFORM}${extPath(ctx, s.extId)}/message-store/${id}`;
+  const m: Rec = {
+    uri, id, extensionId: String(s.extId), type: 'SMS', direction: 'Outbound', creationTime: t, lastModifiedTime: t,
+    readStatus: 'Read', availability: 'Alive', priority: 'Normal', subject: b.text, messageStatus: 'Queued',
+    from: { phoneNumber: fromNum, name: me.name, location: 'Palo Alto, CA' },
+    to: to.map((phoneNumber) => ({ phoneNumber, messageStatus: 'Queued' })),
+    attachments: [{ id: id + 1, uri: `${MEDIA}${extPath(ctx, s.extId)}/message-store/${id}/content/${id + 1}`, type: 'Text', contentType: 'text/plain' }],
+    conversationId: Number(convId),
+    conversation: { id: convId, uri: `${PLATFORM}/restapi/v1.0/conversation/${convId}` },
+    smsSendingAttemptsCount: 1,
+    segmentCount: Math.max(1, Math.ceil(b.text.length / 160)),
+    _sent: true,
+  };
+  s.messages.push(m);
+  ctx.dirty = true;
+  return ok(pub(m));
+};

@@ -1,0 +1,84 @@
+// The simulated account lives in one compact JSON file. Reads take no lock (writers replace the file
+// atomically by rename); writes lock, re-read, modify, write a temp file and rename it into place.
+import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { MembraneError } from './errors.js';
+import { withLock } from './lock.js';
+import { STATE_VERSION, type State } from './model.js';
+
+let seedAnchor: () => number = () => Date.now();
+/** The anchor for a freshly created state ("now", or MEMBRANE_SANDBOX_NOW). */
+export function setSeedAnchor(f: () => number): void {
+  seedAnchor = f;
+}
+
+function parse(path: string): State | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  try {
+    const s = JSON.parse(text) as State;
+    if (s.v === STATE_VERSION) return s;
+  } catch {
+    /* fall through */
+  }
+  throw new MembraneError('internal', 'state_corrupt', `Sandbox state file ${path} is unreadable or from another version; run: membrane-sandbox reset`);
+}
+
+function write(path: string, s: State): void {
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(tmp, JSON.stringify(s));
+  try {
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* ignore */
+    }
+    throw e;
+  }
+}
+
+async function fresh(): Promise<State> {
+  const { buildSeed } = await import('./seed/index.js');
+  return buildSeed(seedAnchor());
+}
+
+async function ensure(path: string): Promise<State> {
+  mkdirSync(dirname(path), { recursive: true });
+  const seed = await fresh(); // built outside the lock; only written if still missing
+  return withLock(path, () => {
+    const existing = parse(path);
+    if (existing) return existing;
+    write(path, seed);
+    return seed;
+  });
+}
+
+export async function readState(path: string): Promise<State> {
+  return parse(path) ?? ensure(path);
+}
+
+/** Runs `fn` on the latest state under the lock and persists it when `fn` reports a change. */
+export async function mutate<T>(path: string, fn: (s: State) => { result: T; changed: boolean }): Promise<T> {
+  if (!existsSync(path)) await ensure(path);
+  return withLock(path, () => {
+    const s = parse(path);
+    if (!s) throw new MembraneError('internal', 'state_missing', `Sandbox state file ${path} vanished; try again`);
+    const { result, changed } = fn(s);
+    if (changed) write(path, s);
+    return result;
+  });
+}
+
+export async function resetState(path: string): Promise<State> {
+  mkdirSync(dirname(path), { recursive: true });
+  const seed = await fresh();
+  withLock(path, () => write(path, seed));
+  return seed;
+}

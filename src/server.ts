@@ -1,0 +1,92 @@
+/**
+ * createServer(options): the MCP server every entry point uses (stdio, HTTP, `call`, tests).
+ */
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { selectTools } from '../tools/index.js';
+import type { ToolDefinition } from '../tools/define.js';
+import { callTool, type Elicit } from './execute.js';
+import { Runtime, type ServerOptions } from './runtime.js';
+import { annotations, inputSchema, outputSchema } from './schemas.js';
+import { VERSION } from './version.js';
+import { registerPrompts } from './prompts.js';
+import { toolListing } from './listing.js';
+import { ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+
+export const INSTRUCTIONS = `RingCentral through the Membrane CLI.
+- Ids come from the list tools (list_extensions, list_messages, list_contacts, list_chats, get_call_log); never guess an id.
+- Phone numbers are E.164 (+16505550123); dates ISO 8601. Message and call-log lists default to the last 24 h: pass dateFrom for older.
+- Lists are compact and paged: pass nextCursor back as cursor; view "full" or fields for more.
+- send_sms, delete_*, update_contact, non-GET api_request and run_action are irreversible: show the person exactly what will happen and get their yes. When a result says confirmation_required, show its preview and call again with confirmationToken only after they agree.
+- On errors, read the Fix line; ringcentral_status diagnoses setup.`;
+
+export interface CreateServerOptions extends ServerOptions {
+  /** Share caches and limits across servers (stateless HTTP builds one server per request). */
+  runtime?: Runtime;
+  /** Ask the person through the client (elicitation) when it can; off for stateless HTTP. */
+  allowElicitation?: boolean;
+}
+
+export function createServer(options: CreateServerOptions = {}): McpServer {
+  const runtime = options.runtime ?? new Runtime(options);
+  const server = new McpServer(
+    { name: 'ringcentral-mcp', version: VERSION, title: 'RingCentral' },
+    {
+      instructions: INSTRUCTIONS,
+      capabilities: { tools: {}, logging: {}, prompts: {} },
+      maxToolInputElements: runtime.options.maxToolInputElements,
+    },
+  );
+  const tools = selectTools({ readOnly: runtime.options.readOnly, toolsets: runtime.options.toolsets, tools: runtime.options.tools });
+  for (const def of tools) register(server, def, runtime, options.allowElicitation !== false);
+  // The SDK's own listing works too; ours is the same data with compact schemas.
+  const listing = tools.map(toolListing);
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
+  registerPrompts(server, new Set(tools.map((t) => t.name)));
+  if (runtime.options.warmup) server.server.oninitialized = () => runtime.warmUp();
+  return server;
+}
+
+function register(server: McpServer, def: ToolDefinition, runtime: Runtime, allowElicitation: boolean): void {
+  server.registerTool(
+    def.name,
+    { title: def.title, description: def.description, inputSchema: inputSchema(def), outputSchema: outputSchema(def), annotations: { title: def.title, ...annotations(def) } },
+    async (args, extra) => {
+      const elicit: Elicit | undefined = allowElicitation && server.server.getClientCapabilities()?.elicitation
+        ? async (message) => {
+            const answer = await server.server.elicitInput(
+              {
+                message,
+                requestedSchema: { type: 'object', properties: { confirm: { type: 'boolean', title: 'Do it', description: 'Yes, go ahead' } }, required: ['confirm'] },
+              },
+              { signal: extra.signal },
+            );
+            if (answer.action !== 'accept') return answer.action;
+            return answer.content?.confirm === false ? 'decline' : 'accept';
+          }
+        : undefined;
+      const stopProgress = reportProgress(extra, runtime.options.progressIntervalMs);
+      try {
+        return await callTool(def, args, runtime, { signal: extra.signal, elicit });
+      } finally {
+        stopProgress();
+      }
+    },
+  );
+}
+
+type Extra = { _meta?: { progressToken?: string | number }; sendNotification: (n: { method: 'notifications/progress'; params: { progressToken: string | number; progress: number; message?: string } }) => Promise<void> };
+
+/** Progress every few seconds while a call runs, when the client asked for it. */
+function reportProgress(extra: Extra, intervalMs: number): () => void {
+  const token = extra._meta?.progressToken;
+  if (token === undefined) return () => undefined;
+  const started = Date.now();
+  let progress = 0;
+  const timer = setInterval(() => {
+    progress++;
+    const seconds = Math.round((Date.now() - started) / 1000);
+    extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress, message: `waiting for membrane (${seconds} s)` } }).catch(() => undefined);
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,68 @@
+/**
+ * `ringcentral-mcp setup`: walks a person through the real CLI in their terminal (install,
+ * `membrane login --tenant`, connecting RingCentral, choosing among several connections),
+ * running each step for them with the terminal attached, and ends with the doctor's report.
+ */
+import { spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline/promises';
+import { FIX, ToolError } from './errors.js';
+import { chooseConnection } from './membrane.js';
+import { Runtime, type ServerOptions } from './runtime.js';
+import { checkStatus, formatStatus } from './status.js';
+
+const say = (text: string) => process.stderr.write(`${text}\n`);
+
+export async function runSetup(options: ServerOptions): Promise<number> {
+  const runtime = new Runtime(options);
+  const { file, prefix } = runtime.options.command;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const yes = async (question: string) => /^y(es)?$|^$/i.test((await rl.question(`${question} [Y/n] `)).trim());
+  /** Runs a membrane command with the terminal attached, for steps that open a browser. */
+  const interactive = (args: string[]) => spawnSync(file, [...prefix, ...args], { stdio: 'inherit' }).status === 0;
+
+  try {
+    say('1. Membrane CLI');
+    try {
+      say(`   found: ${await runtime.membrane.version()}`);
+    } catch {
+      say(`   not found. Install it: ${FIX.install}`);
+      return 1;
+    }
+
+    say('2. Login');
+    if (!(await runtime.membrane.loggedIn()).loggedIn) {
+      if (!(await yes('   Not logged in. Run `membrane login --tenant` now?'))) return 1;
+      interactive(['login', '--tenant']);
+    } else say('   logged in');
+
+    say('3. RingCentral connection');
+    try {
+      const connection = chooseConnection(await runtime.membrane.listConnections());
+      say(`   using ${connection.id} (${connection.name ?? 'RingCentral'})`);
+    } catch (error) {
+      if (!(error instanceof ToolError)) throw error;
+      say(`   ${error.message}`);
+      if (error.code === 'no_connection' && (await yes('   Connect RingCentral now (opens a browser)?'))) {
+        interactive(['connection', 'ensure', 'https://ringcentral.com']);
+      } else if (error.code === 'several_connections') {
+        const candidates = (error.details.candidates ?? []) as Array<{ id: string; name?: string }>;
+        candidates.forEach((c, i) => say(`   ${i + 1}. ${c.id} ${c.name ?? ''}`));
+        const pick = Number(await rl.question('   Which one? '));
+        const chosen = candidates[pick - 1];
+        if (chosen) say(`   Pin it: add --connection-id ${chosen.id} (or RINGCENTRAL_CONNECTION_ID=${chosen.id}) to your MCP config`);
+        options = { ...options, connectionId: chosen?.id };
+      } else if (error.details.fix && (await yes(`   Run the fix (${error.details.fix})?`))) {
+        const id = /--connectionId=(\S+)/.exec(error.details.fix)?.[1];
+        if (id) interactive(['connect', `--connectionId=${id}`]);
+      }
+    }
+
+    say('4. Doctor');
+    const report = await checkStatus(new Runtime(options).membrane, options.connectionId);
+    say(formatStatus(report));
+    if (report.ready) say('\nDone. Print your client config with: ringcentral-mcp config claude-desktop');
+    return report.ready ? 0 : 1;
+  } finally {
+    rl.close();
+  }
+}

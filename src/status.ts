@@ -1,0 +1,77 @@
+/**
+ * The checks behind `ringcentral_status` and `ringcentral-mcp doctor`: is the CLI there, is it
+ * logged in, which RingCentral connection is used and is it ready; each problem with its fix.
+ */
+import { FIX, ToolError, toToolError } from './errors.js';
+import { chooseConnection, connectionProblem, type Connection, type Membrane } from './membrane.js';
+import { parseCliResult } from './parse.js';
+import type { RunOptions } from './runner.js';
+
+export interface StatusReport {
+  ready: boolean;
+  cli: { command: string; found: boolean; version?: string };
+  loggedIn?: boolean;
+  connection?: { id: string; name?: string; state?: string };
+  problems: Array<{ problem: string; fix: string }>;
+}
+
+export async function checkStatus(membrane: Membrane, pinnedConnectionId: string | undefined, run: RunOptions = {}): Promise<StatusReport> {
+  const command = membrane.runner.argv([]).join(' ');
+  const report: StatusReport = { ready: false, cli: { command, found: false }, problems: [] };
+  const problem = (error: unknown) => {
+    const e = toToolError(error);
+    report.problems.push({ problem: `${e.code}: ${e.message}`, fix: e.details.fix ?? 'see the message' });
+  };
+
+  try {
+    report.cli.version = await membrane.version(run);
+    report.cli.found = true;
+  } catch (error) {
+    problem(error);
+    return report;
+  }
+
+  try {
+    const status = await membrane.loggedIn(run);
+    report.loggedIn = status.loggedIn;
+    if (!status.loggedIn) {
+      report.problems.push({ problem: `not logged in (membrane status: ${status.text || 'no output'})`, fix: FIX.login });
+      return report;
+    }
+  } catch (error) {
+    problem(error);
+    return report;
+  }
+
+  try {
+    const connection = pinnedConnectionId ? await getConnection(membrane, pinnedConnectionId, run) : chooseConnection(await membrane.listConnections(run));
+    report.connection = { id: connection.id, name: connection.name, state: connection.state };
+    if (connection.state !== 'READY' || connection.disconnected) throw connectionProblem(connection);
+  } catch (error) {
+    problem(error);
+    return report;
+  }
+  report.ready = true;
+  return report;
+}
+
+async function getConnection(membrane: Membrane, id: string, run: RunOptions): Promise<Connection> {
+  const result = await membrane.runner.run(['connection', 'get', id, '--json'], run);
+  const value = parseCliResult(result, { connectionId: id }) as Connection;
+  if (!value || typeof value !== 'object' || typeof value.id !== 'string') {
+    throw new ToolError('no_connection', `connection ${id} was not found`, { fix: `${FIX.connect}, then pin the id it prints` });
+  }
+  return value;
+}
+
+/** The report as lines a person reads in a terminal. */
+export function formatStatus(report: StatusReport): string {
+  const lines = [
+    `membrane CLI: ${report.cli.found ? `found (${report.cli.version})` : 'not found'} [${report.cli.command}]`,
+    `logged in:    ${report.loggedIn === undefined ? 'unknown' : report.loggedIn ? 'yes' : 'no'}`,
+    `connection:   ${report.connection ? `${report.connection.id} ${report.connection.name ?? ''} (${report.connection.state ?? 'unknown'})` : 'none'}`,
+  ];
+  for (const p of report.problems) lines.push(`problem: ${p.problem}`, `  fix: ${p.fix}`);
+  lines.push(report.ready ? 'ready: yes' : 'ready: no');
+  return lines.join('\n');
+}

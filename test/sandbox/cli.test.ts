@@ -1,0 +1,189 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CID, sandbox } from './helpers.js';
+
+const sb = sandbox();
+const KEYS = ['list-extensions', 'list-chats', 'list-messages', 'list-contacts', 'get-extension-info', 'get-message', 'get-contact',
+  'get-call-log', 'get-meeting', 'get-account-info', 'create-contact', 'create-chat-post', 'create-meeting', 'create-team',
+  'update-contact', 'delete-message', 'delete-contact', 'delete-meeting', 'send-sms', 'get-active-calls'];
+
+beforeAll(async () => {
+  await sb.ok(['reset', '--json']);
+});
+
+describe('basic commands', () => {
+  it('--version prints a semver and --help documents every command', async () => {
+    const [v, h] = await Promise.all([sb.run(['--version']), sb.run(['--help'])]);
+    expect(v.code).toBe(0);
+    expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(h.code).toBe(0);
+    for (const c of ['status', 'login', 'connection list', 'connection get', 'connection ensure', 'connect', 'search', 'action list', 'action run', 'request', 'reset']) {
+      expect(h.stdout).toContain(c);
+    }
+  });
+
+  it('status says Logged in (text and --json); login says it is a sandbox', async () => {
+    const [s, sj, l] = await Promise.all([sb.run(['status']), sb.run(['status', '--json']), sb.run(['login', '--tenant'])]);
+    expect(s.code).toBe(0);
+    expect(s.stdout).toMatch(/^Logged in/);
+    expect(sj.json).toMatchObject({ loggedIn: true, status: 'Logged in', sandbox: true });
+    expect(l.code).toBe(0);
+    expect(l.stdout).toMatch(/sandbox/i);
+  });
+
+  it('connection list returns one READY RingCentral connection', async () => {
+    const j = await sb.ok(['connection', 'list', '--json']);
+    expect(j.items).toHaveLength(1);
+    const c = j.items[0];
+    expect(c).toMatchObject({ id: CID, name: 'RingCentral', key: 'ringcentral', state: 'READY', disconnected: false,
+      integration: { key: 'ringcentral', name: 'RingCentral' } });
+    expect(c.integration.id).toBeTruthy();
+    expect(Date.parse(c.createdAt)).toBeGreaterThan(0);
+    expect(Date.parse(c.updatedAt)).toBeGreaterThan(0);
+    expect(c.clientAction).toBeUndefined();
+    expect(j.cursor).toBeUndefined();
+  });
+
+  it('connection get works by id and by key; unknown is not_found', async () => {
+    const [byId, byKey, missing] = await Promise.all([
+      sb.ok(['connection', 'get', CID, '--json']), sb.ok(['connection', 'get', 'ringcentral', '--json']), sb.run(['connection', 'get', 'nope', '--json']),
+    ]);
+    expect(byId.id).toBe(CID);
+    expect(byKey.id).toBe(CID);
+    expect(missing.code).toBe(1);
+    expect(missing.json).toMatchObject({ type: 'bad_request', key: 'not_found' });
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('connection get --wait on a READY connection returns at once', async () => {
+    const t = Date.now();
+    const j = await sb.ok(['connection', 'get', CID, '--wait', '--timeout', '5', '--json']);
+    expect(j.state).toBe('READY');
+    expect(Date.now() - t).toBeLessThan(3000);
+  });
+
+  it('connection ensure, search and connect find the RingCentral connector', async () => {
+    const [ens, bad, srch, srch2, con1, con2, con3, conBad] = await Promise.all([
+      sb.ok(['connection', 'ensure', 'https://ringcentral.com', '--json']),
+      sb.run(['connection', 'ensure', 'https://example.org', '--json']),
+      sb.ok(['search', 'ringcentral', '--elementType', 'connector', '--json']),
+      sb.ok(['search', 'salesforce', '--elementType=connector', '--json']),
+      sb.ok(['connect', '--connectorId=cnr_sbx_ringcentral', '--json']),
+      sb.ok(['connect', '--connectorKey', 'ringcentral', '--json']),
+      sb.ok(['connect', '--connectionId', CID, '--json']),
+      sb.run(['connect', '--json']),
+    ]);
+    expect(ens.id).toBe(CID);
+    expect(bad.json).toMatchObject({ type: 'bad_request', key: 'not_found' });
+    expect(srch.items).toHaveLength(1);
+    expect(srch.items[0]).toMatchObject({ id: 'cnr_sbx_ringcentral', key: 'ringcentral', name: 'RingCentral' });
+    expect(srch2.items).toEqual([]);
+    for (const c of [con1, con2, con3]) expect(c).toMatchObject({ id: CID, state: 'READY' });
+    expect(conBad.code).toBe(2);
+  });
+});
+
+describe('action list', () => {
+  it('lists the 20 actions in a stable order, 10 by default, with an opaque cursor', async () => {
+    const p1 = await sb.ok(['action', 'list', '--connectionId', CID, '--json']);
+    expect(p1.items).toHaveLength(10);
+    expect(typeof p1.cursor).toBe('string');
+    const p2 = await sb.ok(['action', 'list', '--connectionId', CID, '--cursor', p1.cursor, '--json']);
+    expect(p2.items).toHaveLength(10);
+    expect(p2.cursor).toBeUndefined();
+    const keys = [...p1.items, ...p2.items].map((a: any) => a.key);
+    expect([...keys].sort()).toEqual([...KEYS].sort());
+    const all = await sb.ok(['action', 'list', '--connectionId', CID, '--limit', '50', '--json']);
+    expect(all.items.map((a: any) => a.key)).toEqual(keys);
+  });
+
+  it('every action has an id distinct from its key, a described input schema and an output schema', async () => {
+    const { items } = await sb.ok(['action', 'list', '--limit=20', '--json']);
+    const ids = new Set<string>();
+    for (const a of items) {
+      expect(a.id).toMatch(/^act_[0-9a-f]{12}$/);
+      expect(a.id).not.toBe(a.key);
+      ids.add(a.id);
+      expect(a).toMatchObject({ integrationKey: 'ringcentral' });
+      expect(a.name).toBeTruthy();
+      expect(a.description.length).toBeGreaterThan(20);
+      expect(a.inputSchema.type).toBe('object');
+      expect(a.outputSchema).toBeTypeOf('object');
+      for (const [k, p] of Object.entries<any>(a.inputSchema.properties)) {
+        expect(p.description, `${a.key}.${k}`).toBeTruthy();
+      }
+    }
+    expect(ids.size).toBe(20);
+    const sms = items.find((a: any) => a.key === 'send-sms');
+    expect(sms.inputSchema.required).toEqual(['from', 'to', 'text']);
+    const again = await sb.ok(['action', 'list', '--limit=20', '--json']);
+    expect(again.items.map((a: any) => a.id)).toEqual(items.map((a: any) => a.id));
+  });
+
+  it('--intent ranks by relevance; an exact key comes first', async () => {
+    const [sms, exact, contacts, none] = await Promise.all([
+      sb.ok(['action', 'list', '--connectionId', CID, '--intent', 'send a text message', '--json']),
+      sb.ok(['action', 'list', '--connectionId', CID, '--intent', 'get-contact', '--json']),
+      sb.ok(['action', 'list', '--connectionId', CID, '--intent=list my contacts', '--limit', '3', '--json']),
+      sb.ok(['action', 'list', '--connectionId', CID, '--intent', 'zzzz qqqq', '--json']),
+    ]);
+    expect(sms.items[0].key).toBe('send-sms');
+    expect(exact.items[0].key).toBe('get-contact');
+    expect(contacts.items[0].key).toBe('list-contacts');
+    expect(contacts.items.length).toBeLessThanOrEqual(3);
+    expect(none.items).toEqual([]);
+  });
+
+  it('--connectionKey works and an unknown connection is not_found', async () => {
+    const [k, bad] = await Promise.all([
+      sb.ok(['action', 'list', '--connectionKey', 'ringcentral', '--limit', '1', '--json']),
+      sb.run(['action', 'list', '--connectionId', 'con_nope', '--json']),
+    ]);
+    expect(k.items).toHaveLength(1);
+    expect(bad.code).toBe(1);
+    expect(bad.json.key).toBe('not_found');
+  });
+});
+
+describe('argument parsing', () => {
+  it('accepts flags in any position, --flag=value and ignored workspace flags', async () => {
+    const a = await sb.ok(['--json', 'action', '--input={}', 'run', '--connectionId', CID, 'get-account-info', '--workspaceKey', 'w', '--tenantKey=t']);
+    expect(a.output.id).toBeTypeOf('number');
+  });
+
+  it('exits 2 with usage on unknown commands, unknown flags, missing values and malformed --input', async () => {
+    const rs = await Promise.all([
+      sb.run(['frobnicate']),
+      sb.run(['action', 'frob']),
+      sb.run([]),
+      sb.run(['action', 'list', '--connection-id', CID]),
+      sb.run(['action', 'run', 'get-account-info', '--connectionId']),
+      sb.run(['action', 'run', 'get-account-info', '--connectionId', '--json']),
+      sb.run(['action', 'run', 'get-account-info', '--connectionId', CID, '--input', '{not json', '--json']),
+      sb.run(['action', 'run', 'get-account-info', '--json']),
+      sb.run(['request', CID, '/x', '--query', 'novalue']),
+      sb.run(['request', CID, '/x', '-H', 'NoColon']),
+      sb.run(['action', 'list', '--limit', 'ten']),
+    ]);
+    for (const r of rs) {
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/membrane|Usage/);
+    }
+    expect(rs[3].stderr).toContain('--connectionId');
+    expect(rs[6].stderr).toMatch(/not valid JSON/);
+  });
+
+  it('--input that is JSON but not an object is an invalid_input error', async () => {
+    const r = await sb.run(['action', 'run', 'get-account-info', '--connectionId', CID, '--input', '[1]', '--json']);
+    expect(r.code).toBe(1);
+    expect(r.json).toMatchObject({ type: 'bad_request', key: 'invalid_input' });
+    expect(r.json.actionRunId).toMatch(/^arun_/);
+  });
+
+  it('errors without --json go to stderr only', async () => {
+    const r = await sb.run(['connection', 'get', 'nope']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^Error: .*not found/);
+  });
+});

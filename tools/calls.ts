@@ -1,0 +1,61 @@
+/** Call log and calls in progress. */
+import { z } from 'zod';
+import { asArray, compactObject, defineTool, extensionId, isoDate, oneOf, party, type Record_ } from './define.js';
+
+const compactCall = (r: Record_) =>
+  compactObject({
+    id: r.id,
+    time: r.startTime,
+    direction: r.direction,
+    type: r.type,
+    from: party(r.from),
+    to: party(r.to),
+    duration: r.duration,
+    result: r.result,
+  });
+
+const direction = oneOf(['Inbound', 'Outbound'] as const);
+const callType = oneOf(['Voice', 'Fax'] as const);
+
+export const callTools = [
+  defineTool({
+    name: 'ringcentral_get_call_log',
+    title: 'Call log',
+    description: 'List your call history, newest first. Defaults to the LAST 24 HOURS: pass dateFrom for older. Returns id, time, direction, from, to, duration (s), result (Accepted, Missed, Voicemail...).',
+    toolset: 'calls',
+    kind: 'read',
+    action: 'get-call-log',
+    list: { paging: 'page', compact: compactCall },
+    input: {
+      dateFrom: isoDate('Start, ISO 8601; default 24 h before dateTo'),
+      dateTo: isoDate('End, ISO 8601; default now'),
+      direction,
+      type: callType,
+      phoneNumber: z.string().regex(/^\+?[1-9]\d{1,14}$/, 'must be an E.164 phone number like +16505550123').describe('Only calls with this E.164 number').optional(),
+      detailed: z.boolean().describe('true = RingCentral Detailed view with call legs').optional(),
+      extensionId,
+    },
+    actionInput: (i) =>
+      compactObject({
+        extensionId: i.extensionId ?? '~',
+        dateFrom: i.dateFrom,
+        dateTo: i.dateTo,
+        direction: asArray(i.direction),
+        type: asArray(i.type),
+        // RingCentral's call-log filter takes the number without '+'.
+        phoneNumber: i.phoneNumber?.replace(/^\+/, ''),
+        view: i.detailed ? 'Detailed' : undefined,
+      }),
+  }),
+  defineTool({
+    name: 'ringcentral_get_active_calls',
+    title: 'Active calls',
+    description: 'List calls in progress right now on your extension. Returns id, time, direction, from, to, result.',
+    toolset: 'calls',
+    kind: 'read',
+    action: 'get-active-calls',
+    list: { paging: 'page', compact: compactCall },
+    input: { direction, type: callType, extensionId },
+    actionInput: (i) => compactObject({ extensionId: i.extensionId ?? '~', direction: asArray(i.direction), type: asArray(i.type) }),
+  }),
+];

@@ -1,0 +1,82 @@
+/** Every other action of the RingCentral connection: find it by intent, then run it. */
+import { z } from 'zod';
+import { ToolError } from '../src/errors.js';
+import type { ActionInfo } from '../src/membrane.js';
+import { compactObject, defineTool, truncate, type Record_ } from './define.js';
+
+const actionRef = z
+  .string()
+  .regex(/^[A-Za-z0-9][\w.:-]{0,127}$/, 'must be an action id or key from ringcentral_find_actions (letters, digits, _ . : -)')
+  .describe('Action id or key from ringcentral_find_actions');
+
+/** A JSON Schema reduced to what a model needs to fill it in: names, types, required, enums. */
+export function compactSchema(schema: unknown, depth = 0): unknown {
+  if (!schema || typeof schema !== 'object' || depth > 3) return schema;
+  const s = schema as Record_;
+  const properties = s.properties as Record<string, unknown> | undefined;
+  return compactObject({
+    type: s.type,
+    description: depth > 0 ? truncate(s.description, 80) : undefined,
+    enum: s.enum,
+    required: s.required,
+    properties: properties ? Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, compactSchema(v, depth + 1)])) : undefined,
+    items: s.items ? compactSchema(s.items, depth + 1) : undefined,
+  });
+}
+
+const compactAction = (a: ActionInfo) =>
+  compactObject({ id: a.id, key: a.key, name: a.name, description: truncate(a.description, 200), inputSchema: a.inputSchema ? compactSchema(a.inputSchema) : undefined });
+
+/** Validates input against the action's live JSON Schema, naming the offending field. */
+function checkAgainstSchema(action: ActionInfo | undefined, input: unknown): void {
+  if (!action?.inputSchema) return;
+  let schema: z.ZodType;
+  try {
+    schema = z.fromJSONSchema(action.inputSchema as Parameters<typeof z.fromJSONSchema>[0]);
+  } catch {
+    return; // A schema zod cannot read is left to Membrane to enforce.
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.length ? `input.${i.path.join('.')}` : 'input'}: ${i.message}`).join('; ');
+    throw new ToolError('invalid_input', `input does not match the schema of ${action.key ?? action.id}: ${problems}`, {
+      fix: 'see the inputSchema that ringcentral_find_actions returns for this action',
+    });
+  }
+}
+
+export const discoveryTools = [
+  defineTool({
+    name: 'ringcentral_find_actions',
+    title: 'Find actions',
+    description: 'Search all actions of the RingCentral connection by intent (beyond the built-in tools). Returns id, key, name, description and input schema; run one with ringcentral_run_action.',
+    toolset: 'discovery',
+    kind: 'read',
+    input: {
+      intent: z.string().min(1).max(200).describe('What you want to do, e.g. "forward calls"'),
+      limit: z.number().int().min(1).max(50).describe('Max results (default 10)').optional(),
+    },
+    output: z.object({ actions: z.array(z.looseObject({ id: z.string() })) }),
+    run: async (i, ctx) => ({ actions: (await ctx.membrane.listActions({ intent: i.intent, limit: i.limit ?? 10 }, ctx.run)).map(compactAction) }),
+  }),
+  defineTool({
+    name: 'ringcentral_run_action',
+    title: 'Run action',
+    description: 'Run any action of the RingCentral connection by id or key (from ringcentral_find_actions); input is checked against its schema. May change data, so it needs confirmation.',
+    toolset: 'discovery',
+    kind: 'destructive',
+    input: {
+      action: actionRef,
+      input: z.record(z.string(), z.unknown()).describe('Action input per its inputSchema').optional(),
+    },
+    action: (i) => i.action,
+    actionInput: async (i, ctx) => {
+      checkAgainstSchema((await ctx.membrane.actions(ctx.run)).get(i.action), i.input ?? {});
+      return i.input ?? {};
+    },
+    preview: async (i, ctx) => {
+      const action = (await ctx.membrane.actions(ctx.run)).get(i.action);
+      return { action: `run ${action?.name ?? i.action}`, actionKey: action?.key ?? i.action, input: i.input ?? {} };
+    },
+  }),
+];
