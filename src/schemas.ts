@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { ToolDefinition } from '../tools/define.js';
 
 // Output schemas declare what a client can rely on; results may carry more (loose objects).
-export const LIST_OUTPUT = z.looseObject({ records: z.array(z.unknown()), nextCursor: z.string().optional() });
+export const LIST_OUTPUT = z.looseObject({ records: z.array(z.looseObject({})), nextCursor: z.string().optional() });
 
 export const RECORD_OUTPUT = z.looseObject({ record: z.looseObject({}) });
 

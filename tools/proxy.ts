@@ -25,7 +25,7 @@ const shape = (methods: readonly [string, ...string[]]) => ({
     .record(z.string().regex(/^[A-Za-z][\w.[\]-]{0,63}$/, 'must be a plain parameter name'), z.union([scalar, z.array(scalar).max(100)]))
     .describe('An array repeats the key')
     .optional(),
-  body: z.unknown().describe('JSON body').optional(),
+  body: z.union([z.looseObject({}), z.array(z.union([z.string(), z.number(), z.looseObject({})]))]).describe('JSON body').optional(),
   headers: z
     .partialRecord(z.enum(HEADERS), text(500))
     .describe('Allowlisted headers; Membrane adds authorization')

@@ -357,7 +357,9 @@ describe('fitBudget', () => {
 
   it('never exceeds the budget for random nested objects (property)', () => {
     fc.assert(
-      fc.property(fc.dictionary(key, tree.node, { maxKeys: 6 }), fc.integer({ min: 1000, max: 8000 }), (value, budget) => {
+      fc.property(fc.dictionary(key, tree.node, { maxKeys: 6 }), fc.double({ min: 0.05, max: 1.5, noNaN: true }), (value, ratio) => {
+        // Budgets relative to the value's size, so most runs have to trim (never below 1000).
+        const budget = Math.max(1000, Math.floor(size(value) * ratio));
         const fitted = fitBudget(value, budget);
         expect(size(fitted)).toBeLessThanOrEqual(budget);
         if (size(value) <= budget) expect(fitted).toBe(value);
@@ -367,10 +369,28 @@ describe('fitBudget', () => {
     );
   });
 
+  it('never exceeds the budget for a wide record of many small fields', () => {
+    const record = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`field${i}`, i]));
+    const fitted = fitBudget({ record }, 1000);
+    expect(size(fitted)).toBeLessThanOrEqual(1000);
+    expect(fitted.truncated).toBe(true);
+  });
+
+  // BUG: when nothing below the root is trimmable (no array, no string over 60 characters), the
+  // fallback replaces ONE root value at a time with a cut text; a root whose skeleton (many keys with
+  // small scalar values) is over budget cannot shrink that way: after 200 rounds the result is
+  // LARGER than the input and over budget, breaking "a character budget that is never exceeded".
+  // Today's callers wrap results ({record}, {status, result}), so it needs a tool `output` like this.
+  it.fails('never exceeds the budget when the root itself has many small fields', () => {
+    const value = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`field${i}`, i]));
+    expect(size(fitBudget(value, 1000))).toBeLessThanOrEqual(1000);
+  });
+
   it('never exceeds the budget for the result envelopes the server builds (property)', () => {
     fc.assert(
-      fc.property(tree.node, fc.integer({ min: 1000, max: 8000 }), fc.constantFrom('record', 'result'), (inner, budget, field) => {
+      fc.property(tree.node, fc.double({ min: 0.05, max: 1.5, noNaN: true }), fc.constantFrom('record', 'result'), (inner, ratio, field) => {
         const value = field === 'record' ? { record: inner } : { status: 'done', result: inner };
+        const budget = Math.max(1000, Math.floor(size(value) * ratio));
         expect(size(fitBudget(value, budget))).toBeLessThanOrEqual(budget);
       }),
       { numRuns: 300 },

@@ -1,0 +1,83 @@
+/**
+ * The library API for agent frameworks: the server factory, and the typed tool registry with a
+ * `run` per tool that goes through the same validation, confirmation and shaping as MCP calls.
+ *
+ *   import { tools } from 'ringcentral-mcp';
+ *   const list = tools.find((t) => t.name === 'ringcentral_list_contacts')!;
+ *   const result = await list.run({ limit: 5 }, { sandbox: true });
+ */
+import type { z } from 'zod';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { registry } from '../tools/index.js';
+import type { ToolKind, Toolset } from '../tools/define.js';
+import { callTool, type Elicit } from './execute.js';
+import { toolListing } from './listing.js';
+import { Runtime, type ServerOptions } from './runtime.js';
+import { inputSchema, outputSchema } from './schemas.js';
+
+export { createServer, INSTRUCTIONS, type CreateServerOptions } from './server.js';
+export { startHttp, type HttpOptions } from './http.js';
+export { Runtime, type ServerOptions } from './runtime.js';
+export { ToolError, type ErrorCode } from './errors.js';
+export { selectTools, TOOLSETS } from '../tools/index.js';
+
+export interface RunOptions extends ServerOptions {
+  /** Reuse one runtime (resolved connection, caches, limits) across calls; made once per options otherwise. */
+  runtime?: Runtime;
+  signal?: AbortSignal;
+  /** Ask the person before irreversible calls; without it the token flow applies (or confirm: 'off'). */
+  elicit?: Elicit;
+}
+
+export interface ToolRunResult {
+  ok: boolean;
+  /** The structured result (what MCP sends as structuredContent). */
+  data: Record<string, unknown>;
+  /** The same as compact text, for a model. */
+  text: string;
+}
+
+export interface LibraryTool {
+  name: string;
+  title: string;
+  description: string;
+  kind: ToolKind;
+  toolset: Toolset;
+  inputSchema: z.ZodObject;
+  outputSchema: z.ZodObject;
+  /** The JSON Schemas as MCP lists them. */
+  jsonSchema: { input: Tool['inputSchema']; output: Tool['outputSchema'] };
+  run(input: Record<string, unknown>, options?: RunOptions): Promise<ToolRunResult>;
+}
+
+const runtimes = new Map<string, Runtime>();
+
+function runtimeFor(options: RunOptions): Runtime {
+  if (options.runtime) return options.runtime;
+  const { runtime: _r, signal: _s, elicit: _e, ...serverOptions } = options;
+  const key = JSON.stringify(serverOptions);
+  let runtime = runtimes.get(key);
+  if (!runtime) runtimes.set(key, (runtime = new Runtime(serverOptions)));
+  return runtime;
+}
+
+export const tools: readonly LibraryTool[] = registry.map((def) => {
+  const listing = toolListing(def);
+  return {
+    name: def.name,
+    title: def.title,
+    description: def.description,
+    kind: def.kind,
+    toolset: def.toolset,
+    inputSchema: inputSchema(def),
+    outputSchema: outputSchema(def),
+    jsonSchema: { input: listing.inputSchema, output: listing.outputSchema },
+    async run(input, options = {}) {
+      const runtime = runtimeFor(options);
+      const active = runtime.options.readOnly && def.kind !== 'read' && def.readOnlyForm ? def.readOnlyForm() : def;
+      const result = await callTool(active, input, runtime, { signal: options.signal, elicit: options.elicit });
+      const text = (result.content as Array<{ text?: string }>).map((c) => c.text ?? '').join('\n');
+      return { ok: !result.isError, data: (result.structuredContent ?? {}) as Record<string, unknown>, text };
+    },
+  };
+});

@@ -1,0 +1,197 @@
+/** src/confirm.ts: confirmation tokens bound to tool + canonical arguments, single use, expiring. */
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonical, Confirmations } from '../../src/confirm.js';
+import { ToolError } from '../../src/errors.js';
+
+const TOOL = 'ringcentral_delete_contact';
+const SECRET = Buffer.alloc(32, 7);
+
+function rejection(fn: () => unknown): ToolError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ToolError);
+    expect((error as ToolError).code).toBe('confirmation_invalid');
+    return error as ToolError;
+  }
+  throw new Error('expected confirmation_invalid, the token was accepted');
+}
+
+/** A Confirmations whose clock the test moves. */
+function withClock(start = 1_700_000_000_000, ttlMs = 60_000) {
+  const clock = { now: start };
+  return { clock, confirmations: new Confirmations(SECRET, ttlMs, () => clock.now) };
+}
+
+describe('canonical', () => {
+  it('sorts keys at every level', () => {
+    expect(canonical({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: 'x' } })).toBe('{"a":{"c":"x","d":[1,{"y":2,"z":1}]},"b":1}');
+  });
+
+  it('ignores confirmationToken and dryRun', () => {
+    expect(canonical({ contactId: '1', confirmationToken: 'abc', dryRun: true })).toBe(canonical({ contactId: '1' }));
+    expect(canonical({ contactId: '1', dryRun: false })).toBe(canonical({ contactId: '1' }));
+  });
+
+  it('ignores undefined values but not null, and keeps array order and value types', () => {
+    expect(canonical({ a: 1, b: undefined })).toBe(canonical({ a: 1 }));
+    expect(canonical({ a: null })).not.toBe(canonical({}));
+    expect(canonical([1, 2])).not.toBe(canonical([2, 1]));
+    expect(canonical({ a: 1 })).not.toBe(canonical({ a: '1' }));
+    expect(canonical(undefined)).toBe('null');
+  });
+
+  it('is the same for any key order (property)', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 3 })), (object) => {
+        const reversed = Object.fromEntries(Object.entries(object).reverse());
+        expect(canonical(reversed)).toBe(canonical(object));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('Confirmations', () => {
+  const args = { contactId: '12345', note: { b: 2, a: [1, 2] } };
+
+  it('issues a token with an ISO expiry ttl ahead', () => {
+    const { confirmations, clock } = withClock();
+    const { token, expiresAt } = confirmations.issue(TOOL, args);
+    expect(token.split('.')).toHaveLength(3);
+    expect(Date.parse(expiresAt)).toBe(clock.now + 60_000);
+  });
+
+  it('accepts a valid token once; reuse is rejected', () => {
+    const { confirmations } = withClock();
+    const { token } = confirmations.issue(TOOL, args);
+    expect(() => confirmations.consume(TOOL, args, token)).not.toThrow();
+    expect(rejection(() => confirmations.consume(TOOL, args, token)).message).toMatch(/already used/);
+  });
+
+  it('two tokens for the same arguments are independent', () => {
+    const { confirmations } = withClock();
+    const first = confirmations.issue(TOOL, args).token;
+    const second = confirmations.issue(TOOL, args).token;
+    expect(first).not.toBe(second);
+    confirmations.consume(TOOL, args, second);
+    confirmations.consume(TOOL, args, first);
+  });
+
+  it('accepts the token with the control fields present (they are not part of what is confirmed)', () => {
+    const { confirmations } = withClock();
+    const { token } = confirmations.issue(TOOL, { ...args, dryRun: false });
+    expect(() => confirmations.consume(TOOL, { ...args, confirmationToken: token }, token)).not.toThrow();
+  });
+
+  it('accepts reordered keys, at the top and nested', () => {
+    const { confirmations } = withClock();
+    const { token } = confirmations.issue(TOOL, args);
+    expect(() => confirmations.consume(TOOL, { note: { a: [1, 2], b: 2 }, contactId: '12345' }, token)).not.toThrow();
+  });
+
+  it('rejects an expired token (injected clock), and accepts right up to expiry', () => {
+    const { confirmations, clock } = withClock();
+    const late = confirmations.issue(TOOL, args).token;
+    const onTime = confirmations.issue(TOOL, args).token;
+    clock.now += 60_000;
+    expect(() => confirmations.consume(TOOL, args, onTime)).not.toThrow();
+    clock.now += 1;
+    expect(rejection(() => confirmations.consume(TOOL, args, late)).message).toMatch(/expired/);
+  });
+
+  it('rejects any changed field', () => {
+    const { confirmations } = withClock();
+    const { token } = confirmations.issue(TOOL, args);
+    const changed = [
+      { ...args, contactId: '12346' },
+      { ...args, note: { b: 3, a: [1, 2] } },
+      { ...args, note: { b: 2, a: [2, 1] } },
+      { ...args, note: { b: '2', a: [1, 2] } },
+      { ...args, contactId: 12345 },
+      { contactId: '12345' }, // a field removed
+    ];
+    for (const other of changed) {
+      expect(rejection(() => confirmations.consume(TOOL, other, token)).message, JSON.stringify(other)).toMatch(/does not match/);
+    }
+    // None of the failed attempts used the token up.
+    expect(() => confirmations.consume(TOOL, args, token)).not.toThrow();
+  });
+
+  it('rejects an added field', () => {
+    const { confirmations } = withClock();
+    const { token } = confirmations.issue(TOOL, args);
+    rejection(() => confirmations.consume(TOOL, { ...args, purge: true }, token));
+    rejection(() => confirmations.consume(TOOL, { ...args, note: { ...args.note, c: null } }, token));
+  });
+
+  it('rejects any change to the arguments (property)', () => {
+    const { confirmations } = withClock();
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string({ minLength: 1, maxLength: 5 }), fc.jsonValue({ maxDepth: 2 }), { minKeys: 1 }),
+        fc.string({ minLength: 1, maxLength: 5 }),
+        fc.jsonValue({ maxDepth: 1 }),
+        (original, key, value) => {
+          const { token } = confirmations.issue(TOOL, original);
+          const tampered = { ...original, [key]: value };
+          fc.pre(!['dryRun', 'confirmationToken'].includes(key) && canonical(tampered) !== canonical(original));
+          rejection(() => confirmations.consume(TOOL, tampered, token));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('rejects the token for another tool', () => {
+    const { confirmations } = withClock();
+    const { token } = confirmations.issue(TOOL, args);
+    rejection(() => confirmations.consume('ringcentral_delete_message', args, token));
+  });
+
+  it('rejects a token of another secret (another server)', () => {
+    const mine = new Confirmations(SECRET);
+    const theirs = new Confirmations(randomBytes(32));
+    const { token } = theirs.issue(TOOL, args);
+    rejection(() => mine.consume(TOOL, args, token));
+  });
+
+  it('accepts a token of another instance with the same secret (shared secret)', () => {
+    const { token } = new Confirmations(SECRET).issue(TOOL, args);
+    expect(() => new Confirmations(SECRET).consume(TOOL, args, token)).not.toThrow();
+  });
+
+  it('rejects malformed tokens', () => {
+    const { confirmations } = withClock();
+    const { token } = confirmations.issue(TOOL, args);
+    const [nonce, expires, mac] = token.split('.');
+    const malformed = ['', 'x', 'a.b', `${token}.extra`, `.${expires}.${mac}`, `${nonce}.${expires}.`, `${nonce}..${mac}`, `${nonce}.!!.${mac}`];
+    for (const bad of malformed) {
+      expect(rejection(() => confirmations.consume(TOOL, args, bad)).message, bad).toMatch(/malformed|does not match/);
+    }
+  });
+
+  it('rejects a token whose expiry was pushed forward or whose mac was altered', () => {
+    const { confirmations } = withClock();
+    const { token } = confirmations.issue(TOOL, args);
+    const [nonce, expires, mac] = token.split('.');
+    const later = (parseInt(expires, 36) + 3_600_000).toString(36);
+    rejection(() => confirmations.consume(TOOL, args, `${nonce}.${later}.${mac}`));
+    const flipped = mac.slice(0, -1) + (mac.endsWith('A') ? 'B' : 'A');
+    rejection(() => confirmations.consume(TOOL, args, `${nonce}.${expires}.${flipped}`));
+    rejection(() => confirmations.consume(TOOL, args, `${nonce}x.${expires}.${mac}`));
+  });
+
+  // BUG: canonical() drops `dryRun` and `confirmationToken` at EVERY depth, not only the server's own
+  // top-level fields. A confirmed call can therefore change a nested field of that name, e.g. the
+  // action input of ringcentral_run_action or the body of ringcentral_api_request: the person
+  // approves `{dryRun: true}` and the call runs with `{dryRun: false}` on the same token.
+  it.fails('rejects a change to a nested field named dryRun (only top-level control fields are ignored)', () => {
+    const { confirmations } = withClock();
+    const tool = 'ringcentral_run_action';
+    const { token } = confirmations.issue(tool, { action: 'bulk-delete', input: { dryRun: true } });
+    rejection(() => confirmations.consume(tool, { action: 'bulk-delete', input: { dryRun: false } }, token));
+  });
+});
