@@ -15,8 +15,15 @@ const say = (text: string) => process.stderr.write(`${text}\n`);
 export async function runSetup(options: ServerOptions): Promise<number> {
   const runtime = new Runtime(options);
   const { file, prefix } = runtime.options.command;
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  const yes = async (question: string) => /^y(es)?$|^$/i.test((await rl.question(`${question} [Y/n] `)).trim());
+  // Lines are read through one iterator so answers piped in ahead of the questions are not lost.
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const lines = rl[Symbol.asyncIterator]();
+  const question = async (text: string) => {
+    process.stderr.write(text);
+    const next = await lines.next();
+    return next.done ? '' : String(next.value);
+  };
+  const yes = async (text: string) => /^y(es)?$|^$/i.test((await question(`${text} [Y/n] `)).trim());
   /** Runs a membrane command with the terminal attached, for steps that open a browser. */
   const interactive = (args: string[]) => spawnSync(file, [...prefix, ...args], { stdio: 'inherit' }).status === 0;
 
@@ -47,7 +54,7 @@ export async function runSetup(options: ServerOptions): Promise<number> {
       } else if (error.code === 'several_connections') {
         const candidates = (error.details.candidates ?? []) as Array<{ id: string; name?: string }>;
         candidates.forEach((c, i) => say(`   ${i + 1}. ${c.id} ${c.name ?? ''}`));
-        const pick = Number(await rl.question('   Which one? '));
+        const pick = Number(await question('   Which one? '));
         const chosen = candidates[pick - 1];
         if (chosen) say(`   Pin it: add --connection-id ${chosen.id} (or RINGCENTRAL_CONNECTION_ID=${chosen.id}) to your MCP config`);
         options = { ...options, connectionId: chosen?.id };

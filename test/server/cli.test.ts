@@ -1,0 +1,87 @@
+/**
+ * The command line: `call` runs one tool (same server, in process), `doctor` reports with fixes,
+ * `setup` walks through the steps, bad usage exits 2.
+ */
+import { spawnSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI, makeSandbox } from '../helpers.js';
+
+const sandbox = makeSandbox();
+afterAll(() => sandbox.cleanup());
+
+function run(args: string[], options: { input?: string; faults?: string; env?: Record<string, string> } = {}) {
+  sandbox.setFault(options.faults ?? '');
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    input: options.input ?? '',
+    env: { ...process.env, ...sandbox.env, ...options.env },
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('call', () => {
+  it('prints the compact result and exits 0', () => {
+    const r = run(['call', 'ringcentral_list_contacts', '{"limit":3}', '--sandbox']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.records).toHaveLength(3);
+    expect(out.nextCursor).toBeTypeOf('string');
+  });
+
+  it('exits 1 with the error and its field on isError, and 2 on bad JSON', () => {
+    const bad = run(['call', 'ringcentral_send_sms', '{"to":["123"],"text":"x"}', '--sandbox']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/to\.0|to\[0\]/);
+    const json = run(['call', 'ringcentral_list_contacts', '{oops', '--sandbox']);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toMatch(/not valid JSON/);
+  });
+
+  it('confirms across separate processes with the token flow (no TTY)', () => {
+    const first = run(['call', 'ringcentral_create_contact', '{"firstName":"Callroute"}', '--sandbox', '--confirm', 'token']);
+    expect(JSON.parse(first.stdout).status).toBe('done'); // create is not irreversible: no confirmation
+    const preview = run(['call', 'ringcentral_delete_contact', JSON.stringify({ contactId: String(JSON.parse(first.stdout).result.id) }), '--sandbox']);
+    const pending = JSON.parse(preview.stdout);
+    expect(pending.status).toBe('confirmation_required');
+    const args = { contactId: String(JSON.parse(first.stdout).result.id), confirmationToken: pending.confirmationToken };
+    const done = run(['call', 'ringcentral_delete_contact', JSON.stringify(args), '--sandbox']);
+    expect(JSON.parse(done.stdout).status).toBe('done');
+    const again = run(['call', 'ringcentral_delete_contact', JSON.stringify(args), '--sandbox']);
+    expect(again.code).toBe(1);
+  });
+});
+
+describe('doctor and setup', () => {
+  it('doctor: ready on the sandbox', () => {
+    const r = run(['doctor', '--sandbox']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ready: yes/);
+  });
+
+  it('doctor: each problem with the command that fixes it', () => {
+    const loggedOut = run(['doctor', '--sandbox'], { faults: 'not-logged-in' });
+    expect(loggedOut.code).toBe(1);
+    expect(loggedOut.stdout).toMatch(/membrane login --tenant/);
+    const none = run(['doctor', '--sandbox'], { faults: 'no-connection' });
+    expect(none.stdout).toMatch(/membrane connection ensure "https:\/\/ringcentral.com"/);
+    const missing = run(['doctor', '--membrane', '/nonexistent/membrane']);
+    expect(missing.stdout).toMatch(/npm install -g @membranehq\/cli/);
+  });
+
+  it('setup walks through login and connection, then runs the doctor', () => {
+    const r = run(['setup', '--sandbox'], { input: 'y\ny\n' });
+    expect(r.stderr).toMatch(/1\. Membrane CLI/);
+    expect(r.stderr).toMatch(/3\. RingCentral connection/);
+    expect(r.stderr).toMatch(/ready: yes/);
+    expect(r.code).toBe(0);
+    const several = run(['setup', '--sandbox'], { input: '2\n', faults: 'two-connections' });
+    expect(several.stderr).toMatch(/Pin it: add --connection-id \S+/);
+  });
+
+  it('unknown command and bad flag values exit 2', () => {
+    expect(run(['frobnicate']).code).toBe(2);
+    expect(run(['--confirm', 'maybe']).code).toBe(2);
+    expect(run(['--sandbox', '--timeout', 'soon']).code).toBe(2);
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * The public surface: the whole tools/list is snapshotted (names, schemas, annotations), kinds
+ * and hints agree, the README table and --help are true to the code.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, ROOT, startServer, type Harness } from '../helpers.js';
+import { withToolTable } from '../../src/docs.js';
+import { FLAGS } from '../../src/options.js';
+
+let h: Harness;
+let tools: Awaited<ReturnType<Harness['client']['listTools']>>['tools'];
+
+beforeAll(async () => {
+  h = await startServer();
+  tools = (await h.client.listTools()).tools;
+});
+afterAll(async () => h?.close());
+
+const ACTION_KEYS = [
+  'list-extensions', 'list-chats', 'list-messages', 'list-contacts', 'get-extension-info', 'get-message', 'get-contact',
+  'get-call-log', 'get-meeting', 'get-account-info', 'create-contact', 'create-chat-post', 'create-meeting', 'create-team',
+  'update-contact', 'delete-message', 'delete-contact', 'delete-meeting', 'send-sms', 'get-active-calls',
+];
+
+describe('tools/list', () => {
+  it('matches the committed snapshot exactly', async () => {
+    await expect(JSON.stringify(tools, null, 2) + '\n').toMatchFileSnapshot('./__snapshots__/tools-list.json');
+  });
+
+  it('has the 20 action tools, the proxy, status and discovery', () => {
+    const names = tools.map((t) => t.name);
+    for (const key of ACTION_KEYS) expect(names).toContain(`ringcentral_${key.replace(/-/g, '_')}`);
+    for (const extra of ['ringcentral_api_request', 'ringcentral_status', 'ringcentral_find_actions', 'ringcentral_run_action']) expect(names).toContain(extra);
+    expect(names).toHaveLength(24);
+  });
+
+  it('every tool has a title, a usable description, schemas with described fields, and open-world hints', () => {
+    for (const t of tools) {
+      expect(t.name).toMatch(/^[a-z0-9_]{1,64}$/);
+      expect(t.title, t.name).toBeTruthy();
+      expect(t.description!.length, t.name).toBeGreaterThan(40);
+      expect(t.outputSchema, t.name).toBeTruthy();
+      expect(t.annotations?.openWorldHint, t.name).toBe(true);
+      for (const [field, schema] of Object.entries((t.inputSchema.properties ?? {}) as Record<string, any>)) {
+        const self = ['view', 'limit'].includes(field) || schema.enum || schema.description;
+        expect(self, `${t.name}.${field} needs a description`).toBeTruthy();
+      }
+    }
+  });
+
+  it('deletes, send_sms and update_contact are destructive; lists and gets are read-only', () => {
+    for (const t of tools) {
+      if (/_(delete|send|update)_/.test(t.name) || /^ringcentral_(send_sms|update_contact|run_action|api_request)$/.test(t.name)) {
+        expect(t.annotations?.destructiveHint, t.name).toBe(true);
+        expect(t.annotations?.readOnlyHint, t.name).toBe(false);
+      }
+      if (/^ringcentral_(list|get|find)_/.test(t.name) || t.name === 'ringcentral_status') expect(t.annotations?.readOnlyHint, t.name).toBe(true);
+      if (/^ringcentral_create_/.test(t.name)) expect(t.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
+    }
+  });
+
+  it('the server explains how to use the tools together', () => {
+    const instructions = h.client.getInstructions() ?? '';
+    expect(instructions).toMatch(/E\.164/);
+    expect(instructions).toMatch(/confirm/i);
+    expect(instructions).toMatch(/nextCursor/);
+  });
+});
+
+describe('docs are true to the code', () => {
+  it('README tool table is generated from the registry (run npm run docs)', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(withToolTable(readme)).toBe(readme);
+  });
+
+  it('--help names every flag and its environment variable', () => {
+    const help = execFileSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
+    for (const [name, flag] of Object.entries(FLAGS)) {
+      expect(help).toContain(`--${name}`);
+      if ('env' in flag) expect(help).toContain(flag.env);
+    }
+  });
+
+  it('`tools` shows what a flag set exposes', () => {
+    const out = execFileSync(process.execPath, [CLI, 'tools', '--read-only', '--toolsets', 'contacts'], { encoding: 'utf8' });
+    expect(out.trim().split('\n').map((l) => l.split(/\s+/)[0])).toEqual(['ringcentral_list_contacts', 'ringcentral_get_contact']);
+  });
+});
