@@ -3,6 +3,8 @@
  * arguments with a per-process secret, an expiry, and a nonce that can be used once.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdirSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ToolError } from './errors.js';
 
 export type ConfirmMode = 'auto' | 'elicit' | 'token' | 'off';
@@ -26,10 +28,15 @@ export function canonical(value: unknown): string {
 export class Confirmations {
   private readonly used = new Map<string, number>();
 
+  /**
+   * `usedDir`: where processes sharing a secret (the `call` route, several HTTP instances on one
+   * machine) mark used tokens, one exclusive-create file per nonce, so single use holds across them.
+   */
   constructor(
     private readonly secret: Buffer = randomBytes(32),
     readonly ttlMs = 5 * 60_000,
     private readonly now: () => number = Date.now,
+    private readonly usedDir?: string,
   ) {}
 
   private mac(tool: string, args: unknown, nonce: string, expires: number): string {
@@ -57,12 +64,34 @@ export class Confirmations {
     }
     this.prune();
     if (this.now() > expires) throw new ToolError('confirmation_invalid', `confirmationToken expired; ${again}`);
-    if (this.used.has(nonce)) throw new ToolError('confirmation_invalid', `confirmationToken was already used; ${again}`);
+    if (this.used.has(nonce) || !this.markShared(nonce)) throw new ToolError('confirmation_invalid', `confirmationToken was already used; ${again}`);
     this.used.set(nonce, expires);
+  }
+
+  /** False when another process used this nonce first. */
+  private markShared(nonce: string): boolean {
+    if (!this.usedDir) return true;
+    mkdirSync(this.usedDir, { recursive: true, mode: 0o700 });
+    try {
+      writeFileSync(join(this.usedDir, `used-${nonce}`), '', { flag: 'wx', mode: 0o600 });
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    }
   }
 
   private prune(): void {
     const now = this.now();
     for (const [nonce, expires] of this.used) if (expires < now) this.used.delete(nonce);
+    if (!this.usedDir) return;
+    try {
+      for (const name of readdirSync(this.usedDir)) {
+        const file = join(this.usedDir, name);
+        if (name.startsWith('used-') && statSync(file).mtimeMs < now - this.ttlMs * 2) unlinkSync(file);
+      }
+    } catch {
+      // Best effort: a marker left behind only costs a few bytes.
+    }
   }
 }

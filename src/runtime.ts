@@ -10,6 +10,8 @@ import { Penalties, SentLog } from './guards.js';
 import { Membrane } from './membrane.js';
 import { CliRunner, type CliCommand } from './runner.js';
 import { createHash } from 'node:crypto';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 
 export interface ServerOptions {
   /** Path or name of the Membrane CLI (default `membrane`, or MEMBRANE_CLI). */
@@ -84,7 +86,9 @@ export class Runtime {
     this.runner = new CliRunner({ command: o.command, timeoutMs: o.timeoutMs, maxConcurrency: o.maxConcurrency, maxOutputBytes: o.maxOutputBytes, env: o.env });
     this.membrane = new Membrane(this.runner, { connectionId: o.connectionId });
     const secret = o.confirmSecret ? createHash('sha256').update(o.confirmSecret).digest() : undefined;
-    this.confirmations = new Confirmations(secret);
+    // Processes sharing a secret share the record of used tokens too (same machine).
+    const usedDir = secret ? join(tmpdir(), `ringcentral-mcp-${userInfo().uid}`, `tokens-${secret.toString('hex').slice(0, 12)}`) : undefined;
+    this.confirmations = new Confirmations(secret, undefined, undefined, usedDir);
     this.sent = new SentLog(o.smsDedupeWindowMs);
   }
 

@@ -49,6 +49,7 @@ describe('call', () => {
     expect(JSON.parse(done.stdout).status).toBe('done');
     const again = run(['call', 'ringcentral_delete_contact', JSON.stringify(args), '--sandbox']);
     expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already used/);
   });
 });
 
