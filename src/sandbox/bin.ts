@@ -2,13 +2,8 @@
 // membrane-sandbox: speaks the `membrane` CLI, backed by a simulated RingCentral account.
 // Node built-ins only, synchronous where possible: a command costs node's startup plus a few ms.
 import { appendFileSync } from 'node:fs';
-import { once } from 'node:events';
 import { allowOnly, parseArgs, type Args } from './args.js';
-import * as action from './commands/action.js';
 import type { Command } from './commands/common.js';
-import * as connection from './commands/connection.js';
-import * as misc from './commands/misc.js';
-import { request } from './commands/request.js';
 import { readEnv, type Env } from './env.js';
 import { MembraneError, UsageError } from './errors.js';
 import { BANNER, delay, hang, preempt } from './faults.js';
@@ -17,24 +12,29 @@ import { setSeedAnchor } from './state.js';
 import { HELP, USAGE, VERSION } from './usage.js';
 
 interface Spec {
-  run: Command;
+  /** Loaded on demand so each command pays only for the modules it uses. */
+  run: () => Promise<Command>;
   flags: string[];
   /** Needs login and talks to the Membrane API: subject to the output faults. */
   api: boolean;
 }
 
+const misc = () => import('./commands/misc.js');
+const connection = () => import('./commands/connection.js');
+const action = () => import('./commands/action.js');
+
 const COMMANDS: Record<string, Spec> = {
-  status: { run: misc.status, flags: [], api: false },
-  login: { run: misc.login, flags: ['tenant'], api: false },
-  reset: { run: misc.reset, flags: [], api: false },
-  'connection list': { run: connection.list, flags: ['search', 'limit', 'cursor'], api: true },
-  'connection get': { run: connection.get, flags: ['wait', 'timeout'], api: true },
-  'connection ensure': { run: connection.ensure, flags: [], api: true },
-  connect: { run: misc.connect, flags: ['connectorId', 'connectorKey', 'connectionId'], api: true },
-  search: { run: misc.search, flags: ['elementType', 'limit', 'cursor'], api: true },
-  'action list': { run: action.list, flags: ['connectionId', 'connectionKey', 'intent', 'limit', 'cursor'], api: true },
-  'action run': { run: action.run, flags: ['connectionId', 'connectionKey', 'input'], api: true },
-  request: { run: request, flags: ['method', 'header', 'data', 'rawData', 'query', 'pathParam'], api: true },
+  status: { run: async () => (await misc()).status, flags: [], api: false },
+  login: { run: async () => (await misc()).login, flags: ['tenant'], api: false },
+  reset: { run: async () => (await misc()).reset, flags: [], api: false },
+  'connection list': { run: async () => (await connection()).list, flags: ['search', 'limit', 'cursor'], api: true },
+  'connection get': { run: async () => (await connection()).get, flags: ['wait', 'timeout'], api: true },
+  'connection ensure': { run: async () => (await connection()).ensure, flags: [], api: true },
+  connect: { run: async () => (await misc()).connect, flags: ['connectorId', 'connectorKey', 'connectionId'], api: true },
+  search: { run: async () => (await misc()).search, flags: ['elementType', 'limit', 'cursor'], api: true },
+  'action list': { run: async () => (await action()).list, flags: ['connectionId', 'connectionKey', 'intent', 'limit', 'cursor'], api: true },
+  'action run': { run: async () => (await action()).run, flags: ['connectionId', 'connectionKey', 'input'], api: true },
+  request: { run: async () => (await import('./commands/request.js')).request, flags: ['method', 'header', 'data', 'rawData', 'query', 'pathParam'], api: true },
 };
 
 function commandName(a: Args): string | undefined {
@@ -75,7 +75,7 @@ async function execute(argv: string[], env: Env): Promise<Outcome> {
       const early = preempt(env);
       if (early) return early;
     }
-    return await spec.run(a, env);
+    return await (await spec.run())(a, env);
   } catch (e) {
     return failure(e, json);
   }
@@ -83,8 +83,13 @@ async function execute(argv: string[], env: Env): Promise<Outcome> {
 
 async function writeOut(o: Outcome, env: Env, applyOutputFaults: boolean): Promise<void> {
   const out = process.stdout;
+  // A reader that went away (killed caller, `| head`) is not our error.
+  out.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(o.code);
+    throw e;
+  });
   const write = async (s: string) => {
-    if (s && !out.write(s)) await once(out, 'drain');
+    if (s && !out.write(s)) await new Promise((r) => out.once('drain', r));
   };
   if (applyOutputFaults && env.faults.has('crash')) {
     // Print part of the answer, then die by a signal before finishing.

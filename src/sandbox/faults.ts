@@ -1,5 +1,4 @@
 // Process-level faults: hanging, slowness, crashes and polluted or missing output.
-import { spawn } from 'node:child_process';
 import type { Env } from './env.js';
 import type { Outcome } from './output.js';
 import { sleepSync } from './sleep.js';
@@ -8,9 +7,10 @@ export const BANNER = 'Update available 1.4.0 -> 1.5.0, run npm i -g @membranehq
 export const GARBAGE = '<!DOCTYPE html>\n<html><body><h1>502 Bad Gateway</h1></body></html>\n';
 
 /** Never answers. Returns a promise that never settles while a timer keeps the process alive. */
-export function hang(env: Env): Promise<never> {
+export async function hang(env: Env): Promise<never> {
   setInterval(() => {}, 1 << 30);
   if (env.faults.has('hang-with-child')) {
+    const { spawn } = await import('node:child_process');
     // A grandchild that shares our stdio: only killing the whole process tree releases the pipes.
     const child = spawn(process.execPath, ['-e', 'setInterval(()=>{},1e9)'], { stdio: ['ignore', 'inherit', 'inherit'] });
     process.stderr.write(`grandchild ${child.pid}\n`);

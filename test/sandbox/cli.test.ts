@@ -43,6 +43,22 @@ describe('basic commands', () => {
     expect(j.cursor).toBeUndefined();
   });
 
+  it('connection list takes --search, --limit and --cursor', async () => {
+    const two = { env: { MEMBRANE_SANDBOX_FAULT: 'two-connections' } };
+    const [hit, miss, p1] = await Promise.all([
+      sb.ok(['connection', 'list', '--search', 'ring', '--json']),
+      sb.ok(['connection', 'list', '--search=salesforce', '--json']),
+      sb.ok(['connection', 'list', '--limit', '1', '--json'], two),
+    ]);
+    expect(hit.items).toHaveLength(1);
+    expect(miss.items).toEqual([]);
+    expect(p1.items).toHaveLength(1);
+    const p2 = await sb.ok(['connection', 'list', '--limit', '1', '--cursor', p1.cursor, '--json'], two);
+    expect(p2.items).toHaveLength(1);
+    expect(p2.items[0].id).not.toBe(p1.items[0].id);
+    expect(p2.cursor).toBeUndefined();
+  });
+
   it('connection get works by id and by key; unknown is not_found', async () => {
     const [byId, byKey, missing] = await Promise.all([
       sb.ok(['connection', 'get', CID, '--json']), sb.ok(['connection', 'get', 'ringcentral', '--json']), sb.run(['connection', 'get', 'nope', '--json']),
@@ -63,7 +79,7 @@ describe('basic commands', () => {
 
   it('connection ensure, search and connect find the RingCentral connector', async () => {
     const [ens, bad, srch, srch2, con1, con2, con3, conBad] = await Promise.all([
-      sb.ok(['connection', 'ensure', 'https://ringcentral.com', '--json']),
+      sb.ok(['connection', 'ensure', 'RingCentral', '--json']),
       sb.run(['connection', 'ensure', 'https://example.org', '--json']),
       sb.ok(['search', 'ringcentral', '--elementType', 'connector', '--json']),
       sb.ok(['search', 'salesforce', '--elementType=connector', '--json']),
@@ -148,6 +164,12 @@ describe('argument parsing', () => {
   it('accepts flags in any position, --flag=value and ignored workspace flags', async () => {
     const a = await sb.ok(['--json', 'action', '--input={}', 'run', '--connectionId', CID, 'get-account-info', '--workspaceKey', 'w', '--tenantKey=t']);
     expect(a.output.id).toBeTypeOf('number');
+  });
+
+  it('accepts curl-style -XPOST and repeatable -H', async () => {
+    const j = await sb.ok(['request', CID, '/restapi/v1.0/account/~/extension/~/address-book/contact', '-XPOST', '-H', 'Content-Type: application/json',
+      '-H', 'Accept: application/json', '-d', '{"firstName":"Curl"}', '--json']);
+    expect(j.firstName).toBe('Curl');
   });
 
   it('exits 2 with usage on unknown commands, unknown flags, missing values and malformed --input', async () => {

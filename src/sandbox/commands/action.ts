@@ -1,5 +1,4 @@
 // action list | run: the 20 RingCentral actions, run through the simulated REST API.
-import { randomBytes } from 'node:crypto';
 import { flag, type Args } from '../args.js';
 import { actionId, ACTIONS, type Action } from '../actions/catalog.js';
 import { rank } from '../actions/rank.js';
@@ -7,7 +6,6 @@ import { validate, type Schema } from '../actions/schema.js';
 import { findConnection, requireAuth, requireReady } from '../connections.js';
 import type { Env } from '../env.js';
 import { MembraneError, notFound, UsageError } from '../errors.js';
-import { hugeAction } from '../huge.js';
 import type { Rec } from '../model.js';
 import { success } from '../output.js';
 import { callRest } from '../rest/index.js';
@@ -42,7 +40,7 @@ export const list: Command = (a, env) => {
   return success(listShape(env, pageList(actions.map((x) => describe(env, x)), limit, flag(a, 'cursor'), u)), asJson(a));
 };
 
-const runId = () => 'arun_' + randomBytes(8).toString('hex');
+const runId = () => 'arun_' + Array.from({ length: 16 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 
 /** records-cursor: the cursor wraps the page number (style A) or page token (style B). */
 function applyCursor(act: Action, input: Rec): Rec {
@@ -91,7 +89,10 @@ export const run: Command = async (a, env) => {
   if (problem) {
     throw new MembraneError('bad_request', 'invalid_input', `Invalid input: ${problem.path} ${problem.message}`, { errors: [problem] }, id);
   }
-  if (env.faults.has('huge')) return { chunks: () => hugeAction(id, env.variants.has('unwrapped-output')), code: 0 };
+  if (env.faults.has('huge')) {
+    const { hugeAction } = await import('../huge.js');
+    return { chunks: () => hugeAction(id, env.variants.has('unwrapped-output')), code: 0 };
+  }
   const effective = env.variants.has('records-cursor') && act.paging ? applyCursor(act, input as Rec) : (input as Rec);
   const res = await callRest(act.request(effective), env);
   const body = res.body as Rec | undefined;

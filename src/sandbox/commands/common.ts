@@ -15,14 +15,6 @@ export function positiveInt(a: Args, name: string, usage: string): number | unde
   return Number(v);
 }
 
-export function expectPositionals(a: Args, n: number, usage: string, names: string[]): string[] {
-  // a.positionals[0..k) are the command words; the rest are arguments.
-  const args = a.positionals;
-  if (args.length < n) throw new UsageError(`missing ${names[args.length - (n - names.length)] ?? 'argument'}`, usage);
-  if (args.length > n) throw new UsageError(`unexpected argument "${args[n]}"`, usage);
-  return args;
-}
-
 /** Offset cursors for Membrane-style lists: opaque to clients. */
 export const encCursor = (offset: number) => Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
 export function decCursor(c: string | undefined, usage: string): number {

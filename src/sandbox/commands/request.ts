@@ -2,7 +2,6 @@
 import { flag, flags } from '../args.js';
 import { findConnection, requireAuth, requireReady } from '../connections.js';
 import { MembraneError, UsageError } from '../errors.js';
-import { hugeBody } from '../huge.js';
 import type { Outcome } from '../output.js';
 import { envelope, type Query } from '../rest/http.js';
 import { callRest } from '../rest/index.js';
@@ -55,7 +54,7 @@ export const request: Command = async (a, env) => {
     path = path.slice(0, qi);
   }
   for (const [k, v] of keyValues(flags(a, 'query'), 'query', u)) (query[k] ??= []).push(v);
-  if (env.faults.has('huge')) return { chunks: hugeBody, code: 0 };
+  if (env.faults.has('huge')) return { chunks: (await import('../huge.js')).hugeBody, code: 0 };
 
   let body: unknown;
   if (data !== undefined && method !== 'GET') {

@@ -3,7 +3,6 @@ import type { Env } from '../env.js';
 import type { State } from '../model.js';
 import { mutate, readState } from '../state.js';
 import { envelope, RcError, type Ctx, type Req, type Res } from './http.js';
-import { advance } from './messages.js';
 import { count, headers, LIMITS, tooMany } from './ratelimit.js';
 import { match, notFoundRoute, type Group } from './router.js';
 
@@ -29,10 +28,11 @@ export async function callRest(req: Req, env: Env): Promise<RestResult> {
     const msg = `[${route.perm}] permission required`;
     return { status: 403, headers: hdrs, group, body: envelope('CMN-408', msg, { top: 'InsufficientPermissions', extra: { permissionName: route.perm } }) };
   }
+  const handler = (await route.load())[route.fn];
   const run = (state: State) => {
     const ctx: Ctx = { state, now, dirty: false, advanced: [] };
     try {
-      return { res: route.handler(ctx, req, params), ctx };
+      return { res: handler(ctx, req, params), ctx };
     } catch (e) {
       if (e instanceof RcError) return { res: e.res, ctx };
       throw e;
@@ -48,6 +48,7 @@ export async function callRest(req: Req, env: Env): Promise<RestResult> {
     out = run(await readState(env.statePath));
     const ids = out.ctx.advanced;
     if (ids.length) {
+      const { advance } = await import('./messages.js');
       await mutate(env.statePath, (s) => {
         for (const m of s.messages) {
           if (ids.includes(m.id) && m._sent && (m.messageStatus === 'Queued' || m.messageStatus === 'Sent')) advance(m, now);

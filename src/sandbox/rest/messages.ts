@@ -1,5 +1,4 @@
 // Message store and SMS (ringcentral-api.md sections 3 and 7).
-import { randomInt } from 'node:crypto';
 import { MEDIA, PLATFORM } from '../hosts.js';
 import type { Rec } from '../model.js';
 import { invalid, noContent, notFound, ok, rcError, type Ctx, type Handler, type Res } from './http.js';
@@ -8,6 +7,7 @@ import { pageA } from './paging.js';
 import { bool, date, digitsOnly, E164, enums, one } from './query.js';
 
 const DAY = 86_400_000;
+const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join('');
 
 /** A read moves a sandbox-sent SMS one step: Queued -> Sent -> Delivered (persisted afterwards). */
 function render(ctx: Ctx, m: Rec): Rec {
@@ -155,7 +155,7 @@ export const sendSms: Handler = (ctx, req, p) => {
     ? [...s.messages].reverse().find((m) => m.type === 'SMS' && m.conversation &&
       [m.from?.phoneNumber, ...(m.to as Rec[]).map((x) => x.phoneNumber)].includes(to[0]))
     : undefined;
-  const convId = prior?.conversation?.id ?? '8' + String(randomInt(1e8, 1e9)) + String(randomInt(1e8, 1e9)); // 19 digits, < 2^63
+  const convId = prior?.conversation?.id ?? '8' + digits(18); // 19 digits, < 2^63
   const t = iso(ctx.now);
   const me = s.extensions.find((e) => e.id === s.extId)!;
   const uri = `${PLATFORM}${extPath(ctx, s.extId)}/message-store/${id}`;

@@ -1,14 +1,17 @@
 // Maps method + path to a handler, with each endpoint's rate-limit group and app permission
 // (ringcentral-api.md section 8 plus the extra paths the sandbox serves).
-import * as account from './account.js';
-import * as calls from './calls.js';
-import * as chats from './chats.js';
-import * as contacts from './contacts.js';
 import { envelope, type Handler, type Params, type Req, type Res } from './http.js';
-import * as messages from './messages.js';
-import * as video from './video.js';
 
 export type Group = 'Light' | 'Medium' | 'Heavy';
+
+type Module = Record<string, Handler>;
+// Domain modules load on demand: a command pays only for the one it uses (startup time matters).
+const account = () => import('./account.js') as unknown as Promise<Module>;
+const calls = () => import('./calls.js') as unknown as Promise<Module>;
+const chats = () => import('./chats.js') as unknown as Promise<Module>;
+const contacts = () => import('./contacts.js') as unknown as Promise<Module>;
+const messages = () => import('./messages.js') as unknown as Promise<Module>;
+const video = () => import('./video.js') as unknown as Promise<Module>;
 
 export interface Route {
   method: string;
@@ -16,46 +19,47 @@ export interface Route {
   group: Group;
   perm: string;
   write: boolean;
-  handler: Handler;
+  load: () => Promise<Module>;
+  fn: string;
 }
 
 const EXT = '/restapi/v1.0/account/:accountId/extension/:extensionId';
 const ROUTES: Route[] = [];
-function add(method: string, path: string, group: Group, perm: string, handler: Handler): void {
-  ROUTES.push({ method, parts: path.split('/').slice(1), group, perm, write: method !== 'GET', handler });
+function add(method: string, path: string, group: Group, perm: string, load: () => Promise<Module>, fn: string): void {
+  ROUTES.push({ method, parts: path.split('/').slice(1), group, perm, write: method !== 'GET', load, fn });
 }
 
-add('GET', '/restapi/v1.0/account/:accountId', 'Light', 'ReadAccounts', account.getAccount);
-add('GET', '/restapi/v1.0/account/:accountId/extension', 'Medium', 'ReadAccounts', account.listExtensions);
-add('GET', EXT, 'Light', 'ReadAccounts', account.getExtension);
-add('GET', `${EXT}/phone-number`, 'Light', 'ReadAccounts', account.listPhoneNumbers);
-add('GET', `${EXT}/message-store`, 'Light', 'ReadMessages', messages.listMessages);
-add('DELETE', `${EXT}/message-store`, 'Medium', 'EditMessages', messages.deleteMailbox);
-add('GET', `${EXT}/message-store/:messageId`, 'Light', 'ReadMessages', messages.getMessage);
-add('DELETE', `${EXT}/message-store/:messageId`, 'Medium', 'EditMessages', messages.deleteMessage);
-add('POST', `${EXT}/sms`, 'Medium', 'SMS', messages.sendSms);
-add('GET', `${EXT}/address-book/contact`, 'Heavy', 'ReadContacts', contacts.listContacts);
-add('POST', `${EXT}/address-book/contact`, 'Heavy', 'Contacts', contacts.createContact);
-add('GET', `${EXT}/address-book/contact/:contactId`, 'Heavy', 'ReadContacts', contacts.getContact);
-add('PUT', `${EXT}/address-book/contact/:contactId`, 'Heavy', 'Contacts', contacts.putContact);
-add('PATCH', `${EXT}/address-book/contact/:contactId`, 'Heavy', 'Contacts', contacts.patchContact);
-add('DELETE', `${EXT}/address-book/contact/:contactId`, 'Heavy', 'Contacts', contacts.deleteContact);
-add('GET', `${EXT}/call-log`, 'Heavy', 'ReadCallLog', calls.callLog);
-add('GET', `${EXT}/call-log/:callRecordId`, 'Heavy', 'ReadCallLog', calls.callRecord);
-add('GET', `${EXT}/active-calls`, 'Heavy', 'ReadCallLog', calls.activeCalls);
-add('GET', '/team-messaging/v1/chats', 'Medium', 'TeamMessaging', chats.listChats);
-add('GET', '/team-messaging/v1/chats/:chatId', 'Medium', 'TeamMessaging', chats.getChat);
-add('GET', '/team-messaging/v1/chats/:chatId/posts', 'Medium', 'TeamMessaging', chats.listPosts);
-add('POST', '/team-messaging/v1/chats/:chatId/posts', 'Medium', 'TeamMessaging', chats.createPost);
-add('GET', '/team-messaging/v1/teams', 'Medium', 'TeamMessaging', chats.listTeams);
-add('POST', '/team-messaging/v1/teams', 'Medium', 'TeamMessaging', chats.createTeam);
-add('POST', '/rcvideo/v2/account/:accountId/extension/:extensionId/bridges', 'Heavy', 'Video', video.createBridge);
-add('GET', '/rcvideo/v2/account/:accountId/extension/:extensionId/bridges/default', 'Medium', 'Video', video.defaultBridge);
-add('GET', '/rcvideo/v2/bridges/pin/web/:pin', 'Medium', 'Video', video.bridgeByPin);
-add('GET', '/rcvideo/v2/bridges/:bridgeId', 'Medium', 'Video', video.getBridge);
-add('PATCH', '/rcvideo/v2/bridges/:bridgeId', 'Medium', 'Video', video.patchBridge);
-add('DELETE', '/rcvideo/v2/bridges/:bridgeId', 'Medium', 'Video', video.deleteBridge);
-add('GET', '/rcvideo/v1/history/meetings', 'Light', 'Video', video.meetingHistory);
+add('GET', '/restapi/v1.0/account/:accountId', 'Light', 'ReadAccounts', account, 'getAccount');
+add('GET', '/restapi/v1.0/account/:accountId/extension', 'Medium', 'ReadAccounts', account, 'listExtensions');
+add('GET', EXT, 'Light', 'ReadAccounts', account, 'getExtension');
+add('GET', `${EXT}/phone-number`, 'Light', 'ReadAccounts', account, 'listPhoneNumbers');
+add('GET', `${EXT}/message-store`, 'Light', 'ReadMessages', messages, 'listMessages');
+add('DELETE', `${EXT}/message-store`, 'Medium', 'EditMessages', messages, 'deleteMailbox');
+add('GET', `${EXT}/message-store/:messageId`, 'Light', 'ReadMessages', messages, 'getMessage');
+add('DELETE', `${EXT}/message-store/:messageId`, 'Medium', 'EditMessages', messages, 'deleteMessage');
+add('POST', `${EXT}/sms`, 'Medium', 'SMS', messages, 'sendSms');
+add('GET', `${EXT}/address-book/contact`, 'Heavy', 'ReadContacts', contacts, 'listContacts');
+add('POST', `${EXT}/address-book/contact`, 'Heavy', 'Contacts', contacts, 'createContact');
+add('GET', `${EXT}/address-book/contact/:contactId`, 'Heavy', 'ReadContacts', contacts, 'getContact');
+add('PUT', `${EXT}/address-book/contact/:contactId`, 'Heavy', 'Contacts', contacts, 'putContact');
+add('PATCH', `${EXT}/address-book/contact/:contactId`, 'Heavy', 'Contacts', contacts, 'patchContact');
+add('DELETE', `${EXT}/address-book/contact/:contactId`, 'Heavy', 'Contacts', contacts, 'deleteContact');
+add('GET', `${EXT}/call-log`, 'Heavy', 'ReadCallLog', calls, 'callLog');
+add('GET', `${EXT}/call-log/:callRecordId`, 'Heavy', 'ReadCallLog', calls, 'callRecord');
+add('GET', `${EXT}/active-calls`, 'Heavy', 'ReadCallLog', calls, 'activeCalls');
+add('GET', '/team-messaging/v1/chats', 'Medium', 'TeamMessaging', chats, 'listChats');
+add('GET', '/team-messaging/v1/chats/:chatId', 'Medium', 'TeamMessaging', chats, 'getChat');
+add('GET', '/team-messaging/v1/chats/:chatId/posts', 'Medium', 'TeamMessaging', chats, 'listPosts');
+add('POST', '/team-messaging/v1/chats/:chatId/posts', 'Medium', 'TeamMessaging', chats, 'createPost');
+add('GET', '/team-messaging/v1/teams', 'Medium', 'TeamMessaging', chats, 'listTeams');
+add('POST', '/team-messaging/v1/teams', 'Medium', 'TeamMessaging', chats, 'createTeam');
+add('POST', '/rcvideo/v2/account/:accountId/extension/:extensionId/bridges', 'Heavy', 'Video', video, 'createBridge');
+add('GET', '/rcvideo/v2/account/:accountId/extension/:extensionId/bridges/default', 'Medium', 'Video', video, 'defaultBridge');
+add('GET', '/rcvideo/v2/bridges/pin/web/:pin', 'Medium', 'Video', video, 'bridgeByPin');
+add('GET', '/rcvideo/v2/bridges/:bridgeId', 'Medium', 'Video', video, 'getBridge');
+add('PATCH', '/rcvideo/v2/bridges/:bridgeId', 'Medium', 'Video', video, 'patchBridge');
+add('DELETE', '/rcvideo/v2/bridges/:bridgeId', 'Medium', 'Video', video, 'deleteBridge');
+add('GET', '/rcvideo/v1/history/meetings', 'Light', 'Video', video, 'meetingHistory');
 
 function matchParts(route: Route, segs: string[]): Params | undefined {
   if (route.parts.length !== segs.length) return undefined;

@@ -51,7 +51,7 @@ export function seedAccount(ctx: SeedCtx): Rec {
 }
 
 /** The current user's numbers: two SMS senders, a fax-only number and the company main number. */
-export function seedPhoneNumbers(ctx: SeedCtx): PhoneNumber[] {
+export function seedPhoneNumbers(): PhoneNumber[] {
   const base = 3_720_000_004;
   return [
     { id: base, phoneNumber: '+16505550101', usageType: 'DirectNumber', type: 'VoiceFax', paymentType: 'Local', primary: true, label: 'Direct',

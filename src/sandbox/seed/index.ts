@@ -13,7 +13,7 @@ export function buildSeed(anchor: number): State {
   const persons = people(ctx, 18 + 64);
   const extensions = seedExtensions(ctx, persons.slice(0, 18));
   const contacts = seedContacts(ctx, persons.slice(18));
-  const phoneNumbers = seedPhoneNumbers(ctx);
+  const phoneNumbers = seedPhoneNumbers();
   const comms = seedComms(ctx, extensions[0], contacts, extensions, phoneNumbers);
   const collab = seedCollab(ctx, extensions);
   return {

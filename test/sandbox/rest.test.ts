@@ -1,0 +1,226 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CID, EXT, NOW, sandbox } from './helpers.js';
+
+const sb = sandbox();
+const DAY = 86_400_000;
+const FROM = new Date(Date.parse(NOW) - 61 * DAY).toISOString();
+
+beforeAll(async () => {
+  await sb.ok(['reset', '--json']);
+});
+
+async function walkA(path: string, perPage: number, extra: string[] = []) {
+  const ids: unknown[] = [];
+  let page = 1;
+  let total = -1;
+  for (;;) {
+    const j = await sb.ok(['request', CID, path, '--query', `page=${page}`, '--query', `perPage=${perPage}`, ...extra, '--json']);
+    total = j.paging.totalElements;
+    expect(j.paging.perPage).toBe(perPage);
+    if (j.records.length) expect(j.paging.pageStart).toBe((page - 1) * perPage);
+    ids.push(...j.records.map((r: any) => r.id));
+    if (page === 1) expect(j.navigation.previousPage).toBeUndefined();
+    if (!j.navigation.nextPage) break;
+    page++;
+  }
+  return { ids, total };
+}
+
+describe('request', () => {
+  it('resolves ~ to numeric ids and serves the user phone numbers with SMS features', async () => {
+    const j = await sb.ok(['request', CID, `${EXT}/phone-number`, '--json']);
+    expect(j.uri).not.toContain('~');
+    const sms = j.records.filter((n: any) => n.features.includes('SmsSender'));
+    const notSms = j.records.filter((n: any) => !n.features.includes('SmsSender'));
+    expect(sms.length).toBeGreaterThanOrEqual(2);
+    expect(notSms.length).toBeGreaterThanOrEqual(1);
+    for (const n of j.records) expect(n).toMatchObject({ id: expect.any(Number), phoneNumber: expect.stringMatching(/^\+1\d{10}$/), usageType: expect.any(String), type: expect.any(String) });
+    const me = await sb.ok(['request', CID, '/restapi/v1.0/account/~/extension/~', '--json']);
+    const byId = await sb.ok(['request', CID, `/restapi/v1.0/account/{accountId}/extension/${me.id}`, '--pathParam', `accountId=${me.account.id}`, '--json']);
+    expect(byId.id).toBe(me.id);
+  });
+
+  it('prints RingCentral errors on stdout, one HTTP line on stderr, exit 1', async () => {
+    const r = await sb.req('/restapi/v1.0/account/~/no-such-thing');
+    expect(r.code).toBe(1);
+    expect(r.json).toMatchObject({ errorCode: 'CMN-102', errors: [{ errorCode: 'CMN-102' }] });
+    expect(r.stderr.trim()).toMatch(/^HTTP 404 CMN-102: /);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    const bad = await sb.req(`${EXT}/message-store`, '--query', 'messageType=Carrier');
+    expect(bad.code).toBe(1);
+    expect(bad.json).toMatchObject({ errorCode: 'InvalidParameter', parameterName: 'messageType', errors: [{ errorCode: 'CMN-101', parameterName: 'messageType' }] });
+  });
+
+  it('repeated --query values become multi-valued filters; query strings in the path work too', async () => {
+    const [both, inPath] = await Promise.all([
+      sb.ok(['request', CID, `${EXT}/message-store`, '--query', 'messageType=SMS', '--query', 'messageType=Fax', '--query', `dateFrom=${FROM}`, '--query', 'perPage=1000', '--json']),
+      sb.ok(['request', CID, `${EXT}/message-store?messageType=VoiceMail&perPage=1000&dateFrom=${FROM}`, '--json']),
+    ]);
+    expect(new Set(both.records.map((m: any) => m.type))).toEqual(new Set(['SMS', 'Fax']));
+    expect(inPath.records.every((m: any) => m.type === 'VoiceMail')).toBe(true);
+  });
+
+  it('empty message ids never delete the mailbox (both path forms, and blank)', async () => {
+    for (const p of [`${EXT}/message-store`, `${EXT}/message-store/`, `${EXT}/message-store/%20`]) {
+      const r = await sb.run(['request', CID, p, '-X', 'DELETE', '--json']);
+      expect(r.code, p).toBe(1);
+      expect(r.json.errors[0]).toMatchObject({ errorCode: 'CMN-101', parameterName: 'messageId' });
+      expect(r.stderr).toMatch(/^HTTP 400 CMN-101/);
+    }
+    const j = await sb.ok(['request', CID, `${EXT}/message-store`, '--query', `dateFrom=${FROM}`, '--query', 'perPage=1', '--json']);
+    expect(j.paging.totalElements).toBeGreaterThan(300);
+  });
+
+  it('contacts: POST 200, PUT replaces, PATCH merges, bulk GET 207, DELETE 204 prints nothing', async () => {
+    const c = await sb.ok(['request', CID, `${EXT}/address-book/contact`, '-X', 'POST', '-H', 'Content-Type: application/json',
+      '-d', JSON.stringify({ firstName: 'Put', lastName: 'Test', company: 'Old Co', unknownField: 1 }), '--json']);
+    expect(c).toMatchObject({ firstName: 'Put', company: 'Old Co', availability: 'Alive' });
+    expect(c.unknownField).toBeUndefined();
+    const put = await sb.ok(['request', CID, `${EXT}/address-book/contact/${c.id}`, '-X', 'PUT', '-d', JSON.stringify({ firstName: 'Put2' }), '--json']);
+    expect(put.firstName).toBe('Put2');
+    expect(put.lastName).toBeUndefined();
+    const patch = await sb.ok(['request', CID, `${EXT}/address-book/contact/${c.id}`, '-X', 'PATCH', '-d', JSON.stringify({ lastName: 'Back' }), '--json']);
+    expect(patch).toMatchObject({ firstName: 'Put2', lastName: 'Back' });
+    const bulk = await sb.run(['request', CID, `${EXT}/address-book/contact/${c.id},1`, '--json']);
+    expect(bulk.code).toBe(0);
+    expect(bulk.json.map((p: any) => p.status)).toEqual([200, 404]);
+    const del = await sb.run(['request', CID, `${EXT}/address-book/contact/${c.id}`, '-X', 'DELETE', '--json']);
+    expect(del.code).toBe(0);
+    expect(del.stdout).toBe('');
+    const again = await sb.req(`${EXT}/address-book/contact/${c.id}`);
+    expect(again.code).toBe(1);
+    expect(again.json.errors[0]).toMatchObject({ errorCode: 'CMN-102', parameterName: 'contactId' });
+  });
+
+  it('bad JSON body is CMN-103; absolute URLs are refused', async () => {
+    const bad = await sb.run(['request', CID, `${EXT}/address-book/contact`, '-X', 'POST', '-d', '{nope', '--json']);
+    expect(bad.code).toBe(1);
+    expect(bad.json.errors[0].errorCode).toBe('CMN-103');
+    const abs = await sb.run(['request', CID, 'https://evil.example/x', '--json']);
+    expect(abs.code).toBe(1);
+    expect(abs.json).toMatchObject({ type: 'bad_request' });
+  });
+
+  it('team-messaging extras: chats/~ is the Personal chat, teams list, bridges/default, call-log record', async () => {
+    const [personal, teams, pmi, calls] = await Promise.all([
+      sb.ok(['request', CID, '/team-messaging/v1/chats/~', '--json']),
+      sb.ok(['request', CID, '/team-messaging/v1/teams', '--json']),
+      sb.ok(['request', CID, '/rcvideo/v2/account/~/extension/~/bridges/default', '--json']),
+      sb.ok(['request', CID, `${EXT}/call-log`, '--json']),
+    ]);
+    expect(personal.type).toBe('Personal');
+    expect(teams.records.every((t: any) => t.type === 'Team')).toBe(true);
+    expect(pmi.type).toBe('PMI');
+    const one = await sb.ok(['request', CID, `${EXT}/call-log/${calls.records[0].id}`, '--query', 'view=Detailed', '--json']);
+    expect(one.legs.length).toBeGreaterThan(0);
+  });
+});
+
+describe('paging', () => {
+  it('style A: walking message-store pages gives every record once (page/perPage, zero-based pageStart)', async () => {
+    const { ids, total } = await walkA(`${EXT}/message-store`, 37, ['--query', `dateFrom=${FROM}`]);
+    expect(ids.length).toBe(total);
+    expect(new Set(ids).size).toBe(total);
+    expect(total).toBeGreaterThanOrEqual(300);
+  });
+
+  it('style A: call-log pages, perPage over 1000 is clamped, empty page leaves out page fields', async () => {
+    const { ids, total } = await walkA(`${EXT}/call-log`, 150, ['--query', `dateFrom=${FROM}`]);
+    expect(new Set(ids).size).toBe(total);
+    expect(total).toBeGreaterThanOrEqual(400);
+    const [clamped, beyond] = await Promise.all([
+      sb.ok(['request', CID, `${EXT}/call-log`, '--query', 'perPage=5000', '--query', `dateFrom=${FROM}`, '--json']),
+      sb.ok(['request', CID, '/restapi/v1.0/account/~/extension', '--query', 'page=99', '--json']),
+    ]);
+    expect(clamped.paging.perPage).toBe(1000);
+    expect(clamped.navigation.nextPage).toBeUndefined();
+    expect(beyond.records).toEqual([]);
+    expect(beyond.paging.page).toBeUndefined();
+    expect(beyond.paging.pageStart).toBeUndefined();
+  });
+
+  it('style B: chats by recordCount/pageToken; tokens carry the filters; prev token goes back', async () => {
+    const first = await sb.ok(['request', CID, '/team-messaging/v1/chats', '--query', 'recordCount=4', '--json']);
+    const all: string[] = first.records.map((c: any) => c.id);
+    expect(first.navigation.prevPageToken).toBeUndefined();
+    let tok = first.navigation.nextPageToken;
+    let second: any;
+    while (tok) {
+      const j = await sb.ok(['request', CID, '/team-messaging/v1/chats', '--query', `pageToken=${tok}`, '--json']);
+      second ??= j;
+      expect(j.records.length).toBeLessThanOrEqual(4);
+      all.push(...j.records.map((c: any) => c.id));
+      tok = j.navigation.nextPageToken;
+    }
+    expect(new Set(all).size).toBe(all.length);
+    const full = await sb.ok(['request', CID, '/team-messaging/v1/chats', '--query', 'recordCount=250', '--json']);
+    expect(all).toEqual(full.records.map((c: any) => c.id));
+    const back = await sb.ok(['request', CID, '/team-messaging/v1/chats', '--query', `pageToken=${second.navigation.prevPageToken}`, '--json']);
+    expect(back.records.map((c: any) => c.id)).toEqual(first.records.map((c: any) => c.id));
+    const teams1 = await sb.ok(['request', CID, '/team-messaging/v1/chats', '--query', 'type=Team', '--query', 'recordCount=2', '--json']);
+    const teams2 = await sb.ok(['request', CID, '/team-messaging/v1/chats', '--query', `pageToken=${teams1.navigation.nextPageToken}`, '--json']);
+    expect(teams2.records.every((c: any) => c.type === 'Team')).toBe(true);
+    const bad = await sb.req('/team-messaging/v1/chats', '--query', 'pageToken=garbage');
+    expect(bad.code).toBe(1);
+    expect(bad.json.errors[0].parameterName).toBe('pageToken');
+  });
+
+  it('style B: posts newest first, no gap or repeat when a post is added between pages', async () => {
+    const chats = await sb.ok(['request', CID, '/team-messaging/v1/chats', '--query', 'type=Team', '--json']);
+    const chat = chats.records.find((c: any) => c.members.length > 1 && c.status === 'Active');
+    const path = `/team-messaging/v1/chats/${chat.id}/posts`;
+    const full = await sb.ok(['request', CID, path, '--query', 'recordCount=250', '--json']);
+    const p1 = await sb.ok(['request', CID, path, '--query', 'recordCount=2', '--json']);
+    await sb.ok(['request', CID, path, '-X', 'POST', '-d', '{"text":"inserted between pages"}', '--json']);
+    const seen = p1.records.map((p: any) => p.id);
+    let tok = p1.navigation.nextPageToken;
+    while (tok) {
+      const j = await sb.ok(['request', CID, path, '--query', `pageToken=${tok}`, '--json']);
+      seen.push(...j.records.map((p: any) => p.id));
+      tok = j.navigation.nextPageToken;
+    }
+    expect(seen).toEqual(full.records.map((p: any) => p.id));
+  });
+
+  it('style C: RC Video meeting history pages with perPage/pageToken and epoch-ms filters', async () => {
+    const all: string[] = [];
+    let tok: string | undefined;
+    let n = 0;
+    do {
+      const j = await sb.ok(['request', CID, '/rcvideo/v1/history/meetings', '--query', 'perPage=7', ...(tok ? ['--query', `pageToken=${tok}`] : []), '--json']);
+      expect(j.paging.currentPageToken).toBeTruthy();
+      expect(j.meetings.length).toBeLessThanOrEqual(7);
+      all.push(...j.meetings.map((m: any) => m.id));
+      tok = j.paging.nextPageToken;
+      n++;
+    } while (tok);
+    expect(n).toBeGreaterThan(2);
+    expect(new Set(all).size).toBe(all.length);
+    const full = await sb.ok(['request', CID, '/rcvideo/v1/history/meetings', '--query', 'perPage=100', '--json']);
+    expect(all).toEqual(full.meetings.map((m: any) => m.id));
+    const since = Date.parse(NOW) - 7 * DAY;
+    const recent = await sb.ok(['request', CID, '/rcvideo/v1/history/meetings', '--query', 'perPage=100', '--query', `startTime=${since}`, '--json']);
+    expect(recent.meetings.every((m: any) => Date.parse(m.startTime) >= since)).toBe(true);
+    const iso = await sb.req('/rcvideo/v1/history/meetings', '--query', `startTime=${NOW}`);
+    expect(iso.code).toBe(1);
+  });
+});
+
+describe('rate limits', () => {
+  it('counts per group when MEMBRANE_SANDBOX_RATE_LIMITS=1: Heavy allows 10 a minute, then 429 with Retry-After', async () => {
+    const rl = sandbox({ MEMBRANE_SANDBOX_RATE_LIMITS: '1' });
+    await rl.ok(['reset', '--json']);
+    const heavy = `${EXT}/address-book/contact`;
+    for (let i = 0; i < 10; i++) await rl.ok(['request', CID, heavy, '--query', 'perPage=1', '--json']);
+    const limited = await rl.req(heavy);
+    expect(limited.code).toBe(1);
+    expect(limited.json).toMatchObject({ errorCode: 'CMN-301', message: 'Request rate exceeded' });
+    expect(limited.stderr.trim()).toBe('HTTP 429 CMN-301: Request rate exceeded (Retry-After: 60)');
+    const viaAction = await rl.act('list-contacts');
+    expect(viaAction.json).toMatchObject({ type: 'connection', key: 'rate_limit_exceeded' });
+    expect(viaAction.json.data.response.headers).toMatchObject({ 'Retry-After': '60', 'X-Rate-Limit-Group': 'heavy', 'X-Rate-Limit-Limit': '10' });
+    // Light is counted separately.
+    const light = await rl.ok(['request', CID, '/restapi/v1.0/account/~', '--json']);
+    expect(light.id).toBeTypeOf('number');
+  });
+});

@@ -1,0 +1,118 @@
+import { existsSync, readdirSync, readFileSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CID, sandbox } from './helpers.js';
+
+describe('state', () => {
+  it('50 processes creating contacts at once lose none and never corrupt the file', async () => {
+    const sb = sandbox();
+    await sb.ok(['reset', '--json']);
+    const before = (await sb.actOk('list-contacts', { perPage: 1000 })).records.length;
+    const runs = await Promise.all(Array.from({ length: 50 }, (_, i) =>
+      sb.act('create-contact', { firstName: 'Concurrent', lastName: `N${i}`, email: `c${i}@example.com` })));
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    const ids = runs.map((r) => r.json.output.id);
+    expect(new Set(ids).size).toBe(50);
+    const after = (await sb.actOk('list-contacts', { perPage: 1000 })).records;
+    expect(after.length).toBe(before + 50);
+    const names = new Set(after.filter((c: any) => c.firstName === 'Concurrent').map((c: any) => c.lastName));
+    expect(names.size).toBe(50);
+    const text = readFileSync(sb.state, 'utf8');
+    expect(() => JSON.parse(text)).not.toThrow();
+    expect(text).not.toContain('\n  '); // compact
+    expect(readdirSync(sb.dir).filter((f) => f.endsWith('.tmp') || f.endsWith('.lock'))).toEqual([]);
+  }, 60_000);
+
+  it('reset (or deleting the file) restores the seed; the seed is deterministic for one anchor', async () => {
+    const a = sandbox();
+    const b = sandbox();
+    const [la, lb] = await Promise.all([a.actOk('list-contacts', { perPage: 1000 }), b.actOk('list-contacts', { perPage: 1000 })]);
+    expect(la).toEqual(lb);
+    const c = await a.actOk('create-contact', { firstName: 'Temp' });
+    await a.ok(['reset', '--json']);
+    const afterReset = await a.actOk('list-contacts', { perPage: 1000 });
+    expect(afterReset).toEqual(la);
+    expect(afterReset.records.some((x: any) => x.id === c.id)).toBe(false);
+    await a.actOk('create-contact', { firstName: 'Temp2' });
+    unlinkSync(a.state);
+    expect(await a.actOk('list-contacts', { perPage: 1000 })).toEqual(la);
+  });
+
+  it('without MEMBRANE_SANDBOX_NOW the seed is anchored at creation time, so the 24 h windows have records', async () => {
+    const sb = sandbox();
+    const t = Date.now();
+    const env = { env: { MEMBRANE_SANDBOX_NOW: undefined } };
+    const r = await sb.run(['action', 'run', 'list-messages', '--connectionId', CID, '--json'], env);
+    expect(r.code).toBe(0);
+    expect(r.json.output.records.length).toBeGreaterThan(0);
+    const newest = Date.parse(r.json.output.records[0].creationTime);
+    expect(newest).toBeLessThanOrEqual(Date.now());
+    expect(newest).toBeGreaterThan(t - 86_400_000);
+    const calls = await sb.run(['action', 'run', 'get-call-log', '--connectionId', CID, '--json'], env);
+    expect(calls.json.output.records.length).toBeGreaterThan(0);
+  });
+
+  it('the default state file lives under the temp dir', async () => {
+    const sb = sandbox();
+    const r = await sb.run(['action', 'run', 'get-account-info', '--connectionId', CID, '--json'], { env: { MEMBRANE_SANDBOX_STATE: undefined } });
+    expect(r.code).toBe(0);
+    const uid = process.getuid ? process.getuid() : 'user';
+    expect(existsSync(join(tmpdir(), `membrane-sandbox-${uid}`, 'state.json'))).toBe(true);
+  });
+
+  it('a corrupt state file is reported (not overwritten) until reset', async () => {
+    const sb = sandbox();
+    await sb.ok(['reset', '--json']);
+    writeFileSync(sb.state, '{"half": ');
+    const r = await sb.act('get-account-info');
+    expect(r.code).toBe(1);
+    expect(r.json).toMatchObject({ type: 'internal', key: 'state_corrupt' });
+    expect(r.json.message).toContain('reset');
+    await sb.ok(['reset', '--json']);
+    expect((await sb.act('get-account-info')).code).toBe(0);
+  });
+
+  it('a stale lock left by a killed process is taken over', async () => {
+    const sb = sandbox();
+    await sb.ok(['reset', '--json']);
+    const lock = `${sb.state}.lock`;
+    writeFileSync(lock, '999999:dead:0');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lock, old, old);
+    const t = Date.now();
+    const r = await sb.act('create-contact', { firstName: 'AfterStaleLock' });
+    expect(r.code).toBe(0);
+    expect(Date.now() - t).toBeLessThan(10_000);
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('MEMBRANE_SANDBOX_LOG gets one JSON line per invocation with pid, argv and time', async () => {
+    const sb = sandbox();
+    const log = join(sb.dir, 'calls.log');
+    const env = { env: { MEMBRANE_SANDBOX_LOG: log } };
+    await Promise.all([sb.run(['--version'], env), sb.run(['status'], env), sb.run(['action', 'run', 'get-account-info', '--connectionId', CID, '--json'], env)]);
+    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(3);
+    for (const l of lines) {
+      expect(l.pid).toBeTypeOf('number');
+      expect(l.t).toBeTypeOf('number');
+      expect(Array.isArray(l.argv)).toBe(true);
+    }
+    expect(lines.map((l) => l.argv[0]).sort()).toEqual(['--version', 'action', 'status']);
+    expect(lines.find((l) => l.argv[0] === 'action').argv).toEqual(['action', 'run', 'get-account-info', '--connectionId', CID, '--json']);
+  });
+
+  it('an action run of a read action is fast (well under a second)', async () => {
+    const sb = sandbox();
+    await sb.ok(['reset', '--json']);
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      await sb.ok(['action', 'run', 'list-extensions', '--connectionId', CID, '--json']);
+      times.push(performance.now() - t);
+    }
+    times.sort((x, y) => x - y);
+    expect(times[2]).toBeLessThan(1000);
+  });
+});
