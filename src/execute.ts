@@ -104,6 +104,12 @@ async function actionInputOf(def: ToolDefinition, input: Input, ctx: ToolContext
 
 /** The one CLI run behind the tool (reads the penalty window first, notes a new one on 429). */
 async function perform(def: ToolDefinition, input: Input, ctx: ToolContext, runtime: Runtime, extra: Record_ = {}): Promise<unknown> {
+  const output = await performOnce(def, input, ctx, runtime, extra);
+  for (const key of def.invalidates ?? []) runtime.cache.delete(key);
+  return output;
+}
+
+async function performOnce(def: ToolDefinition, input: Input, ctx: ToolContext, runtime: Runtime, extra: Record_): Promise<unknown> {
   if (def.run) return def.run(input, ctx);
   const key = actionKey(def, input);
   const group = def.request ? 'request' : rateGroup(key);

@@ -43,6 +43,18 @@ function myExtensionId(ctx: ToolContext): Promise<string> {
  */
 export async function resolveChat(ref: string, ctx: ToolContext): Promise<{ id: string; label?: string }> {
   if (/^\d{1,30}$/.test(ref)) return { id: ref };
+  try {
+    return await matchChat(ref, ctx);
+  } catch (error) {
+    // The cached list may predate the chat (made elsewhere, or minutes ago): look once more.
+    if (!(error instanceof ToolError) || error.code !== 'not_found') throw error;
+    ctx.cache.delete('chats');
+    ctx.cache.delete('extensions');
+    return matchChat(ref, ctx);
+  }
+}
+
+async function matchChat(ref: string, ctx: ToolContext): Promise<{ id: string; label?: string }> {
   const chats = await allChats(ctx);
   const byId = chats.find((c) => c.id === ref);
   if (byId) return { id: ref, label: String(byId.name ?? byId.type) };
@@ -109,6 +121,7 @@ export const chatTools = [
     toolset: 'chats',
     kind: 'write',
     action: 'create-team',
+    invalidates: ['chats'],
     input: {
       name: z.string().min(1).max(250).describe('Team name'),
       members: z

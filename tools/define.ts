@@ -50,6 +50,8 @@ export interface ToolDefinition<S extends Shape = Shape> {
   needsConfirmation?: (input: Input<S>) => boolean;
   /** Key of an SMS-style write that must not run twice within the dedupe window. */
   idempotencyKey?: (input: Input<S>, ctx: ToolContext) => Promise<string>;
+  /** Look-up cache entries (see LookupCache) a successful call makes stale. */
+  invalidates?: string[];
   /** The form this tool takes in read-only mode; absent means it is hidden there. */
   readOnlyForm?: () => ToolDefinition;
 }

@@ -169,6 +169,29 @@ describe('write round trips', () => {
   });
 });
 
+describe('chat name helper', () => {
+  it('posts to the Direct chat of a person given by email', async () => {
+    const me = await ok('ringcentral_get_extension_info');
+    const chats = await ok('ringcentral_list_chats', { type: 'Direct', view: 'full', limit: 250 });
+    const direct = chats.records.find((c: any) => c.members?.length === 2);
+    const otherId = direct.members.map((m: any) => String(m.id)).find((id: string) => id !== String(me.record.id));
+    const other = await ok('ringcentral_get_extension_info', { extensionId: otherId });
+    const post = await ok('ringcentral_create_chat_post', { chatId: other.record.contact.email, text: 'hi by email' });
+    expect(String(post.result.groupId)).toBe(String(direct.id));
+  });
+
+  it('an ambiguous name returns the candidates instead of guessing', async () => {
+    await ok('ringcentral_create_team', { name: 'Twin Team' });
+    await ok('ringcentral_create_team', { name: 'twin team' });
+    const before = h.sandbox.spawns();
+    const result = await h.call('ringcentral_create_chat_post', { chatId: 'Twin Team', text: 'which one?' });
+    expect(result.isError).toBe(true);
+    expect(h.text(result)).toMatch(/ambiguous/);
+    expect(result.structuredContent.error.candidates).toHaveLength(2);
+    expect(h.sandbox.argvs().slice(before).some((a) => /which one/.test(a.join(' ')))).toBe(false);
+  });
+});
+
 describe('process economy', () => {
   it('a warm call spawns exactly one CLI process; invalid input spawns none', async () => {
     await ok('ringcentral_get_account_info');
