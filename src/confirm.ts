@@ -13,14 +13,17 @@ export const CONFIRM_MODES: readonly ConfirmMode[] = ['auto', 'elicit', 'token',
 /** Fields of the server's own that never take part in what is confirmed. */
 const CONTROL_FIELDS = new Set(['confirmationToken', 'dryRun']);
 
-/** JSON with sorted keys, so the same arguments always give the same text. */
-export function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+/**
+ * JSON with sorted keys, so the same arguments always give the same text. The server's own
+ * control fields are left out at the top level only: a nested `dryRun` is the caller's data.
+ */
+export function canonical(value: unknown, top = true): string {
+  if (Array.isArray(value)) return `[${value.map((v) => canonical(v, false)).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([k, v]) => v !== undefined && !CONTROL_FIELDS.has(k))
+      .filter(([k, v]) => v !== undefined && !(top && CONTROL_FIELDS.has(k)))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v, false)}`).join(',')}}`;
   }
   return JSON.stringify(value ?? null);
 }

@@ -36,10 +36,24 @@ export function decodeCursor(tool: string, cursor: string): Position {
   } catch {
     throw invalidCursor();
   }
-  if (!payload || payload.t !== tool || typeof payload.h !== 'object' || payload.h === null || !Number.isInteger(payload.s) || payload.s < 0) {
+  if (!payload || payload.t !== tool || !validHandle(payload.h) || !Number.isInteger(payload.s) || payload.s < 0 || payload.s > 100_000) {
     throw invalidCursor();
   }
   return { handle: payload.h, skip: payload.s };
+}
+
+const size = (n: unknown) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 1000;
+const optionalText = (v: unknown) => v === undefined || (typeof v === 'string' && v.length > 0 && v.length <= 2000);
+
+/** Only the three handle shapes this server makes; a hand-made cursor cannot smuggle other input. */
+function validHandle(h: unknown): h is Handle {
+  if (!h || typeof h !== 'object' || Array.isArray(h)) return false;
+  const o = h as Record<string, unknown>;
+  const keys = Object.keys(o).sort().join(',');
+  if (keys === 'page,perPage') return Number.isInteger(o.page) && (o.page as number) >= 1 && size(o.perPage);
+  if (keys === 'count' || keys === 'count,token') return size(o.count) && optionalText(o.token);
+  if (keys === 'perPage' || keys === 'cursor,perPage') return size(o.perPage) && optionalText(o.cursor);
+  return false;
 }
 
 function invalidCursor(): ToolError {

@@ -76,7 +76,10 @@ export function fitBudget<T extends Obj>(value: T, budget: number): T {
   copy.truncated = true;
   for (let round = 0; round < 200 && size(copy) > budget; round++) {
     const target = largest(copy);
-    if (!target) break;
+    if (!target || (target.parent === copy && !Array.isArray(target.node) && typeof target.node !== 'string')) {
+      dropTopLevel(copy, budget);
+      break;
+    }
     const { parent, key, node } = target;
     const excess = size(copy) - budget;
     if (Array.isArray(node)) {
@@ -92,6 +95,17 @@ export function fitBudget<T extends Obj>(value: T, budget: number): T {
     }
   }
   return copy as T;
+}
+
+/** Last resort when nothing below the top can shrink: drop the largest top-level fields, counting them. */
+function dropTopLevel(copy: Obj, budget: number): void {
+  const keys = Object.keys(copy).filter((k) => k !== 'truncated' && k !== 'omittedFields').sort((a, b) => size(copy[b]) - size(copy[a]));
+  let omitted = 0;
+  for (const key of keys) {
+    if (size(copy) <= budget) break;
+    delete copy[key];
+    copy.omittedFields = ++omitted;
+  }
 }
 
 /** The biggest array, string or object leaf below the root, by serialised size. */

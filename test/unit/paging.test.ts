@@ -39,7 +39,7 @@ describe('cursor encode/decode', () => {
 
   it('round-trips arbitrary handles and skips (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 1000 }), fc.nat(), fc.string(), (page, perPage, skip, token) => {
+      fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 1000 }), fc.nat({ max: 100_000 }), fc.string({ minLength: 1, maxLength: 200 }), (page, perPage, skip, token) => {
         const position: Position = { handle: skip % 2 ? { page, perPage } : { token, count: perPage }, skip };
         expect(decodeCursor(TOOL, encodeCursor(TOOL, position))).toEqual(position);
       }),
@@ -89,7 +89,7 @@ describe('cursor encode/decode', () => {
   // a handle of none of the three shapes (or out-of-range numbers) is accepted and flows into the
   // action input via pagingInput, e.g. perPage 100000 bypasses the tool's maxLimit and an array
   // handle yields `{ perPage: undefined }`.
-  it.fails('rejects a cursor of the right tool whose handle is not a valid page/token/cursor handle', () => {
+  it('rejects a cursor of the right tool whose handle is not a valid page/token/cursor handle', () => {
     for (const h of [{}, [], { page: 'x', perPage: 10 }, { page: 1, perPage: 100000 }, { page: 0, perPage: 10 }, { count: -1 }]) {
       expect(() => decodeCursor(TOOL, b64({ t: TOOL, h, s: 0 }))).toThrow(/cursor/);
     }
@@ -318,7 +318,7 @@ describe('fitBudget', () => {
   it('does not modify the caller\'s object when it trims', () => {
     const value = { record: { text: 'y'.repeat(5000), list: Array.from({ length: 100 }, (_, i) => i) } };
     const before = JSON.stringify(value);
-    const fitted = fitBudget(value, 1000);
+    const fitted: Obj = fitBudget(value, 1000);
     expect(size(fitted)).toBeLessThanOrEqual(1000);
     expect(fitted.truncated).toBe(true);
     expect(JSON.stringify(value)).toBe(before);
@@ -371,7 +371,7 @@ describe('fitBudget', () => {
 
   it('never exceeds the budget for a wide record of many small fields', () => {
     const record = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`field${i}`, i]));
-    const fitted = fitBudget({ record }, 1000);
+    const fitted: Obj = fitBudget({ record }, 1000);
     expect(size(fitted)).toBeLessThanOrEqual(1000);
     expect(fitted.truncated).toBe(true);
   });
@@ -381,7 +381,7 @@ describe('fitBudget', () => {
   // small scalar values) is over budget cannot shrink that way: after 200 rounds the result is
   // LARGER than the input and over budget, breaking "a character budget that is never exceeded".
   // Today's callers wrap results ({record}, {status, result}), so it needs a tool `output` like this.
-  it.fails('never exceeds the budget when the root itself has many small fields', () => {
+  it('never exceeds the budget when the root itself has many small fields', () => {
     const value = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`field${i}`, i]));
     expect(size(fitBudget(value, 1000))).toBeLessThanOrEqual(1000);
   });

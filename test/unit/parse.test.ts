@@ -65,6 +65,24 @@ describe('extractJson', () => {
     expect(extractJson(text)).toEqual({ found: true, value: { ok: true } });
   });
 
+  it('finds a large pretty-printed document after a plain banner quickly', () => {
+    const doc = { items: Array.from({ length: 3000 }, (_, i) => ({ id: String(i), nested: { a: [i] } })) };
+    const started = performance.now();
+    expect(extractJson(`Update available\n${JSON.stringify(doc, null, 2)}\nbye\n`).value).toEqual(doc);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  // BUG: a banner line that itself starts with "[" or "{" (e.g. "[notice] ...", "[membrane] ...")
+  // makes extractJson try every shorter prefix of the rest, re-joining the lines each time: O(lines²)
+  // string work, on the event loop. 1500 records pretty-printed (~13k lines, 180 KB) take ~2 s; 600 KB
+  // took 34 s in a probe, and output may be up to 16 MB. The whole server stalls meanwhile.
+  it.fails('a banner starting with "[" before a large pretty-printed document is still fast', () => {
+    const doc = { items: Array.from({ length: 1500 }, (_, i) => ({ id: String(i), name: `n${i}`, nested: { a: [i] } })) };
+    const started = performance.now();
+    expect(extractJson(`[notice] update available\n${JSON.stringify(doc, null, 2)}\n`).value).toEqual(doc);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
   it('reports nothing when there is no JSON at all', () => {
     expect(extractJson('Logged in as someone@example.com\nWorkspace: acme')).toEqual({ found: false });
     expect(extractJson('{ not json')).toEqual({ found: false });
@@ -257,6 +275,13 @@ describe('parseCliResult: success', () => {
   it('allows empty stdout for request (allowEmpty, e.g. a 204)', () => {
     expect(parseCliResult(cli({ stdout: '' }), { allowEmpty: true })).toBeUndefined();
     expect(parseCliResult(cli({ stdout: '  \n' }), { allowEmpty: true })).toBeUndefined();
+  });
+
+  it('allows empty stdout for `action run` (a write without output), unless stderr says something', () => {
+    const argv = ['membrane', 'action', 'run', 'act1', '--connectionId', 'c1', '--input', '{}', '--json'];
+    expect(parseCliResult(cli({ argv, stdout: '' }))).toBeUndefined();
+    expect(caught(() => parseCliResult(cli({ argv, stdout: '', stderr: 'Error: Not logged in\n' }))).code).toBe('not_logged_in');
+    expect(caught(() => parseCliResult(cli({ argv: ['membrane', 'connection', 'list', '--json'], stdout: '' }))).code).toBe('unparseable_output');
   });
 
   it('does not treat a resource that has a type and a message but also an id as an error', () => {

@@ -1,0 +1,152 @@
+/** src/limiter.ts: a FIFO semaphore with abortable waiters. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Limiter } from '../../src/limiter.js';
+
+/** A promise the test resolves or rejects by hand. */
+function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Lets every pending microtask and promise callback run. */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('Limiter', () => {
+  it('rejects a concurrency that is not a whole number >= 1', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN]) expect(() => new Limiter(bad)).toThrow(RangeError);
+  });
+
+  it('never runs more than max tasks at once (property over max, task count and durations)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 5 }), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 25 }), async (max, ticks) => {
+        const limiter = new Limiter(max);
+        let active = 0;
+        let peak = 0;
+        const results = await Promise.all(
+          ticks.map((n, i) =>
+            limiter.run(async () => {
+              active++;
+              peak = Math.max(peak, active);
+              expect(limiter.running).toBeLessThanOrEqual(max);
+              for (let k = 0; k <= n; k++) await settle(); // at least one macrotask, so tasks overlap
+              active--;
+              return i;
+            }),
+          ),
+        );
+        expect(peak).toBeLessThanOrEqual(max);
+        expect(peak).toBe(Math.min(max, ticks.length));
+        expect(results).toEqual(ticks.map((_, i) => i));
+        expect(limiter.running).toBe(0);
+        expect(limiter.waiting).toBe(0);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('starts waiters in arrival order (FIFO)', async () => {
+    const limiter = new Limiter(1);
+    const gate = deferred();
+    const started: number[] = [];
+    const first = limiter.run(async () => {
+      started.push(0);
+      await gate.promise;
+    });
+    const rest = [1, 2, 3, 4, 5].map((i) => limiter.run(async () => void started.push(i)));
+    await settle();
+    expect(started).toEqual([0]);
+    expect(limiter.waiting).toBe(5);
+    gate.resolve();
+    await Promise.all([first, ...rest]);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('FIFO with max 2: the order of starts is the order of calls', async () => {
+    const limiter = new Limiter(2);
+    const gates = Array.from({ length: 6 }, () => deferred());
+    const started: number[] = [];
+    const runs = gates.map((g, i) =>
+      limiter.run(async () => {
+        started.push(i);
+        await g.promise;
+      }),
+    );
+    await settle();
+    expect(started).toEqual([0, 1]);
+    gates[1].resolve();
+    await settle();
+    expect(started).toEqual([0, 1, 2]);
+    gates[0].resolve();
+    await settle();
+    expect(started).toEqual([0, 1, 2, 3]);
+    for (const g of gates) g.resolve();
+    await Promise.all(runs);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('releases the slot when a task throws', async () => {
+    const limiter = new Limiter(1);
+    await expect(limiter.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(limiter.run(async () => 'next')).resolves.toBe('next');
+    expect(limiter.running).toBe(0);
+  });
+
+  it('an aborted waiter leaves the queue without running its task and rejects', async () => {
+    const limiter = new Limiter(1);
+    const gate = deferred();
+    const ran: string[] = [];
+    const holder = limiter.run(async () => {
+      ran.push('holder');
+      await gate.promise;
+    });
+    const controller = new AbortController();
+    const aborted = limiter.run(async () => void ran.push('aborted'), controller.signal);
+    const after = limiter.run(async () => void ran.push('after'));
+    await settle();
+    expect(limiter.waiting).toBe(2);
+
+    const reason = new Error('client cancelled');
+    controller.abort(reason);
+    await expect(aborted).rejects.toBe(reason);
+    expect(limiter.waiting).toBe(1);
+
+    gate.resolve();
+    await Promise.all([holder, after]);
+    expect(ran).toEqual(['holder', 'after']);
+    expect(limiter.running).toBe(0);
+    expect(limiter.waiting).toBe(0);
+  });
+
+  it('an already-aborted signal rejects at once and takes no slot', async () => {
+    const limiter = new Limiter(1);
+    const controller = new AbortController();
+    controller.abort(new Error('already'));
+    let ran = false;
+    await expect(limiter.run(async () => void (ran = true), controller.signal)).rejects.toThrow('already');
+    expect(ran).toBe(false);
+    expect(limiter.running).toBe(0);
+    await expect(limiter.run(async () => 1)).resolves.toBe(1);
+  });
+
+  it('aborting after the task started does not disturb the count', async () => {
+    const limiter = new Limiter(1);
+    const controller = new AbortController();
+    const gate = deferred();
+    const running = limiter.run(async () => {
+      await gate.promise;
+      return 'done';
+    }, controller.signal);
+    await settle();
+    controller.abort();
+    gate.resolve();
+    await expect(running).resolves.toBe('done');
+    expect(limiter.running).toBe(0);
+    await expect(limiter.run(async () => 2)).resolves.toBe(2);
+  });
+});

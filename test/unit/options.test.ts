@@ -1,0 +1,150 @@
+/** src/options.ts: flags and environment -> ServerOptions; flags win, bad values are refused. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FLAGS, helpText, parseCommandLine, serverOptions } from '../../src/options.js';
+
+const options = (argv: string[], env: NodeJS.ProcessEnv = {}) => serverOptions(parseCommandLine(argv, env).flags);
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('parseCommandLine', () => {
+  it('reads nothing from an empty command line and environment', () => {
+    expect(parseCommandLine([], {})).toEqual({ flags: {}, positionals: [] });
+  });
+
+  it('keeps positionals (sub-commands) apart from flags', () => {
+    const { flags, positionals } = parseCommandLine(['call', 'ringcentral_status', '{}', '--sandbox'], {});
+    expect(positionals).toEqual(['call', 'ringcentral_status', '{}']);
+    expect(flags).toEqual({ sandbox: true });
+  });
+
+  it('accepts --flag value and --flag=value', () => {
+    expect(parseCommandLine(['--timeout', '5000', '--confirm=token'], {}).flags).toEqual({ timeout: '5000', confirm: 'token' });
+  });
+
+  it('reads the environment', () => {
+    const env = { RINGCENTRAL_MCP_TIMEOUT_MS: '9000', RINGCENTRAL_CONNECTION_ID: 'conn1', MEMBRANE_CLI: '/opt/membrane' };
+    expect(parseCommandLine([], env).flags).toEqual({ timeout: '9000', 'connection-id': 'conn1', membrane: '/opt/membrane' });
+  });
+
+  it('flags beat the environment', () => {
+    const env = { RINGCENTRAL_MCP_TIMEOUT_MS: '9000', RINGCENTRAL_MCP_CONFIRM: 'off', RINGCENTRAL_MCP_TOOLSETS: 'calls' };
+    const { flags } = parseCommandLine(['--timeout', '7000', '--confirm', 'elicit', '--toolsets', 'messaging'], env);
+    expect(flags).toMatchObject({ timeout: '7000', confirm: 'elicit', toolsets: 'messaging' });
+  });
+
+  it('a boolean flag beats a false environment value', () => {
+    expect(parseCommandLine(['--read-only'], { RINGCENTRAL_MCP_READ_ONLY: 'false' }).flags['read-only']).toBe(true);
+  });
+
+  it.each(['1', 'true', 'TRUE', 'yes', 'on', 'On'])('environment boolean %j is true', (value) => {
+    expect(parseCommandLine([], { RINGCENTRAL_MCP_READ_ONLY: value }).flags['read-only']).toBe(true);
+  });
+
+  it.each(['0', 'false', 'no', 'off', 'nope'])('environment boolean %j is false', (value) => {
+    const { flags } = parseCommandLine([], { RINGCENTRAL_MCP_READ_ONLY: value });
+    expect(flags['read-only']).toBe(false);
+    expect(serverOptions(flags).readOnly).toBe(false);
+  });
+
+  it('an empty environment value counts as unset', () => {
+    expect(parseCommandLine([], { RINGCENTRAL_MCP_READ_ONLY: '', RINGCENTRAL_MCP_TIMEOUT_MS: '' }).flags).toEqual({});
+  });
+
+  it('refuses unknown flags and a missing value', () => {
+    expect(() => parseCommandLine(['--reed-only'], {})).toThrow();
+    expect(() => parseCommandLine(['--timeout'], {})).toThrow();
+  });
+
+  it('short flags -h and -v', () => {
+    expect(parseCommandLine(['-h'], {}).flags.help).toBe(true);
+    expect(parseCommandLine(['-v'], {}).flags.version).toBe(true);
+  });
+});
+
+describe('serverOptions', () => {
+  it('defaults when nothing is given', () => {
+    const o = options([]);
+    expect(o).toMatchObject({ sandbox: false, readOnly: false, warmup: true });
+    expect(o.timeoutMs).toBeUndefined();
+    expect(o.toolsets).toBeUndefined();
+    expect(o.confirm).toBeUndefined();
+  });
+
+  it('maps every flag', () => {
+    const o = options([
+      '--sandbox', '--read-only', '--no-warmup', '--membrane', '/bin/membrane', '--connection-id', 'c_1.2:3-x',
+      '--confirm', 'token', '--timeout', '100', '--max-concurrency', '1', '--max-result-chars', '1000',
+      '--toolsets', 'messaging,calls', '--tools', 'ringcentral_status',
+    ]);
+    expect(o).toMatchObject({
+      sandbox: true, readOnly: true, warmup: false, membrane: '/bin/membrane', connectionId: 'c_1.2:3-x', confirm: 'token',
+      timeoutMs: 100, maxConcurrency: 1, maxResultChars: 1000, toolsets: ['messaging', 'calls'], tools: ['ringcentral_status'],
+    });
+  });
+
+  it('environment booleans reach the options', () => {
+    expect(options([], { RINGCENTRAL_MCP_SANDBOX: 'yes', RINGCENTRAL_MCP_NO_WARMUP: '1' })).toMatchObject({ sandbox: true, warmup: false });
+  });
+
+  it('a toolsets list is trimmed and empty entries dropped', () => {
+    expect(options(['--toolsets', ' messaging , contacts,,calls ,']).toolsets).toEqual(['messaging', 'contacts', 'calls']);
+    expect(options([], { RINGCENTRAL_MCP_TOOLSETS: 'chats,meetings' }).toolsets).toEqual(['chats', 'meetings']);
+  });
+
+  it.each(['auto', 'elicit', 'token', 'off'])('accepts --confirm %s', (mode) => {
+    expect(options(['--confirm', mode]).confirm).toBe(mode);
+  });
+
+  it.each(['', 'none', 'OFF', 'yes'])('refuses --confirm %j, listing the modes', (mode) => {
+    expect(() => options([`--confirm=${mode}`])).toThrow(/--confirm must be one of auto, elicit, token, off/);
+  });
+
+  it('refuses a bad --confirm from the environment too', () => {
+    expect(() => options([], { RINGCENTRAL_MCP_CONFIRM: 'always' })).toThrow(/--confirm/);
+  });
+
+  it.each([
+    ['--timeout', 'abc'],
+    ['--timeout', '99'],
+    ['--timeout', '1.5'],
+    ['--timeout', '-1000'],
+    ['--max-concurrency', '0'],
+    ['--max-concurrency', 'four'],
+    ['--max-concurrency', '2.5'],
+    ['--max-result-chars', '999'],
+    ['--max-result-chars', 'Infinity'],
+  ])('refuses %s %s, naming the flag', (flag, value) => {
+    expect(() => options([`${flag}=${value}`])).toThrow(new RegExp(`${flag} must be a whole number >= \\d+, got ${value}`));
+  });
+
+  it('refuses bad numbers from the environment, naming the flag', () => {
+    expect(() => options([], { RINGCENTRAL_MCP_MAX_CONCURRENCY: '0' })).toThrow(/--max-concurrency/);
+  });
+
+  it('accepts numbers at their minimum', () => {
+    expect(options(['--timeout', '100', '--max-concurrency', '1', '--max-result-chars', '1000'])).toMatchObject({ timeoutMs: 100, maxConcurrency: 1, maxResultChars: 1000 });
+  });
+
+  it.each(['--help', '-x', 'a b', 'a/b', '', 'x'.repeat(129)])('refuses --connection-id %j', (id) => {
+    expect(() => options([`--connection-id=${id}`])).toThrow(/--connection-id/);
+  });
+
+  it('reads the shared confirmation secret from the environment', () => {
+    vi.stubEnv('RINGCENTRAL_MCP_CONFIRM_SECRET', 's3cret');
+    expect(options([]).confirmSecret).toBe('s3cret');
+    vi.stubEnv('RINGCENTRAL_MCP_CONFIRM_SECRET', '');
+    expect(options([]).confirmSecret).toBeUndefined();
+  });
+});
+
+describe('helpText', () => {
+  it('documents every flag with its environment variable', () => {
+    const text = helpText();
+    for (const [name, flag] of Object.entries(FLAGS)) {
+      expect(text).toContain(`--${name}`);
+      if ('env' in flag) expect(text).toContain(flag.env);
+    }
+  });
+});
