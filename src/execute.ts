@@ -36,8 +36,15 @@ export async function callTool(def: ToolDefinition, rawInput: unknown, runtime: 
   }
 }
 
+/**
+ * No structuredContent on errors: SDK clients check it against the tool's outputSchema even when
+ * isError is set. Details (candidates...) go in the text for the model and in _meta for code.
+ */
 export function errorResult(error: ToolError): CallToolResult {
-  return { isError: true, content: [{ type: 'text', text: error.toText() }], structuredContent: { error: error.toJSON() } };
+  const json = error.toJSON();
+  const { code: _c, message: _m, fix: _f, retryAfterSeconds: _r, actionRunId: _a, ...extra } = json;
+  const text = Object.keys(extra).length ? `${error.toText()}\n${JSON.stringify(extra)}` : error.toText();
+  return { isError: true, content: [{ type: 'text', text }], _meta: { 'ringcentral-mcp/error': json } };
 }
 
 function invalidInput(error: z.ZodError): ToolError {

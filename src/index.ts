@@ -7,7 +7,7 @@
  *   const result = await list.run({ limit: 5 }, { sandbox: true });
  */
 import type { z } from 'zod';
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { registry } from '../tools/index.js';
 import type { ToolKind, Toolset } from '../tools/define.js';
 import { callTool, type Elicit } from './execute.js';
@@ -16,7 +16,9 @@ import { Runtime, type ServerOptions } from './runtime.js';
 import { inputSchema, outputSchema } from './schemas.js';
 
 export { createServer, INSTRUCTIONS, type CreateServerOptions } from './server.js';
-export { startHttp, type HttpOptions } from './http.js';
+export { startHttp, type HttpOptions, type HttpHandle } from './http.js';
+export { PROMPTS } from './prompts.js';
+export type { Elicit } from './execute.js';
 export { Runtime, type ServerOptions } from './runtime.js';
 export { ToolError, type ErrorCode } from './errors.js';
 export { selectTools, TOOLSETS } from '../tools/index.js';
@@ -31,7 +33,7 @@ export interface RunOptions extends ServerOptions {
 
 export interface ToolRunResult {
   ok: boolean;
-  /** The structured result (what MCP sends as structuredContent). */
+  /** The structured result (what MCP sends as structuredContent); on failure `{ error: { code, message, fix? } }`. */
   data: Record<string, unknown>;
   /** The same as compact text, for a model. */
   text: string;
@@ -51,6 +53,16 @@ export interface LibraryTool {
 }
 
 const runtimes = new Map<string, Runtime>();
+
+/** The structured result; for an error, `{ error: { code, message, fix?, ... } }` wherever the server put it. */
+function dataOf(result: CallToolResult): Record<string, unknown> {
+  if (result.structuredContent) return result.structuredContent as Record<string, unknown>;
+  const meta = (result._meta ?? {}) as Record<string, unknown>;
+  const error = meta['ringcentral-mcp/error'] ?? meta.error;
+  if (error) return { error };
+  if (result.isError) return { error: { code: 'error', message: (result.content as Array<{ text?: string }>).map((c) => c.text ?? '').join('\n') } };
+  return {};
+}
 
 function runtimeFor(options: RunOptions): Runtime {
   if (options.runtime) return options.runtime;
@@ -77,7 +89,7 @@ export const tools: readonly LibraryTool[] = registry.map((def) => {
       const active = runtime.options.readOnly && def.kind !== 'read' && def.readOnlyForm ? def.readOnlyForm() : def;
       const result = await callTool(active, input, runtime, { signal: options.signal, elicit: options.elicit });
       const text = (result.content as Array<{ text?: string }>).map((c) => c.text ?? '').join('\n');
-      return { ok: !result.isError, data: (result.structuredContent ?? {}) as Record<string, unknown>, text };
+      return { ok: !result.isError, data: dataOf(result), text };
     },
   };
 });

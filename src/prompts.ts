@@ -14,21 +14,27 @@ interface PromptDefinition {
   text: (args: Record<string, string | undefined>) => string;
 }
 
+const E164 = /^\+[1-9]\d{1,14}$/;
+const phoneArg = (what: string) => z.string().regex(E164, 'must be an E.164 phone number like +16505550123').describe(`${what}, E.164 (+16505550123)`);
+
 export const PROMPTS: PromptDefinition[] = [
   {
     name: 'daily_digest',
     title: 'Daily digest',
     description: "Summarise today's missed calls, new voicemails and unread SMS.",
     needs: ['ringcentral_get_call_log', 'ringcentral_list_messages'],
-    args: { since: z.string().describe('ISO 8601 start; default: today 00:00 local').optional() },
-    text: ({ since }) =>
-      [
-        `Give me a digest of what I missed${since ? ` since ${since}` : ' today'}.`,
-        `1. ringcentral_get_call_log with direction "Inbound"${since ? ` and dateFrom "${since}"` : ''}; keep result "Missed" and "Voicemail".`,
-        `2. ringcentral_list_messages with messageType "VoiceMail"${since ? ` and dateFrom "${since}"` : ''}.`,
-        `3. ringcentral_list_messages with messageType "SMS", readStatus "Unread"${since ? ` and dateFrom "${since}"` : ''}.`,
-        'Follow nextCursor until done. Group by person (number or name), newest first, one line each, and end with who I should call back.',
-      ].join('\n'),
+    args: { since: z.string().describe('ISO 8601 start, e.g. 2025-01-31T00:00:00Z; default: the last 24 hours').optional() },
+    text: ({ since }) => {
+      const from = since ? ` and dateFrom "${since}"` : '';
+      return [
+        `Give me a digest of what I missed ${since ? `since ${since}` : 'in the last 24 hours'}.`,
+        `1. ringcentral_get_call_log with direction "Inbound"${from}; keep the calls whose result is "Missed" or "Voicemail".`,
+        `2. ringcentral_list_messages with messageType "VoiceMail"${from}.`,
+        `3. ringcentral_list_messages with messageType "SMS", direction "Inbound", readStatus "Unread"${from}.`,
+        'Follow nextCursor until there is none. Group by person (name if known, else number), newest first, one line each, and end with who I should call back.',
+        'Only read: change nothing.',
+      ].join('\n');
+    },
   },
   {
     name: 'follow_up_missed_call',
@@ -36,15 +42,30 @@ export const PROMPTS: PromptDefinition[] = [
     description: 'Find the last missed call from a number and text them back, after I confirm.',
     needs: ['ringcentral_get_call_log', 'ringcentral_send_sms'],
     args: {
-      phoneNumber: z.string().describe('Caller, E.164 (+16505550123)'),
-      note: z.string().describe('What the SMS should say, roughly').optional(),
+      phoneNumber: phoneArg('Caller'),
+      note: z.string().max(500).describe('What the SMS should say, roughly').optional(),
     },
     text: ({ phoneNumber, note }) =>
       [
         `Someone at ${phoneNumber} called me. Follow up by SMS.`,
-        `1. ringcentral_get_call_log with phoneNumber "${phoneNumber}" and a dateFrom 7 days back; find the latest missed call.`,
+        `1. ringcentral_get_call_log with phoneNumber "${phoneNumber}", direction "Inbound" and a dateFrom 7 days back; find the latest missed call.`,
         `2. Draft a short SMS${note ? ` that says: ${note}` : ' saying sorry I missed your call and when I can call back'} (under 300 characters).`,
-        '3. Show me sender, recipient and the exact text and wait for my yes. Then call ringcentral_send_sms; if it returns confirmation_required, call again with its confirmationToken only after I agreed.',
+        `3. Show me sender, recipient (${phoneNumber}) and the exact text, and wait for my yes. Then call ringcentral_send_sms with to ["${phoneNumber}"]; if it returns confirmation_required, call it again with the same arguments plus its confirmationToken, only after I agreed.`,
+      ].join('\n'),
+  },
+  {
+    name: 'who_is_this_number',
+    title: 'Who is this number?',
+    description: 'Look a phone number up in my contacts and in recent calls and messages.',
+    needs: ['ringcentral_list_contacts', 'ringcentral_get_call_log', 'ringcentral_list_messages'],
+    args: { phoneNumber: phoneArg('The number') },
+    text: ({ phoneNumber }) =>
+      [
+        `Who is ${phoneNumber}, and what have we talked about?`,
+        `1. ringcentral_list_contacts with phoneNumber "${phoneNumber}".`,
+        `2. ringcentral_get_call_log with phoneNumber "${phoneNumber}" and a dateFrom 30 days back.`,
+        `3. ringcentral_list_messages with phoneNumber "${phoneNumber}" and a dateFrom 30 days back.`,
+        'Answer with the name and company if known, then the calls and messages, newest first, one line each. Only read: change nothing.',
       ].join('\n'),
   },
 ];

@@ -76,6 +76,12 @@ describe('docs are true to the code', () => {
     expect(withToolTable(readme)).toBe(readme);
   });
 
+  it('README quotes the library example that test/reach runs, verbatim', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const example = readFileSync(join(ROOT, 'test/reach/library-example.mjs'), 'utf8').trimEnd();
+    expect(readme).toContain('```js\n' + example + '\n```');
+  });
+
   it('--help names every flag and its environment variable', () => {
     const help = execFileSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
     for (const [name, flag] of Object.entries(FLAGS)) {

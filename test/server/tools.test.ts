@@ -187,7 +187,7 @@ describe('chat name helper', () => {
     const result = await h.call('ringcentral_create_chat_post', { chatId: 'Twin Team', text: 'which one?' });
     expect(result.isError).toBe(true);
     expect(h.text(result)).toMatch(/ambiguous/);
-    expect(result.structuredContent.error.candidates).toHaveLength(2);
+    expect((result._meta as any)['ringcentral-mcp/error'].candidates).toHaveLength(2);
     expect(h.sandbox.argvs().slice(before).some((a) => /which one/.test(a.join(' ')))).toBe(false);
   });
 });
