@@ -7,20 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { ToolError } from '../../src/errors.js';
 import { decodeCursor, encodeCursor, firstPosition, pagingInput, readPage, type Handle, type Position } from '../../src/paging.js';
 import { fitBudget, listResult, size, view } from '../../src/shape.js';
+import { caught } from './caught.js';
 
 type Obj = Record<string, unknown>;
 const TOOL = 'ringcentral_list_messages';
 const identity = (r: Obj) => r;
 
-function caught(fn: () => unknown): ToolError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ToolError);
-    return error as ToolError;
-  }
-  throw new Error('expected a ToolError, nothing was thrown');
-}
 
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 

@@ -7,19 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { ToolError } from '../../src/errors.js';
 import { asList, asRingCentralError, extractJson, membraneError, parseCliResult, unwrapActionOutput } from '../../src/parse.js';
 import type { CliResult } from '../../src/runner.js';
+import { caught } from './caught.js';
 
 const cli = (partial: Partial<CliResult>): CliResult => ({ argv: ['membrane'], stdout: '', stderr: '', exitCode: 0, ...partial });
 
-/** Runs fn, expects a ToolError, returns it for further assertions. */
-function caught(fn: () => unknown): ToolError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ToolError);
-    return error as ToolError;
-  }
-  throw new Error('expected a ToolError, nothing was thrown');
-}
 
 /** RingCentral envelope with a legacy top-level code and the real code nested (ringcentral-api.md 0.5). */
 const CMN_101 = {
