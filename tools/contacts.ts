@@ -27,8 +27,9 @@ type ContactFields = { [K in keyof typeof contactFields]?: unknown };
 
 const contactId = numericId('contacts');
 
+/** One name and one phone (mobile first): what a person scans a contact list for. */
 const compactContact = (r: Record_) =>
-  compactObject({ id: r.id, firstName: r.firstName, lastName: r.lastName, company: r.company, email: r.email, mobilePhone: r.mobilePhone, businessPhone: r.businessPhone });
+  compactObject({ id: r.id, name: [r.firstName, r.lastName].filter(Boolean).join(' ') || undefined, company: r.company, email: r.email, phone: r.mobilePhone ?? r.businessPhone ?? r.homePhone });
 
 const fieldsOf = (i: Record_): ContactFields => compactObject(Object.fromEntries(Object.keys(contactFields).map((k) => [k, i[k]])));
 
@@ -40,7 +41,7 @@ export const contactTools = [
   defineTool({
     name: 'ringcentral_list_contacts',
     title: 'List contacts',
-    description: 'List your personal contacts (address book). Filter by name prefix or phone. Returns id, names, company, email, phones.',
+    description: 'List your personal contacts (address book). Filter by name prefix or phone. Returns id, name, company, email, phone (mobile first).',
     toolset: 'contacts',
     kind: 'read',
     action: 'list-contacts',
