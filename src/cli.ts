@@ -4,6 +4,7 @@
  * the setup, walk through it, or print client config. stdout is the protocol's when serving.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { guardStdin } from './stdin-guard.js';
 import { selectTools } from '../tools/index.js';
 import { callOnce } from './call.js';
 import { printConfig } from './config.js';
@@ -37,7 +38,8 @@ async function main(argv: string[]): Promise<number> {
         return -1;
       }
       const server = createServer(options);
-      await server.connect(new StdioServerTransport());
+      const stdin = guardStdin(process.stdin, (refusal) => process.stdout.write(`${JSON.stringify(refusal)}\n`));
+      await server.connect(new StdioServerTransport(stdin));
       log(`serving over stdio${options.sandbox ? ' on the sandbox' : ''}${options.readOnly ? ', read-only' : ''}`);
       return -1;
     }

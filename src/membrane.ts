@@ -90,8 +90,8 @@ export interface MembraneOptions {
 }
 
 export class Membrane {
-  private connectionPromise?: Promise<string>;
-  private actionsPromise?: Promise<Map<string, ActionInfo>>;
+  private readonly connection = new SharedRun<string>(async (run) => chooseConnection(await this.listConnections(run)).id);
+  private readonly catalog = new SharedRun<Map<string, ActionInfo>>((run) => this.loadActions(run));
 
   constructor(readonly runner: CliRunner, private readonly options: MembraneOptions = {}) {}
 
@@ -115,22 +115,12 @@ export class Membrane {
   /** The RingCentral connection id, resolved once even under concurrent calls. */
   connectionId(run: RunOptions = {}): Promise<string> {
     if (this.options.connectionId) return Promise.resolve(this.options.connectionId);
-    this.connectionPromise ??= this.listConnections({ timeoutMs: run.timeoutMs })
-      .then((all) => chooseConnection(all).id)
-      .catch((error: unknown) => {
-        this.connectionPromise = undefined;
-        throw error;
-      });
-    return abortable(this.connectionPromise, run.signal);
+    return this.connection.get(run);
   }
 
   /** Every action of the connection by key and by id, resolved once. */
   actions(run: RunOptions = {}): Promise<Map<string, ActionInfo>> {
-    this.actionsPromise ??= this.loadActions({ timeoutMs: run.timeoutMs }).catch((error: unknown) => {
-      this.actionsPromise = undefined;
-      throw error;
-    });
-    return abortable(this.actionsPromise, run.signal);
+    return this.catalog.get(run);
   }
 
   private async loadActions(run: RunOptions): Promise<Map<string, ActionInfo>> {
@@ -154,7 +144,7 @@ export class Membrane {
   /** Actions ranked by relevance to an intent (not cached: the ranking depends on the text). */
   async listActions(query: { intent: string; limit: number }, run: RunOptions = {}): Promise<ActionInfo[]> {
     const connectionId = await this.connectionId(run);
-    const args = ['action', 'list', '--connectionId', connectionId, '--intent', query.intent, '--limit', String(query.limit)];
+    const args = ['action', 'list', '--connectionId', connectionId, `--intent=${query.intent}`, '--limit', String(query.limit)];
     return (asList(await this.json(args, run, false, connectionId)).items as ActionInfo[]).slice(0, query.limit);
   }
 
@@ -165,8 +155,8 @@ export class Membrane {
 
   /** Forget cached resolution after a connection-class failure, so the next call resolves again. */
   invalidate(): void {
-    this.connectionPromise = undefined;
-    this.actionsPromise = undefined;
+    this.connection.forget();
+    this.catalog.forget();
   }
 
   async runActionArgv(key: string, input: unknown, run: RunOptions = {}): Promise<string[]> {
@@ -221,13 +211,69 @@ export class Membrane {
   }
 }
 
-/** A shared promise that one caller may stop waiting for without cancelling it for the others. */
-function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new ToolError('cancelled', 'the call was cancelled by the client'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
+interface Flight<T> {
+  promise: Promise<T>;
+  controller: AbortController;
+  waiting: number;
+  /** A caller without a signal cannot cancel, so the run must finish for it. */
+  pinned: boolean;
+}
+
+/**
+ * A lookup run once for every caller that needs it at the same time (single flight). A caller
+ * that cancels stops waiting at once; the run itself is stopped when the last waiting caller
+ * cancelled, so a cancelled cold call leaves no CLI running for nobody.
+ */
+class SharedRun<T> {
+  private flight?: Flight<T>;
+
+  constructor(private readonly load: (run: RunOptions) => Promise<T>) {}
+
+  get(run: RunOptions): Promise<T> {
+    run.signal?.throwIfAborted();
+    const flight = (this.flight ??= this.start(run.timeoutMs));
+    if (!run.signal) {
+      flight.pinned = true;
+      return flight.promise;
+    }
+    const signal = run.signal;
+    flight.waiting++;
+    return new Promise<T>((resolve, reject) => {
+      let done = false;
+      const leave = (): boolean => {
+        if (done) return false;
+        done = true;
+        signal.removeEventListener('abort', onAbort);
+        flight.waiting--;
+        return true;
+      };
+      const onAbort = () => {
+        if (!leave()) return;
+        reject(new ToolError('cancelled', 'the call was cancelled by the client'));
+        if (flight.waiting === 0 && !flight.pinned) {
+          if (this.flight === flight) this.flight = undefined;
+          flight.controller.abort();
+        }
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      flight.promise.then(
+        (value) => leave() && resolve(value),
+        (error: unknown) => leave() && reject(error),
+      );
+    });
+  }
+
+  /** The next caller starts a fresh run; one in progress finishes for those already waiting. */
+  forget(): void {
+    this.flight = undefined;
+  }
+
+  private start(timeoutMs: number | undefined): Flight<T> {
+    const controller = new AbortController();
+    const flight: Flight<T> = { controller, waiting: 0, pinned: false, promise: this.load({ timeoutMs, signal: controller.signal }) };
+    flight.promise.catch(() => {
+      if (this.flight === flight) this.flight = undefined;
+    });
+    return flight;
+  }
 }

@@ -11,7 +11,9 @@ import type { Paging } from '../tools/define.js';
 export type Handle =
   | { page: number; perPage: number }
   | { token?: string; count: number }
-  | { cursor?: string; perPage: number };
+  | { cursor?: string; perPage: number }
+  /** A Membrane cursor over a list that sizes its pages with recordCount (team messaging). */
+  | { cursor: string; count: number };
 
 export interface Position {
   handle: Handle;
@@ -45,13 +47,14 @@ export function decodeCursor(tool: string, cursor: string): Position {
 const size = (n: unknown) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 1000;
 const optionalText = (v: unknown) => v === undefined || (typeof v === 'string' && v.length > 0 && v.length <= 2000);
 
-/** Only the three handle shapes this server makes; a hand-made cursor cannot smuggle other input. */
+/** Only the handle shapes this server makes; a hand-made cursor cannot smuggle other input. */
 function validHandle(h: unknown): h is Handle {
   if (!h || typeof h !== 'object' || Array.isArray(h)) return false;
   const o = h as Record<string, unknown>;
   const keys = Object.keys(o).sort().join(',');
   if (keys === 'page,perPage') return Number.isInteger(o.page) && (o.page as number) >= 1 && size(o.perPage);
   if (keys === 'count' || keys === 'count,token') return size(o.count) && optionalText(o.token);
+  if (keys === 'count,cursor') return size(o.count) && typeof o.cursor === 'string' && optionalText(o.cursor);
   if (keys === 'perPage' || keys === 'cursor,perPage') return size(o.perPage) && optionalText(o.cursor);
   return false;
 }
@@ -67,7 +70,10 @@ export function firstPosition(paging: Paging, limit: number): Position {
 /** The paging fields the action input gets for a handle. */
 export function pagingInput(handle: Handle): Record<string, unknown> {
   if ('page' in handle) return { page: handle.page, perPage: handle.perPage };
-  if ('count' in handle) return handle.token ? { recordCount: handle.count, pageToken: handle.token } : { recordCount: handle.count };
+  if ('count' in handle) {
+    if ('cursor' in handle) return { cursor: handle.cursor, recordCount: handle.count };
+    return handle.token ? { recordCount: handle.count, pageToken: handle.token } : { recordCount: handle.count };
+  }
   return handle.cursor ? { cursor: handle.cursor, perPage: handle.perPage } : { perPage: handle.perPage };
 }
 
@@ -90,7 +96,9 @@ export function readPage(output: unknown, handle: Handle): UpstreamPage {
   const records = list.filter(isObject);
   const perPage = 'perPage' in handle ? handle.perPage : 'count' in handle ? handle.count : records.length;
 
-  if (typeof output.cursor === 'string' && output.cursor) return { records, next: { cursor: output.cursor, perPage } };
+  if (typeof output.cursor === 'string' && output.cursor) {
+    return { records, next: 'count' in handle ? { cursor: output.cursor, count: handle.count } : { cursor: output.cursor, perPage } };
+  }
   const navigation = isObject(output.navigation) ? output.navigation : {};
   if (typeof navigation.nextPageToken === 'string' && navigation.nextPageToken) {
     return { records, next: { token: navigation.nextPageToken, count: perPage } };

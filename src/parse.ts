@@ -12,6 +12,9 @@ type JsonObject = Record<string, unknown>;
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** How many lines that start with "{" or "[" are tried as the document's start. */
+const MAX_STARTS = 20;
+
 /** Finds the JSON document in text that may carry notice lines before (or after) it. */
 export function extractJson(text: string): { found: boolean; value?: Json } {
   const trimmed = text.trim();
@@ -21,23 +24,52 @@ export function extractJson(text: string): { found: boolean; value?: Json } {
   } catch {
     // Fall through: look for the line where the JSON document starts.
   }
-  const lines = text.split('\n');
-  for (let start = 0; start < lines.length; start++) {
-    const head = lines[start].trimStart();
-    if (!head.startsWith('{') && !head.startsWith('[')) continue;
-    const rest = lines.slice(start);
-    // The document may be followed by trailing notices: shrink from the end until it parses.
-    for (let end = rest.length; end > 0; end--) {
-      const candidate = rest.slice(0, end).join('\n').trim();
-      if (!candidate.endsWith('}') && !candidate.endsWith(']')) continue;
-      try {
-        return { found: true, value: JSON.parse(candidate) };
-      } catch {
-        // keep shrinking
+  let tries = 0;
+  for (let lineStart = 0; lineStart < text.length && tries < MAX_STARTS; ) {
+    const lineEnd = text.indexOf('\n', lineStart);
+    const next = lineEnd === -1 ? text.length : lineEnd + 1;
+    const at = firstNonBlank(text, lineStart, next);
+    if (at !== -1 && (text[at] === '{' || text[at] === '[')) {
+      tries++;
+      const end = matchingClose(text, at);
+      if (end !== -1) {
+        try {
+          return { found: true, value: JSON.parse(text.slice(at, end + 1)) };
+        } catch {
+          // A notice such as "[notice] ..." that merely starts with a bracket: try the next line.
+        }
       }
     }
+    lineStart = next;
   }
   return { found: false };
+}
+
+function firstNonBlank(text: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (text[i] !== ' ' && text[i] !== '\t' && text[i] !== '\r') return i;
+  return -1;
+}
+
+/**
+ * The index of the bracket that closes the one at `open` (strings and escapes respected), or -1.
+ * One linear scan, so a large document after a bracketed banner costs no more than parsing it.
+ */
+function matchingClose(text: string, open: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = open; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
 }
 
 /** RingCentral's error envelope: `errors[0].errorCode` is the reliable code (section 0.5). */
@@ -78,6 +110,17 @@ function findRingCentralError(error: JsonObject): RingCentralError | undefined {
   return visit(error, undefined, 0);
 }
 
+/** RingCentral codes that mean 429 (ringcentral-api.md section 0.5), with or without a status. */
+const RATE_LIMIT_CODES = new Set(['CMN-301', 'CMN-302', 'CMN-304', 'CMN-310', 'MSG-305']);
+
+/** An HTTP status 429 anywhere Membrane may have put the upstream response. */
+function hasStatus429(node: unknown, depth = 0): boolean {
+  if (depth > 6 || typeof node !== 'object' || node === null) return false;
+  const o = node as JsonObject;
+  if (o.status === 429 || o.statusCode === 429 || o.status === '429' || o.statusCode === '429') return true;
+  return Object.values(o).some((value) => hasStatus429(value, depth + 1));
+}
+
 function findRetryAfter(error: JsonObject, fallbackText: string): number | undefined {
   const text = JSON.stringify(error) + ' ' + fallbackText;
   const header = /"retry-after"\s*:\s*"?(\d+)/i.exec(text) ?? /retry[- ]after[:\s]+(\d+)/i.exec(text);
@@ -92,13 +135,16 @@ function isMembraneError(value: unknown): value is JsonObject {
 export function membraneError(body: JsonObject | undefined, text: string, context: { connectionId?: string } = {}): ToolError {
   const type = String(body?.type ?? '');
   const key = String(body?.key ?? '');
-  const message = String(body?.message ?? text).trim() || 'membrane failed without a message';
+  const message = (body ? String(body.message ?? '').trim() : '') || headline(text) || 'membrane failed without a message';
   const actionRunId = typeof body?.actionRunId === 'string' ? body.actionRunId : undefined;
   const upstream = body ? findRingCentralError(body) : asRingCentralError(extractJson(text).value);
-  const haystack = `${key} ${message}`.toLowerCase();
+  // Plain text is classified whole: the real error may follow an update banner.
+  const haystack = `${key} ${body ? message : text.slice(0, 2048)}`.toLowerCase();
   const connectionId = context.connectionId ?? '<connection-id>';
 
-  if (key === 'rate_limit_exceeded' || upstream?.status === 429 || /\b429\b|rate.?limit|rate exceeded/.test(haystack)) {
+  const rateLimited =
+    key === 'rate_limit_exceeded' || upstream?.status === 429 || RATE_LIMIT_CODES.has(upstream?.errorCode ?? '') || hasStatus429(body) || /\b429\b|rate.?limit|rate exceeded/.test(haystack);
+  if (rateLimited) {
     const retryAfterSeconds = findRetryAfter(body ?? {}, text) ?? 60;
     return new ToolError('rate_limited', `RingCentral rate limit reached: ${upstream?.message ?? message}`, {
       retryAfterSeconds,
@@ -110,6 +156,8 @@ export function membraneError(body: JsonObject | undefined, text: string, contex
   if (key === 'not_authenticated' || /not (logged in|authenticated)|membrane login|session expired/.test(haystack)) {
     return new ToolError('not_logged_in', `Membrane is not logged in: ${message}`, { fix: FIX.login, upstreamCode: key || undefined });
   }
+  const stateProblem = connectionStateError(body, message, connectionId);
+  if (stateProblem) return stateProblem;
   if (key === 'connection_is_defunct' || key === 'access_token_expired' || type === 'connection' || /disconnected|defunct|reconnect/.test(haystack)) {
     return new ToolError('connection_not_ready', `the RingCentral connection needs to be reconnected: ${message}`, {
       fix: FIX.reconnect(connectionId),
@@ -128,6 +176,7 @@ export function membraneError(body: JsonObject | undefined, text: string, contex
     return new ToolError('ringcentral_error', `RingCentral${status} ${upstream.errorCode}: ${upstream.message}${where}`, {
       upstreamCode: upstream.errorCode,
       actionRunId,
+      fix: ringCentralFix(upstream, connectionId),
     });
   }
   if (key === 'not_found' && /connection/.test(haystack)) {
@@ -137,10 +186,57 @@ export function membraneError(body: JsonObject | undefined, text: string, contex
     });
   }
   const label = [type, key].filter(Boolean).join('/');
+  const serverSide = type === 'internal' || /\b5\d\d\b|internal (server )?error|bad gateway|service unavailable|ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up/i.test(haystack);
   return new ToolError('membrane_error', `membrane failed${label ? ` (${label})` : ''}: ${message}`, {
     upstreamCode: key || type || undefined,
     actionRunId,
+    fix: serverSide
+      ? 'a temporary failure on the Membrane or RingCentral side: run the call again in a minute; if it persists, check `membrane status`'
+      : 'run the same membrane command by hand to see its whole output, and check `membrane --version`',
   });
+}
+
+/**
+ * A Membrane error about a connection that exists but is not usable carries its `state` (and
+ * `clientAction`, `error`) in `data`: the fix depends on it (wait, reconnect, or a person fixes it).
+ */
+function connectionStateError(body: JsonObject | undefined, message: string, connectionId: string): ToolError | undefined {
+  const data = isObject(body?.data) ? body.data : undefined;
+  const state = typeof data?.state === 'string' ? data.state : undefined;
+  if (!state || state === 'READY') return undefined;
+  const id = typeof data?.connectionId === 'string' ? data.connectionId : connectionId;
+  const action = isObject(data?.clientAction) ? data.clientAction : undefined;
+  const url = typeof action?.uiUrl === 'string' ? action.uiUrl : undefined;
+  const upstreamCode = String(body?.key || state);
+  if (state === 'BUILDING') {
+    return new ToolError('connection_not_ready', `the RingCentral connection ${id} is still being set up (state BUILDING): ${message}`, { fix: `${FIX.wait(id)}, then call again`, upstreamCode });
+  }
+  if (state === 'CONFIGURATION_ERROR' || state === 'SETUP_FAILED') {
+    const detail = isObject(data?.error) && typeof data.error.message === 'string' ? data.error.message : message;
+    return new ToolError('connection_not_ready', `the RingCentral connection ${id} failed to set up (state ${state}): ${detail}`, {
+      fix: `a person must fix the connection in Membrane${url ? ` (${url})` : ''}, then check with membrane connection get ${id} --json`,
+      upstreamCode,
+    });
+  }
+  return new ToolError('connection_not_ready', `the RingCentral connection ${id} needs to be reconnected (state ${state}): ${message}`, {
+    fix: `${FIX.reconnect(id)}${url ? `, or open ${url}` : ''} (reconnect this one; do not create another)`,
+    upstreamCode,
+  });
+}
+
+/** What a person can do about a RingCentral error, by its code (ringcentral-api.md section 0.5). */
+function ringCentralFix(error: RingCentralError, connectionId: string): string | undefined {
+  const code = error.errorCode;
+  if (code === 'CMN-408' || code === 'CMN-401' || error.status === 403) {
+    const permission = /\[(\w+)\]/.exec(error.message)?.[1];
+    return `the RingCentral user or app lacks ${permission ? `the ${permission} permission` : 'a permission'} for this call: ask a RingCentral admin to grant it, or reconnect with a user who has it (${FIX.reconnect(connectionId)})`;
+  }
+  if (code === 'CMN-102' || error.status === 404) return `check the id${error.parameterName ? ` in ${error.parameterName}` : ''}: take it from the matching list tool`;
+  if (code === 'CMN-101' || code === 'CMN-100' || code === 'CMN-103' || error.status === 400 || error.status === 422) {
+    return `correct ${error.parameterName ?? 'the input'} as RingCentral's message says`;
+  }
+  if (error.status !== undefined && error.status >= 500) return 'a temporary RingCentral failure: run the call again in a minute';
+  return undefined;
 }
 
 /**
@@ -154,18 +250,15 @@ export function parseCliResult(result: CliResult, options: { allowEmpty?: boolea
     });
   }
   const out = extractJson(result.stdout);
-  const failed = result.exitCode !== 0;
-  if (failed) {
-    const err = extractJson(result.stderr);
-    const body = [out.value, err.value].find((v) => isMembraneError(v) || asRingCentralError(v));
-    if (isMembraneError(body)) throw membraneError(body, result.stderr, options);
-    if (body) throw membraneError(wrapUpstream(body, result.stderr), result.stderr, options);
-    const text = firstLine(result.stderr) || firstLine(result.stdout) || `membrane exited with code ${result.exitCode}`;
-    throw membraneError(undefined, text, options);
-  }
+  if (result.exitCode !== 0) failure(result, out, options);
   if (!out.found) {
-    if (options.allowEmpty && result.stdout.trim() === '') return undefined;
-    if (result.stdout.trim() === '' && result.stderr.trim() !== '') throw membraneError(undefined, firstLine(result.stderr), options);
+    const stdoutEmpty = result.stdout.trim() === '';
+    // Exit 0 with the error on stderr instead (rule 4): the same as a non-zero exit.
+    if (stdoutEmpty && isErrorBody(extractJson(result.stderr).value)) failure(result, out, options);
+    // `request` may answer 204; an `action run` without output prints nothing when unwrapped (rule 3).
+    const emptyOk = options.allowEmpty || (isActionRun(result.argv) && result.stderr.trim() === '');
+    if (emptyOk && stdoutEmpty) return undefined;
+    if (stdoutEmpty && result.stderr.trim() !== '') throw membraneError(undefined, result.stderr, options);
     throw new ToolError('unparseable_output', `membrane printed something that is not JSON: ${JSON.stringify(result.stdout.slice(0, 160))}`, {
       fix: 'check `membrane --version` (an outdated CLI may print text) and run the command by hand to see its output',
     });
@@ -176,6 +269,23 @@ export function parseCliResult(result: CliResult, options: { allowEmpty?: boolea
     throw membraneError(wrapUpstream(out.value, result.stderr), result.stderr, options);
   }
   return out.value;
+}
+
+const isErrorBody = (value: unknown): boolean => isMembraneError(value) || asRingCentralError(value) !== undefined;
+
+/** The error of a failed run: a JSON error body on stdout or stderr, else its text classified. */
+function failure(result: CliResult, out: { value?: Json }, options: { connectionId?: string }): never {
+  const body = [out.value, extractJson(result.stderr).value].find(isErrorBody);
+  if (isMembraneError(body)) throw membraneError(body, result.stderr, options);
+  if (body) throw membraneError(wrapUpstream(body, result.stderr), result.stderr, options);
+  const text = result.stderr.trim() || result.stdout.trim() || `membrane exited with code ${result.exitCode}`;
+  throw membraneError(undefined, text, options);
+}
+
+/** `membrane action run ...`: the two command words follow the executable and its prefix. */
+function isActionRun(argv: string[]): boolean {
+  const at = argv.indexOf('action');
+  return at >= 0 && argv[at + 1] === 'run';
 }
 
 /** A bare RingCentral body (from `request`) in the shape Membrane uses for upstream errors. */
@@ -189,8 +299,10 @@ function hasData(value: JsonObject): boolean {
   return 'id' in value || 'items' in value || 'records' in value;
 }
 
-function firstLine(text: string): string {
-  return text.split('\n').map((line) => line.trim()).find(Boolean)?.slice(0, 500) ?? '';
+/** The line of a plain-text error that says what went wrong: the first mentioning an error, else the first. */
+function headline(text: string): string {
+  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+  return (lines.find((line) => /error|fail/i.test(line)) ?? lines[0] ?? '').slice(0, 500);
 }
 
 /** A list as `{items, cursor}` or a bare array (rule 2). */

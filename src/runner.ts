@@ -57,6 +57,47 @@ function installExitHook(): void {
   });
 }
 
+/**
+ * The CLI runs in its own process group (detached), so a signal that ends this server (a client
+ * closing the server with SIGTERM, Ctrl-C, a closed terminal) would not reach it, and `exit`
+ * handlers do not run on a signal death. While a CLI runs, these handlers kill its group and then
+ * let the signal do what it would have done: the process dies by it. When the program handles the
+ * signal itself (the HTTP server's graceful shutdown lets in-flight calls finish), they stand
+ * aside: that program exits through process.exit, and the `exit` hook stops what is left.
+ */
+const DEATH_SIGNALS: NodeJS.Signals[] = process.platform === 'win32' ? [] : ['SIGTERM', 'SIGINT', 'SIGHUP'];
+
+function onDeathSignal(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) > 1) return;
+  for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
+  liveGroups.clear();
+  setSignalHandlers(false);
+  process.kill(process.pid, signal);
+}
+
+let signalHandlersOn = false;
+function setSignalHandlers(on: boolean): void {
+  if (on === signalHandlersOn) return;
+  signalHandlersOn = on;
+  for (const signal of DEATH_SIGNALS) {
+    if (on) process.on(signal, onDeathSignal);
+    else process.off(signal, onDeathSignal);
+  }
+}
+
+function track(pid: number): void {
+  liveGroups.add(pid);
+  setSignalHandlers(true);
+}
+
+function untrack(pid: number): void {
+  liveGroups.delete(pid);
+  if (liveGroups.size === 0) setSignalHandlers(false);
+}
+
+/** 1500 -> "1.5 s", 60000 -> "60 s". */
+const seconds = (ms: number): string => `${ms < 10_000 ? Number((ms / 1000).toFixed(1)) : Math.round(ms / 1000)} s`;
+
 export class CliRunner {
   readonly limiter: Limiter;
   /** Processes started since creation; tests and the benchmark read it. */
@@ -91,6 +132,7 @@ export class CliRunner {
       stdin: 'ignore',
       reject: false,
       shell: false,
+      // Its own process group, so a timeout or cancel can stop the CLI and anything it started.
       detached: process.platform !== 'win32',
       cleanup: true,
       windowsHide: true,
@@ -100,7 +142,7 @@ export class CliRunner {
       extendEnv: true,
     });
     const pid = child.pid;
-    if (pid !== undefined) liveGroups.add(pid);
+    if (pid !== undefined) track(pid);
 
     let stopReason: 'timeout' | 'cancelled' | undefined;
     const stop = (reason: 'timeout' | 'cancelled') => {
@@ -116,19 +158,21 @@ export class CliRunner {
     try {
       const result = await child;
       if (stopReason === 'timeout') {
-        throw new ToolError('timeout', `membrane did not answer within ${Math.round(timeoutMs / 1000)} s and was stopped`, {
+        throw new ToolError('timeout', `membrane did not answer within ${seconds(timeoutMs)} and was stopped`, {
           fix: 'check `membrane status` and your network; raise --timeout (RINGCENTRAL_MCP_TIMEOUT_MS) for slow calls',
         });
       }
       if (stopReason === 'cancelled') throw cancelled();
       if (result.isMaxBuffer) {
-        if (pid !== undefined) killGroup(pid, 'SIGKILL');
         throw new ToolError('output_too_large', `membrane printed more than ${maxOutputBytes} bytes; the call was stopped`, {
           fix: 'ask for less: a smaller limit, a narrower date range or more filters',
         });
       }
-      if ((result as { code?: string }).code === 'ENOENT') {
-        throw new ToolError('cli_missing', `the Membrane CLI was not found (tried to run "${command.file}")`, { fix: FIX.install });
+      const code = (result as { code?: string }).code;
+      if (pid === undefined || code === 'ENOENT' || code === 'EACCES') {
+        // It never ran: not installed, not executable, or the system refused to start it.
+        const why = code === 'ENOENT' ? 'was not found' : `could not be started (${code ?? 'no process'})`;
+        throw new ToolError('cli_missing', `the Membrane CLI ${why} (tried to run "${command.file}")`, { fix: FIX.install });
       }
       return {
         argv: this.argv(args),
@@ -141,7 +185,7 @@ export class CliRunner {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       if (pid !== undefined) {
-        liveGroups.delete(pid);
+        untrack(pid);
         // The CLI may have left children of its own in the group; none may outlive the call.
         killGroup(pid, 'SIGKILL');
       }

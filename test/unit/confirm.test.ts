@@ -184,10 +184,8 @@ describe('Confirmations', () => {
     rejection(() => confirmations.consume(TOOL, args, `${nonce}x.${expires}.${mac}`));
   });
 
-  // BUG: canonical() drops `dryRun` and `confirmationToken` at EVERY depth, not only the server's own
-  // top-level fields. A confirmed call can therefore change a nested field of that name, e.g. the
-  // action input of ringcentral_run_action or the body of ringcentral_api_request: the person
-  // approves `{dryRun: true}` and the call runs with `{dryRun: false}` on the same token.
+  // Only the server's own top-level control fields are ignored: otherwise a person could approve
+  // an action input `{dryRun: true}` and the call run with `{dryRun: false}` on the same token.
   it('rejects a change to a nested field named dryRun (only top-level control fields are ignored)', () => {
     const { confirmations } = withClock();
     const tool = 'ringcentral_run_action';

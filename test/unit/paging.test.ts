@@ -77,10 +77,8 @@ describe('cursor encode/decode', () => {
     );
   });
 
-  // BUG: decodeCursor checks only that `h` is an object. A hand-made cursor of the right tool with
-  // a handle of none of the three shapes (or out-of-range numbers) is accepted and flows into the
-  // action input via pagingInput, e.g. perPage 100000 bypasses the tool's maxLimit and an array
-  // handle yields `{ perPage: undefined }`.
+  // A hand-made cursor must not smuggle input past the schema (perPage 100000 would bypass the
+  // tool's maxLimit; an array handle would yield `{ perPage: undefined }`).
   it('rejects a cursor of the right tool whose handle is not a valid page/token/cursor handle', () => {
     for (const h of [{}, [], { page: 'x', perPage: 10 }, { page: 1, perPage: 100000 }, { page: 0, perPage: 10 }, { count: -1 }]) {
       expect(() => decodeCursor(TOOL, b64({ t: TOOL, h, s: 0 }))).toThrow(/cursor/);
@@ -368,11 +366,7 @@ describe('fitBudget', () => {
     expect(fitted.truncated).toBe(true);
   });
 
-  // BUG: when nothing below the root is trimmable (no array, no string over 60 characters), the
-  // fallback replaces ONE root value at a time with a cut text; a root whose skeleton (many keys with
-  // small scalar values) is over budget cannot shrink that way: after 200 rounds the result is
-  // LARGER than the input and over budget, breaking "a character budget that is never exceeded".
-  // Today's callers wrap results ({record}, {status, result}), so it needs a tool `output` like this.
+  // A root of many small scalar fields has nothing to trim below it; the budget must still hold.
   it('never exceeds the budget when the root itself has many small fields', () => {
     const value = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`field${i}`, i]));
     expect(size(fitBudget(value, 1000))).toBeLessThanOrEqual(1000);

@@ -1,0 +1,313 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: what the server costs, measured against the sandbox CLI, with each figure the
+ * median of several runs and each comparison's baseline measured in the same run (interleaved).
+ * Prints a markdown table and writes it to bench/latest.md. Not part of `npm test`.
+ *
+ * Figures: cold start vs a one-tool SDK server; warm call latency through MCP vs the same CLI
+ * command run directly; CLI processes per warm call; 16 concurrent calls against a 300 ms CLI;
+ * server RSS idle and after 2,000 calls; tools/list size; compact vs raw list size; the largest
+ * result any tool gives with default settings.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CLI = join(ROOT, 'dist/src/cli.js');
+const SANDBOX = join(ROOT, 'dist/src/sandbox/bin.js');
+const MINIMAL = join(ROOT, 'bench/minimal-server.mjs');
+const CONNECTION = 'con_sbx_ringcentral';
+const BUDGET = 20_000;
+const MAX_CONCURRENCY = 4;
+const run = promisify(execFile);
+
+const quick = process.argv.includes('--quick');
+const N = {
+  cold: quick ? 3 : 9,
+  warm: quick ? 10 : 40,
+  single: quick ? 3 : 5,
+  burst: quick ? 2 : 5,
+  rssCalls: quick ? 200 : 2000,
+};
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const ms = (value) => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
+const ratio = (value) => value.toFixed(2);
+const mb = (kb) => `${(kb / 1024).toFixed(1)} MB`;
+const rssKb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+const log = (message) => process.stderr.write(`bench: ${message}\n`);
+
+const dirs = [];
+function sandbox(extra = {}) {
+  const dir = mkdtempSync(join(os.tmpdir(), 'rcmcp-bench-'));
+  dirs.push(dir);
+  const logPath = join(dir, 'spawns.log');
+  const faultFile = join(dir, 'faults');
+  return {
+    env: { MEMBRANE_SANDBOX_STATE: join(dir, 'state.json'), MEMBRANE_SANDBOX_LOG: logPath, MEMBRANE_SANDBOX_FAULT_FILE: faultFile, ...extra },
+    spawns: () => (existsSync(logPath) ? readFileSync(logPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []),
+    setFault: (fault) => writeFileSync(faultFile, fault),
+  };
+}
+
+async function connect(box, args = []) {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, '--sandbox', '--no-warmup', ...args],
+    env: { ...getDefaultEnvironment(), ...box.env },
+    stderr: 'ignore',
+  });
+  const client = new Client({ name: 'ringcentral-mcp-bench', version: '1.0.0' });
+  await client.connect(transport);
+  const call = async (name, args = {}) => {
+    const result = await client.callTool({ name, arguments: args }, undefined, { timeout: 120_000 });
+    return { result, text: result.content.map((c) => c.text ?? '').join('\n') };
+  };
+  return { client, call, pid: transport.pid, close: () => client.close() };
+}
+
+/** Spawn to `tools/list` answered, the way a client starts a server: initialize, initialized, tools/list. */
+function coldStart(args, env) {
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { env: { ...getDefaultEnvironment(), ...env }, stdio: ['pipe', 'pipe', 'ignore'] });
+    let buffer = '';
+    let elapsed;
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      let index;
+      while ((index = buffer.indexOf('\n')) >= 0) {
+        const message = JSON.parse(buffer.slice(0, index));
+        buffer = buffer.slice(index + 1);
+        if (message.id === 1) {
+          child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+          child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' })}\n`);
+        } else if (message.id === 2) {
+          if (!message.result?.tools?.length) reject(new Error('tools/list answered without tools'));
+          elapsed = performance.now() - started;
+          child.stdin.end();
+        }
+      }
+    });
+    child.on('exit', () => (elapsed === undefined ? reject(new Error(`${args.join(' ')} exited before answering`)) : resolvePromise(elapsed)));
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } })}\n`);
+  });
+}
+
+async function pool(count, concurrency, task) {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) await task(next++);
+  }));
+}
+
+const rows = [];
+const row = (metric, value, baseline = '', r = '', goal = '', met = '') => rows.push({ metric, value, baseline, ratio: r, goal, met });
+const verdict = (ok) => (ok ? 'yes' : 'NO');
+
+async function main() {
+  const cpus = os.cpus();
+  const machine = `${os.type()} ${os.release()} (${os.arch()}), ${cpus[0]?.model?.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM, Node ${process.version}`;
+  log(machine);
+
+  // 1. Cold start, interleaved with the one-tool SDK server.
+  {
+    const box = sandbox();
+    const ours = [];
+    const minimal = [];
+    for (let i = 0; i < N.cold; i++) {
+      ours.push(await coldStart([CLI, '--sandbox', '--no-warmup'], box.env));
+      minimal.push(await coldStart([MINIMAL], {}));
+    }
+    const r = median(ours) / median(minimal);
+    row('Cold start: spawn to `tools/list` answered', ms(median(ours)), `${ms(median(minimal))} (one-tool SDK server)`, ratio(r), '', '');
+    log(`cold start ${ms(median(ours))} vs ${ms(median(minimal))}`);
+  }
+
+  // 2 + 3. Warm call latency vs the same CLI command run directly; processes per warm call.
+  {
+    const box = sandbox();
+    const server = await connect(box);
+    await server.call('ringcentral_get_account_info'); // resolves connection and action ids
+    const argv = box.spawns().at(-1).argv;
+    if (argv[0] !== 'action' || argv[1] !== 'run') throw new Error(`unexpected last CLI command ${argv.join(' ')}`);
+    const direct = [];
+    const through = [];
+    const before = box.spawns().length;
+    for (let i = 0; i < N.warm; i++) {
+      let t = performance.now();
+      const { result } = await server.call('ringcentral_get_account_info');
+      through.push(performance.now() - t);
+      if (result.isError) throw new Error('warm call failed');
+      t = performance.now();
+      // The environment the server's CLI children get (the client passes the server a minimal one):
+      // variables such as NODE_EXTRA_CA_CERTS alone add ~25 ms to every node start.
+      await run(process.execPath, [SANDBOX, ...argv], { env: { ...getDefaultEnvironment(), ...box.env } });
+      direct.push(performance.now() - t);
+    }
+    const spawned = box.spawns().length - before;
+    const perCall = (spawned - N.warm) / N.warm; // the direct runs log too
+    const r = median(through) / median(direct);
+    row('Warm tool call (get_account_info) through MCP', ms(median(through)), `${ms(median(direct))} (\`membrane-sandbox ${argv.slice(0, 2).join(' ')} ... --json\` run directly)`, ratio(r), '<= 1.10', verdict(r <= 1.1));
+    row('CLI processes per warm call', String(perCall), '3 (documented workflow: connection list, action list, action run)', ratio(perCall / 3), '1', verdict(perCall === 1));
+    log(`warm ${ms(median(through))} vs direct ${ms(median(direct))}; ${perCall} process per call`);
+    await server.close();
+  }
+
+  // 4. 16 concurrent calls against a CLI that takes 300 ms (sandbox `slow` fault).
+  {
+    const box = sandbox({ MEMBRANE_SANDBOX_DELAY_MS: '300' });
+    const server = await connect(box);
+    await server.call('ringcentral_get_account_info');
+    box.setFault('slow');
+    const single = [];
+    for (let i = 0; i < N.single; i++) {
+      const t = performance.now();
+      await server.call('ringcentral_get_account_info');
+      single.push(performance.now() - t);
+    }
+    const bursts = [];
+    for (let i = 0; i < N.burst; i++) {
+      const t = performance.now();
+      const results = await Promise.all(Array.from({ length: 16 }, () => server.call('ringcentral_get_account_info')));
+      bursts.push(performance.now() - t);
+      if (results.some((r) => r.result.isError)) throw new Error('a concurrent call failed');
+    }
+    const r = median(bursts) / median(single);
+    const limit = Math.ceil(16 / MAX_CONCURRENCY);
+    row(`16 concurrent calls, CLI takes 300 ms (max ${MAX_CONCURRENCY} CLI processes)`, ms(median(bursts)), `${ms(median(single))} (one call)`, ratio(r), `<= ${limit} + overhead`, verdict(r <= limit * 1.25));
+    log(`16 concurrent ${ms(median(bursts))} vs one ${ms(median(single))}`);
+    await server.close();
+  }
+
+  // 5. RSS idle and after 2,000 calls (half real CLI runs, half dry runs and rejected input).
+  {
+    const box = sandbox();
+    const server = await connect(box);
+    await server.client.listTools();
+    const idle = [];
+    for (let i = 0; i < 3; i++) {
+      idle.push(rssKb(server.pid));
+      await server.client.ping();
+    }
+    const mix = [
+      ['ringcentral_get_account_info', {}],
+      ['ringcentral_api_request', { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/sms', body: { text: 'x' }, dryRun: true }],
+      ['ringcentral_list_messages', { limit: 5 }],
+      ['ringcentral_get_contact', { contactId: '--help' }],
+    ];
+    const t = performance.now();
+    await pool(N.rssCalls, 16, async (i) => {
+      const [name, args] = mix[i % mix.length];
+      await server.call(name, args);
+    });
+    const seconds = (performance.now() - t) / 1000;
+    const after = rssKb(server.pid);
+    row('Server RSS idle (after `tools/list`)', mb(median(idle)));
+    row(`Server RSS after ${N.rssCalls.toLocaleString("en-US")} calls (concurrency 16, ${N.rssCalls / 2} CLI runs, ${seconds.toFixed(0)} s; no forced GC)`, mb(after), mb(median(idle)), ratio(after / median(idle)));
+    log(`RSS ${mb(median(idle))} idle, ${mb(after)} after ${N.rssCalls} calls`);
+    await server.close();
+  }
+
+  // 6. Token economy: tools/list size, compact vs raw lists, the largest result.
+  {
+    const box = sandbox();
+    const server = await connect(box, ['--confirm', 'off']);
+    const { tools } = await server.client.listTools();
+    const total = JSON.stringify(tools).length;
+    row(`\`tools/list\`: ${tools.length} tools`, `${total.toLocaleString('en-US')} chars (~${Math.round(total / 4).toLocaleString('en-US')} tokens)`, '', '', '< 12,000 chars', verdict(total < 12_000));
+    const sizes = tools.map((t) => [t.name, JSON.stringify(t).length]).sort((a, b) => b[1] - a[1]);
+    const perTool = sizes.map(([name, size]) => `| ${name} | ${size} | ${Math.round(size / 4)} |`);
+
+    // 100 contacts: the seed has fewer, so add some through the CLI directly.
+    const env = { ...getDefaultEnvironment(), ...box.env };
+    const cli = async (...args) => JSON.parse((await run(process.execPath, [SANDBOX, ...args], { env, maxBuffer: 64 * 2 ** 20 })).stdout);
+    const existing = (await cli('request', CONNECTION, '/restapi/v1.0/account/~/extension/~/address-book/contact', '--query', 'perPage=1000', '--json')).records.length;
+    for (let i = existing; i < 100; i++) {
+      await cli('action', 'run', 'create-contact', '--connectionId', CONNECTION, '--input', JSON.stringify({ firstName: `Bench${i}`, lastName: 'Contact', email: `bench${i}@example.com`, mobilePhone: `+1650555${String(1000 + i).padStart(4, '0')}` }), '--json');
+    }
+    const since = new Date(Date.now() - 365 * 86_400_000).toISOString();
+    const lists = [
+      ['ringcentral_list_messages', { dateFrom: since }, '/restapi/v1.0/account/~/extension/~/message-store', ['dateFrom=' + since]],
+      ['ringcentral_get_call_log', { dateFrom: since }, '/restapi/v1.0/account/~/extension/~/call-log', ['dateFrom=' + since]],
+      ['ringcentral_list_contacts', {}, '/restapi/v1.0/account/~/extension/~/address-book/contact', []],
+    ];
+    for (const [tool, args, path, query] of lists) {
+      const { result, text } = await server.call(tool, { ...args, limit: 100 });
+      if (result.isError) throw new Error(`${tool}: ${text}`);
+      const ids = new Set(result.structuredContent.records.map((r) => String(r.id)));
+      const raw = await cli('request', CONNECTION, path, '--query', 'perPage=100', ...query.flatMap((q) => ['--query', q]), '--json');
+      const same = raw.records.filter((r) => ids.has(String(r.id)));
+      if (same.length !== ids.size) throw new Error(`${tool}: ${ids.size} records, ${same.length} found in the raw answer`);
+      const rawSize = JSON.stringify(same).length;
+      const r = text.length / rawSize;
+      row(`${tool}, ${ids.size} records: compact result vs raw RingCentral JSON`, `${text.length.toLocaleString('en-US')} chars`, `${rawSize.toLocaleString('en-US')} chars`, ratio(r), '<= 0.25', verdict(r <= 0.25));
+    }
+
+    // The largest result with default settings: every list at its maximum in full view, the
+    // proxy on big collections, discovery, and the `huge` fault (30 MB from the CLI).
+    const probes = [
+      ...tools.filter((t) => t.inputSchema.properties?.view).map((t) => [t.name, { limit: t.inputSchema.properties.limit?.maximum ?? 1000, view: 'full', ...(t.inputSchema.properties.dateFrom ? { dateFrom: since } : {}) }]),
+      ['ringcentral_get_call_log', { dateFrom: since, detailed: true, view: 'full', limit: 1000 }],
+      ['ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~/extension', query: { perPage: 1000 } }],
+      ['ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~/extension/~/call-log', query: { perPage: 1000, view: 'Detailed', dateFrom: since } }],
+      ['ringcentral_find_actions', { intent: 'list get create update delete send', limit: 50 }],
+      ['ringcentral_get_extension_info', {}],
+      ['ringcentral_get_account_info', {}],
+      ['ringcentral_status', {}],
+    ];
+    let largest = { size: 0, what: '' };
+    const measure = async (name, args, label) => {
+      const { text } = await server.call(name, args);
+      if (text.length > largest.size) largest = { size: text.length, what: `${name} ${label}`.trim() };
+    };
+    for (const [name, args] of probes) await measure(name, args, JSON.stringify(args).length < 80 ? JSON.stringify(args) : '');
+    box.setFault('huge');
+    await measure('ringcentral_list_messages', { view: 'full', limit: 1000 }, '(huge fault)');
+    await measure('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~/extension/~/message-store' }, '(huge fault)');
+    box.setFault('');
+    row(`Largest result of any tool, default settings (${probes.length + 2} probes incl. the huge fault)`, `${largest.size.toLocaleString('en-US')} chars`, `${largest.what}`, '', `<= ${BUDGET.toLocaleString('en-US')}`, verdict(largest.size <= BUDGET));
+    await server.close();
+
+    const date = new Date().toISOString().slice(0, 10);
+    const table = [
+      `# ringcentral-mcp benchmark, ${date}`,
+      '',
+      `Machine: ${machine}. Medians of ${N.cold} cold starts, ${N.warm} warm calls, ${N.single} single and ${N.burst} burst runs; baselines measured in the same run, interleaved.`,
+      '',
+      '| figure | ringcentral-mcp | baseline | ratio | goal | met |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...rows.map((r) => `| ${r.metric} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.goal} | ${r.met} |`),
+      '',
+      '<details><summary>tools/list size per tool</summary>',
+      '',
+      '| tool | chars | ~tokens |',
+      '| --- | --- | --- |',
+      ...perTool,
+      '',
+      '</details>',
+      '',
+    ].join('\n');
+    process.stdout.write(`${table}\n`);
+    if (!quick) writeFileSync(join(ROOT, 'bench/latest.md'), table);
+  }
+}
+
+main()
+  .catch((error) => {
+    process.stderr.write(`bench failed: ${error?.stack ?? error}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
