@@ -2,7 +2,8 @@
 /**
  * `npm run bench`: what the server costs, measured against the sandbox CLI, with each figure the
  * median of several runs and each comparison's baseline measured in the same run (interleaved).
- * Prints a markdown table and writes it to bench/latest.md. Not part of `npm test`.
+ * Prints markdown tables and writes them to bench/latest.md and README (Performance, Token
+ * economy). `--quick` runs fewer rounds and writes nothing. Not part of `npm test`.
  *
  * Figures: cold start vs a one-tool SDK server; warm call latency through MCP vs the same CLI
  * command run directly; CLI processes per warm call; 16 concurrent calls against a 300 ms CLI;
@@ -111,8 +112,9 @@ async function pool(count, concurrency, task) {
   }));
 }
 
-const rows = [];
-const row = (metric, value, baseline = '', r = '', goal = '', met = '') => rows.push({ metric, value, baseline, ratio: r, goal, met });
+const rows = { performance: [], tokens: [] };
+let section = 'performance';
+const row = (metric, value, baseline = '', r = '', goal = '', met = '') => rows[section].push({ metric, value, baseline, ratio: r, goal, met });
 const verdict = (ok) => (ok ? 'yes' : 'NO');
 
 async function main() {
@@ -225,9 +227,17 @@ async function main() {
     const server = await connect(box, ['--confirm', 'off']);
     const { tools } = await server.client.listTools();
     const total = JSON.stringify(tools).length;
+    section = 'tokens';
     row(`\`tools/list\`: ${tools.length} tools`, `${total.toLocaleString('en-US')} chars (~${Math.round(total / 4).toLocaleString('en-US')} tokens)`, '', '', '< 12,000 chars', verdict(total < 12_000));
     const sizes = tools.map((t) => [t.name, JSON.stringify(t).length]).sort((a, b) => b[1] - a[1]);
     const perTool = sizes.map(([name, size]) => `| ${name} | ${size} | ${Math.round(size / 4)} |`);
+    for (const [label, flags] of [['--read-only', ['--read-only']], ['--toolsets messaging,contacts', ['--toolsets', 'messaging,contacts']]]) {
+      const narrow = await connect(box, flags);
+      const listed = (await narrow.client.listTools()).tools;
+      const size = JSON.stringify(listed).length;
+      row(`\`tools/list\` with ${label}: ${listed.length} tools`, `${size.toLocaleString('en-US')} chars (~${Math.round(size / 4).toLocaleString('en-US')} tokens)`);
+      await narrow.close();
+    }
 
     // 100 contacts: the seed has fewer, so add some through the CLI directly.
     const env = { ...getDefaultEnvironment(), ...box.env };
@@ -280,14 +290,17 @@ async function main() {
     await server.close();
 
     const date = new Date().toISOString().slice(0, 10);
-    const table = [
-      `# ringcentral-mcp benchmark, ${date}`,
+    const header = ['| figure | ringcentral-mcp | baseline | ratio | goal | met |', '| --- | --- | --- | --- | --- | --- |'];
+    const table = (list) => [...header, ...list.map((r) => `| ${r.metric} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.goal} | ${r.met} |`)].join('\n');
+    const performance = [
+      `Measured ${date} on ${machine}. Medians of ${N.cold} cold starts, ${N.warm} warm calls, ${N.single} single and ${N.burst} burst runs; baselines measured in the same run, interleaved.`,
       '',
-      `Machine: ${machine}. Medians of ${N.cold} cold starts, ${N.warm} warm calls, ${N.single} single and ${N.burst} burst runs; baselines measured in the same run, interleaved.`,
+      table(rows.performance),
+    ].join('\n');
+    const tokens = [
+      `Measured ${date} by \`npm run bench\`; a token is estimated as 4 characters.`,
       '',
-      '| figure | ringcentral-mcp | baseline | ratio | goal | met |',
-      '| --- | --- | --- | --- | --- | --- |',
-      ...rows.map((r) => `| ${r.metric} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.goal} | ${r.met} |`),
+      table(rows.tokens),
       '',
       '<details><summary>tools/list size per tool</summary>',
       '',
@@ -296,11 +309,28 @@ async function main() {
       ...perTool,
       '',
       '</details>',
-      '',
     ].join('\n');
-    process.stdout.write(`${table}\n`);
-    if (!quick) writeFileSync(join(ROOT, 'bench/latest.md'), table);
+    process.stdout.write(`${performance}\n\n${tokens}\n`);
+    if (!quick) {
+      writeFileSync(join(ROOT, 'bench/latest.md'), `# ringcentral-mcp benchmark\n\n## Performance\n\n${performance}\n\n## Token economy\n\n${tokens}\n`);
+      writeReadme({ performance, tokens });
+    }
   }
+}
+
+/** README's Performance and Token economy figures are this run's tables, so README never disagrees. */
+function writeReadme(blocks) {
+  const path = join(ROOT, 'README.md');
+  let readme = readFileSync(path, 'utf8');
+  for (const [name, body] of Object.entries(blocks)) {
+    const startMarker = `<!-- bench:${name}:start (written by npm run bench) -->`;
+    const endMarker = `<!-- bench:${name}:end -->`;
+    const start = readme.indexOf(startMarker);
+    const end = readme.indexOf(endMarker);
+    if (start < 0 || end < start) throw new Error(`README has no ${startMarker} ... ${endMarker} markers`);
+    readme = `${readme.slice(0, start + startMarker.length)}\n${body}\n${readme.slice(end)}`;
+  }
+  writeFileSync(path, readme);
 }
 
 main()

@@ -1,9 +1,8 @@
 /**
- * The one place that starts the Membrane CLI: argv array (never a shell), stdin ignored, bounded
+ * The one place that starts the Membrane CLI (with execa): argv array (never a shell), stdin ignored, bounded
  * output, a timeout, cancellation, and at most N processes at once. On timeout or cancel the
  * whole process group is killed (SIGTERM, then SIGKILL), so no grandchild outlives a call.
  */
-import { execa } from 'execa';
 import { ToolError, FIX } from './errors.js';
 import { Limiter } from './limiter.js';
 
@@ -37,6 +36,10 @@ export interface RunOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
 }
+
+/** execa takes ~60 ms to load: loaded with the first CLI run (the warm-up), not before tools/list. */
+let execaModule: Promise<typeof import('execa')> | undefined;
+const loadExeca = () => (execaModule ??= import('execa'));
 
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
@@ -123,6 +126,7 @@ export class CliRunner {
   }
 
   private async spawn(args: string[], options: RunOptions): Promise<CliResult> {
+    const { execa } = await loadExeca();
     options.signal?.throwIfAborted();
     const { command, maxOutputBytes, env } = this.options;
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
