@@ -90,36 +90,45 @@ export function asRingCentralError(value: unknown, status?: number): RingCentral
   return { errorCode: code, message, parameterName: typeof parameterName === 'string' ? parameterName : undefined, status };
 }
 
-/** Looks for a RingCentral envelope wherever Membrane may have put the upstream response. */
-function findRingCentralError(error: JsonObject): RingCentralError | undefined {
+interface UpstreamNode {
+  node: JsonObject;
+  /** The HTTP status in force here: the node's own, else the nearest enclosing one. */
+  status?: number;
+  depth: number;
+}
+
+const statusOf = (node: JsonObject): number | undefined => {
+  const value = Number(node.status ?? node.statusCode);
+  return Number.isInteger(value) && value >= 100 && value <= 599 ? value : undefined;
+};
+
+/** The nodes of a Membrane error where the upstream response may be, outermost first. */
+function upstreamNodes(error: JsonObject): UpstreamNode[] {
+  const nodes: UpstreamNode[] = [];
   const seen = new Set<unknown>();
-  const visit = (node: unknown, status: number | undefined, depth: number): RingCentralError | undefined => {
-    if (!isObject(node) || seen.has(node) || depth > 6) return undefined;
+  const visit = (node: unknown, status: number | undefined, depth: number): void => {
+    if (!isObject(node) || seen.has(node) || depth > 6) return;
     seen.add(node);
-    const here = typeof node.status === 'number' ? node.status : typeof node.statusCode === 'number' ? node.statusCode : status;
-    if (depth > 0) {
-      const direct = asRingCentralError(node, here);
-      if (direct && (Array.isArray(node.errors) || /^[A-Z]{2,4}-\d{3}$/.test(direct.errorCode))) return direct;
-    }
-    for (const key of ['response', 'data', 'body', 'causedByError', 'error']) {
-      const found = visit(node[key], here, depth + 1);
-      if (found) return found;
-    }
-    return undefined;
+    const here = statusOf(node) ?? status;
+    nodes.push({ node, status: here, depth });
+    for (const key of ['response', 'data', 'body', 'causedByError', 'error']) visit(node[key], here, depth + 1);
   };
-  return visit(error, undefined, 0);
+  visit(error, undefined, 0);
+  return nodes;
+}
+
+/** The first RingCentral envelope below the Membrane error itself. */
+function findRingCentralError(nodes: UpstreamNode[]): RingCentralError | undefined {
+  for (const { node, status, depth } of nodes) {
+    if (depth === 0) continue;
+    const direct = asRingCentralError(node, status);
+    if (direct && (Array.isArray(node.errors) || /^[A-Z]{2,4}-\d{3}$/.test(direct.errorCode))) return direct;
+  }
+  return undefined;
 }
 
 /** RingCentral codes that mean 429 (ringcentral-api.md section 0.5), with or without a status. */
 const RATE_LIMIT_CODES = new Set(['CMN-301', 'CMN-302', 'CMN-304', 'CMN-310', 'MSG-305']);
-
-/** An HTTP status 429 anywhere Membrane may have put the upstream response. */
-function hasStatus429(node: unknown, depth = 0): boolean {
-  if (depth > 6 || typeof node !== 'object' || node === null) return false;
-  const o = node as JsonObject;
-  if (o.status === 429 || o.statusCode === 429 || o.status === '429' || o.statusCode === '429') return true;
-  return Object.values(o).some((value) => hasStatus429(value, depth + 1));
-}
 
 function findRetryAfter(error: JsonObject, fallbackText: string): number | undefined {
   const text = JSON.stringify(error) + ' ' + fallbackText;
@@ -137,13 +146,14 @@ export function membraneError(body: JsonObject | undefined, text: string, contex
   const key = String(body?.key ?? '');
   const message = (body ? String(body.message ?? '').trim() : '') || headline(text) || 'membrane failed without a message';
   const actionRunId = typeof body?.actionRunId === 'string' ? body.actionRunId : undefined;
-  const upstream = body ? findRingCentralError(body) : asRingCentralError(extractJson(text).value);
+  const nodes = body ? upstreamNodes(body) : [];
+  const upstream = body ? findRingCentralError(nodes) : asRingCentralError(extractJson(text).value);
   // Plain text is classified whole: the real error may follow an update banner.
   const haystack = `${key} ${body ? message : text.slice(0, 2048)}`.toLowerCase();
   const connectionId = context.connectionId ?? '<connection-id>';
 
   const rateLimited =
-    key === 'rate_limit_exceeded' || upstream?.status === 429 || RATE_LIMIT_CODES.has(upstream?.errorCode ?? '') || hasStatus429(body) || /\b429\b|rate.?limit|rate exceeded/.test(haystack);
+    key === 'rate_limit_exceeded' || upstream?.status === 429 || RATE_LIMIT_CODES.has(upstream?.errorCode ?? '') || nodes.some((n) => n.status === 429) || /\b429\b|rate.?limit|rate exceeded/.test(haystack);
   if (rateLimited) {
     const retryAfterSeconds = findRetryAfter(body ?? {}, text) ?? 60;
     return new ToolError('rate_limited', `RingCentral rate limit reached: ${upstream?.message ?? message}`, {

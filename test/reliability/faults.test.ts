@@ -61,15 +61,21 @@ async function cliProcessesGone(ctx: Ctx, before: number): Promise<void> {
   await waitFor(() => runs.every((r) => !alive(r.pid) && groupMembers(r.pid).length === 0), 'the CLI process groups to be gone', 3000);
 }
 
+/** Starts a call the test can cancel and waits for the CLI run it starts (the `before`-th logged run). */
+async function startCancellable(server: Server, tool: string, args: Record<string, unknown>, before: number, what: string) {
+  const controller = new AbortController();
+  const pending = server.call(tool, args, { signal: controller.signal });
+  pending.catch(() => undefined);
+  const run = await waitFor(() => spawnLog(server.sandbox)[before], what);
+  return { controller, pending, run };
+}
+
 /** Hangs a call, captures its whole process group (the CLI and, with hang-with-child, its child), cancels it from the client. */
 async function cancelRunning(ctx: Ctx): Promise<void> {
   const { server } = ctx;
   server.sandbox.setFault('hang-with-child');
   const before = spawnLog(server.sandbox).length;
-  const controller = new AbortController();
-  const pending = server.call('ringcentral_get_account_info', {}, { signal: controller.signal });
-  pending.catch(() => undefined);
-  const run = await waitFor(() => spawnLog(server.sandbox)[before], 'the CLI to start');
+  const { controller, pending, run } = await startCancellable(server, 'ringcentral_get_account_info', {}, before, 'the CLI to start');
   expect(run.argv.slice(0, 2)).toEqual(['action', 'run']);
   // The sandbox starts a grandchild that shares the CLI's stdout: both must go.
   const group = await waitFor(() => {
@@ -91,10 +97,7 @@ async function cancelQueued(ctx: Ctx): Promise<void> {
   const { server } = ctx;
   server.sandbox.setFault('hang');
   const before = spawnLog(server.sandbox).length;
-  const first = new AbortController();
-  const running = server.call('ringcentral_get_account_info', {}, { signal: first.signal });
-  running.catch(() => undefined);
-  const run = await waitFor(() => spawnLog(server.sandbox)[before], 'the first call to start its CLI');
+  const { controller: first, pending: running, run } = await startCancellable(server, 'ringcentral_get_account_info', {}, before, 'the first call to start its CLI');
   const second = new AbortController();
   const queued = server.call('ringcentral_list_contacts', { limit: 1 }, { signal: second.signal });
   queued.catch(() => undefined);
@@ -321,10 +324,7 @@ describe('cancellation while the connection is being resolved', () => {
     const server = await newServer(['--timeout', '30000']);
     try {
       server.sandbox.setFault('hang');
-      const controller = new AbortController();
-      const pending = server.call('ringcentral_get_account_info', {}, { signal: controller.signal });
-      pending.catch(() => undefined);
-      const run = await waitFor(() => spawnLog(server.sandbox)[0], 'the resolution to start');
+      const { controller, pending, run } = await startCancellable(server, 'ringcentral_get_account_info', {}, 0, 'the resolution to start');
       expect(run.argv.slice(0, 2)).toEqual(['connection', 'list']);
       controller.abort(new Error('stop'));
       await expect(pending).rejects.toThrow('stop');
