@@ -129,12 +129,42 @@ function findRingCentralError(nodes: UpstreamNode[]): RingCentralError | undefin
 
 /** RingCentral codes that mean 429 (ringcentral-api.md section 0.5), with or without a status. */
 const RATE_LIMIT_CODES = new Set(['CMN-301', 'CMN-302', 'CMN-304', 'CMN-310', 'MSG-305']);
+/** A retry-after beyond an hour is not a rate limit anyone should honour: it is capped. */
+export const MAX_RETRY_AFTER_SECONDS = 3600;
 
-function findRetryAfter(error: JsonObject, fallbackText: string): number | undefined {
-  const text = JSON.stringify(error) + ' ' + fallbackText;
-  const header = /"retry-after"\s*:\s*"?(\d+)/i.exec(text) ?? /retry[- ]after[:\s]+(\d+)/i.exec(text);
-  return header ? Number(header[1]) : undefined;
+/**
+ * The status line `membrane request` prints on stderr ("HTTP 429 CMN-301: ... (Retry-After: 12)"):
+ * only its leading status and trailing Retry-After are read, never the message in between, which
+ * may echo the request.
+ */
+function statusLine(stderr: string): { status: number; retryAfter?: number } | undefined {
+  const line = /^HTTP (\d{3}) [^\n]*$/m.exec(stderr);
+  if (!line) return undefined;
+  const retry = /\(Retry-After: (\d{1,15})\)\s*$/.exec(line[0]);
+  return { status: Number(line[1]), retryAfter: retry ? Number(retry[1]) : undefined };
 }
+
+/** Seconds from a Retry-After value: a number of seconds or an HTTP date. */
+function retrySeconds(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value !== 'string') return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.ceil((date - Date.now()) / 1000);
+}
+
+/** Retry-After from a `headers` object of the upstream response, or a `retryAfter` field. */
+function findRetryAfter(nodes: UpstreamNode[], line: { retryAfter?: number } | undefined): number | undefined {
+  for (const { node } of nodes) {
+    const headers = isObject(node.headers) ? node.headers : undefined;
+    const header = headers && Object.entries(headers).find(([k]) => k.toLowerCase() === 'retry-after');
+    const seconds = retrySeconds(header?.[1] ?? node.retryAfter);
+    if (seconds !== undefined) return capRetry(seconds);
+  }
+  return line?.retryAfter === undefined ? undefined : capRetry(line.retryAfter);
+}
+
+const capRetry = (seconds: number): number => Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(seconds)));
 
 function isMembraneError(value: unknown): value is JsonObject {
   return isObject(value) && typeof value.message === 'string' && (typeof value.type === 'string' || typeof value.key === 'string') && !('output' in value);
@@ -152,10 +182,12 @@ export function membraneError(body: JsonObject | undefined, text: string, contex
   const haystack = `${key} ${body ? message : text.slice(0, 2048)}`.toLowerCase();
   const connectionId = context.connectionId ?? '<connection-id>';
 
+  // Only structured data says "rate limit": free text may echo the request (a path, a query value).
+  const line = statusLine(text);
   const rateLimited =
-    key === 'rate_limit_exceeded' || upstream?.status === 429 || RATE_LIMIT_CODES.has(upstream?.errorCode ?? '') || nodes.some((n) => n.status === 429) || /\b429\b|rate.?limit|rate exceeded/.test(haystack);
+    key === 'rate_limit_exceeded' || upstream?.status === 429 || RATE_LIMIT_CODES.has(upstream?.errorCode ?? '') || nodes.some((n) => n.status === 429) || line?.status === 429;
   if (rateLimited) {
-    const retryAfterSeconds = findRetryAfter(body ?? {}, text) ?? 60;
+    const retryAfterSeconds = findRetryAfter(nodes, line) ?? 60;
     return new ToolError('rate_limited', `RingCentral rate limit reached: ${upstream?.message ?? message}`, {
       retryAfterSeconds,
       upstreamCode: upstream?.errorCode ?? key,
@@ -188,6 +220,12 @@ export function membraneError(body: JsonObject | undefined, text: string, contex
       actionRunId,
       fix: ringCentralFix(upstream, connectionId),
     });
+  }
+  if (key === 'not_found' && /^action\b/.test(haystack.slice(key.length + 1))) {
+    return new ToolError('not_found', `no such action: ${message}`, { fix: 'find the action id or key with ringcentral_find_actions', upstreamCode: key });
+  }
+  if (key === 'state_corrupt') {
+    return new ToolError('membrane_error', `the sandbox state is unusable: ${message}`, { fix: 'run `membrane-sandbox reset` (this discards the sandbox\'s data), then call again', upstreamCode: key });
   }
   if (key === 'not_found' && /connection/.test(haystack)) {
     return new ToolError('no_connection', `the RingCentral connection was not found: ${message}`, {
@@ -300,8 +338,7 @@ function isActionRun(argv: string[]): boolean {
 
 /** A bare RingCentral body (from `request`) in the shape Membrane uses for upstream errors. */
 function wrapUpstream(body: unknown, stderr: string): JsonObject {
-  const status = /HTTP (\d{3})/.exec(stderr);
-  return { message: '', data: { response: { status: status ? Number(status[1]) : undefined, data: body } } };
+  return { message: '', data: { response: { status: statusLine(stderr)?.status, data: body } } };
 }
 
 /** A Membrane error has type/key/message; a successful resource rarely has only those. */

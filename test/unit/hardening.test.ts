@@ -1,0 +1,67 @@
+/**
+ * Attacks from the adversarial review (issue 11), each reproduced at the unit level: rate limits
+ * faked by echoed text, unbounded retry-after, a corrupt sandbox state, a spoofed confirmation line.
+ */
+import { describe, expect, it } from 'vitest';
+import { membraneError, parseCliResult } from '../../src/parse.js';
+import type { CliResult } from '../../src/runner.js';
+import { caught } from './caught.js';
+
+const cli = (partial: Partial<CliResult>): CliResult => ({ argv: ['membrane', 'request'], stdout: '', stderr: '', exitCode: 1, ...partial });
+
+describe('finding 1: rate limits come only from structured data', () => {
+  const path = '/restapi/v1.0/rate-limit/retry-after:99999999999';
+  const notFound = { errorCode: 'CMN-102', message: `Resource for parameter [path] is not found: GET ${path} (429, rate limit exceeded, Retry-After: 5)`, errors: [{ errorCode: 'CMN-102', message: `Resource for parameter [path] is not found: GET ${path}`, parameterName: 'path' }] };
+
+  it('a 404 whose message echoes "rate-limit", "429" and "retry-after:N" is a RingCentral 404', () => {
+    const error = caught(() => parseCliResult(cli({ stdout: JSON.stringify(notFound), stderr: `HTTP 404 CMN-102: ${notFound.message}\n` }), { allowEmpty: true }));
+    expect(error.code).toBe('ringcentral_error');
+    expect(error.message).toBe(`RingCentral 404 CMN-102: Resource for parameter [path] is not found: GET ${path} (parameter: path)`);
+    expect(error.details.retryAfterSeconds).toBeUndefined();
+  });
+
+  it('plain text that mentions 429 or a rate limit is not a rate limit', () => {
+    for (const text of ['Error: 429 rate limit exceeded, retry-after: 999', 'rate limit exceeded for /restapi/x', 'Request failed: rate exceeded']) {
+      expect(membraneError(undefined, text).code).toBe('membrane_error');
+    }
+    expect(membraneError({ type: 'bad_request', key: 'invalid', message: 'rate limit 429 retry-after: 999' }, '').code).toBe('membrane_error');
+  });
+
+  it('status 429, a rate-limit code in an error field, or the Membrane key are rate limits', () => {
+    expect(membraneError({ type: 'x', key: 'rate_limit_exceeded', message: 'm' }, '').code).toBe('rate_limited');
+    for (const code of ['CMN-301', 'CMN-302', 'CMN-304', 'CMN-310', 'MSG-305']) {
+      const body = { errorCode: code, message: 'Request rate exceeded', errors: [{ errorCode: code, message: 'Request rate exceeded' }] };
+      expect(caught(() => parseCliResult(cli({ stdout: JSON.stringify(body) }), { allowEmpty: true })).code).toBe('rate_limited');
+    }
+    const error = caught(() => parseCliResult(cli({ stdout: '{"message":"x","errors":[]}', stderr: 'HTTP 429 error: x (Retry-After: 7)\n' }), { allowEmpty: true }));
+    expect(error.code).toBe('rate_limited');
+    expect(error.details.retryAfterSeconds).toBe(7);
+  });
+
+  it('retry-after comes from a header or field and is capped at 3600 s', () => {
+    const huge = membraneError({ type: 'x', key: 'rate_limit_exceeded', message: 'm', data: { response: { status: 429, headers: { 'Retry-After': '99999999999' } } } }, '');
+    expect(huge.details.retryAfterSeconds).toBe(3600);
+    const field = membraneError({ type: 'x', key: 'rate_limit_exceeded', message: 'm', data: { retryAfter: 12 } }, '');
+    expect(field.details.retryAfterSeconds).toBe(12);
+    const fromLine = caught(() => parseCliResult(cli({ stdout: '{"message":"x","errors":[{"errorCode":"CMN-301","message":"m"}]}', stderr: 'HTTP 429 CMN-301: m (Retry-After: 99999999999)\n' }), { allowEmpty: true }));
+    expect(fromLine.details.retryAfterSeconds).toBe(3600);
+    // Text in the message never sets it: the default applies.
+    const echoed = membraneError({ type: 'x', key: 'rate_limit_exceeded', message: 'retry-after: 500' }, 'Retry-After: 500');
+    expect(echoed.details.retryAfterSeconds).toBe(60);
+  });
+});
+
+describe('finding 11: sandbox state and unknown actions are named, not "a temporary failure"', () => {
+  it('state_corrupt names membrane-sandbox reset', () => {
+    const error = membraneError({ type: 'internal', key: 'state_corrupt', message: 'Sandbox state file /x is unreadable or from another version; run: membrane-sandbox reset' }, '');
+    expect(error.code).toBe('membrane_error');
+    expect(error.details.fix).toBe("run `membrane-sandbox reset` (this discards the sandbox's data), then call again");
+  });
+
+  it('an unknown action is not_found with ringcentral_find_actions as the fix, not no_connection', () => {
+    const error = membraneError({ type: 'bad_request', key: 'not_found', message: "Action 'nope' not found for connection con_1" }, '');
+    expect(error.code).toBe('not_found');
+    expect(error.details.fix).toBe('find the action id or key with ringcentral_find_actions');
+    expect(membraneError({ type: 'bad_request', key: 'not_found', message: 'Connection con_1 not found' }, '').code).toBe('no_connection');
+  });
+});
