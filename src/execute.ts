@@ -176,9 +176,22 @@ async function confirm(def: ToolDefinition, input: Input, ctx: ToolContext, runt
   };
 }
 
-/** A preview as lines a person reads in a confirmation dialog. */
+/**
+ * Unicode that moves text or breaks a line without being a control character (line/paragraph
+ * separators, bidi overrides and isolates, zero-width marks, C1 controls): escaped like one.
+ */
+const INVISIBLE = /[\u0080-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/** One value on one line: JSON (strings quoted, newlines and controls escaped), invisible marks as \uXXXX. */
+const quoted = (value: unknown): string =>
+  (JSON.stringify(value) ?? 'null').replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/**
+ * A preview as lines a person reads in a confirmation dialog: one line per field, every value
+ * quoted, so a text (an SMS body, an action name from the catalog) cannot fake a line of its own.
+ */
 export function describe(preview: Record_): string {
   return Object.entries(preview)
-    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .map(([k, v]) => `${quoted(k).slice(1, -1)}: ${quoted(v)}`)
     .join('\n');
 }

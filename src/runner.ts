@@ -3,6 +3,7 @@
  * output, a timeout, cancellation, and at most N processes at once. On timeout or cancel the
  * whole process group is killed (SIGTERM, then SIGKILL), so no grandchild outlives a call.
  */
+import { LIMITS, byteLength } from './bounds.js';
 import { ToolError, FIX } from './errors.js';
 import { Limiter } from './limiter.js';
 
@@ -117,6 +118,8 @@ export class CliRunner {
   }
 
   run(args: string[], options: RunOptions = {}): Promise<CliResult> {
+    const tooLong = argvProblem(this.argv(args));
+    if (tooLong) return Promise.reject(tooLong);
     return this.limiter
       .run(() => this.spawn(args, options), options.signal)
       .catch((error: unknown) => {
@@ -173,11 +176,7 @@ export class CliRunner {
         });
       }
       const code = (result as { code?: string }).code;
-      if (pid === undefined || code === 'ENOENT' || code === 'EACCES') {
-        // It never ran: not installed, not executable, or the system refused to start it.
-        const why = code === 'ENOENT' ? 'was not found' : `could not be started (${code ?? 'no process'})`;
-        throw new ToolError('cli_missing', `the Membrane CLI ${why} (tried to run "${command.file}")`, { fix: FIX.install });
-      }
+      if (pid === undefined || code === 'ENOENT' || code === 'EACCES') throw notStarted(command.file, code);
       return {
         argv: this.argv(args),
         stdout: String(result.stdout ?? ''),
@@ -195,6 +194,33 @@ export class CliRunner {
       }
     }
   }
+}
+
+/** Why the system did not start the CLI: only a missing or non-executable file is "install it". */
+function notStarted(file: string, code: string | undefined): ToolError {
+  if (code === 'ENOENT' || code === 'EACCES') {
+    const why = code === 'ENOENT' ? 'was not found' : 'is not executable (EACCES)';
+    return new ToolError('cli_missing', `the Membrane CLI ${why} (tried to run "${file}")`, { fix: FIX.install });
+  }
+  const fix: Record<string, string> = {
+    E2BIG: 'the command line was too long: send smaller input',
+    EMFILE: 'this process has too many open files: lower --max-concurrency or raise the limit (ulimit -n)',
+    ENFILE: 'the system has too many open files: close other programs or raise the system limit',
+    EAGAIN: 'the system refused a new process (process limit or memory): try again shortly, or lower --max-concurrency',
+    ENOMEM: 'the system is out of memory: try again shortly, or lower --max-concurrency',
+  };
+  return new ToolError('membrane_error', `the system could not start the Membrane CLI "${file}": ${code ?? 'no process was created'}`, {
+    fix: (code && fix[code]) ?? 'run the same membrane command by hand to see why it does not start',
+  });
+}
+
+/** A command line the OS would refuse (E2BIG), as invalid_input naming the limit, before spawning. */
+function argvProblem(argv: string[]): ToolError | undefined {
+  const longest = Math.max(...argv.map(byteLength));
+  const total = argv.reduce((sum, arg) => sum + byteLength(arg) + 1, 0);
+  if (longest <= LIMITS.argBytes && total <= LIMITS.argvBytes) return undefined;
+  const what = longest > LIMITS.argBytes ? `one argument is ${longest} bytes, over the limit of ${LIMITS.argBytes}` : `the command line is ${total} bytes, over the limit of ${LIMITS.argvBytes}`;
+  return new ToolError('invalid_input', `argv: ${what}; nothing was run`, { fix: 'send smaller input (fewer or shorter values)' });
 }
 
 function cancelled(): ToolError {

@@ -61,7 +61,8 @@ function register(server: McpServer, def: ToolDefinition, runtime: Runtime, allo
               { signal: extra.signal },
             );
             if (answer.action !== 'accept') return answer.action;
-            return answer.content?.confirm === false ? 'decline' : 'accept';
+            // Only an explicit yes confirms: accept without content (or confirm false) sends nothing.
+            return answer.content?.confirm === true ? 'accept' : 'decline';
           }
         : undefined;
       const stopProgress = reportProgress(extra, runtime.options.progressIntervalMs);

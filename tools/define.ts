@@ -74,6 +74,27 @@ export const extensionId = z
   .describe('Default ~ (you)')
   .optional();
 
+/**
+ * An id that ends up in a RingCentral path. Empty, ".", "..", blank or percent-encoded ids name
+ * another resource or the whole collection (an empty message id deletes the mailbox), so none pass.
+ */
+export const SAFE_ID = /^(?!\.\.?$)[A-Za-z0-9~_][A-Za-z0-9._~:@+=-]{0,255}$/;
+/** Keys of free-form input whose values are ids: id, messageId, chatIds, extension_id... */
+const ID_KEY = /(^id|Id|ID|_id)s?$/;
+const ID_RULE = 'must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)';
+
+/** Where free-form input (run_action) carries an id that breaks the rule above; depth already bounded. */
+export function idProblems(value: unknown, path = 'input'): string[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => idProblems(v, `${path}.${i}`));
+  if (!value || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, v]) => {
+    const at = `${path}.${key}`;
+    if (!ID_KEY.test(key)) return idProblems(v, at);
+    const ids = Array.isArray(v) ? v : [v];
+    return ids.some((id) => !(typeof id === 'string' ? SAFE_ID.test(id) : Number.isSafeInteger(id) && (id as number) >= 0)) ? [`${at}: ${ID_RULE}`] : [];
+  });
+}
+
 export const phone = z.string().regex(E164, 'must be an E.164 phone number like +16505550123');
 
 const EMAIL = /^[^\s@<>()[\],;:"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;

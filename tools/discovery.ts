@@ -2,7 +2,9 @@
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
 import type { ActionInfo } from '../src/membrane.js';
-import { compactObject, defineTool, truncate, type Record_ } from './define.js';
+import type { ToolContext } from '../src/context.js';
+import { jsonProblem } from '../src/bounds.js';
+import { compactObject, defineTool, idProblems, truncate, type Record_ } from './define.js';
 
 const actionRef = z
   .string()
@@ -28,8 +30,8 @@ const compactAction = (a: ActionInfo) =>
   compactObject({ id: a.id, key: a.key, name: a.name, description: truncate(a.description, 200), inputSchema: a.inputSchema ? compactSchema(a.inputSchema) : undefined });
 
 /** Validates input against the action's live JSON Schema, naming the offending field. */
-function checkAgainstSchema(action: ActionInfo | undefined, input: unknown): void {
-  if (!action?.inputSchema) return;
+function checkAgainstSchema(action: ActionInfo, input: unknown): void {
+  if (!action.inputSchema) return;
   let schema: z.ZodType;
   try {
     schema = z.fromJSONSchema(action.inputSchema as Parameters<typeof z.fromJSONSchema>[0]);
@@ -40,10 +42,30 @@ function checkAgainstSchema(action: ActionInfo | undefined, input: unknown): voi
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.length ? `input.${i.path.join('.')}` : 'input'}: ${i.message}`).join('; ');
     throw new ToolError('invalid_input', `input does not match the schema of ${action.key ?? action.id}: ${problems}`, {
-      fix: 'see the inputSchema that ringcentral_find_actions returns for this action',
+      fix: 'see the inputSchema that ringcentral_find_actions returns for this action; nothing was sent',
     });
   }
 }
+
+/** The action, known to the connection and given input that fits its live schema: checked before any preview, token or run. */
+async function checkedAction(i: { action: string; input?: Record_ }, ctx: ToolContext): Promise<ActionInfo> {
+  const action = (await ctx.membrane.actions(ctx.run)).get(i.action);
+  if (!action) {
+    throw new ToolError('not_found', `the RingCentral connection has no action "${i.action}"`, { fix: 'find the action id or key with ringcentral_find_actions; nothing was sent' });
+  }
+  checkAgainstSchema(action, i.input ?? {});
+  return action;
+}
+
+/** Free-form input: bounded in size and depth, ids by the same rule as the typed tools. */
+const actionInputField = z
+  .record(z.string(), z.unknown())
+  .superRefine((value, ctx) => {
+    const problem = jsonProblem(value);
+    if (problem) return ctx.addIssue({ code: 'custom', message: problem });
+    for (const message of idProblems(value).slice(0, 5)) ctx.addIssue({ code: 'custom', message });
+  })
+  .describe('Action input per its inputSchema');
 
 export const discoveryTools = [
   defineTool({
@@ -67,16 +89,16 @@ export const discoveryTools = [
     kind: 'destructive',
     input: {
       action: actionRef,
-      input: z.record(z.string(), z.unknown()).describe('Action input per its inputSchema').optional(),
+      input: actionInputField.optional(),
     },
     action: (i) => i.action,
     actionInput: async (i, ctx) => {
-      checkAgainstSchema((await ctx.membrane.actions(ctx.run)).get(i.action), i.input ?? {});
+      await checkedAction(i, ctx);
       return i.input ?? {};
     },
     preview: async (i, ctx) => {
-      const action = (await ctx.membrane.actions(ctx.run)).get(i.action);
-      return { action: `run ${action?.name ?? i.action}`, actionKey: action?.key ?? i.action, input: i.input ?? {} };
+      const action = await checkedAction(i, ctx);
+      return { action: `run ${action.name ?? i.action}`, actionKey: action.key ?? i.action, input: i.input ?? {} };
     },
   }),
 ];

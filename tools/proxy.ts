@@ -1,5 +1,6 @@
 /** The guarded proxy: any RingCentral REST call through `membrane request`, relative paths only. */
 import { z } from 'zod';
+import { LIMITS, byteLength, jsonProblem } from '../src/bounds.js';
 import { defineTool, type ToolDefinition } from './define.js';
 
 const PREFIXES = ['restapi', 'team-messaging', 'rcvideo', 'ai', 'analytics', 'webinar'];
@@ -18,14 +19,49 @@ const path = z
   .refine((p) => !p.split('/').some((segment) => segment === '..' || segment === '.'), 'must not contain "." or ".." segments')
   .describe('e.g. /restapi/v1.0/account/~/extension/~/presence');
 
+/**
+ * Collections, by the last segment of a path: DELETE, PUT or PATCH on one would change every
+ * record in it (an empty message id deletes the whole mailbox), so the proxy only allows it on a record.
+ */
+const COLLECTIONS = new Set([
+  'message-store', 'messages', 'contact', 'address-book', 'call-log', 'active-calls', 'chats', 'conversations', 'posts', 'teams',
+  'bridges', 'meetings', 'extension', 'notes', 'tasks', 'events', 'favorites', 'phone-number', 'device', 'subscription',
+  'sms', 'fax', 'company-pager', 'recordings', 'greeting', 'answering-rule', 'call-queues', 'ivr-menus', 'sites', 'users', 'groups',
+]);
+const CHANGES = new Set(['DELETE', 'PUT', 'PATCH']);
+
+const lastSegment = (p: string): string => p.replace(/\/+$/, '').split('/').pop()!.toLowerCase();
+
+const boundedBody = z
+  .union([z.looseObject({}), z.array(z.union([z.string(), z.number(), z.looseObject({})]))])
+  .superRefine((value, ctx) => {
+    const problem = jsonProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .describe('JSON body');
+
+const queryBytes = (query: Record<string, unknown>): number =>
+  Object.entries(query).reduce((sum, [k, v]) => sum + (Array.isArray(v) ? v : [v]).reduce<number>((n, x) => n + byteLength(k) + byteLength(String(x)) + 1, 0), 0);
+
+/** Cross-field rules: no body on GET, no change to a whole collection. */
+function requestProblem(i: { method: string; path: string; body?: unknown }): string | undefined {
+  if (i.method === 'GET' && i.body !== undefined) return 'body: a GET request has no body; put parameters in query';
+  const last = lastSegment(i.path);
+  if (CHANGES.has(i.method) && COLLECTIONS.has(last)) {
+    return `path: ${i.method} on the collection "${last}" would change every record in it; name one record (its id as the last segment)`;
+  }
+  return undefined;
+}
+
 const shape = (methods: readonly [string, ...string[]]) => ({
   method: z.enum(methods),
   path,
   query: z
     .record(z.string().regex(/^[A-Za-z][\w.[\]-]{0,63}$/, 'must be a plain parameter name'), z.union([scalar, z.array(scalar).max(100)]))
+    .refine((q) => queryBytes(q) <= LIMITS.queryBytes, `must be at most ${LIMITS.queryBytes} bytes in all`)
     .describe('An array repeats the key')
     .optional(),
-  body: z.union([z.looseObject({}), z.array(z.union([z.string(), z.number(), z.looseObject({})]))]).describe('JSON body').optional(),
+  body: boundedBody.optional(),
   headers: z
     .partialRecord(z.enum(HEADERS), text(500))
     .describe('Allowlisted headers; Membrane adds authorization')
@@ -53,6 +89,7 @@ const proxy = (methods: readonly [string, ...string[]], kind: 'read' | 'destruct
     toolset: 'api',
     kind,
     input: shape(methods),
+    validate: (i) => requestProblem(i as ProxyInput),
     needsConfirmation: (i) => i.method !== 'GET',
     preview: async (i) => ({ action: `${i.method} ${i.path}`, ...spec(i as ProxyInput) }),
     request: (i) => spec(i as ProxyInput),

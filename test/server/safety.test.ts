@@ -88,7 +88,7 @@ describe('elicitation', () => {
     expect(seen).toHaveLength(1);
     expect(seen[0]).toContain(SMS.text);
     expect(seen[0]).toContain(SMS.to[0]);
-    expect(seen[0]).toMatch(/from: \+1/);
+    expect(seen[0]).toMatch(/from: "\+1/);
     expect(sends(h)).toBe(1);
   });
 

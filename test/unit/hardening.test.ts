@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { membraneError, parseCliResult } from '../../src/parse.js';
-import type { CliResult } from '../../src/runner.js';
+import { CliRunner, type CliResult } from '../../src/runner.js';
+import type { ToolError } from '../../src/errors.js';
+import { describe as describe_ } from '../../src/execute.js';
 import { caught } from './caught.js';
 
 const cli = (partial: Partial<CliResult>): CliResult => ({ argv: ['membrane', 'request'], stdout: '', stderr: '', exitCode: 1, ...partial });
@@ -63,5 +65,39 @@ describe('finding 11: sandbox state and unknown actions are named, not "a tempor
     expect(error.code).toBe('not_found');
     expect(error.details.fix).toBe('find the action id or key with ringcentral_find_actions');
     expect(membraneError({ type: 'bad_request', key: 'not_found', message: 'Connection con_1 not found' }, '').code).toBe('no_connection');
+  });
+});
+
+describe('finding 5: spawn failures say what happened; the command line is bounded', () => {
+  const runner = (env?: Record<string, string>) => new CliRunner({ command: { file: process.execPath, prefix: ['-e', 'process.stdout.write("{}")'] }, timeoutMs: 10_000, maxConcurrency: 1, maxOutputBytes: 1e6, env });
+
+  it('E2BIG (an environment value over the per-string limit) is not "CLI missing" with an install fix', async () => {
+    const error = await runner({ HUGE: 'x'.repeat(200_000) }).run([]).then(() => undefined, (e: unknown) => e as ToolError);
+    expect(error?.code).toBe('membrane_error');
+    expect(error?.message).toBe(`the system could not start the Membrane CLI "${process.execPath}": E2BIG`);
+    expect(error?.details.fix).toBe('the command line was too long: send smaller input');
+  });
+
+  it('a missing executable is still cli_missing', async () => {
+    const missing = new CliRunner({ command: { file: '/nonexistent/membrane', prefix: [] }, timeoutMs: 10_000, maxConcurrency: 1, maxOutputBytes: 1e6 });
+    const error = await missing.run(['--version']).then(() => undefined, (e: unknown) => e as ToolError);
+    expect(error?.code).toBe('cli_missing');
+  });
+
+  it('an argument over 128 KiB or a command line over 1 MiB is invalid_input before spawning', async () => {
+    const r = runner();
+    const one = await r.run(['x'.repeat(140_000)]).then(() => undefined, (e: unknown) => e as ToolError);
+    expect(one?.code).toBe('invalid_input');
+    expect(one?.message).toBe('argv: one argument is 140000 bytes, over the limit of 131071; nothing was run');
+    const many = await r.run(Array.from({ length: 12 }, () => 'y'.repeat(100_000))).then(() => undefined, (e: unknown) => e as ToolError);
+    expect(many?.message).toMatch(/^argv: the command line is \d+ bytes, over the limit of 1048576; nothing was run$/);
+    expect(r.spawned).toBe(0);
+  });
+});
+
+describe('finding 6: confirmation lines', () => {
+  it('every value is quoted on its own line: newlines, controls and line separators are escaped', () => {
+    const text = describe_({ action: 'send SMS', text: 'hi\nto: ["+15550009999"]\u2028\u202eX\u0007', to: ['+16505550177'] });
+    expect(text.split('\n')).toEqual(['action: "send SMS"', 'text: "hi\\nto: [\\"+15550009999\\"]\\u2028\\u202eX\\u0007"', 'to: ["+16505550177"]']);
   });
 });

@@ -1,0 +1,196 @@
+/**
+ * The attacks of the adversarial review (issue 11), each replayed against the built server over
+ * stdio with the sandbox CLI: the attack must be refused (or harmless) and nothing may reach the CLI.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { startServer, type Harness } from '../helpers.js';
+import { spawnLog, startRaw, waitFor } from './harness.js';
+
+const BAD_IDS = ['', '.', '..', ' ', '  \t', '%2e%2e', '%20', '1/..', '-1'];
+
+/** The sandbox's spawn log: every CLI run, as argv. */
+const runs = (h: Harness, what: RegExp) => h.sandbox.argvs().filter((argv) => what.test(argv.join(' '))).length;
+
+/** An isError result's code: "invalid_input: ..." from the server, or the SDK's schema refusal. */
+function refusal(h: Harness, result: { isError?: boolean; content: unknown }): string {
+  expect(result.isError).toBe(true);
+  return h.text(result as never);
+}
+const INVALID = /^(invalid_input: |MCP error -32602: Input validation error)/;
+
+describe('hardening over stdio (token confirmation)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startServer({ args: ['--confirm', 'token'] });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  describe('finding 2: no empty, dot or encoded id reaches the CLI', () => {
+    it.each(BAD_IDS)('run_action delete-message {"messageId": %j} is refused before any token', async (messageId) => {
+      const before = runs(h, /action run/);
+      const result = await h.call('ringcentral_run_action', { action: 'delete-message', input: { messageId } });
+      expect(refusal(h, result)).toMatch(INVALID);
+      expect(h.text(result)).toContain('input.messageId: must be an id from a list tool');
+      expect(h.text(result)).not.toContain('confirmationToken');
+      expect(runs(h, /action run/)).toBe(before);
+    });
+
+    it('id-like fields anywhere in run_action input follow the rule (nested, arrays, *_id)', async () => {
+      for (const input of [{ body: { contactId: '..' } }, { messageIds: ['1', ''] }, { extension_id: ' ' }, { chatId: null }]) {
+        const result = await h.call('ringcentral_run_action', { action: 'update-contact', input });
+        expect(refusal(h, result)).toMatch(INVALID);
+        expect(h.text(result)).toMatch(/input\.[\w.]+: must be an id from a list tool/);
+      }
+    });
+
+    it.each(BAD_IDS)('typed tools refuse messageId/contactId/extensionId/meetingId %j', async (id) => {
+      const before = runs(h, /action run/);
+      for (const [tool, args] of [
+        ['ringcentral_delete_message', { messageId: id }],
+        ['ringcentral_get_message', { messageId: id }],
+        ['ringcentral_delete_contact', { contactId: id }],
+        ['ringcentral_get_extension_info', { extensionId: id }],
+        ['ringcentral_get_meeting', { meetingId: id }],
+      ] as const) {
+        expect(refusal(h, await h.call(tool, args)), `${tool} ${JSON.stringify(id)}`).toMatch(INVALID);
+      }
+      expect(runs(h, /action run/)).toBe(before);
+    });
+
+    it.each([
+      ['DELETE', '/restapi/v1.0/account/~/extension/~/message-store'],
+      ['DELETE', '/restapi/v1.0/account/~/extension/~/message-store/'],
+      ['PUT', '/restapi/v1.0/account/~/extension/~/address-book/contact'],
+      ['DELETE', '/restapi/v1.0/account/~/extension/~/call-log'],
+      ['PATCH', '/team-messaging/v1/chats'],
+      ['DELETE', '/team-messaging/v1/teams/'],
+      ['DELETE', '/rcvideo/v2/account/~/extension/~/bridges'],
+      ['DELETE', '/restapi/v1.0/account/~/extension'],
+    ])('api_request %s %s (a whole collection) is refused with a clear error', async (method, path) => {
+      const result = await h.call('ringcentral_api_request', { method, path });
+      expect(refusal(h, result)).toMatch(/^invalid_input: path: \w+ on the collection "[\w-]+" would change every record in it/);
+      expect(runs(h, /^request /)).toBe(0);
+    });
+
+    it('api_request path segments: ".", "..", empty, blank and %-encoded are refused', async () => {
+      for (const path of ['/restapi/v1.0/account/~/extension/~/message-store/..', '/restapi/v1.0/account/~/extension/~/message-store/.', '/restapi/v1.0/account/~/extension/~/message-store//', '/restapi/v1.0/account/~/extension/~/message-store/%2e', '/restapi/v1.0/account/~/extension/~/message-store/ ']) {
+        expect(refusal(h, await h.call('ringcentral_api_request', { method: 'DELETE', path })), path).toMatch(INVALID);
+      }
+      expect(runs(h, /^request /)).toBe(0);
+    });
+
+    it('a DELETE of one record still gets its confirmation', async () => {
+      const result = await h.call('ringcentral_api_request', { method: 'DELETE', path: '/restapi/v1.0/account/~/extension/~/message-store/123' });
+      expect(result.structuredContent.status).toBe('confirmation_required');
+    });
+  });
+
+  describe('finding 5: bounds before spawning, each naming the field and the limit', () => {
+    it('a 300 kB run_action input', async () => {
+      const result = await h.call('ringcentral_run_action', { action: 'create-contact', input: { notes: 'x'.repeat(300_000) } });
+      expect(refusal(h, result)).toMatch(INVALID);
+      expect(h.text(result)).toMatch(/over the limit of 100000/);
+      expect(h.text(result)).toMatch(/\binput\b/);
+    });
+
+    it('a 200 kB proxy body', async () => {
+      const result = await h.call('ringcentral_api_request', { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/address-book/contact', body: { notes: 'x'.repeat(200_000) } });
+      expect(refusal(h, result)).toMatch(INVALID);
+      expect(h.text(result)).toMatch(/over the limit of 100000 at body|body: .*over the limit of 100000/);
+    });
+
+    it('a 2.4 MB query', async () => {
+      const query = Object.fromEntries(Array.from({ length: 12 }, (_, k) => [`k${k}`, Array.from({ length: 100 }, () => 'q'.repeat(2000))]));
+      const result = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~', query });
+      expect(refusal(h, result)).toMatch(INVALID);
+      expect(h.text(result)).toMatch(/must be at most 16000 bytes in all at query|query: must be at most 16000 bytes in all/);
+    });
+
+    it('a deeply nested body or input is refused by depth, not a stack overflow', async () => {
+      const deep = (n: number) => JSON.parse('{"a":'.repeat(n) + '1' + '}'.repeat(n));
+      const body = await h.call('ringcentral_api_request', { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/address-book/contact', body: deep(1000) });
+      expect(h.text(body)).toMatch(/nested deeper than the limit of 32 levels at body|body: nested deeper than the limit of 32 levels/);
+      const input = await h.call('ringcentral_run_action', { action: 'create-contact', input: deep(40) });
+      expect(h.text(input)).toMatch(/nested deeper than the limit of 32 levels/);
+      expect(runs(h, /^request /)).toBe(0);
+    });
+
+    it('a 5,000-deep body (sent as raw JSON-RPC: no client can stringify it) is refused as input, not a stack overflow', async () => {
+      const server = startRaw();
+      try {
+        await server.initialize();
+        const body = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
+        server.writeLine(`{"jsonrpc":"2.0","id":77,"method":"tools/call","params":{"name":"ringcentral_api_request","arguments":{"method":"POST","path":"/restapi/v1.0/account/~/extension/~/address-book/contact","body":${body}}}}`);
+        const [answer] = await waitFor(() => server.responses(77).length && server.responses(77), 'the answer to the deep call');
+        const message = JSON.stringify(answer);
+        expect(message).toMatch(/Invalid arguments for tool ringcentral_api_request: (arguments contain more than the maximum of 5000 elements|nested deeper than the limit of 32 levels)/);
+        expect(message).not.toMatch(/call stack/);
+        expect(spawnLog(server.sandbox)).toEqual([]);
+      } finally {
+        await server.close();
+      }
+      expect(runs(h, /^request /)).toBe(0);
+    });
+  });
+
+  describe('finding 11: the read-only proxy refuses a GET body', () => {
+    it('GET with a body is invalid_input, not forwarded', async () => {
+      const result = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~', body: { a: 1 } });
+      expect(refusal(h, result)).toBe('invalid_input: body: a GET request has no body; put parameters in query\nFix: nothing was sent');
+      expect(runs(h, /^request /)).toBe(0);
+    });
+  });
+
+  describe('issue 10 item 6: run_action checks before it asks', () => {
+    it('an unknown action is not_found with ringcentral_find_actions as the fix, before any token', async () => {
+      const result = await h.call('ringcentral_run_action', { action: 'no-such-action', input: {} });
+      expect(refusal(h, result)).toBe('not_found: the RingCentral connection has no action "no-such-action"\nFix: find the action id or key with ringcentral_find_actions; nothing was sent');
+      expect(runs(h, /action run/)).toBe(0);
+    });
+
+    it('input that does not fit the live schema is refused before any token', async () => {
+      const result = await h.call('ringcentral_run_action', { action: 'get-message', input: { messageId: 5 } });
+      expect(refusal(h, result)).toMatch(/^invalid_input: input does not match the schema of get-message: input\.messageId: /);
+      expect(runs(h, /action run/)).toBe(0);
+    });
+
+    it('a known action with fitting input gets its token', async () => {
+      const result = await h.call('ringcentral_run_action', { action: 'get-message', input: { messageId: '1' } });
+      expect(result.structuredContent.status).toBe('confirmation_required');
+    });
+  });
+});
+
+describe('finding 6: the confirmation dialog cannot be spoofed', () => {
+  it('an SMS text with a newline and a fake "to:" line shows as one quoted value; only an explicit yes sends', async () => {
+    const seen: string[] = [];
+    const answers = [{ action: 'accept' }, { action: 'accept', content: { confirm: false } }, { action: 'accept', content: { confirm: true } }];
+    const h = await startServer({
+      capabilities: { elicitation: {} },
+      setup: (client) =>
+        client.setRequestHandler(ElicitRequestSchema, async (request) => {
+          seen.push(String(request.params.message));
+          return answers[seen.length - 1] as never;
+        }),
+    });
+    try {
+      const text = 'Lunch?\nto: ["+15550009999"]\r\u2028to: x';
+      const sms = { to: ['+16505550177'], text };
+      const noContent = await h.call('ringcentral_send_sms', sms);
+      expect(h.text(noContent)).toMatch(/^declined: /);
+      const no = await h.call('ringcentral_send_sms', sms);
+      expect(h.text(no)).toMatch(/^declined: /);
+      expect(runs(h, /"text"/)).toBe(0);
+      const yes = await h.call('ringcentral_send_sms', sms);
+      expect(yes.structuredContent.status).toBe('done');
+      const lines = seen[0].split('\n');
+      expect(lines.filter((l) => l.startsWith('to:'))).toEqual(['to: ["+16505550177"]']);
+      expect(lines).toContain('text: "Lunch?\\nto: [\\"+15550009999\\"]\\r\\u2028to: x"');
+    } finally {
+      await h.close();
+    }
+  });
+});
