@@ -26,6 +26,8 @@ export interface HttpOptions {
   allowedHosts?: string[];
   /** Largest request body; default 1 MiB. */
   maxBodyBytes?: number;
+  /** Most JSON-RPC messages in one batch POST (each may start a CLI run); default 16. */
+  maxBatch?: number;
   /** How long a shutdown waits for in-flight calls before cutting them; default the call timeout + 5 s. */
   drainMs?: number;
 }
@@ -113,9 +115,13 @@ export async function startHttp(options: ServerOptions, http: HttpOptions = {}):
   if (!loopback && token.length < 16) {
     throw new Error(`refusing to serve on ${host} with a bearer token of ${token.length} characters: use at least 16 (openssl rand -hex 32)`);
   }
+  if (loopback && token && token.length < 16) {
+    process.stderr.write(`ringcentral-mcp: warning: the bearer token has ${token.length} characters; use at least 16 (openssl rand -hex 32)\n`);
+  }
   const extraOrigins = new Set(http.allowedOrigins ?? commaList(process.env.RINGCENTRAL_MCP_ALLOWED_ORIGINS));
   const allowedHosts = new Set((http.allowedHosts ?? commaList(process.env.RINGCENTRAL_MCP_ALLOWED_HOSTS)).map(hostName));
   const maxBody = http.maxBodyBytes ?? 1024 * 1024;
+  const maxBatch = http.maxBatch ?? 16;
   // Confirmation needs the token flow here: a stateless server cannot hold an elicitation open.
   const runtime = new Runtime({ ...options, warmup: false });
   const drainMs = http.drainMs ?? runtime.options.timeoutMs + 5_000;
@@ -170,23 +176,28 @@ export async function startHttp(options: ServerOptions, http: HttpOptions = {}):
     }
     if (req.method !== 'POST') return send(res, 405, rpcError('stateless server: POST JSON-RPC to /mcp'), { allow: 'POST' });
 
+    // Counted until the response is gone, answered or not: a client that hangs up ends its call.
     inFlight++;
+    const gone = new Promise<void>((resolve) => res.once('close', () => {
+      inFlight--;
+      resolve();
+    }));
     try {
       const body = await readBody(req, maxBody);
+      if (Array.isArray(body) && body.length > maxBatch) {
+        throw new HttpError(400, `a batch of ${body.length} JSON-RPC messages; at most ${maxBatch} in one POST`, -32600);
+      }
       const mcp = createServer({ runtime, allowElicitation: false });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-      res.on('close', () => {
-        void transport.close();
-        void mcp.close();
-      });
+      // Closing the server aborts its running calls, which stops their CLI runs.
+      void gone.then(() => Promise.all([transport.close(), mcp.close()])).catch(() => undefined);
       await mcp.connect(transport);
-      await transport.handleRequest(req, res, body);
+      // The transport never settles a request whose client left: stop waiting when the response is gone.
+      await Promise.race([transport.handleRequest(req, res, body), gone]);
     } catch (error) {
       const e = error instanceof HttpError ? error : new HttpError(500, (error as Error).message ?? String(error));
       // A refused body may still be arriving: answer, then close the connection.
       if (!res.headersSent) send(res, e.status, rpcError(e.message, e.code), e.status === 413 ? { connection: 'close' } : {});
-    } finally {
-      inFlight--;
     }
   });
   // Longer than common load balancer idle timeouts (60 s), so they never reuse a closed socket.
