@@ -39,6 +39,12 @@ async function main(argv: string[]): Promise<number> {
       }
       const server = createServer(options);
       const stdin = guardStdin(process.stdin, (refusal) => process.stdout.write(`${JSON.stringify(refusal)}\n`));
+      // The client closed stdin: nobody will read an answer. Closing the server aborts the running
+      // calls (their CLI groups are stopped); whatever is left after 3 s is killed by the exit hook.
+      stdin.once('end', () => {
+        setTimeout(() => process.exit(0), 3000).unref();
+        void server.close();
+      });
       await server.connect(new StdioServerTransport(stdin));
       log(`serving over stdio${options.sandbox ? ' on the sandbox' : ''}${options.readOnly ? ', read-only' : ''}`);
       return -1;

@@ -6,6 +6,7 @@
 import { LIMITS, byteLength } from './bounds.js';
 import { ToolError, FIX } from './errors.js';
 import { Limiter } from './limiter.js';
+import { Watchdog } from './watchdog.js';
 
 export interface CliCommand {
   /** Executable, e.g. `membrane` or process.execPath for the bundled sandbox. */
@@ -43,6 +44,8 @@ let execaModule: Promise<typeof import('execa')> | undefined;
 const loadExeca = () => (execaModule ??= import('execa'));
 
 const liveGroups = new Set<number>();
+/** Stops CLI groups at their deadline even when this process died without running a handler (SIGKILL). */
+const watchdog = process.platform === 'win32' ? undefined : new Watchdog();
 let exitHookInstalled = false;
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
@@ -149,7 +152,10 @@ export class CliRunner {
       extendEnv: true,
     });
     const pid = child.pid;
-    if (pid !== undefined) track(pid);
+    if (pid !== undefined) {
+      track(pid);
+      watchdog?.watch(pid, Date.now() + timeoutMs + grace + 1000);
+    }
 
     let stopReason: 'timeout' | 'cancelled' | undefined;
     const stop = (reason: 'timeout' | 'cancelled') => {
@@ -189,6 +195,7 @@ export class CliRunner {
       options.signal?.removeEventListener('abort', onAbort);
       if (pid !== undefined) {
         untrack(pid);
+        watchdog?.release(pid);
         // The CLI may have left children of its own in the group; none may outlive the call.
         killGroup(pid, 'SIGKILL');
       }

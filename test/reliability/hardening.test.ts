@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startServer, type Harness } from '../helpers.js';
-import { spawnLog, startRaw, waitFor } from './harness.js';
+import { alive, groupMembers, spawnLog, startRaw, waitFor } from './harness.js';
 
 const BAD_IDS = ['', '.', '..', ' ', '  \t', '%2e%2e', '%20', '1/..', '-1'];
 
@@ -191,6 +191,49 @@ describe('finding 6: the confirmation dialog cannot be spoofed', () => {
       expect(lines).toContain('text: "Lunch?\\nto: [\\"+15550009999\\"]\\r\\u2028to: x"');
     } finally {
       await h.close();
+    }
+  });
+});
+
+describe('lifecycle: nothing of a call outlives the server', () => {
+  /** Starts the server over raw stdio with every CLI hanging (and starting a child), one call running. */
+  async function hungCall() {
+    const server = startRaw({ args: ['--timeout', '60000'], env: { MEMBRANE_SANDBOX_FAULT: 'hang-with-child' } });
+    await server.initialize();
+    server.send('tools/call', { name: 'ringcentral_get_account_info', arguments: {} });
+    const run = await waitFor(() => spawnLog(server.sandbox)[0], 'the CLI to start');
+    const group = await waitFor(() => {
+      const members = groupMembers(run.pid);
+      return members.length >= 2 && members;
+    }, 'the CLI and its child');
+    return { server, group };
+  }
+
+  it('finding 8: closing stdin cancels the call, stops its CLI group, and the server exits within 5 s', async () => {
+    const { server, group } = await hungCall();
+    try {
+      server.proc.stdin.end();
+      // The call timeout is 60 s: only the closed stdin can end the server and the CLI this soon.
+      const exit = await Promise.race([server.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 5000))]);
+      expect(exit).toEqual({ code: 0, signal: null });
+      await waitFor(() => group.every((pid) => !alive(pid)), 'the CLI group to be gone', 3000);
+    } finally {
+      for (const pid of group.filter(alive)) process.kill(pid, 'SIGKILL'); // only if the test failed
+      await server.close();
+    }
+  });
+
+  it('finding 9: a SIGKILLed server leaves no CLI running (its watchdog stops the group)', async () => {
+    const { server, group } = await hungCall();
+    try {
+      server.proc.kill('SIGKILL');
+      expect(await server.exited).toEqual({ code: null, signal: 'SIGKILL' });
+      // No handler of the server ran; the call timeout (60 s) is far off.
+      await waitFor(() => group.every((pid) => !alive(pid)), 'the orphaned CLI group to be gone', 5000);
+      expect(spawnLog(server.sandbox)).toHaveLength(1);
+    } finally {
+      for (const pid of group.filter(alive)) process.kill(pid, 'SIGKILL'); // only if the test failed
+      await server.close();
     }
   });
 });
