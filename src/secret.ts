@@ -1,18 +1,31 @@
 /**
  * A per-user secret for confirmation tokens of the `call` route, where every call is a new
- * process: kept in a 0600 file in the user's temp dir so the next call accepts the token.
+ * process: kept in a 0600 file in a 0700 folder of the user's temp dir so the next call accepts the token.
+ * The temp dir is shared by every user: a folder someone else made (or made readable) could hand
+ * us a secret they know, so it is refused.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
+/** Creates `dir` 0700, or checks that the existing one is ours and closed to others. */
+export function privateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (process.platform === 'win32') return;
+  const stat = lstatSync(dir);
+  const refuse = (why: string) => new Error(`refusing to use ${dir} for the confirmation secret: ${why}; remove it (rm -r ${dir}) and call again`);
+  if (!stat.isDirectory()) throw refuse('it is not a directory');
+  if (stat.uid !== process.getuid?.()) throw refuse(`it belongs to another user (uid ${stat.uid})`);
+  if ((stat.mode & 0o077) !== 0) throw refuse(`it is open to other users (mode ${(stat.mode & 0o777).toString(8)})`);
+}
+
 export function userSecret(dir = join(tmpdir(), `ringcentral-mcp-${userInfo().uid}`)): string {
+  privateDir(dir);
   const file = join(dir, 'confirm-secret');
   try {
     return readFileSync(file, 'utf8').trim();
   } catch {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const secret = randomBytes(32).toString('hex');
     try {
       writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });

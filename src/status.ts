@@ -9,11 +9,14 @@ import type { RunOptions } from './runner.js';
 
 export interface StatusReport {
   ready: boolean;
-  cli: { command: string; found: boolean; version?: string };
+  /** `found` false: not installed (or not executable); `working` false: it runs but `--version` fails or hangs. */
+  cli: { command: string; found: boolean; working?: boolean; version?: string };
   loggedIn?: boolean;
   connection?: { id: string; name?: string; state?: string };
   problems: Array<{ problem: string; fix: string }>;
 }
+
+const VERSION_TIMEOUT_MS = 10_000;
 
 export async function checkStatus(membrane: Membrane, pinnedConnectionId: string | undefined, run: RunOptions = {}): Promise<StatusReport> {
   const command = membrane.runner.argv([]).join(' ');
@@ -24,10 +27,22 @@ export async function checkStatus(membrane: Membrane, pinnedConnectionId: string
   };
 
   try {
-    report.cli.version = await membrane.version(run);
+    // A CLI that hangs on --version is broken: no need to wait a whole call timeout for it.
+    report.cli.version = await membrane.version({ ...run, timeoutMs: Math.min(run.timeoutMs ?? VERSION_TIMEOUT_MS, VERSION_TIMEOUT_MS) });
     report.cli.found = true;
+    report.cli.working = true;
   } catch (error) {
-    problem(error);
+    const e = toToolError(error);
+    if (e.code !== 'cli_missing') {
+      report.cli.found = true;
+      report.cli.working = false;
+      report.problems.push({
+        problem: `membrane was found but fails: ${e.code}: ${e.message}`,
+        fix: 'run `membrane --version` by hand to see the failure; reinstall the CLI (npm install -g @membranehq/cli) if it crashes or hangs',
+      });
+      return report;
+    }
+    problem(e);
     return report;
   }
 
@@ -67,7 +82,7 @@ async function getConnection(membrane: Membrane, id: string, run: RunOptions): P
 /** The report as lines a person reads in a terminal. */
 export function formatStatus(report: StatusReport): string {
   const lines = [
-    `membrane CLI: ${report.cli.found ? `found (${report.cli.version})` : 'not found'} [${report.cli.command}]`,
+    `membrane CLI: ${report.cli.working === false ? 'found but failing' : report.cli.found ? `found (${report.cli.version})` : 'not found'} [${report.cli.command}]`,
     `logged in:    ${report.loggedIn === undefined ? 'unknown' : report.loggedIn ? 'yes' : 'no'}`,
     `connection:   ${report.connection ? `${report.connection.id} ${report.connection.name ?? ''} (${report.connection.state ?? 'unknown'})` : 'none'}`,
   ];

@@ -13,10 +13,17 @@ export interface JsonRpcRefusal {
   error: { code: number; message: string };
 }
 
-/** The request id, read from the head of the line (a client writes it before the params). */
-function requestId(head: string): string | number | null {
+const ID_VALUE = String.raw`("(?:[^"\\]|\\.){0,200}"|-?\d{1,16})`;
+/** In the tail: `"id": <value>` followed only by other top-level scalars and the closing brace. */
+const TAIL_ID = new RegExp(String.raw`"id"\s*:\s*${ID_VALUE}\s*(?:,\s*"(?:jsonrpc|method)"\s*:\s*"[^"]{0,100}"\s*)*}\s*$`);
+
+/**
+ * The request id of a refused line: read from its head when it comes before "params" (the usual
+ * order), else from its tail when it closes the message ({"params": {...}, "id": 7}).
+ */
+function requestId(head: string, tail: string): string | number | null {
   const beforeParams = head.split('"params"')[0];
-  const match = /"id"\s*:\s*("(?:[^"\\]|\\.){0,200}"|-?\d{1,16})\s*[,}]/.exec(beforeParams);
+  const match = new RegExp(String.raw`"id"\s*:\s*${ID_VALUE}\s*[,}]`).exec(beforeParams) ?? TAIL_ID.exec(tail);
   if (!match) return null;
   try {
     return JSON.parse(match[1]) as string | number;
@@ -29,6 +36,7 @@ export function guardStdin(input: Readable, reply: (message: JsonRpcRefusal) => 
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let droppedHead: string | undefined;
+  let droppedTail = Buffer.alloc(0);
 
   const guard = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -38,10 +46,14 @@ export function guardStdin(input: Readable, reply: (message: JsonRpcRefusal) => 
         const end = newline === -1 ? chunk.length : newline + 1;
         const piece = chunk.subarray(start, end);
         if (droppedHead === undefined && pendingBytes + piece.length > maxLineBytes) {
-          droppedHead = Buffer.concat([...pending, piece.subarray(0, 1024)]).subarray(0, 1024).toString('utf8');
+          const line = Buffer.concat([...pending, piece]);
+          droppedHead = line.subarray(0, 1024).toString('utf8');
+          droppedTail = line.subarray(-1024);
           pending = [];
           pendingBytes = 0;
-        } else if (droppedHead === undefined) {
+        } else if (droppedHead !== undefined) {
+          droppedTail = Buffer.concat([droppedTail, piece]).subarray(-1024);
+        } else {
           pending.push(piece);
           pendingBytes += piece.length;
         }
@@ -49,7 +61,7 @@ export function guardStdin(input: Readable, reply: (message: JsonRpcRefusal) => 
         if (droppedHead !== undefined) {
           reply({
             jsonrpc: '2.0',
-            id: requestId(droppedHead),
+            id: requestId(droppedHead, droppedTail.toString('utf8')),
             error: { code: -32600, message: `message too large: over ${maxLineBytes} bytes; send smaller arguments` },
           });
           droppedHead = undefined;

@@ -2,11 +2,19 @@
  * Attacks from the adversarial review (issue 11), each reproduced at the unit level: rate limits
  * faked by echoed text, unbounded retry-after, a corrupt sandbox state, a spoofed confirmation line.
  */
-import { describe, expect, it } from 'vitest';
+import { chmodSync, chownSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
 import { membraneError, parseCliResult } from '../../src/parse.js';
 import { CliRunner, type CliResult } from '../../src/runner.js';
 import type { ToolError } from '../../src/errors.js';
 import { describe as describe_ } from '../../src/execute.js';
+import { Runtime } from '../../src/runtime.js';
+import { userSecret } from '../../src/secret.js';
+import { checkStatus, formatStatus } from '../../src/status.js';
+import { guardStdin } from '../../src/stdin-guard.js';
 import { caught } from './caught.js';
 
 const cli = (partial: Partial<CliResult>): CliResult => ({ argv: ['membrane', 'request'], stdout: '', stderr: '', exitCode: 1, ...partial });
@@ -99,5 +107,110 @@ describe('finding 6: confirmation lines', () => {
   it('every value is quoted on its own line: newlines, controls and line separators are escaped', () => {
     const text = describe_({ action: 'send SMS', text: 'hi\nto: ["+15550009999"]\u2028\u202eX\u0007', to: ['+16505550177'] });
     expect(text.split('\n')).toEqual(['action: "send SMS"', 'text: "hi\\nto: [\\"+15550009999\\"]\\u2028\\u202eX\\u0007"', 'to: ["+16505550177"]']);
+  });
+});
+
+describe('finding 11: an oversized stdin line is answered with its id even when "id" follows "params"', () => {
+  async function refusedIds(line: string, chunk = 97): Promise<Array<string | number | null>> {
+    const input = new PassThrough();
+    const ids: Array<string | number | null> = [];
+    const guarded = guardStdin(input, (message) => ids.push(message.id), 200);
+    guarded.resume();
+    const ended = new Promise((resolve) => guarded.on('end', resolve));
+    for (let i = 0; i < line.length; i += chunk) input.write(line.slice(i, i + chunk));
+    input.end();
+    await ended;
+    return ids;
+  }
+  const filler = 'z'.repeat(3000);
+
+  it('reads the id from the tail, in any chunking', async () => {
+    for (const chunk of [1, 97, 5000]) {
+      expect(await refusedIds(`{"jsonrpc":"2.0","method":"tools/call","params":{"t":"${filler}"},"id":42}\n`, chunk)).toEqual([42]);
+    }
+    expect(await refusedIds(`{"method":"tools/call","params":{"t":"${filler}"},"id":"req-9","jsonrpc":"2.0"}\n`)).toEqual(['req-9']);
+  });
+
+  it('never takes an id nested in params', async () => {
+    expect(await refusedIds(`{"jsonrpc":"2.0","method":"x","params":{"t":"${filler}","id":5}}\n`)).toEqual([null]);
+    expect(await refusedIds(`{"jsonrpc":"2.0","method":"x","params":{"t":"${filler}\\"id\\":6}"}}\n`)).toEqual([null]);
+  });
+});
+
+describe('finding 11: the confirmation-secret folder', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  const fresh = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rcmcp-secret-'));
+    dirs.push(dir);
+    return dir;
+  };
+
+  it('is created 0700 with a 0600 secret, and the same secret is read back', () => {
+    const dir = join(fresh(), 'sub');
+    const secret = userSecret(dir);
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'confirm-secret')).mode & 0o777).toBe(0o600);
+    expect(userSecret(dir)).toBe(secret);
+  });
+
+  it('is refused when open to others', () => {
+    const dir = fresh();
+    chmodSync(dir, 0o755);
+    writeFileSync(join(dir, 'confirm-secret'), 'planted-by-someone-else');
+    expect(() => userSecret(dir)).toThrow(`refusing to use ${dir} for the confirmation secret: it is open to other users (mode 755); remove it (rm -r ${dir}) and call again`);
+  });
+
+  it('is refused when it is a symlink or owned by another user', () => {
+    const target = fresh();
+    const link = join(fresh(), 'link');
+    symlinkSync(target, link);
+    expect(() => userSecret(link)).toThrow(/it is not a directory/);
+    const other = fresh();
+    const uid = process.getuid!() === 0 ? 65534 : undefined;
+    if (uid !== undefined) chownSync(other, uid, uid);
+    // Without root, a folder of root's stands in for "another user's".
+    expect(() => userSecret(uid !== undefined ? other : '/root')).toThrow(/it belongs to another user \(uid \d+\)/);
+  });
+});
+
+describe('finding 11: status tells "found but failing" from "not found"', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  const cliScript = (body: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rcmcp-status-'));
+    dirs.push(dir);
+    const file = join(dir, 'membrane');
+    writeFileSync(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    return file;
+  };
+  const status = (file: string, timeoutMs = 1500) => {
+    const runtime = new Runtime({ membrane: file, timeoutMs });
+    return checkStatus(runtime.membrane, undefined, { timeoutMs });
+  };
+
+  it('a crashing --version is found but failing', async () => {
+    const report = await status(cliScript('echo "TypeError: cannot read x" >&2; exit 3'));
+    expect(report.cli).toMatchObject({ found: true, working: false });
+    expect(report.problems[0].problem).toBe('membrane was found but fails: membrane_error: membrane --version failed: TypeError: cannot read x');
+    expect(formatStatus(report).split('\n')[0]).toMatch(/^membrane CLI: found but failing \[/);
+  });
+
+  it('a hanging --version is found but failing (stopped at the timeout)', async () => {
+    const report = await status(cliScript('sleep 30'), 800);
+    expect(report.cli).toMatchObject({ found: true, working: false });
+    expect(report.problems[0].problem).toMatch(/^membrane was found but fails: timeout: /);
+  });
+
+  it('a missing CLI is not found', async () => {
+    const report = await status('/nonexistent/dir/membrane');
+    expect(report.cli).toMatchObject({ found: false });
+    expect(report.cli.working).toBeUndefined();
+    expect(formatStatus(report).split('\n')[0]).toBe('membrane CLI: not found [/nonexistent/dir/membrane]');
   });
 });
