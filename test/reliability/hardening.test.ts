@@ -2,6 +2,7 @@
  * The attacks of the adversarial review (issue 11), each replayed against the built server over
  * stdio with the sandbox CLI: the attack must be refused (or harmless) and nothing may reach the CLI.
  */
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startServer, type Harness } from '../helpers.js';
@@ -26,6 +27,18 @@ describe('hardening over stdio (token confirmation)', () => {
   });
   afterAll(async () => {
     await h.close();
+  });
+
+  describe('finding 1: a path cannot fake a rate limit', () => {
+    it('GET /rate-limit/retry-after:99999999999 is a RingCentral 404, and the next api_request still reaches the CLI', async () => {
+      const fake = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/rate-limit/retry-after:99999999999' });
+      expect(refusal(h, fake)).toMatch(/^ringcentral_error: RingCentral 404 CMN-102: /);
+      expect(h.text(fake)).not.toMatch(/Retry after/);
+      const before = runs(h, /^request /);
+      const next = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~' });
+      expect(next.isError).toBeUndefined();
+      expect(runs(h, /^request /)).toBe(before + 1);
+    });
   });
 
   describe('finding 2: no empty, dot or encoded id reaches the CLI', () => {
@@ -161,6 +174,21 @@ describe('hardening over stdio (token confirmation)', () => {
       const result = await h.call('ringcentral_run_action', { action: 'get-message', input: { messageId: '1' } });
       expect(result.structuredContent.status).toBe('confirmation_required');
     });
+  });
+});
+
+describe('finding 11: a corrupt sandbox state', () => {
+  it('names membrane-sandbox reset as the fix, not "a temporary failure, run again"', async () => {
+    const h = await startServer();
+    try {
+      writeFileSync(h.sandbox.env.MEMBRANE_SANDBOX_STATE, '{"version": "not this one", "trunc');
+      const result = await h.call('ringcentral_get_account_info');
+      expect(refusal(h, result)).toMatch(/^membrane_error: the sandbox state is unusable: .*membrane-sandbox reset/);
+      expect(h.text(result)).toContain("Fix: run `membrane-sandbox reset` (this discards the sandbox's data), then call again");
+      expect(h.text(result)).not.toMatch(/temporary failure/);
+    } finally {
+      await h.close();
+    }
   });
 });
 
