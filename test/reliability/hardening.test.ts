@@ -171,7 +171,7 @@ describe('hardening over stdio (token confirmation)', () => {
     });
 
     it('a known action with fitting input gets its token', async () => {
-      const result = await h.call('ringcentral_run_action', { action: 'get-message', input: { messageId: '1' } });
+      const result = await h.call('ringcentral_run_action', { action: 'get-message', input: { messageId: '1', extensionId: '~' } });
       expect(result.structuredContent.status).toBe('confirmation_required');
     });
   });

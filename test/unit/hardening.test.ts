@@ -15,6 +15,8 @@ import { Runtime } from '../../src/runtime.js';
 import { userSecret } from '../../src/secret.js';
 import { checkStatus, formatStatus } from '../../src/status.js';
 import { guardStdin } from '../../src/stdin-guard.js';
+import { depthOf, jsonProblem } from '../../src/bounds.js';
+import { idProblems } from '../../tools/define.js';
 import { caught } from './caught.js';
 
 const cli = (partial: Partial<CliResult>): CliResult => ({ argv: ['membrane', 'request'], stdout: '', stderr: '', exitCode: 1, ...partial });
@@ -212,5 +214,27 @@ describe('finding 11: status tells "found but failing" from "not found"', () => 
     expect(report.cli).toMatchObject({ found: false });
     expect(report.cli.working).toBeUndefined();
     expect(formatStatus(report).split('\n')[0]).toBe('membrane CLI: not found [/nonexistent/dir/membrane]');
+  });
+});
+
+describe('finding 2: the id rule for free-form input', () => {
+  it('passes ids from list tools, "~" and +E.164 caller ids; names every bad one', () => {
+    expect(idProblems({ messageId: '123', extensionId: '~', callerId: '+16505550100', ids: [1, '2'], meta: { accountId: 'acc_1:x@y' }, text: '..' })).toEqual([]);
+    expect(idProblems({ messageId: '', nested: [{ chatId: '..' }], contact_id: '%2e', deviceIds: ['ok', ' '], id: -1, ownerId: {} })).toEqual([
+      'input.messageId: must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)',
+      'input.nested.0.chatId: must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)',
+      'input.contact_id: must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)',
+      'input.deviceIds: must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)',
+      'input.id: must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)',
+      'input.ownerId: must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)',
+    ]);
+  });
+
+  it('depthOf counts without recursion and stops early', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(depthOf(deep)).toBe(33);
+    expect(depthOf({ a: [{ b: 1 }] })).toBe(3);
+    expect(jsonProblem(deep)).toBe('nested deeper than the limit of 32 levels');
   });
 });
