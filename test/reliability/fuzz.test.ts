@@ -381,14 +381,14 @@ describe('hostile input over every tool', () => {
     expect(nested.structuredContent.argv.join(' ')).not.toContain('__proto__');
   });
 
-  it('a 2 MB string and a 1,500-level nesting in a free-form field are answered, not fatal', async () => {
+  it('a 2 MB string and a 1,500-level nesting in a free-form field are refused, not fatal', async () => {
     const before = spawns();
     const huge = await server.call('ringcentral_create_chat_post', { chatId: 'General', text: 'y'.repeat(2_000_000), dryRun: true });
     expect(text(huge)).toMatch(/text/);
     expect(huge.isError).toBe(true);
     const nested = await server.call('ringcentral_api_request', { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/sms', body: deep(1500) as Record<string, unknown> });
-    expect(nested.isError, text(nested)).toBeFalsy();
-    expect(nested.structuredContent.status).toBe('confirmation_required');
+    expect(nested.isError).toBe(true);
+    expect(text(nested)).toMatch(/nested deeper than the limit of 32 levels/);
     expect(spawns()).toBe(before);
     await expectStillServing();
   });

@@ -177,6 +177,19 @@ describe('hardening over stdio (token confirmation)', () => {
   });
 });
 
+describe('finding 11: the read-only proxy', () => {
+  it('refuses a GET with a body instead of forwarding it', async () => {
+    const h = await startServer({ args: ['--read-only'] });
+    try {
+      const result = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~', body: { delete: true } });
+      expect(refusal(h, result)).toBe('invalid_input: body: a GET request has no body; put parameters in query\nFix: nothing was sent');
+      expect(runs(h, /^request /)).toBe(0);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('finding 11: a corrupt sandbox state', () => {
   it('names membrane-sandbox reset as the fix, not "a temporary failure, run again"', async () => {
     const h = await startServer();
