@@ -206,7 +206,7 @@ export class CliRunner {
 /** Why the system did not start the CLI: only a missing or non-executable file is "install it". */
 function notStarted(file: string, code: string | undefined): ToolError {
   if (code === 'ENOENT' || code === 'EACCES') {
-    const why = code === 'ENOENT' ? 'was not found' : 'is not executable (EACCES)';
+    const why = code === 'ENOENT' ? 'was not found' : 'could not be started (EACCES: not executable)';
     return new ToolError('cli_missing', `the Membrane CLI ${why} (tried to run "${file}")`, { fix: FIX.install });
   }
   const fix: Record<string, string> = {
