@@ -29,18 +29,6 @@ describe('hardening over stdio (token confirmation)', () => {
     await h.close();
   });
 
-  describe('finding 1: a path cannot fake a rate limit', () => {
-    it('GET /rate-limit/retry-after:99999999999 is a RingCentral 404, and the next api_request still reaches the CLI', async () => {
-      const fake = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/rate-limit/retry-after:99999999999' });
-      expect(refusal(h, fake)).toMatch(/^ringcentral_error: RingCentral 404 CMN-102: /);
-      expect(h.text(fake)).not.toMatch(/Retry after/);
-      const before = runs(h, /^request /);
-      const next = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~' });
-      expect(next.isError).toBeUndefined();
-      expect(runs(h, /^request /)).toBe(before + 1);
-    });
-  });
-
   describe('finding 2: no empty, dot or encoded id reaches the CLI', () => {
     it.each(BAD_IDS)('run_action delete-message {"messageId": %j} is refused before any token', async (messageId) => {
       const before = runs(h, /action run/);
@@ -154,6 +142,19 @@ describe('hardening over stdio (token confirmation)', () => {
       const result = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~', body: { a: 1 } });
       expect(refusal(h, result)).toBe('invalid_input: body: a GET request has no body; put parameters in query\nFix: nothing was sent');
       expect(runs(h, /^request /)).toBe(0);
+    });
+  });
+
+  // Last among the proxy tests: the others count `request` runs from zero.
+  describe('finding 1: a path cannot fake a rate limit', () => {
+    it('GET /rate-limit/retry-after:99999999999 is a RingCentral 404, and the next api_request still reaches the CLI', async () => {
+      const fake = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/rate-limit/retry-after:99999999999' });
+      expect(refusal(h, fake)).toMatch(/^ringcentral_error: RingCentral 404 CMN-102: /);
+      expect(h.text(fake)).not.toMatch(/Retry after/);
+      const before = runs(h, /^request /);
+      const next = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~' });
+      expect(next.isError).toBeUndefined();
+      expect(runs(h, /^request /)).toBe(before + 1);
     });
   });
 
