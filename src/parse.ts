@@ -130,7 +130,7 @@ function findRingCentralError(nodes: UpstreamNode[]): RingCentralError | undefin
 /** RingCentral codes that mean 429 (ringcentral-api.md section 0.5), with or without a status. */
 const RATE_LIMIT_CODES = new Set(['CMN-301', 'CMN-302', 'CMN-304', 'CMN-310', 'MSG-305']);
 /** A retry-after beyond an hour is not a rate limit anyone should honour: it is capped. */
-export const MAX_RETRY_AFTER_SECONDS = 3600;
+const MAX_RETRY_AFTER_SECONDS = 3600;
 
 /**
  * The status line `membrane request` prints on stderr ("HTTP 429 CMN-301: ... (Retry-After: 12)"):

@@ -10,7 +10,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 /** Creates `dir` 0700, or checks that the existing one is ours and closed to others. */
-export function privateDir(dir: string): void {
+function privateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (process.platform === 'win32') return;
   const stat = lstatSync(dir);

@@ -78,7 +78,7 @@ export const extensionId = z
  * An id that ends up in a RingCentral path. Empty, ".", "..", blank or percent-encoded ids name
  * another resource or the whole collection (an empty message id deletes the mailbox), so none pass.
  */
-export const SAFE_ID = /^(?!\.\.?$)[A-Za-z0-9~_+][A-Za-z0-9._~:@+=-]{0,255}$/;
+const SAFE_ID = /^(?!\.\.?$)[A-Za-z0-9~_+][A-Za-z0-9._~:@+=-]{0,255}$/;
 /** Keys of free-form input whose values are ids: id, messageId, chatIds, extension_id... */
 const ID_KEY = /(^id|Id|ID|_id)s?$/;
 const ID_RULE = 'must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)';
