@@ -1,7 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CID, sandbox } from './helpers.js';
 
 const sb = sandbox();
+afterAll(() => sb.cleanup());
 const KEYS = ['list-extensions', 'list-chats', 'list-messages', 'list-contacts', 'get-extension-info', 'get-message', 'get-contact',
   'get-call-log', 'get-meeting', 'get-account-info', 'create-contact', 'create-chat-post', 'create-meeting', 'create-team',
   'update-contact', 'delete-message', 'delete-contact', 'delete-meeting', 'send-sms', 'get-active-calls'];

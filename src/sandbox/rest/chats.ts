@@ -1,5 +1,5 @@
 // Team messaging: chats, posts and teams (ringcentral-api.md section 2). Ids are strings.
-import type { Rec } from '../model.js';
+import type { Chat, Rec } from '../model.js';
 import { invalid, notFound, ok, type Ctx, type Handler } from './http.js';
 import { iso } from './ids.js';
 import { pageB, type Sorted } from './paging.js';
@@ -109,7 +109,7 @@ export const createTeam: Handler = (ctx, req) => {
   });
   const t = iso(ctx.now);
   s.next.chat += 2;
-  const team: Rec = { id: String(s.next.chat), type: 'Team', public: b.public ?? false, status: 'Active', name: b.name,
+  const team: Chat = { id: String(s.next.chat), type: 'Team', public: b.public ?? false, status: 'Active', name: b.name,
     description: b.description ?? '', creationTime: t, lastModifiedTime: t, members: [...ids].map((id) => ({ id })) };
   s.chats.push(team);
   ctx.dirty = true;

@@ -1,6 +1,6 @@
 // Message store and SMS (ringcentral-api.md sections 3 and 7).
 import { MEDIA, PLATFORM } from '../hosts.js';
-import type { Rec } from '../model.js';
+import type { Message, Rec } from '../model.js';
 import { invalid, noContent, notFound, ok, rcError, type Ctx, type Handler, type Res } from './http.js';
 import { extPath, findExtension, idList, isMe, iso, pub, requiredId } from './ids.js';
 import { pageA } from './paging.js';
@@ -63,13 +63,14 @@ export const listMessages: Handler = (ctx, req, p) => {
     if (!availSet.includes(m.availability)) continue;
     if (types.length && !types.includes(m.type)) continue;
     if (dirs.length && !dirs.includes(m.direction)) continue;
-    if (read.length && !read.includes(m.readStatus)) continue;
+    if (read.length && !read.includes(m.readStatus ?? '')) continue;
     if (conv && m.conversation?.id !== conv && String(m.conversationId) !== conv) continue;
     if (phoneDigits && digitsOnly(m.from?.phoneNumber ?? '') !== phoneDigits &&
       !(m.to as Rec[]).some((x) => digitsOnly(x.phoneNumber ?? '') === phoneDigits)) continue;
-    if (distinct && m.conversation) {
-      if (seenConv.has(m.conversation.id)) continue;
-      seenConv.add(m.conversation.id);
+    const cid = m.conversation?.id;
+    if (distinct && cid) {
+      if (seenConv.has(cid)) continue;
+      seenConv.add(cid);
     }
     out.push(m);
   }
@@ -78,7 +79,7 @@ export const listMessages: Handler = (ctx, req, p) => {
   return ok(body);
 };
 
-function findMessage(ctx: Ctx, id: string): Rec | undefined {
+function findMessage(ctx: Ctx, id: string): Message | undefined {
   const m = ctx.state.messages.find((x) => String(x.id) === id);
   return m && m.availability !== 'Purged' ? m : undefined;
 }
@@ -166,7 +167,7 @@ export const sendSms: Handler = (ctx, req, p) => {
   const t = iso(ctx.now);
   const me = s.extensions.find((e) => e.id === s.extId)!;
   const uri = `${PLATFORM}${extPath(ctx, s.extId)}/message-store/${id}`;
-  const m: Rec = {
+  const m: Message = {
     uri, id, extensionId: String(s.extId), type: 'SMS', direction: 'Outbound', creationTime: t, lastModifiedTime: t,
     readStatus: 'Read', availability: 'Alive', priority: 'Normal', subject: b.text, messageStatus: 'Queued',
     from: { phoneNumber: fromNum, name: me.name, location: 'Palo Alto, CA' },
@@ -180,4 +181,18 @@ export const sendSms: Handler = (ctx, req, p) => {
   s.messages.push(m);
   ctx.dirty = true;
   return ok(wire(m));
+};
+
+/** An attachment's content: the SMS text or the voicemail transcription, as text/plain. */
+export const getContent: Handler = (ctx, _req, p) => {
+  const id = requiredId(p.messageId, 'messageId');
+  const m = mine(ctx, p) ? findMessage(ctx, id) : undefined;
+  if (!m) throw notFound('messageId', id);
+  const attId = requiredId(p.attachmentId, 'attachmentId');
+  const att = m.attachments?.find((a) => String(a.id) === attId);
+  if (!att) throw notFound('attachmentId', attId);
+  const text = att.type === 'Text' ? m.subject : att.type === 'AudioTranscription' ? m._transcript : undefined;
+  // Audio and fax documents are binary; the sandbox keeps no media.
+  if (text === undefined) throw rcError(404, 'CMN-102', 'Media content is not available in the sandbox', { param: 'attachmentId', value: attId });
+  return { status: 200, body: text, headers: { 'Content-Type': 'text/plain;charset=utf-8' } };
 };

@@ -1,6 +1,6 @@
 // Account, extensions, the current user's phone numbers and the personal address book.
 import { PLATFORM } from '../hosts.js';
-import type { PhoneNumber, Rec } from '../model.js';
+import type { Account, Contact, Extension, PhoneNumber } from '../model.js';
 import { DAY, SeedCtx } from './context.js';
 import { COMPANIES, DEPARTMENTS, FIRST, JOBS, LAST, STREETS, AREAS } from './names.js';
 
@@ -14,7 +14,7 @@ export function extUri(accountId: number, extId: number): string {
   return `${accountUri(accountId)}/extension/${extId}`;
 }
 
-export function seedAccount(ctx: SeedCtx): Rec {
+export function seedAccount(ctx: SeedCtx): Account {
   const acc = accountUri(ctx.accountId);
   return {
     uri: acc,
@@ -26,21 +26,21 @@ export function seedAccount(ctx: SeedCtx): Rec {
     serviceInfo: {
       uri: `${acc}/service-info`,
       brand: { id: '1210', name: 'RingCentral Sandbox', homeCountry: { id: '1', isoCode: 'US', name: 'United States' } },
-      servicePlan: { id: '9999', name: 'Sandbox Advanced', edition: 'Advanced', freemiumProductType: 'Regular' },
+      servicePlan: { id: '9999', name: 'Sandbox Advanced', edition: 'Advanced' },
       billingPlan: { id: '9998', name: 'Monthly', durationUnit: 'Month', duration: 1, type: 'Regular' },
       contractedCountry: { id: '1', isoCode: 'US', name: 'United States' },
       uBrand: { id: '1210', name: 'RingCentral Sandbox' },
     },
     setupWizardState: 'Completed',
     status: 'Confirmed',
-    signupInfo: { tosAccepted: true, signupState: ['AccountConfirmed'], verificationReason: 'Passed' },
+    signupInfo: { tosAccepted: true, signupState: ['AccountConfirmed'] },
     regionalSettings: {
       homeCountry: { id: '1', isoCode: 'US', name: 'United States' },
       timezone: { id: '58', name: 'US/Pacific', description: 'Pacific Time (US & Canada)', bias: '-480' },
       language: { id: '1033', localeCode: 'en-US', name: 'English (United States)' },
       greetingLanguage: { id: '1033', localeCode: 'en-US', name: 'English (United States)' },
       formattingLocale: { id: '1033', localeCode: 'en-US', name: 'English (United States)' },
-      currency: { id: '1', code: 'USD', name: 'Dollar', symbol: '$' },
+      currency: { id: 1, code: 'USD', name: 'Dollar', symbol: '$' },
       timeFormat: '12h',
     },
     federated: false,
@@ -59,7 +59,7 @@ export function seedPhoneNumbers(): PhoneNumber[] {
     { id: base + 1000, phoneNumber: '+16505550102', usageType: 'DirectNumber', type: 'VoiceFax', paymentType: 'Local', label: 'Second line',
       features: ['SmsSender', 'MmsSender', 'CallerId'] },
     { id: base + 2000, phoneNumber: '+16505550109', usageType: 'DirectNumber', type: 'FaxOnly', paymentType: 'Local', label: 'Fax',
-      features: ['FaxReceiver'] },
+      features: [] },
     { id: base + 3000, phoneNumber: MAIN_NUMBER, usageType: 'MainCompanyNumber', type: 'VoiceFax', paymentType: 'Local', label: 'Company',
       features: ['CallerId'] },
   ];
@@ -82,14 +82,14 @@ export function people(ctx: SeedCtx, n: number): Person[] {
   return out;
 }
 
-export function seedExtensions(ctx: SeedCtx, persons: Person[]): Rec[] {
+export function seedExtensions(ctx: SeedCtx, persons: Person[]): Extension[] {
   const { rng } = ctx;
-  const exts: Rec[] = [];
+  const exts: Extension[] = [];
   let nextId = ctx.extId;
-  const mk = (num: string, name: string, type: string, contact: Rec, extra: Rec = {}): Rec => {
+  const mk = (num: string, name: string, type: Extension['type'], contact: Extension['contact'], extra: Partial<Extension> = {}): Extension => {
     const id = nextId;
     nextId += rng.int(1, 40) * 1000;
-    const r: Rec = {
+    const r: Extension = {
       uri: '',
       id,
       extensionNumber: num,
@@ -121,7 +121,10 @@ export function seedExtensions(ctx: SeedCtx, persons: Person[]): Rec[] {
       email: `${p.first}.${p.last}@example.com`.toLowerCase(), businessPhone: ctx.phone(),
       department: rng.pick(DEPARTMENTS), emailAsLoginName: true, pronouncedName: { type: 'Default' },
     });
-    if (i === 16) Object.assign(u, { status: 'Disabled', statusInfo: { reason: 'Voluntarily', comment: 'Left the company' } });
+    if (i === 16) {
+      u.status = 'Disabled';
+      u.statusInfo = { reason: 'Voluntarily', comment: 'Left the company' };
+    }
     if (i === 17) u.status = 'NotActivated';
   }
   const queue = (num: string, name: string, email: string) =>
@@ -135,12 +138,12 @@ export function seedExtensions(ctx: SeedCtx, persons: Person[]): Rec[] {
   return exts;
 }
 
-export function seedContacts(ctx: SeedCtx, persons: Person[]): Rec[] {
+export function seedContacts(ctx: SeedCtx, persons: Person[]): Contact[] {
   const { rng } = ctx;
-  const out: Rec[] = [];
+  const out: Contact[] = [];
   let id = 640_102_004;
   for (const p of persons) {
-    const c: Rec = { uri: '', id, availability: 'Alive', firstName: p.first, lastName: p.last };
+    const c: Contact = { uri: '', id, availability: 'Alive', firstName: p.first, lastName: p.last };
     if (rng.chance(0.85)) {
       c.company = rng.pick(COMPANIES);
       c.jobTitle = rng.pick(JOBS);
