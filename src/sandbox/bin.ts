@@ -8,7 +8,7 @@ import { readEnv, type Env } from './env.js';
 import { MembraneError, UsageError } from './errors.js';
 import { BANNER, delay, hang, preempt } from './faults.js';
 import { failure, type Outcome } from './output.js';
-import { setSeedAnchor } from './state.js';
+import { setClock } from './state.js';
 import { HELP, USAGE, VERSION } from './usage.js';
 
 interface Spec {
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
       /* logging must never break a command */
     }
   }
-  setSeedAnchor(env.now);
+  setClock(env.now);
   const o = await execute(argv, env);
   const cmd = argv.find((x) => !x.startsWith('-'));
   await writeOut(o, env, cmd !== 'reset' && !argv.includes('--help') && o.code !== 2);

@@ -20,6 +20,8 @@ export type Message = With<MessageInfo, 'id' | 'uri' | 'type' | 'direction' | 'c
   _sent?: boolean;
   /** Text served at the AudioTranscription attachment's content URI. */
   _transcript?: string;
+  /** lastModifiedTime was set by a user's write (a delete), so it is not shifted with the seed. */
+  _userModified?: boolean;
 };
 export type CallRecord = With<CallLogRecord, 'id' | 'uri' | 'startTime' | 'duration' | 'type' | 'direction' | 'result' | 'from' | 'to'>;
 /** A call in progress: its start and duration are computed from `offsetSec` whenever it is read. */
@@ -27,11 +29,12 @@ export interface ActiveCall {
   offsetSec: number;
   rec: Omit<CallRecord, 'startTime' | 'duration'>;
 }
-export type Chat = With<TMChatInfo, 'id' | 'type' | 'creationTime' | 'lastModifiedTime' | 'members'> & { _user?: boolean };
+/** `_user`: created by a write; `_userModified`: lastModifiedTime set by a user's post. */
+export type Chat = With<TMChatInfo, 'id' | 'type' | 'creationTime' | 'lastModifiedTime' | 'members'> & { _user?: boolean; _userModified?: boolean };
 
 export interface State {
   v: number;
-  /** ISO time all seeded dates are relative to. */
+  /** ISO time the seeded dates are relative to; moved to "now" on every run (timeline.ts). */
   anchor: string;
   accountId: number;
   extId: number;

@@ -95,6 +95,26 @@ describe('sandbox REST answers fit RingCentral definitions', () => {
     }
     const vm = list.records.find((m: any) => m.type === 'VoiceMail');
     expect(vm.attachments.map((x: any) => [x.type, x.contentType])).toEqual([['AudioRecording', 'audio/mpeg'], ['AudioTranscription', 'text/plain']]);
+    expect(vm.vmTranscriptionStatus).toBe('Completed');
+  });
+
+  it('attachment content: the voicemail transcription and the SMS text as text/plain; faxes have a page count', async () => {
+    const list = await get(`${EXT}/message-store?dateFrom=${from}&perPage=1000`);
+    const vm = list.records.find((m: any) => m.type === 'VoiceMail');
+    const sms = list.records.find((m: any) => m.type === 'SMS');
+    const path = (uri: string) => new URL(uri).pathname;
+    const [transcript, text, audio] = await Promise.all([
+      sb.req(path(vm.attachments[1].uri)),
+      sb.req(path(sms.attachments[0].uri)),
+      sb.req(path(vm.attachments[0].uri)),
+    ]);
+    expect(transcript.code).toBe(0);
+    expect(transcript.stdout).toMatch(/^(Hi|Hello|Hey|Good morning), .{20,}[.!]$/);
+    expect(Buffer.byteLength(transcript.stdout)).toBe(vm.attachments[1].size);
+    expect(text.stdout).toBe(sms.subject);
+    expect(audio.code).toBe(1);
+    expect(audio.json.errors[0]).toMatchObject({ errorCode: 'CMN-102', parameterName: 'attachmentId' });
+    for (const f of list.records.filter((m: any) => m.type === 'Fax')) expect(f.faxPageCount).toBeGreaterThanOrEqual(1);
   });
 
   it('call log (Detailed): reasons, results, actions and leg types are RingCentral\'s', async () => {

@@ -118,6 +118,7 @@ export const deleteMessage: Handler = (ctx, req, p) => {
     if (!m) return notFound('messageId', id).res;
     m.availability = purge || m.availability === 'Deleted' ? 'Purged' : 'Deleted';
     m.lastModifiedTime = iso(ctx.now);
+    m._userModified = true;
     ctx.dirty = true;
     return noContent();
   };
