@@ -8,6 +8,11 @@ import { STATE_VERSION, type State } from './model.js';
 import { rebase } from './timeline.js';
 
 let clock: () => number = () => Date.now();
+let tenant: string | undefined;
+/** Whose account a fresh state is seeded for (undefined: the default account). */
+export function setTenant(t: string | undefined): void {
+  tenant = t;
+}
 /** "Now" (or MEMBRANE_SANDBOX_NOW): the anchor of a fresh state, and where a loaded one is moved to. */
 export function setClock(f: () => number): void {
   clock = f;
@@ -54,7 +59,7 @@ function write(path: string, s: State): void {
 
 async function fresh(): Promise<State> {
   const { buildSeed } = await import('./seed/index.js');
-  return buildSeed(clock());
+  return buildSeed(clock(), tenant);
 }
 
 async function ensure(path: string): Promise<State> {

@@ -162,9 +162,13 @@ describe('action list', () => {
 });
 
 describe('argument parsing', () => {
-  it('accepts flags in any position, --flag=value and ignored workspace flags', async () => {
-    const a = await sb.ok(['--json', 'action', '--input={}', 'run', '--connectionId', CID, 'get-account-info', '--workspaceKey', 'w', '--tenantKey=t']);
+  it('accepts flags in any position, --flag=value, and the workspace and tenant flags', async () => {
+    const a = await sb.ok(['--json', 'action', '--input={}', 'run', '--connectionId', CID, 'get-account-info']);
     expect(a.output.id).toBeTypeOf('number');
+    const { items } = await sb.ok(['connection', 'list', '--workspaceKey', 'w', '--json', '--tenantKey=t']);
+    const t = await sb.ok(['--json', 'action', '--input={}', 'run', '--connectionId', items[0].id, 'get-account-info', '--workspaceKey', 'w', '--tenantKey=t']);
+    expect(t.output.id).toBeTypeOf('number');
+    expect(t.output.id).not.toBe(a.output.id);
   });
 
   it('accepts curl-style -XPOST and repeatable -H', async () => {

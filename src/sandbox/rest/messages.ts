@@ -3,6 +3,7 @@ import { MEDIA, PLATFORM } from '../hosts.js';
 import type { Message, Rec } from '../model.js';
 import { invalid, noContent, notFound, ok, rcError, type Ctx, type Handler, type Res } from './http.js';
 import { extPath, findExtension, idList, isMe, iso, pub, requiredId } from './ids.js';
+import { location } from '../seed/context.js';
 import { pageA } from './paging.js';
 import { bool, date, digitsOnly, E164, enums, one } from './query.js';
 
@@ -171,7 +172,7 @@ export const sendSms: Handler = (ctx, req, p) => {
   const m: Message = {
     uri, id, extensionId: String(s.extId), type: 'SMS', direction: 'Outbound', creationTime: t, lastModifiedTime: t,
     readStatus: 'Read', availability: 'Alive', priority: 'Normal', subject: b.text, messageStatus: 'Queued',
-    from: { phoneNumber: fromNum, name: me.name, location: 'Palo Alto, CA' },
+    from: { phoneNumber: fromNum, name: me.name, location: location(fromNum) },
     to: to.map((phoneNumber) => ({ phoneNumber, messageStatus: 'Queued' })),
     attachments: [{ id: id + 1, uri: `${MEDIA}${extPath(ctx, s.extId)}/message-store/${id}/content/${id + 1}`, type: 'Text', contentType: 'text/plain' }],
     conversation: { id: convId, uri: `${PLATFORM}/restapi/v1.0/conversation/${convId}` },

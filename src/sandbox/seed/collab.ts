@@ -49,7 +49,7 @@ export function seedCollab(ctx: SeedCtx, exts: Extension[]) {
 
   const rand = () => rng.next();
   const bridges = [
-    makeBridge(rand, ctx.accountId, ctx.extId, { name: "Alex Morgan's Meeting", type: 'PMI' }),
+    makeBridge(rand, ctx.accountId, ctx.extId, { name: `${ctx.profile.first} ${ctx.profile.last}'s Meeting`, type: 'PMI' }),
     makeBridge(rand, ctx.accountId, ctx.extId, { name: 'Weekly sync', type: 'Scheduled' }),
     makeBridge(rand, ctx.accountId, ctx.extId, { name: 'Board review', type: 'Scheduled', security: { passwordProtected: true, password: 'Board2026', sameAccount: true } }),
     makeBridge(rand, ctx.accountId, ctx.extId, { name: 'Quick chat', type: 'Instant' }),

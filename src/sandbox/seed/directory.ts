@@ -5,7 +5,6 @@ import { DAY, SeedCtx } from './context.js';
 import { COMPANIES, DEPARTMENTS, FIRST, JOBS, LAST, STREETS, AREAS } from './names.js';
 
 export const COMPANY = 'Sandbox Outfitters Inc.';
-export const MAIN_NUMBER = '+16505550100';
 
 export function accountUri(accountId: number): string {
   return `${PLATFORM}/restapi/v1.0/account/${accountId}`;
@@ -20,7 +19,7 @@ export function seedAccount(ctx: SeedCtx): Account {
     uri: acc,
     id: ctx.accountId,
     bsid: 'sbx' + ctx.accountId,
-    mainNumber: MAIN_NUMBER,
+    mainNumber: ctx.own(0),
     operator: { uri: `${acc}/extension/${ctx.extId}`, id: ctx.extId, extensionNumber: '101' },
     partnerId: '',
     serviceInfo: {
@@ -51,16 +50,16 @@ export function seedAccount(ctx: SeedCtx): Account {
 }
 
 /** The current user's numbers: two SMS senders, a fax-only number and the company main number. */
-export function seedPhoneNumbers(): PhoneNumber[] {
+export function seedPhoneNumbers(ctx: SeedCtx): PhoneNumber[] {
   const base = 3_720_000_004;
   return [
-    { id: base, phoneNumber: '+16505550101', usageType: 'DirectNumber', type: 'VoiceFax', paymentType: 'Local', primary: true, label: 'Direct',
+    { id: base, phoneNumber: ctx.own(1), usageType: 'DirectNumber', type: 'VoiceFax', paymentType: 'Local', primary: true, label: 'Direct',
       features: ['SmsSender', 'MmsSender', 'InternationalSmsSender', 'CallerId'] },
-    { id: base + 1000, phoneNumber: '+16505550102', usageType: 'DirectNumber', type: 'VoiceFax', paymentType: 'Local', label: 'Second line',
+    { id: base + 1000, phoneNumber: ctx.own(2), usageType: 'DirectNumber', type: 'VoiceFax', paymentType: 'Local', label: 'Second line',
       features: ['SmsSender', 'MmsSender', 'CallerId'] },
-    { id: base + 2000, phoneNumber: '+16505550109', usageType: 'DirectNumber', type: 'FaxOnly', paymentType: 'Local', label: 'Fax',
+    { id: base + 2000, phoneNumber: ctx.own(9), usageType: 'DirectNumber', type: 'FaxOnly', paymentType: 'Local', label: 'Fax',
       features: [] },
-    { id: base + 3000, phoneNumber: MAIN_NUMBER, usageType: 'MainCompanyNumber', type: 'VoiceFax', paymentType: 'Local', label: 'Company',
+    { id: base + 3000, phoneNumber: ctx.own(0), usageType: 'MainCompanyNumber', type: 'VoiceFax', paymentType: 'Local', label: 'Company',
       features: ['CallerId'] },
   ];
 }
@@ -69,7 +68,7 @@ interface Person { first: string; last: string }
 
 /** Unique first/last pairs shared by extensions and contacts so no two people collide. */
 export function people(ctx: SeedCtx, n: number): Person[] {
-  const seen = new Set<string>(['Alex Morgan']);
+  const seen = new Set<string>([`${ctx.profile.first} ${ctx.profile.last}`]);
   const out: Person[] = [];
   while (out.length < n) {
     const p = { first: ctx.rng.pick(FIRST), last: ctx.rng.pick(LAST) };
@@ -108,9 +107,10 @@ export function seedExtensions(ctx: SeedCtx, persons: Person[]): Extension[] {
     exts.push(r);
     return r;
   };
-  const me = mk('101', 'Alex Morgan', 'User', {
-    firstName: 'Alex', lastName: 'Morgan', company: COMPANY, jobTitle: 'Office Manager', email: 'alex.morgan@example.com',
-    businessPhone: '+16505550101', mobilePhone: '+16505550111', department: 'Operations', emailAsLoginName: true,
+  const { first, last } = ctx.profile;
+  const me = mk('101', `${first} ${last}`, 'User', {
+    firstName: first, lastName: last, company: COMPANY, jobTitle: 'Office Manager', email: `${first}.${last}@example.com`.toLowerCase(),
+    businessPhone: ctx.own(1), mobilePhone: ctx.own(11), department: 'Operations', emailAsLoginName: true,
     pronouncedName: { type: 'Default' },
   });
   me.permissions = { admin: { enabled: true }, internationalCalling: { enabled: true } };
