@@ -72,10 +72,9 @@ describe('basic commands', () => {
   });
 
   it('connection get --wait on a READY connection returns at once', async () => {
-    const t = Date.now();
-    const j = await sb.ok(['connection', 'get', CID, '--wait', '--timeout', '5', '--json']);
+    // A wait of 600 s would outlast the test's own timeout: returning at all proves it did not wait.
+    const j = await sb.ok(['connection', 'get', CID, '--wait', '--timeout', '600', '--json']);
     expect(j.state).toBe('READY');
-    expect(Date.now() - t).toBeLessThan(3000);
   });
 
   it('connection ensure, search and connect find the RingCentral connector', async () => {

@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { CID, sandbox as makeSandbox } from './helpers.js';
+import { CID, ROOT, sandbox as makeSandbox } from './helpers.js';
 
 const DAY = 86_400_000;
 /** A sandbox whose temp dir is removed when the test ends. */
@@ -9,6 +10,32 @@ function sandbox(extraEnv: Record<string, string> = {}) {
   const sb = makeSandbox(extraEnv);
   onTestFinished(() => sb.cleanup());
   return sb;
+}
+
+/** A process that takes the state lock through the sandbox's own code and holds it, alive, for `ms`. */
+function slowHolder(state: string, ms: number): { held: Promise<void>; result: Promise<string> } {
+  const lock = join(ROOT, 'dist/src/sandbox/lock.js');
+  const sleep = join(ROOT, 'dist/src/sandbox/sleep.js');
+  const script = `const { withLock } = await import(${JSON.stringify(lock)}); const { sleepSync } = await import(${JSON.stringify(sleep)});
+const { readFileSync } = await import('node:fs');
+withLock(${JSON.stringify(state)}, () => { process.stdout.write('held\\n'); const mine = readFileSync(${JSON.stringify(`${state}.lock`)}, 'utf8'); sleepSync(${ms});
+process.stdout.write(readFileSync(${JSON.stringify(`${state}.lock`)}, 'utf8') === mine ? 'kept\\n' : 'taken\\n'); });`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  let onHeld: () => void = () => undefined;
+  let onExit: (reason: Error) => void = () => undefined;
+  const held = new Promise<void>((resolve, reject) => ((onHeld = resolve), (onExit = reject)));
+  child.stdout.on('data', (d: Buffer) => {
+    out += String(d);
+    if (out.includes('held')) onHeld();
+  });
+  const result = new Promise<string>((resolve) =>
+    child.on('close', (code) => {
+      onExit(new Error(`the lock holder exited with ${code} before it held the lock`));
+      resolve(out);
+    }),
+  );
+  return { held, result };
 }
 
 describe('state', () => {
@@ -120,7 +147,35 @@ describe('state', () => {
     const old = new Date(Date.now() - 60_000);
     utimesSync(lock, old, old);
     const r = await sb.act('create-contact', { firstName: 'AfterStaleLock' });
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('a live holder keeps the lock however long it takes; the writers waiting on it lose nothing', async () => {
+    const sb = sandbox();
+    await sb.ok(['reset', '--json']);
+    const before = (await sb.actOk('list-contacts', { perPage: 1000 })).records.length;
+    // Longer than any fixed staleness limit a busy machine could reach while the holder is alive.
+    const holder = slowHolder(sb.state, 6_000);
+    await holder.held;
+    const runs = await Promise.all(Array.from({ length: 12 }, (_, i) => sb.act('create-contact', { firstName: 'Waiting', lastName: `W${i}` })));
+    expect(await holder.result).toBe('held\nkept\n');
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    expect(new Set(runs.map((r) => r.json.output.id)).size).toBe(12);
+    const after = (await sb.actOk('list-contacts', { perPage: 1000 })).records;
+    expect(after.length).toBe(before + 12);
+    expect(after.filter((c: any) => c.firstName === 'Waiting').map((c: any) => c.lastName).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `W${i}`).sort());
+  });
+
+  it('a lock naming a process that no longer exists is taken over at once, however fresh', async () => {
+    const sb = sandbox();
+    await sb.ok(['reset', '--json']);
+    const lock = `${sb.state}.lock`;
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((resolve) => dead.on('close', resolve));
+    writeFileSync(lock, `${dead.pid}::gone`);
+    const r = await sb.act('create-contact', { firstName: 'AfterDeadHolder' });
+    expect(r.code, r.stderr).toBe(0);
     expect(existsSync(lock)).toBe(false);
   });
 
