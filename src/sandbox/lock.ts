@@ -8,7 +8,8 @@ import { sleepSync } from './sleep.js';
 
 /** A holder that died between creating the file and naming itself leaves it empty for this long. */
 const UNNAMED_STALE_MS = 10_000;
-const GIVE_UP_MS = 60_000;
+// Long enough for dozens of queued writers on a loaded machine; a holder that never finishes is reported.
+const GIVE_UP_MS = 120_000;
 
 /** The kernel's start time of a process (Linux), so a reused pid is not mistaken for the holder. */
 function startTimeOf(pid: number): string {
