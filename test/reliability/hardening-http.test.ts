@@ -33,7 +33,7 @@ describe('HTTP hardening', () => {
     const calls = controllers.map((c, i) => post(h.url, call(100 + i), c.signal).catch((error: Error) => error.name));
     // Four run (the concurrency limit), the others wait for a slot.
     await waitFor(() => spawnLog(sandbox).length >= before + 4, 'four hung CLI runs');
-    expect(await health(h)).toEqual({ ok: true, inFlight: 12 });
+    await waitFor(async () => (await health(h)).inFlight === 12, 'all twelve calls in flight');
     for (const c of controllers) c.abort();
     expect(await Promise.all(calls)).toEqual(Array(12).fill('AbortError'));
     await waitFor(async () => (await health(h)).inFlight === 0, 'inFlight back to 0');

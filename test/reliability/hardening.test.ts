@@ -149,7 +149,8 @@ describe('hardening over stdio (token confirmation)', () => {
   describe('finding 1: a path cannot fake a rate limit', () => {
     it('GET /rate-limit/retry-after:99999999999 is a RingCentral 404, and the next api_request still reaches the CLI', async () => {
       const fake = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/rate-limit/retry-after:99999999999' });
-      expect(refusal(h, fake)).toMatch(/^ringcentral_error: RingCentral 404 CMN-102: /);
+      // (Whether or not the 404 echoes the path: the unit tests feed one that does.)
+      expect(refusal(h, fake)).toMatch(/^ringcentral_error: RingCentral 404 [A-Z]{2,4}-\d{3}: /);
       expect(h.text(fake)).not.toMatch(/Retry after/);
       const before = runs(h, /^request /);
       const next = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~' });
