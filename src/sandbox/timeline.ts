@@ -3,9 +3,17 @@
 // last 24 hours. Records the user wrote (sent SMS, posts, teams) keep their own times.
 import type { State } from './model.js';
 
+/**
+ * Whole hours, so two reads a moment apart see the same times (a real account's records do not
+ * move); the newest seeded activity is then at most an hour behind now.
+ */
+const STEP_MS = 3_600_000;
+
 export function rebase(s: State, now: number): void {
-  const delta = now - Date.parse(s.anchor);
-  if (!Number.isFinite(delta) || delta === 0) return;
+  const elapsed = now - Date.parse(s.anchor);
+  if (!Number.isFinite(elapsed)) return;
+  const delta = Math.floor(elapsed / STEP_MS) * STEP_MS;
+  if (delta === 0) return;
   const shift = (t: string) => new Date(Date.parse(t) + delta).toISOString();
   for (const m of s.messages) {
     if (m._sent) continue;
@@ -26,5 +34,5 @@ export function rebase(s: State, now: number): void {
     p.lastModifiedTime = shift(p.lastModifiedTime);
   }
   for (const h of s.history) h.startTime = shift(h.startTime);
-  s.anchor = new Date(now).toISOString();
+  s.anchor = new Date(Date.parse(s.anchor) + delta).toISOString();
 }

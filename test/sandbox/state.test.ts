@@ -120,11 +120,15 @@ describe('state', () => {
     }
     expect(calls.records.length).toBeGreaterThan(0);
     for (const c of calls.records) expect(Date.parse(c.startTime)).toBeGreaterThanOrEqual(t0 - DAY);
+    // Seeded activity moves in whole hours (two reads a moment apart agree), never past now.
+    const HOUR = 3_600_000;
     const moved = Date.parse(seededNow.creationTime) - Date.parse(seeded.creationTime);
-    expect(moved).toBeGreaterThanOrEqual(t0 - Date.parse(created));
+    expect(moved % HOUR).toBe(0);
+    expect(moved).toBeGreaterThan(t0 - Date.parse(created) - HOUR);
     expect(moved).toBeLessThanOrEqual(t1 - Date.parse(created));
     expect(sentNow.creationTime).toBe(created);
     expect(messages.records.some((m: any) => m.id === sent.id)).toBe(false);
+    expect(await sb.actOk('get-message', { messageId: String(seeded.id) }, now)).toEqual(seededNow);
   });
 
   it('a corrupt state file is reported (not overwritten) until reset', async () => {
