@@ -1,13 +1,16 @@
 /**
  * The state store shared by any number of instances: Redis, with SET NX PX for single use and
- * expiry. The client connects on first use and reconnects in the background; every operation is
- * bounded by a timeout and an unreachable Redis is an error for that operation, never a crash.
+ * expiry. The client connects on first use and again on the first use after a loss; every
+ * operation is bounded by a timeout, and an unreachable Redis is an error for that operation,
+ * never a crash or a hang.
  */
-import { once } from 'node:events';
 import { createClient, type RedisClientType } from 'redis';
 import type { StateStore } from './store.js';
 
 type Client = RedisClientType;
+
+/** Every key of this server starts so, so one Redis can serve other programs too. */
+const KEY_PREFIX = 'ringcentral-mcp:';
 
 /** The URL without its password, for messages and /healthz. */
 export function redactUrl(url: string): string {
@@ -23,6 +26,7 @@ export function redactUrl(url: string): string {
 export class RedisStore implements StateStore {
   readonly description: string;
   private client?: Client;
+  private connecting?: Promise<Client>;
   private lastError = '';
 
   constructor(
@@ -35,23 +39,23 @@ export class RedisStore implements StateStore {
 
   async create(key: string, value: string, ttlMs: number): Promise<boolean> {
     const client = await this.ready();
-    const reply = await this.bounded(client.set(key, value, { condition: 'NX', expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) } }));
+    const reply = await this.bounded(client.set(KEY_PREFIX + key, value, { condition: 'NX', expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) } }));
     return reply === 'OK';
   }
 
   async get(key: string): Promise<string | undefined> {
     const client = await this.ready();
-    return (await this.bounded(client.get(key))) ?? undefined;
+    return (await this.bounded(client.get(KEY_PREFIX + key))) ?? undefined;
   }
 
   async put(key: string, value: string, ttlMs: number): Promise<void> {
     const client = await this.ready();
-    await this.bounded(client.set(key, value, { expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) } }));
+    await this.bounded(client.set(KEY_PREFIX + key, value, { expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) } }));
   }
 
   async delete(key: string): Promise<void> {
     const client = await this.ready();
-    await this.bounded(client.del(key));
+    await this.bounded(client.del(KEY_PREFIX + key));
   }
 
   async reachable(): Promise<boolean> {
@@ -64,37 +68,40 @@ export class RedisStore implements StateStore {
   }
 
   async close(): Promise<void> {
-    const client = this.client;
+    this.client?.destroy();
     this.client = undefined;
-    if (client) client.destroy();
   }
 
-  /** The connected client; the first call starts connecting, and waits at most timeoutMs. */
-  private async ready(): Promise<Client> {
-    if (!this.client) {
-      const client = createClient({
-        url: this.url,
-        // Commands fail at once while disconnected instead of queueing for an unknown time.
-        disableOfflineQueue: true,
-        socket: { connectTimeout: this.timeoutMs, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000) },
-      }) as RedisClientType;
-      client.on('error', (error: Error) => {
-        const message = error.message || String(error);
-        if (message !== this.lastError) process.stderr.write(`ringcentral-mcp: ${this.description}: ${message}\n`);
-        this.lastError = message;
-      });
-      client.on('ready', () => (this.lastError = ''));
-      this.client = client;
-      client.connect().catch(() => undefined); // Failures arrive as 'error' events; it keeps retrying.
+  /** The connected client: connects on first use and again after a loss, each attempt bounded by timeoutMs. */
+  private ready(): Promise<Client> {
+    if (this.client?.isReady) return Promise.resolve(this.client);
+    return (this.connecting ??= this.connect().finally(() => (this.connecting = undefined)));
+  }
+
+  private async connect(): Promise<Client> {
+    this.client?.destroy();
+    this.client = undefined;
+    const client = createClient({
+      url: this.url,
+      // No queueing and no reconnecting in the background: an operation either runs now or fails now.
+      disableOfflineQueue: true,
+      socket: { connectTimeout: this.timeoutMs, reconnectStrategy: false },
+    }) as RedisClientType;
+    client.on('error', (error: Error) => {
+      const message = error.message || String(error);
+      if (message !== this.lastError) process.stderr.write(`ringcentral-mcp: ${this.description}: ${message}\n`);
+      this.lastError = message;
+    });
+    // The socket alone never keeps a process alive (each operation has its own timer meanwhile).
+    client.unref();
+    try {
+      await this.bounded(client.connect());
+    } catch (error) {
+      client.destroy();
+      throw new Error(`not connected (${(error as Error).message || 'connection refused'})`);
     }
-    const client = this.client;
-    if (!client.isReady) {
-      try {
-        await once(client, 'ready', { signal: AbortSignal.timeout(this.timeoutMs) });
-      } catch {
-        throw new Error(`not connected${this.lastError ? ` (${this.lastError})` : ''}`);
-      }
-    }
+    this.lastError = '';
+    this.client = client;
     return client;
   }
 
