@@ -4,18 +4,27 @@
  * tokens and the SMS window do not cross users; unknown tokens get 401; the file is re-read on
  * change or on request without dropping calls in flight.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttp, type HttpHandle } from '../../dist/src/index.js';
-import { makeSandbox, type Sandbox } from '../helpers.js';
+import { makeSandbox, SANDBOX, type Sandbox } from '../helpers.js';
 import { connectHttp, spawnHttp, textOf, type HttpClient } from '../reach/helpers.js';
 
-const TOKENS = { alice: 'alice-token-0123456789abcdef', bob: 'bob-token-0123456789abcdef', carol: 'carol-token-0123456789abcdef' };
-const PINNED = 'con_sbx_ringcentral';
+const TOKENS = {
+  alice: 'alice-token-0123456789abcdef',
+  bob: 'bob-token-0123456789abcdef',
+  carol: 'carol-token-0123456789abcdef',
+  dana: 'dana-token-0123456789abcdef',
+};
+/** Bob's own connection in his tenant, pinned in the users file. */
+let PINNED = '';
 const sha = (token: string) => createHash('sha256').update(token).digest('hex');
 const entry = (name: keyof typeof TOKENS, extra: Record<string, string> = {}) => ({ name, tokenSha256: sha(TOKENS[name]), tenantKey: `tenant-${name}`, ...extra });
+/** Dana is new: the sandbox starts a tenant whose key begins with `new-` without a connection. */
+const dana = () => ({ ...entry('dana'), tenantKey: 'new-dana' });
 
 let sandbox: Sandbox;
 let usersFile: string;
@@ -46,7 +55,9 @@ async function post(token: string | undefined): Promise<number> {
 beforeAll(async () => {
   sandbox = makeSandbox({ MEMBRANE_SANDBOX_DELAY_MS: '1500' });
   usersFile = join(sandbox.dir, 'users.json');
-  writeUsers([entry('alice'), entry('bob', { connectionId: PINNED })]);
+  const listed = execFileSync(process.execPath, [SANDBOX, 'connection', 'list', '--tenantKey', 'tenant-bob', '--json'], { env: { ...process.env, ...sandbox.env }, encoding: 'utf8' });
+  PINNED = (JSON.parse(listed) as { items: Array<{ id: string }> }).items[0].id;
+  writeUsers([entry('alice'), entry('bob', { connectionId: PINNED }), dana()]);
   server = await startHttp({ sandbox: true, warmup: false, env: sandbox.env }, { port: 0, users: usersFile, token: undefined });
   [alice, bob] = await Promise.all([connectHttp(server.url, TOKENS.alice), connectHttp(server.url, TOKENS.bob)]);
 });
@@ -96,6 +107,24 @@ describe('each person acts as their own Membrane tenant', () => {
     expect(again.structuredContent.status).toBe('duplicate');
   });
 
+  it('a person whose tenant has no RingCentral connection is told the command and handed the link to open', async () => {
+    const client = await connectHttp(server.url, TOKENS.dana);
+    try {
+      const first = await client.call('ringcentral_list_contacts', { limit: 1 });
+      expect(first.isError).toBe(true);
+      expect(textOf(first)).toBe(
+        'no_connection: your Membrane tenant "new-dana" has no RingCentral connection yet\n' +
+          'Fix: open https://app.sandbox.invalid/connect/ringcentral?tenantKey=new-dana to connect your RingCentral account (hand this link to the person), then call again; or run membrane connection ensure "https://ringcentral.com" --tenantKey new-dana\n' +
+          '{"upstreamCode":"CLIENT_ACTION_REQUIRED"}',
+      );
+      // Dana's runs carried her tenant only: list, then ensure (which gave the link).
+      expect(tenantsIn(sandbox.argvs().slice(-2))).toEqual(['new-dana']);
+      expect(sandbox.argvs().slice(-2).map((argv) => argv.slice(0, 2).join(' '))).toEqual(['connection list', 'connection ensure']);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('an unknown or missing token gets 401', async () => {
     expect(await post(TOKENS.alice)).toBe(200);
     expect(await post(TOKENS.carol)).toBe(401);
@@ -109,7 +138,7 @@ describe('the users file is re-read', () => {
     writeUsers([entry('alice'), entry('carol')]);
     await expect.poll(() => post(TOKENS.carol), { timeout: 10_000, interval: 200 }).toBe(200);
     expect(await post(TOKENS.bob)).toBe(401);
-    writeUsers([entry('alice'), entry('bob', { connectionId: PINNED })]);
+    writeUsers([entry('alice'), entry('bob', { connectionId: PINNED }), dana()]);
     server.reloadUsers();
     expect(await post(TOKENS.bob)).toBe(200);
     expect(await post(TOKENS.carol)).toBe(401);
@@ -119,7 +148,7 @@ describe('the users file is re-read', () => {
     writeFileSync(usersFile, '{"users": [ {"name": "alice"');
     server.reloadUsers();
     expect(await post(TOKENS.alice)).toBe(200);
-    writeUsers([entry('alice'), entry('bob', { connectionId: PINNED })]);
+    writeUsers([entry('alice'), entry('bob', { connectionId: PINNED }), dana()]);
     server.reloadUsers();
   });
 
@@ -135,7 +164,7 @@ describe('the users file is re-read', () => {
       expect(await post(TOKENS.bob)).toBe(401);
     } finally {
       sandbox.setFault('');
-      writeUsers([entry('alice'), entry('bob', { connectionId: PINNED })]);
+      writeUsers([entry('alice'), entry('bob', { connectionId: PINNED }), dana()]);
       server.reloadUsers();
     }
   });
@@ -160,7 +189,7 @@ describe('start-up checks', () => {
     try {
       const url = child.url.replace('0.0.0.0', '127.0.0.1');
       const health = await (await fetch(url.replace(/\/mcp$/, '/healthz'))).json();
-      expect(health.users).toBe(2);
+      expect(health.users).toBe(3);
     } finally {
       await child.stop();
     }
