@@ -26,8 +26,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const ago = (at: number) => `${Math.max(0, Math.round((Date.now() - at) / 1000))} s ago`;
 
 export class SentLog {
-  /** Sends of this process still running: an identical one waits for the same promise. */
-  private readonly running = new Map<string, Promise<unknown>>();
+  /** Sends of this process still running: an identical one waits for the same outcome. */
+  private readonly running = new Map<string, { entry: Entry; result: Promise<unknown> }>();
 
   constructor(
     private readonly store: StateStore,
@@ -48,14 +48,26 @@ export class SentLog {
    * may run, so others know when a pending record means "unknown".
    */
   async once(send: Send, run: () => Promise<unknown>, waitMs: number): Promise<{ duplicate: boolean; result: unknown }> {
+    const here = this.running.get(send.key);
+    if (here) {
+      if (here.entry.content !== send.content) throw conflict(here.entry);
+      return { duplicate: true, result: await here.result };
+    }
+    const now = Date.now();
+    const entry: Entry = { state: 'pending', at: now, deadline: now + waitMs, content: send.content, summary: send.summary };
+    const attempt = this.attempt(send, entry, run, waitMs);
+    const result = attempt.then((outcome) => outcome.result);
+    result.catch(() => undefined); // Identical calls of this process await it; the error reaches them there.
+    this.running.set(send.key, { entry, result });
+    try {
+      return await attempt;
+    } finally {
+      if (this.running.get(send.key)?.result === result) this.running.delete(send.key);
+    }
+  }
+
+  private async attempt(send: Send, pending: Entry, run: () => Promise<unknown>, waitMs: number): Promise<{ duplicate: boolean; result: unknown }> {
     for (;;) {
-      const here = this.running.get(send.key);
-      if (here) {
-        await this.read(send); // A different content under the same key is a conflict, not a wait.
-        return { duplicate: true, result: await here };
-      }
-      const now = Date.now();
-      const pending: Entry = { state: 'pending', at: now, deadline: now + waitMs, content: send.content, summary: send.summary };
       let created: boolean;
       try {
         created = await this.store.create(this.keyOf(send), JSON.stringify(pending), Math.max(this.windowMs, waitMs));
@@ -70,10 +82,8 @@ export class SentLog {
   }
 
   private async runOwned(send: Send, pending: Entry, run: () => Promise<unknown>): Promise<unknown> {
-    const promise = run();
-    this.running.set(send.key, promise);
     try {
-      const result = await promise;
+      const result = await run();
       await this.write(send, { ...pending, state: 'done', at: Date.now(), result });
       return result;
     } catch (error) {
@@ -81,8 +91,6 @@ export class SentLog {
       if (UNCLEAR.includes(code)) await this.write(send, { ...pending, state: 'unknown', at: Date.now(), reason: code });
       else await this.store.delete(this.keyOf(send)).catch(() => undefined); // Left behind, it blocks until its deadline, then reads as unknown.
       throw error;
-    } finally {
-      this.running.delete(send.key);
     }
   }
 

@@ -26,6 +26,8 @@ const WINDOW = 10 * 60_000;
 const WAIT = 30_000;
 const store = () => new FileStore(join(dir, 'state'));
 const newLog = (windowMs = WINDOW) => new SentLog(store(), windowMs, 5);
+/** Resolves once some process has claimed `key` (its record is in the store). */
+const claimed = (key: string) => vi.waitFor(async () => expect(await store().get(`sent:${key}`)).toBeDefined(), { timeout: 5_000, interval: 5 });
 const s = (key: string, content = 'same text'): Send => ({ key, content, summary: { to: ['+16505550123'], text: content } });
 
 /** A store whose every operation fails, as Redis does when it is down. */
@@ -74,7 +76,7 @@ describe('SentLog', () => {
     const second = newLog();
     let release!: (value: unknown) => void;
     const running = first.once(s('k'), () => new Promise((resolve) => (release = resolve)), WAIT);
-    await new Promise((r) => setTimeout(r, 20)); // the first has claimed the key
+    await claimed('k');
     const send = vi.fn(async () => ({ id: 'm2' }));
     const waiting = second.once(s('k'), send, WAIT);
     await new Promise((r) => setTimeout(r, 30));
@@ -87,7 +89,7 @@ describe('SentLog', () => {
   it('a send whose process died mid-send (pending past its deadline) blocks repeats: it may have gone out', async () => {
     const dead = newLog();
     void dead.once(s('k'), () => new Promise(() => undefined), 1000); // never settles, like a killed process
-    await new Promise((r) => setTimeout(r, 20));
+    await claimed('k');
     vi.advanceTimersByTime(2000);
     const send = vi.fn(async () => 'again');
     const error = await rejection(newLog().once(s('k'), send, WAIT));
@@ -131,7 +133,7 @@ describe('SentLog', () => {
     let release!: (value: unknown) => void;
     const send = vi.fn(() => new Promise((resolve) => (release = resolve)));
     const first = log.once(s('k'), send, WAIT);
-    await new Promise((r) => setTimeout(r, 20));
+    await claimed('k');
     const second = log.once(s('k'), send, WAIT);
     const third = log.once(s('k'), send, WAIT);
     expect(await log.peek(s('k'))).toBeUndefined(); // pending is not a result yet
@@ -172,7 +174,7 @@ describe('SentLog', () => {
     const log = newLog();
     let fail!: (reason: unknown) => void;
     const first = log.once(s('k'), () => new Promise((_, reject) => (fail = reject)), WAIT);
-    await new Promise((r) => setTimeout(r, 20));
+    await claimed('k');
     const second = log.once(s('k'), async () => 'never', WAIT).catch((error: unknown) => error);
     await new Promise((r) => setTimeout(r, 20));
     const failure = new ToolError('ringcentral_error', 'MSG-290');
@@ -202,7 +204,7 @@ describe('SentLog', () => {
     let release!: (value: unknown) => void;
     const send = vi.fn(() => new Promise((resolve) => (release = resolve)));
     const first = log.once(s('k'), send, WAIT);
-    await new Promise((r) => setTimeout(r, 20));
+    await claimed('k');
     vi.advanceTimersByTime(5000);
     const second = newLog(1000).once(s('k'), send, WAIT);
     await new Promise((r) => setTimeout(r, 20));
