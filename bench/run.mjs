@@ -36,6 +36,7 @@ const N = {
   warm: quick ? 10 : 40,
   single: quick ? 3 : 5,
   burst: quick ? 2 : 5,
+  shared: quick ? 1 : 3,
   rssCalls: quick ? 200 : 2000,
 };
 
@@ -341,7 +342,7 @@ async function sharedStateThroughput() {
     };
     const one = [await start({}, 8)];
     const two = [await start({ RINGCENTRAL_MCP_REDIS_URL: redis.url }, 4), await start({ RINGCENTRAL_MCP_REDIS_URL: redis.url }, 4)];
-    const count = quick ? 40 : 160;
+    const count = quick ? 24 : 80;
     const rate = async (set, tag) => {
       const t = performance.now();
       await pool(count, 8, async (i) => {
@@ -352,7 +353,7 @@ async function sharedStateThroughput() {
     };
     const alone = [];
     const shared = [];
-    for (let round = 0; round < N.burst; round++) {
+    for (let round = 0; round < N.shared; round++) {
       alone.push(await rate(one, `one-${round}`));
       shared.push(await rate(two, `two-${round}`));
     }
