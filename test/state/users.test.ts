@@ -6,9 +6,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHttp, type HttpHandle } from '../../dist/src/index.js';
 import { makeSandbox, SANDBOX, type Sandbox } from '../helpers.js';
 import { connectHttp, spawnHttp, textOf, type HttpClient } from '../reach/helpers.js';
@@ -54,6 +54,9 @@ async function post(token: string | undefined): Promise<number> {
 
 beforeAll(async () => {
   sandbox = makeSandbox({ MEMBRANE_SANDBOX_DELAY_MS: '1500' });
+  // The server's state files go to this test's folder, not the user's temp dir.
+  mkdirSync(join(sandbox.dir, 'tmp'));
+  vi.stubEnv('TMPDIR', join(sandbox.dir, 'tmp'));
   usersFile = join(sandbox.dir, 'users.json');
   const listed = execFileSync(process.execPath, [SANDBOX, 'connection', 'list', '--tenantKey', 'tenant-bob', '--json'], { env: { ...process.env, ...sandbox.env }, encoding: 'utf8' });
   PINNED = (JSON.parse(listed) as { items: Array<{ id: string }> }).items[0].id;
@@ -66,6 +69,7 @@ afterAll(async () => {
   await alice?.close();
   await bob?.close();
   await server?.close();
+  vi.unstubAllEnvs();
   sandbox?.cleanup();
 });
 
