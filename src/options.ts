@@ -110,7 +110,7 @@ export function helpText(): string {
   lines.push(
     '',
     'Other environment:',
-    '  RINGCENTRAL_MCP_HTTP_TOKEN      bearer token required by --http (mandatory off loopback, 16+ characters)',
+    '  RINGCENTRAL_MCP_HTTP_TOKEN      bearer token required by --http (mandatory off loopback, 16+ characters; or --users instead)',
     '  RINGCENTRAL_MCP_ALLOWED_HOSTS   --http off loopback: Host names to accept (comma list; default any, the token protects)',
     '  RINGCENTRAL_MCP_ALLOWED_ORIGINS --http: browser origins allowed, with CORS (comma list)',
     '  RINGCENTRAL_MCP_CONFIRM_SECRET  shared secret so several instances (and `call` runs) accept each other\'s confirmation tokens',
