@@ -105,13 +105,11 @@ export class Runtime {
   readonly confirmations: Confirmations;
   readonly sent: SentLog;
   readonly penalties: Penalties;
-  readonly user?: UserIdentity;
   private readonly shared: Shared;
 
   constructor(options: ServerOptions = {}, user?: UserIdentity, shared?: Shared) {
     this.options = resolveOptions(user?.connectionId ? { ...options, connectionId: user.connectionId } : options);
     const o = this.options;
-    this.user = user;
     this.runner = shared?.runner ?? new CliRunner({ command: o.command, timeoutMs: o.timeoutMs, maxConcurrency: o.maxConcurrency, maxOutputBytes: o.maxOutputBytes, env: o.env });
     this.membrane = new Membrane(this.runner, { connectionId: o.connectionId, tenantKey: user?.tenantKey });
     this.store = shared?.store ?? (o.redisUrl ? new RedisStore(o.redisUrl) : new FileStore(fileStoreDir()));
