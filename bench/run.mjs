@@ -7,11 +7,13 @@
  *
  * Figures: cold start vs a one-tool SDK server; warm call latency through MCP vs the same CLI
  * command run directly; CLI processes per warm call; 16 concurrent calls against a 300 ms CLI;
- * server RSS idle and after 2,000 calls; tools/list size; compact vs raw list size; the largest
+ * server RSS idle and after 2,000 calls; SMS sends per second through two HTTP instances sharing
+ * Redis vs one instance on its own files; tools/list size; compact vs raw list size; the largest
  * result any tool gives with default settings.
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -34,6 +36,7 @@ const N = {
   warm: quick ? 10 : 40,
   single: quick ? 3 : 5,
   burst: quick ? 2 : 5,
+  shared: quick ? 1 : 3,
   rssCalls: quick ? 200 : 2000,
 };
 
@@ -192,6 +195,9 @@ async function main() {
     await server.close();
   }
 
+  // 4b. Shared state: sends per second through two instances sharing Redis vs one on its own files.
+  await sharedStateThroughput();
+
   // 5. RSS idle and after 2,000 calls (half real CLI runs, half dry runs and rejected input).
   {
     const box = sandbox();
@@ -316,6 +322,93 @@ async function main() {
       writeReadme({ performance, tokens });
     }
   }
+}
+
+/**
+ * Every SMS send touches the state store (duplicate check, outcome, penalty check). Both set-ups
+ * get the same CLI and 8 CLI slots in all (one instance with 8, two with 4 each), interleaved.
+ */
+async function sharedStateThroughput() {
+  const redis = await startRedis();
+  const instances = [];
+  try {
+    const box = sandbox({ MEMBRANE_SANDBOX_DELAY_MS: '0' });
+    const env = { ...box.env, RINGCENTRAL_MCP_HTTP_TOKEN: 'bench-token-0123456789abcdef', RINGCENTRAL_MCP_CONFIRM_SECRET: 'bench-secret', RINGCENTRAL_MCP_CONFIRM: 'off' };
+    const start = async (extraEnv, slots) => {
+      const instance = await httpInstance(env.RINGCENTRAL_MCP_HTTP_TOKEN, { ...env, ...extraEnv }, ['--max-concurrency', String(slots)]);
+      instances.push(instance);
+      await instance.call('ringcentral_get_account_info'); // warm: connection and action ids
+      return instance;
+    };
+    const one = [await start({}, 8)];
+    const two = [await start({ RINGCENTRAL_MCP_REDIS_URL: redis.url }, 4), await start({ RINGCENTRAL_MCP_REDIS_URL: redis.url }, 4)];
+    const count = quick ? 24 : 80;
+    const rate = async (set, tag) => {
+      const t = performance.now();
+      await pool(count, 8, async (i) => {
+        const result = await set[i % set.length].call('ringcentral_send_sms', { to: ['+16505550199'], text: `bench ${tag} ${i}` });
+        if (result.structuredContent?.status !== 'done') throw new Error(`send ${tag} ${i} failed: ${JSON.stringify(result)}`);
+      });
+      return count / ((performance.now() - t) / 1000);
+    };
+    const alone = [];
+    const shared = [];
+    for (let round = 0; round < N.shared; round++) {
+      alone.push(await rate(one, `one-${round}`));
+      shared.push(await rate(two, `two-${round}`));
+    }
+    const r = median(shared) / median(alone);
+    row(`SMS sends per second over HTTP: two instances sharing Redis (4 CLI slots each) vs one on its own files (8 slots); ${count} sends, concurrency 8`, `${median(shared).toFixed(1)} calls/s`, `${median(alone).toFixed(1)} calls/s (one instance, no Redis)`, ratio(r));
+    log(`shared state: ${median(shared).toFixed(1)} calls/s through two instances + Redis vs ${median(alone).toFixed(1)} through one`);
+  } finally {
+    for (const instance of instances) instance.stop();
+    await redis.stop();
+  }
+}
+
+/** A redis-server on a free loopback port, without persistence. */
+async function startRedis() {
+  const port = await new Promise((resolvePort, reject) => {
+    const probe = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address();
+      probe.close(() => resolvePort(free));
+    });
+    probe.on('error', reject);
+  });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise((ready, reject) => {
+    let out = '';
+    child.on('error', () => reject(new Error('redis-server is not installed (apt-get install redis-server)')));
+    child.stdout.on('data', (d) => {
+      out += String(d);
+      if (/Ready to accept connections/.test(out)) ready();
+    });
+  });
+  return { url: `redis://127.0.0.1:${port}`, stop: () => new Promise((done) => (child.exitCode !== null ? done() : (child.once('exit', done), child.kill('SIGKILL')))) };
+}
+
+/** `ringcentral-mcp --http --port 0` as a child process, and a JSON-RPC tools/call over fetch. */
+async function httpInstance(token, env, args) {
+  const child = spawn(process.execPath, [CLI, '--http', '--port', '0', '--sandbox', '--no-warmup', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const url = await new Promise((found, reject) => {
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += String(d);
+      const match = /serving Streamable HTTP on (\S+)/.exec(err);
+      if (match) found(match[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`http instance exited ${code}: ${err}`)));
+  });
+  let id = 0;
+  const call = async (name, args = {}) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ jsonrpc: '2.0', id: ++id, method: 'tools/call', params: { name, arguments: args } }),
+    });
+    return (await res.json()).result;
+  };
+  return { call, stop: () => child.kill('SIGKILL') };
 }
 
 /** README's Performance and Token economy figures are this run's tables, so README never disagrees. */

@@ -34,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
     case undefined: {
       if (flags.http) {
         const { serveHttp } = await import('./http.js');
-        await serveHttp(options, { port: flags.port as string | undefined, host: flags.host as string | undefined });
+        await serveHttp(options, { port: flags.port as string | undefined, host: flags.host as string | undefined, users: flags.users as string | undefined });
         return -1;
       }
       const server = createServer(options);

@@ -1,11 +1,11 @@
 /**
  * Confirmation tokens for irreversible calls: an HMAC over the tool name and its canonical
- * arguments with a per-process secret, an expiry, and a nonce that can be used once.
+ * arguments with a secret (per process, or shared by instances), an expiry, and a nonce that can
+ * be used once.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ToolError } from './errors.js';
+import { stateUnavailable, type StateStore } from './state/store.js';
 
 export type ConfirmMode = 'auto' | 'elicit' | 'token' | 'off';
 export const CONFIRM_MODES: readonly ConfirmMode[] = ['auto', 'elicit', 'token', 'off'];
@@ -29,17 +29,12 @@ export function canonical(value: unknown, top = true): string {
 }
 
 export class Confirmations {
-  private readonly used = new Map<string, number>();
-
-  /**
-   * `usedDir`: where processes sharing a secret (the `call` route, several HTTP instances on one
-   * machine) mark used tokens, one exclusive-create file per nonce, so single use holds across them.
-   */
+  /** `store` records used nonces, so single use holds across every process or instance sharing it. */
   constructor(
+    private readonly store: StateStore,
     private readonly secret: Buffer = randomBytes(32),
     readonly ttlMs = 5 * 60_000,
     private readonly now: () => number = Date.now,
-    private readonly usedDir?: string,
   ) {}
 
   private mac(tool: string, args: unknown, nonce: string, expires: number): string {
@@ -53,7 +48,7 @@ export class Confirmations {
   }
 
   /** Accepts a token once, for exactly these arguments, before it expires; otherwise says why not. */
-  consume(tool: string, args: unknown, token: string): void {
+  async consume(tool: string, args: unknown, token: string): Promise<void> {
     const again = 'nothing was done; call again without confirmationToken to get a fresh preview and token';
     const [nonce, expiresText, mac, extra] = token.split('.');
     const expires = parseInt(expiresText ?? '', 36);
@@ -63,38 +58,17 @@ export class Confirmations {
     const expected = Buffer.from(this.mac(tool, args, nonce, expires));
     const given = Buffer.from(mac);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-      throw new ToolError('confirmation_invalid', `confirmationToken does not match these arguments (they changed since the preview, or it is from another tool or server); ${again}`);
+      throw new ToolError('confirmation_invalid', `confirmationToken does not match these arguments (they changed since the preview, or it is from another tool, user or server); ${again}`);
     }
-    this.prune();
-    if (this.now() > expires) throw new ToolError('confirmation_invalid', `confirmationToken expired; ${again}`);
-    if (this.used.has(nonce) || !this.markShared(nonce)) throw new ToolError('confirmation_invalid', `confirmationToken was already used; ${again}`);
-    this.used.set(nonce, expires);
-  }
-
-  /** False when another process used this nonce first. */
-  private markShared(nonce: string): boolean {
-    if (!this.usedDir) return true;
-    mkdirSync(this.usedDir, { recursive: true, mode: 0o700 });
+    const left = expires - this.now();
+    if (left < 0) throw new ToolError('confirmation_invalid', `confirmationToken expired; ${again}`);
+    let first: boolean;
     try {
-      writeFileSync(join(this.usedDir, `used-${nonce}`), '', { flag: 'wx', mode: 0o600 });
-      return true;
+      // Kept a minute past the expiry, so clocks a little apart never see it as unused.
+      first = await this.store.create(`token:${nonce}`, '1', left + 60_000);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw error;
+      throw stateUnavailable(this.store, 'the single-use check of confirmationToken', error);
     }
-  }
-
-  private prune(): void {
-    const now = this.now();
-    for (const [nonce, expires] of this.used) if (expires < now) this.used.delete(nonce);
-    if (!this.usedDir) return;
-    try {
-      for (const name of readdirSync(this.usedDir)) {
-        const file = join(this.usedDir, name);
-        if (name.startsWith('used-') && statSync(file).mtimeMs < now - this.ttlMs * 2) unlinkSync(file);
-      }
-    } catch {
-      // Best effort: a marker left behind only costs a few bytes.
-    }
+    if (!first) throw new ToolError('confirmation_invalid', `confirmationToken was already used; ${again}`);
   }
 }

@@ -21,7 +21,9 @@ export type ErrorCode =
   | 'declined'
   | 'not_allowed'
   | 'ambiguous'
-  | 'not_found';
+  | 'not_found'
+  | 'idempotency_conflict'
+  | 'state_unavailable';
 
 export interface ToolErrorDetails {
   fix?: string;
@@ -31,6 +33,8 @@ export interface ToolErrorDetails {
   upstreamCode?: string;
   actionRunId?: string;
   candidates?: unknown[];
+  /** The earlier send an idempotency key belongs to: what it sent, how it ended. */
+  earlier?: unknown;
 }
 
 export class ToolError extends Error {

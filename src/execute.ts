@@ -8,7 +8,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolDefinition, Record_ } from '../tools/define.js';
 import type { ToolContext } from './context.js';
 import { ToolError, toToolError } from './errors.js';
-import { rateGroup } from './guards.js';
+import { rateGroup, type Send } from './guards.js';
 import { decodeCursor, firstPosition, pagingInput, readPage } from './paging.js';
 import type { Runtime } from './runtime.js';
 import { fitBudget, listResult, view } from './shape.js';
@@ -80,8 +80,8 @@ async function execute(def: ToolDefinition, input: Input, runtime: Runtime, env:
   if (input.dryRun) {
     return { status: 'dry_run', preview: await previewOf(def, input, ctx), argv: runtime.runner.argv(await argvOf(def, input, ctx)) };
   }
-  const key = def.idempotencyKey ? await def.idempotencyKey(input, ctx) : undefined;
-  const earlier = key ? runtime.sent.peek(key) : undefined;
+  const send = def.idempotencyKey ? await sendOf(def, input, ctx) : undefined;
+  const earlier = send ? await runtime.sent.peek(send) : undefined;
   if (earlier) return { status: 'duplicate', result: earlier };
 
   const confirmable = def.needsConfirmation ? def.needsConfirmation(input) : def.kind === 'destructive';
@@ -89,11 +89,23 @@ async function execute(def: ToolDefinition, input: Input, runtime: Runtime, env:
     const pending = await confirm(def, input, ctx, runtime, env);
     if (pending) return pending;
   }
-  if (key) {
-    const { duplicate, result } = await runtime.sent.once(key, () => perform(def, input, ctx, runtime));
+  if (send) {
+    // Past this, a record of the send still pending tells other processes its outcome is unknown.
+    const bound = runtime.options.timeoutMs * 2 + 10_000;
+    const { duplicate, result } = await runtime.sent.once(send, () => perform(def, input, ctx, runtime), bound);
     return { status: duplicate ? 'duplicate' : 'done', ...resultField(result) };
   }
   return { status: 'done', ...resultField(await perform(def, input, ctx, runtime)) };
+}
+
+/**
+ * A send as the duplicate memory sees it. Its content is the key it would have without an
+ * explicit idempotencyKey, so a reused key with other recipients or text is told apart.
+ */
+async function sendOf(def: ToolDefinition, input: Input, ctx: ToolContext): Promise<Send> {
+  const key = await def.idempotencyKey!(input, ctx);
+  const content = await def.idempotencyKey!({ ...input, idempotencyKey: undefined }, ctx);
+  return { key, content, summary: await previewOf(def, input, ctx) };
 }
 
 const resultField = (output: unknown) => (output === undefined || output === null ? {} : { result: asRecord(output) });
@@ -120,13 +132,13 @@ async function performOnce(def: ToolDefinition, input: Input, ctx: ToolContext, 
   if (def.run) return def.run(input, ctx);
   const key = actionKey(def, input);
   const group = def.request ? 'request' : rateGroup(key);
-  runtime.penalties.check(group);
+  await runtime.penalties.check(group);
   try {
     if (def.request) return { body: (await ctx.membrane.request(def.request(input), ctx.run)) ?? null };
     const actionInput = { ...((await actionInputOf(def, input, ctx)) as Record_), ...extra };
     return (await ctx.membrane.runAction(key!, actionInput, ctx.run)).output;
   } catch (error) {
-    if (error instanceof ToolError && error.code === 'rate_limited') runtime.penalties.note(group, error.details.retryAfterSeconds ?? 60);
+    if (error instanceof ToolError && error.code === 'rate_limited') await runtime.penalties.note(group, error.details.retryAfterSeconds ?? 60);
     throw error;
   }
 }
@@ -156,7 +168,7 @@ async function list(def: ToolDefinition, input: Input, ctx: ToolContext, runtime
 /** Asks the person (elicitation) or hands out a token; returns the pending result, or nothing when confirmed. */
 async function confirm(def: ToolDefinition, input: Input, ctx: ToolContext, runtime: Runtime, env: CallEnv): Promise<Record_ | undefined> {
   if (input.confirmationToken) {
-    runtime.confirmations.consume(def.name, input, input.confirmationToken);
+    await runtime.confirmations.consume(def.name, input, input.confirmationToken);
     return undefined;
   }
   const preview = await previewOf(def, input, ctx);

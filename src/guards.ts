@@ -1,62 +1,158 @@
 /**
- * Two memories that keep the server from repeating itself on RingCentral:
- * sends already made (idempotent SMS) and rate-limit penalty windows (no hammering).
+ * Two memories that keep the server from repeating itself on RingCentral: sends already made
+ * (idempotent SMS) and rate-limit penalty windows (no hammering). Both live in the state store,
+ * so every process of the user (files) or every instance (Redis) shares them.
  */
 import { ToolError } from './errors.js';
+import { stateUnavailable, type StateStore } from './state/store.js';
 
-type Outcome = { at: number; state: 'pending'; promise: Promise<unknown> } | { at: number; state: 'done'; result: unknown } | { at: number; state: 'unknown'; reason: string };
+/** One send as the memory sees it: its key, a fingerprint of its content, and what it sends. */
+export interface Send {
+  key: string;
+  content: string;
+  summary: unknown;
+}
+
+type Entry = { at: number; content: string; summary: unknown } & (
+  | { state: 'pending'; deadline: number }
+  | { state: 'done'; result: unknown }
+  | { state: 'unknown'; reason: string }
+);
+
+/** Codes after which a send may or may not have gone out. */
+const UNCLEAR = ['timeout', 'cancelled', 'cli_crashed', 'unparseable_output', 'output_too_large'];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const ago = (at: number) => `${Math.max(0, Math.round((Date.now() - at) / 1000))} s ago`;
 
 export class SentLog {
-  private readonly entries = new Map<string, Outcome>();
+  /** Sends of this process still running: an identical one waits for the same outcome. */
+  private readonly running = new Map<string, { entry: Entry; result: Promise<unknown> }>();
 
-  constructor(readonly windowMs = 10 * 60_000) {}
+  constructor(
+    private readonly store: StateStore,
+    readonly windowMs = 10 * 60_000,
+    private readonly pollMs = 100,
+  ) {}
 
-  /** The result of an identical send made within the window, if any. */
-  peek(key: string): unknown {
-    this.prune();
-    const seen = this.entries.get(key);
+  /** The result of an identical send made within the window, if any; a conflicting one is an error. */
+  async peek(send: Send): Promise<unknown> {
+    const seen = await this.read(send);
     return seen?.state === 'done' ? seen.result : undefined;
   }
 
   /**
-   * Runs `send` unless the same key was sent within the window; then returns the first result
-   * marked as a duplicate. An attempt whose outcome is unknown (timeout, crash) blocks repeats
-   * too: it may have gone out.
+   * Runs `run` unless the same key was sent within the window; then returns the first result,
+   * marked as a duplicate. An attempt whose outcome is unknown (timeout, crash, a process that
+   * died mid-send) blocks repeats too: it may have gone out. `waitMs` bounds how long this send
+   * may run, so others know when a pending record means "unknown".
    */
-  async once(key: string, send: () => Promise<unknown>): Promise<{ duplicate: boolean; result: unknown }> {
-    this.prune();
-    const seen = this.entries.get(key);
-    if (seen?.state === 'done') return { duplicate: true, result: seen.result };
-    if (seen?.state === 'pending') return { duplicate: true, result: await seen.promise };
-    if (seen?.state === 'unknown') {
-      throw new ToolError('not_allowed', `an identical send ${Math.round((Date.now() - seen.at) / 1000)} s ago ended without a clear answer (${seen.reason}); it may have been sent`, {
-        fix: 'check with ringcentral_list_messages (direction Outbound); to send anyway, pass a new idempotencyKey',
-      });
+  async once(send: Send, run: () => Promise<unknown>, waitMs: number): Promise<{ duplicate: boolean; result: unknown }> {
+    const here = this.running.get(send.key);
+    if (here) {
+      if (here.entry.content !== send.content) throw conflict(here.entry);
+      return { duplicate: true, result: await here.result };
     }
-    const promise = send();
-    this.entries.set(key, { at: Date.now(), state: 'pending', promise });
+    const now = Date.now();
+    const entry: Entry = { state: 'pending', at: now, deadline: now + waitMs, content: send.content, summary: send.summary };
+    const attempt = this.attempt(send, entry, run, waitMs);
+    const result = attempt.then((outcome) => outcome.result);
+    result.catch(() => undefined); // Identical calls of this process await it; the error reaches them there.
+    this.running.set(send.key, { entry, result });
     try {
-      const result = await promise;
-      this.entries.set(key, { at: Date.now(), state: 'done', result });
-      return { duplicate: false, result };
+      return await attempt;
+    } finally {
+      if (this.running.get(send.key)?.result === result) this.running.delete(send.key);
+    }
+  }
+
+  private async attempt(send: Send, pending: Entry, run: () => Promise<unknown>, waitMs: number): Promise<{ duplicate: boolean; result: unknown }> {
+    for (;;) {
+      let created: boolean;
+      try {
+        created = await this.store.create(this.keyOf(send), JSON.stringify(pending), Math.max(this.windowMs, waitMs));
+      } catch (error) {
+        throw stateUnavailable(this.store, 'the duplicate check of this send', error);
+      }
+      if (created) return { duplicate: false, result: await this.runOwned(send, pending, run) };
+      const earlier = await this.settled(send);
+      if (earlier) return { duplicate: true, result: earlier.result };
+      // The other attempt failed cleanly and was forgotten: try to claim the key again.
+    }
+  }
+
+  private async runOwned(send: Send, pending: Entry, run: () => Promise<unknown>): Promise<unknown> {
+    try {
+      const result = await run();
+      await this.write(send, { ...pending, state: 'done', at: Date.now(), result });
+      return result;
     } catch (error) {
       const code = error instanceof ToolError ? error.code : 'membrane_error';
-      if (['timeout', 'cancelled', 'cli_crashed', 'unparseable_output', 'output_too_large'].includes(code)) {
-        this.entries.set(key, { at: Date.now(), state: 'unknown', reason: code });
-      } else {
-        this.entries.delete(key);
-      }
+      if (UNCLEAR.includes(code)) await this.write(send, { ...pending, state: 'unknown', at: Date.now(), reason: code });
+      else await this.store.delete(this.keyOf(send)).catch(() => undefined); // Left behind, it blocks until its deadline, then reads as unknown.
       throw error;
     }
   }
 
-  private prune(): void {
-    const cutoff = Date.now() - this.windowMs;
-    for (const [key, entry] of this.entries) if (entry.state !== 'pending' && entry.at < cutoff) this.entries.delete(key);
+  /** Waits while another process sends the same; its result, or undefined when it is gone. */
+  private async settled(send: Send): Promise<{ result: unknown } | undefined> {
+    for (;;) {
+      const seen = await this.read(send);
+      if (!seen) return undefined;
+      if (seen.state === 'done') return { result: seen.result };
+      if (seen.state === 'unknown') throw unclear(seen.at, seen.reason);
+      if (Date.now() > seen.deadline) throw unclear(seen.at, 'it has not reported back; the process sending it may have died');
+      await sleep(this.pollMs);
+    }
+  }
+
+  private async read(send: Send): Promise<Entry | undefined> {
+    let text: string | undefined;
+    try {
+      text = await this.store.get(this.keyOf(send));
+    } catch (error) {
+      throw stateUnavailable(this.store, 'the duplicate check of this send', error);
+    }
+    if (text === undefined) return undefined;
+    const seen = JSON.parse(text) as Entry;
+    if (seen.content !== send.content) throw conflict(seen);
+    return seen;
+  }
+
+  /** Records the outcome; if the store fails now, the pending record (if kept) reads as unknown after its deadline. */
+  private async write(send: Send, entry: Entry): Promise<void> {
+    try {
+      await this.store.put(this.keyOf(send), JSON.stringify(entry), this.windowMs);
+    } catch (error) {
+      process.stderr.write(`ringcentral-mcp: could not record how a send ended in ${this.store.description}: ${(error as Error).message}\n`);
+    }
+  }
+
+  private keyOf(send: Send): string {
+    return `sent:${send.key}`;
   }
 }
 
-/** RingCentral's rate-limit groups per action (ringcentral-api.md section 8). */
+function unclear(at: number, reason: string): ToolError {
+  return new ToolError('not_allowed', `an identical send ${ago(at)} ended without a clear answer (${reason}); it may have been sent`, {
+    fix: 'check with ringcentral_list_messages (direction Outbound); to send anyway, pass a new idempotencyKey',
+  });
+}
+
+function conflict(seen: Entry): ToolError {
+  const outcome = seen.state === 'done' ? 'was sent' : seen.state === 'pending' ? 'is being sent' : `ended without a clear answer (${seen.reason})`;
+  const result = seen.state === 'done' && seen.result && typeof seen.result === 'object' ? (seen.result as Record<string, unknown>) : undefined;
+  return new ToolError(
+    'idempotency_conflict',
+    `this idempotencyKey belongs to a different message, which ${outcome} ${ago(seen.at)}: ${JSON.stringify(seen.summary)}${result?.id !== undefined ? ` (message id ${String(result.id)})` : ''}; this one was not sent`,
+    {
+      fix: 'use a new idempotencyKey for a new message; repeating the earlier message needs exactly its recipients, sender and text',
+      earlier: { status: seen.state, at: new Date(seen.at).toISOString(), sent: seen.summary, ...(result ? { result: { id: result.id, messageStatus: result.messageStatus } } : {}) },
+    },
+  );
+}
+
+/** RingCentral's documented rate-limit group (Light, Medium, Heavy) of each action. */
 const GROUP: Record<string, string> = {
   'list-extensions': 'Medium', 'get-extension-info': 'Light', 'get-account-info': 'Light',
   'list-chats': 'Medium', 'create-chat-post': 'Medium', 'create-team': 'Medium',
@@ -70,26 +166,32 @@ export const rateGroup = (actionKey: string | undefined): string => (actionKey &
 
 /**
  * Penalty windows after a 429. Every request inside RingCentral's window restarts it, so calls
- * of that group fail fast here instead of reaching the CLI.
+ * of that group fail fast here instead of reaching the CLI. A penalty is a courtesy to
+ * RingCentral, not a safety check: when the store does not answer, calls go ahead.
  */
 export class Penalties {
-  private readonly until = new Map<string, number>();
+  constructor(private readonly store: StateStore) {}
 
-  check(group: string): void {
-    const end = this.until.get(group);
-    if (end === undefined) return;
-    const left = Math.ceil((end - Date.now()) / 1000);
-    if (left <= 0) {
-      this.until.delete(group);
+  async check(group: string): Promise<void> {
+    let end: number;
+    try {
+      end = Number(await this.store.get(`penalty:${group}`));
+    } catch {
       return;
     }
+    const left = Math.ceil((end - Date.now()) / 1000);
+    if (!(left > 0)) return;
     throw new ToolError('rate_limited', `RingCentral's ${group} rate-limit penalty is still running; not sent, because a request now would restart it`, {
       retryAfterSeconds: left,
       fix: `wait ${left} s; other kinds of calls still work`,
     });
   }
 
-  note(group: string, seconds: number): void {
-    this.until.set(group, Date.now() + seconds * 1000);
+  async note(group: string, seconds: number): Promise<void> {
+    try {
+      await this.store.put(`penalty:${group}`, String(Date.now() + seconds * 1000), seconds * 1000);
+    } catch (error) {
+      process.stderr.write(`ringcentral-mcp: could not share a rate-limit penalty through ${this.store.description}: ${(error as Error).message}\n`);
+    }
   }
 }

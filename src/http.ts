@@ -1,7 +1,10 @@
 /**
  * Streamable HTTP, stateless: every POST /mcp gets a fresh server over one shared Runtime, so
  * any instance behind a load balancer can answer any request (give every instance the same
- * RINGCENTRAL_MCP_CONFIRM_SECRET and a confirmation token from one is accepted by the others).
+ * RINGCENTRAL_MCP_CONFIRM_SECRET and a confirmation token from one is accepted by the others;
+ * give them the same --redis-url and single use, the SMS window and penalties hold across them).
+ * Who calls: one bearer token, or a users file where each token is a person acting as their own
+ * Membrane tenant (a Runtime per person over the same runner and store).
  * Guards: bearer token (required off loopback, compared in constant time), Host/Origin checks
  * against DNS rebinding, a body size limit, /healthz, and a SIGTERM that lets in-flight calls
  * finish before the process exits.
@@ -12,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { Runtime, type ServerOptions } from './runtime.js';
 import { createServer } from './server.js';
+import { Users, type UserEntry } from './users.js';
 
 export interface HttpOptions {
   /** Default 3000; 0 picks a free port (see the returned url). */
@@ -20,6 +24,8 @@ export interface HttpOptions {
   host?: string;
   /** Bearer token; default RINGCENTRAL_MCP_HTTP_TOKEN. */
   token?: string;
+  /** Users file (one token per person, each their own Membrane tenant); default RINGCENTRAL_MCP_USERS. Not with `token`. */
+  users?: string;
   /** Extra allowed browser origins (CORS is answered for these); default RINGCENTRAL_MCP_ALLOWED_ORIGINS (comma list). */
   allowedOrigins?: string[];
   /** Host header names accepted when bound to a non-loopback address; default RINGCENTRAL_MCP_ALLOWED_HOSTS (comma list), else any. */
@@ -39,6 +45,8 @@ export interface HttpHandle {
   port: number;
   /** Requests being answered right now. */
   inFlight(): number;
+  /** Re-reads the users file (also done when it changes); calls in flight finish as the user they started as. */
+  reloadUsers(): void;
   /** Stops accepting connections, lets in-flight calls finish (up to drainMs), then resolves. */
   close(): Promise<void>;
 }
@@ -108,11 +116,14 @@ export async function startHttp(options: ServerOptions, http: HttpOptions = {}):
   const host = (http.host ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1');
   const port = parsePort(http.port);
   const token = http.token ?? process.env.RINGCENTRAL_MCP_HTTP_TOKEN ?? '';
+  const usersFile = http.users ?? (process.env.RINGCENTRAL_MCP_USERS || undefined);
+  if (usersFile && token) throw new Error('give either a users file (--users) or RINGCENTRAL_MCP_HTTP_TOKEN, not both: with a users file every token is a user');
+  const users = usersFile ? new Users(usersFile) : undefined;
   const loopback = LOOPBACK.test(host);
-  if (!loopback && !token) {
-    throw new Error(`refusing to serve on ${host} without a bearer token: set RINGCENTRAL_MCP_HTTP_TOKEN (or bind 127.0.0.1)`);
+  if (!loopback && !token && !users) {
+    throw new Error(`refusing to serve on ${host} without a bearer token: set RINGCENTRAL_MCP_HTTP_TOKEN or --users (or bind 127.0.0.1)`);
   }
-  if (!loopback && token.length < 16) {
+  if (!loopback && !users && token.length < 16) {
     throw new Error(`refusing to serve on ${host} with a bearer token of ${token.length} characters: use at least 16 (openssl rand -hex 32)`);
   }
   if (loopback && token && token.length < 16) {
@@ -128,6 +139,15 @@ export async function startHttp(options: ServerOptions, http: HttpOptions = {}):
   // Bad options (unknown toolset, tool name) fail now, not on every request.
   await createServer({ runtime, allowElicitation: false }).close();
   if (options.warmup !== false) runtime.warmUp();
+  const stopWatching = users?.watch();
+  // One runtime per person (own tenant, caches, confirmations, SMS window), kept while their entry is unchanged.
+  const userRuntimes = new Map<string, Runtime>();
+  const runtimeOf = (user: UserEntry): Runtime => {
+    const id = JSON.stringify([user.name, user.tenantKey, user.connectionId ?? null]);
+    let mine = userRuntimes.get(id);
+    if (!mine) userRuntimes.set(id, (mine = runtime.forUser(user, { ...options, warmup: false })));
+    return mine;
+  };
   let inFlight = 0;
   let closing = false;
 
@@ -155,7 +175,10 @@ export async function startHttp(options: ServerOptions, http: HttpOptions = {}):
     // While shutting down, answer what arrives on open connections, then close them.
     if (closing) res.setHeader('connection', 'close');
     const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz') return send(res, closing ? 503 : 200, { ok: !closing, inFlight });
+    if (path === '/healthz') {
+      const state = { store: runtime.store.description, reachable: await runtime.store.reachable() };
+      return send(res, closing ? 503 : 200, { ok: !closing, inFlight, state, ...(users ? { users: users.size } : {}) });
+    }
     if (path !== '/mcp') return send(res, 404, rpcError('not found; the MCP endpoint is /mcp'));
     if (!allowedHost(req.headers.host)) return send(res, 403, rpcError(`Host ${req.headers.host ?? '(none)'} is not allowed`));
     const origin = req.headers.origin;
@@ -170,9 +193,14 @@ export async function startHttp(options: ServerOptions, http: HttpOptions = {}):
         return;
       }
     }
-    if (token) {
-      const given = /^Bearer[ ]+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
-      if (!timingSafeEqual(digest(given), digest(token))) return send(res, 401, rpcError('missing or wrong bearer token'), { 'www-authenticate': 'Bearer' });
+    const given = /^Bearer[ ]+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    let caller = runtime;
+    if (users) {
+      const user = users.find(given);
+      if (!user) return send(res, 401, rpcError('missing or unknown bearer token'), { 'www-authenticate': 'Bearer' });
+      caller = runtimeOf(user);
+    } else if (token && !timingSafeEqual(digest(given), digest(token))) {
+      return send(res, 401, rpcError('missing or wrong bearer token'), { 'www-authenticate': 'Bearer' });
     }
     if (req.method !== 'POST') return send(res, 405, rpcError('stateless server: POST JSON-RPC to /mcp'), { allow: 'POST' });
 
@@ -187,7 +215,7 @@ export async function startHttp(options: ServerOptions, http: HttpOptions = {}):
       if (Array.isArray(body) && body.length > maxBatch) {
         throw new HttpError(400, `a batch of ${body.length} JSON-RPC messages; at most ${maxBatch} in one POST`, -32600);
       }
-      const mcp = createServer({ runtime, allowElicitation: false });
+      const mcp = createServer({ runtime: caller, allowElicitation: false });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       // Closing the server aborts its running calls, which stops their CLI runs.
       void gone.then(() => Promise.all([transport.close(), mcp.close()])).catch(() => undefined);
@@ -221,13 +249,14 @@ export async function startHttp(options: ServerOptions, http: HttpOptions = {}):
       for (const res of open) if (!res.headersSent) res.setHeader('connection', 'close');
       const force = setTimeout(() => server.closeAllConnections(), drainMs);
       force.unref();
+      stopWatching?.();
       server.close(() => {
         clearTimeout(force);
-        resolve();
+        void runtime.close().then(resolve, resolve);
       });
       server.closeIdleConnections();
     }));
-  return { server, url, port: listeningPort, inFlight: () => inFlight, close };
+  return { server, url, port: listeningPort, inFlight: () => inFlight, reloadUsers: () => users?.reload(), close };
 }
 
 /** The `--http` entry: serve until SIGTERM/SIGINT, then finish in-flight calls and exit 0 (a second signal exits at once). */
@@ -246,4 +275,6 @@ export async function serveHttp(options: ServerOptions, http: HttpOptions): Prom
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // With a users file, SIGHUP re-reads it (without one, SIGHUP keeps its default: the process ends).
+  if (http.users ?? process.env.RINGCENTRAL_MCP_USERS) process.on('SIGHUP', () => handle.reloadUsers());
 }

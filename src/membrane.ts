@@ -5,6 +5,7 @@
 import { ToolError, FIX } from './errors.js';
 import { asList, parseCliResult, unwrapActionOutput } from './parse.js';
 import type { CliResult, CliRunner, RunOptions } from './runner.js';
+import { tenantConnectionError, tenantFlags } from './tenant.js';
 
 export interface Connection {
   id: string;
@@ -87,16 +88,18 @@ function fail(error: ToolError): never {
 export interface MembraneOptions {
   /** A pinned connection id skips resolution entirely. */
   connectionId?: string;
+  /** The Membrane tenant every command acts for (`--tenantKey`); default the logged-in one. */
+  tenantKey?: string;
 }
 
 export class Membrane {
-  private readonly connection = new SharedRun<string>(async (run) => chooseConnection(await this.listConnections(run)).id);
+  private readonly connection = new SharedRun<string>((run) => this.resolveConnection(run));
   private readonly catalog = new SharedRun<Map<string, ActionInfo>>((run) => this.loadActions(run));
 
   constructor(readonly runner: CliRunner, private readonly options: MembraneOptions = {}) {}
 
   private async json(args: string[], run: RunOptions, allowEmpty = false, connectionId?: string): Promise<unknown> {
-    const result = await this.runner.run([...args, '--json'], run);
+    const result = await this.runner.run([...args, ...tenantFlags(this.options.tenantKey), '--json'], run);
     return parseCliResult(result, { allowEmpty, connectionId });
   }
 
@@ -110,6 +113,17 @@ export class Membrane {
       if (!cursor) break;
     }
     return all;
+  }
+
+  private async resolveConnection(run: RunOptions): Promise<string> {
+    const tenantKey = this.options.tenantKey;
+    try {
+      return chooseConnection(await this.listConnections(run)).id;
+    } catch (error) {
+      if (!tenantKey) throw error;
+      const ensure = async () => (await this.json(['connection', 'ensure', 'https://ringcentral.com'], run)) as Connection;
+      throw await tenantConnectionError(error, tenantKey, ensure);
+    }
   }
 
   /** The RingCentral connection id, resolved once even under concurrent calls. */
@@ -161,7 +175,7 @@ export class Membrane {
 
   async runActionArgv(key: string, input: unknown, run: RunOptions = {}): Promise<string[]> {
     const [connectionId, actionId] = [await this.connectionId(run), await this.actionId(key, run)];
-    return ['action', 'run', actionId, '--connectionId', connectionId, '--input', JSON.stringify(input ?? {}), '--json'];
+    return ['action', 'run', actionId, '--connectionId', connectionId, '--input', JSON.stringify(input ?? {}), ...tenantFlags(this.options.tenantKey), '--json'];
   }
 
   async runAction(key: string, input: unknown, run: RunOptions = {}): Promise<{ output: unknown; actionRunId?: string }> {
@@ -176,7 +190,7 @@ export class Membrane {
     for (const [k, v] of spec.query ?? []) args.push('--query', `${k}=${v}`);
     for (const [k, v] of spec.headers ?? []) args.push('-H', `${k}: ${v}`);
     if (spec.body !== undefined) args.push('-d', JSON.stringify(spec.body));
-    args.push('--json');
+    args.push(...tenantFlags(this.options.tenantKey), '--json');
     return args;
   }
 

@@ -22,6 +22,8 @@ export const FLAGS = {
   http: { type: 'boolean', env: 'RINGCENTRAL_MCP_HTTP', help: 'serve Streamable HTTP on /mcp instead of stdio' },
   port: { type: 'string', env: 'RINGCENTRAL_MCP_PORT', help: 'HTTP port (default 3000; 0 = any free port)' },
   host: { type: 'string', env: 'RINGCENTRAL_MCP_HOST', help: 'HTTP bind address (default 127.0.0.1; others need RINGCENTRAL_MCP_HTTP_TOKEN)' },
+  users: { type: 'string', env: 'RINGCENTRAL_MCP_USERS', help: 'HTTP users file: {"users":[{"name","tokenSha256","tenantKey","connectionId"?}]}; each bearer token acts as its own Membrane tenant (re-read on change or SIGHUP)' },
+  'redis-url': { type: 'string', env: 'RINGCENTRAL_MCP_REDIS_URL', help: 'keep single-use tokens, the SMS duplicate window and rate-limit penalties in this Redis, so instances act as one (default: files on this machine, one instance)' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
   version: { type: 'boolean', short: 'v', help: 'print the version' },
 } as const;
@@ -64,6 +66,10 @@ export function serverOptions(flags: Flags): ServerOptions {
   if (connectionId !== undefined && !/^[A-Za-z0-9][\w.:-]{0,127}$/.test(connectionId)) {
     throw new Error(`--connection-id must be a Membrane connection id (letters, digits, _ . : -), got ${JSON.stringify(connectionId)}`);
   }
+  const redisUrl = flags['redis-url'] as string | undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
+    throw new Error(`--redis-url must be a redis:// or rediss:// URL, got ${JSON.stringify(redisUrl.replace(/:[^:@/]*@/, ':***@'))}`);
+  }
   return {
     sandbox: flags.sandbox === true,
     membrane: flags.membrane as string | undefined,
@@ -77,6 +83,7 @@ export function serverOptions(flags: Flags): ServerOptions {
     maxResultChars: int('max-result-chars', flags['max-result-chars'], 1000),
     warmup: flags['no-warmup'] !== true,
     confirmSecret: process.env.RINGCENTRAL_MCP_CONFIRM_SECRET || undefined,
+    redisUrl,
   };
 }
 
@@ -103,7 +110,7 @@ export function helpText(): string {
   lines.push(
     '',
     'Other environment:',
-    '  RINGCENTRAL_MCP_HTTP_TOKEN      bearer token required by --http (mandatory off loopback, 16+ characters)',
+    '  RINGCENTRAL_MCP_HTTP_TOKEN      bearer token required by --http (mandatory off loopback, 16+ characters; or --users instead)',
     '  RINGCENTRAL_MCP_ALLOWED_HOSTS   --http off loopback: Host names to accept (comma list; default any, the token protects)',
     '  RINGCENTRAL_MCP_ALLOWED_ORIGINS --http: browser origins allowed, with CORS (comma list)',
     '  RINGCENTRAL_MCP_CONFIRM_SECRET  shared secret so several instances (and `call` runs) accept each other\'s confirmation tokens',

@@ -1,17 +1,22 @@
 /**
  * Everything a server process shares across MCP sessions: the CLI runner and its concurrency
- * limit, the resolved connection and action ids, confirmation secrets, sent-SMS memory and
- * rate-limit penalties. Stateless HTTP builds a server per request over one Runtime.
+ * limit, the resolved connection and action ids, confirmation secrets, and the state store with
+ * the sent-SMS memory and rate-limit penalties. Stateless HTTP builds a server per request over
+ * one Runtime, and with several users one Runtime per user over the same runner and store.
  */
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Confirmations, type ConfirmMode } from './confirm.js';
 import { LookupCache } from './context.js';
 import { Penalties, SentLog } from './guards.js';
 import { Membrane } from './membrane.js';
 import { CliRunner, type CliCommand } from './runner.js';
-import { createHash } from 'node:crypto';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { readEnv } from './sandbox/env.js';
+import { FileStore } from './state/file.js';
+import { RedisStore } from './state/redis.js';
+import { scoped, type StateStore } from './state/store.js';
 
 export interface ServerOptions {
   /** Path or name of the Membrane CLI (default `membrane`, or MEMBRANE_CLI). */
@@ -36,10 +41,19 @@ export interface ServerOptions {
   warmup?: boolean;
   progressIntervalMs?: number;
   maxToolInputElements?: number;
+  /** Keep confirmations, the SMS window and penalties in this Redis, shared by every instance; default files on this machine. */
+  redisUrl?: string;
 }
 
-export type ResolvedOptions = Required<Omit<ServerOptions, 'membrane' | 'connectionId' | 'confirmSecret' | 'env' | 'toolsets' | 'tools'>> &
-  Pick<ServerOptions, 'connectionId' | 'confirmSecret' | 'env' | 'toolsets' | 'tools'> & { command: CliCommand };
+/** A person of a multi-user deployment: their Membrane tenant, and the connection when pinned. */
+export interface UserIdentity {
+  name: string;
+  tenantKey: string;
+  connectionId?: string;
+}
+
+export type ResolvedOptions = Required<Omit<ServerOptions, 'membrane' | 'connectionId' | 'confirmSecret' | 'env' | 'toolsets' | 'tools' | 'redisUrl'>> &
+  Pick<ServerOptions, 'connectionId' | 'confirmSecret' | 'env' | 'toolsets' | 'tools' | 'redisUrl'> & { command: CliCommand };
 
 export const DEFAULTS = {
   timeoutMs: 60_000,
@@ -71,29 +85,65 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
   } as ResolvedOptions;
 }
 
+/** What the runtimes of one process share: the CLI runner (one concurrency limit), the store, the secret. */
+interface Shared {
+  runner: CliRunner;
+  store: StateStore;
+  secret: Buffer;
+}
+
+/** The machine's store: a private folder in this user's temp dir. */
+export const fileStoreDir = () => join(tmpdir(), `ringcentral-mcp-${userInfo().uid}`, 'state');
+
 export class Runtime {
   readonly options: ResolvedOptions;
   readonly runner: CliRunner;
   readonly membrane: Membrane;
   readonly cache = new LookupCache();
+  /** The whole store (health checks); the guards below see only this runtime's share of it. */
+  readonly store: StateStore;
   readonly confirmations: Confirmations;
   readonly sent: SentLog;
-  readonly penalties = new Penalties();
+  readonly penalties: Penalties;
+  private readonly shared: Shared;
 
-  constructor(options: ServerOptions = {}) {
-    this.options = resolveOptions(options);
+  constructor(options: ServerOptions = {}, user?: UserIdentity, shared?: Shared) {
+    this.options = resolveOptions(user?.connectionId ? { ...options, connectionId: user.connectionId } : options);
     const o = this.options;
-    this.runner = new CliRunner({ command: o.command, timeoutMs: o.timeoutMs, maxConcurrency: o.maxConcurrency, maxOutputBytes: o.maxOutputBytes, env: o.env });
-    this.membrane = new Membrane(this.runner, { connectionId: o.connectionId });
-    const secret = o.confirmSecret ? createHash('sha256').update(o.confirmSecret).digest() : undefined;
-    // Processes sharing a secret share the record of used tokens too (same machine).
-    const usedDir = secret ? join(tmpdir(), `ringcentral-mcp-${userInfo().uid}`, `tokens-${secret.toString('hex').slice(0, 12)}`) : undefined;
-    this.confirmations = new Confirmations(secret, undefined, undefined, usedDir);
-    this.sent = new SentLog(o.smsDedupeWindowMs);
+    this.runner = shared?.runner ?? new CliRunner({ command: o.command, timeoutMs: o.timeoutMs, maxConcurrency: o.maxConcurrency, maxOutputBytes: o.maxOutputBytes, env: o.env });
+    this.membrane = new Membrane(this.runner, { connectionId: o.connectionId, tenantKey: user?.tenantKey });
+    this.store = shared?.store ?? (o.redisUrl ? new RedisStore(o.redisUrl) : new FileStore(fileStoreDir()));
+    const base = shared?.secret ?? (o.confirmSecret ? createHash('sha256').update(o.confirmSecret).digest() : undefined);
+    // Each user signs with their own key, so a token issued to one is refused for another.
+    const secret = base && user ? createHmac('sha256', base).update(`user:${user.name}`).digest() : base;
+    const mine = scoped(this.store, accountScope(o, user));
+    this.confirmations = new Confirmations(mine, secret);
+    this.sent = new SentLog(mine, o.smsDedupeWindowMs);
+    this.penalties = new Penalties(mine);
+    this.shared = { runner: this.runner, store: this.store, secret: base ?? randomBytes(32) };
+  }
+
+  /** A runtime for one user over this one's runner, store and secret. */
+  forUser(user: UserIdentity, options: ServerOptions): Runtime {
+    return new Runtime(options, user, this.shared);
   }
 
   /** Resolves the connection and action ids ahead of the first call; failures surface later, on a call. */
   warmUp(): void {
     this.membrane.actions().catch(() => undefined);
   }
+
+  /** Lets go of the store's connection (Redis); files need nothing. */
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}
+
+/**
+ * Whose state a runtime reads and writes: the account it acts on (the live CLI, or one sandbox
+ * state file, so a simulated send never blocks a real one) and the user. Short, as it prefixes every key.
+ */
+function accountScope(o: ResolvedOptions, user: UserIdentity | undefined): string {
+  const account = o.sandbox ? `sandbox:${readEnv({ ...process.env, ...o.env }).statePath}` : 'membrane';
+  return createHash('sha256').update(JSON.stringify([account, user?.name ?? '', user?.tenantKey ?? ''])).digest('hex').slice(0, 16);
 }

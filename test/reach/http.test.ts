@@ -7,6 +7,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttp, type HttpHandle } from '../../dist/src/index.js';
+import { fileStoreDir } from '../../dist/src/runtime.js';
 import { makeSandbox, type Sandbox } from '../helpers.js';
 import { connectHttp, spawnHttp, textOf, type HttpClient } from './helpers.js';
 
@@ -230,7 +231,8 @@ describe('guards', () => {
   it('/healthz answers without a token', async () => {
     const res = await raw(a.url, { method: 'GET', path: '/healthz' });
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.body)).toEqual({ ok: true, inFlight: 0 });
+    // Without --redis-url the state store is this machine's private folder (one instance).
+    expect(JSON.parse(res.body)).toEqual({ ok: true, inFlight: 0, state: { store: `files in ${fileStoreDir()}`, reachable: true } });
   });
 
   it('the CLI refuses --host 0.0.0.0 without RINGCENTRAL_MCP_HTTP_TOKEN', async () => {

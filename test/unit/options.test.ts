@@ -131,6 +131,18 @@ describe('serverOptions', () => {
     expect(() => options([`--connection-id=${id}`])).toThrow(/--connection-id/);
   });
 
+  it('takes --redis-url (or RINGCENTRAL_MCP_REDIS_URL) and refuses anything but a redis URL, hiding a password', () => {
+    expect(options(['--redis-url', 'redis://10.0.0.5:6379/2']).redisUrl).toBe('redis://10.0.0.5:6379/2');
+    expect(options([], { RINGCENTRAL_MCP_REDIS_URL: 'rediss://user:pw@cache.internal:6380' }).redisUrl).toBe('rediss://user:pw@cache.internal:6380');
+    expect(options([]).redisUrl).toBeUndefined();
+    expect(() => options(['--redis-url', 'http://user:hunter2@cache:6379'])).toThrow('--redis-url must be a redis:// or rediss:// URL, got "http://user:***@cache:6379"');
+  });
+
+  it('reads the users file path for --http from --users or RINGCENTRAL_MCP_USERS', () => {
+    expect(parseCommandLine(['--users', '/etc/rc/users.json'], {}).flags.users).toBe('/etc/rc/users.json');
+    expect(parseCommandLine([], { RINGCENTRAL_MCP_USERS: '/srv/users.json' }).flags.users).toBe('/srv/users.json');
+  });
+
   it('reads the shared confirmation secret from the environment', () => {
     vi.stubEnv('RINGCENTRAL_MCP_CONFIRM_SECRET', 's3cret');
     expect(options([]).confirmSecret).toBe('s3cret');

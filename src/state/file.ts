@@ -1,0 +1,173 @@
+/**
+ * The state store of one machine: one file per key in a private folder of the user's temp dir,
+ * shared by every process of that user (the `call` route, stdio servers, HTTP instances).
+ * A key is created with link(2), which fails when the name exists, so two processes never both
+ * create it; a file is written whole under another name first, so nobody reads half a record.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { link, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StateStore } from './store.js';
+
+interface Entry {
+  id: string;
+  expiresAt: number;
+  value: string;
+}
+
+const PRUNE_EVERY_MS = 60_000;
+const missing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
+const exists = (error: unknown) => (error as NodeJS.ErrnoException).code === 'EEXIST';
+
+export class FileStore implements StateStore {
+  readonly description: string;
+  private ready?: Promise<void>;
+  private lastPrune = 0;
+
+  constructor(private readonly dir: string) {
+    this.description = `files in ${dir}`;
+  }
+
+  async create(key: string, value: string, ttlMs: number): Promise<boolean> {
+    await this.open();
+    const file = this.fileOf(key);
+    // A few rounds: an expired record is removed, then the name is tried again.
+    for (let round = 0; round < 4; round++) {
+      if (await this.linkNew(file, this.entry(value, ttlMs))) return true;
+      const current = await this.read(file);
+      if (current === undefined) continue;
+      if (current.expiresAt > Date.now()) return false;
+      await this.removeIf(file, current.id);
+    }
+    return false;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    await this.open();
+    const entry = await this.read(this.fileOf(key));
+    return entry && entry.expiresAt > Date.now() ? entry.value : undefined;
+  }
+
+  async put(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.open();
+    const temp = this.tempName();
+    await writeFile(temp, this.entry(value, ttlMs), { mode: 0o600 });
+    await rename(temp, this.fileOf(key));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.open();
+    await unlink(this.fileOf(key)).catch((error: unknown) => {
+      if (!missing(error)) throw error;
+    });
+  }
+
+  async reachable(): Promise<boolean> {
+    try {
+      await this.open();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {}
+
+  private open(): Promise<void> {
+    return (this.ready ??= this.makeDir().catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    })).then(() => this.pruneNow());
+  }
+
+  /** A private folder: created 0700, refused when another user owns it or others may enter it. */
+  private async makeDir(): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const info = await stat(this.dir);
+    const uid = process.getuid?.();
+    if ((uid !== undefined && info.uid !== uid) || (process.platform !== 'win32' && (info.mode & 0o077) !== 0)) {
+      throw new Error(`${this.dir} is owned by another user or open to others (mode ${(info.mode & 0o777).toString(8)}); remove it and run again`);
+    }
+  }
+
+  private fileOf(key: string): string {
+    return join(this.dir, createHash('sha256').update(key).digest('hex').slice(0, 40));
+  }
+
+  private tempName(): string {
+    return join(this.dir, `.tmp-${randomBytes(8).toString('hex')}`);
+  }
+
+  private entry(value: string, ttlMs: number): string {
+    return JSON.stringify({ id: randomBytes(8).toString('hex'), expiresAt: Date.now() + ttlMs, value } satisfies Entry);
+  }
+
+  /** Creates `file` with `content` unless it exists. */
+  private async linkNew(file: string, content: string): Promise<boolean> {
+    const temp = this.tempName();
+    await writeFile(temp, content, { mode: 0o600 });
+    try {
+      await link(temp, file);
+      return true;
+    } catch (error) {
+      if (exists(error)) return false;
+      throw error;
+    } finally {
+      await unlink(temp).catch(() => undefined);
+    }
+  }
+
+  private async read(file: string): Promise<Entry | undefined> {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if (missing(error)) return undefined;
+      throw error;
+    }
+    try {
+      const entry = JSON.parse(text) as Entry;
+      if (typeof entry.id === 'string' && typeof entry.expiresAt === 'number' && typeof entry.value === 'string') return entry;
+    } catch {
+      // Unreadable: treated as expired below, so it is replaced rather than blocking forever.
+    }
+    return { id: '', expiresAt: 0, value: '' };
+  }
+
+  /**
+   * Removes `file` only if it still holds the record `id`: it is moved aside first and checked,
+   * and a newer record moved aside by mistake (another process replaced it meanwhile) goes back.
+   */
+  private async removeIf(file: string, id: string): Promise<void> {
+    const aside = `${file}.old-${randomBytes(6).toString('hex')}`;
+    try {
+      await rename(file, aside);
+    } catch (error) {
+      if (missing(error)) return;
+      throw error;
+    }
+    const moved = await this.read(aside);
+    if (moved && moved.id !== id && moved.expiresAt > Date.now()) await link(aside, file).catch(() => undefined);
+    await unlink(aside).catch(() => undefined);
+  }
+
+  /** Expired records and leftovers go, at most once a minute per process. */
+  private async pruneNow(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now;
+    try {
+      for (const name of await readdir(this.dir)) {
+        const file = join(this.dir, name);
+        if (name.startsWith('.tmp-') || name.includes('.old-')) {
+          if ((await stat(file)).mtimeMs < now - PRUNE_EVERY_MS) await unlink(file);
+          continue;
+        }
+        const entry = await this.read(file);
+        if (entry && entry.expiresAt < now) await this.removeIf(file, entry.id);
+      }
+    } catch {
+      // Best effort: a record left behind costs a few bytes and is ignored once expired.
+    }
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The state store shared by any number of instances: Redis, with SET NX PX for single use and
+ * expiry. The client connects on first use and again on the first use after a loss; every
+ * operation is bounded by a timeout, and an unreachable Redis is an error for that operation,
+ * never a crash or a hang.
+ */
+import { createClient, type RedisClientType } from 'redis';
+import type { StateStore } from './store.js';
+
+type Client = RedisClientType;
+
+/** Every key of this server starts so, so one Redis can serve other programs too. */
+const KEY_PREFIX = 'ringcentral-mcp:';
+
+/** The URL without its password, for messages and /healthz. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'an invalid URL';
+  }
+}
+
+export class RedisStore implements StateStore {
+  readonly description: string;
+  private client?: Client;
+  private connecting?: Promise<Client>;
+  private lastError = '';
+
+  constructor(
+    private readonly url: string,
+    private readonly timeoutMs = 2_000,
+  ) {
+    new URL(url); // An unparseable URL fails at start-up, not on the first SMS.
+    this.description = `Redis at ${redactUrl(url)}`;
+  }
+
+  async create(key: string, value: string, ttlMs: number): Promise<boolean> {
+    const client = await this.ready();
+    const reply = await this.bounded(client.set(KEY_PREFIX + key, value, { condition: 'NX', expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) } }));
+    return reply === 'OK';
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    const client = await this.ready();
+    return (await this.bounded(client.get(KEY_PREFIX + key))) ?? undefined;
+  }
+
+  async put(key: string, value: string, ttlMs: number): Promise<void> {
+    const client = await this.ready();
+    await this.bounded(client.set(KEY_PREFIX + key, value, { expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) } }));
+  }
+
+  async delete(key: string): Promise<void> {
+    const client = await this.ready();
+    await this.bounded(client.del(KEY_PREFIX + key));
+  }
+
+  async reachable(): Promise<boolean> {
+    try {
+      const client = await this.ready();
+      return (await this.bounded(client.ping())) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.client?.destroy();
+    this.client = undefined;
+  }
+
+  /** The connected client: connects on first use and again after a loss, each attempt bounded by timeoutMs. */
+  private ready(): Promise<Client> {
+    if (this.client?.isReady) return Promise.resolve(this.client);
+    return (this.connecting ??= this.connect().finally(() => (this.connecting = undefined)));
+  }
+
+  private async connect(): Promise<Client> {
+    this.client?.destroy();
+    this.client = undefined;
+    const client = createClient({
+      url: this.url,
+      // No queueing and no reconnecting in the background: an operation either runs now or fails now.
+      disableOfflineQueue: true,
+      socket: { connectTimeout: this.timeoutMs, reconnectStrategy: false },
+    }) as RedisClientType;
+    client.on('error', (error: Error) => {
+      const message = error.message || String(error);
+      if (message !== this.lastError) process.stderr.write(`ringcentral-mcp: ${this.description}: ${message}\n`);
+      this.lastError = message;
+    });
+    // The socket alone never keeps a process alive (each operation has its own timer meanwhile).
+    client.unref();
+    try {
+      await this.bounded(client.connect());
+    } catch (error) {
+      client.destroy();
+      throw new Error(`not connected (${(error as Error).message || 'connection refused'})`);
+    }
+    this.lastError = '';
+    this.client = client;
+    return client;
+  }
+
+  private bounded<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  }
+}

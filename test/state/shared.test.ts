@@ -1,0 +1,131 @@
+/**
+ * Issue 12: two HTTP instances as on two machines (own temp and home folders), sharing only
+ * Redis, the confirmation secret and the Membrane account (one sandbox state). A token used on
+ * one is refused on the other; the same SMS through both goes out once; a rate-limit penalty
+ * noted by one is honoured by the other; with Redis down, writes are refused and nothing is sent,
+ * reads go on, and /healthz says so.
+ */
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSandbox, type Sandbox } from '../helpers.js';
+import { connectHttp, spawnHttp, textOf, type HttpChild, type HttpClient } from '../reach/helpers.js';
+import { startRedis, type RedisServer } from './redis.js';
+
+const TOKEN = 'shared-state-token-0123456789';
+let redis: RedisServer;
+let sandbox: Sandbox;
+let a: HttpChild;
+let b: HttpChild;
+let ca: HttpClient;
+let cb: HttpClient;
+
+/** An instance with its own TMPDIR and HOME, as on its own machine. */
+async function instance(name: string): Promise<HttpChild> {
+  const home = join(sandbox.dir, name);
+  mkdirSync(join(home, 'tmp'), { recursive: true });
+  return spawnHttp(['--sandbox', '--no-warmup'], {
+    ...sandbox.env,
+    MEMBRANE_SANDBOX_DELAY_MS: '0',
+    HOME: home,
+    TMPDIR: join(home, 'tmp'),
+    RINGCENTRAL_MCP_HTTP_TOKEN: TOKEN,
+    RINGCENTRAL_MCP_CONFIRM_SECRET: 'shared-secret-of-the-deployment',
+    RINGCENTRAL_MCP_REDIS_URL: redis.url,
+  });
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+  sandbox = makeSandbox();
+  [a, b] = await Promise.all([instance('a'), instance('b')]);
+  [ca, cb] = await Promise.all([connectHttp(a.url, TOKEN), connectHttp(b.url, TOKEN)]);
+});
+
+afterAll(async () => {
+  await ca?.close();
+  await cb?.close();
+  await a?.stop();
+  await b?.stop();
+  await redis?.stop();
+  sandbox?.cleanup();
+});
+
+/** `action run` processes whose input carries this text: real sends. */
+const sendsOf = (text: string) => sandbox.argvs().filter((argv) => argv.includes('run') && (argv[argv.indexOf('--input') + 1] ?? '').includes(JSON.stringify(text))).length;
+const health = async (child: HttpChild) => (await fetch(child.url.replace(/\/mcp$/, '/healthz'))).json();
+
+describe('two instances sharing Redis act as one', () => {
+  it('/healthz names the Redis store and says it answers', async () => {
+    expect(await health(a)).toEqual({ ok: true, inFlight: 0, state: { store: `Redis at ${redis.url}`, reachable: true } });
+  });
+
+  it('a confirmation token used on one instance is refused on the other', async () => {
+    const created = await ca.call('ringcentral_create_contact', { firstName: 'Replay', lastName: 'Target' });
+    const contactId = String(created.structuredContent.result.id);
+    const preview = await ca.call('ringcentral_delete_contact', { contactId });
+    const confirmationToken = preview.structuredContent.confirmationToken as string;
+    const done = await ca.call('ringcentral_delete_contact', { contactId, confirmationToken });
+    expect(done.structuredContent.status).toBe('done');
+    const replay = await cb.call('ringcentral_delete_contact', { contactId, confirmationToken });
+    expect(replay.isError).toBe(true);
+    expect(textOf(replay)).toBe('confirmation_invalid: confirmationToken was already used; nothing was done; call again without confirmationToken to get a fresh preview and token');
+  });
+
+  it('the same SMS confirmed on both instances at once is sent once; a later preview on either says duplicate', async () => {
+    const sms = { to: ['+16505550131'], text: 'Through two instances' };
+    const [pa, pb] = await Promise.all([ca.call('ringcentral_send_sms', sms), cb.call('ringcentral_send_sms', sms)]);
+    const [ra, rb] = await Promise.all([
+      ca.call('ringcentral_send_sms', { ...sms, confirmationToken: pa.structuredContent.confirmationToken }),
+      cb.call('ringcentral_send_sms', { ...sms, confirmationToken: pb.structuredContent.confirmationToken }),
+    ]);
+    expect([ra.structuredContent.status, rb.structuredContent.status].sort()).toEqual(['done', 'duplicate']);
+    expect(ra.structuredContent.result.id).toBe(rb.structuredContent.result.id);
+    const again = await cb.call('ringcentral_send_sms', sms);
+    expect(again.structuredContent).toMatchObject({ status: 'duplicate', result: { id: ra.structuredContent.result.id } });
+    expect(sendsOf(sms.text)).toBe(1);
+  });
+
+  it('a rate-limit penalty noted by one instance keeps the other away from the CLI', async () => {
+    await cb.call('ringcentral_list_contacts', { limit: 1 }); // warm b: one CLI run per call from here
+    sandbox.setFault('rate-limit');
+    const limited = await ca.call('ringcentral_list_contacts', { limit: 1 });
+    expect(textOf(limited)).toMatch(/^rate_limited: .*\nRetry after 60 s\./s);
+    sandbox.setFault('');
+    const before = sandbox.spawns();
+    const other = await cb.call('ringcentral_list_contacts', { limit: 1 });
+    expect(other.isError).toBe(true);
+    expect(textOf(other)).toMatch(/^rate_limited: RingCentral's Heavy rate-limit penalty is still running; not sent, because a request now would restart it\nRetry after (5\d|60) s\./);
+    expect(sandbox.spawns()).toBe(before);
+  });
+});
+
+describe('Redis stopped mid-run', () => {
+  it('refuses writes whose checks need it (nothing sent), keeps reads working, reports it, and recovers', async () => {
+    const sms = { to: ['+16505550132'], text: 'Sent only with Redis up' };
+    const preview = await ca.call('ringcentral_send_sms', sms);
+    const confirmationToken = preview.structuredContent.confirmationToken as string;
+    await redis.stop();
+    try {
+      for (const client of [ca, cb]) {
+        const refused = await client.call('ringcentral_send_sms', { ...sms, confirmationToken });
+        expect(refused.isError).toBe(true);
+        const [headline, fix] = textOf(refused).split('\n');
+        expect(headline).toMatch(
+          new RegExp(`^state_unavailable: the duplicate check of this send could not run because the shared state \\(Redis at redis://127\\.0\\.0\\.1:${redis.port}\\) did not answer \\(not connected( \\([^)]*\\))?\\); nothing was sent or changed$`),
+        );
+        expect(fix).toBe('Fix: bring the state store back (check that Redis is up and reachable from this server), then call again; reads keep working meanwhile');
+      }
+      expect(sendsOf(sms.text)).toBe(0);
+      const read = await cb.call('ringcentral_get_account_info');
+      expect(read.isError).toBeFalsy();
+      expect(await health(b)).toEqual({ ok: true, inFlight: 0, state: { store: `Redis at ${redis.url}`, reachable: false } });
+    } finally {
+      await redis.start();
+    }
+    await expect.poll(async () => (await health(a)).state.reachable, { timeout: 10_000, interval: 200 }).toBe(true);
+    const sent = await ca.call('ringcentral_send_sms', { ...sms, confirmationToken });
+    expect(sent.structuredContent.status).toBe('done');
+    expect(sendsOf(sms.text)).toBe(1);
+  });
+});
