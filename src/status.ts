@@ -1,10 +1,12 @@
 /**
  * The checks behind `ringcentral_status` and `ringcentral-mcp doctor`: is the CLI there, is it
- * logged in, which RingCentral connection is used and is it ready; each problem with its fix.
+ * logged in, which RingCentral connection is used and is it ready, and which route (Membrane
+ * action or RingCentral REST) each tool takes on it and why; each problem with its fix.
  */
 import { FIX, ToolError, toToolError } from './errors.js';
 import { chooseConnection, connectionProblem, type Connection, type Membrane } from './membrane.js';
 import { parseCliResult } from './parse.js';
+import type { RouteLine, Routes } from './routes.js';
 import type { RunOptions } from './runner.js';
 
 export interface StatusReport {
@@ -12,10 +14,13 @@ export interface StatusReport {
   cli: { command: string; found: boolean; version?: string };
   loggedIn?: boolean;
   connection?: { id: string; name?: string; state?: string };
+  /** `auto`, `action` or `rest`, and each RingCentral tool's route with its reason. */
+  routeMode?: string;
+  routes?: RouteLine[];
   problems: Array<{ problem: string; fix: string }>;
 }
 
-export async function checkStatus(membrane: Membrane, pinnedConnectionId: string | undefined, run: RunOptions = {}): Promise<StatusReport> {
+export async function checkStatus(membrane: Membrane, pinnedConnectionId: string | undefined, run: RunOptions = {}, routes?: Routes): Promise<StatusReport> {
   const command = membrane.runner.argv([]).join(' ');
   const report: StatusReport = { ready: false, cli: { command, found: false }, problems: [] };
   const problem = (error: unknown) => {
@@ -51,6 +56,15 @@ export async function checkStatus(membrane: Membrane, pinnedConnectionId: string
     problem(error);
     return report;
   }
+  if (routes) {
+    try {
+      report.routeMode = routes.mode;
+      report.routes = await routes.report(run);
+    } catch (error) {
+      problem(error);
+      return report;
+    }
+  }
   report.ready = true;
   return report;
 }
@@ -71,6 +85,10 @@ export function formatStatus(report: StatusReport): string {
     `logged in:    ${report.loggedIn === undefined ? 'unknown' : report.loggedIn ? 'yes' : 'no'}`,
     `connection:   ${report.connection ? `${report.connection.id} ${report.connection.name ?? ''} (${report.connection.state ?? 'unknown'})` : 'none'}`,
   ];
+  if (report.routes) {
+    lines.push(`routes:       --route ${report.routeMode}`);
+    for (const r of report.routes) lines.push(`  ${r.tool}: ${r.route} (${r.reason})`);
+  }
   for (const p of report.problems) lines.push(`problem: ${p.problem}`, `  fix: ${p.fix}`);
   lines.push(report.ready ? 'ready: yes' : 'ready: no');
   return lines.join('\n');

@@ -57,7 +57,7 @@ export const discoveryTools = [
       limit: z.number().int().min(1).max(50).describe('Max results (default 10)').optional(),
     },
     output: z.object({ actions: z.array(z.looseObject({ id: z.string() })) }),
-    run: async (i, ctx) => ({ actions: (await ctx.membrane.listActions({ intent: i.intent, limit: i.limit ?? 10 }, ctx.run)).map(compactAction) }),
+    exec: { via: 'custom', run: async (i, ctx) => ({ actions: (await ctx.membrane.listActions({ intent: i.intent, limit: i.limit ?? 10 }, ctx.run)).map(compactAction) }) },
   }),
   defineTool({
     name: 'ringcentral_run_action',
@@ -69,10 +69,13 @@ export const discoveryTools = [
       action: actionRef,
       input: z.record(z.string(), z.unknown()).describe('Action input per its inputSchema').optional(),
     },
-    action: (i) => i.action,
-    actionInput: async (i, ctx) => {
-      checkAgainstSchema((await ctx.membrane.actions(ctx.run)).get(i.action), i.input ?? {});
-      return i.input ?? {};
+    exec: {
+      via: 'action',
+      key: (i) => i.action,
+      input: async (i, ctx) => {
+        checkAgainstSchema((await ctx.membrane.actions(ctx.run)).get(i.action), i.input ?? {});
+        return i.input ?? {};
+      },
     },
     preview: async (i, ctx) => {
       const action = (await ctx.membrane.actions(ctx.run)).get(i.action);
