@@ -17,7 +17,8 @@ export interface Action {
   paging?: 'A' | 'B';
   /** Delete actions: RingCentral answers 204, the run has no output. */
   noOutput?: boolean;
-  request: (input: Rec) => Req;
+  /** The REST call; `variants` only matters where a connector's semantics differ (replace-update). */
+  request: (input: Rec, variants: Set<string>) => Req;
 }
 
 const e = encodeURIComponent;
@@ -197,7 +198,8 @@ export const ACTIONS: Action[] = [
       ...Object.fromEntries(Object.entries(contactFields).map(([k, s]) => [k, { ...s, type: [s.type as string, 'null'], description: `${s.description}; null removes it` }])),
     }, ['contactId']),
     outputSchema: contactRecord,
-    request: (i) => send('PATCH', `/restapi/v1.0/account/~/extension/~/address-book/contact/${e(i.contactId)}`, without(i, 'contactId')),
+    // A replacing connector sends RingCentral's PUT: every field it was not given is cleared.
+    request: (i, v) => send(v.has('replace-update') ? 'PUT' : 'PATCH', `/restapi/v1.0/account/~/extension/~/address-book/contact/${e(i.contactId)}`, without(i, 'contactId')),
   },
   {
     key: 'create-chat-post', name: 'Create Chat Post',

@@ -9,9 +9,16 @@ import { bool, date, digitsOnly, E164, enums, one } from './query.js';
 const DAY = 86_400_000;
 const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join('');
 
+/** A message as RingCentral sends it: conversationId is an int64, a bare JSON number beyond 2^53. */
+function wire(m: Rec): Rec {
+  const out = pub(m);
+  if (out.conversation?.id) out.conversationId = BigInt(out.conversation.id);
+  return out;
+}
+
 /** A read moves a sandbox-sent SMS one step: Queued -> Sent -> Delivered (persisted afterwards). */
 function render(ctx: Ctx, m: Rec): Rec {
-  const out = pub(m);
+  const out = wire(m);
   if (m._sent && (m.messageStatus === 'Queued' || m.messageStatus === 'Sent')) {
     advance(out, ctx.now);
     ctx.advanced.push(m.id);
@@ -165,7 +172,6 @@ export const sendSms: Handler = (ctx, req, p) => {
     from: { phoneNumber: fromNum, name: me.name, location: 'Palo Alto, CA' },
     to: to.map((phoneNumber) => ({ phoneNumber, messageStatus: 'Queued' })),
     attachments: [{ id: id + 1, uri: `${MEDIA}${extPath(ctx, s.extId)}/message-store/${id}/content/${id + 1}`, type: 'Text', contentType: 'text/plain' }],
-    conversationId: Number(convId),
     conversation: { id: convId, uri: `${PLATFORM}/restapi/v1.0/conversation/${convId}` },
     smsSendingAttemptsCount: 1,
     segmentCount: Math.max(1, Math.ceil(b.text.length / 160)),
@@ -173,5 +179,5 @@ export const sendSms: Handler = (ctx, req, p) => {
   };
   s.messages.push(m);
   ctx.dirty = true;
-  return ok(pub(m));
+  return ok(wire(m));
 };

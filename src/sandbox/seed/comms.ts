@@ -75,7 +75,6 @@ export function seedComms(ctx: SeedCtx, me: Rec, contacts: Rec[], exts: Rec[], n
         from: inbound ? other : meParty(th.mine),
         to: [inbound ? meParty(th.mine) : { ...other, messageStatus: failed ? 'DeliveryFailed' : 'Delivered' }],
         attachments: [{ id: id + 1, uri: `${MEDIA}/restapi/v1.0/account/${ctx.accountId}/extension/${ctx.extId}/message-store/${id}/content/${id + 1}`, type: 'Text', contentType: 'text/plain' }],
-        conversationId: Number(th.convId),
         conversation: { id: th.convId, uri: `${myUri.replace(/\/extension\/\d+$/, '')}/conversation/${th.convId}` },
       });
       if (!inbound) {
