@@ -20,10 +20,6 @@ export type Plan =
   /** The API proxy: a REST call as the caller gave it. */
   | { route: 'request'; call: RequestSpec };
 
-export function routable(def: ToolDefinition): Routable | undefined {
-  return def.exec.via === 'custom' ? undefined : (def.exec as Routable);
-}
-
 const withQuery = (call: RestCall, extra: Array<[string, string]>): RestCall => (extra.length ? { ...call, query: [...(call.query ?? []), ...extra] } : call);
 
 /** The CLI run behind one call of a tool; a list tool passes the page it wants. */
@@ -63,8 +59,8 @@ export function argvOf(planned: Plan, ctx: ToolContext): Promise<string[]> {
 }
 
 function mustRoute(def: ToolDefinition): Routable {
-  const exec = routable(def);
-  if (!exec) throw new ToolError('not_allowed', `${def.name} runs custom code and has no route to look up with`);
+  const exec = def.exec;
+  if (exec.via === 'custom') throw new ToolError('not_allowed', `${def.name} runs custom code and has no route to look up with`);
   return exec;
 }
 

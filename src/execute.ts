@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ListSpec, Record_, ToolDefinition } from '../tools/define.js';
 import type { ToolContext } from './context.js';
-import { argvOf, groupOf, plan, routable, runPlan, sourceOf, type Plan, type Routable } from './dispatch.js';
+import { argvOf, groupOf, plan, runPlan, sourceOf, type Plan, type Routable } from './dispatch.js';
 import { ToolError, toToolError } from './errors.js';
 import { readList, readRecord } from './output.js';
 import { decodeCursor, firstPosition, nextPage, type Handle } from './paging.js';
@@ -70,8 +70,8 @@ async function execute(def: ToolDefinition, input: Input, runtime: Runtime, env:
   const problem = def.validate?.(input);
   if (problem) throw new ToolError('invalid_input', problem, { fix: 'nothing was sent' });
   const ctx = contextFor(runtime, env);
-  const exec = routable(def);
-  if (!exec) return (def.exec as Extract<ToolDefinition['exec'], { via: 'custom' }>).run(input, ctx);
+  const exec = def.exec;
+  if (exec.via === 'custom') return exec.run(input, ctx);
 
   if (def.list) return list(def, def.list, exec, input, ctx, runtime);
   // Writes and the proxy answer with a status (done, dry run, confirmation...); plain reads with the record.

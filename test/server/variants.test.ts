@@ -95,6 +95,10 @@ async function scenario(h: Harness, big: boolean): Promise<Obj> {
 
   const one = (await ok(h, 'get_message', { messageId: exactId(voicemail[0].id, big) })).record;
   expect(String(one.id)).toBe(String(voicemail[0].id));
+  // The proxy's body keeps the exact digits too.
+  const proxied = (await ok(h, 'api_request', { method: 'GET', path: `/restapi/v1.0/account/~/extension/~/message-store/${String(outbound.records[0].id)}` })).result.body;
+  expect(String(proxied.id)).toBe(String(outbound.records[0].id));
+  expect(String(proxied.conversationId)).toBe(proxied.conversation.id);
   answer.message = { type: one.type, subject: one.subject, from: one.from.phoneNumber };
 
   // SMS content and sender exact, on whichever route.
