@@ -3,9 +3,8 @@
  * logged in, which RingCentral connection is used and is it ready, and which route (Membrane
  * action or RingCentral REST) each tool takes on it and why; each problem with its fix.
  */
-import { FIX, ToolError, toToolError } from './errors.js';
-import { chooseConnection, connectionProblem, type Connection, type Membrane } from './membrane.js';
-import { parseCliResult } from './parse.js';
+import { FIX, toToolError } from './errors.js';
+import { chooseConnection, connectionProblem, type Membrane } from './membrane.js';
 import type { RouteLine, Routes } from './routes.js';
 import type { RunOptions } from './runner.js';
 
@@ -49,7 +48,7 @@ export async function checkStatus(membrane: Membrane, pinnedConnectionId: string
   }
 
   try {
-    const connection = pinnedConnectionId ? await getConnection(membrane, pinnedConnectionId, run) : chooseConnection(await membrane.listConnections(run));
+    const connection = pinnedConnectionId ? await membrane.getConnection(pinnedConnectionId, run) : chooseConnection(await membrane.listConnections(run));
     report.connection = { id: connection.id, name: connection.name, state: connection.state };
     if (connection.state !== 'READY' || connection.disconnected) throw connectionProblem(connection);
   } catch (error) {
@@ -67,15 +66,6 @@ export async function checkStatus(membrane: Membrane, pinnedConnectionId: string
   }
   report.ready = true;
   return report;
-}
-
-async function getConnection(membrane: Membrane, id: string, run: RunOptions): Promise<Connection> {
-  const result = await membrane.runner.run(['connection', 'get', id, '--json'], run);
-  const value = parseCliResult(result, { connectionId: id }) as Connection;
-  if (!value || typeof value !== 'object' || typeof value.id !== 'string') {
-    throw new ToolError('no_connection', `connection ${id} was not found`, { fix: `${FIX.connect}, then pin the id it prints` });
-  }
-  return value;
 }
 
 /** The report as lines a person reads in a terminal. */
