@@ -24,6 +24,9 @@ export interface Env {
   faults: Set<string>;
   variants: Set<string>;
   statePath: string;
+  /** Workspace and tenant (`<workspaceKey>/<tenantKey>`) when given: its own account (tenant.ts). */
+  tenant?: string;
+  tenantKey?: string;
   /** "Now" for default date windows and new records (MEMBRANE_SANDBOX_NOW pins it). */
   now: () => number;
   rateLimits: boolean;

@@ -1,5 +1,6 @@
 // The 20 RingCentral actions of the Membrane connector: keys, schemas and the REST call behind each.
 // Input property names are a contract with the MCP server: they mirror RingCentral's own names.
+import { fnv } from '../hash.js';
 import type { Rec } from '../model.js';
 import type { Query, Req } from '../rest/http.js';
 import type { Schema } from './schema.js';
@@ -294,13 +295,6 @@ export const ACTIONS: Action[] = [
     request: (i) => get(`${EXT(i)}/active-calls`, q(i, ['direction', 'view', 'type', 'page', 'perPage'])),
   },
 ];
-
-/** FNV-1a 32-bit (no node:crypto: it costs startup time). */
-function fnv(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, '0');
-}
 
 /** Deterministic id, distinct from the key: `act_` + 12 hex chars derived from the key. */
 export function actionId(key: string): string {

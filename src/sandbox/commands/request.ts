@@ -66,7 +66,11 @@ export const request: Command = async (a, env) => {
     }
   }
   const res = await callRest({ method, path, query, body, headers }, env);
-  if (res.status < 400) return { stdout: res.body === undefined ? '' : stringify(res.body) + '\n', code: 0 };
+  if (res.status < 400) {
+    // Text content (an SMS's text, a voicemail transcription) is printed as it is, not as JSON.
+    const out = res.body === undefined ? '' : typeof res.body === 'string' ? res.body : stringify(res.body) + '\n';
+    return { stdout: out, code: 0 };
+  }
   const extra = res.status === 429 ? ` (Retry-After: ${res.headers['Retry-After'] ?? '60'})` : '';
   return rcFailure(env, res.status, res.body, extra);
 };

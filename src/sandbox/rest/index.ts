@@ -12,7 +12,7 @@ export interface RestResult extends Res {
 
 export async function callRest(req: Req, env: Env): Promise<RestResult> {
   const m = match(req.method, req.path);
-  if (!m) return notFoundRoute(req);
+  if (!m) return notFoundRoute();
   const { route } = m;
   const bigIds = env.variants.has('big-ids');
   const params = bigIds ? (await import('./bigids.js')).inbound(m.params) : m.params;

@@ -1,8 +1,9 @@
 // Message store and SMS (ringcentral-api.md sections 3 and 7).
 import { MEDIA, PLATFORM } from '../hosts.js';
-import type { Rec } from '../model.js';
+import type { Message, Rec } from '../model.js';
 import { invalid, noContent, notFound, ok, rcError, type Ctx, type Handler, type Res } from './http.js';
 import { extPath, findExtension, idList, isMe, iso, pub, requiredId } from './ids.js';
+import { location } from '../seed/context.js';
 import { pageA } from './paging.js';
 import { bool, date, digitsOnly, E164, enums, one } from './query.js';
 
@@ -63,13 +64,14 @@ export const listMessages: Handler = (ctx, req, p) => {
     if (!availSet.includes(m.availability)) continue;
     if (types.length && !types.includes(m.type)) continue;
     if (dirs.length && !dirs.includes(m.direction)) continue;
-    if (read.length && !read.includes(m.readStatus)) continue;
+    if (read.length && !read.includes(m.readStatus ?? '')) continue;
     if (conv && m.conversation?.id !== conv && String(m.conversationId) !== conv) continue;
     if (phoneDigits && digitsOnly(m.from?.phoneNumber ?? '') !== phoneDigits &&
       !(m.to as Rec[]).some((x) => digitsOnly(x.phoneNumber ?? '') === phoneDigits)) continue;
-    if (distinct && m.conversation) {
-      if (seenConv.has(m.conversation.id)) continue;
-      seenConv.add(m.conversation.id);
+    const cid = m.conversation?.id;
+    if (distinct && cid) {
+      if (seenConv.has(cid)) continue;
+      seenConv.add(cid);
     }
     out.push(m);
   }
@@ -78,7 +80,7 @@ export const listMessages: Handler = (ctx, req, p) => {
   return ok(body);
 };
 
-function findMessage(ctx: Ctx, id: string): Rec | undefined {
+function findMessage(ctx: Ctx, id: string): Message | undefined {
   const m = ctx.state.messages.find((x) => String(x.id) === id);
   return m && m.availability !== 'Purged' ? m : undefined;
 }
@@ -117,6 +119,7 @@ export const deleteMessage: Handler = (ctx, req, p) => {
     if (!m) return notFound('messageId', id).res;
     m.availability = purge || m.availability === 'Deleted' ? 'Purged' : 'Deleted';
     m.lastModifiedTime = iso(ctx.now);
+    m._userModified = true;
     ctx.dirty = true;
     return noContent();
   };
@@ -166,10 +169,10 @@ export const sendSms: Handler = (ctx, req, p) => {
   const t = iso(ctx.now);
   const me = s.extensions.find((e) => e.id === s.extId)!;
   const uri = `${PLATFORM}${extPath(ctx, s.extId)}/message-store/${id}`;
-  const m: Rec = {
+  const m: Message = {
     uri, id, extensionId: String(s.extId), type: 'SMS', direction: 'Outbound', creationTime: t, lastModifiedTime: t,
     readStatus: 'Read', availability: 'Alive', priority: 'Normal', subject: b.text, messageStatus: 'Queued',
-    from: { phoneNumber: fromNum, name: me.name, location: 'Palo Alto, CA' },
+    from: { phoneNumber: fromNum, name: me.name, location: location(fromNum) },
     to: to.map((phoneNumber) => ({ phoneNumber, messageStatus: 'Queued' })),
     attachments: [{ id: id + 1, uri: `${MEDIA}${extPath(ctx, s.extId)}/message-store/${id}/content/${id + 1}`, type: 'Text', contentType: 'text/plain' }],
     conversation: { id: convId, uri: `${PLATFORM}/restapi/v1.0/conversation/${convId}` },
@@ -180,4 +183,18 @@ export const sendSms: Handler = (ctx, req, p) => {
   s.messages.push(m);
   ctx.dirty = true;
   return ok(wire(m));
+};
+
+/** An attachment's content: the SMS text or the voicemail transcription, as text/plain. */
+export const getContent: Handler = (ctx, _req, p) => {
+  const id = requiredId(p.messageId, 'messageId');
+  const m = mine(ctx, p) ? findMessage(ctx, id) : undefined;
+  if (!m) throw notFound('messageId', id);
+  const attId = requiredId(p.attachmentId, 'attachmentId');
+  const att = m.attachments?.find((a) => String(a.id) === attId);
+  if (!att) throw notFound('attachmentId', attId);
+  const text = att.type === 'Text' ? m.subject : att.type === 'AudioTranscription' ? m._transcript : undefined;
+  // Audio and fax documents are binary; the sandbox keeps no media.
+  if (text === undefined) throw rcError(404, 'CMN-102', 'Media content is not available in the sandbox', { param: 'attachmentId', value: attId });
+  return { status: 200, body: text, headers: { 'Content-Type': 'text/plain;charset=utf-8' } };
 };
