@@ -67,7 +67,7 @@ function mustRoute(def: ToolDefinition): Routable {
 /** One record through the tool's route (previews, look-ups). */
 export async function fetchRecord(ctx: ToolContext, def: ToolDefinition, input: Record_): Promise<Record_> {
   const planned = await plan(def, mustRoute(def), input, ctx);
-  const record = readRecord(await runPlan(planned, ctx), sourceOf(planned));
+  const record = readRecord(await runPlan(planned, ctx), sourceOf(planned), 'read');
   return record && typeof record === 'object' && !Array.isArray(record) ? (record as Record_) : {};
 }
 

@@ -76,7 +76,7 @@ async function execute(def: ToolDefinition, input: Input, runtime: Runtime, env:
   if (def.list) return list(def, def.list, exec, input, ctx, runtime);
   // Writes and the proxy answer with a status (done, dry run, confirmation...); plain reads with the record.
   const answersWithStatus = def.kind !== 'read' || def.needsConfirmation !== undefined;
-  if (!answersWithStatus) return { record: asRecord(resultOf(await perform(def, exec, input, ctx, runtime))) };
+  if (!answersWithStatus) return { record: asRecord(resultOf(def, await perform(def, exec, input, ctx, runtime))) };
 
   if (input.dryRun) {
     return { status: 'dry_run', preview: await previewOf(def, exec, input, ctx), argv: runtime.runner.argv(await argvOf(await plan(def, exec, input, ctx), ctx)) };
@@ -91,10 +91,10 @@ async function execute(def: ToolDefinition, input: Input, runtime: Runtime, env:
     if (pending) return pending;
   }
   if (key) {
-    const { duplicate, result } = await runtime.sent.once(key, async () => resultOf(await perform(def, exec, input, ctx, runtime)));
+    const { duplicate, result } = await runtime.sent.once(key, async () => resultOf(def, await perform(def, exec, input, ctx, runtime)));
     return { status: duplicate ? 'duplicate' : 'done', ...resultField(result) };
   }
-  return { status: 'done', ...resultField(resultOf(await perform(def, exec, input, ctx, runtime))) };
+  return { status: 'done', ...resultField(resultOf(def, await perform(def, exec, input, ctx, runtime))) };
 }
 
 const resultField = (output: unknown) => (output === undefined || output === null ? {} : { result: asRecord(output) });
@@ -123,7 +123,8 @@ async function perform(def: ToolDefinition, exec: Routable, input: Input, ctx: T
 }
 
 /** The proxy's body as it came; every other result read as a RingCentral record. */
-const resultOf = ({ output, planned }: Performed): unknown => (planned.route === 'request' ? { body: output ?? null } : readRecord(output, sourceOf(planned)));
+const resultOf = (def: ToolDefinition, { output, planned }: Performed): unknown =>
+  planned.route === 'request' ? { body: output ?? null } : readRecord(output, sourceOf(planned), def.kind === 'read' ? 'read' : 'write');
 
 async function previewOf(def: ToolDefinition, exec: Routable, input: Input, ctx: ToolContext): Promise<Record_> {
   if (def.preview) return def.preview(input, ctx);

@@ -32,7 +32,7 @@ const RECORD_META = new Set(['id', 'name', 'uri', 'iconUri', 'createdTime', 'upd
 /** `{output, actionRunId}` (and nested wrappers) around the value itself. */
 function unwrap(value: unknown): unknown {
   let current = value;
-  for (let depth = 0; depth < 4 && isObject(current) && 'output' in current; depth++) {
+  for (let depth = 0; depth < 4 && isObject(current) && ('output' in current || 'actionRunId' in current); depth++) {
     if (!Object.keys(current).every((k) => k === 'output' || k === 'actionRunId' || k === 'logs')) break;
     current = current.output;
   }
@@ -83,11 +83,16 @@ export function readList(output: unknown, source: Source): ListPage {
   return page;
 }
 
-/** A single record result (get, create, update), or undefined when there is none (204). */
-export function readRecord(output: unknown, source: Source): unknown {
+/**
+ * A single record result (get, create, update), or undefined when there is none (204). A read
+ * that comes back without its fields is an error; a write's answer is returned as it is (an
+ * action may answer a create with only the new id), since the write has happened either way.
+ */
+export function readRecord(output: unknown, source: Source, kind: 'read' | 'write'): unknown {
   const value = unwrap(output);
   if (!isObject(value) || Object.keys(value).length === 0) return value;
   const record = vendorRecord(value);
-  if (!record) throw unreadable(source, `a record without its fields (${sample(value)})`);
-  return record;
+  if (record) return record;
+  if (kind === 'write') return value;
+  throw unreadable(source, `a record without its fields (${sample(value)})`);
 }
