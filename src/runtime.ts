@@ -12,6 +12,8 @@ import { Confirmations, type ConfirmMode } from './confirm.js';
 import { LookupCache } from './context.js';
 import { Penalties, SentLog } from './guards.js';
 import { Membrane } from './membrane.js';
+import { Routes, type RouteMode } from './routes.js';
+import { registry } from '../tools/index.js';
 import { CliRunner, type CliCommand } from './runner.js';
 import { readEnv } from './sandbox/env.js';
 import { FileStore } from './state/file.js';
@@ -24,6 +26,8 @@ export interface ServerOptions {
   /** Use the bundled membrane-sandbox instead of the real CLI. */
   sandbox?: boolean;
   connectionId?: string;
+  /** How tools reach RingCentral: `auto` (the action when its live schema takes what the tool sends, else REST), `action` or `rest`. */
+  route?: RouteMode;
   timeoutMs?: number;
   maxConcurrency?: number;
   maxOutputBytes?: number;
@@ -78,6 +82,7 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     ...DEFAULTS,
     readOnly: false,
     confirm: 'auto',
+    route: 'auto',
     warmup: false,
     sandbox: false,
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
@@ -99,6 +104,7 @@ export class Runtime {
   readonly options: ResolvedOptions;
   readonly runner: CliRunner;
   readonly membrane: Membrane;
+  readonly routes: Routes;
   readonly cache = new LookupCache();
   /** The whole store (health checks); the guards below see only this runtime's share of it. */
   readonly store: StateStore;
@@ -112,6 +118,7 @@ export class Runtime {
     const o = this.options;
     this.runner = shared?.runner ?? new CliRunner({ command: o.command, timeoutMs: o.timeoutMs, maxConcurrency: o.maxConcurrency, maxOutputBytes: o.maxOutputBytes, env: o.env });
     this.membrane = new Membrane(this.runner, { connectionId: o.connectionId, tenantKey: user?.tenantKey });
+    this.routes = new Routes(this.membrane, o.route, registry);
     this.store = shared?.store ?? (o.redisUrl ? new RedisStore(o.redisUrl) : new FileStore(fileStoreDir()));
     const base = shared?.secret ?? (o.confirmSecret ? createHash('sha256').update(o.confirmSecret).digest() : undefined);
     // Each user signs with their own key, so a token issued to one is refused for another.
@@ -128,9 +135,12 @@ export class Runtime {
     return new Runtime(options, user, this.shared);
   }
 
-  /** Resolves the connection and action ids ahead of the first call; failures surface later, on a call. */
+  /**
+   * Resolves the connection and the action catalog (ids and the schemas routes are chosen by)
+   * ahead of the first call; failures surface later, on a call. `--route rest` needs no catalog.
+   */
   warmUp(): void {
-    this.membrane.actions().catch(() => undefined);
+    (this.options.route === 'rest' ? this.membrane.connectionId() : this.membrane.actions()).catch(() => undefined);
   }
 
   /** Lets go of the store's connection (Redis); files need nothing. */
