@@ -22,6 +22,7 @@ export const FLAGS = {
   http: { type: 'boolean', env: 'RINGCENTRAL_MCP_HTTP', help: 'serve Streamable HTTP on /mcp instead of stdio' },
   port: { type: 'string', env: 'RINGCENTRAL_MCP_PORT', help: 'HTTP port (default 3000; 0 = any free port)' },
   host: { type: 'string', env: 'RINGCENTRAL_MCP_HOST', help: 'HTTP bind address (default 127.0.0.1; others need RINGCENTRAL_MCP_HTTP_TOKEN)' },
+  yes: { type: 'boolean', short: 'y', help: 'setup: run every step without asking (without it, setup asks only on a terminal)' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
   version: { type: 'boolean', short: 'v', help: 'print the version' },
 } as const;
@@ -89,7 +90,7 @@ export function helpText(): string {
     '  ringcentral-mcp call <tool> [json-args] run one tool, print its result (exit 1 on error)',
     '  ringcentral-mcp tools [flags]           list the tools these flags expose, with their kind',
     '  ringcentral-mcp doctor [flags]          check the CLI, login and connection, with fixes',
-    '  ringcentral-mcp setup                   walk through installing, logging in and connecting',
+    '  ringcentral-mcp setup [--yes]           walk through installing, logging in and connecting (on a terminal)',
     '  ringcentral-mcp config <client>         print the config for claude-desktop, claude-desktop-windows,',
     '                                          claude-code, cursor, vscode or http',
     '',
