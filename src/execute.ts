@@ -14,7 +14,8 @@ import type { Runtime } from './runtime.js';
 import { fitBudget, listResult, view } from './shape.js';
 import { inputSchema } from './schemas.js';
 
-export type Elicit = (message: string) => Promise<'accept' | 'decline' | 'cancel'>;
+/** Asks the person; 'unavailable' when the client could not ask, and the token flow applies. */
+export type Elicit = (message: string) => Promise<'accept' | 'decline' | 'cancel' | 'unavailable'>;
 
 export interface CallEnv {
   signal?: AbortSignal;
@@ -164,7 +165,7 @@ async function confirm(def: ToolDefinition, input: Input, ctx: ToolContext, runt
   if ((mode === 'auto' || mode === 'elicit') && env.elicit) {
     const answer = await env.elicit(`${def.title}: please confirm.\n${describe(preview)}`);
     if (answer === 'accept') return undefined;
-    throw new ToolError('declined', `the person ${answer === 'decline' ? 'declined' : 'dismissed'} the confirmation; nothing was sent or changed`);
+    if (answer !== 'unavailable') throw new ToolError('declined', `the person ${answer === 'decline' ? 'declined' : 'dismissed'} the confirmation; nothing was sent or changed`);
   }
   const { token, expiresAt } = runtime.confirmations.issue(def.name, input);
   return {
