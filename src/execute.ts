@@ -12,7 +12,7 @@ import { rateGroup } from './guards.js';
 import { decodeCursor, firstPosition, pagingInput, readPage } from './paging.js';
 import type { Runtime } from './runtime.js';
 import { fitBudget, listResult, view } from './shape.js';
-import { inputSchema } from './schemas.js';
+import { parseInput } from './schemas.js';
 
 /** Asks the person; 'unavailable' when the client could not ask, and the token flow applies. */
 export type Elicit = (message: string) => Promise<'accept' | 'decline' | 'cancel' | 'unavailable'>;
@@ -27,7 +27,7 @@ type Input = Record_ & { dryRun?: boolean; confirmationToken?: string; limit?: n
 
 export async function callTool(def: ToolDefinition, rawInput: unknown, runtime: Runtime, env: CallEnv = {}): Promise<CallToolResult> {
   try {
-    const parsed = inputSchema(def).safeParse(rawInput ?? {});
+    const parsed = parseInput(def, rawInput);
     if (!parsed.success) throw invalidInput(parsed.error);
     const structured = await execute(def, parsed.data as Input, runtime, env);
     const fitted = fitBudget(structured, runtime.options.maxResultChars);

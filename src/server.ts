@@ -2,11 +2,12 @@
  * createServer(options): the MCP server every entry point uses (stdio, HTTP, `call`, tests).
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
 import { selectTools } from '../tools/index.js';
 import type { ToolDefinition } from '../tools/define.js';
 import { callTool, type Elicit } from './execute.js';
 import { Runtime, type ServerOptions } from './runtime.js';
-import { annotations, inputSchema, outputSchema } from './schemas.js';
+import { annotations, outputSchema } from './schemas.js';
 import { VERSION } from './version.js';
 import { registerPrompts } from './prompts.js';
 import { toolListing } from './listing.js';
@@ -47,6 +48,8 @@ export function createServer(options: CreateServerOptions = {}): McpServer {
   return server;
 }
 
+const ANY_ARGUMENTS = z.looseObject({});
+
 /**
  * How long a confirmation dialog may stay unanswered before the token flow takes over: under the
  * 60 s many clients give a whole tool call, so the caller still gets the token in time.
@@ -81,7 +84,9 @@ function elicitation(server: McpServer): (message: string, signal: AbortSignal) 
 function register(server: McpServer, def: ToolDefinition, runtime: Runtime, ask: ReturnType<typeof elicitation> | undefined): void {
   server.registerTool(
     def.name,
-    { title: def.title, description: def.description, inputSchema: inputSchema(def), outputSchema: outputSchema(def), annotations: { title: def.title, ...annotations(def) } },
+    // Arguments pass the SDK as they are and are validated once, by callTool: it reads null as
+    // absent and names the field and the fix (tools/list is ours, from the full schema).
+    { title: def.title, description: def.description, inputSchema: ANY_ARGUMENTS, outputSchema: outputSchema(def), annotations: { title: def.title, ...annotations(def) } },
     async (args, extra) => {
       const elicit: Elicit | undefined = ask && server.server.getClientCapabilities()?.elicitation ? (message) => ask(message, extra.signal) : undefined;
       const stopProgress = reportProgress(extra, runtime.options.progressIntervalMs);

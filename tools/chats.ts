@@ -89,7 +89,7 @@ export const chatTools = [
   defineTool({
     name: 'ringcentral_list_chats',
     title: 'List chats',
-    description: 'List your team-messaging chats: Personal, Direct (1:1), Group, Team, Everyone. Returns id, type, name, member count.',
+    description: 'Your team-messaging chats: Personal, Direct (1:1), Group, Team, Everyone.',
     toolset: 'chats',
     kind: 'read',
     action: 'list-chats',
@@ -100,13 +100,13 @@ export const chatTools = [
   defineTool({
     name: 'ringcentral_create_chat_post',
     title: 'Post to chat',
-    description: 'Post a message to a team-messaging chat. chatId may be a chat id, a team name, or a person\'s name or email (their Direct chat); ambiguous names return candidates. Returns the post.',
+    description: 'Post to a team chat, named by id, team name or person; a name that matches several returns the candidates.',
     toolset: 'chats',
     kind: 'write',
     action: 'create-chat-post',
     input: {
-      chatId: z.string().min(1).max(200).regex(/^[^\s-][^\u0000-\u001f]*$/, 'must be a chat id, team name or email (no leading "-" or control characters)').describe('Chat id (ringcentral_list_chats), team name, or person name/email'),
-      text: z.string().min(1).max(10000).describe('Post text; mention with ![:Person](personId)'),
+      chatId: z.string().min(1).max(200).regex(/^[^\s-][^\u0000-\u001f]*$/, 'must be a chat id, team name or email (no leading "-" or control characters)').describe('Chat id, team name, or a person\'s name or email (their Direct chat)'),
+      text: z.string().min(1).max(10000).describe('Mention: ![:Person](personId)'),
     },
     actionInput: async (i, ctx) => ({ chatId: (await resolveChat(i.chatId, ctx)).id, text: i.text }),
     preview: async (i, ctx) => {
@@ -117,20 +117,20 @@ export const chatTools = [
   defineTool({
     name: 'ringcentral_create_team',
     title: 'Create team',
-    description: 'Create a team-messaging team (a named chat) with members given by email or person id. Returns the team with its id.',
+    description: 'Create a team (a named chat) with members by email or person id.',
     toolset: 'chats',
     kind: 'write',
     action: 'create-team',
     invalidates: ['chats'],
     input: {
-      name: z.string().min(1).max(250).describe('Team name'),
+      name: z.string().min(1).max(250),
       members: z
         .array(z.union([email, z.string().regex(/^\d{1,19}$/)]))
         .max(100)
-        .describe('Members: emails or person ids (extension ids)')
+        .describe('Emails or person (extension) ids')
         .optional(),
-      description: z.string().max(1000).describe('Team description').optional(),
-      public: z.boolean().describe('true = anyone in the company can join').optional(),
+      description: z.string().max(1000).optional(),
+      public: z.boolean().optional(),
     },
     actionInput: (i) =>
       compactObject({

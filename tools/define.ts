@@ -66,7 +66,8 @@ const DIGITS = /^\d{1,19}$/;
 export const E164 = /^\+[1-9]\d{1,14}$/;
 
 export const numericId = (what: string) =>
-  z.string().regex(DIGITS, `must be a numeric RingCentral id (digits only); get it from ringcentral_list_${what}`).describe(`From ringcentral_list_${what}`);
+  // The error names the list tool; the listing leaves it to the field name (every id comes from a list).
+  z.string().regex(DIGITS, `must be a numeric RingCentral id (digits only); get it from ringcentral_list_${what}`);
 
 export const extensionId = z
   .string()
@@ -79,6 +80,27 @@ export const phone = z.string().regex(E164, 'must be an E.164 phone number like 
 const EMAIL = /^[^\s@<>()[\],;:"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 /** Checked by a refinement: zod's own email schema lists a 150-character pattern in every tool. */
 export const email = z.string().max(254).refine((v) => EMAIL.test(v), 'must be an email address like name@example.com');
+
+/**
+ * A free-form value (an API body, an action input) as JSON text: a plain string is the one form
+ * OpenAI's strict mode and Gemini both accept. Parsed here; "__proto__" keys are dropped.
+ */
+export const jsonText = (allowArray: boolean, example: string) =>
+  z
+    .string()
+    .max(1_000_000)
+    .transform((text, ctx): Record_ | unknown[] => {
+      let value: unknown;
+      try {
+        value = JSON.parse(text, (key, v: unknown) => (key === '__proto__' ? undefined : v));
+      } catch {
+        value = undefined;
+      }
+      if (value !== null && typeof value === 'object' && (allowArray || !Array.isArray(value))) return value as Record_ | unknown[];
+      ctx.addIssue({ code: 'custom', message: `must be JSON text of an object${allowArray ? ' or array' : ''}, e.g. ${example}` });
+      return z.NEVER;
+    })
+    .describe(`JSON text, e.g. ${example}`);
 
 const ISO = /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]\d\d:\d\d))?$/;
 export const isoDate = (what: string) =>

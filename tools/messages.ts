@@ -35,10 +35,10 @@ export async function defaultSmsSender(ctx: ToolContext): Promise<string> {
 }
 
 const smsInput = {
-  to: z.array(phone).min(1).max(10).describe('Recipients, E.164 (+16505550123); several = group message'),
+  to: z.array(phone).min(1).max(10).describe('E.164 (+16505550123); several = group SMS'),
   text: z.string().min(1).max(1000).describe('1-1000 characters'),
-  from: phone.describe('Your SMS number, E.164; default: your first one').optional(),
-  idempotencyKey: z.string().regex(/^[\w.:-]{1,128}$/, 'must be 1-128 letters, digits, _ . : -').describe('Same key within 10 min = sent once; default from+to+text').optional(),
+  from: phone.describe('Your SMS number; default: your first').optional(),
+  idempotencyKey: z.string().regex(/^[\w.:-]{1,128}$/, 'must be 1-128 letters, digits, _ . : -').optional(),
 };
 
 async function smsPayload(i: { to: string[]; text: string; from?: string }, ctx: ToolContext) {
@@ -49,7 +49,7 @@ export const messageTools = [
   defineTool({
     name: 'ringcentral_list_messages',
     title: 'List messages',
-    description: 'List SMS, voicemail and fax messages, newest first. Defaults to the LAST 24 HOURS: pass dateFrom for older. Returns id, type, direction, from, to, subject, readStatus, time.',
+    description: 'SMS, voicemail and fax messages, newest first. Default: the LAST 24 HOURS; pass dateFrom for older.',
     toolset: 'messaging',
     kind: 'read',
     action: 'list-messages',
@@ -58,8 +58,8 @@ export const messageTools = [
       messageType: oneOf(['SMS', 'VoiceMail', 'Fax', 'Pager'] as const),
       direction: oneOf(['Inbound', 'Outbound'] as const),
       readStatus: oneOf(['Read', 'Unread'] as const),
-      dateFrom: isoDate('Start, ISO 8601; default 24 h before dateTo'),
-      dateTo: isoDate('End, ISO 8601; default now'),
+      dateFrom: isoDate('ISO 8601'),
+      dateTo: isoDate('ISO 8601; default now'),
       phoneNumber: phone.describe('E.164').optional(),
       extensionId,
     },
@@ -77,7 +77,7 @@ export const messageTools = [
   defineTool({
     name: 'ringcentral_get_message',
     title: 'Get message',
-    description: 'Get one message by id (from ringcentral_list_messages): full text, attachments, delivery status (Queued, Sent, Delivered, ...).',
+    description: 'One message by id: full text, attachments, delivery status (Queued, Sent, Delivered...).',
     toolset: 'messaging',
     kind: 'read',
     action: 'get-message',
@@ -87,7 +87,7 @@ export const messageTools = [
   defineTool({
     name: 'ringcentral_send_sms',
     title: 'Send SMS',
-    description: 'Send a real SMS from your RingCentral number. Irreversible: show the person sender, recipients and text first. Repeats with the same key within 10 min are not sent twice. Returns the message (messageStatus Queued).',
+    description: 'Send a real SMS. Irreversible: show the person from, to and text first. Same key within 10 min: sent once.',
     toolset: 'messaging',
     kind: 'destructive',
     action: 'send-sms',
@@ -106,11 +106,11 @@ export const messageTools = [
   defineTool({
     name: 'ringcentral_delete_message',
     title: 'Delete message',
-    description: 'Delete one message by id (from ringcentral_list_messages). First delete moves it to Deleted (restorable); purge: true removes it for good.',
+    description: 'Delete a message by id: to Deleted (restorable), or for good with purge: true.',
     toolset: 'messaging',
     kind: 'destructive',
     action: 'delete-message',
-    input: { messageId, purge: z.boolean().describe('true = permanent').optional(), extensionId },
+    input: { messageId, purge: z.boolean().optional(), extensionId },
     actionInput: (i) => compactObject({ messageId: i.messageId, purge: i.purge, extensionId: i.extensionId }),
     preview: async (i, ctx) => {
       const message = (await runAction(ctx, 'get-message', { extensionId: i.extensionId ?? '~', messageId: i.messageId })) as Record_;

@@ -1,6 +1,6 @@
 /** The guarded proxy: any RingCentral REST call through `membrane request`, relative paths only. */
 import { z } from 'zod';
-import { defineTool, type ToolDefinition } from './define.js';
+import { defineTool, jsonText, type ToolDefinition } from './define.js';
 
 const PREFIXES = ['restapi', 'team-messaging', 'rcvideo', 'ai', 'analytics', 'webinar'];
 /** Relative path under an allowed API root; no scheme, no host, no encoding tricks. */
@@ -8,7 +8,6 @@ const SAFE_PATH = new RegExp(`^/(${PREFIXES.join('|')})/[A-Za-z0-9._~,:@*=+-]+(/
 const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 
 const text = (max: number) => z.string().max(max).refine((v) => NO_CONTROL.test(v), 'must not contain CR, LF or other control characters');
-const scalar = z.union([text(2000), z.number(), z.boolean()]);
 const HEADERS = ['Accept', 'Content-Type', 'Accept-Language', 'If-Match', 'If-None-Match'] as const;
 
 const path = z
@@ -21,35 +20,34 @@ const path = z
 const shape = (methods: readonly [string, ...string[]]) => ({
   method: z.enum(methods),
   path,
+  // Name/value pairs rather than maps: free-form maps are what strict-mode and Gemini callers cannot declare.
   query: z
-    .record(z.string().regex(/^[A-Za-z][\w.[\]-]{0,63}$/, 'must be a plain parameter name'), z.union([scalar, z.array(scalar).max(100)]))
-    .describe('An array repeats the key')
+    .array(z.strictObject({ name: z.string().regex(/^[A-Za-z][\w.[\]-]{0,63}$/, 'must be a plain parameter name'), value: text(2000) }))
+    .max(100)
+    .describe('Repeat a name for several values')
     .optional(),
-  body: z.union([z.looseObject({}), z.array(z.union([z.string(), z.number(), z.looseObject({})]))]).describe('JSON body').optional(),
-  headers: z
-    .partialRecord(z.enum(HEADERS), text(500))
-    .describe('Allowlisted headers; Membrane adds authorization')
-    .optional(),
+  body: jsonText(true, '{"text":"hi"}').optional(),
+  headers: z.array(z.strictObject({ name: z.enum(HEADERS), value: text(500) })).max(HEADERS.length).optional(),
 });
 
-type ProxyInput = { method: string; path: string; query?: Record<string, unknown>; body?: unknown; headers?: Partial<Record<string, string>> };
+type Pair = { name: string; value: string };
+type ProxyInput = { method: string; path: string; query?: Pair[]; body?: unknown; headers?: Pair[] };
 
 const spec = (i: ProxyInput) => ({
   method: i.method,
   path: i.path,
-  query: Object.entries(i.query ?? {}).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => [k, String(x)] as [string, string])),
-  headers: Object.entries(i.headers ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  query: (i.query ?? []).map((p): [string, string] => [p.name, p.value]),
+  headers: (i.headers ?? []).map((p): [string, string] => [p.name, p.value]),
   body: i.body,
 });
 
-const description =
-  'Call any RingCentral REST endpoint the other tools do not cover (presence, phone numbers, call queues, posts...). Path is relative (/restapi/v1.0/..., /team-messaging/v1/..., /rcvideo/...). Returns the response body.';
+const description = 'Any RingCentral REST call the other tools lack (presence, phone numbers, call queues...), by relative path.';
 
 const proxy = (methods: readonly [string, ...string[]], kind: 'read' | 'destructive', readOnlyForm?: () => ToolDefinition) =>
   defineTool({
     name: 'ringcentral_api_request',
     title: 'RingCentral API request',
-    description: kind === 'read' ? `${description} Read-only mode: GET only.` : `${description} Non-GET calls change data and need confirmation.`,
+    description: kind === 'read' ? `${description} GET only.` : `${description} Non-GET needs confirmation.`,
     toolset: 'api',
     kind,
     input: shape(methods),
