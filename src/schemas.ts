@@ -46,16 +46,21 @@ export function inputSchema(def: ToolDefinition): z.ZodObject {
 
 /**
  * `null` for a field means absent: strict-mode callers (OpenAI) send every optional field, unused
- * ones as null. Only object fields are dropped; a null inside an array is a value, and refused.
+ * ones as null. At the top level only declared fields (an unknown one stays and is refused);
+ * a null inside an array is a value, and refused.
  */
-export function withoutNulls(value: unknown): unknown {
+export function withoutNulls(value: unknown, declared?: ReadonlySet<string>): unknown {
   if (Array.isArray(value)) return value.map((v) => (v !== null && typeof v === 'object' ? withoutNulls(v) : v));
   if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (v === null || k === '__proto__' ? [] : [[k, withoutNulls(v)]])));
+  const absent = (k: string, v: unknown) => k === '__proto__' || (v === null && (!declared || declared.has(k)));
+  return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (absent(k, v) ? [] : [[k, withoutNulls(v)]])));
 }
 
 /** The one validation of a call's arguments, for MCP and library callers alike. */
-export const parseInput = (def: ToolDefinition, raw: unknown) => inputSchema(def).safeParse(withoutNulls(raw ?? {}));
+export function parseInput(def: ToolDefinition, raw: unknown) {
+  const schema = inputSchema(def);
+  return schema.safeParse(withoutNulls(raw ?? {}, new Set(Object.keys(schema.shape))));
+}
 
 export function outputSchema(def: ToolDefinition): z.ZodObject {
   if (def.list) return LIST_OUTPUT;

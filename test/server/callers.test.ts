@@ -33,6 +33,8 @@ describe('null for an optional field means absent', () => {
     const nested = await h.call('ringcentral_create_contact', { firstName: 'Nully', businessAddress: { city: 'Austin', street: null }, dryRun: true });
     expect(nested.structuredContent.status).toBe('dry_run');
     expect(nested.structuredContent.preview.contact).toEqual({ firstName: 'Nully', businessAddress: { city: 'Austin' } });
+    const unknown = await h.call('ringcentral_get_account_info', { constructor: null });
+    expect(h.text(unknown)).toMatch(/^invalid_input: input: Unrecognized key: "constructor"/);
     const missing = await h.call('ringcentral_get_contact', { contactId: null });
     expect(missing.isError).toBe(true);
     expect(h.text(missing)).toMatch(/^invalid_input: contactId: /);
