@@ -6,8 +6,8 @@
  * economy). `--quick` runs fewer rounds and writes nothing. Not part of `npm test`.
  *
  * Figures: cold start vs a one-tool SDK server; warm call latency through MCP vs the same CLI
- * command run directly; CLI processes per warm call; 16 concurrent calls against a 300 ms CLI;
- * server RSS idle and after 2,000 calls; tools/list size; compact vs raw list size; the largest
+ * command run directly and CLI processes per warm call, on the action and the REST route; 16
+ * concurrent calls against a 300 ms CLI; server RSS idle and after 2,000 calls; tools/list size; compact vs raw list size; the largest
  * result any tool gives with default settings.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -136,13 +136,17 @@ async function main() {
     log(`cold start ${ms(median(ours))} vs ${ms(median(minimal))}`);
   }
 
-  // 2 + 3. Warm call latency vs the same CLI command run directly; processes per warm call.
-  {
+  // 2 + 3. Warm call latency vs the same CLI command run directly; processes per warm call; on
+  // both routes (auto takes the action on the default sandbox; --route rest takes `membrane request`).
+  for (const [route, args, command, workflow] of [
+    ['action route', [], 'action run', '3 (documented workflow: connection list, action list, action run)'],
+    ['REST route', ['--route', 'rest'], 'request', '2 (documented workflow: connection list, request)'],
+  ]) {
     const box = sandbox();
-    const server = await connect(box);
-    await server.call('ringcentral_get_account_info'); // resolves connection and action ids
+    const server = await connect(box, args);
+    await server.call('ringcentral_get_account_info'); // resolves the connection, action ids and routes
     const argv = box.spawns().at(-1).argv;
-    if (argv[0] !== 'action' || argv[1] !== 'run') throw new Error(`unexpected last CLI command ${argv.join(' ')}`);
+    if (argv.slice(0, command.split(' ').length).join(' ') !== command) throw new Error(`${route}: unexpected last CLI command ${argv.join(' ')}`);
     const direct = [];
     const through = [];
     const before = box.spawns().length;
@@ -160,9 +164,9 @@ async function main() {
     const spawned = box.spawns().length - before;
     const perCall = (spawned - N.warm) / N.warm; // the direct runs log too
     const r = median(through) / median(direct);
-    row('Warm tool call (get_account_info) through MCP', ms(median(through)), `${ms(median(direct))} (\`membrane-sandbox ${argv.slice(0, 2).join(' ')} ... --json\` run directly)`, ratio(r), '<= 1.10', verdict(r <= 1.1));
-    row('CLI processes per warm call', String(perCall), '3 (documented workflow: connection list, action list, action run)', ratio(perCall / 3), '1', verdict(perCall === 1));
-    log(`warm ${ms(median(through))} vs direct ${ms(median(direct))}; ${perCall} process per call`);
+    row(`Warm tool call (get_account_info) through MCP, ${route}`, ms(median(through)), `${ms(median(direct))} (\`membrane-sandbox ${command} ... --json\` run directly)`, ratio(r), '<= 1.10', verdict(r <= 1.1));
+    row(`CLI processes per warm call, ${route}`, String(perCall), workflow, ratio(perCall / Number(workflow[0])), '1', verdict(perCall === 1));
+    log(`${route}: warm ${ms(median(through))} vs direct ${ms(median(direct))}; ${perCall} process per call`);
     await server.close();
   }
 

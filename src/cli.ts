@@ -55,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'doctor': {
       const runtime = new Runtime(options);
-      const report = await checkStatus(runtime.membrane, options.connectionId, { timeoutMs: 30_000 });
+      const report = await checkStatus(runtime.membrane, options.connectionId, { timeoutMs: 30_000 }, runtime.routes);
       process.stdout.write(`${formatStatus(report)}\n`);
       return report.ready ? 0 : 1;
     }

@@ -1,8 +1,9 @@
 /**
- * What a tool sees while it runs: the Membrane client, the call's cancellation and timeout,
- * and a shared cache for look-ups that several calls need (SMS sender, chats, extensions).
+ * What a tool sees while it runs: the Membrane client and the route of each tool, the call's
+ * cancellation and timeout, and a shared cache for look-ups that several calls need (SMS sender, chats, extensions).
  */
-import type { Membrane, RequestSpec } from './membrane.js';
+import type { Membrane } from './membrane.js';
+import type { Routes } from './routes.js';
 import type { RunOptions } from './runner.js';
 
 export class LookupCache {
@@ -23,25 +24,13 @@ export class LookupCache {
   delete(key: string): void {
     this.entries.delete(key);
   }
-
-  clear(): void {
-    this.entries.clear();
-  }
 }
 
 export interface ToolContext {
   membrane: Membrane;
+  /** Which route (Membrane action or RingCentral REST) each tool takes on this connection. */
+  routes: Routes;
   run: RunOptions;
   cache: LookupCache;
-  readOnly: boolean;
   pinnedConnectionId?: string;
-}
-
-/** Shorthands the tool definitions use. */
-export async function runAction(ctx: ToolContext, key: string, input: unknown): Promise<unknown> {
-  return (await ctx.membrane.runAction(key, input, ctx.run)).output;
-}
-
-export function request(ctx: ToolContext, spec: RequestSpec): Promise<unknown> {
-  return ctx.membrane.request(spec, ctx.run);
 }

@@ -1,15 +1,16 @@
 /**
  * One tool call from validated input to MCP result: read-only gate, cross-field checks, dry run,
- * duplicate SMS suppression, confirmation, the single CLI run, then compact paged output within
- * the budget. Every failure becomes an `isError` result with its fix; nothing here throws.
+ * duplicate SMS suppression, confirmation, the single CLI run on the tool's route, then compact
+ * paged output within the budget. Every failure becomes an `isError` result with its fix; nothing here throws.
  */
 import { z } from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ToolDefinition, Record_ } from '../tools/define.js';
+import type { ListSpec, Record_, ToolDefinition } from '../tools/define.js';
 import type { ToolContext } from './context.js';
+import { argvOf, groupOf, plan, runPlan, sourceOf, type Plan, type Routable } from './dispatch.js';
 import { ToolError, toToolError } from './errors.js';
-import { rateGroup } from './guards.js';
-import { decodeCursor, firstPosition, pagingInput, readPage } from './paging.js';
+import { readList, readRecord } from './output.js';
+import { decodeCursor, firstPosition, nextPage, type Handle } from './paging.js';
 import type { Runtime } from './runtime.js';
 import { fitBudget, listResult, view } from './shape.js';
 import { parseInput } from './schemas.js';
@@ -56,9 +57,9 @@ function invalidInput(error: z.ZodError): ToolError {
 function contextFor(runtime: Runtime, env: CallEnv): ToolContext {
   return {
     membrane: runtime.membrane,
+    routes: runtime.routes,
     run: { signal: env.signal, timeoutMs: runtime.options.timeoutMs },
     cache: runtime.cache,
-    readOnly: runtime.options.readOnly,
     pinnedConnectionId: runtime.options.connectionId,
   };
 }
@@ -70,16 +71,16 @@ async function execute(def: ToolDefinition, input: Input, runtime: Runtime, env:
   const problem = def.validate?.(input);
   if (problem) throw new ToolError('invalid_input', problem, { fix: 'nothing was sent' });
   const ctx = contextFor(runtime, env);
+  const exec = def.exec;
+  if (exec.via === 'custom') return exec.run(input, ctx);
 
-  if (def.list) return list(def, input, ctx, runtime);
-  const envelope = def.kind !== 'read' || def.needsConfirmation !== undefined;
-  if (!envelope) {
-    const output = await perform(def, input, ctx, runtime);
-    return def.output ? (output as Record_) : { record: asRecord(output) };
-  }
+  if (def.list) return list(def, def.list, exec, input, ctx, runtime);
+  // Writes and the proxy answer with a status (done, dry run, confirmation...); plain reads with the record.
+  const answersWithStatus = def.kind !== 'read' || def.needsConfirmation !== undefined;
+  if (!answersWithStatus) return { record: asRecord(resultOf(def, await perform(def, exec, input, ctx, runtime))) };
 
   if (input.dryRun) {
-    return { status: 'dry_run', preview: await previewOf(def, input, ctx), argv: runtime.runner.argv(await argvOf(def, input, ctx)) };
+    return { status: 'dry_run', preview: await previewOf(def, exec, input, ctx), argv: runtime.runner.argv(await argvOf(await plan(def, exec, input, ctx), ctx)) };
   }
   const key = def.idempotencyKey ? await def.idempotencyKey(input, ctx) : undefined;
   const earlier = key ? runtime.sent.peek(key) : undefined;
@@ -87,14 +88,14 @@ async function execute(def: ToolDefinition, input: Input, runtime: Runtime, env:
 
   const confirmable = def.needsConfirmation ? def.needsConfirmation(input) : def.kind === 'destructive';
   if (confirmable && runtime.options.confirm !== 'off') {
-    const pending = await confirm(def, input, ctx, runtime, env);
+    const pending = await confirm(def, exec, input, ctx, runtime, env);
     if (pending) return pending;
   }
   if (key) {
-    const { duplicate, result } = await runtime.sent.once(key, () => perform(def, input, ctx, runtime));
+    const { duplicate, result } = await runtime.sent.once(key, async () => resultOf(def, await perform(def, exec, input, ctx, runtime)));
     return { status: duplicate ? 'duplicate' : 'done', ...resultField(result) };
   }
-  return { status: 'done', ...resultField(await perform(def, input, ctx, runtime)) };
+  return { status: 'done', ...resultField(resultOf(def, await perform(def, exec, input, ctx, runtime))) };
 }
 
 const resultField = (output: unknown) => (output === undefined || output === null ? {} : { result: asRecord(output) });
@@ -102,65 +103,52 @@ const resultField = (output: unknown) => (output === undefined || output === nul
 const asRecord = (output: unknown): Record_ =>
   output && typeof output === 'object' && !Array.isArray(output) ? (output as Record_) : { value: output ?? null };
 
-const actionKey = (def: ToolDefinition, input: Input): string | undefined => (typeof def.action === 'function' ? def.action(input) : def.action);
-
-async function actionInputOf(def: ToolDefinition, input: Input, ctx: ToolContext): Promise<unknown> {
-  if (def.actionInput) return def.actionInput(input, ctx);
-  const { dryRun, confirmationToken, limit, cursor, view: _view, fields, ...rest } = input;
-  return rest;
+interface Performed {
+  output: unknown;
+  planned: Plan;
 }
 
-/** The one CLI run behind the tool (reads the penalty window first, notes a new one on 429). */
-async function perform(def: ToolDefinition, input: Input, ctx: ToolContext, runtime: Runtime, extra: Record_ = {}): Promise<unknown> {
-  const output = await performOnce(def, input, ctx, runtime, extra);
-  for (const key of def.invalidates ?? []) runtime.cache.delete(key);
-  return output;
-}
-
-async function performOnce(def: ToolDefinition, input: Input, ctx: ToolContext, runtime: Runtime, extra: Record_): Promise<unknown> {
-  if (def.run) return def.run(input, ctx);
-  const key = actionKey(def, input);
-  const group = def.request ? 'request' : rateGroup(key);
+/** The one CLI run behind the tool: reads the penalty window first, notes a new one on 429. */
+async function perform(def: ToolDefinition, exec: Routable, input: Input, ctx: ToolContext, runtime: Runtime, handle?: Handle): Promise<Performed> {
+  const planned = await plan(def, exec, input, ctx, handle);
+  const group = groupOf(exec, planned);
   runtime.penalties.check(group);
   try {
-    if (def.request) return { body: (await ctx.membrane.request(def.request(input), ctx.run)) ?? null };
-    const actionInput = { ...((await actionInputOf(def, input, ctx)) as Record_), ...extra };
-    return (await ctx.membrane.runAction(key!, actionInput, ctx.run)).output;
+    const output = await runPlan(planned, ctx);
+    for (const entry of def.invalidates ?? []) runtime.cache.delete(entry);
+    return { output, planned };
   } catch (error) {
     if (error instanceof ToolError && error.code === 'rate_limited') runtime.penalties.note(group, error.details.retryAfterSeconds ?? 60);
     throw error;
   }
 }
 
-async function argvOf(def: ToolDefinition, input: Input, ctx: ToolContext): Promise<string[]> {
-  if (def.request) return ctx.membrane.requestArgv(def.request(input), ctx.run);
-  const key = actionKey(def, input);
-  if (!key) throw new ToolError('not_allowed', `${def.name} has no single CLI command to show`);
-  return ctx.membrane.runActionArgv(key, await actionInputOf(def, input, ctx), ctx.run);
-}
+/** The proxy's body as it came; every other result read as a RingCentral record. */
+const resultOf = (def: ToolDefinition, { output, planned }: Performed): unknown =>
+  planned.route === 'request' ? { body: output ?? null } : readRecord(output, sourceOf(planned), def.kind === 'read' ? 'read' : 'write');
 
-async function previewOf(def: ToolDefinition, input: Input, ctx: ToolContext): Promise<Record_> {
+async function previewOf(def: ToolDefinition, exec: Routable, input: Input, ctx: ToolContext): Promise<Record_> {
   if (def.preview) return def.preview(input, ctx);
-  return { action: def.title, input: await actionInputOf(def, input, ctx) };
+  const planned = await plan(def, exec, input, ctx);
+  return { action: def.title, ...(planned.route === 'action' ? { input: planned.input } : { request: planned.call }) };
 }
 
-async function list(def: ToolDefinition, input: Input, ctx: ToolContext, runtime: Runtime): Promise<Record_> {
-  const spec = def.list!;
+async function list(def: ToolDefinition, spec: ListSpec, exec: Routable, input: Input, ctx: ToolContext, runtime: Runtime): Promise<Record_> {
   const limit = input.limit ?? 25;
   const position = input.cursor ? decodeCursor(def.name, input.cursor) : firstPosition(spec.paging, limit);
-  const output = await perform(def, input, ctx, runtime, pagingInput(position.handle));
-  const page = readPage(output, position.handle);
+  const { output, planned } = await perform(def, exec, input, ctx, runtime, position.handle);
+  const page = nextPage(readList(output, sourceOf(planned)), position.handle);
   const mode = input.view ?? 'compact';
   return listResult(def.name, page, position, limit, runtime.options.maxResultChars, (r) => view(r, spec.compact, mode, input.fields));
 }
 
 /** Asks the person (elicitation) or hands out a token; returns the pending result, or nothing when confirmed. */
-async function confirm(def: ToolDefinition, input: Input, ctx: ToolContext, runtime: Runtime, env: CallEnv): Promise<Record_ | undefined> {
+async function confirm(def: ToolDefinition, exec: Routable, input: Input, ctx: ToolContext, runtime: Runtime, env: CallEnv): Promise<Record_ | undefined> {
   if (input.confirmationToken) {
     runtime.confirmations.consume(def.name, input, input.confirmationToken);
     return undefined;
   }
-  const preview = await previewOf(def, input, ctx);
+  const preview = await previewOf(def, exec, input, ctx);
   const mode = runtime.options.confirm;
   if ((mode === 'auto' || mode === 'elicit') && env.elicit) {
     const answer = await env.elicit(`${def.title}: please confirm.\n${describe(preview)}`);

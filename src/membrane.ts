@@ -112,6 +112,15 @@ export class Membrane {
     return all;
   }
 
+  /** One connection by id (a pinned one, which skips resolution). */
+  async getConnection(id: string, run: RunOptions = {}): Promise<Connection> {
+    const value = (await this.json(['connection', 'get', id], run, false, id)) as Connection;
+    if (!value || typeof value !== 'object' || typeof value.id !== 'string') {
+      throw new ToolError('no_connection', `connection ${id} was not found`, { fix: `${FIX.connect}, then pin the id it prints` });
+    }
+    return value;
+  }
+
   /** The RingCentral connection id, resolved once even under concurrent calls. */
   connectionId(run: RunOptions = {}): Promise<string> {
     if (this.options.connectionId) return Promise.resolve(this.options.connectionId);

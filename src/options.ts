@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { CONFIRM_MODES, type ConfirmMode } from './confirm.js';
+import { ROUTE_MODES, type RouteMode } from './routes.js';
 import { DEFAULTS, type ServerOptions } from './runtime.js';
 import { TOOLSETS } from '../tools/index.js';
 
@@ -11,6 +12,7 @@ export const FLAGS = {
   sandbox: { type: 'boolean', env: 'RINGCENTRAL_MCP_SANDBOX', help: 'use the bundled membrane-sandbox (simulated account, nothing real is sent)' },
   membrane: { type: 'string', env: 'MEMBRANE_CLI', help: 'path of the Membrane CLI (default: membrane on PATH)' },
   'connection-id': { type: 'string', env: 'RINGCENTRAL_CONNECTION_ID', help: 'pin the RingCentral connection (default: the one READY RingCentral connection)' },
+  route: { type: 'string', env: 'RINGCENTRAL_MCP_ROUTE', help: 'auto|action|rest: how tools reach RingCentral (default auto: a tool\'s Membrane action when its live input schema takes every property the tool sends, else RingCentral\'s REST API via membrane request; see doctor)' },
   'read-only': { type: 'boolean', env: 'RINGCENTRAL_MCP_READ_ONLY', help: 'expose no write tool; the API proxy accepts GET only' },
   toolsets: { type: 'string', env: 'RINGCENTRAL_MCP_TOOLSETS', help: `comma list of ${TOOLSETS.join(',')}` },
   tools: { type: 'string', env: 'RINGCENTRAL_MCP_TOOLS', help: 'comma list of tool names (adds to --toolsets)' },
@@ -61,6 +63,10 @@ export function serverOptions(flags: Flags): ServerOptions {
   if (confirm !== undefined && !CONFIRM_MODES.includes(confirm as ConfirmMode)) {
     throw new Error(`--confirm must be one of ${CONFIRM_MODES.join(', ')}, got ${confirm}`);
   }
+  const route = flags.route as string | undefined;
+  if (route !== undefined && !ROUTE_MODES.includes(route as RouteMode)) {
+    throw new Error(`--route must be one of ${ROUTE_MODES.join(', ')}, got ${route}`);
+  }
   const connectionId = flags['connection-id'] as string | undefined;
   if (connectionId !== undefined && !/^[A-Za-z0-9][\w.:-]{0,127}$/.test(connectionId)) {
     throw new Error(`--connection-id must be a Membrane connection id (letters, digits, _ . : -), got ${JSON.stringify(connectionId)}`);
@@ -69,6 +75,7 @@ export function serverOptions(flags: Flags): ServerOptions {
     sandbox: flags.sandbox === true,
     membrane: flags.membrane as string | undefined,
     connectionId,
+    route: route as RouteMode | undefined,
     readOnly: flags['read-only'] === true,
     toolsets: list(flags.toolsets),
     tools: list(flags.tools),

@@ -5,7 +5,10 @@
  * result cut short by the budget continues exactly where it stopped.
  */
 import { ToolError } from './errors.js';
-import type { Paging } from '../tools/define.js';
+import type { ListPage } from './output.js';
+
+/** How a list pages upstream: RingCentral page/perPage, or team-messaging pageToken. */
+export type Paging = 'page' | 'token';
 
 /** How to fetch one upstream page. */
 export type Handle =
@@ -44,7 +47,7 @@ export function decodeCursor(tool: string, cursor: string): Position {
   return { handle: payload.h, skip: payload.s };
 }
 
-const size = (n: unknown) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 1000;
+const isPageSize = (n: unknown) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 1000;
 const optionalText = (v: unknown) => v === undefined || (typeof v === 'string' && v.length > 0 && v.length <= 2000);
 
 /** Only the handle shapes this server makes; a hand-made cursor cannot smuggle other input. */
@@ -52,10 +55,10 @@ function validHandle(h: unknown): h is Handle {
   if (!h || typeof h !== 'object' || Array.isArray(h)) return false;
   const o = h as Record<string, unknown>;
   const keys = Object.keys(o).sort().join(',');
-  if (keys === 'page,perPage') return Number.isInteger(o.page) && (o.page as number) >= 1 && size(o.perPage);
-  if (keys === 'count' || keys === 'count,token') return size(o.count) && optionalText(o.token);
-  if (keys === 'count,cursor') return size(o.count) && typeof o.cursor === 'string' && optionalText(o.cursor);
-  if (keys === 'perPage' || keys === 'cursor,perPage') return size(o.perPage) && optionalText(o.cursor);
+  if (keys === 'page,perPage') return Number.isInteger(o.page) && (o.page as number) >= 1 && isPageSize(o.perPage);
+  if (keys === 'count' || keys === 'count,token') return isPageSize(o.count) && optionalText(o.token);
+  if (keys === 'count,cursor') return isPageSize(o.count) && typeof o.cursor === 'string' && optionalText(o.cursor);
+  if (keys === 'perPage' || keys === 'cursor,perPage') return isPageSize(o.perPage) && optionalText(o.cursor);
   return false;
 }
 
@@ -77,36 +80,34 @@ export function pagingInput(handle: Handle): Record<string, unknown> {
   return handle.cursor ? { cursor: handle.cursor, perPage: handle.perPage } : { perPage: handle.perPage };
 }
 
+/** The paging query parameters of RingCentral's REST API for a handle. */
+export function pagingQuery(handle: Handle): Array<[string, string]> {
+  if ('cursor' in handle && handle.cursor !== undefined) {
+    throw new ToolError('invalid_input', 'cursor: it continues a Membrane action list, and this tool now reads RingCentral\'s REST API', {
+      fix: 'call the tool again without cursor to start from the first page',
+    });
+  }
+  if ('page' in handle) return [['page', String(handle.page)], ['perPage', String(handle.perPage)]];
+  if ('count' in handle) {
+    const token = 'token' in handle ? handle.token : undefined;
+    return [['recordCount', String(handle.count)], ...(token ? [['pageToken', token] as [string, string]] : [])];
+  }
+  return [['perPage', String(handle.perPage)]];
+}
+
 export interface UpstreamPage {
   records: Record<string, unknown>[];
   next?: Handle;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Records and the next page's handle, whatever the output shape. */
-export function readPage(output: unknown, handle: Handle): UpstreamPage {
-  if (Array.isArray(output)) return { records: output.filter(isObject) };
-  if (!isObject(output)) {
-    if (output === undefined || output === null) return { records: [] };
-    throw new ToolError('unparseable_output', `expected a list of records, got ${JSON.stringify(output).slice(0, 120)}`);
-  }
-  const list = Array.isArray(output.records) ? output.records : Array.isArray(output.items) ? output.items : undefined;
-  if (!list) throw new ToolError('unparseable_output', `expected records in the output, got keys ${Object.keys(output).slice(0, 8).join(', ')}`);
-  const records = list.filter(isObject);
+/** The records of a page and the handle of the next one, whichever paging style upstream used. */
+export function nextPage(list: ListPage, handle: Handle): UpstreamPage {
+  const records = list.records;
   const perPage = 'perPage' in handle ? handle.perPage : 'count' in handle ? handle.count : records.length;
-
-  if (typeof output.cursor === 'string' && output.cursor) {
-    return { records, next: 'count' in handle ? { cursor: output.cursor, count: handle.count } : { cursor: output.cursor, perPage } };
-  }
-  const navigation = isObject(output.navigation) ? output.navigation : {};
-  if (typeof navigation.nextPageToken === 'string' && navigation.nextPageToken) {
-    return { records, next: { token: navigation.nextPageToken, count: perPage } };
-  }
-  if ('page' in handle) {
-    const paging = isObject(output.paging) ? output.paging : {};
-    const more = isObject(navigation.nextPage) || (typeof paging.totalPages === 'number' && handle.page < paging.totalPages);
-    if (more) return { records, next: { page: handle.page + 1, perPage: handle.perPage } };
+  if (list.cursor) return { records, next: 'count' in handle ? { cursor: list.cursor, count: handle.count } : { cursor: list.cursor, perPage } };
+  if (list.nextPageToken) return { records, next: { token: list.nextPageToken, count: perPage } };
+  if ('page' in handle && (list.nextPage || (list.totalPages !== undefined && handle.page < list.totalPages))) {
+    return { records, next: { page: handle.page + 1, perPage: handle.perPage } };
   }
   return { records };
 }

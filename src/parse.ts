@@ -3,6 +3,7 @@
  * rules of membrane-cli.md: banners before the JSON, bare arrays or `{items}`, wrapped or
  * unwrapped action output, errors on stdout or stderr, error-shaped JSON with exit code 0.
  */
+import { isSafeNumber, parse as parseLossless } from 'lossless-json';
 import { ToolError, FIX } from './errors.js';
 import type { CliResult } from './runner.js';
 
@@ -12,6 +13,20 @@ type JsonObject = Record<string, unknown>;
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+const INTEGER = /^-?\d+$/;
+
+/** A JSON number as a JS number, or as its exact digits when it is an integer a double would round. */
+const exactNumber = (text: string): number | string => (isSafeNumber(text) || !INTEGER.test(text) ? Number(text) : text);
+
+/**
+ * JSON.parse that keeps every digit: RingCentral's int64 ids (conversationId, message and contact
+ * ids) exceed 2^53 and would come back rounded, so such integers become exact digit strings.
+ */
+export function parseJson(text: string): Json {
+  // Such an integer has at least 16 digits in a row; without one the native parser is exact (and faster).
+  return /\d{16}/.test(text) ? parseLossless(text, null, exactNumber) : JSON.parse(text);
+}
+
 /** How many lines that start with "{" or "[" are tried as the document's start. */
 const MAX_STARTS = 20;
 
@@ -20,7 +35,7 @@ export function extractJson(text: string): { found: boolean; value?: Json } {
   const trimmed = text.trim();
   if (!trimmed) return { found: false };
   try {
-    return { found: true, value: JSON.parse(trimmed) };
+    return { found: true, value: parseJson(trimmed) };
   } catch {
     // Fall through: look for the line where the JSON document starts.
   }
@@ -34,7 +49,7 @@ export function extractJson(text: string): { found: boolean; value?: Json } {
       const end = matchingClose(text, at);
       if (end !== -1) {
         try {
-          return { found: true, value: JSON.parse(text.slice(at, end + 1)) };
+          return { found: true, value: parseJson(text.slice(at, end + 1)) };
         } catch {
           // A notice such as "[notice] ..." that merely starts with a bracket: try the next line.
         }

@@ -8,6 +8,8 @@ import { Confirmations, type ConfirmMode } from './confirm.js';
 import { LookupCache } from './context.js';
 import { Penalties, SentLog } from './guards.js';
 import { Membrane } from './membrane.js';
+import { Routes, type RouteMode } from './routes.js';
+import { registry } from '../tools/index.js';
 import { CliRunner, type CliCommand } from './runner.js';
 import { createHash } from 'node:crypto';
 import { tmpdir, userInfo } from 'node:os';
@@ -19,6 +21,8 @@ export interface ServerOptions {
   /** Use the bundled membrane-sandbox instead of the real CLI. */
   sandbox?: boolean;
   connectionId?: string;
+  /** How tools reach RingCentral: `auto` (the action when its live schema takes what the tool sends, else REST), `action` or `rest`. */
+  route?: RouteMode;
   timeoutMs?: number;
   maxConcurrency?: number;
   maxOutputBytes?: number;
@@ -64,6 +68,7 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     ...DEFAULTS,
     readOnly: false,
     confirm: 'auto',
+    route: 'auto',
     warmup: false,
     sandbox: false,
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
@@ -75,6 +80,7 @@ export class Runtime {
   readonly options: ResolvedOptions;
   readonly runner: CliRunner;
   readonly membrane: Membrane;
+  readonly routes: Routes;
   readonly cache = new LookupCache();
   readonly confirmations: Confirmations;
   readonly sent: SentLog;
@@ -85,6 +91,7 @@ export class Runtime {
     const o = this.options;
     this.runner = new CliRunner({ command: o.command, timeoutMs: o.timeoutMs, maxConcurrency: o.maxConcurrency, maxOutputBytes: o.maxOutputBytes, env: o.env });
     this.membrane = new Membrane(this.runner, { connectionId: o.connectionId });
+    this.routes = new Routes(this.membrane, o.route, registry);
     const secret = o.confirmSecret ? createHash('sha256').update(o.confirmSecret).digest() : undefined;
     // Processes sharing a secret share the record of used tokens too (same machine).
     const usedDir = secret ? join(tmpdir(), `ringcentral-mcp-${userInfo().uid}`, `tokens-${secret.toString('hex').slice(0, 12)}`) : undefined;
@@ -92,8 +99,11 @@ export class Runtime {
     this.sent = new SentLog(o.smsDedupeWindowMs);
   }
 
-  /** Resolves the connection and action ids ahead of the first call; failures surface later, on a call. */
+  /**
+   * Resolves the connection and the action catalog (ids and the schemas routes are chosen by)
+   * ahead of the first call; failures surface later, on a call. `--route rest` needs no catalog.
+   */
   warmUp(): void {
-    this.membrane.actions().catch(() => undefined);
+    (this.options.route === 'rest' ? this.membrane.connectionId() : this.membrane.actions()).catch(() => undefined);
   }
 }

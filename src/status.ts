@@ -1,10 +1,11 @@
 /**
  * The checks behind `ringcentral_status` and `ringcentral-mcp doctor`: is the CLI there, is it
- * logged in, which RingCentral connection is used and is it ready; each problem with its fix.
+ * logged in, which RingCentral connection is used and is it ready, and which route (Membrane
+ * action or RingCentral REST) each tool takes on it and why; each problem with its fix.
  */
-import { FIX, ToolError, toToolError } from './errors.js';
-import { chooseConnection, connectionProblem, type Connection, type Membrane } from './membrane.js';
-import { parseCliResult } from './parse.js';
+import { FIX, toToolError } from './errors.js';
+import { chooseConnection, connectionProblem, type Membrane } from './membrane.js';
+import type { RouteLine, Routes } from './routes.js';
 import type { RunOptions } from './runner.js';
 
 export interface StatusReport {
@@ -12,10 +13,13 @@ export interface StatusReport {
   cli: { command: string; found: boolean; version?: string };
   loggedIn?: boolean;
   connection?: { id: string; name?: string; state?: string };
+  /** `auto`, `action` or `rest`, and each RingCentral tool's route with its reason. */
+  routeMode?: string;
+  routes?: RouteLine[];
   problems: Array<{ problem: string; fix: string }>;
 }
 
-export async function checkStatus(membrane: Membrane, pinnedConnectionId: string | undefined, run: RunOptions = {}): Promise<StatusReport> {
+export async function checkStatus(membrane: Membrane, pinnedConnectionId: string | undefined, run: RunOptions = {}, routes?: Routes): Promise<StatusReport> {
   const command = membrane.runner.argv([]).join(' ');
   const report: StatusReport = { ready: false, cli: { command, found: false }, problems: [] };
   const problem = (error: unknown) => {
@@ -44,24 +48,24 @@ export async function checkStatus(membrane: Membrane, pinnedConnectionId: string
   }
 
   try {
-    const connection = pinnedConnectionId ? await getConnection(membrane, pinnedConnectionId, run) : chooseConnection(await membrane.listConnections(run));
+    const connection = pinnedConnectionId ? await membrane.getConnection(pinnedConnectionId, run) : chooseConnection(await membrane.listConnections(run));
     report.connection = { id: connection.id, name: connection.name, state: connection.state };
     if (connection.state !== 'READY' || connection.disconnected) throw connectionProblem(connection);
   } catch (error) {
     problem(error);
     return report;
   }
+  if (routes) {
+    try {
+      report.routeMode = routes.mode;
+      report.routes = await routes.report(run);
+    } catch (error) {
+      problem(error);
+      return report;
+    }
+  }
   report.ready = true;
   return report;
-}
-
-async function getConnection(membrane: Membrane, id: string, run: RunOptions): Promise<Connection> {
-  const result = await membrane.runner.run(['connection', 'get', id, '--json'], run);
-  const value = parseCliResult(result, { connectionId: id }) as Connection;
-  if (!value || typeof value !== 'object' || typeof value.id !== 'string') {
-    throw new ToolError('no_connection', `connection ${id} was not found`, { fix: `${FIX.connect}, then pin the id it prints` });
-  }
-  return value;
 }
 
 /** The report as lines a person reads in a terminal. */
@@ -71,6 +75,10 @@ export function formatStatus(report: StatusReport): string {
     `logged in:    ${report.loggedIn === undefined ? 'unknown' : report.loggedIn ? 'yes' : 'no'}`,
     `connection:   ${report.connection ? `${report.connection.id} ${report.connection.name ?? ''} (${report.connection.state ?? 'unknown'})` : 'none'}`,
   ];
+  if (report.routes) {
+    lines.push(`routes:       --route ${report.routeMode}`);
+    for (const r of report.routes) lines.push(`  ${r.tool}: ${r.route} (${r.reason})`);
+  }
   for (const p of report.problems) lines.push(`problem: ${p.problem}`, `  fix: ${p.fix}`);
   lines.push(report.ready ? 'ready: yes' : 'ready: no');
   return lines.join('\n');

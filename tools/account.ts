@@ -1,7 +1,7 @@
 /** Account and extensions: who is in the company, who am I, and is the connection working. */
 import { z } from 'zod';
 import { checkStatus } from '../src/status.js';
-import { asArray, compactObject, defineTool, email, extensionId, oneOf, type Record_ } from './define.js';
+import { asArray, compactObject, defineTool, email, extensionId, extensionPath, oneOf, query, type Record_ } from './define.js';
 
 const EXTENSION_TYPES = ['User', 'Department', 'IvrMenu', 'Announcement', 'Voicemail', 'SharedLinesGroup', 'ParkLocation', 'Limited', 'Site'] as const;
 const EXTENSION_STATUS = ['Enabled', 'Disabled', 'Frozen', 'NotActivated', 'Unassigned'] as const;
@@ -11,51 +11,71 @@ const compactExtension = (r: Record_) => {
   return compactObject({ id: r.id, extensionNumber: r.extensionNumber, name: r.name, type: r.type, status: r.status, email: contact.email });
 };
 
-export const accountTools = [
-  defineTool({
-    name: 'ringcentral_list_extensions',
-    title: 'List extensions',
-    description: 'Company directory: users, departments (call queues), IVRs; a colleague\'s extension id, number, email.',
-    toolset: 'account',
-    kind: 'read',
-    action: 'list-extensions',
-    list: { paging: 'page', compact: compactExtension },
-    input: {
-      type: oneOf(EXTENSION_TYPES),
-      status: oneOf(EXTENSION_STATUS),
-      extensionNumber: z.string().regex(/^\d{1,8}$/, 'must be the short extension number (digits)').describe('e.g. 101').optional(),
-      email: email.optional(),
+export const listExtensions = defineTool({
+  name: 'ringcentral_list_extensions',
+  title: 'List extensions',
+  description: 'Company directory: users, departments (call queues), IVRs; a colleague\'s extension id, number, email.',
+  toolset: 'account',
+  kind: 'read',
+  list: { paging: 'page', compact: compactExtension },
+  input: {
+    type: oneOf(EXTENSION_TYPES),
+    status: oneOf(EXTENSION_STATUS),
+    extensionNumber: z.string().regex(/^\d{1,8}$/, 'must be the short extension number (digits)').describe('e.g. 101').optional(),
+    email: email.optional(),
+  },
+  exec: {
+    via: 'either',
+    action: {
+      key: 'list-extensions',
+      sends: ['type', 'status', 'extensionNumber', 'email'],
+      input: (i) => compactObject({ type: asArray(i.type), status: asArray(i.status), extensionNumber: i.extensionNumber, email: i.email }),
     },
-    actionInput: (i) => compactObject({ type: asArray(i.type), status: asArray(i.status), extensionNumber: i.extensionNumber, email: i.email }),
-  }),
-  defineTool({
-    name: 'ringcentral_get_extension_info',
-    title: 'Get extension',
-    description: 'One extension (default: you): name, number, contact, settings, permissions.',
-    toolset: 'account',
-    kind: 'read',
-    action: 'get-extension-info',
-    input: { extensionId },
-    actionInput: (i) => ({ extensionId: i.extensionId ?? '~' }),
-  }),
+    rest: {
+      group: 'Medium',
+      call: (i) => ({ method: 'GET', path: '/restapi/v1.0/account/~/extension', query: query({ type: asArray(i.type), status: asArray(i.status), extensionNumber: i.extensionNumber, email: i.email }) }),
+    },
+  },
+});
+
+export const getExtensionInfo = defineTool({
+  name: 'ringcentral_get_extension_info',
+  title: 'Get extension',
+  description: 'One extension (default: you): name, number, contact, settings, permissions.',
+  toolset: 'account',
+  kind: 'read',
+  input: { extensionId },
+  exec: {
+    via: 'either',
+    action: { key: 'get-extension-info', sends: ['extensionId'], input: (i) => ({ extensionId: i.extensionId ?? '~' }) },
+    rest: { group: 'Light', call: (i) => ({ method: 'GET', path: extensionPath(i.extensionId) }) },
+  },
+});
+
+export const accountTools = [
+  listExtensions,
+  getExtensionInfo,
   defineTool({
     name: 'ringcentral_get_account_info',
     title: 'Get account',
     description: 'The company account: id, main number, status, plan, regional settings.',
     toolset: 'account',
     kind: 'read',
-    action: 'get-account-info',
     input: {},
-    actionInput: () => ({}),
+    exec: {
+      via: 'either',
+      action: { key: 'get-account-info', sends: [], input: () => ({}) },
+      rest: { group: 'Light', call: () => ({ method: 'GET', path: '/restapi/v1.0/account/~' }) },
+    },
   }),
   defineTool({
     name: 'ringcentral_status',
     title: 'Connection status',
-    description: 'Checks Membrane CLI, login and the RingCentral connection; each problem with its fix. Call when tools fail.',
+    description: 'Checks Membrane CLI, login, the RingCentral connection and each tool\'s route; each problem with its fix. Call when tools fail.',
     toolset: 'account',
     kind: 'read',
     input: {},
     output: z.looseObject({ ready: z.boolean(), problems: z.array(z.looseObject({ problem: z.string(), fix: z.string() })) }),
-    run: async (_input, ctx) => ({ ...(await checkStatus(ctx.membrane, ctx.pinnedConnectionId, ctx.run)) }),
+    exec: { via: 'custom', run: async (_input, ctx) => ({ ...(await checkStatus(ctx.membrane, ctx.pinnedConnectionId, ctx.run, ctx.routes)) }) },
   }),
 ];

@@ -1,6 +1,6 @@
 /** Call log and calls in progress. */
 import { z } from 'zod';
-import { asArray, compactObject, defineTool, extensionId, isoDate, oneOf, party, type Record_ } from './define.js';
+import { asArray, compactObject, defineTool, extensionId, extensionPath, isoDate, oneOf, party, query, type Record_ } from './define.js';
 
 const compactCall = (r: Record_) =>
   compactObject({
@@ -14,6 +14,15 @@ const compactCall = (r: Record_) =>
     result: r.result,
   });
 
+/** The call-log filters under RingCentral's names, the same on both routes. */
+const callLogFilters = (i: { dateFrom?: string; dateTo?: string; phoneNumber?: string; detailed?: boolean }) => ({
+  dateFrom: i.dateFrom,
+  dateTo: i.dateTo,
+  // RingCentral's call-log filter takes the number without '+'.
+  phoneNumber: i.phoneNumber?.replace(/^\+/, ''),
+  view: i.detailed ? 'Detailed' : undefined,
+});
+
 const direction = oneOf(['Inbound', 'Outbound'] as const);
 const callType = oneOf(['Voice', 'Fax'] as const);
 
@@ -24,7 +33,6 @@ export const callTools = [
     description: 'Your call history, newest first. Default: the LAST 24 HOURS; pass dateFrom for older.',
     toolset: 'calls',
     kind: 'read',
-    action: 'get-call-log',
     list: { paging: 'page', compact: compactCall },
     input: {
       dateFrom: isoDate('ISO 8601'),
@@ -35,17 +43,18 @@ export const callTools = [
       detailed: z.boolean().describe('With call legs').optional(),
       extensionId,
     },
-    actionInput: (i) =>
-      compactObject({
-        extensionId: i.extensionId ?? '~',
-        dateFrom: i.dateFrom,
-        dateTo: i.dateTo,
-        direction: asArray(i.direction),
-        type: asArray(i.type),
-        // RingCentral's call-log filter takes the number without '+'.
-        phoneNumber: i.phoneNumber?.replace(/^\+/, ''),
-        view: i.detailed ? 'Detailed' : undefined,
-      }),
+    exec: {
+      via: 'either',
+      action: {
+        key: 'get-call-log',
+        sends: ['extensionId', 'dateFrom', 'dateTo', 'direction', 'type', 'phoneNumber', 'view'],
+        input: (i) => compactObject({ extensionId: i.extensionId ?? '~', ...callLogFilters(i), direction: asArray(i.direction), type: asArray(i.type) }),
+      },
+      rest: {
+        group: 'Heavy',
+        call: (i) => ({ method: 'GET', path: `${extensionPath(i.extensionId)}/call-log`, query: query({ ...callLogFilters(i), direction: asArray(i.direction), type: asArray(i.type) }) }),
+      },
+    },
   }),
   defineTool({
     name: 'ringcentral_get_active_calls',
@@ -53,9 +62,16 @@ export const callTools = [
     description: 'Calls in progress right now on your extension.',
     toolset: 'calls',
     kind: 'read',
-    action: 'get-active-calls',
     list: { paging: 'page', compact: compactCall },
     input: { direction, type: callType, extensionId },
-    actionInput: (i) => compactObject({ extensionId: i.extensionId ?? '~', direction: asArray(i.direction), type: asArray(i.type) }),
+    exec: {
+      via: 'either',
+      action: {
+        key: 'get-active-calls',
+        sends: ['extensionId', 'direction', 'type'],
+        input: (i) => compactObject({ extensionId: i.extensionId ?? '~', direction: asArray(i.direction), type: asArray(i.type) }),
+      },
+      rest: { group: 'Heavy', call: (i) => ({ method: 'GET', path: `${extensionPath(i.extensionId)}/active-calls`, query: query({ direction: asArray(i.direction), type: asArray(i.type) }) }) },
+    },
   }),
 ];

@@ -1,41 +1,33 @@
 /** Team messaging: chats, posts and teams. */
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
-import { runAction, type ToolContext } from '../src/context.js';
-import { asArray, compactObject, defineTool, email, oneOf, type Record_ } from './define.js';
+import type { ToolContext } from '../src/context.js';
+import { fetchAll, fetchRecord } from '../src/dispatch.js';
+import { getExtensionInfo, listExtensions } from './account.js';
+import { asArray, compactObject, defineTool, email, oneOf, query, type Record_ } from './define.js';
 
 const CHAT_TYPES = ['Personal', 'Direct', 'Group', 'Team', 'Everyone'] as const;
+
+/** RingCentral's page-size ceiling for chats, and enough pages for any real user's chats. */
+const CHATS_PER_PAGE = 250;
+const MAX_CHAT_PAGES = 20;
+/** RingCentral's page-size ceiling for extensions; ten pages cover a 10,000-person company. */
+const EXTENSIONS_PER_PAGE = 1000;
+const MAX_EXTENSION_PAGES = 10;
+
+/** RingCentral's TMCreateTeamRequest: members by person id or email. */
+const teamBody = (i: { name: string; description?: string; public?: boolean; members?: string[] }) =>
+  compactObject({ name: i.name, description: i.description, public: i.public, members: i.members?.map((m) => (m.includes('@') ? { email: m } : { id: m })) });
 
 const compactChat = (r: Record_) =>
   compactObject({ id: r.id, type: r.type, name: r.name, members: Array.isArray(r.members) ? r.members.length : undefined, lastModified: r.lastModifiedTime });
 
-const records = (body: unknown): Record_[] => {
-  const b = body as Record_;
-  return (Array.isArray(body) ? body : Array.isArray(b?.records) ? b.records : Array.isArray(b?.items) ? b.items : []) as Record_[];
-};
+/** Every chat of the user (all pages, through list_chats' route), cached for name look-ups. */
+const allChats = (ctx: ToolContext): Promise<Record_[]> => ctx.cache.get('chats', () => fetchAll(ctx, listChats, {}, CHATS_PER_PAGE, MAX_CHAT_PAGES));
 
-/** Every chat of the user (all pages), cached for name look-ups. */
-function allChats(ctx: ToolContext): Promise<Record_[]> {
-  return ctx.cache.get('chats', async () => {
-    const chats: Record_[] = [];
-    let pageToken: string | undefined;
-    for (let page = 0; page < 20; page++) {
-      const body = (await runAction(ctx, 'list-chats', compactObject({ recordCount: 250, pageToken }))) as Record_;
-      chats.push(...records(body));
-      pageToken = ((body?.navigation ?? {}) as Record_).nextPageToken as string | undefined;
-      if (!pageToken) break;
-    }
-    return chats;
-  });
-}
+const allExtensions = (ctx: ToolContext): Promise<Record_[]> => ctx.cache.get('extensions', () => fetchAll(ctx, listExtensions, {}, EXTENSIONS_PER_PAGE, MAX_EXTENSION_PAGES));
 
-function allExtensions(ctx: ToolContext): Promise<Record_[]> {
-  return ctx.cache.get('extensions', async () => records(await runAction(ctx, 'list-extensions', { perPage: 1000 })));
-}
-
-function myExtensionId(ctx: ToolContext): Promise<string> {
-  return ctx.cache.get('me', async () => String(((await runAction(ctx, 'get-extension-info', { extensionId: '~' })) as Record_)?.id));
-}
+const myExtensionId = (ctx: ToolContext): Promise<string> => ctx.cache.get('me', async () => String((await fetchRecord(ctx, getExtensionInfo, { extensionId: '~' })).id));
 
 /**
  * A chat id as given, or the chat that a team name, a person's name or email names.
@@ -85,30 +77,41 @@ async function matchChat(ref: string, ctx: ToolContext): Promise<{ id: string; l
   });
 }
 
+const listChats = defineTool({
+  name: 'ringcentral_list_chats',
+  title: 'List chats',
+  description: 'Your team-messaging chats: Personal, Direct (1:1), Group, Team, Everyone.',
+  toolset: 'chats',
+  kind: 'read',
+  list: { paging: 'token', compact: compactChat, maxLimit: CHATS_PER_PAGE },
+  input: { type: oneOf(CHAT_TYPES) },
+  exec: {
+    via: 'either',
+    action: { key: 'list-chats', sends: ['type'], input: (i) => compactObject({ type: asArray(i.type) }) },
+    rest: { group: 'Medium', call: (i) => ({ method: 'GET', path: '/team-messaging/v1/chats', query: query({ type: asArray(i.type) }) }) },
+  },
+});
+
 export const chatTools = [
-  defineTool({
-    name: 'ringcentral_list_chats',
-    title: 'List chats',
-    description: 'Your team-messaging chats: Personal, Direct (1:1), Group, Team, Everyone.',
-    toolset: 'chats',
-    kind: 'read',
-    action: 'list-chats',
-    list: { paging: 'token', compact: compactChat, maxLimit: 250 },
-    input: { type: oneOf(CHAT_TYPES) },
-    actionInput: (i) => compactObject({ type: asArray(i.type) }),
-  }),
+  listChats,
   defineTool({
     name: 'ringcentral_create_chat_post',
     title: 'Post to chat',
     description: 'Post to a team chat, named by id, team name or person; a name that matches several returns the candidates.',
     toolset: 'chats',
     kind: 'write',
-    action: 'create-chat-post',
     input: {
       chatId: z.string().min(1).max(200).regex(/^[^\s-][^\u0000-\u001f]*$/, 'must be a chat id, team name or email (no leading "-" or control characters)').describe('Chat id, team name, or a person\'s name or email (their Direct chat)'),
       text: z.string().min(1).max(10000).describe('Mention: ![:Person](personId)'),
     },
-    actionInput: async (i, ctx) => ({ chatId: (await resolveChat(i.chatId, ctx)).id, text: i.text }),
+    exec: {
+      via: 'either',
+      action: { key: 'create-chat-post', sends: ['chatId', 'text'], input: async (i, ctx) => ({ chatId: (await resolveChat(i.chatId, ctx)).id, text: i.text }) },
+      rest: {
+        group: 'Medium',
+        call: async (i, ctx) => ({ method: 'POST', path: `/team-messaging/v1/chats/${encodeURIComponent((await resolveChat(i.chatId, ctx)).id)}/posts`, body: { text: i.text } }),
+      },
+    },
     preview: async (i, ctx) => {
       const chat = await resolveChat(i.chatId, ctx);
       return { action: 'post to chat', chat: chat.label ? `${chat.label} (${chat.id})` : chat.id, text: i.text };
@@ -120,7 +123,6 @@ export const chatTools = [
     description: 'Create a team (a named chat) with members by email or person id.',
     toolset: 'chats',
     kind: 'write',
-    action: 'create-team',
     invalidates: ['chats'],
     input: {
       name: z.string().min(1).max(250),
@@ -132,13 +134,11 @@ export const chatTools = [
       description: z.string().max(1000).optional(),
       public: z.boolean().optional(),
     },
-    actionInput: (i) =>
-      compactObject({
-        name: i.name,
-        description: i.description,
-        public: i.public,
-        members: i.members?.map((m) => (m.includes('@') ? { email: m } : { id: m })),
-      }),
+    exec: {
+      via: 'either',
+      action: { key: 'create-team', sends: ['name', 'description', 'public', 'members[].id', 'members[].email'], input: (i) => teamBody(i) },
+      rest: { group: 'Medium', call: (i) => ({ method: 'POST', path: '/team-messaging/v1/teams', body: teamBody(i) }) },
+    },
     preview: async (i) => ({ action: 'create team', name: i.name, members: i.members ?? [], public: i.public ?? false }),
   }),
 ];

@@ -1,7 +1,7 @@
 /** Personal contacts (the user's address book). */
 import { z } from 'zod';
-import { runAction } from '../src/context.js';
-import { compactObject, defineTool, email, numericId, phone, type Record_ } from './define.js';
+import { fetchRecord } from '../src/dispatch.js';
+import { asArray, compactObject, defineTool, email, numericId, phone, query, type Record_ } from './define.js';
 
 const text = (max: number) => z.string().max(max).optional();
 const address = z
@@ -36,6 +36,40 @@ const needsAField = (i: Record_) => (Object.keys(fieldsOf(i)).length ? undefined
 
 const nameOf = (r: Record_) => [r.firstName, r.lastName].filter(Boolean).join(' ') || String(r.company ?? r.email ?? r.id);
 
+const CONTACTS = '/restapi/v1.0/account/~/extension/~/address-book/contact';
+const contactPath = (id: string) => `${CONTACTS}/${encodeURIComponent(id)}`;
+const ADDRESS_PARTS = ['street', 'city', 'state', 'zip', 'country'];
+/** Every property a contact write can carry, for the route check. */
+const contactSends = Object.keys(contactFields).flatMap((k) => (k === 'businessAddress' ? ADDRESS_PARTS.map((p) => `${k}.${p}`) : [k]));
+
+export const getContact = defineTool({
+  name: 'ringcentral_get_contact',
+  title: 'Get contact',
+  description: 'One personal contact by id, with every field.',
+  toolset: 'contacts',
+  kind: 'read',
+  input: { contactId },
+  exec: {
+    via: 'either',
+    action: { key: 'get-contact', sends: ['contactId'], input: (i) => ({ contactId: i.contactId }) },
+    rest: { group: 'Heavy', call: (i) => ({ method: 'GET', path: contactPath(i.contactId) }) },
+  },
+});
+
+const shown = (value: unknown): string => (value === undefined || value === null || value === '' ? '(empty)' : typeof value === 'string' ? value : JSON.stringify(value));
+
+/** Each named field as "before -> after"; fields the person named but that stay the same are listed apart. */
+function changesOf(current: Record_, wanted: Record_): { changes: Record<string, string>; unchanged?: string[] } {
+  const changes: Record<string, string> = {};
+  const unchanged: string[] = [];
+  for (const [field, after] of Object.entries(wanted)) {
+    const before = current[field];
+    if (JSON.stringify(before) === JSON.stringify(after)) unchanged.push(field);
+    else changes[field] = `${shown(before)} -> ${shown(after)}`;
+  }
+  return unchanged.length ? { changes, unchanged } : { changes };
+}
+
 export const contactTools = [
   defineTool({
     name: 'ringcentral_list_contacts',
@@ -43,34 +77,36 @@ export const contactTools = [
     description: 'Your personal contacts (address book), by name prefix or phone.',
     toolset: 'contacts',
     kind: 'read',
-    action: 'list-contacts',
     list: { paging: 'page', compact: compactContact },
     input: {
       startsWith: z.string().min(1).max(64).describe('First or last name prefix').optional(),
       phoneNumber: phone.describe('E.164').optional(),
       sortBy: z.enum(['FirstName', 'LastName', 'Company']).optional(),
     },
-    actionInput: (i) => compactObject({ startsWith: i.startsWith, phoneNumber: i.phoneNumber ? [i.phoneNumber] : undefined, sortBy: i.sortBy ? [i.sortBy] : undefined }),
+    exec: {
+      via: 'either',
+      action: {
+        key: 'list-contacts',
+        sends: ['startsWith', 'phoneNumber', 'sortBy'],
+        input: (i) => compactObject({ startsWith: i.startsWith, phoneNumber: asArray(i.phoneNumber), sortBy: asArray(i.sortBy) }),
+      },
+      rest: { group: 'Heavy', call: (i) => ({ method: 'GET', path: CONTACTS, query: query({ startsWith: i.startsWith, phoneNumber: i.phoneNumber, sortBy: i.sortBy }) }) },
+    },
   }),
-  defineTool({
-    name: 'ringcentral_get_contact',
-    title: 'Get contact',
-    description: 'One personal contact by id, with every field.',
-    toolset: 'contacts',
-    kind: 'read',
-    action: 'get-contact',
-    input: { contactId },
-  }),
+  getContact,
   defineTool({
     name: 'ringcentral_create_contact',
     title: 'Create contact',
     description: 'Add a personal contact: at least a name, company, email or phone.',
     toolset: 'contacts',
     kind: 'write',
-    action: 'create-contact',
     input: contactFields,
     validate: needsAField,
-    actionInput: (i) => fieldsOf(i),
+    exec: {
+      via: 'either',
+      action: { key: 'create-contact', sends: contactSends, input: (i) => fieldsOf(i) },
+      rest: { group: 'Heavy', call: (i) => ({ method: 'POST', path: CONTACTS, body: fieldsOf(i) }) },
+    },
     preview: async (i) => ({ action: 'create contact', contact: fieldsOf(i) }),
   }),
   defineTool({
@@ -79,14 +115,17 @@ export const contactTools = [
     description: 'Change a personal contact: only the fields you pass change.',
     toolset: 'contacts',
     kind: 'destructive',
-    action: 'update-contact',
     input: { contactId, ...contactFields },
     validate: needsAField,
-    actionInput: (i) => ({ contactId: i.contactId, ...fieldsOf(i) }),
+    exec: {
+      via: 'rest',
+      // RingCentral's PATCH changes only the fields sent; a connector's update may replace the whole record.
+      why: "an update must never clear fields the person did not name: RingCentral's PATCH changes only the fields sent, a connector's update may replace the record",
+      rest: { group: 'Heavy', call: (i) => ({ method: 'PATCH', path: contactPath(i.contactId), body: fieldsOf(i) }) },
+    },
     preview: async (i, ctx) => {
-      const current = (await runAction(ctx, 'get-contact', { contactId: i.contactId })) as Record_;
-      const changes = Object.fromEntries(Object.entries(fieldsOf(i)).map(([k, v]) => [k, { from: current?.[k] ?? null, to: v }]));
-      return { action: 'update contact', contact: `${nameOf(current ?? {})} (${i.contactId})`, changes };
+      const current = await fetchRecord(ctx, getContact, { contactId: i.contactId });
+      return { action: 'update contact', contact: `${nameOf(current)} (${i.contactId})`, ...changesOf(current, fieldsOf(i)) };
     },
   }),
   defineTool({
@@ -95,11 +134,15 @@ export const contactTools = [
     description: 'Delete a personal contact by id. Permanent.',
     toolset: 'contacts',
     kind: 'destructive',
-    action: 'delete-contact',
     input: { contactId },
+    exec: {
+      via: 'either',
+      action: { key: 'delete-contact', sends: ['contactId'], input: (i) => ({ contactId: i.contactId }) },
+      rest: { group: 'Heavy', call: (i) => ({ method: 'DELETE', path: contactPath(i.contactId) }) },
+    },
     preview: async (i, ctx) => {
-      const current = (await runAction(ctx, 'get-contact', { contactId: i.contactId })) as Record_;
-      return { action: 'delete contact (permanent)', contact: compactContact(current ?? {}) };
+      const current = await fetchRecord(ctx, getContact, { contactId: i.contactId });
+      return { action: 'delete contact (permanent)', contact: compactContact(current) };
     },
   }),
 ];

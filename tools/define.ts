@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { ToolContext } from '../src/context.js';
 import type { RequestSpec } from '../src/membrane.js';
+import type { Paging } from '../src/paging.js';
 
 export type ToolKind = 'read' | 'write' | 'destructive';
 export const TOOLSETS = ['account', 'messaging', 'contacts', 'calls', 'chats', 'meetings', 'api', 'discovery'] as const;
@@ -13,8 +14,47 @@ export type Shape = z.ZodRawShape;
 export type Input<S extends Shape> = z.infer<z.ZodObject<S>>;
 export type Record_ = Record<string, unknown>;
 
-/** How a list action pages upstream: RingCentral page/perPage, or team-messaging pageToken. */
-export type Paging = 'page' | 'token';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** RingCentral's rate-limit groups (a 429 in one does not block the others). */
+export type RateGroup = 'Light' | 'Medium' | 'Heavy';
+
+/** One RingCentral REST call exactly as RingCentral's API defines it; repeated query keys are arrays. */
+export interface RestCall {
+  method: HttpMethod;
+  path: string;
+  query?: Array<[string, string]>;
+  body?: unknown;
+}
+
+export interface RestRoute<I> {
+  /** The endpoint's rate-limit group: both routes reach the same endpoint, so both count in it. */
+  group: RateGroup;
+  call: (input: I, ctx: ToolContext) => RestCall | Promise<RestCall>;
+}
+
+export interface ActionRoute<I> {
+  key: string;
+  /**
+   * Every property the action input can carry, as paths (`from.phoneNumber`, `to[].phoneNumber`).
+   * Membrane drops properties its schema does not declare without an error, so `--route auto`
+   * takes the action only when its live schema declares all of these.
+   */
+  sends: readonly string[];
+  input: (input: I, ctx: ToolContext) => Record_ | Promise<Record_>;
+}
+
+/** How a tool reaches RingCentral: exactly one of these, so nothing is optional at run time. */
+export type Exec<I> =
+  /** A Membrane action and its RingCentral REST equivalent; the route is chosen per connection. */
+  | { via: 'either'; action: ActionRoute<I>; rest: RestRoute<I> }
+  /** RingCentral's REST API only, and why no action is used. */
+  | { via: 'rest'; rest: RestRoute<I>; why: string }
+  /** Any Membrane action, named by the input (no REST equivalent is known). */
+  | { via: 'action'; key: (input: I) => string; input: (input: I, ctx: ToolContext) => Record_ | Promise<Record_> }
+  /** A REST call given by the caller; its body is returned as it came. */
+  | { via: 'request'; call: (input: I) => RequestSpec }
+  /** Neither one action nor one request: returns the structured result itself. */
+  | { via: 'custom'; run: (input: I, ctx: ToolContext) => Promise<Record_> };
 
 export interface ListSpec {
   paging: Paging;
@@ -30,18 +70,11 @@ export interface ToolDefinition<S extends Shape = Shape> {
   toolset: Toolset;
   kind: ToolKind;
   input: S;
+  exec: Exec<Input<S>>;
   /** Paged, compact list result (adds limit, cursor, view, fields). */
   list?: ListSpec;
-  /** The Membrane action this tool runs (a function when the caller names it). */
-  action?: string | ((input: Input<S>) => string);
-  /** Or the REST call it makes through `membrane request`. */
-  request?: (input: Input<S>) => RequestSpec;
   /** Checks across fields that a schema cannot express; returns the problem, naming the field. */
   validate?: (input: Input<S>) => string | undefined;
-  /** Tool input -> action input (defaults to the input without the server's own fields). */
-  actionInput?: (input: Input<S>, ctx: ToolContext) => unknown | Promise<unknown>;
-  /** A tool that is neither one action nor one request. Returns the structured result. */
-  run?: (input: Input<S>, ctx: ToolContext) => Promise<Record_>;
   /** Custom output schema; list, record and write tools share standard ones. */
   output?: z.ZodObject;
   /** What exactly a write will do, fetched if needed, for confirmation and dry run. */
@@ -85,18 +118,18 @@ export const email = z.string().max(254).refine((v) => EMAIL.test(v), 'must be a
  * A free-form value (an API body, an action input) as JSON text: a plain string is the one form
  * OpenAI's strict mode and Gemini both accept. Parsed here; "__proto__" keys are dropped.
  */
-export const jsonText = (allowArray: boolean, example: string) =>
+export const jsonText = <AllowArray extends boolean>(allowArray: AllowArray, example: string) =>
   z
     .string()
     .max(1_000_000)
-    .transform((text, ctx): Record_ | unknown[] => {
+    .transform((text, ctx): AllowArray extends true ? Record_ | unknown[] : Record_ => {
       let value: unknown;
       try {
         value = JSON.parse(text, (key, v: unknown) => (key === '__proto__' ? undefined : v));
       } catch {
         value = undefined;
       }
-      if (value !== null && typeof value === 'object' && (allowArray || !Array.isArray(value))) return value as Record_ | unknown[];
+      if (value !== null && typeof value === 'object' && (allowArray || !Array.isArray(value))) return value as AllowArray extends true ? Record_ | unknown[] : Record_;
       ctx.addIssue({ code: 'custom', message: `must be JSON text of an object${allowArray ? ' or array' : ''}, e.g. ${example}` });
       return z.NEVER;
     })
@@ -131,4 +164,14 @@ export function party(value: unknown): string | undefined {
   const name = p.name as string | undefined;
   if (number && name) return `${number} (${name})`;
   return number ?? name;
+}
+
+/** RingCentral's path of an extension; `~` (the default) is the connected user. */
+export const extensionPath = (extensionId: string | undefined): string => `/restapi/v1.0/account/~/extension/${encodeURIComponent(extensionId ?? '~')}`;
+
+/** Query parameters as RingCentral takes them: a list repeats its key; absent values are left out. */
+export function query(params: Record<string, string | number | boolean | readonly string[] | undefined>): Array<[string, string]> {
+  return Object.entries(params).flatMap(([key, value]) =>
+    value === undefined || value === '' ? [] : Array.isArray(value) ? value.map((v): [string, string] => [key, String(v)]) : [[key, String(value)] as [string, string]],
+  );
 }

@@ -54,7 +54,7 @@ export const discoveryTools = [
       limit: z.number().int().min(1).max(50).describe('Default 10').optional(),
     },
     output: z.object({ actions: z.array(z.looseObject({ id: z.string() })) }),
-    run: async (i, ctx) => ({ actions: (await ctx.membrane.listActions({ intent: i.intent, limit: i.limit ?? 10 }, ctx.run)).map(compactAction) }),
+    exec: { via: 'custom', run: async (i, ctx) => ({ actions: (await ctx.membrane.listActions({ intent: i.intent, limit: i.limit ?? 10 }, ctx.run)).map(compactAction) }) },
   }),
   defineTool({
     name: 'ringcentral_run_action',
@@ -66,10 +66,13 @@ export const discoveryTools = [
       action: actionRef,
       input: jsonText(false, '{"extensionId":"~"}').optional(),
     },
-    action: (i) => i.action,
-    actionInput: async (i, ctx) => {
-      checkAgainstSchema((await ctx.membrane.actions(ctx.run)).get(i.action), i.input ?? {});
-      return i.input ?? {};
+    exec: {
+      via: 'action',
+      key: (i) => i.action,
+      input: async (i, ctx) => {
+        checkAgainstSchema((await ctx.membrane.actions(ctx.run)).get(i.action), i.input ?? {});
+        return i.input ?? {};
+      },
     },
     preview: async (i, ctx) => {
       const action = (await ctx.membrane.actions(ctx.run)).get(i.action);

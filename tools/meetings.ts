@@ -1,6 +1,6 @@
 /** RingCentral Video meetings (bridges: reusable rooms with a join link). */
 import { z } from 'zod';
-import { runAction } from '../src/context.js';
+import { fetchRecord } from '../src/dispatch.js';
 import { compactObject, defineTool, type Record_ } from './define.js';
 
 const meetingId = z
@@ -11,36 +11,54 @@ const meetingId = z
 const summary = (r: Record_) =>
   compactObject({ id: r.id, name: r.name, type: r.type, joinUrl: ((r.discovery ?? {}) as Record_).web, pin: ((r.pins ?? {}) as Record_).web });
 
+const bridgePath = (id: string) => `/rcvideo/v2/bridges/${encodeURIComponent(id)}`;
+
+/** RingCentral's CreateBridgeRequest. */
+const bridgeBody = (i: { name?: string; type?: string; password?: string; waitingRoom?: boolean }) =>
+  compactObject({
+    name: i.name,
+    type: i.type,
+    security: i.password ? { passwordProtected: true, password: i.password } : undefined,
+    preferences: i.waitingRoom === undefined ? undefined : { join: { waitingRoomRequired: i.waitingRoom ? 'Everybody' : 'Nobody' } },
+  });
+
+const getMeeting = defineTool({
+  name: 'ringcentral_get_meeting',
+  title: 'Get meeting',
+  description: 'A RingCentral Video meeting (bridge) by id: name, join link, PINs, settings.',
+  toolset: 'meetings',
+  kind: 'read',
+  input: { meetingId },
+  exec: {
+    via: 'either',
+    action: { key: 'get-meeting', sends: ['meetingId'], input: (i) => ({ meetingId: i.meetingId }) },
+    rest: { group: 'Medium', call: (i) => ({ method: 'GET', path: bridgePath(i.meetingId) }) },
+  },
+});
+
 export const meetingTools = [
-  defineTool({
-    name: 'ringcentral_get_meeting',
-    title: 'Get meeting',
-    description: 'A RingCentral Video meeting (bridge) by id: name, join link, PINs, settings.',
-    toolset: 'meetings',
-    kind: 'read',
-    action: 'get-meeting',
-    input: { meetingId },
-  }),
+  getMeeting,
   defineTool({
     name: 'ringcentral_create_meeting',
     title: 'Create meeting',
     description: 'Create a RingCentral Video room with a join link (discovery.web); it stores no start time.',
     toolset: 'meetings',
     kind: 'write',
-    action: 'create-meeting',
     input: {
       name: z.string().min(1).max(256).optional(),
       type: z.enum(['Instant', 'Scheduled', 'PMI']).describe('Default Instant; PMI = your personal room').optional(),
       password: z.string().min(1).max(64).optional(),
       waitingRoom: z.boolean().optional(),
     },
-    actionInput: (i) =>
-      compactObject({
-        name: i.name,
-        type: i.type,
-        security: i.password ? { passwordProtected: true, password: i.password } : undefined,
-        preferences: i.waitingRoom === undefined ? undefined : { join: { waitingRoomRequired: i.waitingRoom ? 'Everybody' : 'Nobody' } },
-      }),
+    exec: {
+      via: 'either',
+      action: {
+        key: 'create-meeting',
+        sends: ['name', 'type', 'security.passwordProtected', 'security.password', 'preferences.join.waitingRoomRequired'],
+        input: (i) => bridgeBody(i),
+      },
+      rest: { group: 'Heavy', call: (i) => ({ method: 'POST', path: '/rcvideo/v2/account/~/extension/~/bridges', body: bridgeBody(i) }) },
+    },
     preview: async (i) => ({ action: 'create meeting', ...compactObject({ name: i.name, type: i.type ?? 'Instant', password: i.password ? 'set' : undefined, waitingRoom: i.waitingRoom }) }),
   }),
   defineTool({
@@ -49,11 +67,15 @@ export const meetingTools = [
     description: 'Delete a RingCentral Video meeting by id; its link stops working. Permanent.',
     toolset: 'meetings',
     kind: 'destructive',
-    action: 'delete-meeting',
     input: { meetingId },
+    exec: {
+      via: 'either',
+      action: { key: 'delete-meeting', sends: ['meetingId'], input: (i) => ({ meetingId: i.meetingId }) },
+      rest: { group: 'Medium', call: (i) => ({ method: 'DELETE', path: bridgePath(i.meetingId) }) },
+    },
     preview: async (i, ctx) => {
-      const bridge = (await runAction(ctx, 'get-meeting', { meetingId: i.meetingId })) as Record_;
-      return { action: 'delete meeting (permanent)', meeting: summary(bridge ?? {}) };
+      const bridge = await fetchRecord(ctx, getMeeting, { meetingId: i.meetingId });
+      return { action: 'delete meeting (permanent)', meeting: summary(bridge) };
     },
   }),
 ];

@@ -2,8 +2,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
-import { request, runAction, type ToolContext } from '../src/context.js';
-import { asArray, compactObject, defineTool, extensionId, isoDate, numericId, oneOf, party, phone, truncate, type Record_ } from './define.js';
+import type { ToolContext } from '../src/context.js';
+import { fetchRecord } from '../src/dispatch.js';
+import { readList } from '../src/output.js';
+import { asArray, compactObject, defineTool, extensionId, extensionPath, isoDate, numericId, oneOf, party, phone, query, truncate, type Record_ } from './define.js';
 
 const compactMessage = (r: Record_) =>
   compactObject({
@@ -18,13 +20,16 @@ const compactMessage = (r: Record_) =>
   });
 
 const messageId = numericId('messages');
+const messagePath = (i: { extensionId?: string; messageId: string }) => `${extensionPath(i.extensionId)}/message-store/${encodeURIComponent(i.messageId)}`;
 
-/** The user's first number that may send SMS, looked up once (RingCentral `features: SmsSender`). */
+/**
+ * The user's first number that may send SMS (RingCentral `features: SmsSender`), looked up once.
+ * No Membrane action lists phone numbers, so this is always RingCentral's REST API.
+ */
 export async function defaultSmsSender(ctx: ToolContext): Promise<string> {
   return ctx.cache.get('sms-sender', async () => {
-    const body = (await request(ctx, { method: 'GET', path: '/restapi/v1.0/account/~/extension/~/phone-number', query: [['perPage', '1000']] })) as Record_;
-    const records = (Array.isArray(body?.records) ? body.records : []) as Record_[];
-    const sender = records.find((r) => Array.isArray(r.features) && r.features.includes('SmsSender'));
+    const body = await ctx.membrane.request({ method: 'GET', path: '/restapi/v1.0/account/~/extension/~/phone-number', query: [['perPage', '1000']] }, ctx.run);
+    const sender = readList(body, { route: 'rest' }).records.find((r) => Array.isArray(r.features) && r.features.includes('SmsSender'));
     if (!sender || typeof sender.phoneNumber !== 'string') {
       throw new ToolError('not_found', 'none of your phone numbers can send SMS (no number has the SmsSender feature)', {
         fix: 'ask your RingCentral admin to enable SMS on one of your numbers, or pass `from` explicitly',
@@ -41,9 +46,24 @@ const smsInput = {
   idempotencyKey: z.string().regex(/^[\w.:-]{1,128}$/, 'must be 1-128 letters, digits, _ . : -').optional(),
 };
 
+/** RingCentral's CreateSMSMessage body: the same on both routes. */
 async function smsPayload(i: { to: string[]; text: string; from?: string }, ctx: ToolContext) {
   return { from: { phoneNumber: i.from ?? (await defaultSmsSender(ctx)) }, to: i.to.map((phoneNumber) => ({ phoneNumber })), text: i.text };
 }
+
+export const getMessage = defineTool({
+  name: 'ringcentral_get_message',
+  title: 'Get message',
+  description: 'One message by id: full text, attachments, delivery status (Queued, Sent, Delivered...).',
+  toolset: 'messaging',
+  kind: 'read',
+  input: { messageId, extensionId },
+  exec: {
+    via: 'either',
+    action: { key: 'get-message', sends: ['extensionId', 'messageId'], input: (i) => ({ extensionId: i.extensionId ?? '~', messageId: i.messageId }) },
+    rest: { group: 'Light', call: (i) => ({ method: 'GET', path: messagePath(i) }) },
+  },
+});
 
 export const messageTools = [
   defineTool({
@@ -52,7 +72,6 @@ export const messageTools = [
     description: 'SMS, voicemail and fax messages, newest first. Default: the LAST 24 HOURS; pass dateFrom for older.',
     toolset: 'messaging',
     kind: 'read',
-    action: 'list-messages',
     list: { paging: 'page', compact: compactMessage },
     input: {
       messageType: oneOf(['SMS', 'VoiceMail', 'Fax', 'Pager'] as const),
@@ -63,36 +82,45 @@ export const messageTools = [
       phoneNumber: phone.describe('E.164').optional(),
       extensionId,
     },
-    actionInput: (i) =>
-      compactObject({
-        extensionId: i.extensionId ?? '~',
-        messageType: asArray(i.messageType),
-        direction: asArray(i.direction),
-        readStatus: asArray(i.readStatus),
-        dateFrom: i.dateFrom,
-        dateTo: i.dateTo,
-        phoneNumber: i.phoneNumber,
-      }),
+    exec: {
+      via: 'either',
+      action: {
+        key: 'list-messages',
+        sends: ['extensionId', 'messageType', 'direction', 'readStatus', 'dateFrom', 'dateTo', 'phoneNumber'],
+        input: (i) =>
+          compactObject({
+            extensionId: i.extensionId ?? '~',
+            messageType: asArray(i.messageType),
+            direction: asArray(i.direction),
+            readStatus: asArray(i.readStatus),
+            dateFrom: i.dateFrom,
+            dateTo: i.dateTo,
+            phoneNumber: i.phoneNumber,
+          }),
+      },
+      rest: {
+        group: 'Light',
+        call: (i) => ({
+          method: 'GET',
+          path: `${extensionPath(i.extensionId)}/message-store`,
+          query: query({ messageType: asArray(i.messageType), direction: asArray(i.direction), readStatus: asArray(i.readStatus), dateFrom: i.dateFrom, dateTo: i.dateTo, phoneNumber: i.phoneNumber }),
+        }),
+      },
+    },
   }),
-  defineTool({
-    name: 'ringcentral_get_message',
-    title: 'Get message',
-    description: 'One message by id: full text, attachments, delivery status (Queued, Sent, Delivered...).',
-    toolset: 'messaging',
-    kind: 'read',
-    action: 'get-message',
-    input: { messageId, extensionId },
-    actionInput: (i) => ({ extensionId: i.extensionId ?? '~', messageId: i.messageId }),
-  }),
+  getMessage,
   defineTool({
     name: 'ringcentral_send_sms',
     title: 'Send SMS',
     description: 'Send a real SMS. Irreversible: show the person from, to and text first. Same key within 10 min: sent once.',
     toolset: 'messaging',
     kind: 'destructive',
-    action: 'send-sms',
     input: smsInput,
-    actionInput: (i, ctx) => smsPayload(i, ctx),
+    exec: {
+      via: 'either',
+      action: { key: 'send-sms', sends: ['from.phoneNumber', 'to[].phoneNumber', 'text'], input: (i, ctx) => smsPayload(i, ctx) },
+      rest: { group: 'Medium', call: async (i, ctx) => ({ method: 'POST', path: '/restapi/v1.0/account/~/extension/~/sms', body: await smsPayload(i, ctx) }) },
+    },
     preview: async (i, ctx) => {
       const payload = await smsPayload(i, ctx);
       return { action: 'send SMS', from: payload.from.phoneNumber, to: i.to, text: i.text, characters: i.text.length };
@@ -109,12 +137,15 @@ export const messageTools = [
     description: 'Delete a message by id: to Deleted (restorable), or for good with purge: true.',
     toolset: 'messaging',
     kind: 'destructive',
-    action: 'delete-message',
     input: { messageId, purge: z.boolean().optional(), extensionId },
-    actionInput: (i) => compactObject({ messageId: i.messageId, purge: i.purge, extensionId: i.extensionId }),
+    exec: {
+      via: 'either',
+      action: { key: 'delete-message', sends: ['messageId', 'purge', 'extensionId'], input: (i) => compactObject({ messageId: i.messageId, purge: i.purge, extensionId: i.extensionId ?? '~' }) },
+      rest: { group: 'Medium', call: (i) => ({ method: 'DELETE', path: messagePath(i), query: query({ purge: i.purge }) }) },
+    },
     preview: async (i, ctx) => {
-      const message = (await runAction(ctx, 'get-message', { extensionId: i.extensionId ?? '~', messageId: i.messageId })) as Record_;
-      return { action: i.purge ? 'purge message (permanent)' : 'delete message (moves to Deleted)', message: compactMessage(message ?? {}) };
+      const message = await fetchRecord(ctx, getMessage, { extensionId: i.extensionId, messageId: i.messageId });
+      return { action: i.purge ? 'purge message (permanent)' : 'delete message (moves to Deleted)', message: compactMessage(message) };
     },
   }),
 ];

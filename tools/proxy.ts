@@ -53,7 +53,7 @@ const proxy = (methods: readonly [string, ...string[]], kind: 'read' | 'destruct
     input: shape(methods),
     needsConfirmation: (i) => i.method !== 'GET',
     preview: async (i) => ({ action: `${i.method} ${i.path}`, ...spec(i as ProxyInput) }),
-    request: (i) => spec(i as ProxyInput),
+    exec: { via: 'request', call: (i) => spec(i as ProxyInput) },
     readOnlyForm,
   });
 

@@ -2,13 +2,14 @@
 // membrane-sandbox: speaks the `membrane` CLI, backed by a simulated RingCentral account.
 // Node built-ins only, synchronous where possible: a command costs node's startup plus a few ms.
 import { appendFileSync } from 'node:fs';
-import { allowOnly, parseArgs, type Args } from './args.js';
+import { allowOnly, flag, parseArgs, type Args } from './args.js';
 import type { Command } from './commands/common.js';
 import { readEnv, type Env } from './env.js';
 import { MembraneError, UsageError } from './errors.js';
 import { BANNER, delay, hang, preempt } from './faults.js';
 import { failure, type Outcome } from './output.js';
-import { setSeedAnchor } from './state.js';
+import { setClock, setTenant } from './state.js';
+import { forTenant } from './tenant.js';
 import { HELP, USAGE, VERSION } from './usage.js';
 
 interface Spec {
@@ -43,13 +44,15 @@ function commandName(a: Args): string | undefined {
   return w0;
 }
 
-async function execute(argv: string[], env: Env): Promise<Outcome> {
+async function execute(argv: string[], baseEnv: Env): Promise<Outcome> {
   let a: Args;
   try {
     a = parseArgs(argv);
   } catch (e) {
     return failure(e, false);
   }
+  const env = forTenant(baseEnv, flag(a, 'tenantKey'), flag(a, 'workspaceKey'));
+  setTenant(env.tenant);
   const json = a.bools.has('json');
   const name = commandName(a);
   if (a.bools.has('help')) return { stdout: name && USAGE[name] ? `Usage: ${USAGE[name]}\n` : HELP, code: 0 };
@@ -116,7 +119,7 @@ async function main(): Promise<void> {
       /* logging must never break a command */
     }
   }
-  setSeedAnchor(env.now);
+  setClock(env.now);
   const o = await execute(argv, env);
   const cmd = argv.find((x) => !x.startsWith('-'));
   await writeOut(o, env, cmd !== 'reset' && !argv.includes('--help') && o.code !== 2);

@@ -1,7 +1,12 @@
 // The RingCentral connection(s) of the simulated workspace; their state comes from the faults.
+// Each tenant has its own; a tenant whose key starts with `new-` has none until it connects.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Env } from './env.js';
 import { MembraneError, notFound } from './errors.js';
+import { fnv } from './hash.js';
 import { MEMBRANE_UI } from './hosts.js';
+import { NEW_TENANT_PREFIX } from './tenant.js';
 
 export const CONNECTION_ID = 'con_sbx_ringcentral';
 export const CONNECTOR_ID = 'cnr_sbx_ringcentral';
@@ -29,7 +34,7 @@ function base(id: string, name: string, key: string): Connection {
   };
 }
 
-export function reconnectAction(id: string): Connection['clientAction'] {
+function reconnectAction(id: string): Connection['clientAction'] {
   return {
     type: 'connect',
     description: 'RingCentral needs to be re-authorized: the access was revoked or expired.',
@@ -38,10 +43,35 @@ export function reconnectAction(id: string): Connection['clientAction'] {
   };
 }
 
-export function connections(env: Pick<Env, 'faults'>): Connection[] {
+type Who = Pick<Env, 'tenant' | 'tenantKey' | 'statePath'>;
+
+/** The tenant's connection id (the default account keeps the well-known one). */
+export const connectionId = (env: Who) => (env.tenant === undefined ? CONNECTION_ID : `con_sbx_rc_${fnv(`tenant:${env.tenant}`)}`);
+
+/** Where a `new-` tenant records that it has connected RingCentral (removed by reset). */
+export const connectedMarker = (env: Who) => `${env.statePath}.connected`;
+
+export const unconnected = (env: Who) => Boolean(env.tenantKey?.startsWith(NEW_TENANT_PREFIX)) && !existsSync(connectedMarker(env));
+
+export function markConnected(env: Who): void {
+  mkdirSync(dirname(env.statePath), { recursive: true });
+  writeFileSync(connectedMarker(env), new Date().toISOString());
+}
+
+/** The connection a person must authorize in the browser before the tenant can use RingCentral. */
+export function pendingConnection(env: Who & Pick<Env, 'now'>): Connection {
+  const id = connectionId(env);
+  const t = new Date(env.now()).toISOString();
+  const uiUrl = `${MEMBRANE_UI}/connect/ringcentral?tenantKey=${encodeURIComponent(env.tenantKey ?? '')}`;
+  return { ...base(id, 'RingCentral', 'ringcentral'), state: 'CLIENT_ACTION_REQUIRED', createdAt: t, updatedAt: t,
+    clientAction: { type: 'connect', description: 'Connect RingCentral: the person signs in to RingCentral and allows access.', uiUrl,
+      agentInstructions: 'Ask the user to open uiUrl in a browser and sign in to RingCentral, then try again.' } };
+}
+
+export function connections(env: Pick<Env, 'faults'> & Who): Connection[] {
   const f = env.faults;
-  if (f.has('no-connection')) return [];
-  const main = base(CONNECTION_ID, 'RingCentral', 'ringcentral');
+  if (f.has('no-connection') || unconnected(env)) return [];
+  const main = base(connectionId(env), 'RingCentral', 'ringcentral');
   if (f.has('disconnected')) {
     Object.assign(main, { state: 'CLIENT_ACTION_REQUIRED', disconnected: true, clientAction: reconnectAction(main.id) });
   } else if (f.has('building')) {
@@ -55,7 +85,7 @@ export function connections(env: Pick<Env, 'faults'>): Connection[] {
     });
   }
   const list = [main];
-  if (f.has('two-connections')) list.push(base(`${CONNECTION_ID}_2`, 'RingCentral (Support line)', 'ringcentral-support'));
+  if (f.has('two-connections')) list.push(base(`${main.id}_2`, 'RingCentral (Support line)', 'ringcentral-support'));
   return list;
 }
 

@@ -8,7 +8,13 @@ export const FAULTS = [
   'rate-limit', 'upstream-error', 'server-error', 'hang', 'hang-with-child', 'slow', 'garbage',
   'banner', 'huge', 'crash', 'stderr-only',
 ] as const;
-export const VARIANTS = ['bare-lists', 'unwrapped-output', 'key-only', 'records-cursor', 'request-exit-zero'] as const;
+export const VARIANTS = [
+  'bare-lists', 'unwrapped-output', 'key-only', 'records-cursor', 'request-exit-zero',
+  // Connectors that differ from RingCentral's REST shapes in ways Membrane's public docs allow.
+  'renamed-inputs', 'data-records', 'replace-update', 'no-schemas',
+  // Message and contact ids as 19-digit int64 values beyond 2^53 (the REST layer too).
+  'big-ids',
+] as const;
 export type Fault = (typeof FAULTS)[number];
 export type Variant = (typeof VARIANTS)[number];
 
@@ -18,6 +24,9 @@ export interface Env {
   faults: Set<string>;
   variants: Set<string>;
   statePath: string;
+  /** Workspace and tenant (`<workspaceKey>/<tenantKey>`) when given: its own account (tenant.ts). */
+  tenant?: string;
+  tenantKey?: string;
   /** "Now" for default date windows and new records (MEMBRANE_SANDBOX_NOW pins it). */
   now: () => number;
   rateLimits: boolean;

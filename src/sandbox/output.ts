@@ -1,5 +1,6 @@
 // What a command produces, and how it is turned into bytes and an exit code.
 import { MembraneError, UsageError } from './errors.js';
+import { stringify } from './json.js';
 
 export interface Outcome {
   stdout?: string;
@@ -12,7 +13,7 @@ export interface Outcome {
 export function json(value: unknown, asJson: boolean): string {
   // Humans at a terminal get indentation; pipes (and --json) get one compact line.
   const pretty = !asJson && process.stdout.isTTY;
-  return JSON.stringify(value, null, pretty ? 2 : undefined) + '\n';
+  return stringify(value, pretty ? 2 : undefined) + '\n';
 }
 
 export function success(value: unknown, asJson: boolean): Outcome {
@@ -26,5 +27,5 @@ export function failure(err: unknown, asJson: boolean): Outcome {
   const m = err instanceof MembraneError
     ? err
     : new MembraneError('internal', 'internal_error', `Sandbox bug: ${(err as Error)?.stack ?? String(err)}`);
-  return { stdout: asJson ? JSON.stringify(m.toJSON()) + '\n' : '', stderr: `Error: ${m.message.split('\n')[0]}\n`, code: 1 };
+  return { stdout: asJson ? stringify(m.toJSON()) + '\n' : '', stderr: `Error: ${m.message.split('\n')[0]}\n`, code: 1 };
 }

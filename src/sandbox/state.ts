@@ -5,11 +5,24 @@ import { dirname } from 'node:path';
 import { MembraneError } from './errors.js';
 import { withLock } from './lock.js';
 import { STATE_VERSION, type State } from './model.js';
+import { rebase } from './timeline.js';
 
-let seedAnchor: () => number = () => Date.now();
-/** The anchor for a freshly created state ("now", or MEMBRANE_SANDBOX_NOW). */
-export function setSeedAnchor(f: () => number): void {
-  seedAnchor = f;
+let clock: () => number = () => Date.now();
+let tenant: string | undefined;
+/** Whose account a fresh state is seeded for (undefined: the default account). */
+export function setTenant(t: string | undefined): void {
+  tenant = t;
+}
+/** "Now" (or MEMBRANE_SANDBOX_NOW): the anchor of a fresh state, and where a loaded one is moved to. */
+export function setClock(f: () => number): void {
+  clock = f;
+}
+
+/** The state at `path`, its seeded activity moved to now. */
+function load(path: string): State | undefined {
+  const s = parse(path);
+  if (s) rebase(s, clock());
+  return s;
 }
 
 function parse(path: string): State | undefined {
@@ -46,14 +59,14 @@ function write(path: string, s: State): void {
 
 async function fresh(): Promise<State> {
   const { buildSeed } = await import('./seed/index.js');
-  return buildSeed(seedAnchor());
+  return buildSeed(clock(), tenant);
 }
 
 async function ensure(path: string): Promise<State> {
   mkdirSync(dirname(path), { recursive: true });
   const seed = await fresh(); // built outside the lock; only written if still missing
   return withLock(path, () => {
-    const existing = parse(path);
+    const existing = load(path);
     if (existing) return existing;
     write(path, seed);
     return seed;
@@ -61,14 +74,14 @@ async function ensure(path: string): Promise<State> {
 }
 
 export async function readState(path: string): Promise<State> {
-  return parse(path) ?? ensure(path);
+  return load(path) ?? ensure(path);
 }
 
 /** Runs `fn` on the latest state under the lock and persists it when `fn` reports a change. */
 export async function mutate<T>(path: string, fn: (s: State) => { result: T; changed: boolean }): Promise<T> {
   if (!existsSync(path)) await ensure(path);
   return withLock(path, () => {
-    const s = parse(path);
+    const s = load(path);
     if (!s) throw new MembraneError('internal', 'state_missing', `Sandbox state file ${path} vanished; try again`);
     const { result, changed } = fn(s);
     if (changed) write(path, s);

@@ -24,7 +24,9 @@ Usage:
 ${Object.values(USAGE).map((u) => `  ${u}`).join('\n')}
 
 Flags may come in any position, as --flag value or --flag=value; -H, --query and --pathParam repeat.
-Every command accepts --json, --workspaceKey and --tenantKey (ignored here).
+Every command accepts --json, --workspaceKey and --tenantKey: each tenant is its own simulated account
+(its own state file beside the default one, people, numbers and connection id); a tenant key starting
+with "new-" has no RingCentral connection until \`connection ensure\` + \`connect\`.
 
 Environment: MEMBRANE_SANDBOX_STATE, MEMBRANE_SANDBOX_NOW, MEMBRANE_SANDBOX_FAULT, MEMBRANE_SANDBOX_FAULT_FILE,
 MEMBRANE_SANDBOX_VARIANT, MEMBRANE_SANDBOX_DELAY_MS, MEMBRANE_SANDBOX_RATE_LIMITS, MEMBRANE_SANDBOX_LOG.

@@ -58,7 +58,7 @@ const TIMEOUT_FIX = /--timeout/;
 async function cliProcessesGone(ctx: Ctx, before: number): Promise<void> {
   const runs = spawnLog(ctx.server.sandbox).slice(before);
   expect(runs.length).toBeGreaterThan(0);
-  await waitFor(() => runs.every((r) => !alive(r.pid) && groupMembers(r.pid).length === 0), 'the CLI process groups to be gone', 3000);
+  await waitFor(() => runs.every((r) => !alive(r.pid) && groupMembers(r.pid).length === 0), 'the CLI process groups to be gone');
 }
 
 /** Starts a call the test can cancel and waits for the CLI run it starts (the `before`-th logged run). */
@@ -82,12 +82,10 @@ async function cancelRunning(ctx: Ctx): Promise<void> {
     const members = groupMembers(run.pid);
     return members.length >= 2 && members;
   }, 'the CLI and its child');
-  const started = Date.now();
   controller.abort(new Error('the person pressed stop'));
   await expect(pending).rejects.toThrow('the person pressed stop');
-  await waitFor(() => group.every((pid) => !alive(pid)), 'the cancelled process group to be gone', 3000);
-  // The server's timeout is 30 s: only the cancellation can have stopped it this soon.
-  expect(Date.now() - started).toBeLessThan(5000);
+  // The server's timeout is 120 s, longer than the test may run: only the cancellation can stop it.
+  await waitFor(() => group.every((pid) => !alive(pid)), 'the cancelled process group to be gone');
   expect(spawnLog(server.sandbox)).toHaveLength(before + 1);
   server.sandbox.setFault('');
 }
@@ -109,7 +107,7 @@ async function cancelQueued(ctx: Ctx): Promise<void> {
   await expect(queued).rejects.toThrow('cancelled while queued');
   first.abort(new Error('cancelled while running'));
   await expect(running).rejects.toThrow('cancelled while running');
-  await waitFor(() => !alive(run.pid), 'the running CLI to be stopped', 3000);
+  await waitFor(() => !alive(run.pid), 'the running CLI to be stopped');
   // The slot is free again and the cancelled call's CLI was never started.
   server.sandbox.setFault('');
   const next = await server.call('ringcentral_list_contacts', { limit: 1 });
@@ -175,8 +173,8 @@ const ROWS: Row[] = [
     off: ({ wrapper }) => chmodSync(wrapper.path, 0o755),
     expect: { code: 'cli_missing', cause: /could not be started \(EACCES/, fix: /npm install -g @membranehq\/cli/ },
   },
-  { name: 'cancel a running call', args: ['--timeout', '30000'], scenario: cancelRunning, expect: 'ok', warmOnly: true },
-  { name: 'cancel a queued call', args: ['--timeout', '30000', '--max-concurrency', '1'], scenario: cancelQueued, expect: 'ok', warmOnly: true },
+  { name: 'cancel a running call', args: ['--timeout', '120000'], scenario: cancelRunning, expect: 'ok', warmOnly: true },
+  { name: 'cancel a queued call', args: ['--timeout', '120000', '--max-concurrency', '1'], scenario: cancelQueued, expect: 'ok', warmOnly: true },
 ];
 
 const isOk = (result: Result) => !result.isError;
@@ -321,14 +319,14 @@ describe('cancellation while the connection is being resolved', () => {
   // The first call resolves the connection in a run shared by every caller (single flight); when
   // its only caller cancels, the run must stop too instead of running on until the timeout.
   it('a cancelled cold call stops the shared resolution when no other call waits for it', async () => {
-    const server = await newServer(['--timeout', '30000']);
+    const server = await newServer(['--timeout', '120000']);
     try {
       server.sandbox.setFault('hang');
       const { controller, pending, run } = await startCancellable(server, 'ringcentral_get_account_info', {}, 0, 'the resolution to start');
       expect(run.argv.slice(0, 2)).toEqual(['connection', 'list']);
       controller.abort(new Error('stop'));
       await expect(pending).rejects.toThrow('stop');
-      await waitFor(() => !alive(run.pid), 'the resolution CLI to be stopped', 1500);
+      await waitFor(() => !alive(run.pid), 'the resolution CLI to be stopped');
       server.sandbox.setFault('');
       await expectAccount(server);
     } finally {
@@ -353,7 +351,7 @@ describe('the server ended by a signal', () => {
       }, 'the CLI and its child');
       server.proc.kill(signal);
       expect(await server.exited).toEqual({ code: null, signal });
-      await waitFor(() => group.every((pid) => !alive(pid)), `the CLI group to be gone after ${signal}`, 3000);
+      await waitFor(() => group.every((pid) => !alive(pid)), `the CLI group to be gone after ${signal}`);
     } finally {
       await server.close();
       for (const pid of group.filter(alive)) process.kill(pid, 'SIGKILL'); // only if the test failed

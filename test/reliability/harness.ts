@@ -30,7 +30,7 @@ export const retryAfter = (result: CallToolResult): number | undefined => {
 /** Polls `check` until it returns a truthy value (there is no event to await for process exits or spawns). */
 type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
 
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 5000, everyMs = 20): Promise<Truthy<T>> {
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 20_000, everyMs = 20): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -298,7 +298,7 @@ export function startRaw(options: { args?: string[]; env?: Record<string, string
     gc: () => {
       const done = stderr.split('[gc-done]').length;
       proc.kill('SIGUSR2');
-      return waitFor(() => stderr.split('[gc-done]').length > done, 'a full GC in the server', 5000, 5).then(() => undefined);
+      return waitFor(() => stderr.split('[gc-done]').length > done, 'a full GC in the server', 20_000, 5).then(() => undefined);
     },
     close: async () => {
       if (proc.exitCode === null && proc.signalCode === null) {

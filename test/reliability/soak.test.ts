@@ -9,14 +9,19 @@
  * Every answer must be the one its wave allows (zero unexpected failures); afterwards no CLI
  * process of these sandboxes is left, each server's RSS (read after a forced full GC) is within a
  * small margin of its RSS after the two warm-up cycles, and every stdout line was valid JSON-RPC.
- * RINGCENTRAL_MCP_SOAK_CALLS sets the number of calls (default 2000); RINGCENTRAL_MCP_SOAK_DEBUG=1
- * prints each server's RSS (after a full GC) after every cycle of waves.
+ * `npm test` runs a short soak (every wave once, a few hundred calls); `npm run soak` runs the long
+ * one (RINGCENTRAL_MCP_SOAK_CALLS=2000), which alone has enough calls after its warm-up to tell a
+ * leak from the process reaching its working size, so the memory check is made there only.
+ * RINGCENTRAL_MCP_SOAK_DEBUG=1 prints each server's RSS (after a full GC) after every cycle of waves.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { jsonRpcProblem, processesOf, rssKb, spawnLog, startRaw, waitFor, type RawServer } from './harness.js';
 
-const CALLS = Number(process.env.RINGCENTRAL_MCP_SOAK_CALLS) || 2000;
+const CALLS = Number(process.env.RINGCENTRAL_MCP_SOAK_CALLS) || 0;
+const LONG = CALLS >= 1000;
 const CONCURRENCY = 16;
+/** Calls per wave: the short soak still meets every fault, in a cycle of about 200 calls. */
+const PER_WAVE = LONG ? 28 : 12;
 
 type Lane = 'clean' | 'faulty' | 'limited' | 'huge' | 'hung';
 
@@ -101,6 +106,8 @@ function wave(fault: string, size: number, index: number): Call[] {
 }
 
 const servers: Partial<Record<Lane, RawServer>> = {};
+/** Tool calls answered per server: each answer is one stdout line. */
+const answered: Partial<Record<Lane, number>> = {};
 afterAll(async () => {
   await Promise.all(Object.values(servers).map((s) => s?.close()));
 });
@@ -120,6 +127,7 @@ async function runPool(calls: Call[], unexpected: string[]): Promise<number> {
     while (next < calls.length) {
       const call = calls[next++];
       const answer = await servers[call.lane]!.request('tools/call', { name: call.tool, arguments: call.args });
+      answered[call.lane] = (answered[call.lane] ?? 0) + 1;
       const got = outcome(answer);
       if (!call.allowed.includes(got)) unexpected.push(`${call.lane} ${call.tool} ${JSON.stringify(call.args).slice(0, 80)}: ${got} (allowed ${call.allowed.join('|')}) ${answer.result?.content?.[0]?.text?.slice(0, 160) ?? ''}`);
       done++;
@@ -144,7 +152,7 @@ async function cycle(perWave: number, offset: number, unexpected: string[], budg
 }
 
 describe('soak', () => {
-  it(`${CALLS} calls at concurrency ${CONCURRENCY} through every fault: no unexpected failure, no leftover process, no growth`, async () => {
+  it(`${LONG ? CALLS : 'a cycle of'} calls at concurrency ${CONCURRENCY} through every fault: no unexpected failure, no leftover process${LONG ? ', no growth' : ''}`, async () => {
     // RSS is read right after a full GC (gcOnSignal), with glibc told to hand freed memory back at
     // once (fixed trim and mmap thresholds), so two readings compare live memory, not GC timing or
     // allocator caching.
@@ -163,31 +171,35 @@ describe('soak', () => {
     }
 
     const unexpected: string[] = [];
-    // Warm-up: two full cycles of waves (~950 calls). Every code path (and the 16 MB buffers) ran,
-    // and the process reached its working size: measured after a full GC, RSS grows ~17 MB over
-    // the first ~1,000 calls (code, caches, allocator arenas), then stays flat over 6,000 more.
-    const perWave = 28;
-    const warmCalls = (await cycle(perWave, 0, unexpected)) + (await cycle(perWave, 50, unexpected));
+    const started = Date.now();
+    // Warm-up (long soak): two full cycles of waves (~950 calls). Every code path (and the 16 MB
+    // buffers) ran, and the process reached its working size: measured after a full GC, RSS grows
+    // ~17 MB over the first ~1,000 calls (code, caches, allocator arenas), then stays flat over 6,000 more.
+    const perWave = PER_WAVE;
+    const warmCalls = LONG ? (await cycle(perWave, 0, unexpected)) + (await cycle(perWave, 50, unexpected)) : 0;
     const rssNow = async () => {
       await Promise.all(lanes.map(([, s]) => s.gc()));
       return Object.fromEntries(lanes.map(([lane, s]) => [lane, rssKb(s.proc.pid!)])) as Record<Lane, number>;
     };
     const warmRss = await rssNow();
 
-    const started = Date.now();
     let calls = 0;
-    for (let round = 1; calls < CALLS; round++) {
-      calls += await cycle(perWave * 2, round * 100, unexpected, CALLS - calls);
-      if (process.env.RINGCENTRAL_MCP_SOAK_DEBUG) console.log(round, calls, JSON.stringify(await rssNow()));
+    if (LONG) {
+      for (let round = 1; calls < CALLS; round++) {
+        calls += await cycle(perWave * 2, round * 100, unexpected, CALLS - calls);
+        if (process.env.RINGCENTRAL_MCP_SOAK_DEBUG) console.log(round, calls, JSON.stringify(await rssNow()));
+      }
+    } else {
+      calls = await cycle(perWave, 100, unexpected);
     }
     const seconds = (Date.now() - started) / 1000;
 
     expect(unexpected.slice(0, 20)).toEqual([]);
-    expect(calls).toBe(CALLS);
+    expect(calls).toBe(LONG ? CALLS : perWave * WAVES.length);
 
     // Nothing of the CLI is left running: every call's process group was reaped.
     for (const [lane, s] of lanes) {
-      await waitFor(() => processesOf(s.sandbox.dir).length === 0, `no ${lane} CLI process left: ${JSON.stringify(processesOf(s.sandbox.dir))}`, 3000);
+      await waitFor(() => processesOf(s.sandbox.dir).length === 0, `no ${lane} CLI process left: ${JSON.stringify(processesOf(s.sandbox.dir))}`, 20_000);
     }
 
     // The 429 lane reached the CLI only to learn of each penalty (three groups, again when a 60 s window ends).
@@ -206,13 +218,14 @@ describe('soak', () => {
       // once) over its first calls; keeping one buffer per call would add 16 MB x 6+ calls, well
       // past its 64 MB margin.
       const margin = lane === 'huge' ? 64 * 1024 : Math.max(12 * 1024, warm * 0.12);
-      expect(after, `${lane} RSS grew from ${warm} kB to ${after} kB`).toBeLessThanOrEqual(warm + margin);
+      if (LONG) expect(after, `${lane} RSS grew from ${warm} kB to ${after} kB`).toBeLessThanOrEqual(warm + margin);
     }
     console.log(report.join('\n'));
 
     // Every stdout line of every server was a JSON-RPC 2.0 message.
     for (const [lane, s] of lanes) {
-      expect(s.lines.length).toBeGreaterThanOrEqual(lane === 'huge' || lane === 'hung' ? 5 : 100);
+      expect(s.lines.length).toBeGreaterThanOrEqual(answered[lane] ?? 0);
+      expect(answered[lane]).toBeGreaterThan(0);
       const problems = s.lines.map((line) => jsonRpcProblem(line)).filter(Boolean);
       expect(problems.slice(0, 5), lane).toEqual([]);
     }
@@ -224,5 +237,5 @@ describe('soak', () => {
       expect(processesOf(s.sandbox.dir), lane).toEqual([]);
     }
     for (const lane of Object.keys(servers) as Lane[]) delete servers[lane];
-  }, 240_000);
+  }, LONG ? Math.max(600_000, CALLS * 300) : 180_000);
 });

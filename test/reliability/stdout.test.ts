@@ -80,7 +80,7 @@ describe('stdout carries only JSON-RPC', () => {
     const hung = server.send('tools/call', { name: 'ringcentral_list_contacts', arguments: { limit: 3 } });
     const run = await waitFor(() => spawnLog(server.sandbox)[before], 'the hung CLI to start');
     server.notify('notifications/cancelled', { requestId: hung.id, reason: 'the person gave up' });
-    await waitFor(() => !alive(run.pid), 'the cancelled CLI to be stopped', 3000);
+    await waitFor(() => !alive(run.pid), 'the cancelled CLI to be stopped');
     server.sandbox.setFault('');
     expectOk(await call(server, 'ringcentral_list_contacts', { limit: 3 }), 'after the cancel');
     expect(server.responses(hung.id)).toEqual([]);

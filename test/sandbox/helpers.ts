@@ -1,6 +1,6 @@
 // Spawns the built sandbox bin with its own state file per test file.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,13 +64,15 @@ export function sandbox(extraEnv: Record<string, string> = {}) {
   };
   const act = (key: string, input?: unknown, o: RunOpts = {}) =>
     run(['action', 'run', key, '--connectionId', CID, ...(input === undefined ? [] : ['--input', JSON.stringify(input)]), '--json'], o);
-  const actOk = async (key: string, input?: unknown): Promise<any> => {
-    const r = await act(key, input);
+  const actOk = async (key: string, input?: unknown, o: RunOpts = {}): Promise<any> => {
+    const r = await act(key, input, o);
     if (r.code !== 0) throw new Error(`action ${key} failed: ${r.stdout} ${r.stderr}`);
     return r.json.output;
   };
   const req = (path: string, ...rest: string[]) => run(['request', CID, path, ...rest, '--json']);
-  return { dir, state: env.MEMBRANE_SANDBOX_STATE, env, run, ok, act, actOk, req };
+  /** Removes the sandbox's temp dir (state, locks, rate-limit counters). */
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  return { dir, state: env.MEMBRANE_SANDBOX_STATE, env, run, ok, act, actOk, req, cleanup };
 }
 
 export const EXT = '/restapi/v1.0/account/~/extension/~';

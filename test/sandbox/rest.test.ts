@@ -1,7 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { CID, EXT, NOW, sandbox } from './helpers.js';
 
 const sb = sandbox();
+afterAll(() => sb.cleanup());
 const DAY = 86_400_000;
 const FROM = new Date(Date.parse(NOW) - 61 * DAY).toISOString();
 
@@ -43,8 +44,8 @@ describe('request', () => {
   it('prints RingCentral errors on stdout, one HTTP line on stderr, exit 1', async () => {
     const r = await sb.req('/restapi/v1.0/account/~/no-such-thing');
     expect(r.code).toBe(1);
-    expect(r.json).toMatchObject({ errorCode: 'CMN-102', errors: [{ errorCode: 'CMN-102' }] });
-    expect(r.stderr.trim()).toMatch(/^HTTP 404 CMN-102: /);
+    expect(r.json).toEqual({ errorCode: 'AGW-404', message: 'Resource not found' });
+    expect(r.stderr.trim()).toBe('HTTP 404 AGW-404: Resource not found');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     const bad = await sb.req(`${EXT}/message-store`, '--query', 'messageType=Carrier');
     expect(bad.code).toBe(1);
@@ -209,6 +210,7 @@ describe('paging', () => {
 describe('rate limits', () => {
   it('counts per group when MEMBRANE_SANDBOX_RATE_LIMITS=1: Heavy allows 10 a minute, then 429 with Retry-After', async () => {
     const rl = sandbox({ MEMBRANE_SANDBOX_RATE_LIMITS: '1' });
+    onTestFinished(() => rl.cleanup());
     await rl.ok(['reset', '--json']);
     const heavy = `${EXT}/address-book/contact`;
     for (let i = 0; i < 10; i++) await rl.ok(['request', CID, heavy, '--query', 'perPage=1', '--json']);

@@ -1,8 +1,42 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { CID, sandbox } from './helpers.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { CID, ROOT, sandbox as makeSandbox } from './helpers.js';
+
+const DAY = 86_400_000;
+/** A sandbox whose temp dir is removed when the test ends. */
+function sandbox(extraEnv: Record<string, string> = {}) {
+  const sb = makeSandbox(extraEnv);
+  onTestFinished(() => sb.cleanup());
+  return sb;
+}
+
+/** A process that takes the state lock through the sandbox's own code and holds it, alive, for `ms`. */
+function slowHolder(state: string, ms: number): { held: Promise<void>; result: Promise<string> } {
+  const lock = join(ROOT, 'dist/src/sandbox/lock.js');
+  const sleep = join(ROOT, 'dist/src/sandbox/sleep.js');
+  const script = `const { withLock } = await import(${JSON.stringify(lock)}); const { sleepSync } = await import(${JSON.stringify(sleep)});
+const { readFileSync } = await import('node:fs');
+withLock(${JSON.stringify(state)}, () => { process.stdout.write('held\\n'); const mine = readFileSync(${JSON.stringify(`${state}.lock`)}, 'utf8'); sleepSync(${ms});
+process.stdout.write(readFileSync(${JSON.stringify(`${state}.lock`)}, 'utf8') === mine ? 'kept\\n' : 'taken\\n'); });`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  let onHeld: () => void = () => undefined;
+  let onExit: (reason: Error) => void = () => undefined;
+  const held = new Promise<void>((resolve, reject) => ((onHeld = resolve), (onExit = reject)));
+  child.stdout.on('data', (d: Buffer) => {
+    out += String(d);
+    if (out.includes('held')) onHeld();
+  });
+  const result = new Promise<string>((resolve) =>
+    child.on('close', (code) => {
+      onExit(new Error(`the lock holder exited with ${code} before it held the lock`));
+      resolve(out);
+    }),
+  );
+  return { held, result };
+}
 
 describe('state', () => {
   it('50 processes creating contacts at once lose none and never corrupt the file', async () => {
@@ -53,12 +87,44 @@ describe('state', () => {
     expect(calls.json.output.records.length).toBeGreaterThan(0);
   });
 
-  it('the default state file lives under the temp dir', async () => {
+  it('the default state file lives under the temp dir (a temp dir of this test, never the user\'s)', async () => {
     const sb = sandbox();
-    const r = await sb.run(['action', 'run', 'get-account-info', '--connectionId', CID, '--json'], { env: { MEMBRANE_SANDBOX_STATE: undefined } });
+    const tmp = join(sb.dir, 'tmp');
+    const r = await sb.run(['action', 'run', 'get-account-info', '--connectionId', CID, '--json'], { env: { MEMBRANE_SANDBOX_STATE: undefined, TMPDIR: tmp } });
     expect(r.code).toBe(0);
     const uid = process.getuid ? process.getuid() : 'user';
-    expect(existsSync(join(tmpdir(), `membrane-sandbox-${uid}`, 'state.json'))).toBe(true);
+    expect(readdirSync(join(tmp, `membrane-sandbox-${uid}`))).toEqual(['state.json']);
+  });
+
+  it('a state created days ago still shows the last 24 hours; the user\'s own writes keep their times', async () => {
+    const sb = sandbox();
+    const created = new Date(Date.now() - 9 * DAY).toISOString();
+    const then = { env: { MEMBRANE_SANDBOX_NOW: created } };
+    const now = { env: { MEMBRANE_SANDBOX_NOW: undefined } };
+    await sb.ok(['reset', '--json'], then);
+    const sent = await sb.actOk('send-sms', { from: { phoneNumber: '+16505550101' }, to: [{ phoneNumber: '+14155550177' }], text: 'Sent long ago' }, then);
+    expect(sent.creationTime).toBe(created);
+    const seeded = (await sb.actOk('list-messages', { perPage: 1000 }, then)).records.find((m: any) => m.id !== sent.id);
+    const t0 = Date.now();
+    const [messages, calls, seededNow, sentNow] = await Promise.all([
+      sb.actOk('list-messages', { perPage: 1000 }, now),
+      sb.actOk('get-call-log', { perPage: 1000 }, now),
+      sb.actOk('get-message', { messageId: String(seeded.id) }, now),
+      sb.actOk('get-message', { messageId: String(sent.id) }, now),
+    ]);
+    const t1 = Date.now();
+    expect([...new Set(messages.records.map((m: any) => m.type))].sort()).toEqual(['Fax', 'SMS', 'VoiceMail']);
+    for (const m of messages.records) {
+      expect(Date.parse(m.creationTime)).toBeGreaterThanOrEqual(t0 - DAY);
+      expect(Date.parse(m.creationTime)).toBeLessThanOrEqual(t1);
+    }
+    expect(calls.records.length).toBeGreaterThan(0);
+    for (const c of calls.records) expect(Date.parse(c.startTime)).toBeGreaterThanOrEqual(t0 - DAY);
+    const moved = Date.parse(seededNow.creationTime) - Date.parse(seeded.creationTime);
+    expect(moved).toBeGreaterThanOrEqual(t0 - Date.parse(created));
+    expect(moved).toBeLessThanOrEqual(t1 - Date.parse(created));
+    expect(sentNow.creationTime).toBe(created);
+    expect(messages.records.some((m: any) => m.id === sent.id)).toBe(false);
   });
 
   it('a corrupt state file is reported (not overwritten) until reset', async () => {
@@ -80,10 +146,36 @@ describe('state', () => {
     writeFileSync(lock, '999999:dead:0');
     const old = new Date(Date.now() - 60_000);
     utimesSync(lock, old, old);
-    const t = Date.now();
     const r = await sb.act('create-contact', { firstName: 'AfterStaleLock' });
-    expect(r.code).toBe(0);
-    expect(Date.now() - t).toBeLessThan(10_000);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('a live holder keeps the lock however long it takes; the writers waiting on it lose nothing', async () => {
+    const sb = sandbox();
+    await sb.ok(['reset', '--json']);
+    const before = (await sb.actOk('list-contacts', { perPage: 1000 })).records.length;
+    // Longer than any fixed staleness limit a busy machine could reach while the holder is alive.
+    const holder = slowHolder(sb.state, 6_000);
+    await holder.held;
+    const runs = await Promise.all(Array.from({ length: 12 }, (_, i) => sb.act('create-contact', { firstName: 'Waiting', lastName: `W${i}` })));
+    expect(await holder.result).toBe('held\nkept\n');
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    expect(new Set(runs.map((r) => r.json.output.id)).size).toBe(12);
+    const after = (await sb.actOk('list-contacts', { perPage: 1000 })).records;
+    expect(after.length).toBe(before + 12);
+    expect(after.filter((c: any) => c.firstName === 'Waiting').map((c: any) => c.lastName).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `W${i}`).sort());
+  });
+
+  it('a lock naming a process that no longer exists is taken over at once, however fresh', async () => {
+    const sb = sandbox();
+    await sb.ok(['reset', '--json']);
+    const lock = `${sb.state}.lock`;
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((resolve) => dead.on('close', resolve));
+    writeFileSync(lock, `${dead.pid}::gone`);
+    const r = await sb.act('create-contact', { firstName: 'AfterDeadHolder' });
+    expect(r.code, r.stderr).toBe(0);
     expect(existsSync(lock)).toBe(false);
   });
 
@@ -101,18 +193,5 @@ describe('state', () => {
     }
     expect(lines.map((l) => l.argv[0]).sort()).toEqual(['--version', 'action', 'status']);
     expect(lines.find((l) => l.argv[0] === 'action').argv).toEqual(['action', 'run', 'get-account-info', '--connectionId', CID, '--json']);
-  });
-
-  it('an action run of a read action is fast (well under a second)', async () => {
-    const sb = sandbox();
-    await sb.ok(['reset', '--json']);
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t = performance.now();
-      await sb.ok(['action', 'run', 'list-extensions', '--connectionId', CID, '--json']);
-      times.push(performance.now() - t);
-    }
-    times.sort((x, y) => x - y);
-    expect(times[2]).toBeLessThan(1000);
   });
 });

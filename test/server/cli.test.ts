@@ -60,6 +60,20 @@ describe('doctor and setup', () => {
     expect(r.stdout).toMatch(/ready: yes/);
   });
 
+  it('doctor: each tool\'s route with its reason, as the connection\'s action schemas decide it', () => {
+    const auto = run(['doctor', '--sandbox']).stdout.split('\n');
+    expect(auto).toContain('routes:       --route auto');
+    expect(auto).toContain('  send_sms: action (action send-sms declares every property the tool sends)');
+    expect(auto).toContain("  update_contact: rest (an update must never clear fields the person did not name: RingCentral's PATCH changes only the fields sent, a connector's update may replace the record)");
+    expect(auto.filter((line) => /^ {2}\w+: (action|rest) \(.+\)$/.test(line)).length).toBe(20);
+    const renamed = run(['doctor', '--sandbox'], { env: { MEMBRANE_SANDBOX_VARIANT: 'renamed-inputs' } }).stdout.split('\n');
+    expect(renamed).toContain('  send_sms: rest (action send-sms does not declare from.phoneNumber, to[].phoneNumber, text)');
+    expect(renamed).toContain('  list_messages: rest (action list-messages does not declare extensionId, messageType, direction, readStatus, dateFrom, dateTo, phoneNumber, page, perPage)');
+    const forced = run(['doctor', '--sandbox', '--route', 'rest']);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout.split('\n')).toContain('  list_messages: rest (forced by --route rest)');
+  });
+
   it('doctor: each problem with the command that fixes it', () => {
     const loggedOut = run(['doctor', '--sandbox'], { faults: 'not-logged-in' });
     expect(loggedOut.code).toBe(1);

@@ -101,6 +101,20 @@ describe('serverOptions', () => {
     expect(() => options([`--confirm=${mode}`])).toThrow(/--confirm must be one of auto, elicit, token, off/);
   });
 
+  it.each(['auto', 'action', 'rest'])('accepts --route %s, and RINGCENTRAL_MCP_ROUTE', (mode) => {
+    expect(options(['--route', mode]).route).toBe(mode);
+    expect(options([], { RINGCENTRAL_MCP_ROUTE: mode }).route).toBe(mode);
+  });
+
+  it('--route wins over RINGCENTRAL_MCP_ROUTE; none given leaves the default (auto) to the runtime', () => {
+    expect(options(['--route', 'rest'], { RINGCENTRAL_MCP_ROUTE: 'action' }).route).toBe('rest');
+    expect(options([]).route).toBeUndefined();
+  });
+
+  it.each(['REST', 'membrane', ''])('refuses --route %j, listing the routes', (mode) => {
+    expect(() => options([`--route=${mode}`])).toThrow('--route must be one of auto, action, rest, got ' + mode);
+  });
+
   it('refuses a bad --confirm from the environment too', () => {
     expect(() => options([], { RINGCENTRAL_MCP_CONFIRM: 'always' })).toThrow(/--confirm/);
   });

@@ -5,13 +5,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ToolError } from '../../src/errors.js';
-import { decodeCursor, encodeCursor, firstPosition, pagingInput, readPage, type Handle, type Position } from '../../src/paging.js';
+import { readList } from '../../src/output.js';
+import { decodeCursor, encodeCursor, firstPosition, nextPage, pagingInput, pagingQuery, type Handle, type Position } from '../../src/paging.js';
 import { fitBudget, listResult, size, view } from '../../src/shape.js';
 import { caught } from './caught.js';
 
 type Obj = Record<string, unknown>;
 const TOOL = 'ringcentral_list_messages';
 const identity = (r: Obj) => r;
+/** One upstream page read as the server reads it: records (in every shape), then the next page's handle. */
+const readPage = (output: unknown, handle: Handle) => nextPage(readList(output, { route: 'action', key: 'list-messages' }), handle);
 
 
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -101,8 +104,22 @@ describe('firstPosition and pagingInput', () => {
   });
 });
 
+describe('pagingQuery (the REST route)', () => {
+  it('gives RingCentral\'s own paging parameters', () => {
+    expect(pagingQuery({ page: 2, perPage: 10 })).toEqual([['page', '2'], ['perPage', '10']]);
+    expect(pagingQuery({ count: 30 })).toEqual([['recordCount', '30']]);
+    expect(pagingQuery({ token: 'T', count: 30 })).toEqual([['recordCount', '30'], ['pageToken', 'T']]);
+  });
+
+  it('refuses a Membrane cursor: RingCentral\'s API does not know it', () => {
+    const error = caught(() => pagingQuery({ cursor: 'C', perPage: 7 }));
+    expect(error.code).toBe('invalid_input');
+    expect(error.details.fix).toBe('call the tool again without cursor to start from the first page');
+  });
+});
+
 describe('readPage', () => {
-  const recs = [{ id: 1 }, { id: 2 }];
+  const recs = [{ id: 1, type: 'SMS' }, { id: 2, type: 'Fax' }];
 
   it('RingCentral enumerated paging: navigation.nextPage -> next page', () => {
     const output = { uri: 'u', records: recs, navigation: { firstPage: { uri: 'f' }, nextPage: { uri: 'n' } }, paging: { page: 1, perPage: 2 } };
@@ -131,18 +148,36 @@ describe('readPage', () => {
     expect(readPage({ items: recs, cursor: '' }, { cursor: 'c2', perPage: 2 })).toEqual({ records: recs });
   });
 
-  it('bare arrays: records only (non-objects dropped), no next', () => {
-    expect(readPage([{ id: 1 }, 'x', null, [1], { id: 2 }], { page: 1, perPage: 5 })).toEqual({ records: recs });
+  it('bare arrays: records, no next', () => {
+    expect(readPage(recs, { page: 1, perPage: 5 })).toEqual({ records: recs });
   });
 
-  it('null or undefined output is an empty page', () => {
-    expect(readPage(undefined, { page: 1, perPage: 5 })).toEqual({ records: [] });
-    expect(readPage(null, { count: 5 })).toEqual({ records: [] });
+  it('{output: ...} wrappers around any of these', () => {
+    expect(readPage({ output: { records: recs, cursor: 'c2' }, actionRunId: 'r' }, { page: 1, perPage: 2 })).toEqual({ records: recs, next: { cursor: 'c2', perPage: 2 } });
+    expect(readPage({ output: recs }, { page: 1, perPage: 2 })).toEqual({ records: recs });
   });
 
-  it('anything else is unparseable_output', () => {
-    expect(caught(() => readPage('text', { page: 1, perPage: 5 })).code).toBe('unparseable_output');
-    expect(caught(() => readPage({ id: 1, name: 'x' }, { page: 1, perPage: 5 })).code).toBe('unparseable_output');
+  it('SDK data records: rawFields is RingCentral\'s record, else fields (with the data record\'s id)', () => {
+    const data = [
+      { id: '1', name: 'SMS from Ann', fields: { createdTime: 't' }, rawFields: recs[0] },
+      { id: '2', name: 'Fax', fields: { type: 'Fax' } },
+    ];
+    expect(readPage({ records: data, cursor: 'c9' }, { page: 1, perPage: 2 })).toEqual({ records: [recs[0], { id: '2', type: 'Fax' }], next: { cursor: 'c9', perPage: 2 } });
+  });
+
+  it('a list whose records cannot be recognized is an error naming the route and the fix, never an empty page', () => {
+    for (const output of [undefined, null, 'text', { id: 1, name: 'x' }, [{ id: 1 }, 'x'], { records: [{ id: '5', name: 'Call' }] }, { records: [7, 8] }]) {
+      const error = caught(() => readPage(output, { page: 1, perPage: 5 }));
+      expect(error.code).toBe('unparseable_output');
+      expect(error.message).toMatch(/^the Membrane action list-messages returned .+; nothing is shown rather than a wrong answer$/);
+      expect(error.details.fix).toBe("restart the server with --route rest (or RINGCENTRAL_MCP_ROUTE=rest) to read RingCentral's own API through membrane request");
+    }
+  });
+
+  it('on the REST route the same error sends the person to the CLI, not to another route', () => {
+    const error = caught(() => nextPage(readList({ records: [{ id: 1 }] }, { route: 'rest' }), { page: 1, perPage: 5 }));
+    expect(error.message).toBe(`RingCentral's REST API returned list records without their fields ({"id":1}); nothing is shown rather than a wrong answer`);
+    expect(error.details.fix).toBe('run the same membrane request by hand to see its output, and check `membrane --version`');
   });
 });
 

@@ -38,9 +38,16 @@ describe('tool names', () => {
     expect(all.map((d) => d.name)).toEqual(registry.map((d) => d.name));
   });
 
-  it.each(ACTION_KEYS)('the action %s has its tool, running exactly that action', (key) => {
-    const def = byName(`ringcentral_${key.replace(/-/g, '_')}`);
-    expect(def.action).toBe(key);
+  it.each(ACTION_KEYS.filter((key) => key !== 'update-contact'))('the action %s has its tool, which can run exactly that action or its REST equivalent', (key) => {
+    const exec = byName(`ringcentral_${key.replace(/-/g, '_')}`).exec;
+    expect(exec.via).toBe('either');
+    expect(exec.via === 'either' && exec.action.key).toBe(key);
+  });
+
+  it('update_contact takes RingCentral\'s partial PATCH only: a connector\'s update may replace the whole record', () => {
+    const exec = byName('ringcentral_update_contact').exec;
+    expect(exec.via).toBe('rest');
+    expect(exec.via === 'rest' && exec.why).toMatch(/^an update must never clear fields the person did not name/);
   });
 
   it('every tool has a title, a description and a known toolset', () => {

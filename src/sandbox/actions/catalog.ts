@@ -1,5 +1,6 @@
 // The 20 RingCentral actions of the Membrane connector: keys, schemas and the REST call behind each.
 // Input property names are a contract with the MCP server: they mirror RingCentral's own names.
+import { fnv } from '../hash.js';
 import type { Rec } from '../model.js';
 import type { Query, Req } from '../rest/http.js';
 import type { Schema } from './schema.js';
@@ -17,7 +18,8 @@ export interface Action {
   paging?: 'A' | 'B';
   /** Delete actions: RingCentral answers 204, the run has no output. */
   noOutput?: boolean;
-  request: (input: Rec) => Req;
+  /** The REST call; `variants` only matters where a connector's semantics differ (replace-update). */
+  request: (input: Rec, variants: Set<string>) => Req;
 }
 
 const e = encodeURIComponent;
@@ -197,7 +199,8 @@ export const ACTIONS: Action[] = [
       ...Object.fromEntries(Object.entries(contactFields).map(([k, s]) => [k, { ...s, type: [s.type as string, 'null'], description: `${s.description}; null removes it` }])),
     }, ['contactId']),
     outputSchema: contactRecord,
-    request: (i) => send('PATCH', `/restapi/v1.0/account/~/extension/~/address-book/contact/${e(i.contactId)}`, without(i, 'contactId')),
+    // A replacing connector sends RingCentral's PUT: every field it was not given is cleared.
+    request: (i, v) => send(v.has('replace-update') ? 'PUT' : 'PATCH', `/restapi/v1.0/account/~/extension/~/address-book/contact/${e(i.contactId)}`, without(i, 'contactId')),
   },
   {
     key: 'create-chat-post', name: 'Create Chat Post',
@@ -292,13 +295,6 @@ export const ACTIONS: Action[] = [
     request: (i) => get(`${EXT(i)}/active-calls`, q(i, ['direction', 'view', 'type', 'page', 'perPage'])),
   },
 ];
-
-/** FNV-1a 32-bit (no node:crypto: it costs startup time). */
-function fnv(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, '0');
-}
 
 /** Deterministic id, distinct from the key: `act_` + 12 hex chars derived from the key. */
 export function actionId(key: string): string {

@@ -73,3 +73,23 @@ export function validate(s: Schema, v: unknown, path = 'input'): Problem | undef
   }
   return undefined;
 }
+
+/**
+ * Membrane drops input properties the action's schema does not declare before the action runs
+ * (silently, no error), at every depth where the schema lists properties.
+ */
+export function strip(s: Schema, v: unknown): unknown {
+  if (Array.isArray(v)) return s.items ? v.map((x) => strip(s.items!, x)) : v;
+  if (v === null || typeof v !== 'object') return v;
+  if (s.anyOf) {
+    const fit = s.anyOf.find((alt) => !validate(alt, strip(alt, v)));
+    return fit ? strip(fit, v) : v;
+  }
+  if (!s.properties || (Object.keys(s.properties).length === 0 && s.additionalProperties !== false)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(v)) {
+    const ps = s.properties[k];
+    if (ps) out[k] = strip(ps, val);
+  }
+  return out;
+}

@@ -2,7 +2,9 @@
 import { flag, type Args } from '../args.js';
 import { actionId, ACTIONS, type Action } from '../actions/catalog.js';
 import { rank } from '../actions/rank.js';
-import { validate, type Schema } from '../actions/schema.js';
+import { applyCursor, membraneList, usesCursor } from '../actions/records.js';
+import { RENAMED } from '../actions/renamed.js';
+import { strip, validate, type Schema } from '../actions/schema.js';
 import { findConnection, requireAuth, requireReady } from '../connections.js';
 import type { Env } from '../env.js';
 import { MembraneError, notFound, UsageError } from '../errors.js';
@@ -16,16 +18,18 @@ const idOf = (env: Env, a: Action) => (env.variants.has('key-only') ? a.key : ac
 
 const connectionRef = (a: Args) => flag(a, 'connectionId') ?? flag(a, 'connectionKey');
 
-/** Under records-cursor, list actions also take a Membrane-style `cursor`. */
+/** The action's live input schema: its own names under renamed-inputs, plus `cursor` on cursor-paged lists. */
 function inputSchema(env: Env, a: Action): Schema {
-  if (!env.variants.has('records-cursor') || !a.paging) return a.inputSchema;
-  return { ...a.inputSchema, properties: { ...a.inputSchema.properties,
+  const base = env.variants.has('renamed-inputs') ? RENAMED[a.key].inputSchema : a.inputSchema;
+  if (!usesCursor(env.variants, a)) return base;
+  return { ...base, properties: { ...base.properties,
     cursor: { type: 'string', description: 'Cursor from the previous page\'s output (absent on the last page)' } } };
 }
 
 function describe(env: Env, a: Action): Rec {
-  return { id: idOf(env, a), key: a.key, name: a.name, description: a.description, integrationKey: 'ringcentral',
-    inputSchema: inputSchema(env, a), outputSchema: a.outputSchema };
+  const d: Rec = { id: idOf(env, a), key: a.key, name: a.name, description: a.description, integrationKey: 'ringcentral' };
+  if (env.variants.has('no-schemas')) return d;
+  return { ...d, inputSchema: inputSchema(env, a), outputSchema: a.outputSchema };
 }
 
 export const list: Command = (a, env) => {
@@ -41,28 +45,6 @@ export const list: Command = (a, env) => {
 };
 
 const runId = () => 'arun_' + Array.from({ length: 16 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
-
-/** records-cursor: the cursor wraps the page number (style A) or page token (style B). */
-function applyCursor(act: Action, input: Rec): Rec {
-  const { cursor, ...rest } = input;
-  if (cursor === undefined) return rest;
-  try {
-    const c = JSON.parse(Buffer.from(String(cursor), 'base64url').toString('utf8'));
-    if (act.paging === 'A' && Number.isInteger(c.p)) return { ...rest, page: c.p, ...(c.n ? { perPage: c.n } : {}) };
-    if (act.paging === 'B' && typeof c.t === 'string') return { ...rest, pageToken: c.t };
-  } catch {
-    /* fall through */
-  }
-  throw new MembraneError('bad_request', 'invalid_input', 'Invalid input: input.cursor is not a cursor returned by this action', { errors: [{ path: 'input.cursor', message: 'invalid cursor' }] });
-}
-
-function recordsShape(act: Action, body: Rec, input: Rec): Rec {
-  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const out: Rec = { records: body.records };
-  if (act.paging === 'A' && body.navigation?.nextPage) out.cursor = enc({ p: (input.page ?? 1) + 1, n: body.paging?.perPage });
-  if (act.paging === 'B' && body.navigation?.nextPageToken) out.cursor = enc({ t: body.navigation.nextPageToken });
-  return out;
-}
 
 export const run: Command = async (a, env) => {
   const u = USAGE['action run'];
@@ -85,7 +67,10 @@ export const run: Command = async (a, env) => {
   const act = ACTIONS.find((x) => x.key === ref || idOf(env, x) === ref);
   if (!act) throw notFound(`Action '${ref}' not found for connection ${conn.id}`);
   const id = runId();
-  const problem = validate(inputSchema(env, act), input);
+  const schema = inputSchema(env, act);
+  // As Membrane does: undeclared properties are dropped without a word, then the rest is validated.
+  input = strip(schema, input);
+  const problem = validate(schema, input);
   if (problem) {
     throw new MembraneError('bad_request', 'invalid_input', `Invalid input: ${problem.path} ${problem.message}`, { errors: [problem] }, id);
   }
@@ -93,8 +78,10 @@ export const run: Command = async (a, env) => {
     const { hugeAction } = await import('../huge.js');
     return { chunks: () => hugeAction(id, env.variants.has('unwrapped-output')), code: 0 };
   }
-  const effective = env.variants.has('records-cursor') && act.paging ? applyCursor(act, input as Rec) : (input as Rec);
-  const res = await callRest(act.request(effective), env);
+  const given = input as Rec;
+  const restShaped = env.variants.has('renamed-inputs') ? { ...RENAMED[act.key].toRest(given), ...(given.cursor !== undefined ? { cursor: given.cursor } : {}) } : given;
+  const effective = usesCursor(env.variants, act) ? applyCursor(act, restShaped) : restShaped;
+  const res = await callRest(act.request(effective, env.variants), env);
   const body = res.body as Rec | undefined;
   if (res.status === 429) {
     const retry = res.headers['Retry-After'] ?? '60';
@@ -108,7 +95,7 @@ export const run: Command = async (a, env) => {
       { response: { status: res.status, headers: res.headers, data: body } }, id);
   }
   let output: unknown = act.noOutput ? undefined : body;
-  if (output !== undefined && env.variants.has('records-cursor') && act.paging) output = recordsShape(act, output as Rec, effective);
+  if (output !== undefined && usesCursor(env.variants, act)) output = membraneList(env.variants, act, output as Rec, effective);
   if (env.variants.has('unwrapped-output')) return output === undefined ? { stdout: '', code: 0 } : success(output, asJson(a));
   return success(output === undefined ? { actionRunId: id } : { output, actionRunId: id }, asJson(a));
 };

@@ -1,6 +1,6 @@
 // connection list | get | ensure.
 import { flag } from '../args.js';
-import { connections, CONNECTOR_ID, findConnection, reconnectAction, requireAuth, type Connection } from '../connections.js';
+import { connections, findConnection, pendingConnection, requireAuth, type Connection } from '../connections.js';
 import { readEnv } from '../env.js';
 import { notFound, UsageError } from '../errors.js';
 import { success } from '../output.js';
@@ -30,7 +30,7 @@ export const get: Command = (a, env) => {
     const deadline = Date.now() + (t === undefined ? 30 : Number(t)) * 1000;
     while (c.state === 'BUILDING' && Date.now() < deadline) {
       sleepSync(Math.min(100, Math.max(0, deadline - Date.now())));
-      c = findConnection(readEnv(), id);
+      c = findConnection({ ...readEnv(), tenant: env.tenant, tenantKey: env.tenantKey, statePath: env.statePath }, id);
     }
   }
   return success(c, asJson(a));
@@ -44,11 +44,5 @@ export const ensure: Command = (a, env) => {
   const target = a.positionals[2];
   if (!/ring\s*central/i.test(target)) throw notFound(`No connector found for '${target}'`);
   const existing = connections(env)[0];
-  if (existing) return success(existing, asJson(a));
-  const id = 'con_sbx_ringcentral';
-  return success({
-    id, name: 'RingCentral', key: 'ringcentral', state: 'CLIENT_ACTION_REQUIRED', disconnected: false, connectorId: CONNECTOR_ID,
-    integration: { id: 'int_sbx_ringcentral', key: 'ringcentral', name: 'RingCentral' }, clientAction: reconnectAction(id),
-    createdAt: new Date(env.now()).toISOString(), updatedAt: new Date(env.now()).toISOString(),
-  }, asJson(a));
+  return success(existing ?? pendingConnection(env), asJson(a));
 };

@@ -1,7 +1,7 @@
 // status, login, reset, search and connect.
 import { unlinkSync } from 'node:fs';
 import { flag } from '../args.js';
-import { connections, CONNECTOR_ID, findConnection, requireAuth } from '../connections.js';
+import { connectedMarker, connectionId, connections, CONNECTOR_ID, findConnection, markConnected, requireAuth, unconnected } from '../connections.js';
 import { notFound, UsageError } from '../errors.js';
 import { MEMBRANE_UI } from '../hosts.js';
 import { success } from '../output.js';
@@ -32,10 +32,12 @@ export const login: Command = () => ({
 
 export const reset: Command = async (a, env) => {
   const s = await resetState(env.statePath);
-  try {
-    unlinkSync(`${env.statePath}.ratelimit.json`);
-  } catch {
-    /* none */
+  for (const extra of [`${env.statePath}.ratelimit.json`, connectedMarker(env)]) {
+    try {
+      unlinkSync(extra);
+    } catch {
+      /* none */
+    }
   }
   if (asJson(a)) return success({ reset: true, statePath: env.statePath, anchor: s.anchor }, true);
   return { stdout: `Sandbox state reset to the seed (anchor ${s.anchor}): ${env.statePath}\n`, code: 0 };
@@ -67,11 +69,14 @@ export const connect: Command = (a, env) => {
   requireAuth(env);
   const v = flag(a, given[0])!;
   if (given[0] === 'connectionId') {
+    // A new tenant's pending connection (from `connection ensure`) is authorized here.
+    if (unconnected(env) && v === connectionId(env)) markConnected(env);
     const c = findConnection(env, v);
     return { ...success({ ...c, state: 'READY', disconnected: false, clientAction: undefined, error: undefined }, asJson(a)),
       stderr: 'membrane-sandbox: no browser needed; the simulated connection is authorized.\n' };
   }
   if (v !== (given[0] === 'connectorId' ? CONNECTOR.id : CONNECTOR.key)) throw notFound(`Connector '${v}' not found`);
-  const c = connections(env)[0] ?? connections({ faults: new Set() })[0];
+  if (unconnected(env)) markConnected(env);
+  const c = connections(env)[0] ?? connections({ ...env, faults: new Set() })[0];
   return { ...success({ ...c, state: 'READY', disconnected: false }, asJson(a)), stderr: 'membrane-sandbox: no browser needed; the simulated connection is authorized.\n' };
 };

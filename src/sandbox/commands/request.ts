@@ -2,6 +2,7 @@
 import { flag, flags } from '../args.js';
 import { findConnection, requireAuth, requireReady } from '../connections.js';
 import { MembraneError, UsageError } from '../errors.js';
+import { stringify } from '../json.js';
 import type { Outcome } from '../output.js';
 import { envelope, type Query } from '../rest/http.js';
 import { callRest } from '../rest/index.js';
@@ -65,7 +66,11 @@ export const request: Command = async (a, env) => {
     }
   }
   const res = await callRest({ method, path, query, body, headers }, env);
-  if (res.status < 400) return { stdout: res.body === undefined ? '' : JSON.stringify(res.body) + '\n', code: 0 };
+  if (res.status < 400) {
+    // Text content (an SMS's text, a voicemail transcription) is printed as it is, not as JSON.
+    const out = res.body === undefined ? '' : typeof res.body === 'string' ? res.body : stringify(res.body) + '\n';
+    return { stdout: out, code: 0 };
+  }
   const extra = res.status === 429 ? ` (Retry-After: ${res.headers['Retry-After'] ?? '60'})` : '';
   return rcFailure(env, res.status, res.body, extra);
 };
@@ -76,7 +81,7 @@ function rcFailure(env: { variants: Set<string> }, status: number, body: unknown
   const code = b?.errors?.[0]?.errorCode ?? b?.errorCode ?? 'error';
   const msg = b?.errors?.[0]?.message ?? b?.message ?? '';
   return {
-    stdout: JSON.stringify(body) + '\n',
+    stdout: stringify(body) + '\n',
     stderr: `HTTP ${status} ${code}: ${msg}${extra}\n`,
     code: env.variants.has('request-exit-zero') ? 0 : 1,
   };

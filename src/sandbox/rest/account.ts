@@ -1,6 +1,7 @@
 // Account, extensions and phone numbers (ringcentral-api.md section 1).
 import { PLATFORM } from '../hosts.js';
-import type { Rec } from '../model.js';
+import type { PhoneNumber } from '../model.js';
+import type { ExtensionInfo, ExtensionServiceFeatureInfo, PresenceInfoResponse, UserPhoneNumberInfo } from '../rc.js';
 import { ok, type Handler } from './http.js';
 import { checkAccount, extPath, findExtension, isMe, pub } from './ids.js';
 import { pageA } from './paging.js';
@@ -34,7 +35,7 @@ export const listExtensions: Handler = (ctx, req, p) => {
 export const getExtension: Handler = (ctx, _req, p) => {
   const e = findExtension(ctx, p);
   const acc = ctx.state.account;
-  const out: Rec = {
+  const out: ExtensionInfo = {
     ...pub(e),
     extensionNumbers: [e.extensionNumber],
     account: { uri: acc.uri, id: String(acc.id) },
@@ -50,8 +51,8 @@ export const getExtension: Handler = (ctx, _req, p) => {
   };
   // RingCentral only reports service features on your own extension.
   if (isMe(ctx, e)) {
-    out.serviceFeatures = ['SMS', 'SMSReceiving', 'Fax', 'FaxReceiving', 'VoicemailToText', 'Video', 'Glip', 'CallLog', 'Conferencing']
-      .map((featureName) => ({ featureName, enabled: true }));
+    const names: ExtensionServiceFeatureInfo['featureName'][] = ['SMS', 'SMSReceiving', 'Fax', 'FaxReceiving', 'VoicemailToText', 'VideoConferencing', 'RCTeams', 'Conferencing'];
+    out.serviceFeatures = names.map((featureName) => ({ featureName, enabled: true }));
   }
   return ok(out);
 };
@@ -60,12 +61,32 @@ export const listPhoneNumbers: Handler = (ctx, req, p) => {
   const e = findExtension(ctx, p);
   const base = `${PLATFORM}${extPath(ctx, e.id)}/phone-number`;
   const country = { id: '1', uri: `${PLATFORM}/restapi/v1.0/dictionary/country/1`, isoCode: 'US', name: 'United States' };
-  let nums: Rec[];
+  let nums: PhoneNumber[];
   if (isMe(ctx, e)) nums = ctx.state.phoneNumbers;
   else if (e.contact.businessPhone) {
     nums = [{ id: Number(String(e.id).slice(0, 7) + '104'), phoneNumber: e.contact.businessPhone, usageType: 'DirectNumber', type: 'VoiceFax', paymentType: 'Local',
       features: ['SmsSender', 'CallerId'] }];
   } else nums = [];
-  const records = nums.map((n) => ({ uri: `${base}/${n.id}`, ...n, country, status: 'Normal' }));
+  const records = nums.map((n): UserPhoneNumberInfo => ({ uri: `${base}/${n.id}`, ...n, country, status: 'Normal' }));
   return ok(pageA(req, `${extPath(ctx, e.id)}/phone-number`, records));
+};
+
+/** The extension's presence: the user is on a call while the sandbox has calls in progress. */
+export const getPresence: Handler = (ctx, _req, p) => {
+  const e = findExtension(ctx, p);
+  const me = isMe(ctx, e);
+  const onCall = me && ctx.state.active.length > 0;
+  const body: PresenceInfoResponse = {
+    uri: `${PLATFORM}${extPath(ctx, e.id)}/presence`,
+    extension: { uri: e.uri, id: e.id, extensionNumber: e.extensionNumber },
+    presenceStatus: onCall ? 'Busy' : 'Available',
+    telephonyStatus: onCall ? 'CallConnected' : 'NoCall',
+    userStatus: 'Available',
+    dndStatus: 'TakeAllCalls',
+    allowSeeMyPresence: true,
+    ringOnMonitoredCall: false,
+    pickUpCallsOnHold: false,
+    meetingStatus: 'Disconnected',
+  };
+  return ok(body);
 };

@@ -1,5 +1,6 @@
 // Call log and active calls (ringcentral-api.md section 5).
-import type { Rec } from '../model.js';
+import type { ActiveCall, CallRecord } from '../model.js';
+import type { CallLogRecordLegInfo } from '../rc.js';
 import { invalid, notFound, ok, type Ctx, type Handler, type Query } from './http.js';
 import { extPath, findExtension, isMe, iso, requiredId } from './ids.js';
 import { pageA } from './paging.js';
@@ -15,23 +16,24 @@ function view(q: Query): 'Simple' | 'Detailed' {
 }
 
 /** Detailed view: legs derived from the record (RingCentral's call segments) plus lastModifiedTime. */
-function detailed(r: Rec): Rec {
-  const common = {
+function detailed(r: CallRecord): CallRecord {
+  const common: CallLogRecordLegInfo = {
     startTime: r.startTime, duration: r.duration, durationMs: r.durationMs, type: r.type, direction: r.direction,
     action: r.action, result: r.result, reason: r.reason, reasonDescription: r.reasonDescription,
     from: r.from, to: r.to, transport: r.transport, extension: r.extension,
   };
-  const legs: Rec[] = [];
-  if (r.type === 'Fax') legs.push({ ...common, legType: r.direction === 'Inbound' ? 'FaxReceiving' : 'FaxSent', master: true });
+  const legs: CallLogRecordLegInfo[] = [];
+  // A received fax arrives from the PSTN like a call; RingCentral has no fax-receiving leg type.
+  if (r.type === 'Fax') legs.push({ ...common, legType: r.direction === 'Inbound' ? 'PstnToSip' : 'FaxSent', master: true });
   else if (r.direction === 'Inbound' && r.transport === 'PSTN') {
     legs.push({ ...common, legType: 'PstnToSip', master: true });
-    legs.push({ ...common, legType: r.result === 'Voicemail' ? 'Voicemail' : 'Accept', master: false });
+    legs.push({ ...common, legType: 'Accept', master: false });
   } else legs.push({ ...common, legType: r.direction === 'Outbound' && r.transport === 'PSTN' ? 'SipToPstnMetered' : 'Accept', master: true });
   const end = Date.parse(r.startTime) + (r.durationMs ?? r.duration * 1000);
   return { ...r, lastModifiedTime: iso(end + 5_000), legs };
 }
 
-function withView(r: Rec, v: string): Rec {
+function withView(r: CallRecord, v: string): CallRecord {
   return v === 'Detailed' ? detailed(r) : r;
 }
 
@@ -58,15 +60,15 @@ export const callLog: Handler = (ctx, req, p) => {
     return t >= from && t <= to &&
       (!types.length || types.includes(r.type)) &&
       (!dirs.length || dirs.includes(r.direction)) &&
-      (!transports.length || transports.includes(r.transport)) &&
-      (!recType.length || (r.recording && (recType.includes('All') || recType.includes(r.recording.type)))) &&
+      (!transports.length || transports.includes(r.transport ?? '')) &&
+      (!recType.length || (r.recording && (recType.includes('All') || recType.includes(r.recording.type ?? '')))) &&
       (!pd || digitsOnly(r.from?.phoneNumber ?? '') === pd || digitsOnly(r.to?.phoneNumber ?? '') === pd) &&
       (extNum === undefined || r.from?.extensionNumber === extNum || r.to?.extensionNumber === extNum) &&
       (session === undefined || r.sessionId === session) &&
       (tsession === undefined || r.telephonySessionId === tsession);
   });
   const body = pageA(req, `${extPath(ctx, ext.id)}/call-log`, all, { allowMax: true });
-  body.records = (body.records as Rec[]).map((r) => withView(r, v));
+  body.records = (body.records as CallRecord[]).map((r) => withView(r, v));
   return ok(body);
 };
 
@@ -79,7 +81,7 @@ export const callRecord: Handler = (ctx, req, p) => {
 };
 
 /** Active calls are stored as offsets so they look live whenever they are read. */
-function live(ctx: Ctx, a: Rec): Rec {
+function live(ctx: Ctx, a: ActiveCall): CallRecord {
   const start = ctx.now - a.offsetSec * 1000;
   return { ...a.rec, startTime: iso(start), duration: a.offsetSec, durationMs: a.offsetSec * 1000 };
 }
@@ -95,9 +97,9 @@ export const activeCalls: Handler = (ctx, req, p) => {
   const all = (isMe(ctx, ext) ? ctx.state.active : [])
     .map((a) => live(ctx, a))
     .filter((r) => (!dirs.length || dirs.includes(r.direction)) && (!types.length || types.includes(r.type)) &&
-      (!transports.length || transports.includes(r.transport)))
+      (!transports.length || transports.includes(r.transport ?? '')))
     .sort((a, b) => (a.startTime < b.startTime ? 1 : -1));
   const body = pageA(req, `${extPath(ctx, ext.id)}/active-calls`, all, { allowMax: true });
-  body.records = (body.records as Rec[]).map((r) => withView(r, v));
+  body.records = (body.records as CallRecord[]).map((r) => withView(r, v));
   return ok(body);
 };

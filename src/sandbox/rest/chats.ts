@@ -1,7 +1,7 @@
 // Team messaging: chats, posts and teams (ringcentral-api.md section 2). Ids are strings.
-import type { Rec } from '../model.js';
+import type { Chat, Rec } from '../model.js';
 import { invalid, notFound, ok, type Ctx, type Handler } from './http.js';
-import { iso } from './ids.js';
+import { iso, pub } from './ids.js';
 import { pageB, type Sorted } from './paging.js';
 import { enums } from './query.js';
 
@@ -54,7 +54,7 @@ export const listPosts: Handler = (ctx, req, p) => {
   return ok(pageB(req, 'posts', { chatId: c.id }, (f): Sorted => {
     if (f.chatId !== c.id) throw invalid('pageToken');
     const posts = ctx.state.posts.filter((x) => x.groupId === c.id);
-    return { records: posts.reverse(), key, dir: -1 };
+    return { records: posts.reverse().map(pub), key, dir: -1 };
   }));
 };
 
@@ -79,13 +79,14 @@ export const createPost: Handler = (ctx, req, p) => {
   const mentions = [...String(b.text ?? '').matchAll(/!\[:Person\]\((\d+)\)/g)].map((m) => ({ id: m[1], type: 'Person', name: names.get(m[1]) ?? '' }));
   const post: Rec = {
     id, groupId: c.id, type: 'TextMessage', text: b.text ?? '', creatorId: me(ctx), addedPersonIds: [], creationTime: t, lastModifiedTime: t,
-    attachments: hasAtt ? b.attachments : [], mentions, activity: null, title: null, iconUri: null, iconEmoji: null,
+    attachments: hasAtt ? b.attachments : [], mentions, activity: null, title: null, iconUri: null, iconEmoji: null, _user: true,
   };
   if (b.parentPostId !== undefined) post.parentPostId = String(b.parentPostId);
   s.posts.push(post);
   c.lastModifiedTime = t;
+  c._userModified = true;
   ctx.dirty = true;
-  return ok(post, 201);
+  return ok(pub(post), 201);
 };
 
 export const createTeam: Handler = (ctx, req) => {
@@ -109,8 +110,8 @@ export const createTeam: Handler = (ctx, req) => {
   });
   const t = iso(ctx.now);
   s.next.chat += 2;
-  const team: Rec = { id: String(s.next.chat), type: 'Team', public: b.public ?? false, status: 'Active', name: b.name,
-    description: b.description ?? '', creationTime: t, lastModifiedTime: t, members: [...ids].map((id) => ({ id })) };
+  const team: Chat = { id: String(s.next.chat), type: 'Team', public: b.public ?? false, status: 'Active', name: b.name,
+    description: b.description ?? '', creationTime: t, lastModifiedTime: t, members: [...ids].map((id) => ({ id })), _user: true };
   s.chats.push(team);
   ctx.dirty = true;
   return ok(teamInfo(team), 201);

@@ -1,6 +1,6 @@
 // Personal address book (ringcentral-api.md section 4).
 import { PLATFORM } from '../hosts.js';
-import type { Rec } from '../model.js';
+import type { Contact, Rec } from '../model.js';
 import { invalid, noContent, notFound, ok, rcError, type Ctx, type Handler, type Res } from './http.js';
 import { extPath, findExtension, idList, isMe, requiredId } from './ids.js';
 import { pageA } from './paging.js';
@@ -14,7 +14,7 @@ export const ADDRESS_FIELDS = ['homeAddress', 'businessAddress', 'otherAddress']
 const ADDRESS_PARTS = ['street', 'city', 'state', 'zip', 'country'];
 const MAX_CONTACTS = 10_000;
 
-function contacts(ctx: Ctx, p: Record<string, string>): Rec[] {
+function contacts(ctx: Ctx, p: Record<string, string>): Contact[] {
   return isMe(ctx, findExtension(ctx, p)) ? ctx.state.contacts : [];
 }
 
@@ -45,9 +45,9 @@ function fields(body: unknown, allowNull: boolean): Rec {
   return out;
 }
 
-function resource(ctx: Ctx, id: number, f: Rec): Rec {
-  const r: Rec = { uri: `${PLATFORM}${extPath(ctx, ctx.state.extId)}/address-book/contact/${id}`, id, availability: 'Alive' };
-  for (const [k, v] of Object.entries(f)) if (v !== null && v !== undefined) r[k] = v;
+function resource(ctx: Ctx, id: number, f: Rec): Contact {
+  const r: Contact = { uri: `${PLATFORM}${extPath(ctx, ctx.state.extId)}/address-book/contact/${id}`, id, availability: 'Alive' };
+  for (const [k, v] of Object.entries(f)) if (v !== null && v !== undefined) (r as Rec)[k] = v; // `fields` checked each one
   return r;
 }
 
@@ -63,9 +63,9 @@ export const listContacts: Handler = (ctx, req, p) => {
   });
   let all = contacts(ctx, p).filter((c) =>
     (!starts || String(c.firstName ?? '').toLowerCase().startsWith(starts) || String(c.lastName ?? '').toLowerCase().startsWith(starts)) &&
-    (!phones.length || PHONES.some((k) => c[k] && phones.includes(digitsOnly(c[k])))));
+    (!phones.length || PHONES.some((k) => (c as Rec)[k] && phones.includes(digitsOnly((c as Rec)[k])))));
   if (sortBy.length) {
-    const key = { FirstName: 'firstName', LastName: 'lastName', Company: 'company' } as Record<string, string>;
+    const key: Record<string, 'firstName' | 'lastName' | 'company'> = { FirstName: 'firstName', LastName: 'lastName', Company: 'company' };
     all = [...all].sort((a, b) => {
       for (const s of sortBy) {
         const d = String(a[key[s]] ?? '').localeCompare(String(b[key[s]] ?? ''));
@@ -79,7 +79,7 @@ export const listContacts: Handler = (ctx, req, p) => {
   return ok(body);
 };
 
-function byIds(ctx: Ctx, p: Record<string, string>, each: (c: Rec | undefined, id: string) => Res): Res {
+function byIds(ctx: Ctx, p: Record<string, string>, each: (c: Contact | undefined, id: string) => Res): Res {
   const ids = idList(requiredId(p.contactId, 'contactId'), 'contactId');
   const list = contacts(ctx, p);
   const run = (id: string) => each(list.find((c) => String(c.id) === id), id);

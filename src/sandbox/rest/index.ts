@@ -12,8 +12,10 @@ export interface RestResult extends Res {
 
 export async function callRest(req: Req, env: Env): Promise<RestResult> {
   const m = match(req.method, req.path);
-  if (!m) return notFoundRoute(req);
-  const { route, params } = m;
+  if (!m) return notFoundRoute();
+  const { route } = m;
+  const bigIds = env.variants.has('big-ids');
+  const params = bigIds ? (await import('./bigids.js')).inbound(m.params) : m.params;
   const group = route.group;
   const now = env.now();
   if (env.faults.has('rate-limit')) return { ...tooMany(group), group };
@@ -57,5 +59,6 @@ export async function callRest(req: Req, env: Env): Promise<RestResult> {
       });
     }
   }
-  return { ...out.res, headers: { ...hdrs, ...out.res.headers }, group };
+  const body = bigIds && out.res.body !== undefined ? (await import('./bigids.js')).outbound(out.res.body) : out.res.body;
+  return { ...out.res, body, headers: { ...hdrs, ...out.res.headers }, group };
 }

@@ -1,17 +1,25 @@
 // Message store and SMS (ringcentral-api.md sections 3 and 7).
 import { MEDIA, PLATFORM } from '../hosts.js';
-import type { Rec } from '../model.js';
+import type { Message, Rec } from '../model.js';
 import { invalid, noContent, notFound, ok, rcError, type Ctx, type Handler, type Res } from './http.js';
 import { extPath, findExtension, idList, isMe, iso, pub, requiredId } from './ids.js';
+import { location } from '../seed/context.js';
 import { pageA } from './paging.js';
 import { bool, date, digitsOnly, E164, enums, one } from './query.js';
 
 const DAY = 86_400_000;
 const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join('');
 
+/** A message as RingCentral sends it: conversationId is an int64, a bare JSON number beyond 2^53. */
+function wire(m: Rec): Rec {
+  const out = pub(m);
+  if (out.conversation?.id) out.conversationId = BigInt(out.conversation.id);
+  return out;
+}
+
 /** A read moves a sandbox-sent SMS one step: Queued -> Sent -> Delivered (persisted afterwards). */
 function render(ctx: Ctx, m: Rec): Rec {
-  const out = pub(m);
+  const out = wire(m);
   if (m._sent && (m.messageStatus === 'Queued' || m.messageStatus === 'Sent')) {
     advance(out, ctx.now);
     ctx.advanced.push(m.id);
@@ -56,13 +64,14 @@ export const listMessages: Handler = (ctx, req, p) => {
     if (!availSet.includes(m.availability)) continue;
     if (types.length && !types.includes(m.type)) continue;
     if (dirs.length && !dirs.includes(m.direction)) continue;
-    if (read.length && !read.includes(m.readStatus)) continue;
+    if (read.length && !read.includes(m.readStatus ?? '')) continue;
     if (conv && m.conversation?.id !== conv && String(m.conversationId) !== conv) continue;
     if (phoneDigits && digitsOnly(m.from?.phoneNumber ?? '') !== phoneDigits &&
       !(m.to as Rec[]).some((x) => digitsOnly(x.phoneNumber ?? '') === phoneDigits)) continue;
-    if (distinct && m.conversation) {
-      if (seenConv.has(m.conversation.id)) continue;
-      seenConv.add(m.conversation.id);
+    const cid = m.conversation?.id;
+    if (distinct && cid) {
+      if (seenConv.has(cid)) continue;
+      seenConv.add(cid);
     }
     out.push(m);
   }
@@ -71,7 +80,7 @@ export const listMessages: Handler = (ctx, req, p) => {
   return ok(body);
 };
 
-function findMessage(ctx: Ctx, id: string): Rec | undefined {
+function findMessage(ctx: Ctx, id: string): Message | undefined {
   const m = ctx.state.messages.find((x) => String(x.id) === id);
   return m && m.availability !== 'Purged' ? m : undefined;
 }
@@ -110,6 +119,7 @@ export const deleteMessage: Handler = (ctx, req, p) => {
     if (!m) return notFound('messageId', id).res;
     m.availability = purge || m.availability === 'Deleted' ? 'Purged' : 'Deleted';
     m.lastModifiedTime = iso(ctx.now);
+    m._userModified = true;
     ctx.dirty = true;
     return noContent();
   };
@@ -159,13 +169,12 @@ export const sendSms: Handler = (ctx, req, p) => {
   const t = iso(ctx.now);
   const me = s.extensions.find((e) => e.id === s.extId)!;
   const uri = `${PLATFORM}${extPath(ctx, s.extId)}/message-store/${id}`;
-  const m: Rec = {
+  const m: Message = {
     uri, id, extensionId: String(s.extId), type: 'SMS', direction: 'Outbound', creationTime: t, lastModifiedTime: t,
     readStatus: 'Read', availability: 'Alive', priority: 'Normal', subject: b.text, messageStatus: 'Queued',
-    from: { phoneNumber: fromNum, name: me.name, location: 'Palo Alto, CA' },
+    from: { phoneNumber: fromNum, name: me.name, location: location(fromNum) },
     to: to.map((phoneNumber) => ({ phoneNumber, messageStatus: 'Queued' })),
     attachments: [{ id: id + 1, uri: `${MEDIA}${extPath(ctx, s.extId)}/message-store/${id}/content/${id + 1}`, type: 'Text', contentType: 'text/plain' }],
-    conversationId: Number(convId),
     conversation: { id: convId, uri: `${PLATFORM}/restapi/v1.0/conversation/${convId}` },
     smsSendingAttemptsCount: 1,
     segmentCount: Math.max(1, Math.ceil(b.text.length / 160)),
@@ -173,5 +182,19 @@ export const sendSms: Handler = (ctx, req, p) => {
   };
   s.messages.push(m);
   ctx.dirty = true;
-  return ok(pub(m));
+  return ok(wire(m));
+};
+
+/** An attachment's content: the SMS text or the voicemail transcription, as text/plain. */
+export const getContent: Handler = (ctx, _req, p) => {
+  const id = requiredId(p.messageId, 'messageId');
+  const m = mine(ctx, p) ? findMessage(ctx, id) : undefined;
+  if (!m) throw notFound('messageId', id);
+  const attId = requiredId(p.attachmentId, 'attachmentId');
+  const att = m.attachments?.find((a) => String(a.id) === attId);
+  if (!att) throw notFound('attachmentId', attId);
+  const text = att.type === 'Text' ? m.subject : att.type === 'AudioTranscription' ? m._transcript : undefined;
+  // Audio and fax documents are binary; the sandbox keeps no media.
+  if (text === undefined) throw rcError(404, 'CMN-102', 'Media content is not available in the sandbox', { param: 'attachmentId', value: attId });
+  return { status: 200, body: text, headers: { 'Content-Type': 'text/plain;charset=utf-8' } };
 };

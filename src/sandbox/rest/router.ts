@@ -1,6 +1,6 @@
 // Maps method + path to a handler, with each endpoint's rate-limit group and app permission
 // (ringcentral-api.md section 8 plus the extra paths the sandbox serves).
-import { envelope, type Handler, type Params, type Req, type Res } from './http.js';
+import type { Handler, Params, Res } from './http.js';
 
 export type Group = 'Light' | 'Medium' | 'Heavy';
 
@@ -33,9 +33,11 @@ add('GET', '/restapi/v1.0/account/:accountId', 'Light', 'ReadAccounts', account,
 add('GET', '/restapi/v1.0/account/:accountId/extension', 'Medium', 'ReadAccounts', account, 'listExtensions');
 add('GET', EXT, 'Light', 'ReadAccounts', account, 'getExtension');
 add('GET', `${EXT}/phone-number`, 'Light', 'ReadAccounts', account, 'listPhoneNumbers');
+add('GET', `${EXT}/presence`, 'Light', 'ReadPresence', account, 'getPresence');
 add('GET', `${EXT}/message-store`, 'Light', 'ReadMessages', messages, 'listMessages');
 add('DELETE', `${EXT}/message-store`, 'Medium', 'EditMessages', messages, 'deleteMailbox');
 add('GET', `${EXT}/message-store/:messageId`, 'Light', 'ReadMessages', messages, 'getMessage');
+add('GET', `${EXT}/message-store/:messageId/content/:attachmentId`, 'Heavy', 'ReadMessages', messages, 'getContent');
 add('DELETE', `${EXT}/message-store/:messageId`, 'Medium', 'EditMessages', messages, 'deleteMessage');
 add('POST', `${EXT}/sms`, 'Medium', 'SMS', messages, 'sendSms');
 add('GET', `${EXT}/address-book/contact`, 'Heavy', 'ReadContacts', contacts, 'listContacts');
@@ -48,7 +50,7 @@ add('GET', `${EXT}/call-log`, 'Heavy', 'ReadCallLog', calls, 'callLog');
 add('GET', `${EXT}/call-log/:callRecordId`, 'Heavy', 'ReadCallLog', calls, 'callRecord');
 add('GET', `${EXT}/active-calls`, 'Heavy', 'ReadCallLog', calls, 'activeCalls');
 add('GET', '/team-messaging/v1/chats', 'Medium', 'TeamMessaging', chats, 'listChats');
-add('GET', '/team-messaging/v1/chats/:chatId', 'Medium', 'TeamMessaging', chats, 'getChat');
+add('GET', '/team-messaging/v1/chats/:chatId', 'Light', 'TeamMessaging', chats, 'getChat');
 add('GET', '/team-messaging/v1/chats/:chatId/posts', 'Medium', 'TeamMessaging', chats, 'listPosts');
 add('POST', '/team-messaging/v1/chats/:chatId/posts', 'Medium', 'TeamMessaging', chats, 'createPost');
 add('GET', '/team-messaging/v1/teams', 'Medium', 'TeamMessaging', chats, 'listTeams');
@@ -104,10 +106,7 @@ export function match(method: string, path: string): Match | undefined {
   return undefined;
 }
 
-export function notFoundRoute(req: Req): Res {
-  return {
-    status: 404,
-    headers: { 'Content-Type': 'application/json' },
-    body: envelope('CMN-102', `Resource for parameter [path] is not found: ${req.method} ${req.path}`, { param: 'path', value: req.path }),
-  };
+/** What RingCentral's API gateway answers for a path no service serves. */
+export function notFoundRoute(): Res {
+  return { status: 404, headers: { 'Content-Type': 'application/json' }, body: { errorCode: 'AGW-404', message: 'Resource not found' } };
 }

@@ -1,20 +1,20 @@
 // Team messaging chats and posts, RingCentral Video bridges and meeting history.
-import type { Rec } from '../model.js';
+import type { Chat, Extension, Rec } from '../model.js';
 import { makeBridge } from './bridge.js';
 import { DAY, SeedCtx } from './context.js';
 import { COMPANY } from './directory.js';
 import { MEETING_NAMES, POSTS, TEAMS } from './names.js';
 
-export function seedCollab(ctx: SeedCtx, exts: Rec[]) {
+export function seedCollab(ctx: SeedCtx, exts: Extension[]) {
   const { rng } = ctx;
   const me = String(ctx.extId);
   const users = exts.filter((e) => e.type === 'User' && e.status === 'Enabled' && e.id !== ctx.extId).map((e) => String(e.id));
-  const chats: Rec[] = [];
+  const chats: Chat[] = [];
   let chatId = 1_536_000_000 + rng.int(0, 99_999) * 10;
-  const chat = (type: string, members: string[], extra: Rec = {}, ageDays = rng.int(30, 700)) => {
+  const chat = (type: Chat['type'], members: string[], extra: Partial<Chat> = {}, ageDays = rng.int(30, 700)) => {
     const t = ctx.ago(ageDays * DAY + rng.int(0, DAY));
     chatId += rng.int(1, 5000) * 2;
-    const c: Rec = { id: String(chatId), type, ...extra, creationTime: t, lastModifiedTime: t, members: members.map((id) => ({ id })) };
+    const c: Chat = { id: String(chatId), type, ...extra, creationTime: t, lastModifiedTime: t, members: members.map((id) => ({ id })) };
     chats.push(c);
     return c;
   };
@@ -49,7 +49,7 @@ export function seedCollab(ctx: SeedCtx, exts: Rec[]) {
 
   const rand = () => rng.next();
   const bridges = [
-    makeBridge(rand, ctx.accountId, ctx.extId, { name: "Alex Morgan's Meeting", type: 'PMI' }),
+    makeBridge(rand, ctx.accountId, ctx.extId, { name: `${ctx.profile.first} ${ctx.profile.last}'s Meeting`, type: 'PMI' }),
     makeBridge(rand, ctx.accountId, ctx.extId, { name: 'Weekly sync', type: 'Scheduled' }),
     makeBridge(rand, ctx.accountId, ctx.extId, { name: 'Board review', type: 'Scheduled', security: { passwordProtected: true, password: 'Board2026', sameAccount: true } }),
     makeBridge(rand, ctx.accountId, ctx.extId, { name: 'Quick chat', type: 'Instant' }),

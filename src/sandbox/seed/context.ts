@@ -1,4 +1,5 @@
 import { AREAS } from './names.js';
+import type { Profile } from './profile.js';
 import { Rng } from './prng.js';
 
 export const DAY = 86_400_000;
@@ -7,17 +8,26 @@ export const DAY = 86_400_000;
 export class SeedCtx {
   readonly rng: Rng;
   private pool: string[];
-  constructor(readonly anchor: number, readonly accountId: number, readonly extId: number) {
-    this.rng = new Rng(0x5eed2026);
+  readonly accountId: number;
+  readonly extId: number;
+  constructor(readonly anchor: number, readonly profile: Profile) {
+    this.accountId = profile.accountId;
+    this.extId = profile.extId;
+    this.rng = new Rng(profile.seed);
     // Every 555-01xx number of every area, shuffled, handed out once each.
     const all: string[] = [];
     for (const [ac] of AREAS) for (let i = 100; i < 200; i++) all.push(`+1${ac}5550${i}`);
-    // The first numbers of 650 are kept for the company and the current user (see directory.ts).
-    this.pool = this.rng.shuffle(all.filter((n) => !/^\+16505550(1[0-1]\d)$/.test(n)));
+    // The first numbers of the home area are kept for the company and the current user (see directory.ts).
+    const own = new RegExp(`^\\+1${profile.area}5550(1[0-1]\\d)$`);
+    this.pool = this.rng.shuffle(all.filter((n) => !own.test(n)));
   }
   /** ISO time `ms` before the anchor. */
   ago(ms: number): string {
     return new Date(this.anchor - ms).toISOString();
+  }
+  /** The user's own numbers: +1 <area> 555 0100 (company main) to 0119. */
+  own(n: number): string {
+    return `+1${this.profile.area}55501${String(n).padStart(2, '0')}`;
   }
   phone(): string {
     const n = this.pool.pop();

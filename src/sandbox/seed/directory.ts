@@ -1,11 +1,10 @@
 // Account, extensions, the current user's phone numbers and the personal address book.
 import { PLATFORM } from '../hosts.js';
-import type { PhoneNumber, Rec } from '../model.js';
+import type { Account, Contact, Extension, PhoneNumber } from '../model.js';
 import { DAY, SeedCtx } from './context.js';
 import { COMPANIES, DEPARTMENTS, FIRST, JOBS, LAST, STREETS, AREAS } from './names.js';
 
 export const COMPANY = 'Sandbox Outfitters Inc.';
-export const MAIN_NUMBER = '+16505550100';
 
 export function accountUri(accountId: number): string {
   return `${PLATFORM}/restapi/v1.0/account/${accountId}`;
@@ -14,33 +13,33 @@ export function extUri(accountId: number, extId: number): string {
   return `${accountUri(accountId)}/extension/${extId}`;
 }
 
-export function seedAccount(ctx: SeedCtx): Rec {
+export function seedAccount(ctx: SeedCtx): Account {
   const acc = accountUri(ctx.accountId);
   return {
     uri: acc,
     id: ctx.accountId,
     bsid: 'sbx' + ctx.accountId,
-    mainNumber: MAIN_NUMBER,
+    mainNumber: ctx.own(0),
     operator: { uri: `${acc}/extension/${ctx.extId}`, id: ctx.extId, extensionNumber: '101' },
     partnerId: '',
     serviceInfo: {
       uri: `${acc}/service-info`,
       brand: { id: '1210', name: 'RingCentral Sandbox', homeCountry: { id: '1', isoCode: 'US', name: 'United States' } },
-      servicePlan: { id: '9999', name: 'Sandbox Advanced', edition: 'Advanced', freemiumProductType: 'Regular' },
+      servicePlan: { id: '9999', name: 'Sandbox Advanced', edition: 'Advanced' },
       billingPlan: { id: '9998', name: 'Monthly', durationUnit: 'Month', duration: 1, type: 'Regular' },
       contractedCountry: { id: '1', isoCode: 'US', name: 'United States' },
       uBrand: { id: '1210', name: 'RingCentral Sandbox' },
     },
     setupWizardState: 'Completed',
     status: 'Confirmed',
-    signupInfo: { tosAccepted: true, signupState: ['AccountConfirmed'], verificationReason: 'Passed' },
+    signupInfo: { tosAccepted: true, signupState: ['AccountConfirmed'] },
     regionalSettings: {
       homeCountry: { id: '1', isoCode: 'US', name: 'United States' },
       timezone: { id: '58', name: 'US/Pacific', description: 'Pacific Time (US & Canada)', bias: '-480' },
       language: { id: '1033', localeCode: 'en-US', name: 'English (United States)' },
       greetingLanguage: { id: '1033', localeCode: 'en-US', name: 'English (United States)' },
       formattingLocale: { id: '1033', localeCode: 'en-US', name: 'English (United States)' },
-      currency: { id: '1', code: 'USD', name: 'Dollar', symbol: '$' },
+      currency: { id: 1, code: 'USD', name: 'Dollar', symbol: '$' },
       timeFormat: '12h',
     },
     federated: false,
@@ -51,16 +50,16 @@ export function seedAccount(ctx: SeedCtx): Rec {
 }
 
 /** The current user's numbers: two SMS senders, a fax-only number and the company main number. */
-export function seedPhoneNumbers(): PhoneNumber[] {
+export function seedPhoneNumbers(ctx: SeedCtx): PhoneNumber[] {
   const base = 3_720_000_004;
   return [
-    { id: base, phoneNumber: '+16505550101', usageType: 'DirectNumber', type: 'VoiceFax', paymentType: 'Local', primary: true, label: 'Direct',
+    { id: base, phoneNumber: ctx.own(1), usageType: 'DirectNumber', type: 'VoiceFax', paymentType: 'Local', primary: true, label: 'Direct',
       features: ['SmsSender', 'MmsSender', 'InternationalSmsSender', 'CallerId'] },
-    { id: base + 1000, phoneNumber: '+16505550102', usageType: 'DirectNumber', type: 'VoiceFax', paymentType: 'Local', label: 'Second line',
+    { id: base + 1000, phoneNumber: ctx.own(2), usageType: 'DirectNumber', type: 'VoiceFax', paymentType: 'Local', label: 'Second line',
       features: ['SmsSender', 'MmsSender', 'CallerId'] },
-    { id: base + 2000, phoneNumber: '+16505550109', usageType: 'DirectNumber', type: 'FaxOnly', paymentType: 'Local', label: 'Fax',
-      features: ['FaxReceiver'] },
-    { id: base + 3000, phoneNumber: MAIN_NUMBER, usageType: 'MainCompanyNumber', type: 'VoiceFax', paymentType: 'Local', label: 'Company',
+    { id: base + 2000, phoneNumber: ctx.own(9), usageType: 'DirectNumber', type: 'FaxOnly', paymentType: 'Local', label: 'Fax',
+      features: [] },
+    { id: base + 3000, phoneNumber: ctx.own(0), usageType: 'MainCompanyNumber', type: 'VoiceFax', paymentType: 'Local', label: 'Company',
       features: ['CallerId'] },
   ];
 }
@@ -69,7 +68,7 @@ interface Person { first: string; last: string }
 
 /** Unique first/last pairs shared by extensions and contacts so no two people collide. */
 export function people(ctx: SeedCtx, n: number): Person[] {
-  const seen = new Set<string>(['Alex Morgan']);
+  const seen = new Set<string>([`${ctx.profile.first} ${ctx.profile.last}`]);
   const out: Person[] = [];
   while (out.length < n) {
     const p = { first: ctx.rng.pick(FIRST), last: ctx.rng.pick(LAST) };
@@ -82,14 +81,14 @@ export function people(ctx: SeedCtx, n: number): Person[] {
   return out;
 }
 
-export function seedExtensions(ctx: SeedCtx, persons: Person[]): Rec[] {
+export function seedExtensions(ctx: SeedCtx, persons: Person[]): Extension[] {
   const { rng } = ctx;
-  const exts: Rec[] = [];
+  const exts: Extension[] = [];
   let nextId = ctx.extId;
-  const mk = (num: string, name: string, type: string, contact: Rec, extra: Rec = {}): Rec => {
+  const mk = (num: string, name: string, type: Extension['type'], contact: Extension['contact'], extra: Partial<Extension> = {}): Extension => {
     const id = nextId;
     nextId += rng.int(1, 40) * 1000;
-    const r: Rec = {
+    const r: Extension = {
       uri: '',
       id,
       extensionNumber: num,
@@ -108,9 +107,10 @@ export function seedExtensions(ctx: SeedCtx, persons: Person[]): Rec[] {
     exts.push(r);
     return r;
   };
-  const me = mk('101', 'Alex Morgan', 'User', {
-    firstName: 'Alex', lastName: 'Morgan', company: COMPANY, jobTitle: 'Office Manager', email: 'alex.morgan@example.com',
-    businessPhone: '+16505550101', mobilePhone: '+16505550111', department: 'Operations', emailAsLoginName: true,
+  const { first, last } = ctx.profile;
+  const me = mk('101', `${first} ${last}`, 'User', {
+    firstName: first, lastName: last, company: COMPANY, jobTitle: 'Office Manager', email: `${first}.${last}@example.com`.toLowerCase(),
+    businessPhone: ctx.own(1), mobilePhone: ctx.own(11), department: 'Operations', emailAsLoginName: true,
     pronouncedName: { type: 'Default' },
   });
   me.permissions = { admin: { enabled: true }, internationalCalling: { enabled: true } };
@@ -121,7 +121,10 @@ export function seedExtensions(ctx: SeedCtx, persons: Person[]): Rec[] {
       email: `${p.first}.${p.last}@example.com`.toLowerCase(), businessPhone: ctx.phone(),
       department: rng.pick(DEPARTMENTS), emailAsLoginName: true, pronouncedName: { type: 'Default' },
     });
-    if (i === 16) Object.assign(u, { status: 'Disabled', statusInfo: { reason: 'Voluntarily', comment: 'Left the company' } });
+    if (i === 16) {
+      u.status = 'Disabled';
+      u.statusInfo = { reason: 'Voluntarily', comment: 'Left the company' };
+    }
     if (i === 17) u.status = 'NotActivated';
   }
   const queue = (num: string, name: string, email: string) =>
@@ -135,12 +138,12 @@ export function seedExtensions(ctx: SeedCtx, persons: Person[]): Rec[] {
   return exts;
 }
 
-export function seedContacts(ctx: SeedCtx, persons: Person[]): Rec[] {
+export function seedContacts(ctx: SeedCtx, persons: Person[]): Contact[] {
   const { rng } = ctx;
-  const out: Rec[] = [];
+  const out: Contact[] = [];
   let id = 640_102_004;
   for (const p of persons) {
-    const c: Rec = { uri: '', id, availability: 'Alive', firstName: p.first, lastName: p.last };
+    const c: Contact = { uri: '', id, availability: 'Alive', firstName: p.first, lastName: p.last };
     if (rng.chance(0.85)) {
       c.company = rng.pick(COMPANIES);
       c.jobTitle = rng.pick(JOBS);

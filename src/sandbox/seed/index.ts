@@ -1,26 +1,25 @@
 // Builds a fresh account. Loaded lazily (dynamic import) only when a state file is created.
 import { STATE_VERSION, type State } from '../model.js';
 import { SeedCtx } from './context.js';
+import { profileFor } from './profile.js';
 import { people, seedAccount, seedContacts, seedExtensions, seedPhoneNumbers } from './directory.js';
 import { seedComms } from './comms.js';
 import { seedCollab } from './collab.js';
 
-export const ACCOUNT_ID = 2_091_347_004;
-export const EXTENSION_ID = 2_091_351_004;
-
-export function buildSeed(anchor: number): State {
-  const ctx = new SeedCtx(anchor, ACCOUNT_ID, EXTENSION_ID);
+/** A fresh account: the default one, or the tenant's own. */
+export function buildSeed(anchor: number, tenant?: string): State {
+  const ctx = new SeedCtx(anchor, profileFor(tenant));
   const persons = people(ctx, 18 + 64);
   const extensions = seedExtensions(ctx, persons.slice(0, 18));
   const contacts = seedContacts(ctx, persons.slice(18));
-  const phoneNumbers = seedPhoneNumbers();
+  const phoneNumbers = seedPhoneNumbers(ctx);
   const comms = seedComms(ctx, extensions[0], contacts, extensions, phoneNumbers);
   const collab = seedCollab(ctx, extensions);
   return {
     v: STATE_VERSION,
     anchor: new Date(anchor).toISOString(),
-    accountId: ACCOUNT_ID,
-    extId: EXTENSION_ID,
+    accountId: ctx.accountId,
+    extId: ctx.extId,
     next: {
       contact: contacts[contacts.length - 1].id + 1_000_000,
       message: comms.nextMessage,

@@ -60,3 +60,12 @@ export const TEAMS: ReadonlyArray<readonly [string, string, boolean]> = [
   ['Book Club', 'Monthly book discussions, everyone welcome', true],
 ];
 export const MEETING_NAMES = ['Weekly sync', 'Board review', 'Customer onboarding', 'Quick chat', 'Design critique', 'All hands', '1:1', 'Sprint planning'];
+/** Voicemail transcriptions; {name} is the caller's first name. */
+export const VOICEMAILS = [
+  "Hi, it's {name}. Just checking whether the order shipped today. Call me back when you can, thanks.",
+  'Hello, this is {name} calling about the invoice from last month. I think it was charged twice. Please give me a call.',
+  "Hey, {name} here. I'm running about fifteen minutes late for our meeting, sorry about that.",
+  'Hi, {name} from the front desk. Your package arrived and is waiting at reception.',
+  'Good morning, this is {name}. Can we move tomorrow\'s appointment to the afternoon? Any time after two works.',
+  "Hi, it's {name}. The contract is signed, I'll email it over shortly. Talk soon.",
+];

@@ -1,0 +1,98 @@
+/**
+ * What a RingCentral result looks like, whichever route and connector produced it, read in this
+ * one place: RingCentral's own body (records with `paging`/`navigation`), Membrane's
+ * `{records, cursor}` or `{items, cursor}`, SDK data records `{id, name, fields, rawFields}`
+ * (RingCentral's record is `rawFields`, else `fields`), bare arrays, and `{output: ...}`
+ * wrappers. A list whose records cannot be recognized is an error, never an empty success.
+ */
+import { ToolError } from './errors.js';
+
+type Obj = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Where a result came from, for errors: `action list-messages` or `RingCentral REST`. */
+export type Source = { route: 'action'; key: string } | { route: 'rest' };
+
+export interface ListPage {
+  records: Obj[];
+  /** Membrane's cursor for the next page. */
+  cursor?: string;
+  /** Team messaging's token for the next page. */
+  nextPageToken?: string;
+  /** RingCentral's enumerated paging: a `navigation.nextPage` link... */
+  nextPage: boolean;
+  /** ...or the page count. */
+  totalPages?: number;
+}
+
+/** Fields a Membrane data record carries about itself; a record with only these has lost its data. */
+const RECORD_META = new Set(['id', 'name', 'uri', 'iconUri', 'createdTime', 'updatedTime', 'createdById', 'updatedById', 'deleted']);
+
+/** `{output, actionRunId}` (and nested wrappers) around the value itself. */
+function unwrap(value: unknown): unknown {
+  let current = value;
+  for (let depth = 0; depth < 4 && isObject(current) && ('output' in current || 'actionRunId' in current); depth++) {
+    if (!Object.keys(current).every((k) => k === 'output' || k === 'actionRunId' || k === 'logs')) break;
+    current = current.output;
+  }
+  return current;
+}
+
+/** RingCentral's record inside a data record, the record itself, or undefined when it cannot be told. */
+function vendorRecord(value: unknown): Obj | undefined {
+  if (!isObject(value)) return undefined;
+  if (isObject(value.rawFields)) return value.rawFields;
+  if (isObject(value.fields)) return 'id' in value.fields || value.id === undefined ? value.fields : { id: value.id, ...value.fields };
+  return Object.keys(value).some((k) => !RECORD_META.has(k)) ? value : undefined;
+}
+
+function unreadable(source: Source, what: string): ToolError {
+  const where = source.route === 'action' ? `the Membrane action ${source.key}` : "RingCentral's REST API";
+  return new ToolError('unparseable_output', `${where} returned ${what}; nothing is shown rather than a wrong answer`, {
+    fix:
+      source.route === 'action'
+        ? "restart the server with --route rest (or RINGCENTRAL_MCP_ROUTE=rest) to read RingCentral's own API through membrane request"
+        : 'run the same membrane request by hand to see its output, and check `membrane --version`',
+  });
+}
+
+const sample = (value: unknown): string => (JSON.stringify(value) ?? String(value)).slice(0, 120);
+
+/** One page of a list result with what it says about the next page. */
+export function readList(output: unknown, source: Source): ListPage {
+  const value = unwrap(output);
+  const list = Array.isArray(value) ? value : isObject(value) ? (Array.isArray(value.records) ? value.records : Array.isArray(value.items) ? value.items : undefined) : undefined;
+  if (!list) {
+    const what = isObject(value) ? `no list of records (keys: ${Object.keys(value).slice(0, 8).join(', ') || 'none'})` : value === undefined ? 'no output where a list was expected' : `no list of records (${sample(value)})`;
+    throw unreadable(source, what);
+  }
+  const records: Obj[] = [];
+  for (const item of list) {
+    const record = vendorRecord(item);
+    if (!record) throw unreadable(source, `list records without their fields (${sample(item)})`);
+    records.push(record);
+  }
+  if (!isObject(value)) return { records, nextPage: false };
+  const navigation = isObject(value.navigation) ? value.navigation : {};
+  const paging = isObject(value.paging) ? value.paging : {};
+  const page: ListPage = { records, nextPage: isObject(navigation.nextPage) };
+  if (typeof paging.totalPages === 'number') page.totalPages = paging.totalPages;
+  if (typeof value.cursor === 'string' && value.cursor) page.cursor = value.cursor;
+  if (typeof navigation.nextPageToken === 'string' && navigation.nextPageToken) page.nextPageToken = navigation.nextPageToken;
+  return page;
+}
+
+/**
+ * A single record result (get, create, update), or undefined when there is none (204). A read
+ * that comes back without its fields is an error; a write's answer is returned as it is (an
+ * action may answer a create with only the new id), since the write has happened either way.
+ */
+export function readRecord(output: unknown, source: Source, kind: 'read' | 'write'): unknown {
+  const value = unwrap(output);
+  if (!isObject(value) || Object.keys(value).length === 0) return value;
+  const record = vendorRecord(value);
+  if (record) return record;
+  if (kind === 'write') return value;
+  throw unreadable(source, `a record without its fields (${sample(value)})`);
+}

@@ -1,0 +1,155 @@
+// The sandbox's RingCentral answers checked against RingCentral's own definitions (@rc-ex/core,
+// generated from RingCentral's public OpenAPI spec): no invented fields, no invented enum values.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CID, EXT, NOW, sandbox } from './helpers.js';
+
+const DEFS = join(dirname(createRequire(import.meta.url).resolve('@rc-ex/core')), 'definitions');
+
+interface Field {
+  /** String-literal values when the field (or its array items) is an enum. */
+  values?: string[];
+}
+
+/** Fields of one definition, read from its TypeScript declaration. */
+function definition(name: string): Map<string, Field> {
+  const text = readFileSync(join(DEFS, `${name}.d.mts`), 'utf8');
+  const fields = new Map<string, Field>();
+  for (const m of text.matchAll(/^ {2}(\w+)\?: (.+);$/gm)) {
+    const type = m[2];
+    const pureEnum = /^\(?("[^"]*"( \| "[^"]*")*)\)?(\[\])?$/.test(type);
+    fields.set(m[1], pureEnum ? { values: [...type.matchAll(/"([^"]*)"/g)].map((x) => x[1]) } : {});
+  }
+  if (!fields.size) throw new Error(`no fields read from ${name}`);
+  return fields;
+}
+
+/** Every field the record has that the definition lacks, and every value outside an enum. */
+function problems(rec: Record<string, unknown>, name: string): string[] {
+  const def = definition(name);
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(rec)) {
+    const f = def.get(k);
+    if (!f) out.push(`${name}.${k} is not a RingCentral field`);
+    else if (f.values) {
+      for (const x of Array.isArray(v) ? v : [v]) if (!f.values.includes(String(x))) out.push(`${name}.${k} = ${JSON.stringify(x)} is not in its enum`);
+    }
+  }
+  return out;
+}
+
+const sb = sandbox();
+const DAY = 86_400_000;
+const from = new Date(Date.parse(NOW) - 61 * DAY).toISOString();
+const get = async (path: string) => {
+  const r = await sb.req(path);
+  if (r.code !== 0) throw new Error(`${path}: ${r.stdout} ${r.stderr}`);
+  return r.json;
+};
+
+beforeAll(async () => {
+  await sb.ok(['reset', '--json']);
+});
+afterAll(() => sb.cleanup());
+
+describe('sandbox REST answers fit RingCentral definitions', () => {
+  it('the definitions are read (enums included)', () => {
+    expect(definition('CallLogRecord').get('reason')?.values).toContain('Calls Not Accepted');
+    expect(definition('UserPhoneNumberInfo').get('features')?.values).toEqual(['CallerId', 'SmsSender', 'A2PSmsSender', 'MmsSender', 'InternationalSmsSender', 'Delegated']);
+  });
+
+  it('account: fields, plan, signup and currency', async () => {
+    const a = await get('/restapi/v1.0/account/~');
+    expect(problems(a, 'GetAccountInfoResponse')).toEqual([]);
+    expect(problems(a.serviceInfo.servicePlan, 'ServicePlanInfo')).toEqual([]);
+    expect(problems(a.signupInfo, 'SignupInfoResource')).toEqual([]);
+    expect(problems(a.regionalSettings, 'AccountRegionalSettings')).toEqual([]);
+    expect(a.regionalSettings.currency.id).toBe(1);
+  });
+
+  it('extension, its service features, phone numbers and presence', async () => {
+    const [e, nums, presence] = await Promise.all([get(EXT), get(`${EXT}/phone-number`), get(`${EXT}/presence`)]);
+    expect(problems(e, 'GetExtensionInfoResponse')).toEqual([]);
+    expect(e.serviceFeatures.flatMap((f: any) => problems(f, 'ExtensionServiceFeatureInfo'))).toEqual([]);
+    expect(e.serviceFeatures.map((f: any) => f.featureName)).toContain('VideoConferencing');
+    expect(nums.records.flatMap((n: any) => problems(n, 'UserPhoneNumberInfo'))).toEqual([]);
+    expect(nums.records.map((n: any) => [n.phoneNumber, n.type, n.features])).toEqual([
+      ['+16505550101', 'VoiceFax', ['SmsSender', 'MmsSender', 'InternationalSmsSender', 'CallerId']],
+      ['+16505550102', 'VoiceFax', ['SmsSender', 'MmsSender', 'CallerId']],
+      ['+16505550109', 'FaxOnly', []],
+      ['+16505550100', 'VoiceFax', ['CallerId']],
+    ]);
+    expect(problems(presence, 'PresenceInfoResponse')).toEqual([]);
+    expect(presence).toMatchObject({ presenceStatus: 'Busy', telephonyStatus: 'CallConnected', extension: { id: e.id, extensionNumber: '101' } });
+  });
+
+  it('messages and their attachments; the transcription URI names its own message', async () => {
+    const list = await get(`${EXT}/message-store?dateFrom=${from}&perPage=1000`);
+    expect(list.records.length).toBeGreaterThanOrEqual(300);
+    expect(list.records.flatMap((m: any) => problems(m, 'GetMessageInfoResponse'))).toEqual([]);
+    expect(list.records.flatMap((m: any) => (m.attachments ?? []).flatMap((x: any) => problems(x, 'MessageAttachmentInfo')))).toEqual([]);
+    for (const m of list.records) {
+      for (const x of m.attachments ?? []) expect(x.uri).toMatch(new RegExp(`/message-store/${m.id}/content/${x.id}$`));
+    }
+    const vm = list.records.find((m: any) => m.type === 'VoiceMail');
+    expect(vm.attachments.map((x: any) => [x.type, x.contentType])).toEqual([['AudioRecording', 'audio/mpeg'], ['AudioTranscription', 'text/plain']]);
+    expect(vm.vmTranscriptionStatus).toBe('Completed');
+  });
+
+  it('attachment content: the voicemail transcription and the SMS text as text/plain; faxes have a page count', async () => {
+    const list = await get(`${EXT}/message-store?dateFrom=${from}&perPage=1000`);
+    const vm = list.records.find((m: any) => m.type === 'VoiceMail');
+    const sms = list.records.find((m: any) => m.type === 'SMS');
+    const path = (uri: string) => new URL(uri).pathname;
+    const [transcript, text, audio] = await Promise.all([
+      sb.req(path(vm.attachments[1].uri)),
+      sb.req(path(sms.attachments[0].uri)),
+      sb.req(path(vm.attachments[0].uri)),
+    ]);
+    expect(transcript.code).toBe(0);
+    expect(transcript.stdout).toMatch(/^(Hi|Hello|Hey|Good morning), .{20,}[.!]$/);
+    expect(Buffer.byteLength(transcript.stdout)).toBe(vm.attachments[1].size);
+    expect(text.stdout).toBe(sms.subject);
+    expect(audio.code).toBe(1);
+    expect(audio.json.errors[0]).toMatchObject({ errorCode: 'CMN-102', parameterName: 'attachmentId' });
+    for (const f of list.records.filter((m: any) => m.type === 'Fax')) expect(f.faxPageCount).toBeGreaterThanOrEqual(1);
+  });
+
+  it('call log (Detailed): reasons, results, actions and leg types are RingCentral\'s', async () => {
+    const list = await get(`${EXT}/call-log?dateFrom=${from}&perPage=1000&view=Detailed`);
+    expect(list.records.length).toBeGreaterThanOrEqual(400);
+    expect(list.records.flatMap((r: any) => problems(r, 'CallLogRecord'))).toEqual([]);
+    expect(list.records.flatMap((r: any) => r.legs.flatMap((l: any) => problems(l, 'CallLogRecordLegInfo')))).toEqual([]);
+    const reasons = new Set(list.records.map((r: any) => r.reason));
+    for (const x of ['Not Answered', 'Line Busy', 'Calls Not Accepted', 'Accepted', 'Connected']) expect(reasons.has(x)).toBe(true);
+  });
+
+  it('contacts and chats', async () => {
+    const [contacts, chats] = await Promise.all([get(`${EXT}/address-book/contact?perPage=1000`), get('/team-messaging/v1/chats?recordCount=250')]);
+    expect(contacts.records.flatMap((c: any) => problems(c, 'PersonalContactResource'))).toEqual([]);
+    expect(chats.records.flatMap((c: any) => problems(c, 'TMChatInfo'))).toEqual([]);
+  });
+
+  it('an unknown path gets the API gateway 404, without errors[]', async () => {
+    const r = await sb.req('/restapi/v1.0/account/~/no-such-thing');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('{"errorCode":"AGW-404","message":"Resource not found"}\n');
+  });
+
+  it('GET /team-messaging/v1/chats/{id} counts in the Light rate group', async () => {
+    const rl = sandbox({ MEMBRANE_SANDBOX_RATE_LIMITS: '1' });
+    try {
+      const chats = await rl.ok(['request', CID, '/team-messaging/v1/chats?recordCount=1', '--json']);
+      const before = JSON.parse(readFileSync(`${rl.state}.ratelimit.json`, 'utf8'));
+      await rl.ok(['request', CID, `/team-messaging/v1/chats/${chats.records[0].id}`, '--json']);
+      const after = JSON.parse(readFileSync(`${rl.state}.ratelimit.json`, 'utf8'));
+      expect(Object.keys(before)).toEqual(['Medium']);
+      expect(after.Light.count).toBe(1);
+      expect(after.Medium.count).toBe(before.Medium.count);
+    } finally {
+      rl.cleanup();
+    }
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * src/dispatch.ts fetchAll/fetchRecord, the internal look-ups behind create_chat_post's chat names
+ * and the confirmation previews: they page through every output shape on the route the tool
+ * takes, so a small page size yields exactly the records one big page does. Runs the BUILT code
+ * in process against the sandbox CLI.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { fetchAll, fetchRecord } from '../../dist/src/dispatch.js';
+import { Runtime } from '../../dist/src/runtime.js';
+import { registry } from '../../dist/tools/index.js';
+import { makeSandbox } from '../helpers.js';
+
+const sandboxes: Array<{ cleanup(): void }> = [];
+afterAll(() => sandboxes.forEach((s) => s.cleanup()));
+
+const tool = (name: string) => {
+  const def = registry.find((d: { name: string }) => d.name === `ringcentral_${name}`);
+  if (!def) throw new Error(`no tool ${name}`);
+  return def;
+};
+
+function contextFor(variant: string, route: 'auto' | 'rest') {
+  const sandbox = makeSandbox({ MEMBRANE_SANDBOX_NOW: '2026-03-01T12:00:00.000Z', MEMBRANE_SANDBOX_DELAY_MS: '0', ...(variant ? { MEMBRANE_SANDBOX_VARIANT: variant } : {}) });
+  sandboxes.push(sandbox);
+  const runtime = new Runtime({ sandbox: true, route, env: sandbox.env });
+  return { ctx: { membrane: runtime.membrane, routes: runtime.routes, run: {}, cache: runtime.cache }, sandbox };
+}
+
+describe.each([
+  ['the default sandbox (action route, RingCentral bodies)', '', 'auto'],
+  ['data-records (action route, {records: [data records], cursor})', 'data-records', 'auto'],
+  ['--route rest (RingCentral bodies through membrane request)', '', 'rest'],
+] as const)('%s', (_label, variant, route) => {
+  it('chats page by page: 4 at a time gives exactly what one page of 250 gives', async () => {
+    const { ctx, sandbox } = contextFor(variant, route);
+    const all = await fetchAll(ctx, tool('list_chats'), {}, 250, 20);
+    expect(all.length).toBeGreaterThan(8);
+    const before = sandbox.spawns();
+    const paged = await fetchAll(ctx, tool('list_chats'), {}, 4, 50);
+    expect(sandbox.spawns() - before).toBe(Math.ceil(all.length / 4));
+    expect(paged.map((c: { id: string }) => c.id)).toEqual(all.map((c: { id: string }) => c.id));
+    expect(paged.every((c: { type?: string }) => typeof c.type === 'string')).toBe(true);
+  });
+
+  it('a record through the tool\'s route is RingCentral\'s record', async () => {
+    const { ctx } = contextFor(variant, route);
+    const me = await fetchRecord(ctx, tool('get_extension_info'), { extensionId: '~' });
+    expect(me).toMatchObject({ name: 'Alex Morgan', type: 'User' });
+  });
+});

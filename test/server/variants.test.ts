@@ -1,0 +1,219 @@
+/**
+ * Every RingCentral tool under every connector variant the Membrane docs allow (renamed action
+ * inputs, SDK data records, a replacing update, no schemas, 19-digit ids) and on the default
+ * sandbox forced to each route: the same right answer as the default sandbox gives. One server
+ * per configuration, a handful of calls per tool.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSandbox, startServer, type Harness } from '../helpers.js';
+
+/** A pinned "now": every sandbox seeds the same data, and the 24 h windows agree. */
+const NOW = '2026-03-01T12:00:00.000Z';
+const SINCE = '2026-01-01T00:00:00Z';
+const SMS_TEXT = 'Variant check 10:30 ✓ — "quotes" & ümlauts';
+
+interface Config {
+  name: string;
+  variant?: string;
+  route?: 'rest' | 'action';
+  /** The tools that take their Membrane action; every other RingCentral tool takes REST. */
+  onAction: string[];
+}
+
+const ALL_EITHER = [
+  'list_extensions', 'get_extension_info', 'get_account_info', 'list_messages', 'get_message', 'send_sms', 'delete_message',
+  'list_contacts', 'get_contact', 'create_contact', 'delete_contact', 'get_call_log', 'get_active_calls', 'list_chats',
+  'create_chat_post', 'create_team', 'get_meeting', 'create_meeting', 'delete_meeting',
+];
+/** The default sandbox's create-meeting leaves `preferences` open, so waitingRoomRequired cannot be verified. */
+const DEFAULT_ACTIONS = ALL_EITHER.filter((t) => t !== 'create_meeting');
+
+/**
+ * Variants combine where each keeps its meaning (one server each keeps the suite fast): data
+ * records and a replacing update on the action route, 19-digit ids on both routes.
+ */
+const CONFIGS: Config[] = [
+  { name: 'default, --route rest', route: 'rest', onAction: [] },
+  { name: 'default, --route action', route: 'action', onAction: ALL_EITHER },
+  { name: 'renamed-inputs', variant: 'renamed-inputs', onAction: ['get_account_info'] },
+  { name: 'data-records + replace-update + big-ids', variant: 'data-records,replace-update,big-ids', onAction: DEFAULT_ACTIONS },
+  { name: 'no-schemas + big-ids', variant: 'no-schemas,big-ids', onAction: [] },
+];
+
+type Obj = Record<string, any>;
+
+async function start(config: Omit<Config, 'onAction'>): Promise<Harness> {
+  const env: Record<string, string> = { MEMBRANE_SANDBOX_NOW: NOW, MEMBRANE_SANDBOX_DELAY_MS: '0' };
+  if (config.variant) env.MEMBRANE_SANDBOX_VARIANT = config.variant;
+  return startServer({ sandbox: makeSandbox(env), args: ['--confirm', 'off', ...(config.route ? ['--route', config.route] : [])] });
+}
+
+async function ok(h: Harness, name: string, args: Obj = {}): Promise<Obj> {
+  const result = await h.call(`ringcentral_${name}`, args);
+  if (result.isError) throw new Error(`${name} failed: ${h.text(result)}`);
+  return result.structuredContent;
+}
+
+/** A list's records without ids (ids are checked apart: big-ids changes them on purpose). */
+const withoutIds = (records: Obj[]) => records.map(({ id: _id, ...rest }) => rest);
+
+/** An id as the server returns it: exact digits (a string beyond 2^53), never a rounded number. */
+function exactId(id: unknown, big: boolean): string {
+  if (big) {
+    expect(typeof id).toBe('string');
+    expect(id).toMatch(/^\d{19}$/);
+  } else {
+    expect(Number.isSafeInteger(Number(id))).toBe(true);
+  }
+  return String(id);
+}
+
+/** Runs every RingCentral tool once or twice and returns what a person would be told. */
+async function scenario(h: Harness, big: boolean): Promise<Obj> {
+  const answer: Obj = {};
+
+  const departments = await ok(h, 'list_extensions', { type: 'Department', limit: 100 });
+  expect(departments.count).toBeGreaterThan(0);
+  expect(departments.records.every((r: Obj) => r.type === 'Department')).toBe(true);
+  answer.departments = departments.records;
+  answer.me = (({ name, extensionNumber, status }) => ({ name, extensionNumber, status }))((await ok(h, 'get_extension_info')).record);
+
+  // Filters applied, and paging continues under every output shape.
+  const voicemail1 = await ok(h, 'list_messages', { messageType: 'VoiceMail', dateFrom: SINCE, limit: 3 });
+  const voicemail2 = await ok(h, 'list_messages', { messageType: 'VoiceMail', dateFrom: SINCE, limit: 3, cursor: voicemail1.nextCursor });
+  const voicemail = [...voicemail1.records, ...voicemail2.records];
+  expect(voicemail.length).toBe(6);
+  expect(voicemail.every((r: Obj) => r.type === 'VoiceMail')).toBe(true);
+  expect(new Set(voicemail.map((r: Obj) => exactId(r.id, big))).size).toBe(6);
+  answer.voicemail = withoutIds(voicemail);
+  const outbound = await ok(h, 'list_messages', { messageType: 'SMS', direction: 'Outbound', dateFrom: SINCE, limit: 4, view: 'full' });
+  expect(outbound.records.length).toBe(4);
+  expect(outbound.records.every((r: Obj) => r.type === 'SMS' && r.direction === 'Outbound')).toBe(true);
+  // RingCentral's int64 conversationId, digit for digit.
+  for (const r of outbound.records) expect(String(r.conversationId)).toBe(r.conversation.id);
+  answer.outbound = outbound.records.map((r: Obj) => ({ subject: r.subject, to: r.to.map((t: Obj) => t.phoneNumber), time: r.creationTime }));
+
+  const one = (await ok(h, 'get_message', { messageId: exactId(voicemail[0].id, big) })).record;
+  expect(String(one.id)).toBe(String(voicemail[0].id));
+  // The proxy's body keeps the exact digits too.
+  const proxied = (await ok(h, 'api_request', { method: 'GET', path: `/restapi/v1.0/account/~/extension/~/message-store/${String(outbound.records[0].id)}` })).result.body;
+  expect(String(proxied.id)).toBe(String(outbound.records[0].id));
+  expect(String(proxied.conversationId)).toBe(proxied.conversation.id);
+  answer.message = { type: one.type, subject: one.subject, from: one.from.phoneNumber };
+
+  // SMS content and sender exact, on whichever route.
+  const sent = await ok(h, 'send_sms', { to: ['+14155550177', '+14155550178'], text: SMS_TEXT });
+  expect(sent.status).toBe('done');
+  const sentId = exactId(sent.result.id, big);
+  answer.sms = { type: sent.result.type, direction: sent.result.direction, text: sent.result.subject, from: sent.result.from.phoneNumber, to: sent.result.to.map((t: Obj) => t.phoneNumber) };
+  expect((await ok(h, 'delete_message', { messageId: sentId })).status).toBe('done');
+  answer.deletedAvailability = (await ok(h, 'get_message', { messageId: sentId })).record.availability;
+
+  const patels = await ok(h, 'list_contacts', { startsWith: 'Patel', limit: 10 });
+  expect(patels.count).toBeGreaterThan(0);
+  expect(patels.records.every((r: Obj) => / Patel$/.test(r.name))).toBe(true);
+  answer.patels = withoutIds(patels.records);
+
+  // No contact field lost: create, update one field, read back.
+  const fields = { firstName: 'Vera', lastName: 'Quill', company: 'Quill & Co', email: 'vera.quill@example.com', businessPhone: '+16505550111', mobilePhone: '+16505550112', businessAddress: { city: 'Oslo', country: 'NO' } };
+  const created = await ok(h, 'create_contact', fields);
+  const contactId = exactId(created.result.id, big);
+  const preview = await ok(h, 'update_contact', { contactId, mobilePhone: '+16505550199', jobTitle: 'Buyer', dryRun: true });
+  answer.updatePreview = preview.preview.changes;
+  expect(preview.argv.slice(-6)).toEqual([`/restapi/v1.0/account/~/extension/~/address-book/contact/${contactId}`, '-X', 'PATCH', '-d', '{"jobTitle":"Buyer","mobilePhone":"+16505550199"}', '--json']);
+  const updated = await ok(h, 'update_contact', { contactId, mobilePhone: '+16505550199', jobTitle: 'Buyer' });
+  const { id: _id, uri: _uri, ...after } = (await ok(h, 'get_contact', { contactId })).record;
+  expect(after).toMatchObject({ ...fields, mobilePhone: '+16505550199', jobTitle: 'Buyer' });
+  answer.contactAfterUpdate = after;
+  expect(updated.result.email).toBe(fields.email);
+  expect((await ok(h, 'delete_contact', { contactId })).status).toBe('done');
+
+  const calls = await ok(h, 'get_call_log', { direction: 'Inbound', type: 'Voice', dateFrom: SINCE, limit: 5 });
+  expect(calls.count).toBe(5);
+  expect(calls.records.every((r: Obj) => r.direction === 'Inbound' && r.type === 'Voice')).toBe(true);
+  answer.calls = withoutIds(calls.records);
+  const byNumber = await ok(h, 'get_call_log', { phoneNumber: '+13035550163', dateFrom: SINCE, limit: 5 });
+  expect(byNumber.count).toBeGreaterThan(0);
+  expect(byNumber.records.every((r: Obj) => `${r.from} ${r.to}`.includes('+13035550163'))).toBe(true);
+  answer.callsByNumber = withoutIds(byNumber.records);
+  const active = await ok(h, 'get_active_calls', { direction: 'Inbound' });
+  expect(active.records.every((r: Obj) => r.direction === 'Inbound' && r.result === 'In Progress')).toBe(true);
+  answer.active = withoutIds(active.records);
+
+  const teams1 = await ok(h, 'list_chats', { type: 'Team', limit: 2 });
+  const teams2 = await ok(h, 'list_chats', { type: 'Team', limit: 2, cursor: teams1.nextCursor });
+  const teams = [...teams1.records, ...teams2.records];
+  expect(teams.length).toBe(4);
+  expect(teams.every((r: Obj) => r.type === 'Team')).toBe(true);
+  answer.teams = teams;
+  // The chat named by its team name: resolved through list_chats' route, every page.
+  const post = await ok(h, 'create_chat_post', { chatId: 'Sales Wins', text: 'Variant post' });
+  answer.post = { text: post.result.text, chat: post.result.groupId };
+
+  const team = await ok(h, 'create_team', { name: 'Variant Team', members: ['quinn.morgan@example.com'], public: true, description: 'checks' });
+  answer.team = { name: team.result.name, type: team.result.type, public: team.result.public, description: team.result.description };
+
+  // Warm: the route is decided, the sender known; one tool call is one CLI process on either route.
+  const before = h.sandbox.spawns();
+  answer.account = (({ mainNumber, status }) => ({ mainNumber, status }))((await ok(h, 'get_account_info')).record);
+  expect(h.sandbox.spawns() - before).toBe(1);
+
+  const meeting = await ok(h, 'create_meeting', { name: 'Variant sync', password: 's3cret', waitingRoom: true });
+  answer.meeting = { name: meeting.result.name, type: meeting.result.type, protected: meeting.result.security.passwordProtected, waitingRoom: meeting.result.preferences.join.waitingRoomRequired };
+  expect((await ok(h, 'get_meeting', { meetingId: meeting.result.id })).record.name).toBe('Variant sync');
+  expect((await ok(h, 'delete_meeting', { meetingId: meeting.result.id })).status).toBe('done');
+  return answer;
+}
+
+let baseline: Obj;
+
+beforeAll(async () => {
+  const h = await start({ name: 'default' });
+  try {
+    const status = await ok(h, 'status');
+    expect(status.routes.filter((r: Obj) => r.route === 'action').map((r: Obj) => r.tool)).toEqual(DEFAULT_ACTIONS);
+    baseline = await scenario(h, false);
+  } finally {
+    await h.close();
+  }
+}, 240_000);
+
+describe('the default sandbox (--route auto)', () => {
+  it('gives the right answers', () => {
+    expect(baseline.sms).toEqual({ type: 'SMS', direction: 'Outbound', text: SMS_TEXT, from: baseline.sms.from, to: ['+14155550177', '+14155550178'] });
+    expect(baseline.sms.from).toMatch(/^\+1\d{10}$/);
+    expect(baseline.deletedAvailability).toBe('Deleted');
+    expect(baseline.updatePreview).toEqual({ mobilePhone: '+16505550112 -> +16505550199', jobTitle: '(empty) -> Buyer' });
+    expect(baseline.contactAfterUpdate).toMatchObject({ lastName: 'Quill', company: 'Quill & Co', businessPhone: '+16505550111', businessAddress: { city: 'Oslo', country: 'NO' } });
+    expect(baseline.post).toEqual({ text: 'Variant post', chat: baseline.teams.find((t: Obj) => t.name === 'Sales Wins')?.id });
+    expect(baseline.meeting).toEqual({ name: 'Variant sync', type: 'Instant', protected: true, waitingRoom: 'Everybody' });
+  });
+});
+
+describe.each(CONFIGS)('$name', (config) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await start(config);
+  }, 60_000);
+  afterAll(async () => h?.close());
+
+  it('status lists each tool\'s route with its reason', async () => {
+    const status = await ok(h, 'status');
+    expect(status.routeMode).toBe(config.route ?? 'auto');
+    const routes: Obj[] = status.routes;
+    expect(routes.length).toBe(20);
+    expect(routes.filter((r) => r.route === 'action').map((r) => r.tool)).toEqual(config.onAction);
+    expect(routes.find((r) => r.tool === 'update_contact')?.route).toBe('rest');
+    for (const r of routes) expect(r.reason).toMatch(/\S/);
+    if (config.variant === 'renamed-inputs') {
+      expect(routes.find((r) => r.tool === 'send_sms')?.reason).toBe('action send-sms does not declare from.phoneNumber, to[].phoneNumber, text');
+    }
+    if (config.variant === 'no-schemas') {
+      expect(routes.find((r) => r.tool === 'list_messages')?.reason).toBe('action list-messages lists no input schema, so what it accepts cannot be checked');
+    }
+  });
+
+  it('every tool gives the same right answer as the default sandbox', async () => {
+    expect(await scenario(h, config.variant?.includes('big-ids') === true)).toEqual(baseline);
+  }, 240_000);
+});
