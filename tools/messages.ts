@@ -23,24 +23,45 @@ const messageId = numericId('messages');
 const messagePath = (i: { extensionId?: string; messageId: string }) => `${extensionPath(i.extensionId)}/message-store/${encodeURIComponent(i.messageId)}`;
 
 /**
- * The user's first number that may send SMS (RingCentral `features: SmsSender`), looked up once.
+ * The user's numbers that may send SMS (RingCentral `features: SmsSender`), looked up once.
  * No Membrane action lists phone numbers, so this is always RingCentral's REST API.
  */
-export async function defaultSmsSender(ctx: ToolContext): Promise<string> {
-  return ctx.cache.get('sms-sender', async () => {
+function smsSenders(ctx: ToolContext): Promise<string[]> {
+  return ctx.cache.get('sms-senders', async () => {
     const body = await ctx.membrane.request({ method: 'GET', path: '/restapi/v1.0/account/~/extension/~/phone-number', query: [['perPage', '1000']] }, ctx.run);
-    const sender = readList(body, { route: 'rest' }).records.find((r) => Array.isArray(r.features) && r.features.includes('SmsSender'));
-    if (!sender || typeof sender.phoneNumber !== 'string') {
-      throw new ToolError('not_found', 'none of your phone numbers can send SMS (no number has the SmsSender feature)', {
-        fix: 'ask your RingCentral admin to enable SMS on one of your numbers, or pass `from` explicitly',
-      });
-    }
-    return sender.phoneNumber;
+    return readList(body, { route: 'rest' })
+      .records.filter((r) => Array.isArray(r.features) && r.features.includes('SmsSender') && typeof r.phoneNumber === 'string')
+      .map((r) => String(r.phoneNumber));
   });
 }
 
+/**
+ * The sender of an SMS: `from` when it is one of the person's SMS numbers, else their first one.
+ * Checked before any preview or token, so a number that cannot send SMS is refused up front.
+ */
+export async function smsSender(ctx: ToolContext, from?: string): Promise<string> {
+  const senders = await smsSenders(ctx);
+  if (!senders.length) {
+    throw new ToolError('not_found', 'none of your phone numbers can send SMS (no number has the SmsSender feature)', {
+      fix: 'ask your RingCentral admin to enable SMS on one of your numbers',
+    });
+  }
+  if (from === undefined) return senders[0];
+  if (!senders.includes(from)) {
+    throw new ToolError('invalid_input', `from: ${from} cannot send SMS (it is not one of your numbers with the SmsSender feature); nothing was sent`, {
+      fix: `use one of your SMS numbers (${senders.join(', ')}) as from, or leave from out for ${senders[0]}`,
+    });
+  }
+  return from;
+}
+
 const smsInput = {
-  to: z.array(phone).min(1).max(10).describe('E.164 (+16505550123); several = group SMS'),
+  to: z
+    .array(phone)
+    .min(1)
+    .max(10)
+    .refine((to) => new Set(to).size === to.length, 'lists a number more than once; give each recipient once')
+    .describe('E.164 (+16505550123); several = group SMS'),
   text: z.string().min(1).max(1000).describe('1-1000 characters'),
   from: phone.describe('Your SMS number; default: your first').optional(),
   idempotencyKey: z.string().regex(/^[\w.:-]{1,128}$/, 'must be 1-128 letters, digits, _ . : -').optional(),
@@ -48,7 +69,7 @@ const smsInput = {
 
 /** RingCentral's CreateSMSMessage body: the same on both routes. */
 async function smsPayload(i: { to: string[]; text: string; from?: string }, ctx: ToolContext) {
-  return { from: { phoneNumber: i.from ?? (await defaultSmsSender(ctx)) }, to: i.to.map((phoneNumber) => ({ phoneNumber })), text: i.text };
+  return { from: { phoneNumber: await smsSender(ctx, i.from) }, to: i.to.map((phoneNumber) => ({ phoneNumber })), text: i.text };
 }
 
 export const getMessage = defineTool({
@@ -127,7 +148,7 @@ export const messageTools = [
     },
     idempotencyKey: async (i, ctx) => {
       if (i.idempotencyKey) return `key:${i.idempotencyKey}`;
-      const from = i.from ?? (await defaultSmsSender(ctx));
+      const from = await smsSender(ctx, i.from);
       return createHash('sha256').update(JSON.stringify([from, [...i.to].sort(), i.text])).digest('hex');
     },
   }),
