@@ -77,7 +77,10 @@ async function execute(def: ToolDefinition, input: Input, runtime: Runtime, env:
   if (def.list) return list(def, def.list, exec, input, ctx, runtime);
   // Writes and the proxy answer with a status (done, dry run, confirmation...); plain reads with the record.
   const answersWithStatus = def.kind !== 'read' || def.needsConfirmation !== undefined;
-  if (!answersWithStatus) return { record: asRecord(resultOf(def, await perform(def, exec, input, ctx, runtime))) };
+  if (!answersWithStatus) {
+    const record = asRecord(resultOf(def, await perform(def, exec, input, ctx, runtime)));
+    return { record: def.complete ? await def.complete(record, ctx) : record };
+  }
 
   if (input.dryRun) {
     return { status: 'dry_run', preview: await previewOf(def, exec, input, ctx), argv: runtime.runner.argv(await argvOf(await plan(def, exec, input, ctx), ctx)) };

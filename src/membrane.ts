@@ -195,6 +195,13 @@ export class Membrane {
     return this.oneRun(args, run, (result) => parseCliResult(result, { allowEmpty: true, connectionId }));
   }
 
+  /** A GET of text content (an attachment served as text/plain): the body as it came. */
+  async requestText(spec: RequestSpec, run: RunOptions = {}): Promise<string> {
+    const connectionId = await this.connectionId(run);
+    const args = await this.requestArgv(spec, run);
+    return this.oneRun(args, run, (result) => String(parseCliResult(result, { allowEmpty: true, connectionId, text: true }) ?? ''));
+  }
+
   /** One CLI process; a connection-class failure clears the cache (never retried: writes must not run twice). */
   private async oneRun<T>(args: string[], run: RunOptions, parse: (result: CliResult) => T): Promise<T> {
     try {

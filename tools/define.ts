@@ -75,6 +75,8 @@ export interface ToolDefinition<S extends Shape = Shape> {
   list?: ListSpec;
   /** Checks across fields that a schema cannot express; returns the problem, naming the field. */
   validate?: (input: Input<S>) => string | undefined;
+  /** What a read's record lacks that an assistant needs, fetched after the call (a voicemail's transcription). */
+  complete?: (record: Record_, ctx: ToolContext) => Promise<Record_>;
   /** Custom output schema; list, record and write tools share standard ones. */
   output?: z.ZodObject;
   /** What exactly a write will do, fetched if needed, for confirmation and dry run. */

@@ -72,13 +72,51 @@ async function smsPayload(i: { to: string[]; text: string; from?: string }, ctx:
   return { from: { phoneNumber: await smsSender(ctx, i.from) }, to: i.to.map((phoneNumber) => ({ phoneNumber })), text: i.text };
 }
 
+/** An attachment's content URI as the relative path Membrane may be given (a full URL it would use as-is). */
+function contentPath(uri: unknown): string | undefined {
+  if (typeof uri !== 'string') return undefined;
+  try {
+    const path = new URL(uri).pathname;
+    return /^\/restapi\/v1\.0\/account\/[^/]+\/extension\/[^/]+\/message-store\/\d+\/content\/\d+$/.test(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What an assistant reads a message for, first: an SMS's text, a voicemail's transcription (the
+ * AudioTranscription attachment, text/plain, fetched from its content URI), a fax's page count.
+ */
+async function withContent(record: Record_, ctx: ToolContext): Promise<Record_> {
+  const attachments = (Array.isArray(record.attachments) ? record.attachments : []) as Record_[];
+  const transcript = attachments.find((a) => a.type === 'AudioTranscription' && String(a.contentType ?? '').startsWith('text/plain'));
+  const path = record.type === 'VoiceMail' ? contentPath(transcript?.uri) : undefined;
+  let transcription: Record_ = {};
+  if (path) {
+    try {
+      transcription = { transcription: (await ctx.membrane.requestText({ method: 'GET', path }, ctx.run)).trim() };
+    } catch (error) {
+      // The message itself was read; a transcription RingCentral cannot serve is said, not fatal.
+      if (!(error instanceof ToolError)) throw error;
+      transcription = { transcriptionError: `${error.code}: ${error.message}` };
+    }
+  }
+  const first = compactObject({
+    text: record.type === 'SMS' || record.type === 'Pager' ? record.subject : undefined,
+    ...transcription,
+    pageCount: record.type === 'Fax' ? record.faxPageCount : undefined,
+  });
+  return { ...first, ...record };
+}
+
 export const getMessage = defineTool({
   name: 'ringcentral_get_message',
   title: 'Get message',
-  description: 'One message by id: full text, attachments, delivery status (Queued, Sent, Delivered...).',
+  description: 'One message by id: SMS text, voicemail transcription, fax pages, attachments, delivery status.',
   toolset: 'messaging',
   kind: 'read',
   input: { messageId, extensionId },
+  complete: withContent,
   exec: {
     via: 'either',
     action: { key: 'get-message', sends: ['extensionId', 'messageId'], input: (i) => ({ extensionId: i.extensionId ?? '~', messageId: i.messageId }) },
