@@ -140,7 +140,8 @@ async function list(def: ToolDefinition, spec: ListSpec, exec: Routable, input: 
   const limit = input.limit ?? 25;
   const position = input.cursor ? decodeCursor(def.name, input.cursor) : firstPosition(spec.paging, limit);
   const { output, planned } = await perform(def, exec, input, ctx, runtime, position.handle);
-  const page = nextPage(readList(output, sourceOf(planned)), position.handle);
+  const read = nextPage(readList(output, sourceOf(planned)), position.handle);
+  const page = spec.enrich ? { ...read, records: await spec.enrich(read.records, ctx) } : read;
   const mode = input.view ?? 'compact';
   return listResult(def.name, page, position, limit, runtime.options.maxResultChars, (r) => view(r, spec.compact, mode, input.fields));
 }

@@ -14,7 +14,7 @@ const compactExtension = (r: Record_) => {
 export const listExtensions = defineTool({
   name: 'ringcentral_list_extensions',
   title: 'List extensions',
-  description: 'Company directory: users, departments (call queues), IVRs; a colleague\'s extension id, number, email.',
+  description: 'Company directory: users, departments (call queues), IVRs, with ids, numbers, emails.',
   toolset: 'account',
   kind: 'read',
   list: { paging: 'page', compact: compactExtension },
@@ -71,7 +71,7 @@ export const accountTools = [
   defineTool({
     name: 'ringcentral_status',
     title: 'Connection status',
-    description: 'Checks Membrane CLI, login, the RingCentral connection and each tool\'s route; each problem with its fix. Call when tools fail.',
+    description: 'Checks the Membrane CLI, login, connection and each tool\'s route, with fixes. Call when tools fail.',
     toolset: 'account',
     kind: 'read',
     input: {},

@@ -61,6 +61,8 @@ export interface ListSpec {
   /** The fields a person needs; `view: "full"` returns the record unchanged. */
   compact: (record: Record_) => Record_;
   maxLimit?: number;
+  /** What the page's records lack for a person (names behind member ids), looked up once per page. */
+  enrich?: (records: Record_[], ctx: ToolContext) => Promise<Record_[]>;
 }
 
 export interface ToolDefinition<S extends Shape = Shape> {

@@ -41,7 +41,7 @@ const spec = (i: ProxyInput) => ({
   body: i.body,
 });
 
-const description = 'Any RingCentral REST call the other tools lack (presence, phone numbers, call queues...), by relative path.';
+const description = 'Any RingCentral REST call by relative path, for what other tools lack (presence, phone numbers...).';
 
 const proxy = (methods: readonly [string, ...string[]], kind: 'read' | 'destructive', readOnlyForm?: () => ToolDefinition) =>
   defineTool({
