@@ -15,9 +15,22 @@ const MAX_CHAT_PAGES = 20;
 const EXTENSIONS_PER_PAGE = 1000;
 const MAX_EXTENSION_PAGES = 10;
 
+type Member = { email: string } | { id: string };
+
+/** A team member as RingCentral takes it: an email or person id as given, a name as the one person it names. */
+async function memberOf(ref: string, ctx: ToolContext): Promise<Member> {
+  if (ref.includes('@')) return { email: ref };
+  if (/^\d{1,19}$/.test(ref)) return { id: ref };
+  const found = matchPeople(ref, await allExtensions(ctx));
+  if (found.length === 1) return { id: String(found[0].id) };
+  const candidates = found.slice(0, 10).map((p) => compactObject({ name: p.name, email: ((p.contact ?? {}) as Record_).email, id: String(p.id) }));
+  if (found.length) throw new ToolError('ambiguous', `member "${ref}" matches ${found.length} people; pass one email or id`, { candidates });
+  throw new ToolError('not_found', `member "${ref}": no person of that name`, { fix: 'find them with ringcentral_list_extensions' });
+}
+
 /** RingCentral's TMCreateTeamRequest: members by person id or email. */
-const teamBody = (i: { name: string; description?: string; public?: boolean; members?: string[] }) =>
-  compactObject({ name: i.name, description: i.description, public: i.public, members: i.members?.map((m) => (m.includes('@') ? { email: m } : { id: m })) });
+const teamBody = async (i: { name: string; description?: string; public?: boolean; members?: string[] }, ctx: ToolContext) =>
+  compactObject({ name: i.name, description: i.description, public: i.public, members: i.members ? await Promise.all(i.members.map((m) => memberOf(m, ctx))) : undefined });
 
 const compactChat = (r: Record_) =>
   compactObject({
@@ -173,25 +186,25 @@ export const chatTools = [
   defineTool({
     name: 'ringcentral_create_team',
     title: 'Create team',
-    description: 'Create a team (a named chat) with members by email or person id.',
+    description: 'Create a team (a named chat) with members by email, id or name.',
     toolset: 'chats',
     kind: 'write',
     invalidates: ['chats'],
     input: {
       name: z.string().min(1).max(250),
       members: z
-        .array(z.union([email, z.string().regex(/^\d{1,19}$/)]))
+        .array(z.union([email, z.string().regex(/^[^@\s\u0000-\u001f-][^@\u0000-\u001f]{0,199}$/, 'must be an email, a person id, or a person\'s name')]))
         .max(100)
-        .describe('Emails or person (extension) ids')
+        .describe('Emails, person ids or names')
         .optional(),
       description: z.string().max(1000).optional(),
       public: z.boolean().optional(),
     },
     exec: {
       via: 'either',
-      action: { key: 'create-team', sends: ['name', 'description', 'public', 'members[].id', 'members[].email'], input: (i) => teamBody(i) },
-      rest: { group: 'Medium', call: (i) => ({ method: 'POST', path: '/team-messaging/v1/teams', body: teamBody(i) }) },
+      action: { key: 'create-team', sends: ['name', 'description', 'public', 'members[].id', 'members[].email'], input: (i, ctx) => teamBody(i, ctx) },
+      rest: { group: 'Medium', call: async (i, ctx) => ({ method: 'POST', path: '/team-messaging/v1/teams', body: await teamBody(i, ctx) }) },
     },
-    preview: async (i) => ({ action: 'create team', name: i.name, members: i.members ?? [], public: i.public ?? false }),
+    preview: async (i, ctx) => ({ action: 'create team', name: i.name, members: (await teamBody(i, ctx)).members ?? [], public: i.public ?? false }),
   }),
 ];

@@ -72,6 +72,16 @@ describe('create_chat_post finds a person by name', () => {
   });
 });
 
+describe('create_team takes members by name too', () => {
+  it('a first name is the one person it names; a prefix of several is ambiguous', async () => {
+    const team = await h.call('ringcentral_create_team', { name: 'Name lookups', members: [other.contact.firstName.toLowerCase(), 'someone@example.com'], dryRun: true });
+    expect(team.isError, h.text(team)).toBeFalsy();
+    expect(team.structuredContent.preview.members).toEqual([{ id: String(other.id) }, { email: 'someone@example.com' }]);
+    const several = await h.call('ringcentral_create_team', { name: 'Name lookups', members: [other.contact.firstName[0]], dryRun: true });
+    expect(h.text(several)).toMatch(/^ambiguous: member "\w" matches \d+ people/);
+  });
+});
+
 describe('list_chats', () => {
   it('names the other members of Direct and Group chats', async () => {
     const chats = (await ok('ringcentral_list_chats', { limit: 250 })).records;
