@@ -119,7 +119,7 @@ const verdict = (ok) => (ok ? 'yes' : 'NO');
 
 async function main() {
   const cpus = os.cpus();
-  const machine = `${os.type()} ${os.release()} (${os.arch()}), ${cpus[0]?.model?.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM, Node ${process.version}`;
+  const machine = `${os.type()} ${os.release()} (${os.arch()}), ${cpus[0]?.model?.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} at start (absolute times grow with load; the ratios compare runs made side by side)`;
   log(machine);
 
   // 1. Cold start, interleaved with the one-tool SDK server.

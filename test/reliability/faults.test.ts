@@ -212,7 +212,10 @@ for (const mode of ['cold', 'warm'] as const) {
     afterAll(async () => shared?.close());
 
     const rows = ROWS.filter((row) => !(mode === 'cold' && row.warmOnly) && !(mode === 'warm' && row.coldOnly));
-    it.each(rows)('$name', async (row) => {
+    // Cold rows each have a server and sandbox of their own, so they run side by side; warm rows
+    // share one server whose fault file they switch, so they run one at a time.
+    const each = mode === 'cold' ? it.concurrent.each(rows) : it.each(rows);
+    each('$name', async (row) => {
       const own = mode === 'cold' || row.args ? await newServer(row.args) : undefined;
       const server = (own ?? shared)!;
       const ctx: Ctx = { server, wrapper: server.wrapper, mode };

@@ -4,8 +4,8 @@
  * fault file switches to a new sandbox fault between waves: every fault, and none), "limited"
  * (every RingCentral call answers 429: after the first, calls must fail fast without the CLI),
  * "huge" (the CLI prints 30 MB each time: the calls of the `huge` wave go there) and "hung" (the
- * calls of the `hang` and `hang-with-child` waves, with a 1 s timeout that no other call needs to
- * survive: under load a healthy CLI run can take longer than that on 2 cores).
+ * calls of the `hang` and `hang-with-child` waves, with a 4 s timeout that no other call needs to
+ * survive: under load a healthy CLI run can take over a second on 2 cores).
  * Every answer must be the one its wave allows (zero unexpected failures); afterwards no CLI
  * process of these sandboxes is left, each server's RSS (read after a forced full GC) is within a
  * small margin of its RSS after the two warm-up cycles, and every stdout line was valid JSON-RPC.
@@ -161,7 +161,7 @@ describe('soak', () => {
     servers.faulty = startRaw({ args: ['--timeout', '20000'], env: { ...memory, MEMBRANE_SANDBOX_DELAY_MS: '150' }, gcOnSignal: true });
     servers.limited = startRaw({ env: { ...memory, MEMBRANE_SANDBOX_FAULT: 'rate-limit' }, gcOnSignal: true });
     servers.huge = startRaw({ env: { ...memory, MEMBRANE_SANDBOX_FAULT: 'huge' }, gcOnSignal: true });
-    servers.hung = startRaw({ args: ['--timeout', '1000'], env: memory, gcOnSignal: true });
+    servers.hung = startRaw({ args: ['--timeout', '4000'], env: memory, gcOnSignal: true });
     const lanes = Object.entries(servers) as Array<[Lane, RawServer]>;
     await Promise.all(lanes.map(([, s]) => s.initialize()));
     // The hung lane resolves its ids first, so its hangs hit the per-call `action run` (whose
