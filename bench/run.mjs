@@ -238,10 +238,14 @@ async function main() {
     const server = await connect(box, ['--confirm', 'off']);
     const { tools } = await server.client.listTools();
     const total = JSON.stringify(tools).length;
+    // What the model is given: a client passes name, description and input schema on to it.
+    const modelView = (t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema });
+    const seen = JSON.stringify(tools.map(modelView)).length;
     section = 'tokens';
-    row(`\`tools/list\`: ${tools.length} tools`, `${total.toLocaleString('en-US')} chars (~${Math.round(total / 4).toLocaleString('en-US')} tokens)`, '', '', '< 12,000 chars', verdict(total < 12_000));
-    const sizes = tools.map((t) => [t.name, JSON.stringify(t).length]).sort((a, b) => b[1] - a[1]);
-    const perTool = sizes.map(([name, size]) => `| ${name} | ${size} | ${Math.round(size / 4)} |`);
+    row(`\`tools/list\` as the model sees it (name, description, input schema): ${tools.length} tools`, `${seen.toLocaleString('en-US')} chars (~${Math.round(seen / 4).toLocaleString('en-US')} tokens)`, '', '', '<= 12,000 chars', verdict(seen <= 12_000));
+    row(`\`tools/list\` in full (with title, output schema, annotations): ${tools.length} tools`, `${total.toLocaleString('en-US')} chars (~${Math.round(total / 4).toLocaleString('en-US')} tokens)`);
+    const sizes = tools.map((t) => [t.name, JSON.stringify(modelView(t)).length, JSON.stringify(t).length]).sort((a, b) => b[1] - a[1]);
+    const perTool = sizes.map(([name, size, full]) => `| ${name} | ${size} | ${Math.round(size / 4)} | ${full} |`);
     for (const [label, flags] of [['--read-only', ['--read-only']], ['--toolsets messaging,contacts', ['--toolsets', 'messaging,contacts']]]) {
       const narrow = await connect(box, flags);
       const listed = (await narrow.client.listTools()).tools;
@@ -315,8 +319,8 @@ async function main() {
       '',
       '<details><summary>tools/list size per tool</summary>',
       '',
-      '| tool | chars | ~tokens |',
-      '| --- | --- | --- |',
+      '| tool | model-visible chars | ~tokens | full chars |',
+      '| --- | --- | --- | --- |',
       ...perTool,
       '',
       '</details>',

@@ -66,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
       return report.ready ? 0 : 1;
     }
     case 'setup':
-      return runSetup(options);
+      return runSetup(options, { yes: flags.yes === true, terminal: process.stdin.isTTY === true });
     case 'config':
       return printConfig(rest[0], options);
     default:

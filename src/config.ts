@@ -1,7 +1,8 @@
 /**
  * `ringcentral-mcp config <client>`: the snippet for one MCP client, with this machine's absolute
- * paths (GUI clients do not inherit the shell's PATH, so neither `node` nor `membrane` is looked
- * up by name). Claude Desktop on Windows gets the portable `cmd /c npx` form.
+ * paths: this Node and this installed CLI (a clone put on PATH with `npm install -g .` works
+ * without npx or a published package), and `membrane` found now, because GUI clients do not
+ * inherit the shell's PATH.
  */
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
@@ -13,8 +14,6 @@ export type ClientName = (typeof CLIENTS)[number];
 
 /** The name the server is registered under in every client. */
 export const SERVER_NAME = 'ringcentral';
-const PACKAGE = 'ringcentral-mcp';
-
 const CLI = fileURLToPath(new URL('./cli.js', import.meta.url));
 
 function serverArgs(options: ServerOptions): string[] {
@@ -45,16 +44,12 @@ export function findOnPath(name: string, path = process.env.PATH ?? ''): string 
 }
 
 /** MEMBRANE_CLI as an absolute path (named, or found on PATH now), and a pinned connection. */
-function env(options: ServerOptions, absolute: boolean): Record<string, string> {
+function env(options: ServerOptions): Record<string, string> {
   const out: Record<string, string> = {};
   if (!options.sandbox) {
     const named = options.membrane;
-    if (named && !absolute) out.MEMBRANE_CLI = named;
-    else if (named) out.MEMBRANE_CLI = /[\\/]/.test(named) ? resolve(named) : (findOnPath(named) ?? named);
-    else if (absolute) {
-      const found = findOnPath('membrane');
-      if (found) out.MEMBRANE_CLI = found;
-    }
+    const found = named ? (/[\\/]/.test(named) ? resolve(named) : (findOnPath(named) ?? named)) : findOnPath('membrane');
+    if (found) out.MEMBRANE_CLI = found;
   }
   if (options.connectionId) out.RINGCENTRAL_CONNECTION_ID = options.connectionId;
   return out;
@@ -68,7 +63,7 @@ export interface StdioSnippet {
 
 /** The stdio launch for this machine: this Node, this CLI, absolute paths. */
 export function stdioLaunch(options: ServerOptions): StdioSnippet {
-  return { command: process.execPath, args: [CLI, ...serverArgs(options)], env: env(options, true) };
+  return { command: process.execPath, args: [CLI, ...serverArgs(options)], env: env(options) };
 }
 
 /** The snippet for one client, as an object. */
@@ -76,10 +71,9 @@ export function snippetFor(client: string, options: ServerOptions): Record<strin
   const stdio = stdioLaunch(options);
   switch (client as ClientName) {
     case 'claude-desktop':
+    case 'claude-desktop-windows':
     case 'cursor':
       return { mcpServers: { [SERVER_NAME]: stdio } };
-    case 'claude-desktop-windows':
-      return { mcpServers: { [SERVER_NAME]: { command: 'cmd', args: ['/c', 'npx', '-y', PACKAGE, ...serverArgs(options)], env: env(options, false) } } };
     case 'vscode':
       return { servers: { [SERVER_NAME]: { type: 'stdio', ...stdio } } };
     case 'claude-code':

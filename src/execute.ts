@@ -14,9 +14,10 @@ import { readList, readRecord } from './output.js';
 import { decodeCursor, firstPosition, nextPage, type Handle } from './paging.js';
 import type { Runtime } from './runtime.js';
 import { fitBudget, listResult, view } from './shape.js';
-import { inputSchema } from './schemas.js';
+import { parseInput } from './schemas.js';
 
-export type Elicit = (message: string) => Promise<'accept' | 'decline' | 'cancel'>;
+/** Asks the person; 'unavailable' when the client could not ask, and the token flow applies. */
+export type Elicit = (message: string) => Promise<'accept' | 'decline' | 'cancel' | 'unavailable'>;
 
 export interface CallEnv {
   signal?: AbortSignal;
@@ -28,7 +29,7 @@ type Input = Record_ & { dryRun?: boolean; confirmationToken?: string; limit?: n
 
 export async function callTool(def: ToolDefinition, rawInput: unknown, runtime: Runtime, env: CallEnv = {}): Promise<CallToolResult> {
   try {
-    const parsed = inputSchema(def).safeParse(rawInput ?? {});
+    const parsed = parseInput(def, rawInput);
     if (!parsed.success) throw invalidInput(parsed.error);
     const structured = await execute(def, parsed.data as Input, runtime, env);
     const fitted = fitBudget(structured, runtime.options.maxResultChars);
@@ -77,7 +78,10 @@ async function execute(def: ToolDefinition, input: Input, runtime: Runtime, env:
   if (def.list) return list(def, def.list, exec, input, ctx, runtime);
   // Writes and the proxy answer with a status (done, dry run, confirmation...); plain reads with the record.
   const answersWithStatus = def.kind !== 'read' || def.needsConfirmation !== undefined;
-  if (!answersWithStatus) return { record: asRecord(resultOf(def, await perform(def, exec, input, ctx, runtime))) };
+  if (!answersWithStatus) {
+    const record = asRecord(resultOf(def, await perform(def, exec, input, ctx, runtime)));
+    return { record: def.complete ? await def.complete(record, ctx) : record };
+  }
 
   if (input.dryRun) {
     return { status: 'dry_run', preview: await previewOf(def, exec, input, ctx), argv: runtime.runner.argv(await argvOf(await plan(def, exec, input, ctx), ctx)) };
@@ -149,7 +153,8 @@ async function list(def: ToolDefinition, spec: ListSpec, exec: Routable, input: 
   const limit = input.limit ?? 25;
   const position = input.cursor ? decodeCursor(def.name, input.cursor) : firstPosition(spec.paging, limit);
   const { output, planned } = await perform(def, exec, input, ctx, runtime, position.handle);
-  const page = nextPage(readList(output, sourceOf(planned)), position.handle);
+  const read = nextPage(readList(output, sourceOf(planned)), position.handle);
+  const page = spec.enrich ? { ...read, records: await spec.enrich(read.records, ctx) } : read;
   const mode = input.view ?? 'compact';
   return listResult(def.name, page, position, limit, runtime.options.maxResultChars, (r) => view(r, spec.compact, mode, input.fields));
 }
@@ -165,7 +170,7 @@ async function confirm(def: ToolDefinition, exec: Routable, input: Input, ctx: T
   if ((mode === 'auto' || mode === 'elicit') && env.elicit) {
     const answer = await env.elicit(`${def.title}: please confirm.\n${describe(preview)}`);
     if (answer === 'accept') return undefined;
-    throw new ToolError('declined', `the person ${answer === 'decline' ? 'declined' : 'dismissed'} the confirmation; nothing was sent or changed`);
+    if (answer !== 'unavailable') throw new ToolError('declined', `the person ${answer === 'decline' ? 'declined' : 'dismissed'} the confirmation; nothing was sent or changed`);
   }
   const { token, expiresAt } = runtime.confirmations.issue(def.name, input);
   return {

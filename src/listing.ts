@@ -1,7 +1,10 @@
 /**
- * The `tools/list` entries, built from the registry with compact JSON Schemas: the same
- * constraints without the generator's noise ($schema, default integer bounds, empty property
- * maps), because every character here is paid for in every conversation.
+ * The `tools/list` entries, built from the registry. Input schemas carry the structure every
+ * caller accepts: closed objects (`additionalProperties: false`, `properties` even when empty),
+ * one type per node, string enums, required fields, and descriptions. Bounds, lengths, patterns
+ * and formats stay in the zod schemas the server validates with, each failure naming the field
+ * and the fix: OpenAI's strict mode rejects several of those keywords, Gemini's subset lacks
+ * others, and every character here is paid for in every conversation.
  */
 import { z } from 'zod';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
@@ -28,7 +31,45 @@ export function minifySchema(node: unknown): unknown {
   return out;
 }
 
-const jsonSchema = (schema: z.ZodType) => minifySchema(z.toJSONSchema(schema, { target: 'draft-07', io: 'input', unrepresentable: 'any' })) as Tool['inputSchema'];
+/** Checked by the server only (see the file comment). */
+const SERVER_SIDE = new Set([
+  '$schema',
+  'pattern',
+  'format',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'propertyNames',
+]);
+
+/** An input schema in the subset every caller accepts (see the file comment). */
+export function callerSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(callerSchema);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    if (SERVER_SIDE.has(key)) continue;
+    out[key] = key === 'properties' ? Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, callerSchema(v)])) : callerSchema(value);
+  }
+  // Alternatives that differ only in what the server checks are one type for the caller.
+  const anyOf = out.anyOf as unknown[] | undefined;
+  if (anyOf && anyOf.every((a) => JSON.stringify(a) === JSON.stringify(anyOf[0]))) {
+    delete out.anyOf;
+    Object.assign(out, anyOf[0]);
+  }
+  if (out.type === 'object') {
+    out.properties ??= {};
+    out.additionalProperties = false;
+  }
+  return out;
+}
 
 const cache = new WeakMap<ToolDefinition, Tool>();
 
@@ -39,7 +80,7 @@ export function toolListing(def: ToolDefinition): Tool {
       name: def.name,
       title: def.title,
       description: def.description,
-      inputSchema: jsonSchema(inputSchema(def)),
+      inputSchema: callerSchema(z.toJSONSchema(inputSchema(def), { target: 'draft-07', io: 'input', unrepresentable: 'any' })) as Tool['inputSchema'],
       outputSchema: minifySchema(z.toJSONSchema(outputSchema(def), { target: 'draft-07', io: 'output', unrepresentable: 'any' })) as Tool['outputSchema'],
       annotations: annotations(def),
     };

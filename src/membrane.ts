@@ -32,6 +32,8 @@ export interface RequestSpec {
   query?: Array<[string, string]>;
   headers?: Array<[string, string]>;
   body?: unknown;
+  /** The body exactly as the caller wrote it (the proxy), sent instead of `body` re-serialized. */
+  bodyText?: string;
 }
 
 const isRingCentral = (c: Connection): boolean =>
@@ -198,7 +200,8 @@ export class Membrane {
     const args = ['request', connectionId, spec.path, '-X', spec.method];
     for (const [k, v] of spec.query ?? []) args.push('--query', `${k}=${v}`);
     for (const [k, v] of spec.headers ?? []) args.push('-H', `${k}: ${v}`);
-    if (spec.body !== undefined) args.push('-d', JSON.stringify(spec.body));
+    const body = spec.bodyText ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body));
+    if (body !== undefined) args.push('-d', body);
     args.push(...tenantFlags(this.options.tenantKey), '--json');
     return args;
   }
@@ -207,6 +210,13 @@ export class Membrane {
     const connectionId = await this.connectionId(run);
     const args = await this.requestArgv(spec, run);
     return this.oneRun(args, run, (result) => parseCliResult(result, { allowEmpty: true, connectionId }));
+  }
+
+  /** A GET of text content (an attachment served as text/plain): the body as it came. */
+  async requestText(spec: RequestSpec, run: RunOptions = {}): Promise<string> {
+    const connectionId = await this.connectionId(run);
+    const args = await this.requestArgv(spec, run);
+    return this.oneRun(args, run, (result) => String(parseCliResult(result, { allowEmpty: true, connectionId, text: true }) ?? ''));
   }
 
   /** One CLI process; a connection-class failure clears the cache (never retried: writes must not run twice). */

@@ -26,6 +26,7 @@ export const FLAGS = {
   host: { type: 'string', env: 'RINGCENTRAL_MCP_HOST', help: 'HTTP bind address (default 127.0.0.1; others need RINGCENTRAL_MCP_HTTP_TOKEN)' },
   users: { type: 'string', env: 'RINGCENTRAL_MCP_USERS', help: 'HTTP users file: {"users":[{"name","tokenSha256","tenantKey","connectionId"?}]}; each bearer token acts as its own Membrane tenant (re-read on change or SIGHUP)' },
   'redis-url': { type: 'string', env: 'RINGCENTRAL_MCP_REDIS_URL', help: 'keep single-use tokens, the SMS duplicate window and rate-limit penalties in this Redis, so instances act as one (default: files on this machine, one instance)' },
+  yes: { type: 'boolean', short: 'y', help: 'setup: run every step without asking (without it, setup asks only on a terminal)' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
   version: { type: 'boolean', short: 'v', help: 'print the version' },
 } as const;
@@ -103,7 +104,7 @@ export function helpText(): string {
     '  ringcentral-mcp call <tool> [json-args] run one tool, print its result (exit 1 on error)',
     '  ringcentral-mcp tools [flags]           list the tools these flags expose, with their kind',
     '  ringcentral-mcp doctor [flags]          check the CLI, login and connection, with fixes',
-    '  ringcentral-mcp setup                   walk through installing, logging in and connecting',
+    '  ringcentral-mcp setup [--yes]           walk through installing, logging in and connecting (on a terminal)',
     '  ringcentral-mcp config <client>         print the config for claude-desktop, claude-desktop-windows,',
     '                                          claude-code, cursor, vscode or http',
     '',

@@ -306,7 +306,7 @@ function ringCentralFix(error: RingCentralError, connectionId: string): string |
  * The value a CLI run produced, or the error it reported. `allowEmpty` is for `request`,
  * where an empty body (204) is a success.
  */
-export function parseCliResult(result: CliResult, options: { allowEmpty?: boolean; connectionId?: string } = {}): Json {
+export function parseCliResult(result: CliResult, options: { allowEmpty?: boolean; connectionId?: string; text?: boolean } = {}): Json {
   if (result.signal) {
     throw new ToolError('cli_crashed', `membrane was killed by ${result.signal} before it answered`, {
       fix: 'run the same call again; if it keeps crashing, run `membrane --version` and reinstall the CLI',
@@ -314,6 +314,8 @@ export function parseCliResult(result: CliResult, options: { allowEmpty?: boolea
   }
   const out = extractJson(result.stdout);
   if (result.exitCode !== 0) failure(result, out, options);
+  // Text content (an attachment served as text/plain) is the answer as it came, unless it is an error body.
+  if (options.text && result.stdout.trim() !== '' && !isErrorBody(out.value)) return result.stdout;
   if (!out.found) {
     const stdoutEmpty = result.stdout.trim() === '';
     // Exit 0 with the error on stderr instead (rule 4): the same as a non-zero exit.

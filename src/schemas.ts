@@ -13,18 +13,18 @@ export const RECORD_OUTPUT = z.looseObject({ record: z.looseObject({}) });
 export const WRITE_OUTPUT = z.looseObject({ status: z.enum(['done', 'duplicate', 'confirmation_required', 'dry_run']) });
 
 const listFields = (maxLimit: number) => ({
-  limit: z.number().int().min(1).max(maxLimit).describe('Default 25').optional(),
-  cursor: z.string().min(1).max(4000).describe('nextCursor of the last page').optional(),
+  limit: z.number().int().min(1).max(maxLimit).optional(),
+  cursor: z.string().min(1).max(4000).optional(),
   view: z.enum(['compact', 'full']).optional(),
   fields: z
     .array(z.string().regex(/^\w+(\.\w+)*$/, 'must be a field path like contact.email'))
     .max(20)
-    .describe('Extra fields for compact view')
+    .describe('Extra fields')
     .optional(),
 });
 
-const writeFields = { dryRun: z.boolean().describe('Only show what would run').optional() };
-const confirmFields = { confirmationToken: z.string().min(1).max(300).describe('After the person agreed').optional() };
+const writeFields = { dryRun: z.boolean().optional() };
+const confirmFields = { confirmationToken: z.string().min(1).max(300).optional() };
 
 const inputs = new WeakMap<ToolDefinition, z.ZodObject>();
 
@@ -42,6 +42,24 @@ export function inputSchema(def: ToolDefinition): z.ZodObject {
     inputs.set(def, schema);
   }
   return schema;
+}
+
+/**
+ * `null` for a field means absent: strict-mode callers (OpenAI) send every optional field, unused
+ * ones as null. At the top level only declared fields (an unknown one stays and is refused);
+ * a null inside an array is a value, and refused.
+ */
+export function withoutNulls(value: unknown, declared?: ReadonlySet<string>): unknown {
+  if (Array.isArray(value)) return value.map((v) => (v !== null && typeof v === 'object' ? withoutNulls(v) : v));
+  if (!value || typeof value !== 'object') return value;
+  const absent = (k: string, v: unknown) => k === '__proto__' || (v === null && (!declared || declared.has(k)));
+  return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (absent(k, v) ? [] : [[k, withoutNulls(v)]])));
+}
+
+/** The one validation of a call's arguments, for MCP and library callers alike. */
+export function parseInput(def: ToolDefinition, raw: unknown) {
+  const schema = inputSchema(def);
+  return schema.safeParse(withoutNulls(raw ?? {}, new Set(Object.keys(schema.shape))));
 }
 
 export function outputSchema(def: ToolDefinition): z.ZodObject {

@@ -2,11 +2,12 @@
  * createServer(options): the MCP server every entry point uses (stdio, HTTP, `call`, tests).
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
 import { selectTools } from '../tools/index.js';
 import type { ToolDefinition } from '../tools/define.js';
 import { callTool, type Elicit } from './execute.js';
 import { Runtime, type ServerOptions } from './runtime.js';
-import { annotations, inputSchema, outputSchema } from './schemas.js';
+import { annotations, outputSchema } from './schemas.js';
 import { VERSION } from './version.js';
 import { registerPrompts } from './prompts.js';
 import { toolListing } from './listing.js';
@@ -37,7 +38,8 @@ export function createServer(options: CreateServerOptions = {}): McpServer {
     },
   );
   const tools = selectTools({ readOnly: runtime.options.readOnly, toolsets: runtime.options.toolsets, tools: runtime.options.tools });
-  for (const def of tools) register(server, def, runtime, options.allowElicitation !== false);
+  const ask = options.allowElicitation === false ? undefined : elicitation(server);
+  for (const def of tools) register(server, def, runtime, ask);
   // The SDK's own listing works too; ours is the same data with compact schemas.
   const listing = tools.map(toolListing);
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
@@ -46,25 +48,47 @@ export function createServer(options: CreateServerOptions = {}): McpServer {
   return server;
 }
 
-function register(server: McpServer, def: ToolDefinition, runtime: Runtime, allowElicitation: boolean): void {
+const ANY_ARGUMENTS = z.looseObject({});
+
+/**
+ * How long a confirmation dialog may stay unanswered before the token flow takes over: under the
+ * 60 s many clients give a whole tool call, so the caller still gets the token in time.
+ */
+const ELICIT_TIMEOUT_MS = 45_000;
+
+/**
+ * Asks the person through the client, per server (one client). A client that advertises
+ * elicitation but cannot answer (no handler, any error, no answer in time) gets the token flow,
+ * now and for the rest of its session. Only an explicit `confirm: true` is a yes.
+ */
+function elicitation(server: McpServer): (message: string, signal: AbortSignal) => ReturnType<Elicit> {
+  let failed = false;
+  return async (message, signal) => {
+    if (failed) return 'unavailable';
+    try {
+      const answer = await server.server.elicitInput(
+        { message, requestedSchema: { type: 'object', properties: { confirm: { type: 'boolean', title: 'Do it', description: 'Yes, go ahead' } }, required: ['confirm'] } },
+        { signal, timeout: ELICIT_TIMEOUT_MS },
+      );
+      if (answer.action !== 'accept') return answer.action;
+      return answer.content?.confirm === true ? 'accept' : 'decline';
+    } catch (error) {
+      if (signal.aborted) throw error;
+      failed = true;
+      process.stderr.write(`ringcentral-mcp: the client advertises elicitation but did not answer (${error instanceof Error ? error.message : String(error)}); confirming with tokens for this session\n`);
+      return 'unavailable';
+    }
+  };
+}
+
+function register(server: McpServer, def: ToolDefinition, runtime: Runtime, ask: ReturnType<typeof elicitation> | undefined): void {
   server.registerTool(
     def.name,
-    { title: def.title, description: def.description, inputSchema: inputSchema(def), outputSchema: outputSchema(def), annotations: { title: def.title, ...annotations(def) } },
+    // Arguments pass the SDK as they are and are validated once, by callTool: it reads null as
+    // absent and names the field and the fix (tools/list is ours, from the full schema).
+    { title: def.title, description: def.description, inputSchema: ANY_ARGUMENTS, outputSchema: outputSchema(def), annotations: { title: def.title, ...annotations(def) } },
     async (args, extra) => {
-      const elicit: Elicit | undefined = allowElicitation && server.server.getClientCapabilities()?.elicitation
-        ? async (message) => {
-            const answer = await server.server.elicitInput(
-              {
-                message,
-                requestedSchema: { type: 'object', properties: { confirm: { type: 'boolean', title: 'Do it', description: 'Yes, go ahead' } }, required: ['confirm'] },
-              },
-              { signal: extra.signal },
-            );
-            if (answer.action !== 'accept') return answer.action;
-            // Only an explicit yes confirms: accept without content (or confirm false) sends nothing.
-            return answer.content?.confirm === true ? 'accept' : 'decline';
-          }
-        : undefined;
+      const elicit: Elicit | undefined = ask && server.server.getClientCapabilities()?.elicitation ? (message) => ask(message, extra.signal) : undefined;
       const stopProgress = reportProgress(extra, runtime.options.progressIntervalMs);
       try {
         return await callTool(def, args, runtime, { signal: extra.signal, elicit });

@@ -2,6 +2,8 @@
  * `ringcentral-mcp setup`: walks a person through the real CLI in their terminal (install,
  * `membrane login --tenant`, connecting RingCentral, choosing among several connections),
  * running each step for them with the terminal attached, and ends with the doctor's report.
+ * It asks only on a terminal: without one (a pipe, CI) it prints the steps and exits 1, so
+ * nothing opens a browser or logs in unattended, unless `--yes` says to go ahead.
  */
 import { spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline/promises';
@@ -12,7 +14,26 @@ import { checkStatus, formatStatus } from './status.js';
 
 const say = (text: string) => process.stderr.write(`${text}\n`);
 
-export async function runSetup(options: ServerOptions): Promise<number> {
+/** The manual steps, for a person without a terminal to answer in. */
+export const SETUP_STEPS = `Setup asks questions, so it needs a terminal. The steps, to run yourself:
+  1. npm install -g @membranehq/cli
+  2. membrane login --tenant          (headless: membrane login complete <code>)
+  3. membrane connection ensure "https://ringcentral.com"
+  4. ringcentral-mcp doctor
+Or run \`ringcentral-mcp setup --yes\` to run them without being asked.`;
+
+export interface SetupMode {
+  /** Answer every yes/no question with yes, without reading stdin. */
+  yes: boolean;
+  /** stdin is a terminal a person can answer on. */
+  terminal: boolean;
+}
+
+export async function runSetup(options: ServerOptions, mode: SetupMode): Promise<number> {
+  if (!mode.terminal && !mode.yes) {
+    say(SETUP_STEPS);
+    return 1;
+  }
   const runtime = new Runtime(options);
   const { file, prefix } = runtime.options.command;
   // Lines are read through one iterator so answers piped in ahead of the questions are not lost.
@@ -23,7 +44,13 @@ export async function runSetup(options: ServerOptions): Promise<number> {
     const next = await lines.next();
     return next.done ? '' : String(next.value);
   };
-  const yes = async (text: string) => /^y(es)?$|^$/i.test((await question(`${text} [Y/n] `)).trim());
+  const yes = async (text: string) => {
+    if (mode.yes) {
+      say(`${text} yes (--yes)`);
+      return true;
+    }
+    return /^y(es)?$|^$/i.test((await question(`${text} [Y/n] `)).trim());
+  };
   /** Runs a membrane command with the terminal attached, for steps that open a browser. */
   const interactive = (args: string[]) => spawnSync(file, [...prefix, ...args], { stdio: 'inherit' }).status === 0;
 
@@ -54,9 +81,11 @@ export async function runSetup(options: ServerOptions): Promise<number> {
       } else if (error.code === 'several_connections') {
         const candidates = (error.details.candidates ?? []) as Array<{ id: string; name?: string }>;
         candidates.forEach((c, i) => say(`   ${i + 1}. ${c.id} ${c.name ?? ''}`));
-        const pick = Number(await question('   Which one? '));
+        // --yes cannot choose for the person: they pin one themselves.
+        const pick = mode.yes ? 0 : Number(await question('   Which one? '));
         const chosen = candidates[pick - 1];
         if (chosen) say(`   Pin it: add --connection-id ${chosen.id} (or RINGCENTRAL_CONNECTION_ID=${chosen.id}) to your MCP config`);
+        else say('   Pin one: add --connection-id <id> (or RINGCENTRAL_CONNECTION_ID=<id>) to your MCP config');
         options = { ...options, connectionId: chosen?.id };
       } else if (error.details.fix && (await yes(`   Run the fix (${error.details.fix})?`))) {
         const id = /--connectionId=(\S+)/.exec(error.details.fix)?.[1];

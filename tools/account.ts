@@ -14,15 +14,15 @@ const compactExtension = (r: Record_) => {
 export const listExtensions = defineTool({
   name: 'ringcentral_list_extensions',
   title: 'List extensions',
-  description: 'List the company directory: users, departments (call queues), IVRs. Use to find a colleague\'s extension id, number or email. Returns id, extensionNumber, name, type, status, email.',
+  description: 'Company directory: users, departments (call queues), IVRs, with ids, numbers, emails.',
   toolset: 'account',
   kind: 'read',
   list: { paging: 'page', compact: compactExtension },
   input: {
-    type: oneOf(EXTENSION_TYPES, 'Department = call queue'),
+    type: oneOf(EXTENSION_TYPES),
     status: oneOf(EXTENSION_STATUS),
-    extensionNumber: z.string().regex(/^\d{1,8}$/, 'must be the short extension number (digits)').describe('Short extension number, e.g. 101').optional(),
-    email: email.describe('Find by email').optional(),
+    extensionNumber: z.string().regex(/^\d{1,8}$/, 'must be the short extension number (digits)').describe('e.g. 101').optional(),
+    email: email.optional(),
   },
   exec: {
     via: 'either',
@@ -41,7 +41,7 @@ export const listExtensions = defineTool({
 export const getExtensionInfo = defineTool({
   name: 'ringcentral_get_extension_info',
   title: 'Get extension',
-  description: 'Get one extension (default: you): name, number, contact, regional settings, permissions, service features.',
+  description: 'One extension (default: you): name, number, contact, settings, permissions.',
   toolset: 'account',
   kind: 'read',
   input: { extensionId },
@@ -58,7 +58,7 @@ export const accountTools = [
   defineTool({
     name: 'ringcentral_get_account_info',
     title: 'Get account',
-    description: 'Get the company account: id, main number, status, service plan, regional settings.',
+    description: 'The company account: id, main number, status, plan, regional settings.',
     toolset: 'account',
     kind: 'read',
     input: {},
@@ -71,7 +71,7 @@ export const accountTools = [
   defineTool({
     name: 'ringcentral_status',
     title: 'Connection status',
-    description: 'Check the setup: is the Membrane CLI installed (version), logged in, which RingCentral connection is used and its state, and which route (Membrane action or RingCentral REST) each tool takes and why. Returns each problem with the exact command that fixes it. Call first when other tools fail.',
+    description: 'Checks the Membrane CLI, login, connection and each tool\'s route, with fixes. Call when tools fail.',
     toolset: 'account',
     kind: 'read',
     input: {},

@@ -30,17 +30,17 @@ export const callTools = [
   defineTool({
     name: 'ringcentral_get_call_log',
     title: 'Call log',
-    description: 'List your call history, newest first. Defaults to the LAST 24 HOURS: pass dateFrom for older. Returns id, time, direction, from, to, duration (s), result (Accepted, Missed, Voicemail...).',
+    description: 'Your call history, newest first. Default: the LAST 24 HOURS; pass dateFrom for older.',
     toolset: 'calls',
     kind: 'read',
     list: { paging: 'page', compact: compactCall },
     input: {
-      dateFrom: isoDate('Start, ISO 8601; default 24 h before dateTo'),
-      dateTo: isoDate('End, ISO 8601; default now'),
+      dateFrom: isoDate('ISO 8601'),
+      dateTo: isoDate('ISO 8601; default now'),
       direction,
       type: callType,
-      phoneNumber: z.string().regex(/^\+?[1-9]\d{1,14}$/, 'must be an E.164 phone number like +16505550123').describe('Only calls with this E.164 number').optional(),
-      detailed: z.boolean().describe('true = RingCentral Detailed view with call legs').optional(),
+      phoneNumber: z.string().regex(/^\+?[1-9]\d{1,14}$/, 'must be an E.164 phone number like +16505550123').describe('E.164').optional(),
+      detailed: z.boolean().describe('With call legs').optional(),
       extensionId,
     },
     exec: {
@@ -59,7 +59,7 @@ export const callTools = [
   defineTool({
     name: 'ringcentral_get_active_calls',
     title: 'Active calls',
-    description: 'List calls in progress right now on your extension. Returns id, time, direction, from, to, result.',
+    description: 'Calls in progress right now on your extension.',
     toolset: 'calls',
     kind: 'read',
     list: { paging: 'page', compact: compactCall },

@@ -15,12 +15,72 @@ const MAX_CHAT_PAGES = 20;
 const EXTENSIONS_PER_PAGE = 1000;
 const MAX_EXTENSION_PAGES = 10;
 
+type Member = { email: string } | { id: string };
+
+/** A team member as RingCentral takes it: an email or person id as given, a name as the one person it names. */
+async function memberOf(ref: string, ctx: ToolContext): Promise<Member> {
+  if (ref.includes('@')) return { email: ref };
+  if (/^\d{1,19}$/.test(ref)) return { id: ref };
+  const found = matchPeople(ref, await allExtensions(ctx));
+  if (found.length === 1) return { id: String(found[0].id) };
+  const candidates = found.slice(0, 10).map((p) => compactObject({ name: p.name, email: ((p.contact ?? {}) as Record_).email, id: String(p.id) }));
+  if (found.length) throw new ToolError('ambiguous', `member "${ref}" matches ${found.length} people; pass one email or id`, { candidates });
+  throw new ToolError('not_found', `member "${ref}": no person of that name`, { fix: 'find them with ringcentral_list_extensions' });
+}
+
 /** RingCentral's TMCreateTeamRequest: members by person id or email. */
-const teamBody = (i: { name: string; description?: string; public?: boolean; members?: string[] }) =>
-  compactObject({ name: i.name, description: i.description, public: i.public, members: i.members?.map((m) => (m.includes('@') ? { email: m } : { id: m })) });
+const teamBody = async (i: { name: string; description?: string; public?: boolean; members?: string[] }, ctx: ToolContext) =>
+  compactObject({ name: i.name, description: i.description, public: i.public, members: i.members ? await Promise.all(i.members.map((m) => memberOf(m, ctx))) : undefined });
 
 const compactChat = (r: Record_) =>
-  compactObject({ id: r.id, type: r.type, name: r.name, members: Array.isArray(r.members) ? r.members.length : undefined, lastModified: r.lastModifiedTime });
+  compactObject({
+    id: r.id,
+    type: r.type,
+    name: r.name,
+    with: Array.isArray(r.with) ? r.with.join(', ') : undefined,
+    members: Array.isArray(r.members) ? r.members.length : undefined,
+    lastModified: r.lastModifiedTime,
+  });
+
+const isPeopleChat = (c: Record_) => (c.type === 'Direct' || c.type === 'Group') && Array.isArray(c.members);
+
+/** Direct and Group chats name no one (RingCentral lists member ids): add the other members' names. */
+async function withMemberNames(chats: Record_[], ctx: ToolContext): Promise<Record_[]> {
+  if (!chats.some(isPeopleChat)) return chats;
+  const [people, me] = await Promise.all([allExtensions(ctx), myExtensionId(ctx)]);
+  const names = new Map(people.map((p) => [String(p.id), String(p.name ?? p.id)]));
+  return chats.map((c) => {
+    if (!isPeopleChat(c)) return c;
+    const others = (c.members as Record_[]).map((m) => String(m.id)).filter((id) => id !== me);
+    return { ...c, with: others.map((id) => names.get(id) ?? id) };
+  });
+}
+
+/** A person's name parts and email, lower case, for matching what someone typed. */
+function namesOf(person: Record_): { full: string; parts: string[]; email: string } {
+  const contact = (person.contact ?? {}) as Record_;
+  const full = String(person.name ?? [contact.firstName, contact.lastName].filter(Boolean).join(' ')).toLowerCase();
+  const parts = [contact.firstName, contact.lastName, ...full.split(/\s+/)].map((p) => String(p ?? '').toLowerCase()).filter(Boolean);
+  return { full, parts, email: String(contact.email ?? '').toLowerCase() };
+}
+
+/**
+ * The people (users) a name names, case-insensitively: an email, full, first or last name
+ * exactly; failing that, any of them by prefix ("lar", "Lars O").
+ */
+export function matchPeople(ref: string, people: Record_[]): Record_[] {
+  const wanted = ref.trim().toLowerCase();
+  const users = people.filter((p) => p.type === undefined || p.type === 'User');
+  const exact = users.filter((p) => {
+    const n = namesOf(p);
+    return n.email === wanted || n.full === wanted || n.parts.includes(wanted);
+  });
+  if (exact.length) return exact;
+  return users.filter((p) => {
+    const n = namesOf(p);
+    return n.full.startsWith(wanted) || n.parts.some((part) => part.startsWith(wanted)) || (n.email !== '' && n.email.startsWith(wanted));
+  });
+}
 
 /** Every chat of the user (all pages, through list_chats' route), cached for name look-ups. */
 const allChats = (ctx: ToolContext): Promise<Record_[]> => ctx.cache.get('chats', () => fetchAll(ctx, listChats, {}, CHATS_PER_PAGE, MAX_CHAT_PAGES));
@@ -55,24 +115,30 @@ async function matchChat(ref: string, ctx: ToolContext): Promise<{ id: string; l
   const named = chats.filter((c) => typeof c.name === 'string' && c.name.toLowerCase() === wanted);
   if (named.length === 1) return { id: String(named[0].id), label: String(named[0].name) };
 
-  const people = (await allExtensions(ctx)).filter((e) => {
-    const email = String(((e.contact ?? {}) as Record_).email ?? '').toLowerCase();
-    return email === wanted || String(e.name ?? '').toLowerCase() === wanted;
-  });
+  const people = matchPeople(ref, await allExtensions(ctx));
   const me = people.length ? await myExtensionId(ctx) : '';
-  const direct = people.flatMap((person) =>
-    chats
-      .filter((c) => c.type === 'Direct' && Array.isArray(c.members) && (c.members as Record_[]).some((m) => String(m.id) === String(person.id)) && (c.members as Record_[]).some((m) => String(m.id) === me))
-      .map((c) => ({ id: String(c.id), label: `Direct with ${person.name}` })),
-  );
-  const candidates = [...named.map((c) => ({ id: String(c.id), label: String(c.name) })), ...direct];
-  if (candidates.length === 1) return candidates[0];
-  if (candidates.length > 1) {
-    throw new ToolError('ambiguous', `"${ref}" matches ${candidates.length} chats; pass one chatId`, { candidates });
+  const isIn = (c: Record_, id: string) => (c.members as Record_[]).some((m) => String(m.id) === id);
+  const persons = people
+    .filter((p) => String(p.id) !== me)
+    .map((p) => {
+      const direct = chats.find((c) => c.type === 'Direct' && Array.isArray(c.members) && isIn(c, String(p.id)) && isIn(c, me));
+      return compactObject({ name: p.name, email: ((p.contact ?? {}) as Record_).email, id: String(p.id), chatId: direct ? String(direct.id) : undefined });
+    });
+  if (!named.length && persons.length === 1) {
+    const [person] = persons;
+    if (person.chatId) return { id: String(person.chatId), label: `Direct with ${String(person.name)}` };
+    throw new ToolError('not_found', `${String(person.name)} has no Direct chat with you yet`, {
+      candidates: persons,
+      fix: 'start the conversation in RingCentral, or post to a team chat (ringcentral_list_chats)',
+    });
+  }
+  if (named.length + persons.length > 1) {
+    const candidates = [...named.map((c) => ({ chatId: String(c.id), name: String(c.name), type: c.type })), ...persons];
+    throw new ToolError('ambiguous', `"${ref}" matches ${candidates.length} chats or people; pass one chatId`, { candidates });
   }
   const partial = chats.filter((c) => typeof c.name === 'string' && c.name.toLowerCase().includes(wanted)).slice(0, 10);
-  throw new ToolError('not_found', `no chat named "${ref}" and no Direct chat with such a person`, {
-    candidates: partial.map((c) => ({ id: c.id, label: c.name })),
+  throw new ToolError('not_found', `no chat named "${ref}" and no person of that name or email`, {
+    candidates: partial.map((c) => ({ chatId: c.id, name: c.name })),
     fix: 'find the chat id with ringcentral_list_chats',
   });
 }
@@ -80,10 +146,10 @@ async function matchChat(ref: string, ctx: ToolContext): Promise<{ id: string; l
 const listChats = defineTool({
   name: 'ringcentral_list_chats',
   title: 'List chats',
-  description: 'List your team-messaging chats: Personal, Direct (1:1), Group, Team, Everyone. Returns id, type, name, member count.',
+  description: 'Your team chats (Personal, Direct, Group, Team, Everyone); Direct and Group name the other members.',
   toolset: 'chats',
   kind: 'read',
-  list: { paging: 'token', compact: compactChat, maxLimit: CHATS_PER_PAGE },
+  list: { paging: 'token', compact: compactChat, maxLimit: CHATS_PER_PAGE, enrich: withMemberNames },
   input: { type: oneOf(CHAT_TYPES) },
   exec: {
     via: 'either',
@@ -97,12 +163,12 @@ export const chatTools = [
   defineTool({
     name: 'ringcentral_create_chat_post',
     title: 'Post to chat',
-    description: 'Post a message to a team-messaging chat. chatId may be a chat id, a team name, or a person\'s name or email (their Direct chat); ambiguous names return candidates. Returns the post.',
+    description: 'Post to a team chat. A name matching several chats or people returns the candidates.',
     toolset: 'chats',
     kind: 'write',
     input: {
-      chatId: z.string().min(1).max(200).regex(/^[^\s-][^\u0000-\u001f]*$/, 'must be a chat id, team name or email (no leading "-" or control characters)').describe('Chat id (ringcentral_list_chats), team name, or person name/email'),
-      text: z.string().min(1).max(10000).describe('Post text; mention with ![:Person](personId)'),
+      chatId: z.string().min(1).max(200).regex(/^[^\s-][^\u0000-\u001f]*$/, 'must be a chat id, team name or email (no leading "-" or control characters)').describe('Chat id, team name, or a person\'s name (first, last, prefix) or email'),
+      text: z.string().min(1).max(10000).describe('Mention: ![:Person](personId)'),
     },
     exec: {
       via: 'either',
@@ -120,25 +186,25 @@ export const chatTools = [
   defineTool({
     name: 'ringcentral_create_team',
     title: 'Create team',
-    description: 'Create a team-messaging team (a named chat) with members given by email or person id. Returns the team with its id.',
+    description: 'Create a team (a named chat) with members by email, id or name.',
     toolset: 'chats',
     kind: 'write',
     invalidates: ['chats'],
     input: {
-      name: z.string().min(1).max(250).describe('Team name'),
+      name: z.string().min(1).max(250),
       members: z
-        .array(z.union([email, z.string().regex(/^\d{1,19}$/)]))
+        .array(z.union([email, z.string().regex(/^[^@\s\u0000-\u001f-][^@\u0000-\u001f]{0,199}$/, 'must be an email, a person id, or a person\'s name')]))
         .max(100)
-        .describe('Members: emails or person ids (extension ids)')
+        .describe('Emails, person ids or names')
         .optional(),
-      description: z.string().max(1000).describe('Team description').optional(),
-      public: z.boolean().describe('true = anyone in the company can join').optional(),
+      description: z.string().max(1000).optional(),
+      public: z.boolean().optional(),
     },
     exec: {
       via: 'either',
-      action: { key: 'create-team', sends: ['name', 'description', 'public', 'members[].id', 'members[].email'], input: (i) => teamBody(i) },
-      rest: { group: 'Medium', call: (i) => ({ method: 'POST', path: '/team-messaging/v1/teams', body: teamBody(i) }) },
+      action: { key: 'create-team', sends: ['name', 'description', 'public', 'members[].id', 'members[].email'], input: (i, ctx) => teamBody(i, ctx) },
+      rest: { group: 'Medium', call: async (i, ctx) => ({ method: 'POST', path: '/team-messaging/v1/teams', body: await teamBody(i, ctx) }) },
     },
-    preview: async (i) => ({ action: 'create team', name: i.name, members: i.members ?? [], public: i.public ?? false }),
+    preview: async (i, ctx) => ({ action: 'create team', name: i.name, members: (await teamBody(i, ctx)).members ?? [], public: i.public ?? false }),
   }),
 ];

@@ -3,24 +3,23 @@ import { z } from 'zod';
 import { fetchRecord } from '../src/dispatch.js';
 import { asArray, compactObject, defineTool, email, numericId, phone, query, type Record_ } from './define.js';
 
-const text = (max: number, what: string) => z.string().max(max).describe(what).optional();
+const text = (max: number) => z.string().max(max).optional();
 const address = z
   .object({ street: z.string().optional(), city: z.string().optional(), state: z.string().optional(), zip: z.string().optional(), country: z.string().optional() })
   .strict()
-  .describe('Postal address')
   .optional();
 
 /** RingCentral's contact fields under their own names. */
 const contactFields = {
-  firstName: text(64, 'First name'),
-  lastName: text(64, 'Last name'),
-  company: text(256, 'Company'),
-  jobTitle: text(256, 'Job title'),
-  email: email.describe('Email').optional(),
-  mobilePhone: phone.describe('E.164').optional(),
-  businessPhone: phone.describe('E.164').optional(),
-  homePhone: phone.describe('E.164').optional(),
-  notes: text(1000, 'Notes'),
+  firstName: text(64),
+  lastName: text(64),
+  company: text(256),
+  jobTitle: text(256),
+  email: email.optional(),
+  mobilePhone: phone.optional(),
+  businessPhone: phone.optional(),
+  homePhone: phone.optional(),
+  notes: text(1000),
   businessAddress: address,
 };
 type ContactFields = { [K in keyof typeof contactFields]?: unknown };
@@ -46,7 +45,7 @@ const contactSends = Object.keys(contactFields).flatMap((k) => (k === 'businessA
 export const getContact = defineTool({
   name: 'ringcentral_get_contact',
   title: 'Get contact',
-  description: 'Get one personal contact by id (from ringcentral_list_contacts) with every field.',
+  description: 'One personal contact by id, with every field.',
   toolset: 'contacts',
   kind: 'read',
   input: { contactId },
@@ -75,14 +74,14 @@ export const contactTools = [
   defineTool({
     name: 'ringcentral_list_contacts',
     title: 'List contacts',
-    description: 'List your personal contacts (address book). Filter by name prefix or phone. Returns id, name, company, email, phone (mobile first).',
+    description: 'Your personal contacts (address book), by name prefix or phone.',
     toolset: 'contacts',
     kind: 'read',
     list: { paging: 'page', compact: compactContact },
     input: {
-      startsWith: z.string().min(1).max(64).describe('First or last name prefix, case-insensitive').optional(),
+      startsWith: z.string().min(1).max(64).describe('First or last name prefix').optional(),
       phoneNumber: phone.describe('E.164').optional(),
-      sortBy: z.enum(['FirstName', 'LastName', 'Company']).describe('Sort order').optional(),
+      sortBy: z.enum(['FirstName', 'LastName', 'Company']).optional(),
     },
     exec: {
       via: 'either',
@@ -98,7 +97,7 @@ export const contactTools = [
   defineTool({
     name: 'ringcentral_create_contact',
     title: 'Create contact',
-    description: 'Add a personal contact. Give at least a name, company, email or phone; phones are E.164. Returns the contact with its id.',
+    description: 'Add a personal contact: at least a name, company, email or phone.',
     toolset: 'contacts',
     kind: 'write',
     input: contactFields,
@@ -113,7 +112,7 @@ export const contactTools = [
   defineTool({
     name: 'ringcentral_update_contact',
     title: 'Update contact',
-    description: 'Change fields of a personal contact (id from ringcentral_list_contacts). Only the fields you pass change. Returns the updated contact.',
+    description: 'Change a personal contact: only the fields you pass change.',
     toolset: 'contacts',
     kind: 'destructive',
     input: { contactId, ...contactFields },
@@ -132,7 +131,7 @@ export const contactTools = [
   defineTool({
     name: 'ringcentral_delete_contact',
     title: 'Delete contact',
-    description: 'Delete a personal contact by id (from ringcentral_list_contacts). Permanent.',
+    description: 'Delete a personal contact by id. Permanent.',
     toolset: 'contacts',
     kind: 'destructive',
     input: { contactId },

@@ -61,6 +61,8 @@ export interface ListSpec {
   /** The fields a person needs; `view: "full"` returns the record unchanged. */
   compact: (record: Record_) => Record_;
   maxLimit?: number;
+  /** What the page's records lack for a person (names behind member ids), looked up once per page. */
+  enrich?: (records: Record_[], ctx: ToolContext) => Promise<Record_[]>;
 }
 
 export interface ToolDefinition<S extends Shape = Shape> {
@@ -75,6 +77,8 @@ export interface ToolDefinition<S extends Shape = Shape> {
   list?: ListSpec;
   /** Checks across fields that a schema cannot express; returns the problem, naming the field. */
   validate?: (input: Input<S>) => string | undefined;
+  /** What a read's record lacks that an assistant needs, fetched after the call (a voicemail's transcription). */
+  complete?: (record: Record_, ctx: ToolContext) => Promise<Record_>;
   /** Custom output schema; list, record and write tools share standard ones. */
   output?: z.ZodObject;
   /** What exactly a write will do, fetched if needed, for confirmation and dry run. */
@@ -99,7 +103,8 @@ const DIGITS = /^\d{1,19}$/;
 export const E164 = /^\+[1-9]\d{1,14}$/;
 
 export const numericId = (what: string) =>
-  z.string().regex(DIGITS, `must be a numeric RingCentral id (digits only); get it from ringcentral_list_${what}`).describe(`From ringcentral_list_${what}`);
+  // The error names the list tool; the listing leaves it to the field name (every id comes from a list).
+  z.string().regex(DIGITS, `must be a numeric RingCentral id (digits only); get it from ringcentral_list_${what}`);
 
 export const extensionId = z
   .string()
@@ -133,6 +138,27 @@ export const phone = z.string().regex(E164, 'must be an E.164 phone number like 
 const EMAIL = /^[^\s@<>()[\],;:"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 /** Checked by a refinement: zod's own email schema lists a 150-character pattern in every tool. */
 export const email = z.string().max(254).refine((v) => EMAIL.test(v), 'must be an email address like name@example.com');
+
+/**
+ * A free-form value (an API body, an action input) as JSON text: a plain string is the one form
+ * OpenAI's strict mode and Gemini both accept. Parsed here; "__proto__" keys are dropped.
+ */
+export const jsonText = <AllowArray extends boolean>(allowArray: AllowArray, example: string) =>
+  z
+    .string()
+    .max(1_000_000)
+    .transform((text, ctx): AllowArray extends true ? Record_ | unknown[] : Record_ => {
+      let value: unknown;
+      try {
+        value = JSON.parse(text, (key, v: unknown) => (key === '__proto__' ? undefined : v));
+      } catch {
+        value = undefined;
+      }
+      if (value !== null && typeof value === 'object' && (allowArray || !Array.isArray(value))) return value as AllowArray extends true ? Record_ | unknown[] : Record_;
+      ctx.addIssue({ code: 'custom', message: `must be JSON text of an object${allowArray ? ' or array' : ''}, e.g. ${example}` });
+      return z.NEVER;
+    })
+    .describe(`JSON text, e.g. ${example}`);
 
 const ISO = /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]\d\d:\d\d))?$/;
 export const isoDate = (what: string) =>

@@ -4,12 +4,9 @@ import { ToolError } from '../src/errors.js';
 import type { ActionInfo } from '../src/membrane.js';
 import type { ToolContext } from '../src/context.js';
 import { jsonProblem } from '../src/bounds.js';
-import { compactObject, defineTool, idProblems, truncate, type Record_ } from './define.js';
+import { compactObject, defineTool, idProblems, jsonText, truncate, type Record_ } from './define.js';
 
-const actionRef = z
-  .string()
-  .regex(/^[A-Za-z0-9][\w.:-]{0,127}$/, 'must be an action id or key from ringcentral_find_actions (letters, digits, _ . : -)')
-  .describe('Action id or key from ringcentral_find_actions');
+const actionRef = z.string().regex(/^[A-Za-z0-9][\w.:-]{0,127}$/, 'must be an action id or key from ringcentral_find_actions (letters, digits, _ . : -)');
 
 /** A JSON Schema reduced to what a model needs to fill it in: names, types, required, enums. */
 export function compactSchema(schema: unknown, depth = 0): unknown {
@@ -58,25 +55,23 @@ async function checkedAction(i: { action: string; input?: Record_ }, ctx: ToolCo
 }
 
 /** Free-form input: bounded in size and depth, ids by the same rule as the typed tools. */
-const actionInputField = z
-  .record(z.string(), z.unknown())
+const actionInputField = jsonText(false, '{"extensionId":"~"}')
   .superRefine((value, ctx) => {
     const problem = jsonProblem(value);
     if (problem) return ctx.addIssue({ code: 'custom', message: problem });
     for (const message of idProblems(value).slice(0, 5)) ctx.addIssue({ code: 'custom', message });
-  })
-  .describe('Action input per its inputSchema');
+  });
 
 export const discoveryTools = [
   defineTool({
     name: 'ringcentral_find_actions',
     title: 'Find actions',
-    description: 'Search all actions of the RingCentral connection by intent (beyond the built-in tools). Returns id, key, name, description and input schema; run one with ringcentral_run_action.',
+    description: 'Search all actions of the RingCentral connection by intent, to run with ringcentral_run_action.',
     toolset: 'discovery',
     kind: 'read',
     input: {
-      intent: z.string().min(1).max(200).describe('What you want to do, e.g. "forward calls"'),
-      limit: z.number().int().min(1).max(50).describe('Max results (default 10)').optional(),
+      intent: z.string().min(1).max(200).describe('e.g. "forward calls"'),
+      limit: z.number().int().min(1).max(50).describe('Default 10').optional(),
     },
     output: z.object({ actions: z.array(z.looseObject({ id: z.string() })) }),
     exec: { via: 'custom', run: async (i, ctx) => ({ actions: (await ctx.membrane.listActions({ intent: i.intent, limit: i.limit ?? 10 }, ctx.run)).map(compactAction) }) },
@@ -84,7 +79,7 @@ export const discoveryTools = [
   defineTool({
     name: 'ringcentral_run_action',
     title: 'Run action',
-    description: 'Run any action of the RingCentral connection by id or key (from ringcentral_find_actions); input is checked against its schema. May change data, so it needs confirmation.',
+    description: 'Run an action from ringcentral_find_actions by id or key; input is checked against its schema. Needs confirmation.',
     toolset: 'discovery',
     kind: 'destructive',
     input: {

@@ -6,7 +6,7 @@ import { compactObject, defineTool, type Record_ } from './define.js';
 const meetingId = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'must be a meeting (bridge) id of letters, digits, _ . -')
-  .describe('Meeting (bridge) id, from ringcentral_create_meeting');
+  .describe('From ringcentral_create_meeting');
 
 const summary = (r: Record_) =>
   compactObject({ id: r.id, name: r.name, type: r.type, joinUrl: ((r.discovery ?? {}) as Record_).web, pin: ((r.pins ?? {}) as Record_).web });
@@ -25,7 +25,7 @@ const bridgeBody = (i: { name?: string; type?: string; password?: string; waitin
 const getMeeting = defineTool({
   name: 'ringcentral_get_meeting',
   title: 'Get meeting',
-  description: 'Get a RingCentral Video meeting (bridge) by id: name, type, join link, PINs, security and preferences.',
+  description: 'A RingCentral Video meeting (bridge) by id: name, join link, PINs, settings.',
   toolset: 'meetings',
   kind: 'read',
   input: { meetingId },
@@ -41,14 +41,14 @@ export const meetingTools = [
   defineTool({
     name: 'ringcentral_create_meeting',
     title: 'Create meeting',
-    description: 'Create a RingCentral Video meeting room and get its join link. RingCentral stores no start time: put the time in the invitation. Returns id, join URL (discovery.web), PINs.',
+    description: 'Create a RingCentral Video room with a join link (discovery.web); it stores no start time.',
     toolset: 'meetings',
     kind: 'write',
     input: {
-      name: z.string().min(1).max(256).describe('Meeting name').optional(),
-      type: z.enum(['Instant', 'Scheduled', 'PMI']).describe('Instant (kept ~3 days, default), Scheduled, or PMI (your personal room)').optional(),
-      password: z.string().min(1).max(64).describe('Require this password to join').optional(),
-      waitingRoom: z.boolean().describe('true = everyone waits for the host').optional(),
+      name: z.string().min(1).max(256).optional(),
+      type: z.enum(['Instant', 'Scheduled', 'PMI']).describe('Default Instant; PMI = your personal room').optional(),
+      password: z.string().min(1).max(64).optional(),
+      waitingRoom: z.boolean().optional(),
     },
     exec: {
       via: 'either',
@@ -64,7 +64,7 @@ export const meetingTools = [
   defineTool({
     name: 'ringcentral_delete_meeting',
     title: 'Delete meeting',
-    description: 'Delete a RingCentral Video meeting (bridge) by id; its join link stops working. Permanent.',
+    description: 'Delete a RingCentral Video meeting by id; its link stops working. Permanent.',
     toolset: 'meetings',
     kind: 'destructive',
     input: { meetingId },

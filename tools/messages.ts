@@ -23,41 +23,100 @@ const messageId = numericId('messages');
 const messagePath = (i: { extensionId?: string; messageId: string }) => `${extensionPath(i.extensionId)}/message-store/${encodeURIComponent(i.messageId)}`;
 
 /**
- * The user's first number that may send SMS (RingCentral `features: SmsSender`), looked up once.
+ * The user's numbers that may send SMS (RingCentral `features: SmsSender`), looked up once.
  * No Membrane action lists phone numbers, so this is always RingCentral's REST API.
  */
-export async function defaultSmsSender(ctx: ToolContext): Promise<string> {
-  return ctx.cache.get('sms-sender', async () => {
+function smsSenders(ctx: ToolContext): Promise<string[]> {
+  return ctx.cache.get('sms-senders', async () => {
     const body = await ctx.membrane.request({ method: 'GET', path: '/restapi/v1.0/account/~/extension/~/phone-number', query: [['perPage', '1000']] }, ctx.run);
-    const sender = readList(body, { route: 'rest' }).records.find((r) => Array.isArray(r.features) && r.features.includes('SmsSender'));
-    if (!sender || typeof sender.phoneNumber !== 'string') {
-      throw new ToolError('not_found', 'none of your phone numbers can send SMS (no number has the SmsSender feature)', {
-        fix: 'ask your RingCentral admin to enable SMS on one of your numbers, or pass `from` explicitly',
-      });
-    }
-    return sender.phoneNumber;
+    return readList(body, { route: 'rest' })
+      .records.filter((r) => Array.isArray(r.features) && r.features.includes('SmsSender') && typeof r.phoneNumber === 'string')
+      .map((r) => String(r.phoneNumber));
   });
 }
 
+/**
+ * The sender of an SMS: `from` when it is one of the person's SMS numbers, else their first one.
+ * Checked before any preview or token, so a number that cannot send SMS is refused up front.
+ */
+export async function smsSender(ctx: ToolContext, from?: string): Promise<string> {
+  const senders = await smsSenders(ctx);
+  if (!senders.length) {
+    throw new ToolError('not_found', 'none of your phone numbers can send SMS (no number has the SmsSender feature)', {
+      fix: 'ask your RingCentral admin to enable SMS on one of your numbers',
+    });
+  }
+  if (from === undefined) return senders[0];
+  if (!senders.includes(from)) {
+    throw new ToolError('invalid_input', `from: ${from} cannot send SMS (it is not one of your numbers with the SmsSender feature); nothing was sent`, {
+      fix: `use one of your SMS numbers (${senders.join(', ')}) as from, or leave from out for ${senders[0]}`,
+    });
+  }
+  return from;
+}
+
 const smsInput = {
-  to: z.array(phone).min(1).max(10).describe('Recipients, E.164 (+16505550123); several = group message'),
+  to: z
+    .array(phone)
+    .min(1)
+    .max(10)
+    .refine((to) => new Set(to).size === to.length, 'lists a number more than once; give each recipient once')
+    .describe('E.164 (+16505550123); several = group SMS'),
   text: z.string().min(1).max(1000).describe('1-1000 characters'),
-  from: phone.describe('Your SMS number, E.164; default: your first one').optional(),
-  idempotencyKey: z.string().regex(/^[\w.:-]{1,128}$/, 'must be 1-128 letters, digits, _ . : -').describe('Same key within 10 min = sent once; default from+to+text').optional(),
+  from: phone.describe('Your SMS number; default: your first').optional(),
+  idempotencyKey: z.string().regex(/^[\w.:-]{1,128}$/, 'must be 1-128 letters, digits, _ . : -').optional(),
 };
 
 /** RingCentral's CreateSMSMessage body: the same on both routes. */
 async function smsPayload(i: { to: string[]; text: string; from?: string }, ctx: ToolContext) {
-  return { from: { phoneNumber: i.from ?? (await defaultSmsSender(ctx)) }, to: i.to.map((phoneNumber) => ({ phoneNumber })), text: i.text };
+  return { from: { phoneNumber: await smsSender(ctx, i.from) }, to: i.to.map((phoneNumber) => ({ phoneNumber })), text: i.text };
+}
+
+/** An attachment's content URI as the relative path Membrane may be given (a full URL it would use as-is). */
+function contentPath(uri: unknown): string | undefined {
+  if (typeof uri !== 'string') return undefined;
+  try {
+    const path = new URL(uri).pathname;
+    return /^\/restapi\/v1\.0\/account\/[^/]+\/extension\/[^/]+\/message-store\/\d+\/content\/\d+$/.test(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What an assistant reads a message for, first: an SMS's text, a voicemail's transcription (the
+ * AudioTranscription attachment, text/plain, fetched from its content URI), a fax's page count.
+ */
+async function withContent(record: Record_, ctx: ToolContext): Promise<Record_> {
+  const attachments = (Array.isArray(record.attachments) ? record.attachments : []) as Record_[];
+  const transcript = attachments.find((a) => a.type === 'AudioTranscription' && String(a.contentType ?? '').startsWith('text/plain'));
+  const path = record.type === 'VoiceMail' ? contentPath(transcript?.uri) : undefined;
+  let transcription: Record_ = {};
+  if (path) {
+    try {
+      transcription = { transcription: (await ctx.membrane.requestText({ method: 'GET', path }, ctx.run)).trim() };
+    } catch (error) {
+      // The message itself was read; a transcription RingCentral cannot serve is said, not fatal.
+      if (!(error instanceof ToolError)) throw error;
+      transcription = { transcriptionError: `${error.code}: ${error.message}` };
+    }
+  }
+  const first = compactObject({
+    text: record.type === 'SMS' || record.type === 'Pager' ? record.subject : undefined,
+    ...transcription,
+    pageCount: record.type === 'Fax' ? record.faxPageCount : undefined,
+  });
+  return { ...first, ...record };
 }
 
 export const getMessage = defineTool({
   name: 'ringcentral_get_message',
   title: 'Get message',
-  description: 'Get one message by id (from ringcentral_list_messages): full text, attachments, delivery status (Queued, Sent, Delivered, ...).',
+  description: 'One message by id: SMS text, voicemail transcription, fax pages, attachments, delivery status.',
   toolset: 'messaging',
   kind: 'read',
   input: { messageId, extensionId },
+  complete: withContent,
   exec: {
     via: 'either',
     action: { key: 'get-message', sends: ['extensionId', 'messageId'], input: (i) => ({ extensionId: i.extensionId ?? '~', messageId: i.messageId }) },
@@ -69,7 +128,7 @@ export const messageTools = [
   defineTool({
     name: 'ringcentral_list_messages',
     title: 'List messages',
-    description: 'List SMS, voicemail and fax messages, newest first. Defaults to the LAST 24 HOURS: pass dateFrom for older. Returns id, type, direction, from, to, subject, readStatus, time.',
+    description: 'SMS, voicemail and fax messages, newest first. Default: the LAST 24 HOURS; pass dateFrom for older.',
     toolset: 'messaging',
     kind: 'read',
     list: { paging: 'page', compact: compactMessage },
@@ -77,8 +136,8 @@ export const messageTools = [
       messageType: oneOf(['SMS', 'VoiceMail', 'Fax', 'Pager'] as const),
       direction: oneOf(['Inbound', 'Outbound'] as const),
       readStatus: oneOf(['Read', 'Unread'] as const),
-      dateFrom: isoDate('Start, ISO 8601; default 24 h before dateTo'),
-      dateTo: isoDate('End, ISO 8601; default now'),
+      dateFrom: isoDate('ISO 8601'),
+      dateTo: isoDate('ISO 8601; default now'),
       phoneNumber: phone.describe('E.164').optional(),
       extensionId,
     },
@@ -112,7 +171,7 @@ export const messageTools = [
   defineTool({
     name: 'ringcentral_send_sms',
     title: 'Send SMS',
-    description: 'Send a real SMS from your RingCentral number. Irreversible: show the person sender, recipients and text first. Repeats with the same key within 10 min are not sent twice. Returns the message (messageStatus Queued).',
+    description: 'Send a real SMS. Irreversible: show the person from, to and text first. Same key within 10 min: sent once.',
     toolset: 'messaging',
     kind: 'destructive',
     input: smsInput,
@@ -127,17 +186,17 @@ export const messageTools = [
     },
     idempotencyKey: async (i, ctx) => {
       if (i.idempotencyKey) return `key:${i.idempotencyKey}`;
-      const from = i.from ?? (await defaultSmsSender(ctx));
+      const from = await smsSender(ctx, i.from);
       return createHash('sha256').update(JSON.stringify([from, [...i.to].sort(), i.text])).digest('hex');
     },
   }),
   defineTool({
     name: 'ringcentral_delete_message',
     title: 'Delete message',
-    description: 'Delete one message by id (from ringcentral_list_messages). First delete moves it to Deleted (restorable); purge: true removes it for good.',
+    description: 'Delete a message by id: to Deleted (restorable), or for good with purge: true.',
     toolset: 'messaging',
     kind: 'destructive',
-    input: { messageId, purge: z.boolean().describe('true = permanent').optional(), extensionId },
+    input: { messageId, purge: z.boolean().optional(), extensionId },
     exec: {
       via: 'either',
       action: { key: 'delete-message', sends: ['messageId', 'purge', 'extensionId'], input: (i) => compactObject({ messageId: i.messageId, purge: i.purge, extensionId: i.extensionId ?? '~' }) },

@@ -1,6 +1,7 @@
 /** The guarded proxy: any RingCentral REST call through `membrane request`, relative paths only. */
 import { z } from 'zod';
 import { LIMITS, byteLength, jsonProblem } from '../src/bounds.js';
+import { parseJson } from '../src/parse.js';
 import { defineTool, type ToolDefinition } from './define.js';
 
 const PREFIXES = ['restapi', 'team-messaging', 'rcvideo', 'ai', 'analytics', 'webinar'];
@@ -9,7 +10,6 @@ const SAFE_PATH = new RegExp(`^/(${PREFIXES.join('|')})/[A-Za-z0-9._~,:@*=+-]+(/
 const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 
 const text = (max: number) => z.string().max(max).refine((v) => NO_CONTROL.test(v), 'must not contain CR, LF or other control characters');
-const scalar = z.union([text(2000), z.number(), z.boolean()]);
 const HEADERS = ['Accept', 'Content-Type', 'Accept-Language', 'If-Match', 'If-None-Match'] as const;
 
 const path = z
@@ -32,16 +32,29 @@ const CHANGES = new Set(['DELETE', 'PUT', 'PATCH']);
 
 const lastSegment = (p: string): string => p.replace(/\/+$/, '').split('/').pop()!.toLowerCase();
 
-const boundedBody = z
-  .union([z.looseObject({}), z.array(z.union([z.string(), z.number(), z.looseObject({})]))])
-  .superRefine((value, ctx) => {
+/** A body of JSON text is parsed without losing digits (int64 ids) and sent exactly as given. */
+const parsedBody = (text: string): unknown => {
+  try {
+    return parseJson(text);
+  } catch {
+    return undefined;
+  }
+};
+
+const bodyText = z
+  .string()
+  .superRefine((text, ctx) => {
+    const value = parsedBody(text);
+    if (value === null || typeof value !== 'object') {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON text of an object or array, e.g. {"text":"hi"}' });
+      return;
+    }
     const problem = jsonProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })
-  .describe('JSON body');
+  .describe('JSON text, e.g. {"text":"hi"}');
 
-const queryBytes = (query: Record<string, unknown>): number =>
-  Object.entries(query).reduce((sum, [k, v]) => sum + (Array.isArray(v) ? v : [v]).reduce<number>((n, x) => n + byteLength(k) + byteLength(String(x)) + 1, 0), 0);
+const queryBytes = (query: Array<{ name: string; value: string }>): number => query.reduce((sum, p) => sum + byteLength(p.name) + byteLength(p.value) + 1, 0);
 
 /** Cross-field rules: no body on GET, no change to a whole collection. */
 function requestProblem(i: { method: string; path: string; body?: unknown }): string | undefined {
@@ -56,36 +69,35 @@ function requestProblem(i: { method: string; path: string; body?: unknown }): st
 const shape = (methods: readonly [string, ...string[]]) => ({
   method: z.enum(methods),
   path,
+  // Name/value pairs rather than maps: free-form maps are what strict-mode and Gemini callers cannot declare.
   query: z
-    .record(z.string().regex(/^[A-Za-z][\w.[\]-]{0,63}$/, 'must be a plain parameter name'), z.union([scalar, z.array(scalar).max(100)]))
+    .array(z.strictObject({ name: z.string().regex(/^[A-Za-z][\w.[\]-]{0,63}$/, 'must be a plain parameter name'), value: text(2000) }))
+    .max(100)
     .refine((q) => queryBytes(q) <= LIMITS.queryBytes, `must be at most ${LIMITS.queryBytes} bytes in all`)
-    .describe('An array repeats the key')
+    .describe('Repeat a name for several values')
     .optional(),
-  body: boundedBody.optional(),
-  headers: z
-    .partialRecord(z.enum(HEADERS), text(500))
-    .describe('Allowlisted headers; Membrane adds authorization')
-    .optional(),
+  body: bodyText.optional(),
+  headers: z.array(z.strictObject({ name: z.enum(HEADERS), value: text(500) })).max(HEADERS.length).optional(),
 });
 
-type ProxyInput = { method: string; path: string; query?: Record<string, unknown>; body?: unknown; headers?: Partial<Record<string, string>> };
+type Pair = { name: string; value: string };
+type ProxyInput = { method: string; path: string; query?: Pair[]; body?: string; headers?: Pair[] };
 
 const spec = (i: ProxyInput) => ({
   method: i.method,
   path: i.path,
-  query: Object.entries(i.query ?? {}).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => [k, String(x)] as [string, string])),
-  headers: Object.entries(i.headers ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'),
-  body: i.body,
+  query: (i.query ?? []).map((p): [string, string] => [p.name, p.value]),
+  headers: (i.headers ?? []).map((p): [string, string] => [p.name, p.value]),
+  ...(i.body === undefined ? {} : { body: parsedBody(i.body), bodyText: i.body }),
 });
 
-const description =
-  'Call any RingCentral REST endpoint the other tools do not cover (presence, phone numbers, call queues, posts...). Path is relative (/restapi/v1.0/..., /team-messaging/v1/..., /rcvideo/...). Returns the response body.';
+const description = 'Any RingCentral REST call by relative path, for what other tools lack (presence, phone numbers...).';
 
 const proxy = (methods: readonly [string, ...string[]], kind: 'read' | 'destructive', readOnlyForm?: () => ToolDefinition) =>
   defineTool({
     name: 'ringcentral_api_request',
     title: 'RingCentral API request',
-    description: kind === 'read' ? `${description} Read-only mode: GET only.` : `${description} Non-GET calls change data and need confirmation.`,
+    description: kind === 'read' ? `${description} GET only.` : `${description} Non-GET needs confirmation.`,
     toolset: 'api',
     kind,
     input: shape(methods),

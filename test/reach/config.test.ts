@@ -58,12 +58,13 @@ describe('ringcentral-mcp config <client>', () => {
     }
   });
 
-  it('claude-desktop-windows: cmd /c npx -y ringcentral-mcp', async () => {
-    const { json } = await config('claude-desktop-windows', '--read-only');
+  it('claude-desktop-windows: this Node and this CLI too, no npx and no published package', async () => {
+    const { json, stderr } = await config('claude-desktop-windows', '--read-only');
     const entry = json.mcpServers.ringcentral;
-    expectStdio(entry, { absolute: false });
-    expect(entry.command).toBe('cmd');
-    expect(entry.args).toEqual(['/c', 'npx', '-y', PACKAGE.name, '--read-only']);
+    expectStdio(entry, { absolute: true });
+    expect(entry.command).toBe(process.execPath);
+    expect(entry.args).toEqual([CLI, '--read-only']);
+    expect(stderr).toMatch(/%APPDATA%/);
   });
 
   it('vscode: top-level servers with type stdio', async () => {
@@ -171,6 +172,16 @@ describe("README's client section", () => {
   const json = blocks.filter((b) => b.lang === 'json');
   const find = (pattern: RegExp) => json.filter((b) => pattern.test(b.label));
 
+  it('says how to put the clone on PATH, and marks the npx snippets as the form after publishing', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toMatch(/npm install -g \.\s/);
+    expect(readme).toMatch(/\*\*after the package is published\*\*/);
+    expect(readme).toMatch(/npm start`: npm prints its `> ringcentral-mcp@\.\.\. start` banner on stdout/);
+    const section = readme.slice(readme.indexOf('<!-- clients:start -->'), readme.indexOf('<!-- clients:end -->'));
+    expect(section.indexOf('**From a clone**')).toBeLessThan(section.indexOf('after the package is published'));
+    expect(section.indexOf('after the package is published')).toBeLessThan(section.indexOf('npx'));
+  });
+
   it('every json block parses and is a client config of a known shape', () => {
     expect(json.length).toBeGreaterThanOrEqual(5);
     for (const block of json) {
@@ -210,7 +221,9 @@ describe("README's client section", () => {
       const [doc, out] = [documented[top].ringcentral, printed[top].ringcentral];
       expect(doc.type, client).toBe(out.type);
       if (client === 'http') continue;
-      if (client === 'claude-desktop-windows') expect(doc.args.slice(0, 4), client).toEqual(out.args.slice(0, 4));
+      // The published form on Windows goes through cmd, since npx is a .cmd there.
+      if (client === 'claude-desktop-windows') expect(doc.args.slice(0, 4), client).toEqual(['/c', 'npx', '-y', PACKAGE.name]);
+      else expect(out.args[0], client).toBe(CLI);
       // npx form: the package name, with -y so it never waits for a prompt.
       if (doc.command === 'npx') expect(doc.args.slice(0, 2), client).toEqual(['-y', PACKAGE.name]);
     }

@@ -92,7 +92,7 @@ function wave(fault: string, size: number, index: number): Call[] {
       calls.push({ lane: i % 2 ? 'clean' : 'faulty', tool, args, allowed: ['invalid_input'] });
     } else if (pick < 15) {
       // Dry runs (no CLI once resolved) and repeated sends (answered from memory after the first).
-      calls.push({ lane: 'clean', tool: 'ringcentral_api_request', args: { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/sms', body: { text: `w${index}` }, dryRun: true }, allowed: ['ok'] });
+      calls.push({ lane: 'clean', tool: 'ringcentral_api_request', args: { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/sms', body: JSON.stringify({ text: `w${index}` }), dryRun: true }, allowed: ['ok'] });
     } else if (pick < 17) {
       calls.push({ lane: 'clean', tool: 'ringcentral_send_sms', args: { to: ['+16505550142'], text: `soak wave ${index % 5}` }, allowed: ['ok'] });
     } else if (pick < 18) {

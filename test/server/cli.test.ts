@@ -84,14 +84,29 @@ describe('doctor and setup', () => {
     expect(missing.stdout).toMatch(/npm install -g @membranehq\/cli/);
   });
 
-  it('setup walks through login and connection, then runs the doctor', () => {
-    const r = run(['setup', '--sandbox'], { input: 'y\ny\n' });
+  it('setup without a terminal asks nothing and runs nothing: it prints the steps and exits 1', () => {
+    const before = sandbox.spawns();
+    const r = run(['setup', '--sandbox'], { input: 'y\ny\n', faults: 'not-logged-in' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/needs a terminal/);
+    expect(r.stderr).toMatch(/membrane login --tenant/);
+    expect(r.stderr).toMatch(/setup --yes/);
+    expect(r.stderr).not.toMatch(/\[Y\/n\]/);
+    expect(sandbox.spawns()).toBe(before); // not even `membrane --version`, let alone a login
+  });
+
+  it('setup --yes walks through login and connection without asking, then runs the doctor', () => {
+    const r = run(['setup', '--sandbox', '--yes']);
     expect(r.stderr).toMatch(/1\. Membrane CLI/);
     expect(r.stderr).toMatch(/3\. RingCentral connection/);
     expect(r.stderr).toMatch(/ready: yes/);
     expect(r.code).toBe(0);
-    const several = run(['setup', '--sandbox'], { input: '2\n', faults: 'two-connections' });
-    expect(several.stderr).toMatch(/Pin it: add --connection-id \S+/);
+    const loggedOut = run(['setup', '--sandbox', '--yes'], { faults: 'not-logged-in' });
+    expect(loggedOut.stderr).toMatch(/Run `membrane login --tenant` now\? yes \(--yes\)/);
+    expect(sandbox.argvs().some((argv) => argv.includes('login'))).toBe(true);
+    const several = run(['setup', '--sandbox', '--yes'], { faults: 'two-connections' });
+    expect(several.stderr).toMatch(/Pin one: add --connection-id <id>/);
+    expect(several.code).toBe(1);
   });
 
   it('unknown command and bad flag values exit 2', () => {

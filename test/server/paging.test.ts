@@ -48,7 +48,8 @@ async function fetchIds(rest: string, query: Record<string, unknown>): Promise<s
   for (let page = 1; page < 200; page++) {
     // Small pages: full RingCentral records are large and the proxy's result has a budget too.
     const q = isChats ? { recordCount: 10, ...(pageToken ? { pageToken } : {}) } : { ...query, perPage: 10, page };
-    const result = await roomy.call('ringcentral_api_request', { method: 'GET', path: rest, query: q });
+    const pairs = Object.entries(q).map(([name, value]) => ({ name, value: String(value) }));
+    const result = await roomy.call('ringcentral_api_request', { method: 'GET', path: rest, query: pairs });
     expect(result.isError, roomy.text(result)).toBeFalsy();
     expect(result.structuredContent.truncated).toBeUndefined();
     const body = result.structuredContent.result.body;

@@ -64,7 +64,7 @@ describe('token confirmation', () => {
     h = await startServer({ args: ['--confirm', 'token'] });
     const get = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~' });
     expect(get.structuredContent.status).toBe('done');
-    const post = await h.call('ringcentral_api_request', { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/address-book/contact', body: { firstName: 'Proxy' } });
+    const post = await h.call('ringcentral_api_request', { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/address-book/contact', body: '{"firstName":"Proxy"}' });
     expect(post.structuredContent.status).toBe('confirmation_required');
     expect(h.sandbox.argvs().some((a) => a[0] === 'request' && a.includes('POST'))).toBe(false);
   });
@@ -141,7 +141,7 @@ describe('read-only and toolsets', () => {
     for (const t of tools) expect(t.annotations?.readOnlyHint, t.name).toBe(true);
     expect(tools.map((t) => t.name)).not.toContain('ringcentral_send_sms');
     const before = h.sandbox.spawns();
-    const post = await h.call('ringcentral_api_request', { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/sms', body: {} });
+    const post = await h.call('ringcentral_api_request', { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/sms', body: '{}' });
     expect(post.isError).toBe(true);
     const sms = await h.call('ringcentral_send_sms', SMS);
     expect(sms.isError).toBe(true);

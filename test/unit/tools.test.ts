@@ -254,21 +254,33 @@ describe('inputSchema: ringcentral_api_request', () => {
 
   it('accepts allowlisted headers and rejects CRLF, control characters and Authorization', () => {
     const path = '/restapi/v1.0/account/~';
-    expect(get(path, { headers: { Accept: 'application/json', 'Accept-Language': 'en-US' } })).toBe(true);
-    expect(get(path, { headers: { Accept: 'application/json\r\nAuthorization: Bearer x' } })).toBe(false);
-    expect(get(path, { headers: { Accept: 'application/json\nX: y' } })).toBe(false);
-    expect(get(path, { headers: { 'Content-Type': 'a\u0000b' } })).toBe(false);
-    expect(get(path, { headers: { Authorization: 'Bearer abc' } })).toBe(false);
-    expect(get(path, { headers: { authorization: 'Bearer abc' } })).toBe(false);
-    expect(get(path, { headers: { Cookie: 'x=1' } })).toBe(false);
+    const headers = (...pairs: Array<[string, string]>) => ({ headers: pairs.map(([name, value]) => ({ name, value })) });
+    expect(get(path, headers(['Accept', 'application/json'], ['Accept-Language', 'en-US']))).toBe(true);
+    expect(get(path, headers(['Accept', 'application/json\r\nAuthorization: Bearer x']))).toBe(false);
+    expect(get(path, headers(['Accept', 'application/json\nX: y']))).toBe(false);
+    expect(get(path, headers(['Content-Type', 'a\u0000b']))).toBe(false);
+    expect(get(path, headers(['Authorization', 'Bearer abc']))).toBe(false);
+    expect(get(path, headers(['authorization', 'Bearer abc']))).toBe(false);
+    expect(get(path, headers(['Cookie', 'x=1']))).toBe(false);
+    expect(get(path, { headers: { Accept: 'application/json' } })).toBe(false); // a map is not the declared form
   });
 
-  it('checks query names and values', () => {
+  it('checks query names and values (name/value pairs; a repeated name sends several values)', () => {
     const path = '/restapi/v1.0/account/~/extension/~/message-store';
-    expect(get(path, { query: { messageType: ['SMS', 'Fax'], perPage: 100, 'x.y': true } })).toBe(true);
-    expect(get(path, { query: { '-X': 'POST' } })).toBe(false);
-    expect(get(path, { query: { 'a b': '1' } })).toBe(false);
-    expect(get(path, { query: { ok: 'line\nbreak' } })).toBe(false);
+    const query = (...pairs: Array<[string, string]>) => ({ query: pairs.map(([name, value]) => ({ name, value })) });
+    expect(get(path, query(['messageType', 'SMS'], ['messageType', 'Fax'], ['perPage', '100'], ['x.y', 'true']))).toBe(true);
+    expect(get(path, query(['-X', 'POST']))).toBe(false);
+    expect(get(path, query(['a b', '1']))).toBe(false);
+    expect(get(path, query(['ok', 'line\nbreak']))).toBe(false);
+    expect(get(path, { query: [{ name: 'perPage', value: 100 }] })).toBe(false);
+  });
+
+  it('takes the body as JSON text of an object or array', () => {
+    const path = '/restapi/v1.0/account/~/extension/~/sms';
+    const post = (body: unknown) => accepts(proxy, { method: 'POST', path, body });
+    expect(post('{"text":"hi","to":[{"phoneNumber":"+16505550123"}]}')).toBe(true);
+    expect(post('[1,2]')).toBe(true);
+    for (const bad of ['not json', '"a string"', '42', 'null', { text: 'hi' }]) expect(post(bad), JSON.stringify(bad)).toBe(false);
   });
 });
 

@@ -1,0 +1,80 @@
+/**
+ * Confirmation with clients that advertise elicitation but cannot answer it: the token flow
+ * takes over, and stays for that client; only an explicit `confirm: true` is a yes.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { startServer, type Harness } from '../helpers.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+/** `action run` processes whose input carries SMS fields: real sends. */
+const sends = (harness: Harness) =>
+  harness.sandbox.argvs().filter((argv) => argv.includes('run') && /"text"/.test(argv[argv.indexOf('--input') + 1] ?? '') && /"to"/.test(argv[argv.indexOf('--input') + 1] ?? '')).length;
+
+const SMS = { to: ['+16505550177'], text: 'Confirm me please' };
+
+describe('a client that advertises elicitation but cannot answer', () => {
+  it('without a handler (method not found): a preview and a token, and the token sends once', async () => {
+    h = await startServer({ capabilities: { elicitation: {} } });
+    const first = await h.call('ringcentral_send_sms', SMS);
+    expect(first.isError, h.text(first)).toBeFalsy();
+    expect(first.structuredContent.status).toBe('confirmation_required');
+    expect(first.structuredContent.preview).toMatchObject({ to: SMS.to, text: SMS.text });
+    expect(sends(h)).toBe(0);
+    const done = await h.call('ringcentral_send_sms', { ...SMS, confirmationToken: first.structuredContent.confirmationToken });
+    expect(done.structuredContent.status).toBe('done');
+    expect(sends(h)).toBe(1);
+    expect(h.stderr()).toMatch(/confirming with tokens for this session/);
+  });
+
+  it('a handler that fails: tokens from then on, without asking that client again', async () => {
+    let asked = 0;
+    h = await startServer({
+      capabilities: { elicitation: {} },
+      setup: (client: Client) =>
+        client.setRequestHandler(ElicitRequestSchema, async () => {
+          asked++;
+          throw new Error('this client shows no dialogs');
+        }),
+    });
+    const first = await h.call('ringcentral_send_sms', SMS);
+    expect(first.structuredContent.status).toBe('confirmation_required');
+    const second = await h.call('ringcentral_send_sms', { ...SMS, text: 'Another one' });
+    expect(second.structuredContent.status).toBe('confirmation_required');
+    expect(asked).toBe(1);
+    expect(sends(h)).toBe(0);
+  });
+});
+
+describe('only an explicit confirm: true is a yes', () => {
+  const answering = (content: Record<string, unknown> | undefined) => ({
+    capabilities: { elicitation: {} },
+    setup: (client: Client) => client.setRequestHandler(ElicitRequestSchema, async () => (content ? { action: 'accept' as const, content } : { action: 'accept' as const })),
+  });
+
+  for (const [label, content] of [
+    ['accept without content', undefined],
+    ['accept with confirm: false', { confirm: false }],
+  ] as const) {
+    it(`${label} sends nothing`, async () => {
+      h = await startServer(answering(content));
+      const result = await h.call('ringcentral_send_sms', SMS);
+      expect(result.isError).toBe(true);
+      expect(h.text(result)).toMatch(/^declined: the person declined the confirmation; nothing was sent or changed/);
+      expect(sends(h)).toBe(0);
+    });
+  }
+
+  it('accept with confirm: true sends', async () => {
+    h = await startServer(answering({ confirm: true }));
+    const result = await h.call('ringcentral_send_sms', SMS);
+    expect(result.structuredContent.status).toBe('done');
+    expect(sends(h)).toBe(1);
+  });
+});
