@@ -40,7 +40,7 @@ export function createServer(options: CreateServerOptions = {}): McpServer {
   const tools = selectTools({ readOnly: runtime.options.readOnly, toolsets: runtime.options.toolsets, tools: runtime.options.tools });
   const ask = options.allowElicitation === false ? undefined : elicitation(server);
   for (const def of tools) register(server, def, runtime, ask);
-  // The SDK's own listing works too; ours is the same data with compact schemas.
+  // Ours rather than the SDK's: input schemas in the form every caller accepts (see listing.ts).
   const listing = tools.map(toolListing);
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
   registerPrompts(server, new Set(tools.map((t) => t.name)));
