@@ -19,6 +19,9 @@ function refusal(h: Harness, result: { isError?: boolean; content: unknown }): s
   return h.text(result as never);
 }
 const INVALID = /^(invalid_input: |MCP error -32602: Input validation error)/;
+const CONTACTS = '/restapi/v1.0/account/~/extension/~/address-book/contact';
+/** JSON text of an object `levels` deep, `leaf` at the bottom. */
+const deepText = (levels: number, leaf = '1') => '{"a":'.repeat(levels) + leaf + '}'.repeat(levels);
 
 describe('hardening over stdio (token confirmation)', () => {
   let h: Harness;
@@ -32,7 +35,7 @@ describe('hardening over stdio (token confirmation)', () => {
   describe('finding 2: no empty, dot or encoded id reaches the CLI', () => {
     it.each(BAD_IDS)('run_action delete-message {"messageId": %j} is refused before any token', async (messageId) => {
       const before = runs(h, /action run/);
-      const result = await h.call('ringcentral_run_action', { action: 'delete-message', input: { messageId } });
+      const result = await h.call('ringcentral_run_action', { action: 'delete-message', input: JSON.stringify({ messageId }) });
       expect(refusal(h, result)).toMatch(INVALID);
       expect(h.text(result)).toContain('input.messageId: must be an id from a list tool');
       expect(h.text(result)).not.toContain('confirmationToken');
@@ -40,11 +43,17 @@ describe('hardening over stdio (token confirmation)', () => {
     });
 
     it('id-like fields anywhere in run_action input follow the rule (nested, arrays, *_id)', async () => {
-      for (const input of [{ body: { contactId: '..' } }, { messageIds: ['1', ''] }, { extension_id: ' ' }, { chatId: null }]) {
+      for (const [input, at] of [
+        ['{"body":{"contactId":".."}}', 'input.body.contactId'],
+        ['{"messageIds":["1",""]}', 'input.messageIds'],
+        ['{"extension_id":" "}', 'input.extension_id'],
+        ['{"chatId":null}', 'input.chatId'],
+      ]) {
         const result = await h.call('ringcentral_run_action', { action: 'update-contact', input });
         expect(refusal(h, result)).toMatch(INVALID);
-        expect(h.text(result)).toMatch(/input\.[\w.]+: must be an id from a list tool/);
+        expect(h.text(result), input).toContain(`${at}: must be an id from a list tool`);
       }
+      expect(runs(h, /action run/)).toBe(0);
     });
 
     it.each(BAD_IDS)('typed tools refuse messageId/contactId/extensionId/meetingId %j', async (id) => {
@@ -91,32 +100,54 @@ describe('hardening over stdio (token confirmation)', () => {
 
   describe('finding 5: bounds before spawning, each naming the field and the limit', () => {
     it('a 300 kB run_action input', async () => {
-      const result = await h.call('ringcentral_run_action', { action: 'create-contact', input: { notes: 'x'.repeat(300_000) } });
+      const result = await h.call('ringcentral_run_action', { action: 'create-contact', input: JSON.stringify({ notes: 'x'.repeat(300_000) }) });
       expect(refusal(h, result)).toMatch(INVALID);
       expect(h.text(result)).toMatch(/over the limit of 100000/);
       expect(h.text(result)).toMatch(/\binput\b/);
     });
 
     it('a 200 kB proxy body', async () => {
-      const result = await h.call('ringcentral_api_request', { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/address-book/contact', body: { notes: 'x'.repeat(200_000) } });
+      const result = await h.call('ringcentral_api_request', { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/address-book/contact', body: JSON.stringify({ notes: 'x'.repeat(200_000) }) });
       expect(refusal(h, result)).toMatch(INVALID);
       expect(h.text(result)).toMatch(/over the limit of 100000 at body|body: .*over the limit of 100000/);
     });
 
-    it('a 2.4 MB query', async () => {
-      const query = Object.fromEntries(Array.from({ length: 12 }, (_, k) => [`k${k}`, Array.from({ length: 100 }, () => 'q'.repeat(2000))]));
+    it('a 24 kB query (12 values of 2,000 characters, each within its own limit)', async () => {
+      const query = Array.from({ length: 12 }, (_, k) => ({ name: `k${k}`, value: 'q'.repeat(2000) }));
       const result = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~', query });
       expect(refusal(h, result)).toMatch(INVALID);
       expect(h.text(result)).toMatch(/must be at most 16000 bytes in all at query|query: must be at most 16000 bytes in all/);
+      const many = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~', query: Array.from({ length: 101 }, () => ({ name: 'k', value: 'q' })) });
+      expect(refusal(h, many)).toMatch(INVALID);
+      expect(h.text(many)).toMatch(/query: Too big: expected array to have <=100 items/);
+      expect(runs(h, /^request /)).toBe(0);
     });
 
     it('a deeply nested body or input is refused by depth, not a stack overflow', async () => {
-      const deep = (n: number) => JSON.parse('{"a":'.repeat(n) + '1' + '}'.repeat(n));
-      const body = await h.call('ringcentral_api_request', { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/address-book/contact', body: deep(1000) });
-      expect(h.text(body)).toMatch(/nested deeper than the limit of 32 levels at body|body: nested deeper than the limit of 32 levels/);
-      const input = await h.call('ringcentral_run_action', { action: 'create-contact', input: deep(40) });
-      expect(h.text(input)).toMatch(/nested deeper than the limit of 32 levels/);
+      for (const n of [40, 1000]) {
+        const body = await h.call('ringcentral_api_request', { method: 'POST', path: CONTACTS, body: deepText(n) });
+        expect(refusal(h, body), `body ${n} levels`).toMatch(INVALID);
+        expect(h.text(body), `body ${n} levels`).toMatch(/nested deeper than the limit of 32 levels at body|body: nested deeper than the limit of 32 levels/);
+        const input = await h.call('ringcentral_run_action', { action: 'create-contact', input: deepText(n) });
+        expect(refusal(h, input), `input ${n} levels`).toMatch(INVALID);
+        expect(h.text(input), `input ${n} levels`).toMatch(/nested deeper than the limit of 32 levels at input|input: nested deeper than the limit of 32 levels/);
+      }
       expect(runs(h, /^request /)).toBe(0);
+      expect(runs(h, /action run/)).toBe(0);
+    });
+
+    // JSON text lets any client send any depth; the bound must name depth, not a parser that ran out of stack.
+    it('JSON text 100,000 levels deep is refused by depth, with or without an int64 id in it', async () => {
+      for (const leaf of ['1', '8263573593189910683']) {
+        const body = await h.call('ringcentral_api_request', { method: 'POST', path: CONTACTS, body: deepText(100_000, leaf) });
+        expect(refusal(h, body), `body, leaf ${leaf}`).toMatch(INVALID);
+        expect(h.text(body), `body, leaf ${leaf}`).toMatch(/nested deeper than the limit of 32 levels at body|body: nested deeper than the limit of 32 levels/);
+        const input = await h.call('ringcentral_run_action', { action: 'create-contact', input: deepText(100_000, leaf) });
+        expect(refusal(h, input), `input, leaf ${leaf}`).toMatch(INVALID);
+        expect(h.text(input), `input, leaf ${leaf}`).toMatch(/nested deeper than the limit of 32 levels at input|input: nested deeper than the limit of 32 levels/);
+      }
+      expect(runs(h, /^request /)).toBe(0);
+      expect(runs(h, /action run/)).toBe(0);
     });
 
     it('a 5,000-deep body (sent as raw JSON-RPC: no client can stringify it) is refused as input, not a stack overflow', async () => {
@@ -139,7 +170,7 @@ describe('hardening over stdio (token confirmation)', () => {
 
   describe('finding 11: the read-only proxy refuses a GET body', () => {
     it('GET with a body is invalid_input, not forwarded', async () => {
-      const result = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~', body: { a: 1 } });
+      const result = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~', body: '{"a":1}' });
       expect(refusal(h, result)).toBe('invalid_input: body: a GET request has no body; put parameters in query\nFix: nothing was sent');
       expect(runs(h, /^request /)).toBe(0);
     });
@@ -161,19 +192,19 @@ describe('hardening over stdio (token confirmation)', () => {
 
   describe('issue 10 item 6: run_action checks before it asks', () => {
     it('an unknown action is not_found with ringcentral_find_actions as the fix, before any token', async () => {
-      const result = await h.call('ringcentral_run_action', { action: 'no-such-action', input: {} });
+      const result = await h.call('ringcentral_run_action', { action: 'no-such-action', input: '{}' });
       expect(refusal(h, result)).toBe('not_found: the RingCentral connection has no action "no-such-action"\nFix: find the action id or key with ringcentral_find_actions; nothing was sent');
       expect(runs(h, /action run/)).toBe(0);
     });
 
     it('input that does not fit the live schema is refused before any token', async () => {
-      const result = await h.call('ringcentral_run_action', { action: 'get-message', input: { messageId: 5 } });
+      const result = await h.call('ringcentral_run_action', { action: 'get-message', input: '{"messageId":5}' });
       expect(refusal(h, result)).toMatch(/^invalid_input: input does not match the schema of get-message: input\.messageId: /);
       expect(runs(h, /action run/)).toBe(0);
     });
 
     it('a known action with fitting input gets its token', async () => {
-      const result = await h.call('ringcentral_run_action', { action: 'get-message', input: { messageId: '1', extensionId: '~' } });
+      const result = await h.call('ringcentral_run_action', { action: 'get-message', input: '{"messageId":"1","extensionId":"~"}' });
       expect(result.structuredContent.status).toBe('confirmation_required');
     });
   });
@@ -183,7 +214,7 @@ describe('finding 11: the read-only proxy', () => {
   it('refuses a GET with a body instead of forwarding it', async () => {
     const h = await startServer({ args: ['--read-only'] });
     try {
-      const result = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~', body: { delete: true } });
+      const result = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~', body: '{"delete":true}' });
       expect(refusal(h, result)).toBe('invalid_input: body: a GET request has no body; put parameters in query\nFix: nothing was sent');
       expect(runs(h, /^request /)).toBe(0);
     } finally {

@@ -3,7 +3,8 @@
  * defines it, and how `--route auto` decides from an action's live input schema.
  */
 import { describe, expect, it } from 'vitest';
-import type { ToolContext } from '../../src/context.js';
+import { LookupCache, type ToolContext } from '../../src/context.js';
+import type { Membrane, RequestSpec } from '../../src/membrane.js';
 import { autoRoute, checkSchema } from '../../src/routes.js';
 import { registry, type ToolDefinition } from '../../tools/index.js';
 import type { Record_, RestCall } from '../../tools/define.js';
@@ -14,13 +15,30 @@ const byName = (name: string): ToolDefinition => {
   return def;
 };
 const noContext = {} as ToolContext;
+
+/** The REST calls the context's Membrane was asked for, in order. */
+const lookups: RequestSpec[] = [];
+/**
+ * What send_sms needs besides the input: the shared look-up cache, and a Membrane answering the
+ * person's phone numbers (one can send SMS, one cannot).
+ */
+const smsContext = (): ToolContext => ({
+  cache: new LookupCache(),
+  run: {},
+  membrane: {
+    request: async (spec: RequestSpec) => {
+      lookups.push(spec);
+      return { records: [{ phoneNumber: '+16505550199', features: ['CallerId'] }, { phoneNumber: '+16505550101', features: ['SmsSender', 'CallerId'] }] };
+    },
+  } as unknown as Membrane,
+} as unknown as ToolContext);
 const EXT = '/restapi/v1.0/account/~/extension/~';
 const BIG = '8263573593189910683';
 
 async function restCall(name: string, input: Record_): Promise<RestCall> {
   const exec = byName(name).exec;
   if (exec.via !== 'either' && exec.via !== 'rest') throw new Error(`${name} has no REST route`);
-  return exec.rest.call(input, noContext);
+  return exec.rest.call(input, name === 'send_sms' ? smsContext() : noContext);
 }
 
 describe('each tool\'s RingCentral REST call', () => {
@@ -57,7 +75,21 @@ describe('each tool\'s RingCentral REST call', () => {
   ];
 
   it.each(cases)('%s %j', async (name, input, expected) => {
+    lookups.length = 0;
     expect(await restCall(name, input)).toEqual(expected);
+    // Only send_sms looks something up: the person's numbers, to check `from` can send SMS.
+    expect(lookups).toEqual(name === 'send_sms' ? [{ method: 'GET', path: `${EXT}/phone-number`, query: [['perPage', '1000']] }] : []);
+  });
+
+  it('send_sms from a number without the SmsSender feature is refused before any REST call is built', async () => {
+    await expect(restCall('send_sms', { from: '+16505550199', to: ['+16505550123'], text: 'Hi' })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/^from: \+16505550199 cannot send SMS/),
+    });
+  });
+
+  it('send_sms without from sends from the first SMS number', async () => {
+    expect((await restCall('send_sms', { to: ['+16505550123'], text: 'Hi' })).body).toEqual({ from: { phoneNumber: '+16505550101' }, to: [{ phoneNumber: '+16505550123' }], text: 'Hi' });
   });
 
   it('covers all 20 RingCentral tools', () => {
