@@ -28,6 +28,32 @@ export function depthOf(value: unknown, stop = LIMITS.depth + 1): number {
   return deepest;
 }
 
+/**
+ * How deep JSON text nests, read off its brackets outside strings in one pass, no further than
+ * `stop`: checked before parsing, since a parser walking 100,000 levels runs out of stack.
+ */
+export function textDepth(text: string, stop = LIMITS.depth + 1): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      deepest = Math.max(deepest, ++depth);
+      if (deepest >= stop) return deepest;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return deepest;
+}
+
+/** The depth problem of JSON text, before it is parsed. */
+export const textDepthProblem = (text: string): string | undefined =>
+  textDepth(text) > LIMITS.depth ? `nested deeper than the limit of ${LIMITS.depth} levels` : undefined;
+
 export const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /** The problem with a JSON value as a field of at most `maxBytes` and LIMITS.depth levels, or undefined. */

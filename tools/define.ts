@@ -2,6 +2,7 @@
  * What a tool is, as data. Everything else (annotations, read-only mode, toolsets, confirmation,
  * the README table, snapshot tests) is derived from these definitions.
  */
+import { textDepthProblem } from '../src/bounds.js';
 import { z } from 'zod';
 import type { ToolContext } from '../src/context.js';
 import type { RequestSpec } from '../src/membrane.js';
@@ -148,6 +149,11 @@ export const jsonText = <AllowArray extends boolean>(allowArray: AllowArray, exa
     .string()
     .max(1_000_000)
     .transform((text, ctx): AllowArray extends true ? Record_ | unknown[] : Record_ => {
+      const tooDeep = textDepthProblem(text);
+      if (tooDeep) {
+        ctx.addIssue({ code: 'custom', message: tooDeep });
+        return z.NEVER;
+      }
       let value: unknown;
       try {
         value = JSON.parse(text, (key, v: unknown) => (key === '__proto__' ? undefined : v));

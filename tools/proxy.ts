@@ -1,6 +1,6 @@
 /** The guarded proxy: any RingCentral REST call through `membrane request`, relative paths only. */
 import { z } from 'zod';
-import { LIMITS, byteLength, jsonProblem } from '../src/bounds.js';
+import { LIMITS, byteLength, jsonProblem, textDepthProblem } from '../src/bounds.js';
 import { parseJson } from '../src/parse.js';
 import { defineTool, type ToolDefinition } from './define.js';
 
@@ -44,6 +44,11 @@ const parsedBody = (text: string): unknown => {
 const bodyText = z
   .string()
   .superRefine((text, ctx) => {
+    const tooDeep = textDepthProblem(text);
+    if (tooDeep) {
+      ctx.addIssue({ code: 'custom', message: tooDeep });
+      return;
+    }
     const value = parsedBody(text);
     if (value === null || typeof value !== 'object') {
       ctx.addIssue({ code: 'custom', message: 'must be JSON text of an object or array, e.g. {"text":"hi"}' });

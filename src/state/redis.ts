@@ -4,7 +4,7 @@
  * operation is bounded by a timeout, and an unreachable Redis is an error for that operation,
  * never a crash or a hang.
  */
-import { createClient, type RedisClientType } from 'redis';
+import type { RedisClientType } from 'redis';
 import type { StateStore } from './store.js';
 
 type Client = RedisClientType;
@@ -81,6 +81,8 @@ export class RedisStore implements StateStore {
   private async connect(): Promise<Client> {
     this.client?.destroy();
     this.client = undefined;
+    // Loaded on first use: the client library costs a large share of a cold start that has no Redis.
+    const { createClient } = await import('redis');
     const client = createClient({
       url: this.url,
       // No queueing and no reconnecting in the background: an operation either runs now or fails now.

@@ -20,8 +20,8 @@ import { jsonRpcProblem, processesOf, rssKb, spawnLog, startRaw, waitFor, type R
 const CALLS = Number(process.env.RINGCENTRAL_MCP_SOAK_CALLS) || 0;
 const LONG = CALLS >= 1000;
 const CONCURRENCY = 16;
-/** Calls per wave: the short soak still meets every fault, in a cycle of about 200 calls. */
-const PER_WAVE = LONG ? 28 : 12;
+/** Calls per wave: the short soak still meets every fault, in a cycle of about 100 calls. */
+const PER_WAVE = LONG ? 28 : 6;
 
 type Lane = 'clean' | 'faulty' | 'limited' | 'huge' | 'hung';
 

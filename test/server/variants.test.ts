@@ -4,7 +4,7 @@
  * sandbox forced to each route: the same right answer as the default sandbox gives. One server
  * per configuration, a handful of calls per tool.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeSandbox, startServer, type Harness } from '../helpers.js';
 
 /** A pinned "now": every sandbox seeds the same data, and the 24 h windows agree. */
@@ -190,30 +190,27 @@ describe('the default sandbox (--route auto)', () => {
   });
 });
 
-describe.each(CONFIGS)('$name', (config) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await start(config);
-  }, 60_000);
-  afterAll(async () => h?.close());
-
-  it('status lists each tool\'s route with its reason', async () => {
-    const status = await ok(h, 'status');
-    expect(status.routeMode).toBe(config.route ?? 'auto');
-    const routes: Obj[] = status.routes;
-    expect(routes.length).toBe(20);
-    expect(routes.filter((r) => r.route === 'action').map((r) => r.tool)).toEqual(config.onAction);
-    expect(routes.find((r) => r.tool === 'update_contact')?.route).toBe('rest');
-    for (const r of routes) expect(r.reason).toMatch(/\S/);
-    if (config.variant === 'renamed-inputs') {
-      expect(routes.find((r) => r.tool === 'send_sms')?.reason).toBe('action send-sms does not declare from.phoneNumber, to[].phoneNumber, text');
+// Each configuration has a server and sandbox of its own, so they run side by side.
+describe.concurrent.each(CONFIGS)('$name', (config) => {
+  it('lists each tool\'s route with its reason, and every tool gives the same right answer as the default sandbox', async () => {
+    const h = await start(config);
+    try {
+      const status = await ok(h, 'status');
+      expect(status.routeMode).toBe(config.route ?? 'auto');
+      const routes: Obj[] = status.routes;
+      expect(routes.length).toBe(20);
+      expect(routes.filter((r) => r.route === 'action').map((r) => r.tool)).toEqual(config.onAction);
+      expect(routes.find((r) => r.tool === 'update_contact')?.route).toBe('rest');
+      for (const r of routes) expect(r.reason).toMatch(/\S/);
+      if (config.variant === 'renamed-inputs') {
+        expect(routes.find((r) => r.tool === 'send_sms')?.reason).toBe('action send-sms does not declare from.phoneNumber, to[].phoneNumber, text');
+      }
+      if (config.variant === 'no-schemas') {
+        expect(routes.find((r) => r.tool === 'list_messages')?.reason).toBe('action list-messages lists no input schema, so what it accepts cannot be checked');
+      }
+      expect(await scenario(h, config.variant?.includes('big-ids') === true)).toEqual(baseline);
+    } finally {
+      await h.close();
     }
-    if (config.variant === 'no-schemas') {
-      expect(routes.find((r) => r.tool === 'list_messages')?.reason).toBe('action list-messages lists no input schema, so what it accepts cannot be checked');
-    }
-  });
-
-  it('every tool gives the same right answer as the default sandbox', async () => {
-    expect(await scenario(h, config.variant?.includes('big-ids') === true)).toEqual(baseline);
   }, 240_000);
 });
