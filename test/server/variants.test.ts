@@ -5,7 +5,7 @@
  * per configuration, a handful of calls per tool.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, startServer, type Harness } from '../helpers.js';
+import { startServer, type Harness } from '../helpers.js';
 
 /** A pinned "now": every sandbox seeds the same data, and the 24 h windows agree. */
 const NOW = '2026-03-01T12:00:00.000Z';
@@ -45,7 +45,8 @@ type Obj = Record<string, any>;
 async function start(config: Omit<Config, 'onAction'>): Promise<Harness> {
   const env: Record<string, string> = { MEMBRANE_SANDBOX_NOW: NOW, MEMBRANE_SANDBOX_DELAY_MS: '0' };
   if (config.variant) env.MEMBRANE_SANDBOX_VARIANT = config.variant;
-  return startServer({ sandbox: makeSandbox(env), args: ['--confirm', 'off', ...(config.route ? ['--route', config.route] : [])] });
+  // The harness makes the sandbox folder and removes it on close.
+  return startServer({ env, args: ['--confirm', 'off', ...(config.route ? ['--route', config.route] : [])] });
 }
 
 async function ok(h: Harness, name: string, args: Obj = {}): Promise<Obj> {
