@@ -6,7 +6,6 @@
 import type { Exec, Record_, RestCall, ToolDefinition } from '../tools/define.js';
 import type { ToolContext } from './context.js';
 import { ToolError } from './errors.js';
-import { rateGroup } from './guards.js';
 import type { RequestSpec } from './membrane.js';
 import { readList, readRecord, type Source } from './output.js';
 import { firstPosition, nextPage, pagingInput, pagingQuery, type Handle } from './paging.js';
@@ -39,10 +38,13 @@ export async function plan(def: ToolDefinition, exec: Routable, input: Record_, 
   }
 }
 
-/** The rate-limit group a plan counts in (the same RingCentral endpoint on either route). */
-export function groupOf(exec: Routable, planned: Plan): string {
+/**
+ * The rate-limit group a plan counts in (the same RingCentral endpoint on either route); an action
+ * named by the caller (run_action) counts in its tool's group, looked up by action key.
+ */
+export function groupOf(exec: Routable, planned: Plan, actionGroup: (key: string) => string): string {
   if (exec.via === 'either' || exec.via === 'rest') return exec.rest.group;
-  return planned.route === 'action' ? rateGroup(planned.key) : 'request';
+  return planned.route === 'action' ? actionGroup(planned.key) : 'request';
 }
 
 export const sourceOf = (planned: Plan): Source => (planned.route === 'action' ? { route: 'action', key: planned.key } : { route: 'rest' });

@@ -127,7 +127,7 @@ interface Performed {
 /** The one CLI run behind the tool: reads the penalty window first, notes a new one on 429. */
 async function perform(def: ToolDefinition, exec: Routable, input: Input, ctx: ToolContext, runtime: Runtime, handle?: Handle): Promise<Performed> {
   const planned = await plan(def, exec, input, ctx, handle);
-  const group = groupOf(exec, planned);
+  const group = groupOf(exec, planned, (key) => runtime.routes.groupOfAction(key));
   await runtime.penalties.check(group);
   try {
     const output = await runPlan(planned, ctx);

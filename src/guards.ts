@@ -152,18 +152,6 @@ function conflict(seen: Entry): ToolError {
   );
 }
 
-/** RingCentral's documented rate-limit group (Light, Medium, Heavy) of each action. */
-const GROUP: Record<string, string> = {
-  'list-extensions': 'Medium', 'get-extension-info': 'Light', 'get-account-info': 'Light',
-  'list-chats': 'Medium', 'create-chat-post': 'Medium', 'create-team': 'Medium',
-  'list-messages': 'Light', 'get-message': 'Light', 'delete-message': 'Medium', 'send-sms': 'Medium',
-  'list-contacts': 'Heavy', 'get-contact': 'Heavy', 'create-contact': 'Heavy', 'update-contact': 'Heavy', 'delete-contact': 'Heavy',
-  'get-call-log': 'Heavy', 'get-active-calls': 'Heavy',
-  'create-meeting': 'Heavy', 'get-meeting': 'Medium', 'delete-meeting': 'Medium',
-};
-
-export const rateGroup = (actionKey: string | undefined): string => (actionKey && GROUP[actionKey]) || 'other';
-
 /**
  * Penalty windows after a 429. Every request inside RingCentral's window restarts it, so calls
  * of that group fail fast here instead of reaching the CLI. A penalty is a courtesy to

@@ -95,12 +95,21 @@ const shortName = (name: string) => name.replace(/^ringcentral_/, '');
 /** The route of each tool, decided once per action catalog (a reloaded catalog is decided afresh). */
 export class Routes {
   private readonly decided = new WeakMap<Map<string, ActionInfo>, Map<string, RouteChoice>>();
+  /** Each tool's action key -> its endpoint's rate-limit group, from the registry. */
+  private readonly groups: Map<string, string>;
 
   constructor(
     private readonly membrane: Membrane,
     readonly mode: RouteMode,
     private readonly tools: readonly ToolDefinition[],
-  ) {}
+  ) {
+    this.groups = new Map(tools.flatMap((def) => (def.exec.via === 'either' ? [[def.exec.action.key, def.exec.rest.group] as [string, string]] : [])));
+  }
+
+  /** The rate-limit group of an action the caller names (run_action): its tool's, else `other`. */
+  groupOfAction(key: string): string {
+    return this.groups.get(key) ?? 'other';
+  }
 
   async choose(def: ToolDefinition, exec: Extract<Exec<Record_>, { via: 'either' }>, run: RunOptions): Promise<RouteChoice> {
     if (this.mode === 'rest') return { route: 'rest', reason: 'forced by --route rest' };

@@ -31,6 +31,9 @@ export function makeSandbox(extraEnv: Record<string, string> = {}): Sandbox {
     MEMBRANE_SANDBOX_STATE: join(dir, 'state.json'),
     MEMBRANE_SANDBOX_LOG: log,
     MEMBRANE_SANDBOX_FAULT_FILE: faultFile,
+    // The server's own per-user files (SMS window, used tokens, penalties, confirmation secret) go
+    // here too: never in the user's temp dir, never shared with another test's server.
+    TMPDIR: dir,
     ...extraEnv,
   };
   const lines = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);

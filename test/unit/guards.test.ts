@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ToolError } from '../../src/errors.js';
-import { Penalties, rateGroup, SentLog, type Send } from '../../src/guards.js';
+import { Penalties, SentLog, type Send } from '../../src/guards.js';
 import { FileStore } from '../../src/state/file.js';
 import type { StateStore } from '../../src/state/store.js';
 
@@ -272,15 +272,5 @@ describe('Penalties', () => {
     const penalties = new Penalties(downStore);
     await penalties.note('Heavy', 60);
     await expect(penalties.check('Heavy')).resolves.toBeUndefined();
-  });
-});
-
-describe('rateGroup', () => {
-  it('maps actions to RingCentral throttling groups, unknown to other', () => {
-    expect(rateGroup('list-contacts')).toBe('Heavy');
-    expect(rateGroup('get-message')).toBe('Light');
-    expect(rateGroup('send-sms')).toBe('Medium');
-    expect(rateGroup('unknown-action')).toBe('other');
-    expect(rateGroup(undefined)).toBe('other');
   });
 });

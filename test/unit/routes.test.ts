@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { LookupCache, type ToolContext } from '../../src/context.js';
 import type { Membrane, RequestSpec } from '../../src/membrane.js';
-import { autoRoute, checkSchema } from '../../src/routes.js';
+import { autoRoute, checkSchema, Routes } from '../../src/routes.js';
 import { registry, type ToolDefinition } from '../../tools/index.js';
 import type { Record_, RestCall } from '../../tools/define.js';
 
@@ -163,5 +163,19 @@ describe('autoRoute', () => {
   it('takes REST when the schema requires what the tool never sends', () => {
     const required = { ...schema(declared), required: ['mailbox'] };
     expect(autoRoute(listMessages, action, { id: 'a1', key: 'list-messages', inputSchema: required })).toEqual({ route: 'rest', reason: 'action list-messages requires mailbox, which the tool does not send' });
+  });
+});
+
+describe('rate-limit groups of actions named by the caller (run_action)', () => {
+  const routes = new Routes({} as Membrane, 'auto', registry);
+  it('each tool\'s action counts in its REST endpoint\'s group, from the registry', () => {
+    for (const def of registry) if (def.exec.via === 'either') expect(routes.groupOfAction(def.exec.action.key), def.name).toBe(def.exec.rest.group);
+    expect(routes.groupOfAction('list-contacts')).toBe('Heavy');
+    expect(routes.groupOfAction('get-message')).toBe('Light');
+    expect(routes.groupOfAction('send-sms')).toBe('Medium');
+    expect(routes.groupOfAction('get-call-log')).toBe('Heavy');
+  });
+  it('an action no tool runs counts as other', () => {
+    expect(routes.groupOfAction('forward-calls')).toBe('other');
   });
 });
