@@ -1,12 +1,24 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Every Node process the tests start (servers, sandbox CLI runs) would read the machine's extra CA
 // bundle first, a large share of each start; the tests never reach the network.
 delete process.env.NODE_EXTRA_CA_CERTS;
 
+// One temp folder for the whole run, inherited by every worker and process: whatever a test or the
+// code under test writes to the temp dir (per-user state, secrets) stays out of the user's, and
+// test/temp-dir.ts removes it at the end.
+if (!process.env.RINGCENTRAL_MCP_TEST_TMPDIR) {
+  process.env.RINGCENTRAL_MCP_TEST_TMPDIR = mkdtempSync(join(tmpdir(), 'rcmcp-run-'));
+  process.env.TMPDIR = process.env.RINGCENTRAL_MCP_TEST_TMPDIR;
+}
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/temp-dir.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Tests spawn real processes; two cores are shared with them.
