@@ -27,6 +27,8 @@ export function run(file: string, args: string[], options: { cwd?: string; env?:
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += String(d)));
     child.stderr.on('data', (d) => (stderr += String(d)));
+    // A program that exits before reading its input closes the pipe: EPIPE is its answer, not ours.
+    child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', (error) => {

@@ -56,7 +56,13 @@ describe('the call route shares the duplicate window across processes', () => {
     const withToken = { ...sms, confirmationToken: preview.confirmationToken };
     const [a, b] = await Promise.all([call('ringcentral_send_sms', withToken, []), call('ringcentral_send_sms', withToken, [])]);
     const outcomes = [a, b].map((r) => (r.code === 0 ? JSON.parse(r.stdout).status : r.stderr.trim().split('\n')[0]));
-    expect(outcomes.sort()).toEqual(['confirmation_invalid: confirmationToken was already used; nothing was done; call again without confirmationToken to get a fresh preview and token', 'done']);
+    // The loser either finds the token used or, when the winner's send is already recorded, the same
+    // message sent: both refuse, and neither sends.
+    expect(outcomes).toContain('done');
+    expect([
+      'confirmation_invalid: confirmationToken was already used; nothing was done; call again without confirmationToken to get a fresh preview and token',
+      'duplicate',
+    ]).toContain(outcomes.find((o) => o !== 'done'));
     expect(sendsOf(sms.text)).toBe(1);
   });
 
