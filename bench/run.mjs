@@ -59,8 +59,19 @@ function sandbox(extra = {}) {
   const logPath = join(dir, 'spawns.log');
   const faultFile = join(dir, 'faults');
   return {
-    env: { MEMBRANE_SANDBOX_STATE: join(dir, 'state.json'), MEMBRANE_SANDBOX_LOG: logPath, MEMBRANE_SANDBOX_FAULT_FILE: faultFile, ...extra },
-    spawns: () => (existsSync(logPath) ? readFileSync(logPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []),
+    env: {
+      MEMBRANE_SANDBOX_STATE: join(dir, 'state.json'),
+      MEMBRANE_SANDBOX_LOG: logPath,
+      MEMBRANE_SANDBOX_FAULT_FILE: faultFile,
+      ...extra,
+    },
+    spawns: () =>
+      existsSync(logPath)
+        ? readFileSync(logPath, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l))
+        : [],
     setFault: (fault) => writeFileSync(faultFile, fault),
   };
 }
@@ -104,21 +115,28 @@ function coldStart(args, env) {
         }
       }
     });
-    child.on('exit', () => (elapsed === undefined ? reject(new Error(`${args.join(' ')} exited before answering`)) : resolvePromise(elapsed)));
-    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } })}\n`);
+    child.on('exit', () =>
+      elapsed === undefined ? reject(new Error(`${args.join(' ')} exited before answering`)) : resolvePromise(elapsed),
+    );
+    child.stdin.write(
+      `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } })}\n`,
+    );
   });
 }
 
 async function pool(count, concurrency, task) {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
 }
 
 const rows = { performance: [], tokens: [] };
 let section = 'performance';
-const row = (metric, value, baseline = '', r = '', goal = '', met = '') => rows[section].push({ metric, value, baseline, ratio: r, goal, met });
+const row = (metric, value, baseline = '', r = '', goal = '', met = '') =>
+  rows[section].push({ metric, value, baseline, ratio: r, goal, met });
 const verdict = (ok) => (ok ? 'yes' : 'NO');
 
 async function main() {
@@ -150,7 +168,8 @@ async function main() {
     const server = await connect(box, args);
     await server.call('ringcentral_get_account_info'); // resolves the connection, action ids and routes
     const argv = box.spawns().at(-1).argv;
-    if (argv.slice(0, command.split(' ').length).join(' ') !== command) throw new Error(`${route}: unexpected last CLI command ${argv.join(' ')}`);
+    if (argv.slice(0, command.split(' ').length).join(' ') !== command)
+      throw new Error(`${route}: unexpected last CLI command ${argv.join(' ')}`);
     const direct = [];
     const through = [];
     const before = box.spawns().length;
@@ -168,8 +187,22 @@ async function main() {
     const spawned = box.spawns().length - before;
     const perCall = (spawned - N.warm) / N.warm; // the direct runs log too
     const r = median(through) / median(direct);
-    row(`Warm tool call (get_account_info) through MCP, ${route}`, ms(median(through)), `${ms(median(direct))} (\`membrane-sandbox ${command} ... --json\` run directly)`, ratio(r), '<= 1.10', verdict(r <= 1.1));
-    row(`CLI processes per warm call, ${route}`, String(perCall), workflow, ratio(perCall / Number(workflow[0])), '1', verdict(perCall === 1));
+    row(
+      `Warm tool call (get_account_info) through MCP, ${route}`,
+      ms(median(through)),
+      `${ms(median(direct))} (\`membrane-sandbox ${command} ... --json\` run directly)`,
+      ratio(r),
+      '<= 1.10',
+      verdict(r <= 1.1),
+    );
+    row(
+      `CLI processes per warm call, ${route}`,
+      String(perCall),
+      workflow,
+      ratio(perCall / Number(workflow[0])),
+      '1',
+      verdict(perCall === 1),
+    );
     log(`${route}: warm ${ms(median(through))} vs direct ${ms(median(direct))}; ${perCall} process per call`);
     await server.close();
   }
@@ -195,7 +228,14 @@ async function main() {
     }
     const r = median(bursts) / median(single);
     const limit = Math.ceil(16 / MAX_CONCURRENCY);
-    row(`16 concurrent calls, CLI takes 300 ms (max ${MAX_CONCURRENCY} CLI processes)`, ms(median(bursts)), `${ms(median(single))} (one call)`, ratio(r), `<= ${limit} + overhead`, verdict(r <= limit * 1.25));
+    row(
+      `16 concurrent calls, CLI takes 300 ms (max ${MAX_CONCURRENCY} CLI processes)`,
+      ms(median(bursts)),
+      `${ms(median(single))} (one call)`,
+      ratio(r),
+      `<= ${limit} + overhead`,
+      verdict(r <= limit * 1.25),
+    );
     log(`16 concurrent ${ms(median(bursts))} vs one ${ms(median(single))}`);
     await server.close();
   }
@@ -227,7 +267,12 @@ async function main() {
     const seconds = (performance.now() - t) / 1000;
     const after = rssKb(server.pid);
     row('Server RSS idle (after `tools/list`)', mb(median(idle)));
-    row(`Server RSS after ${N.rssCalls.toLocaleString("en-US")} calls (concurrency 16, ${N.rssCalls / 2} CLI runs, ${seconds.toFixed(0)} s; no forced GC)`, mb(after), mb(median(idle)), ratio(after / median(idle)));
+    row(
+      `Server RSS after ${N.rssCalls.toLocaleString('en-US')} calls (concurrency 16, ${N.rssCalls / 2} CLI runs, ${seconds.toFixed(0)} s; no forced GC)`,
+      mb(after),
+      mb(median(idle)),
+      ratio(after / median(idle)),
+    );
     log(`RSS ${mb(median(idle))} idle, ${mb(after)} after ${N.rssCalls} calls`);
     await server.close();
   }
@@ -242,24 +287,56 @@ async function main() {
     const modelView = (t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema });
     const seen = JSON.stringify(tools.map(modelView)).length;
     section = 'tokens';
-    row(`\`tools/list\` as the model sees it (name, description, input schema): ${tools.length} tools`, `${seen.toLocaleString('en-US')} chars (~${Math.round(seen / 4).toLocaleString('en-US')} tokens)`, '', '', '<= 12,000 chars', verdict(seen <= 12_000));
-    row(`\`tools/list\` in full (with title, output schema, annotations): ${tools.length} tools`, `${total.toLocaleString('en-US')} chars (~${Math.round(total / 4).toLocaleString('en-US')} tokens)`);
+    row(
+      `\`tools/list\` as the model sees it (name, description, input schema): ${tools.length} tools`,
+      `${seen.toLocaleString('en-US')} chars (~${Math.round(seen / 4).toLocaleString('en-US')} tokens)`,
+      '',
+      '',
+      '<= 12,000 chars',
+      verdict(seen <= 12_000),
+    );
+    row(
+      `\`tools/list\` in full (with title, output schema, annotations): ${tools.length} tools`,
+      `${total.toLocaleString('en-US')} chars (~${Math.round(total / 4).toLocaleString('en-US')} tokens)`,
+    );
     const sizes = tools.map((t) => [t.name, JSON.stringify(modelView(t)).length, JSON.stringify(t).length]).sort((a, b) => b[1] - a[1]);
     const perTool = sizes.map(([name, size, full]) => `| ${name} | ${size} | ${Math.round(size / 4)} | ${full} |`);
-    for (const [label, flags] of [['--read-only', ['--read-only']], ['--toolsets messaging,contacts', ['--toolsets', 'messaging,contacts']]]) {
+    for (const [label, flags] of [
+      ['--read-only', ['--read-only']],
+      ['--toolsets messaging,contacts', ['--toolsets', 'messaging,contacts']],
+    ]) {
       const narrow = await connect(box, flags);
       const listed = (await narrow.client.listTools()).tools;
       const size = JSON.stringify(listed).length;
-      row(`\`tools/list\` with ${label}: ${listed.length} tools`, `${size.toLocaleString('en-US')} chars (~${Math.round(size / 4).toLocaleString('en-US')} tokens)`);
+      row(
+        `\`tools/list\` with ${label}: ${listed.length} tools`,
+        `${size.toLocaleString('en-US')} chars (~${Math.round(size / 4).toLocaleString('en-US')} tokens)`,
+      );
       await narrow.close();
     }
 
     // 100 contacts: the seed has fewer, so add some through the CLI directly.
     const env = { ...getDefaultEnvironment(), ...box.env };
     const cli = async (...args) => JSON.parse((await run(process.execPath, [SANDBOX, ...args], { env, maxBuffer: 64 * 2 ** 20 })).stdout);
-    const existing = (await cli('request', CONNECTION, '/restapi/v1.0/account/~/extension/~/address-book/contact', '--query', 'perPage=1000', '--json')).records.length;
+    const existing = (
+      await cli('request', CONNECTION, '/restapi/v1.0/account/~/extension/~/address-book/contact', '--query', 'perPage=1000', '--json')
+    ).records.length;
     for (let i = existing; i < 100; i++) {
-      await cli('action', 'run', 'create-contact', '--connectionId', CONNECTION, '--input', JSON.stringify({ firstName: `Bench${i}`, lastName: 'Contact', email: `bench${i}@example.com`, mobilePhone: `+1650555${String(1000 + i).padStart(4, '0')}` }), '--json');
+      await cli(
+        'action',
+        'run',
+        'create-contact',
+        '--connectionId',
+        CONNECTION,
+        '--input',
+        JSON.stringify({
+          firstName: `Bench${i}`,
+          lastName: 'Contact',
+          email: `bench${i}@example.com`,
+          mobilePhone: `+1650555${String(1000 + i).padStart(4, '0')}`,
+        }),
+        '--json',
+      );
     }
     const since = new Date(Date.now() - 365 * 86_400_000).toISOString();
     const lists = [
@@ -276,16 +353,39 @@ async function main() {
       if (same.length !== ids.size) throw new Error(`${tool}: ${ids.size} records, ${same.length} found in the raw answer`);
       const rawSize = JSON.stringify(same).length;
       const r = text.length / rawSize;
-      row(`${tool}, ${ids.size} records: compact result vs raw RingCentral JSON`, `${text.length.toLocaleString('en-US')} chars`, `${rawSize.toLocaleString('en-US')} chars`, ratio(r), '<= 0.25', verdict(r <= 0.25));
+      row(
+        `${tool}, ${ids.size} records: compact result vs raw RingCentral JSON`,
+        `${text.length.toLocaleString('en-US')} chars`,
+        `${rawSize.toLocaleString('en-US')} chars`,
+        ratio(r),
+        '<= 0.25',
+        verdict(r <= 0.25),
+      );
     }
 
     // The largest result with default settings: every list at its maximum in full view, the
     // proxy on big collections, discovery, and the `huge` fault (30 MB from the CLI).
     const probes = [
-      ...tools.filter((t) => t.inputSchema.properties?.view).map((t) => [t.name, { limit: t.inputSchema.properties.limit?.maximum ?? 1000, view: 'full', ...(t.inputSchema.properties.dateFrom ? { dateFrom: since } : {}) }]),
+      ...tools
+        .filter((t) => t.inputSchema.properties?.view)
+        .map((t) => [
+          t.name,
+          {
+            limit: t.inputSchema.properties.limit?.maximum ?? 1000,
+            view: 'full',
+            ...(t.inputSchema.properties.dateFrom ? { dateFrom: since } : {}),
+          },
+        ]),
       ['ringcentral_get_call_log', { dateFrom: since, detailed: true, view: 'full', limit: 1000 }],
       ['ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~/extension', query: { perPage: 1000 } }],
-      ['ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~/extension/~/call-log', query: { perPage: 1000, view: 'Detailed', dateFrom: since } }],
+      [
+        'ringcentral_api_request',
+        {
+          method: 'GET',
+          path: '/restapi/v1.0/account/~/extension/~/call-log',
+          query: { perPage: 1000, view: 'Detailed', dateFrom: since },
+        },
+      ],
       ['ringcentral_find_actions', { intent: 'list get create update delete send', limit: 50 }],
       ['ringcentral_get_extension_info', {}],
       ['ringcentral_get_account_info', {}],
@@ -301,12 +401,20 @@ async function main() {
     await measure('ringcentral_list_messages', { view: 'full', limit: 1000 }, '(huge fault)');
     await measure('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~/extension/~/message-store' }, '(huge fault)');
     box.setFault('');
-    row(`Largest result of any tool, default settings (${probes.length + 2} probes incl. the huge fault)`, `${largest.size.toLocaleString('en-US')} chars`, `${largest.what}`, '', `<= ${BUDGET.toLocaleString('en-US')}`, verdict(largest.size <= BUDGET));
+    row(
+      `Largest result of any tool, default settings (${probes.length + 2} probes incl. the huge fault)`,
+      `${largest.size.toLocaleString('en-US')} chars`,
+      `${largest.what}`,
+      '',
+      `<= ${BUDGET.toLocaleString('en-US')}`,
+      verdict(largest.size <= BUDGET),
+    );
     await server.close();
 
     const date = new Date().toISOString().slice(0, 10);
     const header = ['| figure | ringcentral-mcp | baseline | ratio | goal | met |', '| --- | --- | --- | --- | --- | --- |'];
-    const table = (list) => [...header, ...list.map((r) => `| ${r.metric} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.goal} | ${r.met} |`)].join('\n');
+    const table = (list) =>
+      [...header, ...list.map((r) => `| ${r.metric} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.goal} | ${r.met} |`)].join('\n');
     const performance = [
       `Measured ${date} on ${machine}. Medians of ${N.cold} cold starts, ${N.warm} warm calls, ${N.single} single and ${N.burst} burst runs; baselines measured in the same run, interleaved.`,
       '',
@@ -327,7 +435,10 @@ async function main() {
     ].join('\n');
     process.stdout.write(`${performance}\n\n${tokens}\n`);
     if (!quick) {
-      writeFileSync(join(ROOT, 'bench/latest.md'), `# ringcentral-mcp benchmark\n\n## Performance\n\n${performance}\n\n## Token economy\n\n${tokens}\n`);
+      writeFileSync(
+        join(ROOT, 'bench/latest.md'),
+        `# ringcentral-mcp benchmark\n\n## Performance\n\n${performance}\n\n## Token economy\n\n${tokens}\n`,
+      );
       writeReadme({ performance, tokens });
     }
   }
@@ -342,7 +453,12 @@ async function sharedStateThroughput() {
   const instances = [];
   try {
     const box = sandbox({ MEMBRANE_SANDBOX_DELAY_MS: '0' });
-    const env = { ...box.env, RINGCENTRAL_MCP_HTTP_TOKEN: 'bench-token-0123456789abcdef', RINGCENTRAL_MCP_CONFIRM_SECRET: 'bench-secret', RINGCENTRAL_MCP_CONFIRM: 'off' };
+    const env = {
+      ...box.env,
+      RINGCENTRAL_MCP_HTTP_TOKEN: 'bench-token-0123456789abcdef',
+      RINGCENTRAL_MCP_CONFIRM_SECRET: 'bench-secret',
+      RINGCENTRAL_MCP_CONFIRM: 'off',
+    };
     const start = async (extraEnv, slots) => {
       const instance = await httpInstance(env.RINGCENTRAL_MCP_HTTP_TOKEN, { ...env, ...extraEnv }, ['--max-concurrency', String(slots)]);
       instances.push(instance);
@@ -367,7 +483,12 @@ async function sharedStateThroughput() {
       shared.push(await rate(two, `two-${round}`));
     }
     const r = median(shared) / median(alone);
-    row(`SMS sends per second over HTTP: two instances sharing Redis (4 CLI slots each) vs one on its own files (8 slots); ${count} sends, concurrency 8`, `${median(shared).toFixed(1)} calls/s`, `${median(alone).toFixed(1)} calls/s (one instance, no Redis)`, ratio(r));
+    row(
+      `SMS sends per second over HTTP: two instances sharing Redis (4 CLI slots each) vs one on its own files (8 slots); ${count} sends, concurrency 8`,
+      `${median(shared).toFixed(1)} calls/s`,
+      `${median(alone).toFixed(1)} calls/s (one instance, no Redis)`,
+      ratio(r),
+    );
     log(`shared state: ${median(shared).toFixed(1)} calls/s through two instances + Redis vs ${median(alone).toFixed(1)} through one`);
   } finally {
     for (const instance of instances) instance.stop();
@@ -384,7 +505,9 @@ async function startRedis() {
     });
     probe.on('error', reject);
   });
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   await new Promise((ready, reject) => {
     let out = '';
     child.on('error', () => reject(new Error('redis-server is not installed (apt-get install redis-server)')));
@@ -393,12 +516,18 @@ async function startRedis() {
       if (/Ready to accept connections/.test(out)) ready();
     });
   });
-  return { url: `redis://127.0.0.1:${port}`, stop: () => new Promise((done) => (child.exitCode !== null ? done() : (child.once('exit', done), child.kill('SIGKILL')))) };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: () => new Promise((done) => (child.exitCode !== null ? done() : (child.once('exit', done), child.kill('SIGKILL')))),
+  };
 }
 
 /** `ringcentral-mcp --http --port 0` as a child process, and a JSON-RPC tools/call over fetch. */
 async function httpInstance(token, env, args) {
-  const child = spawn(process.execPath, [CLI, '--http', '--port', '0', '--sandbox', '--no-warmup', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, '--http', '--port', '0', '--sandbox', '--no-warmup', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const url = await new Promise((found, reject) => {
     let err = '';
     child.stderr.on('data', (d) => {

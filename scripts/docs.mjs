@@ -1,6 +1,6 @@
 // Rewrites the tool table in README.md from the registry (run: npm run docs).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { withToolTable } from '../dist/src/docs.js';
+import { withToolTable } from '../dist/src/commands/docs.js';
 
 const readme = readFileSync('README.md', 'utf8');
 const next = withToolTable(readme);

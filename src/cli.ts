@@ -4,15 +4,15 @@
  * the setup, walk through it, or print client config. stdout is the protocol's when serving.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { guardStdin } from './stdin-guard.js';
+import { guardStdin } from './mcp/stdin-guard.js';
 import { selectTools } from '../tools/index.js';
-import { callOnce } from './call.js';
-import { printConfig } from './config.js';
-import { helpText, parseCommandLine, serverOptions } from './options.js';
-import { Runtime } from './runtime.js';
-import { createServer } from './server.js';
-import { checkStatus, formatStatus } from './status.js';
-import { runSetup } from './setup.js';
+import { callOnce } from './commands/call.js';
+import { printConfig } from './commands/config.js';
+import { helpText, parseCommandLine, serverOptions } from './commands/options.js';
+import { Runtime } from './mcp/runtime.js';
+import { createServer } from './mcp/server.js';
+import { checkStatus, formatStatus } from './commands/status.js';
+import { runSetup } from './commands/setup.js';
 import { VERSION } from './version.js';
 
 const log = (message: string) => process.stderr.write(`ringcentral-mcp: ${message}\n`);
@@ -33,8 +33,12 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case undefined: {
       if (flags.http) {
-        const { serveHttp } = await import('./http.js');
-        await serveHttp(options, { port: flags.port as string | undefined, host: flags.host as string | undefined, users: flags.users as string | undefined });
+        const { serveHttp } = await import('./mcp/http.js');
+        await serveHttp(options, {
+          port: flags.port as string | undefined,
+          host: flags.host as string | undefined,
+          users: flags.users as string | undefined,
+        });
         return -1;
       }
       const server = createServer(options);
@@ -61,7 +65,12 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'doctor': {
       const runtime = new Runtime(options);
-      const report = await checkStatus(runtime.membrane, options.connectionId, { timeoutMs: Math.min(runtime.options.timeoutMs, 30_000) }, runtime.routes);
+      const report = await checkStatus(
+        runtime.membrane,
+        options.connectionId,
+        { timeoutMs: Math.min(runtime.options.timeoutMs, 30_000) },
+        runtime.routes,
+      );
       process.stdout.write(`${formatStatus(report)}\n`);
       return report.ready ? 0 : 1;
     }

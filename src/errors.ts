@@ -70,7 +70,7 @@ export function toToolError(error: unknown): ToolError {
   return new ToolError('membrane_error', message);
 }
 
-/** The fixes of membrane-cli.md, kept in one place so messages, doctor and docs agree. */
+/** The fixes for Membrane CLI faults, kept in one place so messages, doctor and docs agree. */
 export const FIX = {
   install:
     'npm install -g @membranehq/cli (or set MEMBRANE_CLI / --membrane to the absolute path of membrane: GUI MCP clients do not inherit your shell PATH)',

@@ -10,16 +10,16 @@ import type { z } from 'zod';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { registry } from '../tools/index.js';
 import type { ToolKind, Toolset } from '../tools/define.js';
-import { callTool, type Elicit } from './execute.js';
-import { toolListing } from './listing.js';
-import { Runtime, type ServerOptions } from './runtime.js';
-import { inputSchema, outputSchema } from './schemas.js';
+import { callTool, type Elicit } from './mcp/execute.js';
+import { toolListing } from './mcp/listing.js';
+import { Runtime, type ServerOptions } from './mcp/runtime.js';
+import { inputSchema, outputSchema } from './mcp/schemas.js';
 
-export { createServer, INSTRUCTIONS, type CreateServerOptions } from './server.js';
-export { startHttp, type HttpOptions, type HttpHandle } from './http.js';
-export { PROMPTS } from './prompts.js';
-export type { Elicit } from './execute.js';
-export { Runtime, type ServerOptions } from './runtime.js';
+export { createServer, INSTRUCTIONS, type CreateServerOptions } from './mcp/server.js';
+export { startHttp, type HttpOptions, type HttpHandle } from './mcp/http.js';
+export { PROMPTS } from './mcp/prompts.js';
+export type { Elicit } from './mcp/execute.js';
+export { Runtime, type ServerOptions } from './mcp/runtime.js';
 export { ToolError, type ErrorCode } from './errors.js';
 export { selectTools, TOOLSETS } from '../tools/index.js';
 
@@ -60,7 +60,8 @@ function dataOf(result: CallToolResult): Record<string, unknown> {
   const meta = (result._meta ?? {}) as Record<string, unknown>;
   const error = meta['ringcentral-mcp/error'] ?? meta.error;
   if (error) return { error };
-  if (result.isError) return { error: { code: 'error', message: (result.content as Array<{ text?: string }>).map((c) => c.text ?? '').join('\n') } };
+  if (result.isError)
+    return { error: { code: 'error', message: (result.content as Array<{ text?: string }>).map((c) => c.text ?? '').join('\n') } };
   return {};
 }
 

@@ -57,7 +57,13 @@ export interface Harness {
 }
 
 export async function startServer(
-  options: { args?: string[]; env?: Record<string, string>; sandbox?: Sandbox; capabilities?: Record<string, unknown>; setup?: (client: Client) => void } = {},
+  options: {
+    args?: string[];
+    env?: Record<string, string>;
+    sandbox?: Sandbox;
+    capabilities?: Record<string, unknown>;
+    setup?: (client: Client) => void;
+  } = {},
 ): Promise<Harness> {
   const sandbox = options.sandbox ?? makeSandbox();
   const transport = new StdioClientTransport({
@@ -75,7 +81,8 @@ export async function startServer(
   return {
     client,
     sandbox,
-    call: async (name, args = {}) => (await client.callTool({ name, arguments: args }, undefined, { timeout: 120_000 })) as CallToolResult & { structuredContent?: any },
+    call: async (name, args = {}) =>
+      (await client.callTool({ name, arguments: args }, undefined, { timeout: 120_000 })) as CallToolResult & { structuredContent?: any },
     text,
     stderr: () => stderr,
     close: async () => {

@@ -1,14 +1,31 @@
 /** Account and extensions: who is in the company, who am I, and is the connection working. */
 import { z } from 'zod';
-import { checkStatus } from '../src/status.js';
+import { checkStatus } from '../src/commands/status.js';
 import { asArray, compactObject, defineTool, email, extensionId, extensionPath, oneOf, query, type Record_ } from './define.js';
 
-const EXTENSION_TYPES = ['User', 'Department', 'IvrMenu', 'Announcement', 'Voicemail', 'SharedLinesGroup', 'ParkLocation', 'Limited', 'Site'] as const;
+const EXTENSION_TYPES = [
+  'User',
+  'Department',
+  'IvrMenu',
+  'Announcement',
+  'Voicemail',
+  'SharedLinesGroup',
+  'ParkLocation',
+  'Limited',
+  'Site',
+] as const;
 const EXTENSION_STATUS = ['Enabled', 'Disabled', 'Frozen', 'NotActivated', 'Unassigned'] as const;
 
 const compactExtension = (r: Record_) => {
   const contact = (r.contact ?? {}) as Record_;
-  return compactObject({ id: r.id, extensionNumber: r.extensionNumber, name: r.name, type: r.type, status: r.status, email: contact.email });
+  return compactObject({
+    id: r.id,
+    extensionNumber: r.extensionNumber,
+    name: r.name,
+    type: r.type,
+    status: r.status,
+    email: contact.email,
+  });
 };
 
 export const listExtensions = defineTool({
@@ -21,7 +38,11 @@ export const listExtensions = defineTool({
   input: {
     type: oneOf(EXTENSION_TYPES),
     status: oneOf(EXTENSION_STATUS),
-    extensionNumber: z.string().regex(/^\d{1,8}$/, 'must be the short extension number (digits)').describe('e.g. 101').optional(),
+    extensionNumber: z
+      .string()
+      .regex(/^\d{1,8}$/, 'must be the short extension number (digits)')
+      .describe('e.g. 101')
+      .optional(),
     email: email.optional(),
   },
   exec: {
@@ -33,7 +54,11 @@ export const listExtensions = defineTool({
     },
     rest: {
       group: 'Medium',
-      call: (i) => ({ method: 'GET', path: '/restapi/v1.0/account/~/extension', query: query({ type: asArray(i.type), status: asArray(i.status), extensionNumber: i.extensionNumber, email: i.email }) }),
+      call: (i) => ({
+        method: 'GET',
+        path: '/restapi/v1.0/account/~/extension',
+        query: query({ type: asArray(i.type), status: asArray(i.status), extensionNumber: i.extensionNumber, email: i.email }),
+      }),
     },
   },
 });
@@ -71,11 +96,14 @@ export const accountTools = [
   defineTool({
     name: 'ringcentral_status',
     title: 'Connection status',
-    description: 'Checks the Membrane CLI, login, connection and each tool\'s route, with fixes. Call when tools fail.',
+    description: "Checks the Membrane CLI, login, connection and each tool's route, with fixes. Call when tools fail.",
     toolset: 'account',
     kind: 'read',
     input: {},
     output: z.looseObject({ ready: z.boolean(), problems: z.array(z.looseObject({ problem: z.string(), fix: z.string() })) }),
-    exec: { via: 'custom', run: async (_input, ctx) => ({ ...(await checkStatus(ctx.membrane, ctx.pinnedConnectionId, ctx.run, ctx.routes)) }) },
+    exec: {
+      via: 'custom',
+      run: async (_input, ctx) => ({ ...(await checkStatus(ctx.membrane, ctx.pinnedConnectionId, ctx.run, ctx.routes)) }),
+    },
   }),
 ];

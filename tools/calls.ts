@@ -39,7 +39,11 @@ export const callTools = [
       dateTo: isoDate('ISO 8601; default now'),
       direction,
       type: callType,
-      phoneNumber: z.string().regex(/^\+?[1-9]\d{1,14}$/, 'must be an E.164 phone number like +16505550123').describe('E.164').optional(),
+      phoneNumber: z
+        .string()
+        .regex(/^\+?[1-9]\d{1,14}$/, 'must be an E.164 phone number like +16505550123')
+        .describe('E.164')
+        .optional(),
       detailed: z.boolean().describe('With call legs').optional(),
       extensionId,
     },
@@ -48,11 +52,21 @@ export const callTools = [
       action: {
         key: 'get-call-log',
         sends: ['extensionId', 'dateFrom', 'dateTo', 'direction', 'type', 'phoneNumber', 'view'],
-        input: (i) => compactObject({ extensionId: i.extensionId ?? '~', ...callLogFilters(i), direction: asArray(i.direction), type: asArray(i.type) }),
+        input: (i) =>
+          compactObject({
+            extensionId: i.extensionId ?? '~',
+            ...callLogFilters(i),
+            direction: asArray(i.direction),
+            type: asArray(i.type),
+          }),
       },
       rest: {
         group: 'Heavy',
-        call: (i) => ({ method: 'GET', path: `${extensionPath(i.extensionId)}/call-log`, query: query({ ...callLogFilters(i), direction: asArray(i.direction), type: asArray(i.type) }) }),
+        call: (i) => ({
+          method: 'GET',
+          path: `${extensionPath(i.extensionId)}/call-log`,
+          query: query({ ...callLogFilters(i), direction: asArray(i.direction), type: asArray(i.type) }),
+        }),
       },
     },
   }),
@@ -71,7 +85,14 @@ export const callTools = [
         sends: ['extensionId', 'direction', 'type'],
         input: (i) => compactObject({ extensionId: i.extensionId ?? '~', direction: asArray(i.direction), type: asArray(i.type) }),
       },
-      rest: { group: 'Heavy', call: (i) => ({ method: 'GET', path: `${extensionPath(i.extensionId)}/active-calls`, query: query({ direction: asArray(i.direction), type: asArray(i.type) }) }) },
+      rest: {
+        group: 'Heavy',
+        call: (i) => ({
+          method: 'GET',
+          path: `${extensionPath(i.extensionId)}/active-calls`,
+          query: query({ direction: asArray(i.direction), type: asArray(i.type) }),
+        }),
+      },
     },
   }),
 ];

@@ -1,8 +1,8 @@
 /** Team messaging: chats, posts and teams. */
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
-import type { ToolContext } from '../src/context.js';
-import { fetchAll, fetchRecord } from '../src/dispatch.js';
+import type { ToolContext } from '../src/membrane/context.js';
+import { fetchAll, fetchRecord } from '../src/membrane/dispatch.js';
 import { getExtensionInfo, listExtensions } from './account.js';
 import { asArray, compactObject, defineTool, email, oneOf, query, type Record_ } from './define.js';
 
@@ -23,14 +23,22 @@ async function memberOf(ref: string, ctx: ToolContext): Promise<Member> {
   if (/^\d{1,19}$/.test(ref)) return { id: ref };
   const found = matchPeople(ref, await allExtensions(ctx));
   if (found.length === 1) return { id: String(found[0].id) };
-  const candidates = found.slice(0, 10).map((p) => compactObject({ name: p.name, email: ((p.contact ?? {}) as Record_).email, id: String(p.id) }));
-  if (found.length) throw new ToolError('ambiguous', `member "${ref}" matches ${found.length} people; pass one email or id`, { candidates });
+  const candidates = found
+    .slice(0, 10)
+    .map((p) => compactObject({ name: p.name, email: ((p.contact ?? {}) as Record_).email, id: String(p.id) }));
+  if (found.length)
+    throw new ToolError('ambiguous', `member "${ref}" matches ${found.length} people; pass one email or id`, { candidates });
   throw new ToolError('not_found', `member "${ref}": no person of that name`, { fix: 'find them with ringcentral_list_extensions' });
 }
 
 /** RingCentral's TMCreateTeamRequest: members by person id or email. */
 const teamBody = async (i: { name: string; description?: string; public?: boolean; members?: string[] }, ctx: ToolContext) =>
-  compactObject({ name: i.name, description: i.description, public: i.public, members: i.members ? await Promise.all(i.members.map((m) => memberOf(m, ctx))) : undefined });
+  compactObject({
+    name: i.name,
+    description: i.description,
+    public: i.public,
+    members: i.members ? await Promise.all(i.members.map((m) => memberOf(m, ctx))) : undefined,
+  });
 
 const compactChat = (r: Record_) =>
   compactObject({
@@ -83,11 +91,14 @@ export function matchPeople(ref: string, people: Record_[]): Record_[] {
 }
 
 /** Every chat of the user (all pages, through list_chats' route), cached for name look-ups. */
-const allChats = (ctx: ToolContext): Promise<Record_[]> => ctx.cache.get('chats', () => fetchAll(ctx, listChats, {}, CHATS_PER_PAGE, MAX_CHAT_PAGES));
+const allChats = (ctx: ToolContext): Promise<Record_[]> =>
+  ctx.cache.get('chats', () => fetchAll(ctx, listChats, {}, CHATS_PER_PAGE, MAX_CHAT_PAGES));
 
-const allExtensions = (ctx: ToolContext): Promise<Record_[]> => ctx.cache.get('extensions', () => fetchAll(ctx, listExtensions, {}, EXTENSIONS_PER_PAGE, MAX_EXTENSION_PAGES));
+const allExtensions = (ctx: ToolContext): Promise<Record_[]> =>
+  ctx.cache.get('extensions', () => fetchAll(ctx, listExtensions, {}, EXTENSIONS_PER_PAGE, MAX_EXTENSION_PAGES));
 
-const myExtensionId = (ctx: ToolContext): Promise<string> => ctx.cache.get('me', async () => String((await fetchRecord(ctx, getExtensionInfo, { extensionId: '~' })).id));
+const myExtensionId = (ctx: ToolContext): Promise<string> =>
+  ctx.cache.get('me', async () => String((await fetchRecord(ctx, getExtensionInfo, { extensionId: '~' })).id));
 
 /**
  * A chat id as given, or the chat that a team name, a person's name or email names.
@@ -122,7 +133,12 @@ async function matchChat(ref: string, ctx: ToolContext): Promise<{ id: string; l
     .filter((p) => String(p.id) !== me)
     .map((p) => {
       const direct = chats.find((c) => c.type === 'Direct' && Array.isArray(c.members) && isIn(c, String(p.id)) && isIn(c, me));
-      return compactObject({ name: p.name, email: ((p.contact ?? {}) as Record_).email, id: String(p.id), chatId: direct ? String(direct.id) : undefined });
+      return compactObject({
+        name: p.name,
+        email: ((p.contact ?? {}) as Record_).email,
+        id: String(p.id),
+        chatId: direct ? String(direct.id) : undefined,
+      });
     });
   if (!named.length && persons.length === 1) {
     const [person] = persons;
@@ -167,15 +183,28 @@ export const chatTools = [
     toolset: 'chats',
     kind: 'write',
     input: {
-      chatId: z.string().min(1).max(200).regex(/^[^\s-][^\u0000-\u001f]*$/, 'must be a chat id, team name or email (no leading "-" or control characters)').describe('Chat id, team name, or a person\'s name (first, last, prefix) or email'),
+      chatId: z
+        .string()
+        .min(1)
+        .max(200)
+        .regex(/^[^\s-][^\u0000-\u001f]*$/, 'must be a chat id, team name or email (no leading "-" or control characters)')
+        .describe("Chat id, team name, or a person's name (first, last, prefix) or email"),
       text: z.string().min(1).max(10000).describe('Mention: ![:Person](personId)'),
     },
     exec: {
       via: 'either',
-      action: { key: 'create-chat-post', sends: ['chatId', 'text'], input: async (i, ctx) => ({ chatId: (await resolveChat(i.chatId, ctx)).id, text: i.text }) },
+      action: {
+        key: 'create-chat-post',
+        sends: ['chatId', 'text'],
+        input: async (i, ctx) => ({ chatId: (await resolveChat(i.chatId, ctx)).id, text: i.text }),
+      },
       rest: {
         group: 'Medium',
-        call: async (i, ctx) => ({ method: 'POST', path: `/team-messaging/v1/chats/${encodeURIComponent((await resolveChat(i.chatId, ctx)).id)}/posts`, body: { text: i.text } }),
+        call: async (i, ctx) => ({
+          method: 'POST',
+          path: `/team-messaging/v1/chats/${encodeURIComponent((await resolveChat(i.chatId, ctx)).id)}/posts`,
+          body: { text: i.text },
+        }),
       },
     },
     preview: async (i, ctx) => {
@@ -193,7 +222,12 @@ export const chatTools = [
     input: {
       name: z.string().min(1).max(250),
       members: z
-        .array(z.union([email, z.string().regex(/^[^@\s\u0000-\u001f-][^@\u0000-\u001f]{0,199}$/, 'must be an email, a person id, or a person\'s name')]))
+        .array(
+          z.union([
+            email,
+            z.string().regex(/^[^@\s\u0000-\u001f-][^@\u0000-\u001f]{0,199}$/, "must be an email, a person id, or a person's name"),
+          ]),
+        )
         .max(100)
         .describe('Emails, person ids or names')
         .optional(),
@@ -202,9 +236,21 @@ export const chatTools = [
     },
     exec: {
       via: 'either',
-      action: { key: 'create-team', sends: ['name', 'description', 'public', 'members[].id', 'members[].email'], input: (i, ctx) => teamBody(i, ctx) },
-      rest: { group: 'Medium', call: async (i, ctx) => ({ method: 'POST', path: '/team-messaging/v1/teams', body: await teamBody(i, ctx) }) },
+      action: {
+        key: 'create-team',
+        sends: ['name', 'description', 'public', 'members[].id', 'members[].email'],
+        input: (i, ctx) => teamBody(i, ctx),
+      },
+      rest: {
+        group: 'Medium',
+        call: async (i, ctx) => ({ method: 'POST', path: '/team-messaging/v1/teams', body: await teamBody(i, ctx) }),
+      },
     },
-    preview: async (i, ctx) => ({ action: 'create team', name: i.name, members: (await teamBody(i, ctx)).members ?? [], public: i.public ?? false }),
+    preview: async (i, ctx) => ({
+      action: 'create team',
+      name: i.name,
+      members: (await teamBody(i, ctx)).members ?? [],
+      public: i.public ?? false,
+    }),
   }),
 ];

@@ -1,11 +1,17 @@
 /** Personal contacts (the user's address book). */
 import { z } from 'zod';
-import { fetchRecord } from '../src/dispatch.js';
+import { fetchRecord } from '../src/membrane/dispatch.js';
 import { asArray, compactObject, defineTool, email, numericId, phone, query, type Record_ } from './define.js';
 
 const text = (max: number) => z.string().max(max).optional();
 const address = z
-  .object({ street: z.string().optional(), city: z.string().optional(), state: z.string().optional(), zip: z.string().optional(), country: z.string().optional() })
+  .object({
+    street: z.string().optional(),
+    city: z.string().optional(),
+    state: z.string().optional(),
+    zip: z.string().optional(),
+    country: z.string().optional(),
+  })
   .strict()
   .optional();
 
@@ -28,11 +34,18 @@ const contactId = numericId('contacts');
 
 /** One name and one phone (mobile first): what a person scans a contact list for. */
 const compactContact = (r: Record_) =>
-  compactObject({ id: r.id, name: [r.firstName, r.lastName].filter(Boolean).join(' ') || undefined, company: r.company, email: r.email, phone: r.mobilePhone ?? r.businessPhone ?? r.homePhone });
+  compactObject({
+    id: r.id,
+    name: [r.firstName, r.lastName].filter(Boolean).join(' ') || undefined,
+    company: r.company,
+    email: r.email,
+    phone: r.mobilePhone ?? r.businessPhone ?? r.homePhone,
+  });
 
 const fieldsOf = (i: Record_): ContactFields => compactObject(Object.fromEntries(Object.keys(contactFields).map((k) => [k, i[k]])));
 
-const needsAField = (i: Record_) => (Object.keys(fieldsOf(i)).length ? undefined : `give at least one contact field (${Object.keys(contactFields).join(', ')})`);
+const needsAField = (i: Record_) =>
+  Object.keys(fieldsOf(i)).length ? undefined : `give at least one contact field (${Object.keys(contactFields).join(', ')})`;
 
 const nameOf = (r: Record_) => [r.firstName, r.lastName].filter(Boolean).join(' ') || String(r.company ?? r.email ?? r.id);
 
@@ -56,7 +69,8 @@ export const getContact = defineTool({
   },
 });
 
-const shown = (value: unknown): string => (value === undefined || value === null || value === '' ? '(empty)' : typeof value === 'string' ? value : JSON.stringify(value));
+const shown = (value: unknown): string =>
+  value === undefined || value === null || value === '' ? '(empty)' : typeof value === 'string' ? value : JSON.stringify(value);
 
 /** Each named field as "before -> after"; fields the person named but that stay the same are listed apart. */
 function changesOf(current: Record_, wanted: Record_): { changes: Record<string, string>; unchanged?: string[] } {
@@ -90,7 +104,14 @@ export const contactTools = [
         sends: ['startsWith', 'phoneNumber', 'sortBy'],
         input: (i) => compactObject({ startsWith: i.startsWith, phoneNumber: asArray(i.phoneNumber), sortBy: asArray(i.sortBy) }),
       },
-      rest: { group: 'Heavy', call: (i) => ({ method: 'GET', path: CONTACTS, query: query({ startsWith: i.startsWith, phoneNumber: i.phoneNumber, sortBy: i.sortBy }) }) },
+      rest: {
+        group: 'Heavy',
+        call: (i) => ({
+          method: 'GET',
+          path: CONTACTS,
+          query: query({ startsWith: i.startsWith, phoneNumber: i.phoneNumber, sortBy: i.sortBy }),
+        }),
+      },
     },
   }),
   getContact,

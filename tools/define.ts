@@ -2,11 +2,11 @@
  * What a tool is, as data. Everything else (annotations, read-only mode, toolsets, confirmation,
  * the README table, snapshot tests) is derived from these definitions.
  */
-import { textDepthProblem } from '../src/bounds.js';
+import { textDepthProblem } from '../src/safety/bounds.js';
 import { z } from 'zod';
-import type { ToolContext } from '../src/context.js';
-import type { RequestSpec } from '../src/membrane.js';
-import type { Paging } from '../src/paging.js';
+import type { ToolContext } from '../src/membrane/context.js';
+import type { RequestSpec } from '../src/membrane/membrane.js';
+import type { Paging } from '../src/membrane/paging.js';
 
 export type ToolKind = 'read' | 'write' | 'destructive';
 export const TOOLSETS = ['account', 'messaging', 'contacts', 'calls', 'chats', 'meetings', 'api', 'discovery'] as const;
@@ -130,7 +130,9 @@ export function idProblems(value: unknown, path = 'input'): string[] {
     const at = `${path}.${key}`;
     if (!ID_KEY.test(key)) return idProblems(v, at);
     const ids = Array.isArray(v) ? v : [v];
-    return ids.some((id) => !(typeof id === 'string' ? SAFE_ID.test(id) : Number.isSafeInteger(id) && (id as number) >= 0)) ? [`${at}: ${ID_RULE}`] : [];
+    return ids.some((id) => !(typeof id === 'string' ? SAFE_ID.test(id) : Number.isSafeInteger(id) && (id as number) >= 0))
+      ? [`${at}: ${ID_RULE}`]
+      : [];
   });
 }
 
@@ -138,7 +140,10 @@ export const phone = z.string().regex(E164, 'must be an E.164 phone number like 
 
 const EMAIL = /^[^\s@<>()[\],;:"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 /** Checked by a refinement: zod's own email schema lists a 150-character pattern in every tool. */
-export const email = z.string().max(254).refine((v) => EMAIL.test(v), 'must be an email address like name@example.com');
+export const email = z
+  .string()
+  .max(254)
+  .refine((v) => EMAIL.test(v), 'must be an email address like name@example.com');
 
 /**
  * A free-form value (an API body, an action input) as JSON text: a plain string is the one form
@@ -160,7 +165,8 @@ export const jsonText = <AllowArray extends boolean>(allowArray: AllowArray, exa
       } catch {
         value = undefined;
       }
-      if (value !== null && typeof value === 'object' && (allowArray || !Array.isArray(value))) return value as AllowArray extends true ? Record_ | unknown[] : Record_;
+      if (value !== null && typeof value === 'object' && (allowArray || !Array.isArray(value)))
+        return value as AllowArray extends true ? Record_ | unknown[] : Record_;
       ctx.addIssue({ code: 'custom', message: `must be JSON text of an object${allowArray ? ' or array' : ''}, e.g. ${example}` });
       return z.NEVER;
     })
@@ -169,10 +175,15 @@ export const jsonText = <AllowArray extends boolean>(allowArray: AllowArray, exa
 const ISO = /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]\d\d:\d\d))?$/;
 export const isoDate = (what: string) =>
   // A refinement, not a JSON Schema pattern: the description says it in fewer tokens.
-  z.string().refine((v) => ISO.test(v), 'must be an ISO 8601 date (2026-01-31) or date-time with zone (2026-01-31T09:00:00Z)').describe(what).optional();
+  z
+    .string()
+    .refine((v) => ISO.test(v), 'must be an ISO 8601 date (2026-01-31) or date-time with zone (2026-01-31T09:00:00Z)')
+    .describe(what)
+    .optional();
 
 /** A RingCentral filter; one value (omit it for all). */
-export const oneOf = <T extends readonly [string, ...string[]]>(values: T, what?: string) => (what ? z.enum(values).describe(what) : z.enum(values)).optional();
+export const oneOf = <T extends readonly [string, ...string[]]>(values: T, what?: string) =>
+  (what ? z.enum(values).describe(what) : z.enum(values)).optional();
 
 export const asArray = <T>(value: T | T[] | undefined): T[] | undefined =>
   value === undefined ? undefined : Array.isArray(value) ? value : [value];
@@ -198,11 +209,16 @@ export function party(value: unknown): string | undefined {
 }
 
 /** RingCentral's path of an extension; `~` (the default) is the connected user. */
-export const extensionPath = (extensionId: string | undefined): string => `/restapi/v1.0/account/~/extension/${encodeURIComponent(extensionId ?? '~')}`;
+export const extensionPath = (extensionId: string | undefined): string =>
+  `/restapi/v1.0/account/~/extension/${encodeURIComponent(extensionId ?? '~')}`;
 
 /** Query parameters as RingCentral takes them: a list repeats its key; absent values are left out. */
 export function query(params: Record<string, string | number | boolean | readonly string[] | undefined>): Array<[string, string]> {
   return Object.entries(params).flatMap(([key, value]) =>
-    value === undefined || value === '' ? [] : Array.isArray(value) ? value.map((v): [string, string] => [key, String(v)]) : [[key, String(value)] as [string, string]],
+    value === undefined || value === ''
+      ? []
+      : Array.isArray(value)
+        ? value.map((v): [string, string] => [key, String(v)])
+        : [[key, String(value)] as [string, string]],
   );
 }

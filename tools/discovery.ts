@@ -1,12 +1,14 @@
 /** Every other action of the RingCentral connection: find it by intent, then run it. */
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
-import type { ActionInfo } from '../src/membrane.js';
-import type { ToolContext } from '../src/context.js';
-import { jsonProblem } from '../src/bounds.js';
+import type { ActionInfo } from '../src/membrane/membrane.js';
+import type { ToolContext } from '../src/membrane/context.js';
+import { jsonProblem } from '../src/safety/bounds.js';
 import { compactObject, defineTool, idProblems, jsonText, truncate, type Record_ } from './define.js';
 
-const actionRef = z.string().regex(/^[A-Za-z0-9][\w.:-]{0,127}$/, 'must be an action id or key from ringcentral_find_actions (letters, digits, _ . : -)');
+const actionRef = z
+  .string()
+  .regex(/^[A-Za-z0-9][\w.:-]{0,127}$/, 'must be an action id or key from ringcentral_find_actions (letters, digits, _ . : -)');
 
 /** A JSON Schema reduced to what a model needs to fill it in: names, types, required, enums. */
 export function compactSchema(schema: unknown, depth = 0): unknown {
@@ -24,7 +26,13 @@ export function compactSchema(schema: unknown, depth = 0): unknown {
 }
 
 const compactAction = (a: ActionInfo) =>
-  compactObject({ id: a.id, key: a.key, name: a.name, description: truncate(a.description, 200), inputSchema: a.inputSchema ? compactSchema(a.inputSchema) : undefined });
+  compactObject({
+    id: a.id,
+    key: a.key,
+    name: a.name,
+    description: truncate(a.description, 200),
+    inputSchema: a.inputSchema ? compactSchema(a.inputSchema) : undefined,
+  });
 
 /** Validates input against the action's live JSON Schema, naming the offending field. */
 function checkAgainstSchema(action: ActionInfo, input: unknown): void {
@@ -48,19 +56,20 @@ function checkAgainstSchema(action: ActionInfo, input: unknown): void {
 async function checkedAction(i: { action: string; input?: Record_ }, ctx: ToolContext): Promise<ActionInfo> {
   const action = (await ctx.membrane.actions(ctx.run)).get(i.action);
   if (!action) {
-    throw new ToolError('not_found', `the RingCentral connection has no action "${i.action}"`, { fix: 'find the action id or key with ringcentral_find_actions; nothing was sent' });
+    throw new ToolError('not_found', `the RingCentral connection has no action "${i.action}"`, {
+      fix: 'find the action id or key with ringcentral_find_actions; nothing was sent',
+    });
   }
   checkAgainstSchema(action, i.input ?? {});
   return action;
 }
 
 /** Free-form input: bounded in size and depth, ids by the same rule as the typed tools. */
-const actionInputField = jsonText(false, '{"extensionId":"~"}')
-  .superRefine((value, ctx) => {
-    const problem = jsonProblem(value);
-    if (problem) return ctx.addIssue({ code: 'custom', message: problem });
-    for (const message of idProblems(value).slice(0, 5)) ctx.addIssue({ code: 'custom', message });
-  });
+const actionInputField = jsonText(false, '{"extensionId":"~"}').superRefine((value, ctx) => {
+  const problem = jsonProblem(value);
+  if (problem) return ctx.addIssue({ code: 'custom', message: problem });
+  for (const message of idProblems(value).slice(0, 5)) ctx.addIssue({ code: 'custom', message });
+});
 
 export const discoveryTools = [
   defineTool({
@@ -74,7 +83,12 @@ export const discoveryTools = [
       limit: z.number().int().min(1).max(50).describe('Default 10').optional(),
     },
     output: z.object({ actions: z.array(z.looseObject({ id: z.string() })) }),
-    exec: { via: 'custom', run: async (i, ctx) => ({ actions: (await ctx.membrane.listActions({ intent: i.intent, limit: i.limit ?? 10 }, ctx.run)).map(compactAction) }) },
+    exec: {
+      via: 'custom',
+      run: async (i, ctx) => ({
+        actions: (await ctx.membrane.listActions({ intent: i.intent, limit: i.limit ?? 10 }, ctx.run)).map(compactAction),
+      }),
+    },
   }),
   defineTool({
     name: 'ringcentral_run_action',

@@ -1,6 +1,6 @@
 /** RingCentral Video meetings (bridges: reusable rooms with a join link). */
 import { z } from 'zod';
-import { fetchRecord } from '../src/dispatch.js';
+import { fetchRecord } from '../src/membrane/dispatch.js';
 import { compactObject, defineTool, type Record_ } from './define.js';
 
 const meetingId = z
@@ -9,7 +9,13 @@ const meetingId = z
   .describe('From ringcentral_create_meeting');
 
 const summary = (r: Record_) =>
-  compactObject({ id: r.id, name: r.name, type: r.type, joinUrl: ((r.discovery ?? {}) as Record_).web, pin: ((r.pins ?? {}) as Record_).web });
+  compactObject({
+    id: r.id,
+    name: r.name,
+    type: r.type,
+    joinUrl: ((r.discovery ?? {}) as Record_).web,
+    pin: ((r.pins ?? {}) as Record_).web,
+  });
 
 const bridgePath = (id: string) => `/rcvideo/v2/bridges/${encodeURIComponent(id)}`;
 
@@ -59,7 +65,10 @@ export const meetingTools = [
       },
       rest: { group: 'Heavy', call: (i) => ({ method: 'POST', path: '/rcvideo/v2/account/~/extension/~/bridges', body: bridgeBody(i) }) },
     },
-    preview: async (i) => ({ action: 'create meeting', ...compactObject({ name: i.name, type: i.type ?? 'Instant', password: i.password ? 'set' : undefined, waitingRoom: i.waitingRoom }) }),
+    preview: async (i) => ({
+      action: 'create meeting',
+      ...compactObject({ name: i.name, type: i.type ?? 'Instant', password: i.password ? 'set' : undefined, waitingRoom: i.waitingRoom }),
+    }),
   }),
   defineTool({
     name: 'ringcentral_delete_meeting',

@@ -2,10 +2,24 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
-import type { ToolContext } from '../src/context.js';
-import { fetchRecord } from '../src/dispatch.js';
-import { readList } from '../src/output.js';
-import { asArray, compactObject, defineTool, extensionId, extensionPath, isoDate, numericId, oneOf, party, phone, query, truncate, type Record_ } from './define.js';
+import type { ToolContext } from '../src/membrane/context.js';
+import { fetchRecord } from '../src/membrane/dispatch.js';
+import { readList } from '../src/membrane/output.js';
+import {
+  asArray,
+  compactObject,
+  defineTool,
+  extensionId,
+  extensionPath,
+  isoDate,
+  numericId,
+  oneOf,
+  party,
+  phone,
+  query,
+  truncate,
+  type Record_,
+} from './define.js';
 
 const compactMessage = (r: Record_) =>
   compactObject({
@@ -20,7 +34,8 @@ const compactMessage = (r: Record_) =>
   });
 
 const messageId = numericId('messages');
-const messagePath = (i: { extensionId?: string; messageId: string }) => `${extensionPath(i.extensionId)}/message-store/${encodeURIComponent(i.messageId)}`;
+const messagePath = (i: { extensionId?: string; messageId: string }) =>
+  `${extensionPath(i.extensionId)}/message-store/${encodeURIComponent(i.messageId)}`;
 
 /**
  * The user's numbers that may send SMS (RingCentral `features: SmsSender`), looked up once.
@@ -28,7 +43,10 @@ const messagePath = (i: { extensionId?: string; messageId: string }) => `${exten
  */
 function smsSenders(ctx: ToolContext): Promise<string[]> {
   return ctx.cache.get('sms-senders', async () => {
-    const body = await ctx.membrane.request({ method: 'GET', path: '/restapi/v1.0/account/~/extension/~/phone-number', query: [['perPage', '1000']] }, ctx.run);
+    const body = await ctx.membrane.request(
+      { method: 'GET', path: '/restapi/v1.0/account/~/extension/~/phone-number', query: [['perPage', '1000']] },
+      ctx.run,
+    );
     return readList(body, { route: 'rest' })
       .records.filter((r) => Array.isArray(r.features) && r.features.includes('SmsSender') && typeof r.phoneNumber === 'string')
       .map((r) => String(r.phoneNumber));
@@ -48,9 +66,13 @@ export async function smsSender(ctx: ToolContext, from?: string): Promise<string
   }
   if (from === undefined) return senders[0];
   if (!senders.includes(from)) {
-    throw new ToolError('invalid_input', `from: ${from} cannot send SMS (it is not one of your numbers with the SmsSender feature); nothing was sent`, {
-      fix: `use one of your SMS numbers (${senders.join(', ')}) as from, or leave from out for ${senders[0]}`,
-    });
+    throw new ToolError(
+      'invalid_input',
+      `from: ${from} cannot send SMS (it is not one of your numbers with the SmsSender feature); nothing was sent`,
+      {
+        fix: `use one of your SMS numbers (${senders.join(', ')}) as from, or leave from out for ${senders[0]}`,
+      },
+    );
   }
   return from;
 }
@@ -64,7 +86,10 @@ const smsInput = {
     .describe('E.164 (+16505550123); several = group SMS'),
   text: z.string().min(1).max(1000).describe('1-1000 characters'),
   from: phone.describe('Your SMS number; default: your first').optional(),
-  idempotencyKey: z.string().regex(/^[\w.:-]{1,128}$/, 'must be 1-128 letters, digits, _ . : -').optional(),
+  idempotencyKey: z
+    .string()
+    .regex(/^[\w.:-]{1,128}$/, 'must be 1-128 letters, digits, _ . : -')
+    .optional(),
 };
 
 /** RingCentral's CreateSMSMessage body: the same on both routes. */
@@ -119,7 +144,11 @@ export const getMessage = defineTool({
   complete: withContent,
   exec: {
     via: 'either',
-    action: { key: 'get-message', sends: ['extensionId', 'messageId'], input: (i) => ({ extensionId: i.extensionId ?? '~', messageId: i.messageId }) },
+    action: {
+      key: 'get-message',
+      sends: ['extensionId', 'messageId'],
+      input: (i) => ({ extensionId: i.extensionId ?? '~', messageId: i.messageId }),
+    },
     rest: { group: 'Light', call: (i) => ({ method: 'GET', path: messagePath(i) }) },
   },
 });
@@ -162,7 +191,14 @@ export const messageTools = [
         call: (i) => ({
           method: 'GET',
           path: `${extensionPath(i.extensionId)}/message-store`,
-          query: query({ messageType: asArray(i.messageType), direction: asArray(i.direction), readStatus: asArray(i.readStatus), dateFrom: i.dateFrom, dateTo: i.dateTo, phoneNumber: i.phoneNumber }),
+          query: query({
+            messageType: asArray(i.messageType),
+            direction: asArray(i.direction),
+            readStatus: asArray(i.readStatus),
+            dateFrom: i.dateFrom,
+            dateTo: i.dateTo,
+            phoneNumber: i.phoneNumber,
+          }),
         }),
       },
     },
@@ -178,7 +214,10 @@ export const messageTools = [
     exec: {
       via: 'either',
       action: { key: 'send-sms', sends: ['from.phoneNumber', 'to[].phoneNumber', 'text'], input: (i, ctx) => smsPayload(i, ctx) },
-      rest: { group: 'Medium', call: async (i, ctx) => ({ method: 'POST', path: '/restapi/v1.0/account/~/extension/~/sms', body: await smsPayload(i, ctx) }) },
+      rest: {
+        group: 'Medium',
+        call: async (i, ctx) => ({ method: 'POST', path: '/restapi/v1.0/account/~/extension/~/sms', body: await smsPayload(i, ctx) }),
+      },
     },
     preview: async (i, ctx) => {
       const payload = await smsPayload(i, ctx);
@@ -187,7 +226,9 @@ export const messageTools = [
     idempotencyKey: async (i, ctx) => {
       if (i.idempotencyKey) return `key:${i.idempotencyKey}`;
       const from = await smsSender(ctx, i.from);
-      return createHash('sha256').update(JSON.stringify([from, [...i.to].sort(), i.text])).digest('hex');
+      return createHash('sha256')
+        .update(JSON.stringify([from, [...i.to].sort(), i.text]))
+        .digest('hex');
     },
   }),
   defineTool({
@@ -199,7 +240,11 @@ export const messageTools = [
     input: { messageId, purge: z.boolean().optional(), extensionId },
     exec: {
       via: 'either',
-      action: { key: 'delete-message', sends: ['messageId', 'purge', 'extensionId'], input: (i) => compactObject({ messageId: i.messageId, purge: i.purge, extensionId: i.extensionId ?? '~' }) },
+      action: {
+        key: 'delete-message',
+        sends: ['messageId', 'purge', 'extensionId'],
+        input: (i) => compactObject({ messageId: i.messageId, purge: i.purge, extensionId: i.extensionId ?? '~' }),
+      },
       rest: { group: 'Medium', call: (i) => ({ method: 'DELETE', path: messagePath(i), query: query({ purge: i.purge }) }) },
     },
     preview: async (i, ctx) => {

@@ -1,7 +1,7 @@
 /** The guarded proxy: any RingCentral REST call through `membrane request`, relative paths only. */
 import { z } from 'zod';
-import { LIMITS, byteLength, jsonProblem, textDepthProblem } from '../src/bounds.js';
-import { parseJson } from '../src/parse.js';
+import { LIMITS, byteLength, jsonProblem, textDepthProblem } from '../src/safety/bounds.js';
+import { parseJson } from '../src/membrane/parse.js';
 import { defineTool, type ToolDefinition } from './define.js';
 
 const PREFIXES = ['restapi', 'team-messaging', 'rcvideo', 'ai', 'analytics', 'webinar'];
@@ -9,13 +9,20 @@ const PREFIXES = ['restapi', 'team-messaging', 'rcvideo', 'ai', 'analytics', 'we
 const SAFE_PATH = new RegExp(`^/(${PREFIXES.join('|')})/[A-Za-z0-9._~,:@*=+-]+(/[A-Za-z0-9._~,:@*=+-]+)*/?$`);
 const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 
-const text = (max: number) => z.string().max(max).refine((v) => NO_CONTROL.test(v), 'must not contain CR, LF or other control characters');
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((v) => NO_CONTROL.test(v), 'must not contain CR, LF or other control characters');
 const HEADERS = ['Accept', 'Content-Type', 'Accept-Language', 'If-Match', 'If-None-Match'] as const;
 
 const path = z
   .string()
   .max(2000)
-  .regex(SAFE_PATH, `must be a relative RingCentral path starting with /${PREFIXES.join('/, /')}/ (no URL, query string or encoded characters)`)
+  .regex(
+    SAFE_PATH,
+    `must be a relative RingCentral path starting with /${PREFIXES.join('/, /')}/ (no URL, query string or encoded characters)`,
+  )
   .refine((p) => !p.split('/').some((segment) => segment === '..' || segment === '.'), 'must not contain "." or ".." segments')
   .describe('e.g. /restapi/v1.0/account/~/extension/~/presence');
 
@@ -24,9 +31,37 @@ const path = z
  * record in it (an empty message id deletes the whole mailbox), so the proxy only allows it on a record.
  */
 const COLLECTIONS = new Set([
-  'message-store', 'messages', 'contact', 'address-book', 'call-log', 'active-calls', 'chats', 'conversations', 'posts', 'teams',
-  'bridges', 'meetings', 'extension', 'notes', 'tasks', 'events', 'favorites', 'phone-number', 'device', 'subscription',
-  'sms', 'fax', 'company-pager', 'recordings', 'greeting', 'answering-rule', 'call-queues', 'ivr-menus', 'sites', 'users', 'groups',
+  'message-store',
+  'messages',
+  'contact',
+  'address-book',
+  'call-log',
+  'active-calls',
+  'chats',
+  'conversations',
+  'posts',
+  'teams',
+  'bridges',
+  'meetings',
+  'extension',
+  'notes',
+  'tasks',
+  'events',
+  'favorites',
+  'phone-number',
+  'device',
+  'subscription',
+  'sms',
+  'fax',
+  'company-pager',
+  'recordings',
+  'greeting',
+  'answering-rule',
+  'call-queues',
+  'ivr-menus',
+  'sites',
+  'users',
+  'groups',
 ]);
 const CHANGES = new Set(['DELETE', 'PUT', 'PATCH']);
 
@@ -59,7 +94,8 @@ const bodyText = z
   })
   .describe('JSON text, e.g. {"text":"hi"}');
 
-const queryBytes = (query: Array<{ name: string; value: string }>): number => query.reduce((sum, p) => sum + byteLength(p.name) + byteLength(p.value) + 1, 0);
+const queryBytes = (query: Array<{ name: string; value: string }>): number =>
+  query.reduce((sum, p) => sum + byteLength(p.name) + byteLength(p.value) + 1, 0);
 
 /** Cross-field rules: no body on GET, no change to a whole collection. */
 function requestProblem(i: { method: string; path: string; body?: unknown }): string | undefined {
@@ -82,7 +118,10 @@ const shape = (methods: readonly [string, ...string[]]) => ({
     .describe('Repeat a name for several values')
     .optional(),
   body: bodyText.optional(),
-  headers: z.array(z.strictObject({ name: z.enum(HEADERS), value: text(500) })).max(HEADERS.length).optional(),
+  headers: z
+    .array(z.strictObject({ name: z.enum(HEADERS), value: text(500) }))
+    .max(HEADERS.length)
+    .optional(),
 });
 
 type Pair = { name: string; value: string };

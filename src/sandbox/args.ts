@@ -4,9 +4,25 @@ import { UsageError } from './errors.js';
 
 const BOOLEAN = new Set(['json', 'wait', 'rawData', 'help', 'version', 'tenant']);
 const VALUED = new Set([
-  'connectionId', 'connectionKey', 'intent', 'limit', 'cursor', 'input', 'timeout', 'elementType',
-  'connectorId', 'connectorKey', 'search', 'workspaceKey', 'tenantKey', 'query', 'pathParam',
-  'method', 'header', 'data', 'apiUri',
+  'connectionId',
+  'connectionKey',
+  'intent',
+  'limit',
+  'cursor',
+  'input',
+  'timeout',
+  'elementType',
+  'connectorId',
+  'connectorKey',
+  'search',
+  'workspaceKey',
+  'tenantKey',
+  'query',
+  'pathParam',
+  'method',
+  'header',
+  'data',
+  'apiUri',
 ]);
 const SHORT: Record<string, string> = { X: 'method', H: 'header', d: 'data', h: 'help', V: 'version' };
 

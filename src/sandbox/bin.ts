@@ -33,9 +33,17 @@ const COMMANDS: Record<string, Spec> = {
   'connection ensure': { run: async () => (await connection()).ensure, flags: [], api: true },
   connect: { run: async () => (await misc()).connect, flags: ['connectorId', 'connectorKey', 'connectionId'], api: true },
   search: { run: async () => (await misc()).search, flags: ['elementType', 'limit', 'cursor'], api: true },
-  'action list': { run: async () => (await action()).list, flags: ['connectionId', 'connectionKey', 'intent', 'limit', 'cursor'], api: true },
+  'action list': {
+    run: async () => (await action()).list,
+    flags: ['connectionId', 'connectionKey', 'intent', 'limit', 'cursor'],
+    api: true,
+  },
   'action run': { run: async () => (await action()).run, flags: ['connectionId', 'connectionKey', 'input'], api: true },
-  request: { run: async () => (await import('./commands/request.js')).request, flags: ['method', 'header', 'data', 'rawData', 'query', 'pathParam'], api: true },
+  request: {
+    run: async () => (await import('./commands/request.js')).request,
+    flags: ['method', 'header', 'data', 'rawData', 'query', 'pathParam'],
+    api: true,
+  },
 };
 
 function commandName(a: Args): string | undefined {
@@ -78,7 +86,9 @@ async function execute(argv: string[], baseEnv: Env): Promise<Outcome> {
       const early = preempt(env);
       if (early) return early;
     }
-    return await (await spec.run())(a, env);
+    return await (
+      await spec.run()
+    )(a, env);
   } catch (e) {
     return failure(e, json);
   }

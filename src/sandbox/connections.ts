@@ -29,8 +29,16 @@ export interface Connection {
 
 function base(id: string, name: string, key: string): Connection {
   return {
-    id, name, key, state: 'READY', disconnected: false, integrationId: INTEGRATION.id, connectorId: CONNECTOR_ID,
-    integration: { ...INTEGRATION }, createdAt: '2026-01-15T09:30:00.000Z', updatedAt: '2026-01-15T09:31:12.000Z',
+    id,
+    name,
+    key,
+    state: 'READY',
+    disconnected: false,
+    integrationId: INTEGRATION.id,
+    connectorId: CONNECTOR_ID,
+    integration: { ...INTEGRATION },
+    createdAt: '2026-01-15T09:30:00.000Z',
+    updatedAt: '2026-01-15T09:31:12.000Z',
   };
 }
 
@@ -63,9 +71,18 @@ export function pendingConnection(env: Who & Pick<Env, 'now'>): Connection {
   const id = connectionId(env);
   const t = new Date(env.now()).toISOString();
   const uiUrl = `${MEMBRANE_UI}/connect/ringcentral?tenantKey=${encodeURIComponent(env.tenantKey ?? '')}`;
-  return { ...base(id, 'RingCentral', 'ringcentral'), state: 'CLIENT_ACTION_REQUIRED', createdAt: t, updatedAt: t,
-    clientAction: { type: 'connect', description: 'Connect RingCentral: the person signs in to RingCentral and allows access.', uiUrl,
-      agentInstructions: 'Ask the user to open uiUrl in a browser and sign in to RingCentral, then try again.' } };
+  return {
+    ...base(id, 'RingCentral', 'ringcentral'),
+    state: 'CLIENT_ACTION_REQUIRED',
+    createdAt: t,
+    updatedAt: t,
+    clientAction: {
+      type: 'connect',
+      description: 'Connect RingCentral: the person signs in to RingCentral and allows access.',
+      uiUrl,
+      agentInstructions: 'Ask the user to open uiUrl in a browser and sign in to RingCentral, then try again.',
+    },
+  };
 }
 
 export function connections(env: Pick<Env, 'faults'> & Who): Connection[] {
@@ -79,9 +96,17 @@ export function connections(env: Pick<Env, 'faults'> & Who): Connection[] {
   } else if (f.has('config-error')) {
     Object.assign(main, {
       state: 'CONFIGURATION_ERROR',
-      error: { type: 'configuration', key: 'invalid_configuration', message: 'RingCentral OAuth app rejected the client credentials (invalid_client). Fix the app credentials in the Membrane console.' },
-      clientAction: { type: 'provide-input', description: 'Fix the RingCentral app configuration', uiUrl: `${MEMBRANE_UI}/connections/${main.id}/configuration`,
-        agentInstructions: 'A person must fix the connection configuration in the Membrane console (uiUrl).' },
+      error: {
+        type: 'configuration',
+        key: 'invalid_configuration',
+        message: 'RingCentral OAuth app rejected the client credentials (invalid_client). Fix the app credentials in the Membrane console.',
+      },
+      clientAction: {
+        type: 'provide-input',
+        description: 'Fix the RingCentral app configuration',
+        uiUrl: `${MEMBRANE_UI}/connections/${main.id}/configuration`,
+        agentInstructions: 'A person must fix the connection configuration in the Membrane console (uiUrl).',
+      },
     });
   }
   const list = [main];
@@ -98,14 +123,20 @@ export function findConnection(env: Env, idOrKey: string): Connection {
 /** What Membrane says when a run or request goes through a connection that cannot be used. */
 export function requireReady(c: Connection): void {
   if (c.disconnected || c.state === 'CLIENT_ACTION_REQUIRED') {
-    throw new MembraneError('connection', 'connection_is_defunct',
+    throw new MembraneError(
+      'connection',
+      'connection_is_defunct',
       `Connection ${c.id} is disconnected: reconnect it with membrane connect --connectionId=${c.id}`,
-      { connectionId: c.id, state: c.state, clientAction: c.clientAction });
+      { connectionId: c.id, state: c.state, clientAction: c.clientAction },
+    );
   }
   if (c.state !== 'READY') {
-    throw new MembraneError('connection', 'connection_not_ready',
+    throw new MembraneError(
+      'connection',
+      'connection_not_ready',
       `Connection ${c.id} is not ready (state ${c.state})${c.error ? `: ${c.error.message}` : ''}`,
-      { connectionId: c.id, state: c.state, ...(c.error ? { error: c.error } : {}) });
+      { connectionId: c.id, state: c.state, ...(c.error ? { error: c.error } : {}) },
+    );
   }
 }
 

@@ -4,21 +4,46 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const FAULTS = [
-  'not-logged-in', 'no-connection', 'two-connections', 'disconnected', 'building', 'config-error',
-  'rate-limit', 'upstream-error', 'server-error', 'hang', 'hang-with-child', 'slow', 'garbage',
-  'banner', 'huge', 'crash', 'stderr-only',
+  'not-logged-in',
+  'no-connection',
+  'two-connections',
+  'disconnected',
+  'building',
+  'config-error',
+  'rate-limit',
+  'upstream-error',
+  'server-error',
+  'hang',
+  'hang-with-child',
+  'slow',
+  'garbage',
+  'banner',
+  'huge',
+  'crash',
+  'stderr-only',
 ] as const;
 export const VARIANTS = [
-  'bare-lists', 'unwrapped-output', 'key-only', 'records-cursor', 'request-exit-zero',
+  'bare-lists',
+  'unwrapped-output',
+  'key-only',
+  'records-cursor',
+  'request-exit-zero',
   // Connectors that differ from RingCentral's REST shapes in ways Membrane's public docs allow.
-  'renamed-inputs', 'data-records', 'replace-update', 'no-schemas',
+  'renamed-inputs',
+  'data-records',
+  'replace-update',
+  'no-schemas',
   // Message and contact ids as 19-digit int64 values beyond 2^53 (the REST layer too).
   'big-ids',
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 export type Variant = (typeof VARIANTS)[number];
 
-const split = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+const split = (s: string | undefined) =>
+  (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 export interface Env {
   faults: Set<string>;

@@ -1,7 +1,10 @@
 // The two kinds of failure the CLI reports: usage mistakes (exit 2) and Membrane API errors (exit 1).
 
 export class UsageError extends Error {
-  constructor(message: string, readonly usage?: string) {
+  constructor(
+    message: string,
+    readonly usage?: string,
+  ) {
     super(message);
   }
 }

@@ -6,11 +6,15 @@ const MARKED = /"\\u0000bigint:(-?\d+)"/g;
 
 export function stringify(value: unknown, indent?: number): string {
   let sawBig = false;
-  const text = JSON.stringify(value, (_k, v: unknown) => {
-    if (typeof v !== 'bigint') return v;
-    sawBig = true;
-    return MARK + v.toString();
-  }, indent);
+  const text = JSON.stringify(
+    value,
+    (_k, v: unknown) => {
+      if (typeof v !== 'bigint') return v;
+      sawBig = true;
+      return MARK + v.toString();
+    },
+    indent,
+  );
   // The marker starts with NUL, which JSON escapes as \u0000: user text cannot produce it unescaped.
   return sawBig ? text.replace(MARKED, '$1') : text;
 }

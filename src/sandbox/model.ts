@@ -1,7 +1,13 @@
 // Shapes of the persisted sandbox state. Records are kept in the exact RingCentral response shape
 // (typed with RingCentral's own definitions) so that rendering is a cheap copy, not a mapping.
 import type {
-  AccountInfo, CallLogRecord, ExtensionInfo, MessageInfo, PersonalContactResource, TMChatInfo, UserPhoneNumberInfo,
+  AccountInfo,
+  CallLogRecord,
+  ExtensionInfo,
+  MessageInfo,
+  PersonalContactResource,
+  TMChatInfo,
+  UserPhoneNumberInfo,
 } from './rc.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -15,7 +21,10 @@ export type Extension = With<ExtensionInfo, 'id' | 'uri' | 'extensionNumber' | '
 export type PhoneNumber = With<UserPhoneNumberInfo, 'id' | 'phoneNumber' | 'usageType' | 'type' | 'paymentType' | 'features'>;
 export type Contact = With<PersonalContactResource, 'id' | 'uri'>;
 /** A message-store record; `_` fields are the sandbox's own bookkeeping and never leave it. */
-export type Message = With<MessageInfo, 'id' | 'uri' | 'type' | 'direction' | 'creationTime' | 'lastModifiedTime' | 'availability' | 'from' | 'to'> & {
+export type Message = With<
+  MessageInfo,
+  'id' | 'uri' | 'type' | 'direction' | 'creationTime' | 'lastModifiedTime' | 'availability' | 'from' | 'to'
+> & {
   /** Sent through the sandbox: its status advances on reads, and its times are the user's own. */
   _sent?: boolean;
   /** Text served at the AudioTranscription attachment's content URI. */
@@ -30,7 +39,10 @@ export interface ActiveCall {
   rec: Omit<CallRecord, 'startTime' | 'duration'>;
 }
 /** `_user`: created by a write; `_userModified`: lastModifiedTime set by a user's post. */
-export type Chat = With<TMChatInfo, 'id' | 'type' | 'creationTime' | 'lastModifiedTime' | 'members'> & { _user?: boolean; _userModified?: boolean };
+export type Chat = With<TMChatInfo, 'id' | 'type' | 'creationTime' | 'lastModifiedTime' | 'members'> & {
+  _user?: boolean;
+  _userModified?: boolean;
+};
 
 export interface State {
   v: number;

@@ -24,8 +24,9 @@ export function failure(err: unknown, asJson: boolean): Outcome {
   if (err instanceof UsageError) {
     return { stderr: `membrane: ${err.message}\n${err.usage ? `Usage: ${err.usage}\n` : 'Run membrane --help for usage.\n'}`, code: 2 };
   }
-  const m = err instanceof MembraneError
-    ? err
-    : new MembraneError('internal', 'internal_error', `Sandbox bug: ${(err as Error)?.stack ?? String(err)}`);
+  const m =
+    err instanceof MembraneError
+      ? err
+      : new MembraneError('internal', 'internal_error', `Sandbox bug: ${(err as Error)?.stack ?? String(err)}`);
   return { stdout: asJson ? stringify(m.toJSON()) + '\n' : '', stderr: `Error: ${m.message.split('\n')[0]}\n`, code: 1 };
 }

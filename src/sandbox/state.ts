@@ -39,7 +39,11 @@ function parse(path: string): State | undefined {
   } catch {
     /* fall through */
   }
-  throw new MembraneError('internal', 'state_corrupt', `Sandbox state file ${path} is unreadable or from another version; run: membrane-sandbox reset`);
+  throw new MembraneError(
+    'internal',
+    'state_corrupt',
+    `Sandbox state file ${path} is unreadable or from another version; run: membrane-sandbox reset`,
+  );
 }
 
 function write(path: string, s: State): void {

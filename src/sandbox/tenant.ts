@@ -11,7 +11,9 @@ const safe = (key: string) => key.replace(/[^A-Za-z0-9_-]/g, (c) => `~${c.charCo
 export function forTenant(env: Env, tenantKey: string | undefined, workspaceKey: string | undefined): Env {
   if (tenantKey === undefined && workspaceKey === undefined) return env;
   const tenant = `${workspaceKey ?? ''}/${tenantKey ?? ''}`;
-  const slug = [workspaceKey !== undefined ? `w-${safe(workspaceKey)}` : '', tenantKey !== undefined ? safe(tenantKey) : ''].filter(Boolean).join('.');
+  const slug = [workspaceKey !== undefined ? `w-${safe(workspaceKey)}` : '', tenantKey !== undefined ? safe(tenantKey) : '']
+    .filter(Boolean)
+    .join('.');
   const statePath = env.statePath.endsWith('.json') ? `${env.statePath.slice(0, -5)}.${slug}.json` : `${env.statePath}.${slug}`;
   return { ...env, tenant, tenantKey, statePath };
 }

@@ -12,7 +12,8 @@ export const USAGE: Record<string, string> = {
   search: 'membrane search <query> [--elementType connector] [--json]',
   'action list': 'membrane action list [--connectionId ID | --connectionKey KEY] [--intent TEXT] [--limit N] [--cursor C] [--json]',
   'action run': "membrane action run <actionIdOrKey> --connectionId ID [--input '<json object>'] [--json]",
-  request: 'membrane request <connectionId> <path> [-X METHOD] [-H "K: V"]... [-d BODY] [--query k=v]... [--pathParam k=v]... [--rawData] [--json]',
+  request:
+    'membrane request <connectionId> <path> [-X METHOD] [-H "K: V"]... [-d BODY] [--query k=v]... [--pathParam k=v]... [--rawData] [--json]',
 };
 
 export const HELP = `membrane-sandbox ${VERSION}: a stand-in for the Membrane CLI (membrane) backed by a simulated
@@ -21,7 +22,9 @@ RingCentral account. No network, no credentials. State: $MEMBRANE_SANDBOX_STATE.
 Usage:
   membrane --version
   membrane --help
-${Object.values(USAGE).map((u) => `  ${u}`).join('\n')}
+${Object.values(USAGE)
+  .map((u) => `  ${u}`)
+  .join('\n')}
 
 Flags may come in any position, as --flag value or --flag=value; -H, --query and --pathParam repeat.
 Every command accepts --json, --workspaceKey and --tenantKey: each tenant is its own simulated account

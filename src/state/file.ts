@@ -86,7 +86,9 @@ export class FileStore implements StateStore {
     const info = await stat(this.dir);
     const uid = process.getuid?.();
     if ((uid !== undefined && info.uid !== uid) || (process.platform !== 'win32' && (info.mode & 0o077) !== 0)) {
-      throw new Error(`${this.dir} is owned by another user or open to others (mode ${(info.mode & 0o777).toString(8)}); remove it and run again`);
+      throw new Error(
+        `${this.dir} is owned by another user or open to others (mode ${(info.mode & 0o777).toString(8)}); remove it and run again`,
+      );
     }
   }
 

@@ -39,7 +39,9 @@ export class RedisStore implements StateStore {
 
   async create(key: string, value: string, ttlMs: number): Promise<boolean> {
     const client = await this.ready();
-    const reply = await this.bounded(client.set(KEY_PREFIX + key, value, { condition: 'NX', expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) } }));
+    const reply = await this.bounded(
+      client.set(KEY_PREFIX + key, value, { condition: 'NX', expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) } }),
+    );
     return reply === 'OK';
   }
 

@@ -35,7 +35,11 @@ export function scoped(store: StateStore, prefix: string): StateStore {
 /** The refusal for a write whose safety check needs the store: nothing was sent. */
 export function stateUnavailable(store: StateStore, what: string, cause: unknown): ToolError {
   const reason = cause instanceof Error ? cause.message : String(cause);
-  return new ToolError('state_unavailable', `${what} could not run because the shared state (${store.description}) did not answer (${reason}); nothing was sent or changed`, {
-    fix: 'bring the state store back (check that Redis is up and reachable from this server), then call again; reads keep working meanwhile',
-  });
+  return new ToolError(
+    'state_unavailable',
+    `${what} could not run because the shared state (${store.description}) did not answer (${reason}); nothing was sent or changed`,
+    {
+      fix: 'bring the state store back (check that Redis is up and reachable from this server), then call again; reads keep working meanwhile',
+    },
+  );
 }

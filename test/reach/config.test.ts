@@ -79,9 +79,15 @@ describe('ringcentral-mcp config <client>', () => {
     const { json, stderr } = await config('claude-code', '--sandbox');
     expect(json.type).toBe('stdio');
     expectStdio(json, { absolute: true });
-    const add = stderr.split('\n').map((l) => l.trim()).find((l) => l.startsWith('claude mcp add '));
+    const add = stderr
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l.startsWith('claude mcp add '));
     expect(add).toBe(`claude mcp add --transport stdio --scope user ringcentral -- ${process.execPath} ${CLI} --sandbox`);
-    const addJson = stderr.split('\n').map((l) => l.trim()).find((l) => l.startsWith('claude mcp add-json '));
+    const addJson = stderr
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l.startsWith('claude mcp add-json '));
     expect(JSON.parse(/'(.*)'$/.exec(addJson ?? '')![1])).toEqual(json);
   });
 
@@ -94,7 +100,16 @@ describe('ringcentral-mcp config <client>', () => {
   });
 
   it('carries the options that matter into the snippet', async () => {
-    const { json } = await config('cursor', '--read-only', '--toolsets', 'messaging,contacts', '--membrane', '/opt/membrane/bin/membrane', '--connection-id', 'conn_123');
+    const { json } = await config(
+      'cursor',
+      '--read-only',
+      '--toolsets',
+      'messaging,contacts',
+      '--membrane',
+      '/opt/membrane/bin/membrane',
+      '--connection-id',
+      'conn_123',
+    );
     const entry = json.mcpServers.ringcentral;
     expect(entry.args.slice(1)).toEqual(['--read-only', '--toolsets', 'messaging,contacts']);
     expect(entry.env).toEqual({ MEMBRANE_CLI: '/opt/membrane/bin/membrane', RINGCENTRAL_CONNECTION_ID: 'conn_123' });

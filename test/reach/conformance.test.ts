@@ -45,7 +45,11 @@ describe('MCP conformance 0.1.13, server mode over Streamable HTTP', () => {
     expect(result.code, report).toBe(0);
     expect(result.stdout).toMatch(/0 failed/);
     const [run1] = readdirSync(dir);
-    const checks = JSON.parse(readFileSync(join(dir, run1, 'checks.json'), 'utf8')) as Array<{ id: string; status: string; errorMessage?: string }>;
+    const checks = JSON.parse(readFileSync(join(dir, run1, 'checks.json'), 'utf8')) as Array<{
+      id: string;
+      status: string;
+      errorMessage?: string;
+    }>;
     expect(checks.length, report).toBeGreaterThan(0);
     for (const check of checks) expect(check.status, `${check.id}: ${check.errorMessage ?? ''}`).toBe('SUCCESS');
   });
@@ -55,15 +59,23 @@ describe('MCP conformance 0.1.13, server mode over Streamable HTTP', () => {
     const careless = createServer((req, res) => {
       req.resume();
       req.on('end', () =>
-        res.writeHead(200, { 'content-type': 'application/json' }).end(
-          JSON.stringify({ jsonrpc: '2.0', id: 1, result: { protocolVersion: '2025-11-25', capabilities: {}, serverInfo: { name: 'careless', version: '0' } } }),
-        ),
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(
+            JSON.stringify({
+              jsonrpc: '2.0',
+              id: 1,
+              result: { protocolVersion: '2025-11-25', capabilities: {}, serverInfo: { name: 'careless', version: '0' } },
+            }),
+          ),
       );
     });
     await new Promise<void>((resolve) => careless.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(careless.address() as AddressInfo).port}/mcp`;
-      const result = await run(BIN('conformance'), ['server', '--url', url, '--scenario', 'dns-rebinding-protection'], { timeoutMs: 30_000 });
+      const result = await run(BIN('conformance'), ['server', '--url', url, '--scenario', 'dns-rebinding-protection'], {
+        timeoutMs: 30_000,
+      });
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(/[1-9]\d* failed/);
     } finally {

@@ -40,10 +40,15 @@ beforeAll(async () => {
 
   const pack = await run(NPM, ['pack', '--json', '--pack-destination', work], { cwd: clone, timeoutMs: 240_000 });
   expect(pack.code, pack.stderr).toBe(0);
-  packedFiles = (JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path);
+  packedFiles = (JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as Array<{ files: Array<{ path: string }> }>)[0].files.map(
+    (f) => f.path,
+  );
 
   // The README's `npm install -g .`; scripts off because `npm pack` has just built the clone.
-  const install = await run(NPM, ['install', '-g', '.', '--prefix', prefix, '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: clone, timeoutMs: 120_000 });
+  const install = await run(NPM, ['install', '-g', '.', '--prefix', prefix, '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    cwd: clone,
+    timeoutMs: 120_000,
+  });
   expect(install.code, install.stderr).toBe(0);
 }, 400_000);
 
@@ -56,7 +61,8 @@ const binDir = () => (process.platform === 'win32' ? prefix : join(prefix, 'bin'
 describe('from a fresh clone', () => {
   it('`npm pack` builds first: the clone had no dist, the tarball has the compiled code', () => {
     expect(builtBeforePack).toBe(false);
-    for (const file of ['dist/src/cli.js', 'dist/src/index.js', 'dist/src/sandbox/bin.js', 'dist/tools/index.js']) expect(packedFiles, file).toContain(file);
+    for (const file of ['dist/src/cli.js', 'dist/src/index.js', 'dist/src/sandbox/bin.js', 'dist/tools/index.js'])
+      expect(packedFiles, file).toContain(file);
   });
 
   it('`npm install -g .` puts ringcentral-mcp on PATH; a client connects by the command `config` prints', async () => {
@@ -65,7 +71,9 @@ describe('from a fresh clone', () => {
     const env = { ...process.env, PATH: `${binDir()}${delimiter}${process.env.PATH ?? ''}`, MEMBRANE_CLI: '' };
     const printed = await run(bin, ['config', 'claude-desktop', '--sandbox'], { cwd: work, env });
     expect(printed.code, printed.stderr).toBe(0);
-    const entry = (JSON.parse(printed.stdout) as { mcpServers: { ringcentral: { command: string; args: string[]; env: Record<string, string> } } }).mcpServers.ringcentral;
+    const entry = (
+      JSON.parse(printed.stdout) as { mcpServers: { ringcentral: { command: string; args: string[]; env: Record<string, string> } } }
+    ).mcpServers.ringcentral;
 
     // Absolute, no npx, no published package: this Node and the clone's built CLI.
     expect(isAbsolute(entry.command)).toBe(true);

@@ -20,7 +20,11 @@ export interface Run {
 }
 
 /** Runs a program to the end (no shell), with a hard timeout. */
-export function run(file: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {}): Promise<Run> {
+export function run(
+  file: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -52,9 +56,14 @@ export interface HttpChild {
 
 /** `ringcentral-mcp --http --port 0 ...` as a child process; resolves once it prints its URL. */
 export function spawnHttp(args: string[], env: Record<string, string>): Promise<HttpChild> {
-  const child = spawn(process.execPath, [CLI, '--http', '--port', '0', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, '--http', '--port', '0', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -98,13 +107,19 @@ export interface HttpClient {
 
 /** An SDK client over Streamable HTTP, with a bearer token when given. */
 export async function connectHttp(url: string, token?: string): Promise<HttpClient> {
-  const transport = new StreamableHTTPClientTransport(new URL(url), token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : undefined);
+  const transport = new StreamableHTTPClientTransport(
+    new URL(url),
+    token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : undefined,
+  );
   const client = new Client({ name: 'ringcentral-mcp-reach-tests', version: '1.0.0' });
   await client.connect(transport);
   return {
     client,
     call: async (name, args = {}) => (await client.callTool({ name, arguments: args }, undefined, { timeout: 60_000 })) as Result,
-    request: async (name, args = {}) => (await client.request({ method: 'tools/call', params: { name, arguments: args } }, CallToolResultSchema, { timeout: 60_000 })) as Result,
+    request: async (name, args = {}) =>
+      (await client.request({ method: 'tools/call', params: { name, arguments: args } }, CallToolResultSchema, {
+        timeout: 60_000,
+      })) as Result,
     close: () => client.close(),
   };
 }

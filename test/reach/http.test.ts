@@ -7,7 +7,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttp, type HttpHandle } from '../../dist/src/index.js';
-import { fileStoreDir } from '../../dist/src/runtime.js';
+import { fileStoreDir } from '../../dist/src/mcp/runtime.js';
 import { makeSandbox, type Sandbox } from '../helpers.js';
 import { connectHttp, spawnHttp, textOf, type HttpClient } from './helpers.js';
 
@@ -30,11 +30,20 @@ interface Raw {
 }
 
 /** A raw request, with any headers (fetch cannot set Host). */
-function raw(url: string, options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer; chunks?: Buffer[] } = {}): Promise<Raw> {
+function raw(
+  url: string,
+  options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer; chunks?: Buffer[] } = {},
+): Promise<Raw> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: u.hostname, port: u.port, path: options.path ?? u.pathname, method: options.method ?? 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...options.headers } },
+      {
+        host: u.hostname,
+        port: u.port,
+        path: options.path ?? u.pathname,
+        method: options.method ?? 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...options.headers },
+      },
       (res) => {
         let body = '';
         res.on('data', (d) => (body += String(d)));
@@ -162,12 +171,17 @@ describe('guards', () => {
   });
 
   it('refuses to bind a non-loopback address without a token', async () => {
-    await expect(startHttp({ sandbox: true, warmup: false }, { host: '0.0.0.0', port: 0, token: '' })).rejects.toThrow(/without a bearer token/);
+    await expect(startHttp({ sandbox: true, warmup: false }, { host: '0.0.0.0', port: 0, token: '' })).rejects.toThrow(
+      /without a bearer token/,
+    );
     await expect(startHttp({ sandbox: true, warmup: false }, { host: '0.0.0.0', port: 0, token: 'short' })).rejects.toThrow(/at least 16/);
     const withToken = await startHttp({ sandbox: true, warmup: false, env: sandbox.env }, { host: '0.0.0.0', port: 0, token: TOKEN });
     try {
       // Behind a gateway the Host is the public name; the token is what protects it.
-      const res = await raw(`http://127.0.0.1:${withToken.port}/mcp`, { body: INITIALIZE, headers: { host: 'mcp.example.com', authorization: `Bearer ${TOKEN}` } });
+      const res = await raw(`http://127.0.0.1:${withToken.port}/mcp`, {
+        body: INITIALIZE,
+        headers: { host: 'mcp.example.com', authorization: `Bearer ${TOKEN}` },
+      });
       expect(res.status).toBe(200);
       const noToken = await raw(`http://127.0.0.1:${withToken.port}/mcp`, { body: INITIALIZE, headers: { host: 'mcp.example.com' } });
       expect(noToken.status).toBe(401);
@@ -177,13 +191,19 @@ describe('guards', () => {
   });
 
   it('allowedHosts narrows the Host names a public bind accepts; allowedOrigins get CORS', async () => {
-    const h = await startHttp({ sandbox: true, warmup: false, env: sandbox.env }, { host: '0.0.0.0', port: 0, token: TOKEN, allowedHosts: ['mcp.example.com'], allowedOrigins: ['https://app.example.com'] });
+    const h = await startHttp(
+      { sandbox: true, warmup: false, env: sandbox.env },
+      { host: '0.0.0.0', port: 0, token: TOKEN, allowedHosts: ['mcp.example.com'], allowedOrigins: ['https://app.example.com'] },
+    );
     try {
       const url = `http://127.0.0.1:${h.port}/mcp`;
       const auth = { authorization: `Bearer ${TOKEN}` };
       expect((await raw(url, { body: INITIALIZE, headers: { ...auth, host: 'mcp.example.com:443' } })).status).toBe(200);
       expect((await raw(url, { body: INITIALIZE, headers: { ...auth, host: 'other.example.com' } })).status).toBe(403);
-      const preflight = await raw(url, { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } });
+      const preflight = await raw(url, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
+      });
       expect(preflight.status).toBe(204);
       expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example.com');
       expect(String(preflight.headers['access-control-allow-headers'])).toMatch(/authorization/);
@@ -207,7 +227,10 @@ describe('guards', () => {
     expect(declared.status).toBe(413);
     expect(declared.body).toMatch(/larger than 1048576 bytes/);
     // Chunked: no content-length, the limit is found while reading.
-    const streamed = await raw(a.url, { chunks: [Buffer.from('{"jsonrpc":"2.0",'), big.subarray(0, 600_000), big.subarray(600_000)], headers: auth });
+    const streamed = await raw(a.url, {
+      chunks: [Buffer.from('{"jsonrpc":"2.0",'), big.subarray(0, 600_000), big.subarray(600_000)],
+      headers: auth,
+    });
     expect(streamed.status).toBe(413);
     const small = await startHttp({ sandbox: true, warmup: false, env: sandbox.env }, { port: 0, maxBodyBytes: 100 });
     try {
@@ -306,7 +329,10 @@ describe('stateless: two instances answer alike', () => {
   });
 
   it('an instance with another secret rejects the token', async () => {
-    const other = await startHttp({ sandbox: true, warmup: false, env: sandbox.env, confirmSecret: 'another-secret' }, { port: 0, token: TOKEN });
+    const other = await startHttp(
+      { sandbox: true, warmup: false, env: sandbox.env, confirmSecret: 'another-secret' },
+      { port: 0, token: TOKEN },
+    );
     const co = await connectHttp(other.url, TOKEN);
     try {
       const sms = { to: ['+16505550189'], text: 'Secret mismatch' };

@@ -18,16 +18,28 @@ afterAll(() => sandbox.cleanup());
 /** `mcp-inspector --cli node dist/src/cli.js --sandbox [serverArgs] -e ... <inspectorArgs>` */
 async function inspect(inspectorArgs: string[], serverArgs: string[] = [], env: Record<string, string> = {}) {
   const e = Object.entries({ ...sandbox.env, ...env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  const result = await run(BIN('mcp-inspector'), ['--cli', process.execPath, CLI, '--sandbox', '--no-warmup', ...serverArgs, ...e, ...inspectorArgs], {
-    timeoutMs: 30_000,
-    // Keep the Inspector's own files out of the home directory.
-    env: { ...process.env, MCP_CATALOG_PATH: join(sandbox.dir, 'inspector-catalog.json'), MCP_CLIENT_CONFIG_PATH: join(sandbox.dir, 'inspector-client.json') },
-  });
+  const result = await run(
+    BIN('mcp-inspector'),
+    ['--cli', process.execPath, CLI, '--sandbox', '--no-warmup', ...serverArgs, ...e, ...inspectorArgs],
+    {
+      timeoutMs: 30_000,
+      // Keep the Inspector's own files out of the home directory.
+      env: {
+        ...process.env,
+        MCP_CATALOG_PATH: join(sandbox.dir, 'inspector-catalog.json'),
+        MCP_CLIENT_CONFIG_PATH: join(sandbox.dir, 'inspector-client.json'),
+      },
+    },
+  );
   return { ...result, json: () => JSON.parse(result.stdout) };
 }
 
 const callTool = (name: string, args: Record<string, unknown>, serverArgs: string[] = [], env: Record<string, string> = {}) =>
-  inspect(['--method', 'tools/call', '--tool-name', name, '--tool-args-json', JSON.stringify(args), '--format', 'json', '-q'], serverArgs, env);
+  inspect(
+    ['--method', 'tools/call', '--tool-name', name, '--tool-args-json', JSON.stringify(args), '--format', 'json', '-q'],
+    serverArgs,
+    env,
+  );
 
 describe('MCP Inspector 2.12.0 CLI over stdio', () => {
   it('tools/list --strict: every tool, no portability error (exit 0)', async () => {
@@ -83,7 +95,17 @@ describe('MCP Inspector 2.12.0 CLI over stdio', () => {
     const list = await inspect(['--method', 'prompts/list', '--format', 'json', '-q']);
     expect(list.code, list.stderr).toBe(0);
     expect(list.json().result.prompts.map((p: { name: string }) => p.name)).toContain('daily_digest');
-    const get = await inspect(['--method', 'prompts/get', '--prompt-name', 'follow_up_missed_call', '--prompt-args', 'phoneNumber=+16505550123', '--format', 'json', '-q']);
+    const get = await inspect([
+      '--method',
+      'prompts/get',
+      '--prompt-name',
+      'follow_up_missed_call',
+      '--prompt-args',
+      'phoneNumber=+16505550123',
+      '--format',
+      'json',
+      '-q',
+    ]);
     expect(get.code, get.stderr).toBe(0);
     expect(get.json().result.messages[0].content.text).toContain('ringcentral_send_sms');
   });

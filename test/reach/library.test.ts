@@ -16,12 +16,16 @@ const sandbox = { sandbox: true, env: { MEMBRANE_SANDBOX_STATE: state } };
 
 describe('import { createServer, tools } from "ringcentral-mcp"', () => {
   it('resolves by name to the built package', async () => {
-    const result = await run(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('ringcentral-mcp'))"], { cwd: join(ROOT, 'test/reach') });
+    const result = await run(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('ringcentral-mcp'))"], {
+      cwd: join(ROOT, 'test/reach'),
+    });
     expect(result.stdout.trim()).toBe(`file://${join(ROOT, 'dist/src/index.js')}`);
   });
 
   it('runs test/reach/library-example.mjs (the README example) as written', async () => {
-    const result = await run(process.execPath, ['test/reach/library-example.mjs'], { env: { ...process.env, MEMBRANE_SANDBOX_STATE: state } });
+    const result = await run(process.execPath, ['test/reach/library-example.mjs'], {
+      env: { ...process.env, MEMBRANE_SANDBOX_STATE: state },
+    });
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.split('\n');
     expect(lines[0]).toMatch(/^\d+ tools, \d+ read-only$/);

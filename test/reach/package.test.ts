@@ -67,7 +67,17 @@ async function listTools(command: string, args: string[], cwd: string, env: Reco
 describe('package.json and the tarball', () => {
   it('ships the built code, declarations, SKILL.md and README, and no sources or tests', () => {
     const paths = packed.files.map((f) => f.path);
-    for (const required of ['package.json', 'README.md', 'SKILL.md', 'dist/src/cli.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/sandbox/bin.js', 'dist/tools/index.js', 'dist/tools/index.d.ts']) {
+    for (const required of [
+      'package.json',
+      'README.md',
+      'SKILL.md',
+      'dist/src/cli.js',
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/src/sandbox/bin.js',
+      'dist/tools/index.js',
+      'dist/tools/index.d.ts',
+    ]) {
       expect(paths, required).toContain(required);
     }
     for (const path of paths) {
@@ -118,7 +128,15 @@ async function offlineProject(dir: string): Promise<void> {
   const spec = 'file:ringcentral-mcp.tgz';
   const packages: Record<string, unknown> = {
     '': { name: 'pack-check', dependencies: { [pkg.name]: spec } },
-    [`node_modules/${pkg.name}`]: { version: pkg.version, resolved: spec, integrity: packed.integrity, license: pkg.license, dependencies: pkg.dependencies, bin: pkg.bin, engines: pkg.engines },
+    [`node_modules/${pkg.name}`]: {
+      version: pkg.version,
+      resolved: spec,
+      integrity: packed.integrity,
+      license: pkg.license,
+      dependencies: pkg.dependencies,
+      bin: pkg.bin,
+      engines: pkg.engines,
+    },
   };
   for (const [path, entry] of Object.entries(lock.packages as Record<string, Record<string, unknown>>)) {
     if (!path || entry.dev || entry.link) continue;
@@ -127,8 +145,14 @@ async function offlineProject(dir: string): Promise<void> {
     rest.resolved ??= `${registry}${name}/-/${name.split('/').pop()}-${entry.version}.tgz`;
     packages[path] = rest;
   }
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'pack-check', private: true, type: 'module', dependencies: { [pkg.name]: spec } }, null, 2));
-  writeFileSync(join(dir, 'package-lock.json'), JSON.stringify({ name: 'pack-check', lockfileVersion: 3, requires: true, packages }, null, 2));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'pack-check', private: true, type: 'module', dependencies: { [pkg.name]: spec } }, null, 2),
+  );
+  writeFileSync(
+    join(dir, 'package-lock.json'),
+    JSON.stringify({ name: 'pack-check', lockfileVersion: 3, requires: true, packages }, null, 2),
+  );
 }
 
 describe('installed from the tarball in an empty directory (offline)', () => {
@@ -136,7 +160,10 @@ describe('installed from the tarball in an empty directory (offline)', () => {
     installDir = join(work, 'project');
     mkdirSync(installDir);
     await offlineProject(installDir);
-    const result = await run(NPM, ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: installDir, timeoutMs: 120_000 });
+    const result = await run(NPM, ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], {
+      cwd: installDir,
+      timeoutMs: 120_000,
+    });
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
   }, 150_000);
 
@@ -150,12 +177,17 @@ describe('installed from the tarball in an empty directory (offline)', () => {
 
   it('imports by name through exports and runs the README library example', async () => {
     copyFileSync(join(ROOT, 'test/reach/library-example.mjs'), join(installDir, 'example.mjs'));
-    const result = await run(process.execPath, ['example.mjs'], { cwd: installDir, env: { ...process.env, MEMBRANE_SANDBOX_STATE: join(work, 'library-state.json') } });
+    const result = await run(process.execPath, ['example.mjs'], {
+      cwd: installDir,
+      env: { ...process.env, MEMBRANE_SANDBOX_STATE: join(work, 'library-state.json') },
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^${tools.length} tools`));
     expect(result.stdout).toMatch(/confirmation_required/);
     expect(result.stdout).toMatch(/^done /m);
-    const resolved = await run(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('ringcentral-mcp'))"], { cwd: installDir });
+    const resolved = await run(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('ringcentral-mcp'))"], {
+      cwd: installDir,
+    });
     expect(resolved.stdout.trim()).toMatch(/node_modules\/ringcentral-mcp\/dist\/src\/index\.js$/);
   });
 
@@ -173,7 +205,23 @@ describe('installed from the tarball in an empty directory (offline)', () => {
       ].join('\n'),
     );
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    const result = await run(process.execPath, [tsc, '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', 'consumer.ts'], { cwd: installDir, timeoutMs: 60_000 });
+    const result = await run(
+      process.execPath,
+      [
+        tsc,
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        'consumer.ts',
+      ],
+      { cwd: installDir, timeoutMs: 60_000 },
+    );
     expect(result.code, result.stdout + result.stderr).toBe(0);
   });
 });
@@ -191,7 +239,9 @@ describe('npx of the tarball in an empty directory', () => {
       // Install first, so a missing cache entry is told apart from a server failure.
       const probe = await run(NPX, [...args.slice(0, 3), '--version'], { cwd: empty, timeoutMs: 120_000 });
       if (probe.code !== 0 && /ENOTCACHED/.test(probe.stderr)) {
-        ctx.skip(`the npm cache lacks registry metadata for the dependency ranges (npx resolves ranges); the offline install above covers the tarball. ${probe.stderr.split('\n')[1] ?? ''}`);
+        ctx.skip(
+          `the npm cache lacks registry metadata for the dependency ranges (npx resolves ranges); the offline install above covers the tarball. ${probe.stderr.split('\n')[1] ?? ''}`,
+        );
       }
       expect(probe.code, probe.stderr).toBe(0);
       expect(probe.stdout.trim()).toBe(pkg.version);
@@ -202,7 +252,8 @@ describe('npx of the tarball in an empty directory', () => {
       if (existsSync(npxDir)) {
         for (const entry of readdirSync(npxDir)) {
           const dir = join(npxDir, entry);
-          if (!before.has(entry) && statSync(dir).isDirectory() && existsSync(join(dir, 'node_modules', pkg.name))) rmSync(dir, { recursive: true, force: true });
+          if (!before.has(entry) && statSync(dir).isDirectory() && existsSync(join(dir, 'node_modules', pkg.name)))
+            rmSync(dir, { recursive: true, force: true });
         }
       }
     }

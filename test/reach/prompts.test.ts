@@ -1,11 +1,11 @@
 /**
- * MCP prompts: listed as src/prompts.ts defines them, each returning a user message that names
+ * MCP prompts: listed as src/mcp/prompts.ts defines them, each returning a user message that names
  * tools the server exposes, with arguments those tools accept (each read step is run against
  * the sandbox as written); hidden when their tools are not exposed (--read-only hides the SMS
  * follow-up).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROMPTS } from '../../dist/src/prompts.js';
+import { PROMPTS } from '../../dist/src/mcp/prompts.js';
 import { tools } from '../../dist/src/index.js';
 import { startServer, type Harness } from '../helpers.js';
 
@@ -21,7 +21,8 @@ afterAll(async () => {
   await readOnly?.close();
 });
 
-const textOf = (messages: Array<{ role: string; content: { type: string; text?: string } }>) => messages.map((m) => m.content.text ?? '').join('\n');
+const textOf = (messages: Array<{ role: string; content: { type: string; text?: string } }>) =>
+  messages.map((m) => m.content.text ?? '').join('\n');
 
 /** Steps of the form `N. tool_name with key "value", key ["value"] ...`. */
 function steps(text: string): Array<{ tool: string; args: Record<string, unknown>; line: string }> {
@@ -39,7 +40,7 @@ function steps(text: string): Array<{ tool: string; args: Record<string, unknown
 }
 
 describe('prompts/list', () => {
-  it('lists every prompt of src/prompts.ts with its title, description and arguments', async () => {
+  it('lists every prompt of src/mcp/prompts.ts with its title, description and arguments', async () => {
     const { prompts } = await h.client.listPrompts();
     expect(prompts.map((p) => p.name).sort()).toEqual(PROMPTS.map((p) => p.name).sort());
     expect(prompts.length).toBeGreaterThanOrEqual(3);
@@ -96,12 +97,16 @@ describe('prompts/get', () => {
   });
 
   it('rejects a phone number that is not E.164', async () => {
-    await expect(h.client.getPrompt({ name: 'follow_up_missed_call', arguments: { phoneNumber: '650-555-0123' } })).rejects.toThrow(/E\.164/);
+    await expect(h.client.getPrompt({ name: 'follow_up_missed_call', arguments: { phoneNumber: '650-555-0123' } })).rejects.toThrow(
+      /E\.164/,
+    );
   });
 
   it('every tool a prompt names exists, and every argument it gives is in that tool’s input schema', async () => {
     for (const def of PROMPTS) {
-      const args = Object.fromEntries(Object.keys(def.args).map((k) => [k, k === 'phoneNumber' ? PHONE : k === 'since' ? '2025-01-31T00:00:00Z' : 'x']));
+      const args = Object.fromEntries(
+        Object.keys(def.args).map((k) => [k, k === 'phoneNumber' ? PHONE : k === 'since' ? '2025-01-31T00:00:00Z' : 'x']),
+      );
       const text = textOf((await h.client.getPrompt({ name: def.name, arguments: args })).messages as any);
       const named = [...text.matchAll(/ringcentral_\w+/g)].map((m) => m[0]);
       expect(named.length, def.name).toBeGreaterThan(0);

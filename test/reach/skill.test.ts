@@ -112,7 +112,18 @@ describe('SKILL.md body', () => {
   it('covers both routes, formats, confirmation, dry run and paging', () => {
     expect(body.trim().length).toBeGreaterThan(0);
     expect(body.split('\n').length).toBeLessThan(500);
-    for (const needle of ['MCP', 'ringcentral-mcp call', 'E.164', 'ISO 8601', '24 hours', 'confirmation_required', 'confirmationToken', 'dryRun', 'nextCursor', 'cursor']) {
+    for (const needle of [
+      'MCP',
+      'ringcentral-mcp call',
+      'E.164',
+      'ISO 8601',
+      '24 hours',
+      'confirmation_required',
+      'confirmationToken',
+      'dryRun',
+      'nextCursor',
+      'cursor',
+    ]) {
       expect(body, needle).toContain(needle);
     }
   });
@@ -159,7 +170,10 @@ describe('SKILL.md body', () => {
     const second = await call(sms.tool, JSON.stringify({ ...JSON.parse(sms.json), confirmationToken: pending.confirmationToken }));
     expect(second.code, second.stderr).toBe(0);
     expect(JSON.parse(second.stdout).status).toBe('done');
-    const replay = await call(sms.tool, JSON.stringify({ ...JSON.parse(sms.json), text: 'changed', confirmationToken: pending.confirmationToken }));
+    const replay = await call(
+      sms.tool,
+      JSON.stringify({ ...JSON.parse(sms.json), text: 'changed', confirmationToken: pending.confirmationToken }),
+    );
     expect(replay.code).toBe(1);
     expect(replay.stderr).toMatch(/confirmation_invalid/);
   });

@@ -17,7 +17,11 @@ afterAll(() => {
   sandbox.cleanup();
 });
 
-function call(tool: string, args: Record<string, unknown>, flags: string[] = ['--confirm', 'off']): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function call(
+  tool: string,
+  args: Record<string, unknown>,
+  flags: string[] = ['--confirm', 'off'],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, 'call', tool, JSON.stringify(args), '--sandbox', ...flags], {
       env: { ...process.env, ...sandbox.env, MEMBRANE_SANDBOX_DELAY_MS: '0', TMPDIR: temp },
@@ -33,7 +37,8 @@ function call(tool: string, args: Record<string, unknown>, flags: string[] = ['-
 }
 
 /** `action run` processes whose input carries this text: real sends. */
-const sendsOf = (text: string) => sandbox.argvs().filter((argv) => argv.includes('run') && (argv[argv.indexOf('--input') + 1] ?? '').includes(JSON.stringify(text))).length;
+const sendsOf = (text: string) =>
+  sandbox.argvs().filter((argv) => argv.includes('run') && (argv[argv.indexOf('--input') + 1] ?? '').includes(JSON.stringify(text))).length;
 
 describe('the call route shares the duplicate window across processes', () => {
   it('two `call ringcentral_send_sms` runs at the same moment send once; both print the same message', async () => {
@@ -69,15 +74,26 @@ describe('the call route shares the duplicate window across processes', () => {
   it('an idempotencyKey reused for another recipient or text is idempotency_conflict naming the earlier send; nothing is sent', async () => {
     const first = await call('ringcentral_send_sms', { to: ['+16505550125'], text: 'Keyed message', idempotencyKey: 'order-1' });
     const id = JSON.parse(first.stdout).result.id;
-    for (const other of [{ to: ['+16505550126'], text: 'Keyed message' }, { to: ['+16505550125'], text: 'Another text' }]) {
+    for (const other of [
+      { to: ['+16505550126'], text: 'Keyed message' },
+      { to: ['+16505550125'], text: 'Another text' },
+    ]) {
       const conflict = await call('ringcentral_send_sms', { ...other, idempotencyKey: 'order-1' });
       expect(conflict.code).toBe(1);
       const [headline, fix, details] = conflict.stderr.trim().split('\n');
       expect(headline).toMatch(
-        new RegExp(`^idempotency_conflict: this idempotencyKey belongs to a different message, which was sent \\d+ s ago: \\{"action":"send SMS","from":"\\+1\\d{10}","to":\\["\\+16505550125"\\],"text":"Keyed message","characters":13\\} \\(message id ${id}\\); this one was not sent$`),
+        new RegExp(
+          `^idempotency_conflict: this idempotencyKey belongs to a different message, which was sent \\d+ s ago: \\{"action":"send SMS","from":"\\+1\\d{10}","to":\\["\\+16505550125"\\],"text":"Keyed message","characters":13\\} \\(message id ${id}\\); this one was not sent$`,
+        ),
       );
-      expect(fix).toBe('Fix: use a new idempotencyKey for a new message; repeating the earlier message needs exactly its recipients, sender and text');
-      expect(JSON.parse(details).earlier).toMatchObject({ status: 'done', sent: { to: ['+16505550125'], text: 'Keyed message' }, result: { id, messageStatus: 'Queued' } });
+      expect(fix).toBe(
+        'Fix: use a new idempotencyKey for a new message; repeating the earlier message needs exactly its recipients, sender and text',
+      );
+      expect(JSON.parse(details).earlier).toMatchObject({
+        status: 'done',
+        sent: { to: ['+16505550125'], text: 'Keyed message' },
+        result: { id, messageStatus: 'Queued' },
+      });
     }
     expect(sendsOf('Another text')).toBe(0);
     expect(sendsOf('Keyed message')).toBe(1);

@@ -9,7 +9,23 @@
  */
 import { chmodSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alive, cliWrapper, errorCode, groupMembers, makeSandbox, retryAfter, spawnLog, startMcp, startRaw, text, waitFor, type CliWrapper, type Result, type Sandbox, type Server } from './harness.js';
+import {
+  alive,
+  cliWrapper,
+  errorCode,
+  groupMembers,
+  makeSandbox,
+  retryAfter,
+  spawnLog,
+  startMcp,
+  startRaw,
+  text,
+  waitFor,
+  type CliWrapper,
+  type Result,
+  type Sandbox,
+  type Server,
+} from './harness.js';
 
 const CONNECTION = 'con_sbx_ringcentral';
 
@@ -95,7 +111,11 @@ async function cancelQueued(ctx: Ctx): Promise<void> {
   const { server } = ctx;
   server.sandbox.setFault('hang');
   const before = spawnLog(server.sandbox).length;
-  const { controller: first, pending: running, run } = await startCancellable(server, 'ringcentral_get_account_info', {}, before, 'the first call to start its CLI');
+  const {
+    controller: first,
+    pending: running,
+    run,
+  } = await startCancellable(server, 'ringcentral_get_account_info', {}, before, 'the first call to start its CLI');
   const second = new AbortController();
   const queued = server.call('ringcentral_list_contacts', { limit: 1 }, { signal: second.signal });
   queued.catch(() => undefined);
@@ -112,13 +132,23 @@ async function cancelQueued(ctx: Ctx): Promise<void> {
   server.sandbox.setFault('');
   const next = await server.call('ringcentral_list_contacts', { limit: 1 });
   expect(next.isError, text(next)).toBeFalsy();
-  const argvs = spawnLog(server.sandbox).slice(before).map((r) => r.argv);
+  const argvs = spawnLog(server.sandbox)
+    .slice(before)
+    .map((r) => r.argv);
   expect(argvs.filter((argv) => argv[0] === 'action' && argv[1] === 'run')).toHaveLength(2); // the hung one and `next`
 }
 
 const ROWS: Row[] = [
-  { name: 'not-logged-in', fault: 'not-logged-in', expect: { code: 'not_logged_in', cause: /not authenticated/i, fix: /membrane login --tenant/ } },
-  { name: 'no-connection', fault: 'no-connection', expect: { code: 'no_connection', fix: /membrane connection ensure "https:\/\/ringcentral\.com"/ } },
+  {
+    name: 'not-logged-in',
+    fault: 'not-logged-in',
+    expect: { code: 'not_logged_in', cause: /not authenticated/i, fix: /membrane login --tenant/ },
+  },
+  {
+    name: 'no-connection',
+    fault: 'no-connection',
+    expect: { code: 'no_connection', fix: /membrane connection ensure "https:\/\/ringcentral\.com"/ },
+  },
   {
     name: 'two-connections',
     fault: 'two-connections',
@@ -126,9 +156,25 @@ const ROWS: Row[] = [
     // Once resolved, the server keeps using the connection it chose: a second one appearing changes nothing.
     warm: 'ok',
   },
-  { name: 'disconnected', fault: 'disconnected', expect: { code: 'connection_not_ready', cause: /disconnected/, fix: new RegExp(`membrane connect --connectionId=${CONNECTION}`) } },
-  { name: 'building', fault: 'building', expect: { code: 'connection_not_ready', cause: /BUILDING|being set up/, fix: new RegExp(`membrane connection get ${CONNECTION} --wait`) } },
-  { name: 'config-error', fault: 'config-error', expect: { code: 'connection_not_ready', cause: /invalid_client/, fix: /a person must fix .*Membrane/ } },
+  {
+    name: 'disconnected',
+    fault: 'disconnected',
+    expect: { code: 'connection_not_ready', cause: /disconnected/, fix: new RegExp(`membrane connect --connectionId=${CONNECTION}`) },
+  },
+  {
+    name: 'building',
+    fault: 'building',
+    expect: {
+      code: 'connection_not_ready',
+      cause: /BUILDING|being set up/,
+      fix: new RegExp(`membrane connection get ${CONNECTION} --wait`),
+    },
+  },
+  {
+    name: 'config-error',
+    fault: 'config-error',
+    expect: { code: 'connection_not_ready', cause: /invalid_client/, fix: /a person must fix .*Membrane/ },
+  },
   {
     name: 'rate-limit',
     fault: 'rate-limit',
@@ -139,7 +185,11 @@ const ROWS: Row[] = [
     next: { tool: 'ringcentral_get_account_info' },
     coldOnly: true,
   },
-  { name: 'upstream-error', fault: 'upstream-error', expect: { code: 'ringcentral_error', cause: /403 CMN-408/, fix: /ReadAccounts permission.*admin/ } },
+  {
+    name: 'upstream-error',
+    fault: 'upstream-error',
+    expect: { code: 'ringcentral_error', cause: /403 CMN-408/, fix: /ReadAccounts permission.*admin/ },
+  },
   { name: 'server-error', fault: 'server-error', expect: { code: 'membrane_error', cause: /internal/, fix: /run the call again/ } },
   {
     name: 'hang',
@@ -158,7 +208,12 @@ const ROWS: Row[] = [
   { name: 'slow', fault: 'slow', expect: 'ok' },
   { name: 'garbage', fault: 'garbage', expect: { code: 'unparseable_output', cause: /502 Bad Gateway/, fix: /membrane --version/ } },
   { name: 'banner', fault: 'banner', expect: 'ok' },
-  { name: 'huge', fault: 'huge', expect: { code: 'output_too_large', cause: /more than \d+ bytes/, fix: /smaller limit|narrower/ }, after: cliProcessesGone },
+  {
+    name: 'huge',
+    fault: 'huge',
+    expect: { code: 'output_too_large', cause: /more than \d+ bytes/, fix: /smaller limit|narrower/ },
+    after: cliProcessesGone,
+  },
   { name: 'crash', fault: 'crash', expect: { code: 'cli_crashed', cause: /SIGKILL/, fix: /run the same call again/ } },
   { name: 'stderr-only', fault: 'stderr-only', expect: { code: 'membrane_error', cause: /status code 500/, fix: /run the call again/ } },
   {
@@ -174,7 +229,13 @@ const ROWS: Row[] = [
     expect: { code: 'cli_missing', cause: /could not be started \(EACCES/, fix: /npm install -g @membranehq\/cli/ },
   },
   { name: 'cancel a running call', args: ['--timeout', '120000'], scenario: cancelRunning, expect: 'ok', warmOnly: true },
-  { name: 'cancel a queued call', args: ['--timeout', '120000', '--max-concurrency', '1'], scenario: cancelQueued, expect: 'ok', warmOnly: true },
+  {
+    name: 'cancel a queued call',
+    args: ['--timeout', '120000', '--max-concurrency', '1'],
+    scenario: cancelQueued,
+    expect: 'ok',
+    warmOnly: true,
+  },
 ];
 
 const isOk = (result: Result) => !result.isError;
@@ -282,7 +343,10 @@ describe('sandbox output variants give the same data', () => {
     const page2 = await ok('ringcentral_list_messages', { dateFrom: SINCE, limit: 4, cursor: page1.nextCursor });
     const chats1 = await ok('ringcentral_list_chats', { limit: 3 });
     const chats2 = await ok('ringcentral_list_chats', { limit: 3, cursor: chats1.nextCursor });
-    const proxyMissing = await server.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~/extension/~/message-store/999999999' });
+    const proxyMissing = await server.call('ringcentral_api_request', {
+      method: 'GET',
+      path: '/restapi/v1.0/account/~/extension/~/message-store/999999999',
+    });
     return {
       extensions: (await ok('ringcentral_list_extensions', { limit: 5 })).records,
       account: (await ok('ringcentral_get_account_info')).record,

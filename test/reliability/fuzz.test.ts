@@ -48,7 +48,14 @@ beforeAll(async () => {
   // Every listed tool, with every constraint the server checks: the listing leaves bounds,
   // lengths and patterns to the server, so they come from the same zod schemas it validates with.
   const listed = (await server.client.listTools()).tools as Tool[];
-  tools = listed.map((t) => ({ name: t.name, inputSchema: z.toJSONSchema(library.find((l) => l.name === t.name)!.inputSchema, { target: 'draft-07', io: 'input', unrepresentable: 'any' }) as Schema }));
+  tools = listed.map((t) => ({
+    name: t.name,
+    inputSchema: z.toJSONSchema(library.find((l) => l.name === t.name)!.inputSchema, {
+      target: 'draft-07',
+      io: 'input',
+      unrepresentable: 'any',
+    }) as Schema,
+  }));
   // Resolve the connection once, so a spawn during the properties can only come from a fuzzed call.
   const warm = await server.call('ringcentral_get_account_info');
   expect(warm.isError, text(warm)).toBeFalsy();
@@ -59,14 +66,69 @@ afterAll(async () => server?.close());
 // Hostile values
 
 const NASTY = [
-  '--help', '-h', '--version', '--connectionId=con_evil', '--input={"x":1}', '-X', 'DELETE', '-d', '--json',
-  '../../etc/passwd', '..', '.', '/restapi/../../etc/passwd', '/restapi/v1.0/%2e%2e/%2e%2e', '..\\..\\windows',
-  'https://evil.example.com/restapi/v1.0/account/~', '//evil.example.com/x', 'file:///etc/passwd', 'javascript:alert(1)',
-  'a\r\nX-Injected: 1', 'Accept\r\n\r\nGET / HTTP/1.1', '\n', '\r', '\t', '\u0000', '\u001b[31mred', '\u007f',
-  '\u202eevil', '\u200b', '\ufeff', '😀', '𝕳𝖊𝖑𝖑𝖔', 'Ω≈ç√∫', '\ud800', 'ﷺ',
-  '$(id)', '`id`', '; rm -rf /', '| cat /etc/passwd', '&& whoami', "' OR 1=1 --", '{{7*7}}', '${7*7}', '<script>alert(1)</script>',
-  '~', '*', '%', '%00', '\\', '"', "'", '{}', '[]', 'null', 'true', '0', '-1', '1e309', ' ', '',
-  '__proto__', 'constructor', 'prototype',
+  '--help',
+  '-h',
+  '--version',
+  '--connectionId=con_evil',
+  '--input={"x":1}',
+  '-X',
+  'DELETE',
+  '-d',
+  '--json',
+  '../../etc/passwd',
+  '..',
+  '.',
+  '/restapi/../../etc/passwd',
+  '/restapi/v1.0/%2e%2e/%2e%2e',
+  '..\\..\\windows',
+  'https://evil.example.com/restapi/v1.0/account/~',
+  '//evil.example.com/x',
+  'file:///etc/passwd',
+  'javascript:alert(1)',
+  'a\r\nX-Injected: 1',
+  'Accept\r\n\r\nGET / HTTP/1.1',
+  '\n',
+  '\r',
+  '\t',
+  '\u0000',
+  '\u001b[31mred',
+  '\u007f',
+  '\u202eevil',
+  '\u200b',
+  '\ufeff',
+  '😀',
+  '𝕳𝖊𝖑𝖑𝖔',
+  'Ω≈ç√∫',
+  '\ud800',
+  'ﷺ',
+  '$(id)',
+  '`id`',
+  '; rm -rf /',
+  '| cat /etc/passwd',
+  '&& whoami',
+  "' OR 1=1 --",
+  '{{7*7}}',
+  '${7*7}',
+  '<script>alert(1)</script>',
+  '~',
+  '*',
+  '%',
+  '%00',
+  '\\',
+  '"',
+  "'",
+  '{}',
+  '[]',
+  'null',
+  'true',
+  '0',
+  '-1',
+  '1e309',
+  ' ',
+  '',
+  '__proto__',
+  'constructor',
+  'prototype',
 ];
 
 const controlChars = fc.string({ unit: fc.integer({ min: 0, max: 31 }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 20 });
@@ -78,7 +140,12 @@ const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: controlChars },
   { weight: 2, arbitrary: fc.string({ maxLength: 30 }).map((s) => `-${s}`) },
   { weight: 1, arbitrary: fc.string({ maxLength: 30 }).map((s) => `--${s}`) },
-  { weight: 1, arbitrary: fc.array(fc.constantFrom('..', '.', 'etc', 'passwd', '%2e%2e', '~'), { minLength: 1, maxLength: 8 }).map((parts) => `/${parts.join('/')}`) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .array(fc.constantFrom('..', '.', 'etc', 'passwd', '%2e%2e', '~'), { minLength: 1, maxLength: 8 })
+      .map((parts) => `/${parts.join('/')}`),
+  },
   { weight: 1, arbitrary: fc.webUrl({ withQueryParameters: true, withFragments: true }) },
   { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 })).map(([a, b]) => `${a}\r\n${b}`) },
   { weight: 1, arbitrary: fc.integer({ min: 1_000, max: 200_000 }).map((n) => 'x'.repeat(n)) },
@@ -92,7 +159,15 @@ const deep = (depth: number): unknown => {
 };
 
 const jsonTypeOf = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value;
+  value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'array'
+      : typeof value === 'number'
+        ? Number.isInteger(value)
+          ? 'integer'
+          : 'number'
+        : typeof value;
 
 function allowedTypes(schema: Schema): Set<string> {
   if (schema.anyOf) return new Set(schema.anyOf.flatMap((s) => [...allowedTypes(s)]));
@@ -107,7 +182,8 @@ function wrongType(schema: Schema): fc.Arbitrary<unknown> {
   const allowed = allowedTypes(schema);
   const candidates: fc.Arbitrary<unknown>[] = [];
   if (!allowed.has('string')) candidates.push(hostileString);
-  if (!allowed.has('integer') && !allowed.has('number')) candidates.push(fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })));
+  if (!allowed.has('integer') && !allowed.has('number'))
+    candidates.push(fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })));
   if (!allowed.has('boolean')) candidates.push(fc.boolean());
   // null is not here: it means an absent field (strict-mode callers send it), see test/server/callers.test.ts.
   if (!allowed.has('array')) {
@@ -132,7 +208,8 @@ function invalidFor(schema: Schema): fc.Arbitrary<unknown> {
       options.push(hostileString.filter((v) => !re.test(v)));
     }
     if (schema.enum) options.push(hostileString.filter((v) => !schema.enum!.includes(v)));
-    if (schema.maxLength !== undefined) options.push(fc.integer({ min: schema.maxLength + 1, max: schema.maxLength + 5000 }).map((n) => '-'.repeat(n)));
+    if (schema.maxLength !== undefined)
+      options.push(fc.integer({ min: schema.maxLength + 1, max: schema.maxLength + 5000 }).map((n) => '-'.repeat(n)));
     if (schema.minLength) options.push(fc.constant(''));
   }
   if (types.has('integer') && !types.has('number')) {
@@ -144,7 +221,11 @@ function invalidFor(schema: Schema): fc.Arbitrary<unknown> {
   if (types.has('array')) {
     if (schema.maxItems !== undefined) {
       const item = validValue(schema.items ?? {});
-      options.push(fc.integer({ min: schema.maxItems + 1, max: Math.max(schema.maxItems + 1, 4000) }).map((n) => Array.from({ length: n }, () => item)));
+      options.push(
+        fc
+          .integer({ min: schema.maxItems + 1, max: Math.max(schema.maxItems + 1, 4000) })
+          .map((n) => Array.from({ length: n }, () => item)),
+      );
     }
     if (schema.items) options.push(fc.tuple(invalidFor(schema.items)));
   }
@@ -176,7 +257,9 @@ function validValue(schema: Schema): unknown {
     case 'string': {
       if (!schema.pattern) return 'hello';
       const re = new RegExp(schema.pattern);
-      const value = ['1', '+16505550123', '~', 'get-account-info', '/restapi/v1.0/account/~', 'General', 'id', 'abc'].find((v) => re.test(v));
+      const value = ['1', '+16505550123', '~', 'get-account-info', '/restapi/v1.0/account/~', 'General', 'id', 'abc'].find((v) =>
+        re.test(v),
+      );
       if (value === undefined) throw new Error(`no valid example for pattern ${schema.pattern}`);
       return value;
     }
@@ -218,16 +301,22 @@ function mutations(tool: Tool): fc.Arbitrary<Mutation> {
   const known = new Set(properties.map(([name]) => name));
   const base = baseInput(tool);
   const options: fc.Arbitrary<Mutation>[] = [];
-  for (const [name, schema] of properties) options.push(invalidFor(schema).map((value) => ({ args: { ...base, [name]: value }, field: name })));
+  for (const [name, schema] of properties)
+    options.push(invalidFor(schema).map((value) => ({ args: { ...base, [name]: value }, field: name })));
   for (const name of tool.inputSchema.required ?? []) {
     const { [name]: _dropped, ...rest } = base;
     options.push(fc.constant({ args: rest, field: name }));
   }
   // `__proto__` is not here: it is dropped silently, never rejected (see the test of its own below).
   const unknownKey = fc
-    .oneof(fc.constantFrom('constructor', 'toString', 'hasOwnProperty', '--help', '-X', 'connectionId', 'a\r\nb', '😀', ''), fc.string({ maxLength: 12 }))
+    .oneof(
+      fc.constantFrom('constructor', 'toString', 'hasOwnProperty', '--help', '-X', 'connectionId', 'a\r\nb', '😀', ''),
+      fc.string({ maxLength: 12 }),
+    )
     .filter((k) => !known.has(k) && k !== '__proto__');
-  options.push(fc.tuple(unknownKey, fc.jsonValue({ maxDepth: 3 })).map(([key, value]) => ({ args: { ...base, [key]: value }, field: key })));
+  options.push(
+    fc.tuple(unknownKey, fc.jsonValue({ maxDepth: 3 })).map(([key, value]) => ({ args: { ...base, [key]: value }, field: key })),
+  );
   return fc.oneof(...options);
 }
 
@@ -240,7 +329,8 @@ const FLAGS = new Set(['--json', '--connectionId', '--input', '--limit', '--curs
 
 /** Every argument that looks like a flag is one of ours (`--flag=value` counts as its flag). */
 function expectNoInjectedFlag(argvs: string[][], what: string): void {
-  for (const argv of argvs) for (const arg of argv) if (arg.startsWith('-')) expect(FLAGS.has(arg.split('=')[0]), `${what} became the flag ${arg}`).toBe(true);
+  for (const argv of argvs)
+    for (const arg of argv) if (arg.startsWith('-')) expect(FLAGS.has(arg.split('=')[0]), `${what} became the flag ${arg}`).toBe(true);
 }
 
 async function callRaw(name: string, args: unknown): Promise<Result | { protocolError: string }> {
@@ -281,7 +371,10 @@ describe('hostile input over every tool', () => {
           const message = text(result);
           expect(result.isError, `${tool.name} accepted ${JSON.stringify(args).slice(0, 300)}`).toBe(true);
           expect(message, `${tool.name}: a validation error`).toMatch(/Input validation error|^invalid_input: /);
-          expect(shown(field).some((f) => message.includes(f)), `${tool.name}: "${field}" not named in: ${message.slice(0, 300)}`).toBe(true);
+          expect(
+            shown(field).some((f) => message.includes(f)),
+            `${tool.name}: "${field}" not named in: ${message.slice(0, 300)}`,
+          ).toBe(true);
           expect(spawns(), `${tool.name} started the CLI for ${JSON.stringify(args).slice(0, 200)}`).toBe(before);
           expectAlive();
           checked++;
@@ -305,9 +398,16 @@ describe('hostile input over every tool', () => {
       fc.asyncProperty(name, args, async (toolName, value) => {
         const before = spawns();
         const result = await callRaw(toolName, value);
-        const rejected = 'protocolError' in result || (result.isError && /Input validation error|^invalid_input: |not found/.test(text(result)));
+        const rejected =
+          'protocolError' in result || (result.isError && /Input validation error|^invalid_input: |not found/.test(text(result)));
         if (rejected) expect(spawns(), `${toolName} ${JSON.stringify(value).slice(0, 200)}`).toBe(before);
-        else if (toolName !== 'ringcentral_find_actions') expectNoInjectedFlag(spawnLog(server.sandbox).slice(before).map((r) => r.argv), `${toolName} ${JSON.stringify(value).slice(0, 80)}`);
+        else if (toolName !== 'ringcentral_find_actions')
+          expectNoInjectedFlag(
+            spawnLog(server.sandbox)
+              .slice(before)
+              .map((r) => r.argv),
+            `${toolName} ${JSON.stringify(value).slice(0, 80)}`,
+          );
         expectAlive();
       }),
       { numRuns: Math.max(100, RUNS * 4) },
@@ -339,7 +439,12 @@ describe('hostile input over every tool', () => {
         } else {
           accepted++;
           // Whatever ran got the value as data: every "-" argument is one of the server's own flags.
-          expectNoInjectedFlag(spawnLog(server.sandbox).slice(before).map((r) => r.argv), `${tool.name}.${name}=${JSON.stringify(value).slice(0, 80)}`);
+          expectNoInjectedFlag(
+            spawnLog(server.sandbox)
+              .slice(before)
+              .map((r) => r.argv),
+            `${tool.name}.${name}=${JSON.stringify(value).slice(0, 80)}`,
+          );
         }
         expectAlive();
       }),
@@ -355,7 +460,10 @@ describe('hostile input over every tool', () => {
     const before = spawns();
     for (const tool of tools) {
       const [first] = Object.keys(tool.inputSchema.properties ?? { anything: {} });
-      for (const big of [Array.from({ length: MAX_ELEMENTS + 1 }, (_, i) => i), Object.fromEntries(Array.from({ length: MAX_ELEMENTS + 1 }, (_, i) => [`k${i}`, i]))]) {
+      for (const big of [
+        Array.from({ length: MAX_ELEMENTS + 1 }, (_, i) => i),
+        Object.fromEntries(Array.from({ length: MAX_ELEMENTS + 1 }, (_, i) => [`k${i}`, i])),
+      ]) {
         const result = await server.call(tool.name, { ...baseInput(tool), [first]: big });
         expect(result.isError, tool.name).toBe(true);
         expect(text(result)).toMatch(new RegExp(`more than the maximum of ${MAX_ELEMENTS} elements`));
@@ -369,7 +477,12 @@ describe('hostile input over every tool', () => {
     for (const intent of ['--help', '--connectionId=con_other', '-']) {
       const before = spawns();
       await server.call('ringcentral_find_actions', { intent });
-      expectNoInjectedFlag(spawnLog(server.sandbox).slice(before).map((r) => r.argv), `intent ${intent}`);
+      expectNoInjectedFlag(
+        spawnLog(server.sandbox)
+          .slice(before)
+          .map((r) => r.argv),
+        `intent ${intent}`,
+      );
     }
   });
 
@@ -381,7 +494,11 @@ describe('hostile input over every tool', () => {
     const argv: string[] = result.structuredContent.argv;
     expect(JSON.parse(argv[argv.indexOf('--input') + 1])).toEqual({ name: 'Proto team' });
     expect(({} as Record<string, unknown>).public).toBeUndefined();
-    const nested = await server.call('ringcentral_run_action', { action: 'get-account-info', dryRun: true, input: '{"__proto__":{"x":1}}' });
+    const nested = await server.call('ringcentral_run_action', {
+      action: 'get-account-info',
+      dryRun: true,
+      input: '{"__proto__":{"x":1}}',
+    });
     expect(nested.isError, text(nested)).toBeFalsy();
     expect(nested.structuredContent.argv.join(' ')).not.toContain('__proto__');
   });
@@ -391,7 +508,11 @@ describe('hostile input over every tool', () => {
     const huge = await server.call('ringcentral_create_chat_post', { chatId: 'General', text: 'y'.repeat(2_000_000), dryRun: true });
     expect(text(huge)).toMatch(/text/);
     expect(huge.isError).toBe(true);
-    const nested = await server.call('ringcentral_api_request', { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/sms', body: JSON.stringify(deep(1500)) });
+    const nested = await server.call('ringcentral_api_request', {
+      method: 'POST',
+      path: '/restapi/v1.0/account/~/extension/~/sms',
+      body: JSON.stringify(deep(1500)),
+    });
     expect(nested.isError).toBe(true);
     expect(text(nested)).toMatch(/nested deeper than the limit of 32 levels/);
     expect(spawns()).toBe(before);

@@ -8,9 +8,19 @@ import { startHttp, type HttpHandle } from '../../dist/src/index.js';
 import { spawnHttp } from '../reach/helpers.js';
 import { alive, makeSandbox, spawnLog, waitFor, type Sandbox } from './harness.js';
 
-const call = (id: number, name = 'ringcentral_get_account_info') => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: {} } });
+const call = (id: number, name = 'ringcentral_get_account_info') => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'tools/call',
+  params: { name, arguments: {} },
+});
 const post = (url: string, body: unknown, signal?: AbortSignal) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify(body), signal });
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    body: JSON.stringify(body),
+    signal,
+  });
 const health = async (h: HttpHandle) => (await (await fetch(h.url.replace('/mcp', '/healthz'))).json()) as { inFlight: number };
 
 describe('HTTP hardening', () => {
@@ -52,9 +62,16 @@ describe('HTTP hardening', () => {
 
   it('finding 7: a JSON-RPC batch of tool calls is bounded: 17 messages in one POST are refused, nothing runs', async () => {
     const before = spawnLog(sandbox).length;
-    const res = await post(h.url, Array.from({ length: 17 }, (_, i) => call(300 + i)));
+    const res = await post(
+      h.url,
+      Array.from({ length: 17 }, (_, i) => call(300 + i)),
+    );
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ jsonrpc: '2.0', error: { code: -32600, message: 'a batch of 17 JSON-RPC messages; at most 16 in one POST' }, id: null });
+    expect(await res.json()).toEqual({
+      jsonrpc: '2.0',
+      error: { code: -32600, message: 'a batch of 17 JSON-RPC messages; at most 16 in one POST' },
+      id: null,
+    });
     expect(spawnLog(sandbox).length).toBe(before);
     expect(h.inFlight()).toBe(0);
   });
@@ -62,7 +79,9 @@ describe('HTTP hardening', () => {
   it('finding 11: a loopback token shorter than 16 characters is warned about on stderr', async () => {
     const child = await spawnHttp(['--sandbox', '--no-warmup'], { ...sandbox.env, RINGCENTRAL_MCP_HTTP_TOKEN: 'short' });
     try {
-      expect(child.stderr()).toContain('ringcentral-mcp: warning: the bearer token has 5 characters; use at least 16 (openssl rand -hex 32)');
+      expect(child.stderr()).toContain(
+        'ringcentral-mcp: warning: the bearer token has 5 characters; use at least 16 (openssl rand -hex 32)',
+      );
     } finally {
       await child.stop();
     }

@@ -86,27 +86,43 @@ describe('hardening over stdio (token confirmation)', () => {
     });
 
     it('api_request path segments: ".", "..", empty, blank and %-encoded are refused', async () => {
-      for (const path of ['/restapi/v1.0/account/~/extension/~/message-store/..', '/restapi/v1.0/account/~/extension/~/message-store/.', '/restapi/v1.0/account/~/extension/~/message-store//', '/restapi/v1.0/account/~/extension/~/message-store/%2e', '/restapi/v1.0/account/~/extension/~/message-store/ ']) {
+      for (const path of [
+        '/restapi/v1.0/account/~/extension/~/message-store/..',
+        '/restapi/v1.0/account/~/extension/~/message-store/.',
+        '/restapi/v1.0/account/~/extension/~/message-store//',
+        '/restapi/v1.0/account/~/extension/~/message-store/%2e',
+        '/restapi/v1.0/account/~/extension/~/message-store/ ',
+      ]) {
         expect(refusal(h, await h.call('ringcentral_api_request', { method: 'DELETE', path })), path).toMatch(INVALID);
       }
       expect(runs(h, /^request /)).toBe(0);
     });
 
     it('a DELETE of one record still gets its confirmation', async () => {
-      const result = await h.call('ringcentral_api_request', { method: 'DELETE', path: '/restapi/v1.0/account/~/extension/~/message-store/123' });
+      const result = await h.call('ringcentral_api_request', {
+        method: 'DELETE',
+        path: '/restapi/v1.0/account/~/extension/~/message-store/123',
+      });
       expect(result.structuredContent.status).toBe('confirmation_required');
     });
   });
 
   describe('finding 5: bounds before spawning, each naming the field and the limit', () => {
     it('a 300 kB run_action input', async () => {
-      const result = await h.call('ringcentral_run_action', { action: 'create-contact', input: JSON.stringify({ notes: 'x'.repeat(300_000) }) });
+      const result = await h.call('ringcentral_run_action', {
+        action: 'create-contact',
+        input: JSON.stringify({ notes: 'x'.repeat(300_000) }),
+      });
       expect(refusal(h, result)).toMatch(INVALID);
       expect(h.text(result)).toMatch(/^invalid_input: input: 300012 bytes as JSON, over the limit of 100000\n/);
     });
 
     it('a 200 kB proxy body', async () => {
-      const result = await h.call('ringcentral_api_request', { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/address-book/contact', body: JSON.stringify({ notes: 'x'.repeat(200_000) }) });
+      const result = await h.call('ringcentral_api_request', {
+        method: 'POST',
+        path: '/restapi/v1.0/account/~/extension/~/address-book/contact',
+        body: JSON.stringify({ notes: 'x'.repeat(200_000) }),
+      });
       expect(refusal(h, result)).toMatch(INVALID);
       expect(h.text(result)).toMatch(/^invalid_input: body: 200012 bytes as JSON, over the limit of 100000\n/);
     });
@@ -116,7 +132,11 @@ describe('hardening over stdio (token confirmation)', () => {
       const result = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~', query });
       expect(refusal(h, result)).toMatch(INVALID);
       expect(h.text(result)).toMatch(/^invalid_input: query: must be at most 16000 bytes in all\n/);
-      const many = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~', query: Array.from({ length: 101 }, () => ({ name: 'k', value: 'q' })) });
+      const many = await h.call('ringcentral_api_request', {
+        method: 'GET',
+        path: '/restapi/v1.0/account/~',
+        query: Array.from({ length: 101 }, () => ({ name: 'k', value: 'q' })),
+      });
       expect(refusal(h, many)).toMatch(INVALID);
       expect(h.text(many)).toMatch(/query: Too big: expected array to have <=100 items/);
       expect(runs(h, /^request /)).toBe(0);
@@ -154,10 +174,14 @@ describe('hardening over stdio (token confirmation)', () => {
       try {
         await server.initialize();
         const body = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
-        server.writeLine(`{"jsonrpc":"2.0","id":77,"method":"tools/call","params":{"name":"ringcentral_api_request","arguments":{"method":"POST","path":"/restapi/v1.0/account/~/extension/~/address-book/contact","body":${body}}}}`);
+        server.writeLine(
+          `{"jsonrpc":"2.0","id":77,"method":"tools/call","params":{"name":"ringcentral_api_request","arguments":{"method":"POST","path":"/restapi/v1.0/account/~/extension/~/address-book/contact","body":${body}}}}`,
+        );
         const [answer] = await waitFor(() => server.responses(77).length && server.responses(77), 'the answer to the deep call');
         const message = JSON.stringify(answer);
-        expect(message).toMatch(/Invalid arguments for tool ringcentral_api_request: (arguments contain more than the maximum of 5000 elements|nested deeper than the limit of 32 levels)/);
+        expect(message).toMatch(
+          /Invalid arguments for tool ringcentral_api_request: (arguments contain more than the maximum of 5000 elements|nested deeper than the limit of 32 levels)/,
+        );
         expect(message).not.toMatch(/call stack/);
         expect(spawnLog(server.sandbox)).toEqual([]);
       } finally {
@@ -192,7 +216,9 @@ describe('hardening over stdio (token confirmation)', () => {
   describe('issue 10 item 6: run_action checks before it asks', () => {
     it('an unknown action is not_found with ringcentral_find_actions as the fix, before any token', async () => {
       const result = await h.call('ringcentral_run_action', { action: 'no-such-action', input: '{}' });
-      expect(refusal(h, result)).toBe('not_found: the RingCentral connection has no action "no-such-action"\nFix: find the action id or key with ringcentral_find_actions; nothing was sent');
+      expect(refusal(h, result)).toBe(
+        'not_found: the RingCentral connection has no action "no-such-action"\nFix: find the action id or key with ringcentral_find_actions; nothing was sent',
+      );
       expect(runs(h, /action run/)).toBe(0);
     });
 
@@ -240,7 +266,11 @@ describe('finding 11: a corrupt sandbox state', () => {
 describe('finding 6: the confirmation dialog cannot be spoofed', () => {
   it('an SMS text with a newline and a fake "to:" line shows as one quoted value; only an explicit yes sends', async () => {
     const seen: string[] = [];
-    const answers = [{ action: 'accept' }, { action: 'accept', content: { confirm: false } }, { action: 'accept', content: { confirm: true } }];
+    const answers = [
+      { action: 'accept' },
+      { action: 'accept', content: { confirm: false } },
+      { action: 'accept', content: { confirm: true } },
+    ];
     const h = await startServer({
       capabilities: { elicitation: {} },
       setup: (client) =>

@@ -132,7 +132,11 @@ export interface Server {
   sandbox: Sandbox;
   /** The server process. */
   pid: number;
-  call(name: string, args?: Record<string, unknown>, options?: { signal?: AbortSignal; onprogress?: (p: unknown) => void }): Promise<Result>;
+  call(
+    name: string,
+    args?: Record<string, unknown>,
+    options?: { signal?: AbortSignal; onprogress?: (p: unknown) => void },
+  ): Promise<Result>;
   stderr(): string;
   close(): Promise<void>;
 }
@@ -164,7 +168,11 @@ export async function startMcp(
     sandbox,
     pid,
     call: async (name, args = {}, callOptions = {}) =>
-      (await client.callTool({ name, arguments: args }, undefined, { timeout: 120_000, signal: callOptions.signal, onprogress: callOptions.onprogress as never })) as Result,
+      (await client.callTool({ name, arguments: args }, undefined, {
+        timeout: 120_000,
+        signal: callOptions.signal,
+        onprogress: callOptions.onprogress as never,
+      })) as Result,
     stderr: () => stderr,
     close: async () => {
       await client.close();
@@ -186,8 +194,10 @@ export function jsonRpcProblem(line: string): string | undefined {
   const parsed = JSONRPCMessageSchema.safeParse(message);
   if (!parsed.success) return `not a JSON-RPC 2.0 message: ${line.slice(0, 160)}`;
   const isResponse = 'id' in message && !('method' in message);
-  if (isResponse && ('result' in message) === ('error' in message)) return `a response needs exactly one of result/error: ${line.slice(0, 160)}`;
-  if (isResponse && 'error' in message && (!Number.isInteger(message.error.code) || typeof message.error.message !== 'string')) return `bad error object: ${line.slice(0, 160)}`;
+  if (isResponse && 'result' in message === 'error' in message)
+    return `a response needs exactly one of result/error: ${line.slice(0, 160)}`;
+  if (isResponse && 'error' in message && (!Number.isInteger(message.error.code) || typeof message.error.message !== 'string'))
+    return `bad error object: ${line.slice(0, 160)}`;
   return undefined;
 }
 
@@ -228,14 +238,23 @@ let rawIds = 1000;
  * on SIGUSR2 (the second returns the pages the first freed) and say so on stderr, so RSS is
  * compared between two collected heaps, not two GC moments.
  */
-const GC_ON_SIGNAL = ['--expose-gc', `--import=data:text/javascript,${encodeURIComponent('process.on("SIGUSR2",()=>{globalThis.gc();globalThis.gc();process.stderr.write("[gc-done]\\n")})')}`];
+const GC_ON_SIGNAL = [
+  '--expose-gc',
+  `--import=data:text/javascript,${encodeURIComponent('process.on("SIGUSR2",()=>{globalThis.gc();globalThis.gc();process.stderr.write("[gc-done]\\n")})')}`,
+];
 
-export function startRaw(options: { args?: string[]; env?: Record<string, string>; sandbox?: Sandbox; gcOnSignal?: boolean } = {}): RawServer {
+export function startRaw(
+  options: { args?: string[]; env?: Record<string, string>; sandbox?: Sandbox; gcOnSignal?: boolean } = {},
+): RawServer {
   const sandbox = options.sandbox ?? makeSandbox();
-  const proc = spawn(process.execPath, [...(options.gcOnSignal ? GC_ON_SIGNAL : []), CLI, '--sandbox', '--no-warmup', ...(options.args ?? [])], {
-    env: { ...process.env, ...sandbox.env, ...(options.env ?? {}) },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [...(options.gcOnSignal ? GC_ON_SIGNAL : []), CLI, '--sandbox', '--no-warmup', ...(options.args ?? [])],
+    {
+      env: { ...process.env, ...sandbox.env, ...(options.env ?? {}) },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   const lines: string[] = [];
   const parsed: any[] = [];
   const waiters = new Map<string | number, (message: any) => void>();
@@ -259,7 +278,9 @@ export function startRaw(options: { args?: string[]; env?: Record<string, string
       }
     }
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const writeLine = (line: string) => {
     proc.stdin.write(line + '\n');
   };
@@ -270,14 +291,17 @@ export function startRaw(options: { args?: string[]; env?: Record<string, string
         waiters.delete(id);
         resolve(message);
       });
-      exited.then(({ code, signal }) => reject(new Error(`server exited (${code ?? signal}) before answering ${method} #${id}\n${stderr}`)));
+      exited.then(({ code, signal }) =>
+        reject(new Error(`server exited (${code ?? signal}) before answering ${method} #${id}\n${stderr}`)),
+      );
     });
     answer.catch(() => undefined);
     writeLine(JSON.stringify({ jsonrpc: '2.0', id, method, ...(params ? { params } : {}) }));
     return { id, answer };
   };
   const request = (method: string, params?: Record<string, unknown>) => send(method, params).answer;
-  const notify = (method: string, params?: Record<string, unknown>) => writeLine(JSON.stringify({ jsonrpc: '2.0', method, ...(params ? { params } : {}) }));
+  const notify = (method: string, params?: Record<string, unknown>) =>
+    writeLine(JSON.stringify({ jsonrpc: '2.0', method, ...(params ? { params } : {}) }));
   return {
     proc,
     sandbox,
@@ -290,7 +314,11 @@ export function startRaw(options: { args?: string[]; env?: Record<string, string
     notify,
     notifications: (method) => parsed.filter((m) => m && m.method === method && !('id' in m)),
     initialize: async () => {
-      const answer = await request('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw-reliability', version: '1.0.0' } });
+      const answer = await request('initialize', {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'raw-reliability', version: '1.0.0' },
+      });
       notify('notifications/initialized');
       return answer;
     },

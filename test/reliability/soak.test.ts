@@ -92,11 +92,31 @@ function wave(fault: string, size: number, index: number): Call[] {
       calls.push({ lane: i % 2 ? 'clean' : 'faulty', tool, args, allowed: ['invalid_input'] });
     } else if (pick < 15) {
       // Dry runs (no CLI once resolved) and repeated sends (answered from memory after the first).
-      calls.push({ lane: 'clean', tool: 'ringcentral_api_request', args: { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/sms', body: JSON.stringify({ text: `w${index}` }), dryRun: true }, allowed: ['ok'] });
+      calls.push({
+        lane: 'clean',
+        tool: 'ringcentral_api_request',
+        args: {
+          method: 'POST',
+          path: '/restapi/v1.0/account/~/extension/~/sms',
+          body: JSON.stringify({ text: `w${index}` }),
+          dryRun: true,
+        },
+        allowed: ['ok'],
+      });
     } else if (pick < 17) {
-      calls.push({ lane: 'clean', tool: 'ringcentral_send_sms', args: { to: ['+16505550142'], text: `soak wave ${index % 5}` }, allowed: ['ok'] });
+      calls.push({
+        lane: 'clean',
+        tool: 'ringcentral_send_sms',
+        args: { to: ['+16505550142'], text: `soak wave ${index % 5}` },
+        allowed: ['ok'],
+      });
     } else if (pick < 18) {
-      calls.push({ lane: 'clean', tool: 'ringcentral_create_contact', args: { firstName: 'Soak', lastName: `W${index}-${i}` }, allowed: ['ok'] });
+      calls.push({
+        lane: 'clean',
+        tool: 'ringcentral_create_contact',
+        args: { firstName: 'Soak', lastName: `W${index}-${i}` },
+        allowed: ['ok'],
+      });
     } else {
       const [tool, args] = READS[i % READS.length];
       calls.push({ lane: 'clean', tool, args, allowed: ['ok'] });
@@ -129,7 +149,10 @@ async function runPool(calls: Call[], unexpected: string[]): Promise<number> {
       const answer = await servers[call.lane]!.request('tools/call', { name: call.tool, arguments: call.args });
       answered[call.lane] = (answered[call.lane] ?? 0) + 1;
       const got = outcome(answer);
-      if (!call.allowed.includes(got)) unexpected.push(`${call.lane} ${call.tool} ${JSON.stringify(call.args).slice(0, 80)}: ${got} (allowed ${call.allowed.join('|')}) ${answer.result?.content?.[0]?.text?.slice(0, 160) ?? ''}`);
+      if (!call.allowed.includes(got))
+        unexpected.push(
+          `${call.lane} ${call.tool} ${JSON.stringify(call.args).slice(0, 80)}: ${got} (allowed ${call.allowed.join('|')}) ${answer.result?.content?.[0]?.text?.slice(0, 160) ?? ''}`,
+        );
       done++;
     }
   };
@@ -152,90 +175,100 @@ async function cycle(perWave: number, offset: number, unexpected: string[], budg
 }
 
 describe('soak', () => {
-  it(`${LONG ? CALLS : 'a cycle of'} calls at concurrency ${CONCURRENCY} through every fault: no unexpected failure, no leftover process${LONG ? ', no growth' : ''}`, async () => {
-    // RSS is read right after a full GC (gcOnSignal), with glibc told to hand freed memory back at
-    // once (fixed trim and mmap thresholds), so two readings compare live memory, not GC timing or
-    // allocator caching.
-    const memory = { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072', MALLOC_MMAP_THRESHOLD_: '131072' };
-    servers.clean = startRaw({ args: ['--confirm', 'off'], env: memory, gcOnSignal: true });
-    servers.faulty = startRaw({ args: ['--timeout', '20000'], env: { ...memory, MEMBRANE_SANDBOX_DELAY_MS: '150' }, gcOnSignal: true });
-    servers.limited = startRaw({ env: { ...memory, MEMBRANE_SANDBOX_FAULT: 'rate-limit' }, gcOnSignal: true });
-    servers.huge = startRaw({ env: { ...memory, MEMBRANE_SANDBOX_FAULT: 'huge' }, gcOnSignal: true });
-    servers.hung = startRaw({ args: ['--timeout', '4000'], env: memory, gcOnSignal: true });
-    const lanes = Object.entries(servers) as Array<[Lane, RawServer]>;
-    await Promise.all(lanes.map(([, s]) => s.initialize()));
-    // The hung lane resolves its ids first, so its hangs hit the per-call `action run` (whose
-    // process group the timeout kills) and not only the shared resolution.
-    for (const [tool, args] of READS.slice(0, 3)) {
-      expect(outcome(await servers.hung.request('tools/call', { name: tool, arguments: args })), tool).toBe('ok');
-    }
-
-    const unexpected: string[] = [];
-    const started = Date.now();
-    // Warm-up (long soak): two full cycles of waves (~950 calls). Every code path (and the 16 MB
-    // buffers) ran, and the process reached its working size: measured after a full GC, RSS grows
-    // ~17 MB over the first ~1,000 calls (code, caches, allocator arenas), then stays flat over 6,000 more.
-    const perWave = PER_WAVE;
-    const warmCalls = LONG ? (await cycle(perWave, 0, unexpected)) + (await cycle(perWave, 50, unexpected)) : 0;
-    const rssNow = async () => {
-      await Promise.all(lanes.map(([, s]) => s.gc()));
-      return Object.fromEntries(lanes.map(([lane, s]) => [lane, rssKb(s.proc.pid!)])) as Record<Lane, number>;
-    };
-    const warmRss = await rssNow();
-
-    let calls = 0;
-    if (LONG) {
-      for (let round = 1; calls < CALLS; round++) {
-        calls += await cycle(perWave * 2, round * 100, unexpected, CALLS - calls);
-        if (process.env.RINGCENTRAL_MCP_SOAK_DEBUG) console.log(round, calls, JSON.stringify(await rssNow()));
+  it(
+    `${LONG ? CALLS : 'a cycle of'} calls at concurrency ${CONCURRENCY} through every fault: no unexpected failure, no leftover process${LONG ? ', no growth' : ''}`,
+    async () => {
+      // RSS is read right after a full GC (gcOnSignal), with glibc told to hand freed memory back at
+      // once (fixed trim and mmap thresholds), so two readings compare live memory, not GC timing or
+      // allocator caching.
+      const memory = { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072', MALLOC_MMAP_THRESHOLD_: '131072' };
+      servers.clean = startRaw({ args: ['--confirm', 'off'], env: memory, gcOnSignal: true });
+      servers.faulty = startRaw({ args: ['--timeout', '20000'], env: { ...memory, MEMBRANE_SANDBOX_DELAY_MS: '150' }, gcOnSignal: true });
+      servers.limited = startRaw({ env: { ...memory, MEMBRANE_SANDBOX_FAULT: 'rate-limit' }, gcOnSignal: true });
+      servers.huge = startRaw({ env: { ...memory, MEMBRANE_SANDBOX_FAULT: 'huge' }, gcOnSignal: true });
+      servers.hung = startRaw({ args: ['--timeout', '4000'], env: memory, gcOnSignal: true });
+      const lanes = Object.entries(servers) as Array<[Lane, RawServer]>;
+      await Promise.all(lanes.map(([, s]) => s.initialize()));
+      // The hung lane resolves its ids first, so its hangs hit the per-call `action run` (whose
+      // process group the timeout kills) and not only the shared resolution.
+      for (const [tool, args] of READS.slice(0, 3)) {
+        expect(outcome(await servers.hung.request('tools/call', { name: tool, arguments: args })), tool).toBe('ok');
       }
-    } else {
-      calls = await cycle(perWave, 100, unexpected);
-    }
-    const seconds = (Date.now() - started) / 1000;
 
-    expect(unexpected.slice(0, 20)).toEqual([]);
-    expect(calls).toBe(LONG ? CALLS : perWave * WAVES.length);
+      const unexpected: string[] = [];
+      const started = Date.now();
+      // Warm-up (long soak): two full cycles of waves (~950 calls). Every code path (and the 16 MB
+      // buffers) ran, and the process reached its working size: measured after a full GC, RSS grows
+      // ~17 MB over the first ~1,000 calls (code, caches, allocator arenas), then stays flat over 6,000 more.
+      const perWave = PER_WAVE;
+      const warmCalls = LONG ? (await cycle(perWave, 0, unexpected)) + (await cycle(perWave, 50, unexpected)) : 0;
+      const rssNow = async () => {
+        await Promise.all(lanes.map(([, s]) => s.gc()));
+        return Object.fromEntries(lanes.map(([lane, s]) => [lane, rssKb(s.proc.pid!)])) as Record<Lane, number>;
+      };
+      const warmRss = await rssNow();
 
-    // Nothing of the CLI is left running: every call's process group was reaped.
-    for (const [lane, s] of lanes) {
-      await waitFor(() => processesOf(s.sandbox.dir).length === 0, `no ${lane} CLI process left: ${JSON.stringify(processesOf(s.sandbox.dir))}`, 20_000);
-    }
+      let calls = 0;
+      if (LONG) {
+        for (let round = 1; calls < CALLS; round++) {
+          calls += await cycle(perWave * 2, round * 100, unexpected, CALLS - calls);
+          if (process.env.RINGCENTRAL_MCP_SOAK_DEBUG) console.log(round, calls, JSON.stringify(await rssNow()));
+        }
+      } else {
+        calls = await cycle(perWave, 100, unexpected);
+      }
+      const seconds = (Date.now() - started) / 1000;
 
-    // The 429 lane reached the CLI only to learn of each penalty (three groups, again when a 60 s window ends).
-    const limitedRuns = spawnLog(servers.limited.sandbox).filter((r) => r.argv[0] === 'action' && r.argv[1] === 'run').length;
-    expect(limitedRuns).toBeGreaterThanOrEqual(1);
-    // At most one in-flight call per slot can meet each group before its penalty is noted.
-    expect(limitedRuns).toBeLessThanOrEqual(3 * 4 * (1 + Math.ceil(seconds / 60)));
+      expect(unexpected.slice(0, 20)).toEqual([]);
+      expect(calls).toBe(LONG ? CALLS : perWave * WAVES.length);
 
-    const afterRss = await rssNow();
-    const report: string[] = [`${warmCalls} warm-up + ${calls} calls in ${seconds.toFixed(1)} s`];
-    for (const [lane, s] of lanes) {
-      const [warm, after] = [warmRss[lane], afterRss[lane]];
-      report.push(`${lane}: RSS after a full GC ${(warm / 1024).toFixed(1)} MB after warm-up, ${(after / 1024).toFixed(1)} MB after the run; ${spawnLog(s.sandbox).length} CLI runs`);
-      // Run to run, this reading still varies by several MB; a leak of 6 kB per call would add 12 MB
-      // over 2,000 calls. The huge lane settles in steps of its 16 MB output buffers (up to 4 at
-      // once) over its first calls; keeping one buffer per call would add 16 MB x 6+ calls, well
-      // past its 64 MB margin.
-      const margin = lane === 'huge' ? 64 * 1024 : Math.max(12 * 1024, warm * 0.12);
-      if (LONG) expect(after, `${lane} RSS grew from ${warm} kB to ${after} kB`).toBeLessThanOrEqual(warm + margin);
-    }
-    console.log(report.join('\n'));
+      // Nothing of the CLI is left running: every call's process group was reaped.
+      for (const [lane, s] of lanes) {
+        await waitFor(
+          () => processesOf(s.sandbox.dir).length === 0,
+          `no ${lane} CLI process left: ${JSON.stringify(processesOf(s.sandbox.dir))}`,
+          20_000,
+        );
+      }
 
-    // Every stdout line of every server was a JSON-RPC 2.0 message.
-    for (const [lane, s] of lanes) {
-      expect(s.lines.length).toBeGreaterThanOrEqual(answered[lane] ?? 0);
-      expect(answered[lane]).toBeGreaterThan(0);
-      const problems = s.lines.map((line) => jsonRpcProblem(line)).filter(Boolean);
-      expect(problems.slice(0, 5), lane).toEqual([]);
-    }
+      // The 429 lane reached the CLI only to learn of each penalty (three groups, again when a 60 s window ends).
+      const limitedRuns = spawnLog(servers.limited.sandbox).filter((r) => r.argv[0] === 'action' && r.argv[1] === 'run').length;
+      expect(limitedRuns).toBeGreaterThanOrEqual(1);
+      // At most one in-flight call per slot can meet each group before its penalty is noted.
+      expect(limitedRuns).toBeLessThanOrEqual(3 * 4 * (1 + Math.ceil(seconds / 60)));
 
-    // And they close cleanly, leaving nothing behind.
-    await Promise.all(lanes.map(([, s]) => s.close()));
-    for (const [lane, s] of lanes) {
-      expect(await s.exited, lane).toEqual({ code: 0, signal: null });
-      expect(processesOf(s.sandbox.dir), lane).toEqual([]);
-    }
-    for (const lane of Object.keys(servers) as Lane[]) delete servers[lane];
-  }, LONG ? Math.max(600_000, CALLS * 300) : 180_000);
+      const afterRss = await rssNow();
+      const report: string[] = [`${warmCalls} warm-up + ${calls} calls in ${seconds.toFixed(1)} s`];
+      for (const [lane, s] of lanes) {
+        const [warm, after] = [warmRss[lane], afterRss[lane]];
+        report.push(
+          `${lane}: RSS after a full GC ${(warm / 1024).toFixed(1)} MB after warm-up, ${(after / 1024).toFixed(1)} MB after the run; ${spawnLog(s.sandbox).length} CLI runs`,
+        );
+        // Run to run, this reading still varies by several MB; a leak of 6 kB per call would add 12 MB
+        // over 2,000 calls. The huge lane settles in steps of its 16 MB output buffers (up to 4 at
+        // once) over its first calls; keeping one buffer per call would add 16 MB x 6+ calls, well
+        // past its 64 MB margin.
+        const margin = lane === 'huge' ? 64 * 1024 : Math.max(12 * 1024, warm * 0.12);
+        if (LONG) expect(after, `${lane} RSS grew from ${warm} kB to ${after} kB`).toBeLessThanOrEqual(warm + margin);
+      }
+      console.log(report.join('\n'));
+
+      // Every stdout line of every server was a JSON-RPC 2.0 message.
+      for (const [lane, s] of lanes) {
+        expect(s.lines.length).toBeGreaterThanOrEqual(answered[lane] ?? 0);
+        expect(answered[lane]).toBeGreaterThan(0);
+        const problems = s.lines.map((line) => jsonRpcProblem(line)).filter(Boolean);
+        expect(problems.slice(0, 5), lane).toEqual([]);
+      }
+
+      // And they close cleanly, leaving nothing behind.
+      await Promise.all(lanes.map(([, s]) => s.close()));
+      for (const [lane, s] of lanes) {
+        expect(await s.exited, lane).toEqual({ code: 0, signal: null });
+        expect(processesOf(s.sandbox.dir), lane).toEqual([]);
+      }
+      for (const lane of Object.keys(servers) as Lane[]) delete servers[lane];
+    },
+    LONG ? Math.max(600_000, CALLS * 300) : 180_000,
+  );
 });

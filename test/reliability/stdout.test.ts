@@ -13,7 +13,8 @@ afterEach(async () => {
   raw = undefined;
 });
 
-const call = (server: RawServer, name: string, args: Record<string, unknown> = {}) => server.request('tools/call', { name, arguments: args });
+const call = (server: RawServer, name: string, args: Record<string, unknown> = {}) =>
+  server.request('tools/call', { name, arguments: args });
 const codeOf = (answer: any): string | undefined => (answer.result ? errorCode(answer.result) : undefined);
 
 function expectOk(answer: any, what: string): void {
@@ -92,7 +93,10 @@ describe('stdout carries only JSON-RPC', () => {
     const problems = server.lines.map((line, index) => [index, jsonRpcProblem(line)]).filter(([, problem]) => problem);
     expect(problems).toEqual([]);
     // Every request was answered exactly once (ids are unique per request).
-    const ids = server.lines.map((line) => JSON.parse(line)).filter((m) => 'id' in m && !('method' in m)).map((m) => m.id);
+    const ids = server.lines
+      .map((line) => JSON.parse(line))
+      .filter((m) => 'id' in m && !('method' in m))
+      .map((m) => m.id);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
@@ -101,7 +105,10 @@ describe('stdout carries only JSON-RPC', () => {
     raw = startRaw();
     const server = raw;
     await server.initialize();
-    const big = server.send('tools/call', { name: 'ringcentral_send_sms', arguments: { to: ['+16505550142'], text: 'x'.repeat(11 * 1024 * 1024) } });
+    const big = server.send('tools/call', {
+      name: 'ringcentral_send_sms',
+      arguments: { to: ['+16505550142'], text: 'x'.repeat(11 * 1024 * 1024) },
+    });
     const answer = await big.answer;
     expect(answer.error.code).toBe(-32600);
     expect((await server.request('ping')).result).toEqual({});

@@ -99,7 +99,10 @@ describe('read actions', () => {
   });
 
   it('list-contacts has 60+ contacts; startsWith and sortBy work; get-contact reads one', async () => {
-    const [all, sorted] = await Promise.all([sb.actOk('list-contacts', { perPage: 1000 }), sb.actOk('list-contacts', { sortBy: ['LastName'], perPage: 1000 })]);
+    const [all, sorted] = await Promise.all([
+      sb.actOk('list-contacts', { perPage: 1000 }),
+      sb.actOk('list-contacts', { sortBy: ['LastName'], perPage: 1000 }),
+    ]);
     expect(all.records.length).toBeGreaterThanOrEqual(60);
     const last = sorted.records.map((c: any) => c.lastName);
     expect(last).toEqual([...last].sort((a: string, b: string) => a.localeCompare(b)));
@@ -139,7 +142,13 @@ describe('read actions', () => {
 
 describe('write actions', () => {
   it('create-contact -> update-contact (PATCH semantics) -> delete-contact', async () => {
-    const c = await sb.actOk('create-contact', { firstName: 'Zed', lastName: 'Quill', email: 'zed.quill@example.com', mobilePhone: '+14155550999', company: 'Acme' });
+    const c = await sb.actOk('create-contact', {
+      firstName: 'Zed',
+      lastName: 'Quill',
+      email: 'zed.quill@example.com',
+      mobilePhone: '+14155550999',
+      company: 'Acme',
+    });
     expect(c.id).toBeTypeOf('number');
     expect(c).toMatchObject({ firstName: 'Zed', availability: 'Alive' });
     const u = await sb.actOk('update-contact', { contactId: String(c.id), jobTitle: 'Buyer', company: null });
@@ -173,8 +182,12 @@ describe('write actions', () => {
 
   it('create-team creates a Team that then appears in list-chats', async () => {
     const exts = await sb.actOk('list-extensions', { type: ['User'], status: ['Enabled'] });
-    const team = await sb.actOk('create-team', { name: 'Test Team', description: 'From a test', public: true,
-      members: [{ id: String(exts.records[1].id) }, { email: exts.records[2].contact.email }] });
+    const team = await sb.actOk('create-team', {
+      name: 'Test Team',
+      description: 'From a test',
+      public: true,
+      members: [{ id: String(exts.records[1].id) }, { email: exts.records[2].contact.email }],
+    });
     expect(team).toMatchObject({ type: 'Team', name: 'Test Team', public: true, status: 'Active' });
     const chats = await sb.actOk('list-chats', { type: ['Team'], recordCount: 250 });
     const found = chats.records.find((c: any) => c.id === team.id);
@@ -201,7 +214,11 @@ describe('write actions', () => {
   });
 
   it('send-sms queues a message that moves to Sent then Delivered on later reads', async () => {
-    const m = await sb.actOk('send-sms', { from: { phoneNumber: '+16505550101' }, to: [{ phoneNumber: '+14155550177' }], text: 'Hi there' });
+    const m = await sb.actOk('send-sms', {
+      from: { phoneNumber: '+16505550101' },
+      to: [{ phoneNumber: '+14155550177' }],
+      text: 'Hi there',
+    });
     expect(m).toMatchObject({ type: 'SMS', direction: 'Outbound', messageStatus: 'Queued', subject: 'Hi there' });
     const r1 = await sb.actOk('get-message', { messageId: String(m.id) });
     expect(r1.messageStatus).toBe('Sent');

@@ -3,9 +3,28 @@ import { CID, sandbox } from './helpers.js';
 
 const sb = sandbox();
 afterAll(() => sb.cleanup());
-const KEYS = ['list-extensions', 'list-chats', 'list-messages', 'list-contacts', 'get-extension-info', 'get-message', 'get-contact',
-  'get-call-log', 'get-meeting', 'get-account-info', 'create-contact', 'create-chat-post', 'create-meeting', 'create-team',
-  'update-contact', 'delete-message', 'delete-contact', 'delete-meeting', 'send-sms', 'get-active-calls'];
+const KEYS = [
+  'list-extensions',
+  'list-chats',
+  'list-messages',
+  'list-contacts',
+  'get-extension-info',
+  'get-message',
+  'get-contact',
+  'get-call-log',
+  'get-meeting',
+  'get-account-info',
+  'create-contact',
+  'create-chat-post',
+  'create-meeting',
+  'create-team',
+  'update-contact',
+  'delete-message',
+  'delete-contact',
+  'delete-meeting',
+  'send-sms',
+  'get-active-calls',
+];
 
 beforeAll(async () => {
   await sb.ok(['reset', '--json']);
@@ -17,7 +36,19 @@ describe('basic commands', () => {
     expect(v.code).toBe(0);
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     expect(h.code).toBe(0);
-    for (const c of ['status', 'login', 'connection list', 'connection get', 'connection ensure', 'connect', 'search', 'action list', 'action run', 'request', 'reset']) {
+    for (const c of [
+      'status',
+      'login',
+      'connection list',
+      'connection get',
+      'connection ensure',
+      'connect',
+      'search',
+      'action list',
+      'action run',
+      'request',
+      'reset',
+    ]) {
       expect(h.stdout).toContain(c);
     }
   });
@@ -35,8 +66,14 @@ describe('basic commands', () => {
     const j = await sb.ok(['connection', 'list', '--json']);
     expect(j.items).toHaveLength(1);
     const c = j.items[0];
-    expect(c).toMatchObject({ id: CID, name: 'RingCentral', key: 'ringcentral', state: 'READY', disconnected: false,
-      integration: { key: 'ringcentral', name: 'RingCentral' } });
+    expect(c).toMatchObject({
+      id: CID,
+      name: 'RingCentral',
+      key: 'ringcentral',
+      state: 'READY',
+      disconnected: false,
+      integration: { key: 'ringcentral', name: 'RingCentral' },
+    });
     expect(c.integration.id).toBeTruthy();
     expect(Date.parse(c.createdAt)).toBeGreaterThan(0);
     expect(Date.parse(c.updatedAt)).toBeGreaterThan(0);
@@ -62,7 +99,9 @@ describe('basic commands', () => {
 
   it('connection get works by id and by key; unknown is not_found', async () => {
     const [byId, byKey, missing] = await Promise.all([
-      sb.ok(['connection', 'get', CID, '--json']), sb.ok(['connection', 'get', 'ringcentral', '--json']), sb.run(['connection', 'get', 'nope', '--json']),
+      sb.ok(['connection', 'get', CID, '--json']),
+      sb.ok(['connection', 'get', 'ringcentral', '--json']),
+      sb.run(['connection', 'get', 'nope', '--json']),
     ]);
     expect(byId.id).toBe(CID);
     expect(byKey.id).toBe(CID);
@@ -165,14 +204,36 @@ describe('argument parsing', () => {
     const a = await sb.ok(['--json', 'action', '--input={}', 'run', '--connectionId', CID, 'get-account-info']);
     expect(a.output.id).toBeTypeOf('number');
     const { items } = await sb.ok(['connection', 'list', '--workspaceKey', 'w', '--json', '--tenantKey=t']);
-    const t = await sb.ok(['--json', 'action', '--input={}', 'run', '--connectionId', items[0].id, 'get-account-info', '--workspaceKey', 'w', '--tenantKey=t']);
+    const t = await sb.ok([
+      '--json',
+      'action',
+      '--input={}',
+      'run',
+      '--connectionId',
+      items[0].id,
+      'get-account-info',
+      '--workspaceKey',
+      'w',
+      '--tenantKey=t',
+    ]);
     expect(t.output.id).toBeTypeOf('number');
     expect(t.output.id).not.toBe(a.output.id);
   });
 
   it('accepts curl-style -XPOST and repeatable -H', async () => {
-    const j = await sb.ok(['request', CID, '/restapi/v1.0/account/~/extension/~/address-book/contact', '-XPOST', '-H', 'Content-Type: application/json',
-      '-H', 'Accept: application/json', '-d', '{"firstName":"Curl"}', '--json']);
+    const j = await sb.ok([
+      'request',
+      CID,
+      '/restapi/v1.0/account/~/extension/~/address-book/contact',
+      '-XPOST',
+      '-H',
+      'Content-Type: application/json',
+      '-H',
+      'Accept: application/json',
+      '-d',
+      '{"firstName":"Curl"}',
+      '--json',
+    ]);
     expect(j.firstName).toBe('Curl');
   });
 

@@ -34,7 +34,8 @@ function problems(rec: Record<string, unknown>, name: string): string[] {
     const f = def.get(k);
     if (!f) out.push(`${name}.${k} is not a RingCentral field`);
     else if (f.values) {
-      for (const x of Array.isArray(v) ? v : [v]) if (!f.values.includes(String(x))) out.push(`${name}.${k} = ${JSON.stringify(x)} is not in its enum`);
+      for (const x of Array.isArray(v) ? v : [v])
+        if (!f.values.includes(String(x))) out.push(`${name}.${k} = ${JSON.stringify(x)} is not in its enum`);
     }
   }
   return out;
@@ -57,7 +58,14 @@ afterAll(() => sb.cleanup());
 describe('sandbox REST answers fit RingCentral definitions', () => {
   it('the definitions are read (enums included)', () => {
     expect(definition('CallLogRecord').get('reason')?.values).toContain('Calls Not Accepted');
-    expect(definition('UserPhoneNumberInfo').get('features')?.values).toEqual(['CallerId', 'SmsSender', 'A2PSmsSender', 'MmsSender', 'InternationalSmsSender', 'Delegated']);
+    expect(definition('UserPhoneNumberInfo').get('features')?.values).toEqual([
+      'CallerId',
+      'SmsSender',
+      'A2PSmsSender',
+      'MmsSender',
+      'InternationalSmsSender',
+      'Delegated',
+    ]);
   });
 
   it('account: fields, plan, signup and currency', async () => {
@@ -82,7 +90,11 @@ describe('sandbox REST answers fit RingCentral definitions', () => {
       ['+16505550100', 'VoiceFax', ['CallerId']],
     ]);
     expect(problems(presence, 'PresenceInfoResponse')).toEqual([]);
-    expect(presence).toMatchObject({ presenceStatus: 'Busy', telephonyStatus: 'CallConnected', extension: { id: e.id, extensionNumber: '101' } });
+    expect(presence).toMatchObject({
+      presenceStatus: 'Busy',
+      telephonyStatus: 'CallConnected',
+      extension: { id: e.id, extensionNumber: '101' },
+    });
   });
 
   it('messages and their attachments; the transcription URI names its own message', async () => {
@@ -94,7 +106,10 @@ describe('sandbox REST answers fit RingCentral definitions', () => {
       for (const x of m.attachments ?? []) expect(x.uri).toMatch(new RegExp(`/message-store/${m.id}/content/${x.id}$`));
     }
     const vm = list.records.find((m: any) => m.type === 'VoiceMail');
-    expect(vm.attachments.map((x: any) => [x.type, x.contentType])).toEqual([['AudioRecording', 'audio/mpeg'], ['AudioTranscription', 'text/plain']]);
+    expect(vm.attachments.map((x: any) => [x.type, x.contentType])).toEqual([
+      ['AudioRecording', 'audio/mpeg'],
+      ['AudioTranscription', 'text/plain'],
+    ]);
     expect(vm.vmTranscriptionStatus).toBe('Completed');
   });
 
@@ -117,7 +132,7 @@ describe('sandbox REST answers fit RingCentral definitions', () => {
     for (const f of list.records.filter((m: any) => m.type === 'Fax')) expect(f.faxPageCount).toBeGreaterThanOrEqual(1);
   });
 
-  it('call log (Detailed): reasons, results, actions and leg types are RingCentral\'s', async () => {
+  it("call log (Detailed): reasons, results, actions and leg types are RingCentral's", async () => {
     const list = await get(`${EXT}/call-log?dateFrom=${from}&perPage=1000&view=Detailed`);
     expect(list.records.length).toBeGreaterThanOrEqual(400);
     expect(list.records.flatMap((r: any) => problems(r, 'CallLogRecord'))).toEqual([]);
@@ -127,7 +142,10 @@ describe('sandbox REST answers fit RingCentral definitions', () => {
   });
 
   it('contacts and chats', async () => {
-    const [contacts, chats] = await Promise.all([get(`${EXT}/address-book/contact?perPage=1000`), get('/team-messaging/v1/chats?recordCount=250')]);
+    const [contacts, chats] = await Promise.all([
+      get(`${EXT}/address-book/contact?perPage=1000`),
+      get('/team-messaging/v1/chats?recordCount=250'),
+    ]);
     expect(contacts.records.flatMap((c: any) => problems(c, 'PersonalContactResource'))).toEqual([]);
     expect(chats.records.flatMap((c: any) => problems(c, 'TMChatInfo'))).toEqual([]);
   });

@@ -30,8 +30,10 @@ beforeAll(async () => {
 describe('faults', () => {
   it('not-logged-in: status says so; commands that need auth fail with not_authenticated', async () => {
     const [st, list, run, req, ver] = await Promise.all([
-      sb.run(['status'], F('not-logged-in')), sb.run(['connection', 'list', '--json'], F('not-logged-in')),
-      sb.run(RUN, F('not-logged-in')), sb.run(['request', CID, '/restapi/v1.0/account/~', '--json'], F('not-logged-in')),
+      sb.run(['status'], F('not-logged-in')),
+      sb.run(['connection', 'list', '--json'], F('not-logged-in')),
+      sb.run(RUN, F('not-logged-in')),
+      sb.run(['request', CID, '/restapi/v1.0/account/~', '--json'], F('not-logged-in')),
       sb.run(['--version'], F('not-logged-in')),
     ]);
     expect(st.stdout).toMatch(/^Not logged in/);
@@ -46,7 +48,8 @@ describe('faults', () => {
 
   it('no-connection: empty list; runs and requests with the id are not_found', async () => {
     const [list, run, req] = await Promise.all([
-      sb.ok(['connection', 'list', '--json'], F('no-connection')), sb.run(RUN, F('no-connection')),
+      sb.ok(['connection', 'list', '--json'], F('no-connection')),
+      sb.run(RUN, F('no-connection')),
       sb.run(['request', CID, '/restapi/v1.0/account/~', '--json'], F('no-connection')),
     ]);
     expect(list.items).toEqual([]);
@@ -65,7 +68,8 @@ describe('faults', () => {
 
   it('disconnected: CLIENT_ACTION_REQUIRED with uiUrl; runs fail with connection_is_defunct', async () => {
     const [c, run, req] = await Promise.all([
-      sb.ok(['connection', 'get', CID, '--json'], F('disconnected')), sb.run(RUN, F('disconnected')),
+      sb.ok(['connection', 'get', CID, '--json'], F('disconnected')),
+      sb.run(RUN, F('disconnected')),
       sb.run(['request', CID, '/restapi/v1.0/account/~', '--json'], F('disconnected')),
     ]);
     expect(c).toMatchObject({ disconnected: true, state: 'CLIENT_ACTION_REQUIRED', clientAction: { type: 'connect' } });
@@ -83,7 +87,9 @@ describe('faults', () => {
     const file = join(sb.dir, 'faults-building');
     writeFileSync(file, 'building');
     // A wait to the end of --timeout (600 s) would outlast the test: READY proves it returned early.
-    const pending = sb.ok(['connection', 'get', CID, '--wait', '--timeout', '600', '--json'], { env: { MEMBRANE_SANDBOX_FAULT_FILE: file } });
+    const pending = sb.ok(['connection', 'get', CID, '--wait', '--timeout', '600', '--json'], {
+      env: { MEMBRANE_SANDBOX_FAULT_FILE: file },
+    });
     setTimeout(() => writeFileSync(file, ''), 600);
     const done = await pending;
     expect(done.state).toBe('READY');
@@ -101,12 +107,20 @@ describe('faults', () => {
   });
 
   it('rate-limit: 429 for action run (Membrane error) and request (RingCentral body)', async () => {
-    const [run, req] = await Promise.all([sb.run(RUN, F('rate-limit')), sb.run(['request', CID, '/restapi/v1.0/account/~', '--json'], F('rate-limit'))]);
+    const [run, req] = await Promise.all([
+      sb.run(RUN, F('rate-limit')),
+      sb.run(['request', CID, '/restapi/v1.0/account/~', '--json'], F('rate-limit')),
+    ]);
     expect(run.code).toBe(1);
     expect(run.json).toMatchObject({ type: 'connection', key: 'rate_limit_exceeded', data: { response: { status: 429 } } });
     expect(run.json.message).toMatch(/retry after 60 s/);
-    expect(run.json.data.response.headers).toMatchObject({ 'Retry-After': '60', 'X-Rate-Limit-Group': expect.any(String),
-      'X-Rate-Limit-Limit': expect.any(String), 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Window': '60' });
+    expect(run.json.data.response.headers).toMatchObject({
+      'Retry-After': '60',
+      'X-Rate-Limit-Group': expect.any(String),
+      'X-Rate-Limit-Limit': expect.any(String),
+      'X-Rate-Limit-Remaining': '0',
+      'X-Rate-Limit-Window': '60',
+    });
     expect(run.json.data.response.data.errors[0].errorCode).toBe('CMN-301');
     expect(run.json.actionRunId).toMatch(/^arun_/);
     expect(req.code).toBe(1);
@@ -141,7 +155,10 @@ describe('faults', () => {
   });
 
   it('hang-with-child: reports a live grandchild pid, then hangs', async () => {
-    const child = spawn(process.execPath, [BIN, ...RUN], { env: { ...sb.env, MEMBRANE_SANDBOX_FAULT: 'hang-with-child' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...RUN], {
+      env: { ...sb.env, MEMBRANE_SANDBOX_FAULT: 'hang-with-child' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     const pid = await new Promise<number>((resolve, reject) => {
       child.stderr.on('data', (d) => {
@@ -241,8 +258,14 @@ describe('variants', () => {
     const j = await sb.ok(RUN, V('unwrapped-output'));
     expect(j.id).toBeTypeOf('number');
     expect(j.output).toBeUndefined();
-    const c = await sb.ok(['action', 'run', 'create-contact', '--connectionId', CID, '--input', '{"firstName":"Unwrapped"}', '--json'], V('unwrapped-output'));
-    const del = await sb.run(['action', 'run', 'delete-contact', '--connectionId', CID, '--input', JSON.stringify({ contactId: String(c.id) }), '--json'], V('unwrapped-output'));
+    const c = await sb.ok(
+      ['action', 'run', 'create-contact', '--connectionId', CID, '--input', '{"firstName":"Unwrapped"}', '--json'],
+      V('unwrapped-output'),
+    );
+    const del = await sb.run(
+      ['action', 'run', 'delete-contact', '--connectionId', CID, '--input', JSON.stringify({ contactId: String(c.id) }), '--json'],
+      V('unwrapped-output'),
+    );
     expect(del.code).toBe(0);
     expect(del.stdout).toBe('');
   });
@@ -250,7 +273,10 @@ describe('variants', () => {
   it('key-only: action ids equal keys and runs by key work', async () => {
     const { items } = await sb.ok(['action', 'list', '--limit', '20', '--json'], V('key-only'));
     expect(items.every((a: any) => a.id === a.key)).toBe(true);
-    const j = await sb.ok(['action', 'run', items.find((a: any) => a.key === 'get-account-info').id, '--connectionId', CID, '--json'], V('key-only'));
+    const j = await sb.ok(
+      ['action', 'run', items.find((a: any) => a.key === 'get-account-info').id, '--connectionId', CID, '--json'],
+      V('key-only'),
+    );
     expect(j.output.id).toBeTypeOf('number');
   });
 
@@ -261,7 +287,10 @@ describe('variants', () => {
     let pages = 0;
     do {
       const input = { dateFrom, perPage: 90, ...(cursor ? { cursor } : {}) };
-      const j = await sb.ok(['action', 'run', 'list-messages', '--connectionId', CID, '--input', JSON.stringify(input), '--json'], V('records-cursor'));
+      const j = await sb.ok(
+        ['action', 'run', 'list-messages', '--connectionId', CID, '--input', JSON.stringify(input), '--json'],
+        V('records-cursor'),
+      );
       for (const k of Object.keys(j.output)) expect(['records', 'cursor']).toContain(k);
       expect(j.output.paging).toBeUndefined();
       expect(j.output.records.length).toBeLessThanOrEqual(90);
@@ -272,9 +301,24 @@ describe('variants', () => {
     expect(pages).toBeGreaterThan(2);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.length).toBeGreaterThanOrEqual(300);
-    const chats1 = await sb.ok(['action', 'run', 'list-chats', '--connectionId', CID, '--input', '{"recordCount":5}', '--json'], V('records-cursor'));
+    const chats1 = await sb.ok(
+      ['action', 'run', 'list-chats', '--connectionId', CID, '--input', '{"recordCount":5}', '--json'],
+      V('records-cursor'),
+    );
     expect(chats1.output.records).toHaveLength(5);
-    const chats2 = await sb.ok(['action', 'run', 'list-chats', '--connectionId', CID, '--input', JSON.stringify({ recordCount: 5, cursor: chats1.output.cursor }), '--json'], V('records-cursor'));
+    const chats2 = await sb.ok(
+      [
+        'action',
+        'run',
+        'list-chats',
+        '--connectionId',
+        CID,
+        '--input',
+        JSON.stringify({ recordCount: 5, cursor: chats1.output.cursor }),
+        '--json',
+      ],
+      V('records-cursor'),
+    );
     expect(chats2.output.records[0].id).not.toBe(chats1.output.records[0].id);
     const schema = await sb.ok(['action', 'list', '--intent', 'list-chats', '--limit', '1', '--json'], V('records-cursor'));
     expect(schema.items[0].inputSchema.properties.cursor.description).toBeTruthy();

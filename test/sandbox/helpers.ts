@@ -58,7 +58,9 @@ export function sandbox(extraEnv: Record<string, string> = {}) {
   const ok = async (args: string[], o: RunOpts = {}): Promise<any> => {
     const r = await run(args, o);
     if (r.code !== 0 || r.json === undefined) {
-      throw new Error(`expected success from ${args.join(' ')}: code ${r.code}\nstdout: ${r.stdout.slice(0, 500)}\nstderr: ${r.stderr.slice(0, 500)}`);
+      throw new Error(
+        `expected success from ${args.join(' ')}: code ${r.code}\nstdout: ${r.stdout.slice(0, 500)}\nstderr: ${r.stderr.slice(0, 500)}`,
+      );
     }
     return r.json;
   };

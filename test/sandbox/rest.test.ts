@@ -35,9 +35,22 @@ describe('request', () => {
     const notSms = j.records.filter((n: any) => !n.features.includes('SmsSender'));
     expect(sms.length).toBeGreaterThanOrEqual(2);
     expect(notSms.length).toBeGreaterThanOrEqual(1);
-    for (const n of j.records) expect(n).toMatchObject({ id: expect.any(Number), phoneNumber: expect.stringMatching(/^\+1\d{10}$/), usageType: expect.any(String), type: expect.any(String) });
+    for (const n of j.records)
+      expect(n).toMatchObject({
+        id: expect.any(Number),
+        phoneNumber: expect.stringMatching(/^\+1\d{10}$/),
+        usageType: expect.any(String),
+        type: expect.any(String),
+      });
     const me = await sb.ok(['request', CID, '/restapi/v1.0/account/~/extension/~', '--json']);
-    const byId = await sb.ok(['request', CID, `/restapi/v1.0/account/{accountId}/extension/${me.id}`, '--pathParam', `accountId=${me.account.id}`, '--json']);
+    const byId = await sb.ok([
+      'request',
+      CID,
+      `/restapi/v1.0/account/{accountId}/extension/${me.id}`,
+      '--pathParam',
+      `accountId=${me.account.id}`,
+      '--json',
+    ]);
     expect(byId.id).toBe(me.id);
   });
 
@@ -49,12 +62,29 @@ describe('request', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     const bad = await sb.req(`${EXT}/message-store`, '--query', 'messageType=Carrier');
     expect(bad.code).toBe(1);
-    expect(bad.json).toMatchObject({ errorCode: 'InvalidParameter', parameterName: 'messageType', errors: [{ errorCode: 'CMN-101', parameterName: 'messageType' }] });
+    expect(bad.json).toMatchObject({
+      errorCode: 'InvalidParameter',
+      parameterName: 'messageType',
+      errors: [{ errorCode: 'CMN-101', parameterName: 'messageType' }],
+    });
   });
 
   it('repeated --query values become multi-valued filters; query strings in the path work too', async () => {
     const [both, inPath] = await Promise.all([
-      sb.ok(['request', CID, `${EXT}/message-store`, '--query', 'messageType=SMS', '--query', 'messageType=Fax', '--query', `dateFrom=${FROM}`, '--query', 'perPage=1000', '--json']),
+      sb.ok([
+        'request',
+        CID,
+        `${EXT}/message-store`,
+        '--query',
+        'messageType=SMS',
+        '--query',
+        'messageType=Fax',
+        '--query',
+        `dateFrom=${FROM}`,
+        '--query',
+        'perPage=1000',
+        '--json',
+      ]),
       sb.ok(['request', CID, `${EXT}/message-store?messageType=VoiceMail&perPage=1000&dateFrom=${FROM}`, '--json']),
     ]);
     expect(new Set(both.records.map((m: any) => m.type))).toEqual(new Set(['SMS', 'Fax']));
@@ -73,14 +103,42 @@ describe('request', () => {
   });
 
   it('contacts: POST 200, PUT replaces, PATCH merges, bulk GET 207, DELETE 204 prints nothing', async () => {
-    const c = await sb.ok(['request', CID, `${EXT}/address-book/contact`, '-X', 'POST', '-H', 'Content-Type: application/json',
-      '-d', JSON.stringify({ firstName: 'Put', lastName: 'Test', company: 'Old Co', unknownField: 1 }), '--json']);
+    const c = await sb.ok([
+      'request',
+      CID,
+      `${EXT}/address-book/contact`,
+      '-X',
+      'POST',
+      '-H',
+      'Content-Type: application/json',
+      '-d',
+      JSON.stringify({ firstName: 'Put', lastName: 'Test', company: 'Old Co', unknownField: 1 }),
+      '--json',
+    ]);
     expect(c).toMatchObject({ firstName: 'Put', company: 'Old Co', availability: 'Alive' });
     expect(c.unknownField).toBeUndefined();
-    const put = await sb.ok(['request', CID, `${EXT}/address-book/contact/${c.id}`, '-X', 'PUT', '-d', JSON.stringify({ firstName: 'Put2' }), '--json']);
+    const put = await sb.ok([
+      'request',
+      CID,
+      `${EXT}/address-book/contact/${c.id}`,
+      '-X',
+      'PUT',
+      '-d',
+      JSON.stringify({ firstName: 'Put2' }),
+      '--json',
+    ]);
     expect(put.firstName).toBe('Put2');
     expect(put.lastName).toBeUndefined();
-    const patch = await sb.ok(['request', CID, `${EXT}/address-book/contact/${c.id}`, '-X', 'PATCH', '-d', JSON.stringify({ lastName: 'Back' }), '--json']);
+    const patch = await sb.ok([
+      'request',
+      CID,
+      `${EXT}/address-book/contact/${c.id}`,
+      '-X',
+      'PATCH',
+      '-d',
+      JSON.stringify({ lastName: 'Back' }),
+      '--json',
+    ]);
     expect(patch).toMatchObject({ firstName: 'Put2', lastName: 'Back' });
     const bulk = await sb.run(['request', CID, `${EXT}/address-book/contact/${c.id},1`, '--json']);
     expect(bulk.code).toBe(0);
@@ -156,10 +214,24 @@ describe('paging', () => {
     expect(new Set(all).size).toBe(all.length);
     const full = await sb.ok(['request', CID, '/team-messaging/v1/chats', '--query', 'recordCount=250', '--json']);
     expect(all).toEqual(full.records.map((c: any) => c.id));
-    const back = await sb.ok(['request', CID, '/team-messaging/v1/chats', '--query', `pageToken=${second.navigation.prevPageToken}`, '--json']);
+    const back = await sb.ok([
+      'request',
+      CID,
+      '/team-messaging/v1/chats',
+      '--query',
+      `pageToken=${second.navigation.prevPageToken}`,
+      '--json',
+    ]);
     expect(back.records.map((c: any) => c.id)).toEqual(first.records.map((c: any) => c.id));
     const teams1 = await sb.ok(['request', CID, '/team-messaging/v1/chats', '--query', 'type=Team', '--query', 'recordCount=2', '--json']);
-    const teams2 = await sb.ok(['request', CID, '/team-messaging/v1/chats', '--query', `pageToken=${teams1.navigation.nextPageToken}`, '--json']);
+    const teams2 = await sb.ok([
+      'request',
+      CID,
+      '/team-messaging/v1/chats',
+      '--query',
+      `pageToken=${teams1.navigation.nextPageToken}`,
+      '--json',
+    ]);
     expect(teams2.records.every((c: any) => c.type === 'Team')).toBe(true);
     const bad = await sb.req('/team-messaging/v1/chats', '--query', 'pageToken=garbage');
     expect(bad.code).toBe(1);
@@ -188,7 +260,15 @@ describe('paging', () => {
     let tok: string | undefined;
     let n = 0;
     do {
-      const j = await sb.ok(['request', CID, '/rcvideo/v1/history/meetings', '--query', 'perPage=7', ...(tok ? ['--query', `pageToken=${tok}`] : []), '--json']);
+      const j = await sb.ok([
+        'request',
+        CID,
+        '/rcvideo/v1/history/meetings',
+        '--query',
+        'perPage=7',
+        ...(tok ? ['--query', `pageToken=${tok}`] : []),
+        '--json',
+      ]);
       expect(j.paging.currentPageToken).toBeTruthy();
       expect(j.meetings.length).toBeLessThanOrEqual(7);
       all.push(...j.meetings.map((m: any) => m.id));
@@ -200,7 +280,16 @@ describe('paging', () => {
     const full = await sb.ok(['request', CID, '/rcvideo/v1/history/meetings', '--query', 'perPage=100', '--json']);
     expect(all).toEqual(full.meetings.map((m: any) => m.id));
     const since = Date.parse(NOW) - 7 * DAY;
-    const recent = await sb.ok(['request', CID, '/rcvideo/v1/history/meetings', '--query', 'perPage=100', '--query', `startTime=${since}`, '--json']);
+    const recent = await sb.ok([
+      'request',
+      CID,
+      '/rcvideo/v1/history/meetings',
+      '--query',
+      'perPage=100',
+      '--query',
+      `startTime=${since}`,
+      '--json',
+    ]);
     expect(recent.meetings.every((m: any) => Date.parse(m.startTime) >= since)).toBe(true);
     const iso = await sb.req('/rcvideo/v1/history/meetings', '--query', `startTime=${NOW}`);
     expect(iso.code).toBe(1);
@@ -220,7 +309,11 @@ describe('rate limits', () => {
     expect(limited.stderr.trim()).toBe('HTTP 429 CMN-301: Request rate exceeded (Retry-After: 60)');
     const viaAction = await rl.act('list-contacts');
     expect(viaAction.json).toMatchObject({ type: 'connection', key: 'rate_limit_exceeded' });
-    expect(viaAction.json.data.response.headers).toMatchObject({ 'Retry-After': '60', 'X-Rate-Limit-Group': 'heavy', 'X-Rate-Limit-Limit': '10' });
+    expect(viaAction.json.data.response.headers).toMatchObject({
+      'Retry-After': '60',
+      'X-Rate-Limit-Group': 'heavy',
+      'X-Rate-Limit-Limit': '10',
+    });
     // Light is counted separately.
     const light = await rl.ok(['request', CID, '/restapi/v1.0/account/~', '--json']);
     expect(light.id).toBeTypeOf('number');

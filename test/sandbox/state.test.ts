@@ -43,8 +43,11 @@ describe('state', () => {
     const sb = sandbox();
     await sb.ok(['reset', '--json']);
     const before = (await sb.actOk('list-contacts', { perPage: 1000 })).records.length;
-    const runs = await Promise.all(Array.from({ length: 50 }, (_, i) =>
-      sb.act('create-contact', { firstName: 'Concurrent', lastName: `N${i}`, email: `c${i}@example.com` })));
+    const runs = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        sb.act('create-contact', { firstName: 'Concurrent', lastName: `N${i}`, email: `c${i}@example.com` }),
+      ),
+    );
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
     const ids = runs.map((r) => r.json.output.id);
     expect(new Set(ids).size).toBe(50);
@@ -87,22 +90,28 @@ describe('state', () => {
     expect(calls.json.output.records.length).toBeGreaterThan(0);
   });
 
-  it('the default state file lives under the temp dir (a temp dir of this test, never the user\'s)', async () => {
+  it("the default state file lives under the temp dir (a temp dir of this test, never the user's)", async () => {
     const sb = sandbox();
     const tmp = join(sb.dir, 'tmp');
-    const r = await sb.run(['action', 'run', 'get-account-info', '--connectionId', CID, '--json'], { env: { MEMBRANE_SANDBOX_STATE: undefined, TMPDIR: tmp } });
+    const r = await sb.run(['action', 'run', 'get-account-info', '--connectionId', CID, '--json'], {
+      env: { MEMBRANE_SANDBOX_STATE: undefined, TMPDIR: tmp },
+    });
     expect(r.code).toBe(0);
     const uid = process.getuid ? process.getuid() : 'user';
     expect(readdirSync(join(tmp, `membrane-sandbox-${uid}`))).toEqual(['state.json']);
   });
 
-  it('a state created days ago still shows the last 24 hours; the user\'s own writes keep their times', async () => {
+  it("a state created days ago still shows the last 24 hours; the user's own writes keep their times", async () => {
     const sb = sandbox();
     const created = new Date(Date.now() - 9 * DAY).toISOString();
     const then = { env: { MEMBRANE_SANDBOX_NOW: created } };
     const now = { env: { MEMBRANE_SANDBOX_NOW: undefined } };
     await sb.ok(['reset', '--json'], then);
-    const sent = await sb.actOk('send-sms', { from: { phoneNumber: '+16505550101' }, to: [{ phoneNumber: '+14155550177' }], text: 'Sent long ago' }, then);
+    const sent = await sb.actOk(
+      'send-sms',
+      { from: { phoneNumber: '+16505550101' }, to: [{ phoneNumber: '+14155550177' }], text: 'Sent long ago' },
+      then,
+    );
     expect(sent.creationTime).toBe(created);
     const seeded = (await sb.actOk('list-messages', { perPage: 1000 }, then)).records.find((m: any) => m.id !== sent.id);
     const t0 = Date.now();
@@ -162,13 +171,20 @@ describe('state', () => {
     // Longer than any fixed staleness limit a busy machine could reach while the holder is alive.
     const holder = slowHolder(sb.state, 6_000);
     await holder.held;
-    const runs = await Promise.all(Array.from({ length: 12 }, (_, i) => sb.act('create-contact', { firstName: 'Waiting', lastName: `W${i}` })));
+    const runs = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => sb.act('create-contact', { firstName: 'Waiting', lastName: `W${i}` })),
+    );
     expect(await holder.result).toBe('held\nkept\n');
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
     expect(new Set(runs.map((r) => r.json.output.id)).size).toBe(12);
     const after = (await sb.actOk('list-contacts', { perPage: 1000 })).records;
     expect(after.length).toBe(before + 12);
-    expect(after.filter((c: any) => c.firstName === 'Waiting').map((c: any) => c.lastName).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `W${i}`).sort());
+    expect(
+      after
+        .filter((c: any) => c.firstName === 'Waiting')
+        .map((c: any) => c.lastName)
+        .sort(),
+    ).toEqual(Array.from({ length: 12 }, (_, i) => `W${i}`).sort());
   });
 
   it('a lock naming a process that no longer exists is taken over at once, however fresh', async () => {
@@ -187,8 +203,15 @@ describe('state', () => {
     const sb = sandbox();
     const log = join(sb.dir, 'calls.log');
     const env = { env: { MEMBRANE_SANDBOX_LOG: log } };
-    await Promise.all([sb.run(['--version'], env), sb.run(['status'], env), sb.run(['action', 'run', 'get-account-info', '--connectionId', CID, '--json'], env)]);
-    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    await Promise.all([
+      sb.run(['--version'], env),
+      sb.run(['status'], env),
+      sb.run(['action', 'run', 'get-account-info', '--connectionId', CID, '--json'], env),
+    ]);
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
     for (const l of lines) {
       expect(l.pid).toBeTypeOf('number');

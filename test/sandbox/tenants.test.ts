@@ -36,7 +36,11 @@ describe('tenants', () => {
       sb.ok(['request', w, '/restapi/v1.0/account/~', '--workspaceKey=acme', '--tenantKey=alice', '--json']),
       sb.ok(['request', CID, '/restapi/v1.0/account/~', '--json']),
     ]);
-    expect(readdirSync(sb.dir).filter((f) => f.endsWith('.json')).sort()).toEqual(['state.alice.json', 'state.bob.json', 'state.json', 'state.w-acme.alice.json']);
+    expect(
+      readdirSync(sb.dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual(['state.alice.json', 'state.bob.json', 'state.json', 'state.w-acme.alice.json']);
     const wrong = await sb.run(['request', a, '/restapi/v1.0/account/~', '--tenantKey', 'bob', '--json']);
     expect(wrong.code).toBe(1);
     expect(wrong.json).toMatchObject({ key: 'not_found', message: `Connection with id or key '${a}' not found` });
@@ -84,15 +88,20 @@ describe('tenants', () => {
     const t = ['--tenantKey', 'new-carol'];
     expect((await sb.ok(['connection', 'list', '--json', ...t])).items).toEqual([]);
     const pending = await sb.ok(['connection', 'ensure', 'https://ringcentral.com', ...t, '--json']);
-    expect(pending).toMatchObject({ state: 'CLIENT_ACTION_REQUIRED', key: 'ringcentral',
-      clientAction: { type: 'connect', uiUrl: 'https://app.sandbox.invalid/connect/ringcentral?tenantKey=new-carol' } });
+    expect(pending).toMatchObject({
+      state: 'CLIENT_ACTION_REQUIRED',
+      key: 'ringcentral',
+      clientAction: { type: 'connect', uiUrl: 'https://app.sandbox.invalid/connect/ringcentral?tenantKey=new-carol' },
+    });
     expect(pending.id).toMatch(/^con_sbx_rc_[0-9a-f]{8}$/);
     const blocked = await sb.run(['action', 'run', 'get-account-info', '--connectionId', pending.id, '--json', ...t]);
     expect(blocked.json).toMatchObject({ key: 'not_found' });
     const connected = await sb.ok(['connect', '--connectionId', pending.id, '--json', ...t]);
     expect(connected).toMatchObject({ id: pending.id, state: 'READY' });
     expect(await connectionOf(sb, ...t)).toBe(pending.id);
-    expect((await sb.ok(['action', 'run', 'get-account-info', '--connectionId', pending.id, '--json', ...t])).output.status).toBe('Confirmed');
+    expect((await sb.ok(['action', 'run', 'get-account-info', '--connectionId', pending.id, '--json', ...t])).output.status).toBe(
+      'Confirmed',
+    );
     await sb.ok(['reset', '--json', ...t]);
     expect((await sb.ok(['connection', 'list', '--json', ...t])).items).toEqual([]);
   });

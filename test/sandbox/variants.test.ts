@@ -47,7 +47,11 @@ describe('renamed-inputs', () => {
     expect(bad.json).toMatchObject({ type: 'bad_request', key: 'invalid_input', message: 'Invalid input: input.fromNumber is required' });
     const noTo = await sb.act('send-sms', { fromNumber: '+16505550101', to: [{ phoneNumber: '+14155550177' }], message: 'Hi' }, v);
     expect(noTo.json.message).toBe('Invalid input: input.toNumbers is required');
-    const m = await sb.actOk('send-sms', { fromNumber: '+16505550102', toNumbers: ['+14155550177', '+14155550178'], message: 'Renamed hello' }, v);
+    const m = await sb.actOk(
+      'send-sms',
+      { fromNumber: '+16505550102', toNumbers: ['+14155550177', '+14155550178'], message: 'Renamed hello' },
+      v,
+    );
     expect(m).toMatchObject({ type: 'SMS', direction: 'Outbound', subject: 'Renamed hello', from: { phoneNumber: '+16505550102' } });
     expect(m.to.map((t: any) => t.phoneNumber)).toEqual(['+14155550177', '+14155550178']);
   });
@@ -102,7 +106,13 @@ describe('data-records', () => {
 
 describe('replace-update', () => {
   it('update-contact replaces the whole record: omitted fields are cleared', async () => {
-    const c = await sb.actOk('create-contact', { firstName: 'Paula', lastName: 'Put', email: 'paula@example.com', company: 'Acme', businessPhone: '+14155550123' });
+    const c = await sb.actOk('create-contact', {
+      firstName: 'Paula',
+      lastName: 'Put',
+      email: 'paula@example.com',
+      company: 'Acme',
+      businessPhone: '+14155550123',
+    });
     const u = await sb.actOk('update-contact', { contactId: String(c.id), mobilePhone: '+14155550124' }, variant('replace-update'));
     expect(u).toEqual({ uri: c.uri, id: c.id, availability: 'Alive', mobilePhone: '+14155550124' });
     expect(await sb.actOk('get-contact', { contactId: String(c.id) })).toEqual(u);

@@ -15,7 +15,15 @@ afterAll(async () => {
 
 describe('null for an optional field means absent', () => {
   it('a list call with every optional field null', async () => {
-    const result = await h.call('ringcentral_list_contacts', { startsWith: null, phoneNumber: null, sortBy: null, limit: 3, cursor: null, view: null, fields: null });
+    const result = await h.call('ringcentral_list_contacts', {
+      startsWith: null,
+      phoneNumber: null,
+      sortBy: null,
+      limit: 3,
+      cursor: null,
+      view: null,
+      fields: null,
+    });
     expect(result.isError, h.text(result)).toBeFalsy();
     expect(result.structuredContent.records).toHaveLength(3);
   });
@@ -30,7 +38,11 @@ describe('null for an optional field means absent', () => {
   });
 
   it('nested objects too; a required field given as null is missing, named with the fix', async () => {
-    const nested = await h.call('ringcentral_create_contact', { firstName: 'Nully', businessAddress: { city: 'Austin', street: null }, dryRun: true });
+    const nested = await h.call('ringcentral_create_contact', {
+      firstName: 'Nully',
+      businessAddress: { city: 'Austin', street: null },
+      dryRun: true,
+    });
     expect(nested.structuredContent.status).toBe('dry_run');
     expect(nested.structuredContent.preview.contact).toEqual({ firstName: 'Nully', businessAddress: { city: 'Austin' } });
     const unknown = await h.call('ringcentral_get_account_info', { constructor: null });
@@ -47,13 +59,23 @@ describe('free-form values in the form every caller can declare', () => {
     const result = await h.call('ringcentral_api_request', {
       method: 'POST',
       path: '/restapi/v1.0/account/~/extension/~/sms',
-      query: [{ name: 'a', value: '1' }, { name: 'a', value: '2' }],
+      query: [
+        { name: 'a', value: '1' },
+        { name: 'a', value: '2' },
+      ],
       body: '{"text":"hi","to":[{"phoneNumber":"+16505550123"}]}',
       headers: [{ name: 'Accept', value: 'application/json' }],
       dryRun: true,
     });
     expect(result.structuredContent.status).toBe('dry_run');
-    expect(result.structuredContent.preview).toMatchObject({ query: [['a', '1'], ['a', '2']], headers: [['Accept', 'application/json']], body: { text: 'hi', to: [{ phoneNumber: '+16505550123' }] } });
+    expect(result.structuredContent.preview).toMatchObject({
+      query: [
+        ['a', '1'],
+        ['a', '2'],
+      ],
+      headers: [['Accept', 'application/json']],
+      body: { text: 'hi', to: [{ phoneNumber: '+16505550123' }] },
+    });
     const bad = await h.call('ringcentral_api_request', { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/sms', body: '{oops' });
     expect(h.text(bad)).toMatch(/^invalid_input: body: must be JSON text of an object or array, e.g. \{"text":"hi"\}/);
   });

@@ -41,7 +41,12 @@ describe('call', () => {
   it('confirms across separate processes with the token flow (no TTY)', () => {
     const first = run(['call', 'ringcentral_create_contact', '{"firstName":"Callroute"}', '--sandbox', '--confirm', 'token']);
     expect(JSON.parse(first.stdout).status).toBe('done'); // create is not irreversible: no confirmation
-    const preview = run(['call', 'ringcentral_delete_contact', JSON.stringify({ contactId: String(JSON.parse(first.stdout).result.id) }), '--sandbox']);
+    const preview = run([
+      'call',
+      'ringcentral_delete_contact',
+      JSON.stringify({ contactId: String(JSON.parse(first.stdout).result.id) }),
+      '--sandbox',
+    ]);
     const pending = JSON.parse(preview.stdout);
     expect(pending.status).toBe('confirmation_required');
     const args = { contactId: String(JSON.parse(first.stdout).result.id), confirmationToken: pending.confirmationToken };
@@ -60,15 +65,19 @@ describe('doctor and setup', () => {
     expect(r.stdout).toMatch(/ready: yes/);
   });
 
-  it('doctor: each tool\'s route with its reason, as the connection\'s action schemas decide it', () => {
+  it("doctor: each tool's route with its reason, as the connection's action schemas decide it", () => {
     const auto = run(['doctor', '--sandbox']).stdout.split('\n');
     expect(auto).toContain('routes:       --route auto');
     expect(auto).toContain('  send_sms: action (action send-sms declares every property the tool sends)');
-    expect(auto).toContain("  update_contact: rest (an update must never clear fields the person did not name: RingCentral's PATCH changes only the fields sent, a connector's update may replace the record)");
+    expect(auto).toContain(
+      "  update_contact: rest (an update must never clear fields the person did not name: RingCentral's PATCH changes only the fields sent, a connector's update may replace the record)",
+    );
     expect(auto.filter((line) => /^ {2}\w+: (action|rest) \(.+\)$/.test(line)).length).toBe(20);
     const renamed = run(['doctor', '--sandbox'], { env: { MEMBRANE_SANDBOX_VARIANT: 'renamed-inputs' } }).stdout.split('\n');
     expect(renamed).toContain('  send_sms: rest (action send-sms does not declare from.phoneNumber, to[].phoneNumber, text)');
-    expect(renamed).toContain('  list_messages: rest (action list-messages does not declare extensionId, messageType, direction, readStatus, dateFrom, dateTo, phoneNumber, page, perPage)');
+    expect(renamed).toContain(
+      '  list_messages: rest (action list-messages does not declare extensionId, messageType, direction, readStatus, dateFrom, dateTo, phoneNumber, page, perPage)',
+    );
     const forced = run(['doctor', '--sandbox', '--route', 'rest']);
     expect(forced.code).toBe(0);
     expect(forced.stdout.split('\n')).toContain('  list_messages: rest (forced by --route rest)');

@@ -15,7 +15,14 @@ afterEach(async () => {
 
 /** `action run` processes whose input carries SMS fields: real sends. */
 const sends = (harness: Harness) =>
-  harness.sandbox.argvs().filter((argv) => argv.includes('run') && /"text"/.test(argv[argv.indexOf('--input') + 1] ?? '') && /"to"/.test(argv[argv.indexOf('--input') + 1] ?? '')).length;
+  harness.sandbox
+    .argvs()
+    .filter(
+      (argv) =>
+        argv.includes('run') &&
+        /"text"/.test(argv[argv.indexOf('--input') + 1] ?? '') &&
+        /"to"/.test(argv[argv.indexOf('--input') + 1] ?? ''),
+    ).length;
 
 const SMS = { to: ['+16505550177'], text: 'Confirm me please' };
 
@@ -55,7 +62,10 @@ describe('a client that advertises elicitation but cannot answer', () => {
 describe('only an explicit confirm: true is a yes', () => {
   const answering = (content: Record<string, unknown> | undefined) => ({
     capabilities: { elicitation: {} },
-    setup: (client: Client) => client.setRequestHandler(ElicitRequestSchema, async () => (content ? { action: 'accept' as const, content } : { action: 'accept' as const })),
+    setup: (client: Client) =>
+      client.setRequestHandler(ElicitRequestSchema, async () =>
+        content ? { action: 'accept' as const, content } : { action: 'accept' as const },
+      ),
   });
 
   for (const [label, content] of [

@@ -1,12 +1,12 @@
 /**
- * src/dispatch.ts fetchAll/fetchRecord, the internal look-ups behind create_chat_post's chat names
+ * src/membrane/dispatch.ts fetchAll/fetchRecord, the internal look-ups behind create_chat_post's chat names
  * and the confirmation previews: they page through every output shape on the route the tool
  * takes, so a small page size yields exactly the records one big page does. Runs the BUILT code
  * in process against the sandbox CLI.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { fetchAll, fetchRecord } from '../../dist/src/dispatch.js';
-import { Runtime } from '../../dist/src/runtime.js';
+import { fetchAll, fetchRecord } from '../../dist/src/membrane/dispatch.js';
+import { Runtime } from '../../dist/src/mcp/runtime.js';
 import { registry } from '../../dist/tools/index.js';
 import { makeSandbox } from '../helpers.js';
 
@@ -20,7 +20,11 @@ const tool = (name: string) => {
 };
 
 function contextFor(variant: string, route: 'auto' | 'rest') {
-  const sandbox = makeSandbox({ MEMBRANE_SANDBOX_NOW: '2026-03-01T12:00:00.000Z', MEMBRANE_SANDBOX_DELAY_MS: '0', ...(variant ? { MEMBRANE_SANDBOX_VARIANT: variant } : {}) });
+  const sandbox = makeSandbox({
+    MEMBRANE_SANDBOX_NOW: '2026-03-01T12:00:00.000Z',
+    MEMBRANE_SANDBOX_DELAY_MS: '0',
+    ...(variant ? { MEMBRANE_SANDBOX_VARIANT: variant } : {}),
+  });
   sandboxes.push(sandbox);
   const runtime = new Runtime({ sandbox: true, route, env: sandbox.env });
   return { ctx: { membrane: runtime.membrane, routes: runtime.routes, run: {}, cache: runtime.cache }, sandbox };
@@ -42,7 +46,7 @@ describe.each([
     expect(paged.every((c: { type?: string }) => typeof c.type === 'string')).toBe(true);
   });
 
-  it('a record through the tool\'s route is RingCentral\'s record', async () => {
+  it("a record through the tool's route is RingCentral's record", async () => {
     const { ctx } = contextFor(variant, route);
     const me = await fetchRecord(ctx, tool('get_extension_info'), { extensionId: '~' });
     expect(me).toMatchObject({ name: 'Alex Morgan', type: 'User' });

@@ -29,7 +29,10 @@ describe('get_message', () => {
     const voicemail = await first('VoiceMail');
     const attachment = voicemail.attachments.find((a: any) => a.type === 'AudioTranscription');
     expect(attachment.contentType).toBe('text/plain');
-    const served = execFileSync(process.execPath, [SANDBOX, 'request', 'con_sbx_ringcentral', new URL(attachment.uri).pathname, '--json'], { env: { ...process.env, ...h.sandbox.env }, encoding: 'utf8' });
+    const served = execFileSync(process.execPath, [SANDBOX, 'request', 'con_sbx_ringcentral', new URL(attachment.uri).pathname, '--json'], {
+      env: { ...process.env, ...h.sandbox.env },
+      encoding: 'utf8',
+    });
     expect(served.trim().length).toBeGreaterThan(10);
     expect(voicemail.transcription).toBe(served.trim());
     expect(Object.keys(voicemail)[0]).toBe('transcription');

@@ -11,9 +11,19 @@ const TO = new Date(Date.now() + 86_400_000).toISOString();
 
 const LISTS: Array<{ tool: string; args: Record<string, unknown>; rest: string; query?: Record<string, unknown> }> = [
   { tool: 'ringcentral_list_extensions', args: {}, rest: '/restapi/v1.0/account/~/extension' },
-  { tool: 'ringcentral_list_messages', args: { dateFrom: FROM, dateTo: TO }, rest: '/restapi/v1.0/account/~/extension/~/message-store', query: { dateFrom: FROM, dateTo: TO } },
+  {
+    tool: 'ringcentral_list_messages',
+    args: { dateFrom: FROM, dateTo: TO },
+    rest: '/restapi/v1.0/account/~/extension/~/message-store',
+    query: { dateFrom: FROM, dateTo: TO },
+  },
   { tool: 'ringcentral_list_contacts', args: {}, rest: '/restapi/v1.0/account/~/extension/~/address-book/contact' },
-  { tool: 'ringcentral_get_call_log', args: { dateFrom: FROM, dateTo: TO }, rest: '/restapi/v1.0/account/~/extension/~/call-log', query: { dateFrom: FROM, dateTo: TO } },
+  {
+    tool: 'ringcentral_get_call_log',
+    args: { dateFrom: FROM, dateTo: TO },
+    rest: '/restapi/v1.0/account/~/extension/~/call-log',
+    query: { dateFrom: FROM, dateTo: TO },
+  },
   { tool: 'ringcentral_get_active_calls', args: {}, rest: '/restapi/v1.0/account/~/extension/~/active-calls' },
   { tool: 'ringcentral_list_chats', args: {}, rest: '/team-messaging/v1/chats' },
 ];

@@ -56,7 +56,7 @@ describe('create_chat_post finds a person by name', () => {
     expect((await post(prefix)).structuredContent.preview.chat).toBe(`Direct with ${other.name} (${direct.id})`);
   });
 
-  it('a prefix of several people: ambiguous, with each candidate\'s name, email and id', async () => {
+  it("a prefix of several people: ambiguous, with each candidate's name, email and id", async () => {
     const letter = other.contact.firstName[0].toLowerCase();
     const result = await post(letter);
     expect(result.isError).toBe(true);
@@ -67,14 +67,21 @@ describe('create_chat_post finds a person by name', () => {
       const user = users.find((u) => String(u.id) === c.id);
       expect(c).toMatchObject({ name: user.name, email: user.contact.email, id: String(user.id) });
       const words = [user.contact.firstName, user.contact.lastName, user.contact.email].map((w: string) => w.toLowerCase());
-      expect(words.some((w) => w.startsWith(letter)), c.name).toBe(true);
+      expect(
+        words.some((w) => w.startsWith(letter)),
+        c.name,
+      ).toBe(true);
     }
   });
 });
 
 describe('create_team takes members by name too', () => {
   it('a first name is the one person it names; a prefix of several is ambiguous', async () => {
-    const team = await h.call('ringcentral_create_team', { name: 'Name lookups', members: [other.contact.firstName.toLowerCase(), 'someone@example.com'], dryRun: true });
+    const team = await h.call('ringcentral_create_team', {
+      name: 'Name lookups',
+      members: [other.contact.firstName.toLowerCase(), 'someone@example.com'],
+      dryRun: true,
+    });
     expect(team.isError, h.text(team)).toBeFalsy();
     expect(team.structuredContent.preview.members).toEqual([{ id: String(other.id) }, { email: 'someone@example.com' }]);
     const several = await h.call('ringcentral_create_team', { name: 'Name lookups', members: [other.contact.firstName[0]], dryRun: true });

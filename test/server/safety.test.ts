@@ -14,9 +14,21 @@ afterEach(async () => {
 
 /** `action run` processes whose input carries SMS fields: real sends. */
 const sends = (harness: Harness) =>
-  harness.sandbox.argvs().filter((argv) => argv.includes('run') && /"text"/.test(argv[argv.indexOf('--input') + 1] ?? '') && /"to"/.test(argv[argv.indexOf('--input') + 1] ?? '')).length;
+  harness.sandbox
+    .argvs()
+    .filter(
+      (argv) =>
+        argv.includes('run') &&
+        /"text"/.test(argv[argv.indexOf('--input') + 1] ?? '') &&
+        /"to"/.test(argv[argv.indexOf('--input') + 1] ?? ''),
+    ).length;
 
-const deletes = (harness: Harness) => harness.sandbox.argvs().filter((argv) => argv.includes('run') && /"contactId"/.test(argv[argv.indexOf('--input') + 1] ?? '') && !/firstName/.test(argv.join(' '))).length;
+const deletes = (harness: Harness) =>
+  harness.sandbox
+    .argvs()
+    .filter(
+      (argv) => argv.includes('run') && /"contactId"/.test(argv[argv.indexOf('--input') + 1] ?? '') && !/firstName/.test(argv.join(' ')),
+    ).length;
 
 const SMS = { to: ['+16505550177'], text: 'Confirm me please' };
 
@@ -64,7 +76,11 @@ describe('token confirmation', () => {
     h = await startServer({ args: ['--confirm', 'token'] });
     const get = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~' });
     expect(get.structuredContent.status).toBe('done');
-    const post = await h.call('ringcentral_api_request', { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/address-book/contact', body: '{"firstName":"Proxy"}' });
+    const post = await h.call('ringcentral_api_request', {
+      method: 'POST',
+      path: '/restapi/v1.0/account/~/extension/~/address-book/contact',
+      body: '{"firstName":"Proxy"}',
+    });
     expect(post.structuredContent.status).toBe('confirmation_required');
     expect(h.sandbox.argvs().some((a) => a[0] === 'request' && a.includes('POST'))).toBe(false);
   });
@@ -113,7 +129,11 @@ describe('dry run and idempotency', () => {
     const argv = dry.structuredContent.argv as string[];
     expect(argv).toContain('action');
     expect(JSON.parse(argv[argv.indexOf('--input') + 1])).toMatchObject({ text: SMS.text, to: [{ phoneNumber: SMS.to[0] }] });
-    const proxyDry = await h.call('ringcentral_api_request', { method: 'DELETE', path: '/restapi/v1.0/account/~/extension/~/address-book/contact/1', dryRun: true });
+    const proxyDry = await h.call('ringcentral_api_request', {
+      method: 'DELETE',
+      path: '/restapi/v1.0/account/~/extension/~/address-book/contact/1',
+      dryRun: true,
+    });
     expect(proxyDry.structuredContent.argv).toContain('DELETE');
     expect(sends(h)).toBe(0);
     expect(deletes(h)).toBe(0);

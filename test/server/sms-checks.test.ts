@@ -21,7 +21,9 @@ describe('send_sms refuses before a token', () => {
     const result = await h.call('ringcentral_send_sms', { from: '+16505550109', to: ['+16505550142'], text: 'from the fax line' });
     expect(result.isError).toBe(true);
     const text = h.text(result);
-    expect(text).toMatch(/^invalid_input: from: \+16505550109 cannot send SMS \(it is not one of your numbers with the SmsSender feature\); nothing was sent/);
+    expect(text).toMatch(
+      /^invalid_input: from: \+16505550109 cannot send SMS \(it is not one of your numbers with the SmsSender feature\); nothing was sent/,
+    );
     expect(text).toMatch(/Fix: use one of your SMS numbers \(\+16505550101, \+16505550102\) as from, or leave from out for \+16505550101/);
     expect(text).not.toMatch(/confirmationToken/);
     const dry = await h.call('ringcentral_send_sms', { from: '+16505550109', to: ['+16505550142'], text: 'x', dryRun: true });

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, startServer, type Harness } from '../helpers.js';
-import { withToolTable } from '../../src/docs.js';
-import { FLAGS } from '../../src/options.js';
+import { withToolTable } from '../../src/commands/docs.js';
+import { FLAGS } from '../../src/commands/options.js';
 
 let h: Harness;
 let tools: Awaited<ReturnType<Harness['client']['listTools']>>['tools'];
@@ -20,9 +20,26 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const ACTION_KEYS = [
-  'list-extensions', 'list-chats', 'list-messages', 'list-contacts', 'get-extension-info', 'get-message', 'get-contact',
-  'get-call-log', 'get-meeting', 'get-account-info', 'create-contact', 'create-chat-post', 'create-meeting', 'create-team',
-  'update-contact', 'delete-message', 'delete-contact', 'delete-meeting', 'send-sms', 'get-active-calls',
+  'list-extensions',
+  'list-chats',
+  'list-messages',
+  'list-contacts',
+  'get-extension-info',
+  'get-message',
+  'get-contact',
+  'get-call-log',
+  'get-meeting',
+  'get-account-info',
+  'create-contact',
+  'create-chat-post',
+  'create-meeting',
+  'create-team',
+  'update-contact',
+  'delete-message',
+  'delete-contact',
+  'delete-meeting',
+  'send-sms',
+  'get-active-calls',
 ];
 
 describe('tools/list', () => {
@@ -33,13 +50,37 @@ describe('tools/list', () => {
   it('has the 20 action tools, the proxy, status and discovery', () => {
     const names = tools.map((t) => t.name);
     for (const key of ACTION_KEYS) expect(names).toContain(`ringcentral_${key.replace(/-/g, '_')}`);
-    for (const extra of ['ringcentral_api_request', 'ringcentral_status', 'ringcentral_find_actions', 'ringcentral_run_action']) expect(names).toContain(extra);
+    for (const extra of ['ringcentral_api_request', 'ringcentral_status', 'ringcentral_find_actions', 'ringcentral_run_action'])
+      expect(names).toContain(extra);
     expect(names).toHaveLength(24);
   });
 
   // Field names that say what they hold (and where an id comes from, with the id's own error):
   // a description there would only repeat the name in every conversation.
-  const SAYS_WHAT_IT_HOLDS = new Set(['view', 'limit', 'cursor', 'confirmationToken', 'name', 'description', 'password', 'email', 'firstName', 'lastName', 'company', 'jobTitle', 'notes', 'mobilePhone', 'businessPhone', 'homePhone', 'businessAddress', 'messageId', 'contactId', 'idempotencyKey', 'action', 'headers']);
+  const SAYS_WHAT_IT_HOLDS = new Set([
+    'view',
+    'limit',
+    'cursor',
+    'confirmationToken',
+    'name',
+    'description',
+    'password',
+    'email',
+    'firstName',
+    'lastName',
+    'company',
+    'jobTitle',
+    'notes',
+    'mobilePhone',
+    'businessPhone',
+    'homePhone',
+    'businessAddress',
+    'messageId',
+    'contactId',
+    'idempotencyKey',
+    'action',
+    'headers',
+  ]);
 
   it('every tool has a title, a usable description, schemas with described fields, and open-world hints', () => {
     for (const t of tools) {
@@ -61,7 +102,8 @@ describe('tools/list', () => {
         expect(t.annotations?.destructiveHint, t.name).toBe(true);
         expect(t.annotations?.readOnlyHint, t.name).toBe(false);
       }
-      if (/^ringcentral_(list|get|find)_/.test(t.name) || t.name === 'ringcentral_status') expect(t.annotations?.readOnlyHint, t.name).toBe(true);
+      if (/^ringcentral_(list|get|find)_/.test(t.name) || t.name === 'ringcentral_status')
+        expect(t.annotations?.readOnlyHint, t.name).toBe(true);
       if (/^ringcentral_create_/.test(t.name)) expect(t.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
     }
   });
@@ -96,6 +138,11 @@ describe('docs are true to the code', () => {
 
   it('`tools` shows what a flag set exposes', () => {
     const out = execFileSync(process.execPath, [CLI, 'tools', '--read-only', '--toolsets', 'contacts'], { encoding: 'utf8' });
-    expect(out.trim().split('\n').map((l) => l.split(/\s+/)[0])).toEqual(['ringcentral_list_contacts', 'ringcentral_get_contact']);
+    expect(
+      out
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s+/)[0]),
+    ).toEqual(['ringcentral_list_contacts', 'ringcentral_get_contact']);
   });
 });

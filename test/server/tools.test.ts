@@ -91,7 +91,11 @@ describe('read tools', () => {
   });
 
   it('the proxy reads the same extensions as the action', async () => {
-    const viaProxy = await ok('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~/extension', query: [{ name: 'perPage', value: '1000' }] });
+    const viaProxy = await ok('ringcentral_api_request', {
+      method: 'GET',
+      path: '/restapi/v1.0/account/~/extension',
+      query: [{ name: 'perPage', value: '1000' }],
+    });
     expect(viaProxy.status).toBe('done');
     const viaAction = await ok('ringcentral_list_extensions', { limit: 1000, view: 'full' });
     expect(viaProxy.result.body.records.map((r: any) => r.id)).toEqual(viaAction.records.map((r: any) => r.id));
@@ -109,7 +113,12 @@ describe('read tools', () => {
 
 describe('write round trips', () => {
   it('contact: create -> list -> update -> get -> delete', async () => {
-    const created = await ok('ringcentral_create_contact', { firstName: 'Zelda', lastName: 'Roundtrip', mobilePhone: '+16505550999', email: 'zelda@example.com' });
+    const created = await ok('ringcentral_create_contact', {
+      firstName: 'Zelda',
+      lastName: 'Roundtrip',
+      mobilePhone: '+16505550999',
+      email: 'zelda@example.com',
+    });
     expect(created.status).toBe('done');
     const id = String(created.result.id);
     const listed = await ok('ringcentral_list_contacts', { startsWith: 'Roundtrip' });
@@ -152,7 +161,11 @@ describe('write round trips', () => {
   });
 
   it('team, chat post by id and by name, meeting create/get/delete', async () => {
-    const team = await ok('ringcentral_create_team', { name: 'Launch Crew Tests', members: ['someone@example.com'], description: 'made by tests' });
+    const team = await ok('ringcentral_create_team', {
+      name: 'Launch Crew Tests',
+      members: ['someone@example.com'],
+      description: 'made by tests',
+    });
     expect(team.result.type).toBe('Team');
     const byId = await ok('ringcentral_create_chat_post', { chatId: String(team.result.id), text: 'hello by id' });
     expect(byId.result.text).toBe('hello by id');
@@ -188,7 +201,12 @@ describe('chat name helper', () => {
     expect(result.isError).toBe(true);
     expect(h.text(result)).toMatch(/ambiguous/);
     expect((result._meta as any)['ringcentral-mcp/error'].candidates).toHaveLength(2);
-    expect(h.sandbox.argvs().slice(before).some((a) => /which one/.test(a.join(' ')))).toBe(false);
+    expect(
+      h.sandbox
+        .argvs()
+        .slice(before)
+        .some((a) => /which one/.test(a.join(' '))),
+    ).toBe(false);
   });
 });
 

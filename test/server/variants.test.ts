@@ -21,9 +21,25 @@ interface Config {
 }
 
 const ALL_EITHER = [
-  'list_extensions', 'get_extension_info', 'get_account_info', 'list_messages', 'get_message', 'send_sms', 'delete_message',
-  'list_contacts', 'get_contact', 'create_contact', 'delete_contact', 'get_call_log', 'get_active_calls', 'list_chats',
-  'create_chat_post', 'create_team', 'get_meeting', 'create_meeting', 'delete_meeting',
+  'list_extensions',
+  'get_extension_info',
+  'get_account_info',
+  'list_messages',
+  'get_message',
+  'send_sms',
+  'delete_message',
+  'list_contacts',
+  'get_contact',
+  'create_contact',
+  'delete_contact',
+  'get_call_log',
+  'get_active_calls',
+  'list_chats',
+  'create_chat_post',
+  'create_team',
+  'get_meeting',
+  'create_meeting',
+  'delete_meeting',
 ];
 /** The default sandbox's create-meeting leaves `preferences` open, so waitingRoomRequired cannot be verified. */
 const DEFAULT_ACTIONS = ALL_EITHER.filter((t) => t !== 'create_meeting');
@@ -92,12 +108,21 @@ async function scenario(h: Harness, big: boolean): Promise<Obj> {
   expect(outbound.records.every((r: Obj) => r.type === 'SMS' && r.direction === 'Outbound')).toBe(true);
   // RingCentral's int64 conversationId, digit for digit.
   for (const r of outbound.records) expect(String(r.conversationId)).toBe(r.conversation.id);
-  answer.outbound = outbound.records.map((r: Obj) => ({ subject: r.subject, to: r.to.map((t: Obj) => t.phoneNumber), time: r.creationTime }));
+  answer.outbound = outbound.records.map((r: Obj) => ({
+    subject: r.subject,
+    to: r.to.map((t: Obj) => t.phoneNumber),
+    time: r.creationTime,
+  }));
 
   const one = (await ok(h, 'get_message', { messageId: exactId(voicemail[0].id, big) })).record;
   expect(String(one.id)).toBe(String(voicemail[0].id));
   // The proxy's body keeps the exact digits too.
-  const proxied = (await ok(h, 'api_request', { method: 'GET', path: `/restapi/v1.0/account/~/extension/~/message-store/${String(outbound.records[0].id)}` })).result.body;
+  const proxied = (
+    await ok(h, 'api_request', {
+      method: 'GET',
+      path: `/restapi/v1.0/account/~/extension/~/message-store/${String(outbound.records[0].id)}`,
+    })
+  ).result.body;
   expect(String(proxied.id)).toBe(String(outbound.records[0].id));
   expect(String(proxied.conversationId)).toBe(proxied.conversation.id);
   answer.message = { type: one.type, subject: one.subject, from: one.from.phoneNumber };
@@ -106,7 +131,13 @@ async function scenario(h: Harness, big: boolean): Promise<Obj> {
   const sent = await ok(h, 'send_sms', { to: ['+14155550177', '+14155550178'], text: SMS_TEXT });
   expect(sent.status).toBe('done');
   const sentId = exactId(sent.result.id, big);
-  answer.sms = { type: sent.result.type, direction: sent.result.direction, text: sent.result.subject, from: sent.result.from.phoneNumber, to: sent.result.to.map((t: Obj) => t.phoneNumber) };
+  answer.sms = {
+    type: sent.result.type,
+    direction: sent.result.direction,
+    text: sent.result.subject,
+    from: sent.result.from.phoneNumber,
+    to: sent.result.to.map((t: Obj) => t.phoneNumber),
+  };
   expect((await ok(h, 'delete_message', { messageId: sentId })).status).toBe('done');
   answer.deletedAvailability = (await ok(h, 'get_message', { messageId: sentId })).record.availability;
 
@@ -116,12 +147,27 @@ async function scenario(h: Harness, big: boolean): Promise<Obj> {
   answer.patels = withoutIds(patels.records);
 
   // No contact field lost: create, update one field, read back.
-  const fields = { firstName: 'Vera', lastName: 'Quill', company: 'Quill & Co', email: 'vera.quill@example.com', businessPhone: '+16505550111', mobilePhone: '+16505550112', businessAddress: { city: 'Oslo', country: 'NO' } };
+  const fields = {
+    firstName: 'Vera',
+    lastName: 'Quill',
+    company: 'Quill & Co',
+    email: 'vera.quill@example.com',
+    businessPhone: '+16505550111',
+    mobilePhone: '+16505550112',
+    businessAddress: { city: 'Oslo', country: 'NO' },
+  };
   const created = await ok(h, 'create_contact', fields);
   const contactId = exactId(created.result.id, big);
   const preview = await ok(h, 'update_contact', { contactId, mobilePhone: '+16505550199', jobTitle: 'Buyer', dryRun: true });
   answer.updatePreview = preview.preview.changes;
-  expect(preview.argv.slice(-6)).toEqual([`/restapi/v1.0/account/~/extension/~/address-book/contact/${contactId}`, '-X', 'PATCH', '-d', '{"jobTitle":"Buyer","mobilePhone":"+16505550199"}', '--json']);
+  expect(preview.argv.slice(-6)).toEqual([
+    `/restapi/v1.0/account/~/extension/~/address-book/contact/${contactId}`,
+    '-X',
+    'PATCH',
+    '-d',
+    '{"jobTitle":"Buyer","mobilePhone":"+16505550199"}',
+    '--json',
+  ]);
   const updated = await ok(h, 'update_contact', { contactId, mobilePhone: '+16505550199', jobTitle: 'Buyer' });
   const { id: _id, uri: _uri, ...after } = (await ok(h, 'get_contact', { contactId })).record;
   expect(after).toMatchObject({ ...fields, mobilePhone: '+16505550199', jobTitle: 'Buyer' });
@@ -151,7 +197,12 @@ async function scenario(h: Harness, big: boolean): Promise<Obj> {
   const post = await ok(h, 'create_chat_post', { chatId: 'Sales Wins', text: 'Variant post' });
   answer.post = { text: post.result.text, chat: post.result.groupId };
 
-  const team = await ok(h, 'create_team', { name: 'Variant Team', members: ['quinn.morgan@example.com'], public: true, description: 'checks' });
+  const team = await ok(h, 'create_team', {
+    name: 'Variant Team',
+    members: ['quinn.morgan@example.com'],
+    public: true,
+    description: 'checks',
+  });
   answer.team = { name: team.result.name, type: team.result.type, public: team.result.public, description: team.result.description };
 
   // Warm: the route is decided, the sender known; one tool call is one CLI process on either route.
@@ -160,7 +211,12 @@ async function scenario(h: Harness, big: boolean): Promise<Obj> {
   expect(h.sandbox.spawns() - before).toBe(1);
 
   const meeting = await ok(h, 'create_meeting', { name: 'Variant sync', password: 's3cret', waitingRoom: true });
-  answer.meeting = { name: meeting.result.name, type: meeting.result.type, protected: meeting.result.security.passwordProtected, waitingRoom: meeting.result.preferences.join.waitingRoomRequired };
+  answer.meeting = {
+    name: meeting.result.name,
+    type: meeting.result.type,
+    protected: meeting.result.security.passwordProtected,
+    waitingRoom: meeting.result.preferences.join.waitingRoomRequired,
+  };
   expect((await ok(h, 'get_meeting', { meetingId: meeting.result.id })).record.name).toBe('Variant sync');
   expect((await ok(h, 'delete_meeting', { meetingId: meeting.result.id })).status).toBe('done');
   return answer;
@@ -181,11 +237,22 @@ beforeAll(async () => {
 
 describe('the default sandbox (--route auto)', () => {
   it('gives the right answers', () => {
-    expect(baseline.sms).toEqual({ type: 'SMS', direction: 'Outbound', text: SMS_TEXT, from: baseline.sms.from, to: ['+14155550177', '+14155550178'] });
+    expect(baseline.sms).toEqual({
+      type: 'SMS',
+      direction: 'Outbound',
+      text: SMS_TEXT,
+      from: baseline.sms.from,
+      to: ['+14155550177', '+14155550178'],
+    });
     expect(baseline.sms.from).toMatch(/^\+1\d{10}$/);
     expect(baseline.deletedAvailability).toBe('Deleted');
     expect(baseline.updatePreview).toEqual({ mobilePhone: '+16505550112 -> +16505550199', jobTitle: '(empty) -> Buyer' });
-    expect(baseline.contactAfterUpdate).toMatchObject({ lastName: 'Quill', company: 'Quill & Co', businessPhone: '+16505550111', businessAddress: { city: 'Oslo', country: 'NO' } });
+    expect(baseline.contactAfterUpdate).toMatchObject({
+      lastName: 'Quill',
+      company: 'Quill & Co',
+      businessPhone: '+16505550111',
+      businessAddress: { city: 'Oslo', country: 'NO' },
+    });
     expect(baseline.post).toEqual({ text: 'Variant post', chat: baseline.teams.find((t: Obj) => t.name === 'Sales Wins')?.id });
     expect(baseline.meeting).toEqual({ name: 'Variant sync', type: 'Instant', protected: true, waitingRoom: 'Everybody' });
   });
@@ -193,7 +260,7 @@ describe('the default sandbox (--route auto)', () => {
 
 // Each configuration has a server and sandbox of its own, so they run side by side.
 describe.concurrent.each(CONFIGS)('$name', (config) => {
-  it('lists each tool\'s route with its reason, and every tool gives the same right answer as the default sandbox', async () => {
+  it("lists each tool's route with its reason, and every tool gives the same right answer as the default sandbox", async () => {
     const h = await start(config);
     try {
       const status = await ok(h, 'status');
@@ -204,10 +271,14 @@ describe.concurrent.each(CONFIGS)('$name', (config) => {
       expect(routes.find((r) => r.tool === 'update_contact')?.route).toBe('rest');
       for (const r of routes) expect(r.reason).toMatch(/\S/);
       if (config.variant === 'renamed-inputs') {
-        expect(routes.find((r) => r.tool === 'send_sms')?.reason).toBe('action send-sms does not declare from.phoneNumber, to[].phoneNumber, text');
+        expect(routes.find((r) => r.tool === 'send_sms')?.reason).toBe(
+          'action send-sms does not declare from.phoneNumber, to[].phoneNumber, text',
+        );
       }
       if (config.variant === 'no-schemas') {
-        expect(routes.find((r) => r.tool === 'list_messages')?.reason).toBe('action list-messages lists no input schema, so what it accepts cannot be checked');
+        expect(routes.find((r) => r.tool === 'list_messages')?.reason).toBe(
+          'action list-messages lists no input schema, so what it accepts cannot be checked',
+        );
       }
       expect(await scenario(h, config.variant?.includes('big-ids') === true)).toEqual(baseline);
     } finally {

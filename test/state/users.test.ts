@@ -22,7 +22,12 @@ const TOKENS = {
 /** Bob's own connection in his tenant, pinned in the users file. */
 let PINNED = '';
 const sha = (token: string) => createHash('sha256').update(token).digest('hex');
-const entry = (name: keyof typeof TOKENS, extra: Record<string, string> = {}) => ({ name, tokenSha256: sha(TOKENS[name]), tenantKey: `tenant-${name}`, ...extra });
+const entry = (name: keyof typeof TOKENS, extra: Record<string, string> = {}) => ({
+  name,
+  tokenSha256: sha(TOKENS[name]),
+  tenantKey: `tenant-${name}`,
+  ...extra,
+});
 /** Dana is new: the sandbox starts a tenant whose key begins with `new-` without a connection. */
 const dana = () => ({ ...entry('dana'), tenantKey: 'new-dana' });
 
@@ -41,12 +46,18 @@ async function runsOf(work: () => Promise<unknown>): Promise<string[][]> {
   return sandbox.argvs().slice(before);
 }
 
-const tenantsIn = (argvs: string[][]) => [...new Set(argvs.map((argv) => (argv.includes('--tenantKey') ? argv[argv.indexOf('--tenantKey') + 1] : '(none)')))];
+const tenantsIn = (argvs: string[][]) => [
+  ...new Set(argvs.map((argv) => (argv.includes('--tenantKey') ? argv[argv.indexOf('--tenantKey') + 1] : '(none)'))),
+];
 
 async function post(token: string | undefined): Promise<number> {
   const res = await fetch(server.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
   });
   return res.status;
@@ -58,7 +69,10 @@ beforeAll(async () => {
   mkdirSync(join(sandbox.dir, 'tmp'));
   vi.stubEnv('TMPDIR', join(sandbox.dir, 'tmp'));
   usersFile = join(sandbox.dir, 'users.json');
-  const listed = execFileSync(process.execPath, [SANDBOX, 'connection', 'list', '--tenantKey', 'tenant-bob', '--json'], { env: { ...process.env, ...sandbox.env }, encoding: 'utf8' });
+  const listed = execFileSync(process.execPath, [SANDBOX, 'connection', 'list', '--tenantKey', 'tenant-bob', '--json'], {
+    env: { ...process.env, ...sandbox.env },
+    encoding: 'utf8',
+  });
   PINNED = (JSON.parse(listed) as { items: Array<{ id: string }> }).items[0].id;
   writeUsers([entry('alice'), entry('bob', { connectionId: PINNED }), dana()]);
   server = await startHttp({ sandbox: true, warmup: false, env: sandbox.env }, { port: 0, users: usersFile, token: undefined });
@@ -87,7 +101,7 @@ describe('each person acts as their own Membrane tenant', () => {
     for (const argv of runs) expect(argv[argv.indexOf('--connectionId') + 1]).toBe(PINNED);
   });
 
-  it("a confirmation token issued to alice is refused for bob, and still works for alice", async () => {
+  it('a confirmation token issued to alice is refused for bob, and still works for alice', async () => {
     const created = await alice.call('ringcentral_create_contact', { firstName: 'Owned', lastName: 'ByAlice' });
     const contactId = String(created.structuredContent.result.id);
     const preview = await alice.call('ringcentral_delete_contact', { contactId });
@@ -123,7 +137,12 @@ describe('each person acts as their own Membrane tenant', () => {
       );
       // Dana's runs carried her tenant only: list, then ensure (which gave the link).
       expect(tenantsIn(sandbox.argvs().slice(-2))).toEqual(['new-dana']);
-      expect(sandbox.argvs().slice(-2).map((argv) => argv.slice(0, 2).join(' '))).toEqual(['connection list', 'connection ensure']);
+      expect(
+        sandbox
+          .argvs()
+          .slice(-2)
+          .map((argv) => argv.slice(0, 2).join(' ')),
+      ).toEqual(['connection list', 'connection ensure']);
     } finally {
       await client.close();
     }
@@ -176,7 +195,9 @@ describe('the users file is re-read', () => {
 
 describe('start-up checks', () => {
   it('refuses a users file together with RINGCENTRAL_MCP_HTTP_TOKEN, and a malformed entry, naming the field', async () => {
-    await expect(startHttp({ sandbox: true, warmup: false, env: sandbox.env }, { port: 0, users: usersFile, token: 'x'.repeat(20) })).rejects.toThrow(
+    await expect(
+      startHttp({ sandbox: true, warmup: false, env: sandbox.env }, { port: 0, users: usersFile, token: 'x'.repeat(20) }),
+    ).rejects.toThrow(
       'give either a users file (--users) or RINGCENTRAL_MCP_HTTP_TOKEN, not both: with a users file every token is a user',
     );
     const bad = join(sandbox.dir, 'bad-users.json');
@@ -185,11 +206,17 @@ describe('start-up checks', () => {
       `users file ${bad}, users[0].tokenSha256 must be the hex SHA-256 of the bearer token (64 hex digits): printf %s "$TOKEN" | sha256sum, got "abc"`,
     );
     writeFileSync(bad, JSON.stringify({ users: [{ name: 'eve', tokenSha256: sha('e'), tenantKey: '--json' }] }));
-    await expect(startHttp({ sandbox: true, warmup: false, env: sandbox.env }, { port: 0, users: bad })).rejects.toThrow(/users\[0\]\.tenantKey must be a Membrane tenant key/);
+    await expect(startHttp({ sandbox: true, warmup: false, env: sandbox.env }, { port: 0, users: bad })).rejects.toThrow(
+      /users\[0\]\.tenantKey must be a Membrane tenant key/,
+    );
   });
 
   it('serves off loopback with a users file and no single token (RINGCENTRAL_MCP_USERS)', async () => {
-    const child = await spawnHttp(['--sandbox', '--no-warmup', '--host', '0.0.0.0'], { ...sandbox.env, RINGCENTRAL_MCP_USERS: usersFile, RINGCENTRAL_MCP_HTTP_TOKEN: '' });
+    const child = await spawnHttp(['--sandbox', '--no-warmup', '--host', '0.0.0.0'], {
+      ...sandbox.env,
+      RINGCENTRAL_MCP_USERS: usersFile,
+      RINGCENTRAL_MCP_HTTP_TOKEN: '',
+    });
     try {
       const url = child.url.replace('0.0.0.0', '127.0.0.1');
       const health = await (await fetch(url.replace(/\/mcp$/, '/healthz'))).json();

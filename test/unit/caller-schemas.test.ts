@@ -10,7 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { registry, selectTools } from '../../dist/tools/index.js';
-import { toolListing } from '../../dist/src/listing.js';
+import { toolListing } from '../../dist/src/mcp/listing.js';
 
 type Schema = Record<string, unknown>;
 const isObject = (v: unknown): v is Schema => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -20,8 +20,27 @@ const listed = [...registry, ...selectTools({ readOnly: true })].map(toolListing
 // --- OpenAI strict mode -------------------------------------------------------------------------
 
 const OPENAI_KEYWORDS = new Set([
-  'type', 'description', 'title', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'anyOf', '$ref', '$defs',
-  'pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minItems', 'maxItems',
+  'type',
+  'description',
+  'title',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'enum',
+  'const',
+  'anyOf',
+  '$ref',
+  '$defs',
+  'pattern',
+  'format',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minItems',
+  'maxItems',
 ]);
 const OPENAI_FORMATS = new Set(['date-time', 'time', 'date', 'duration', 'email', 'hostname', 'ipv4', 'ipv6', 'uuid']);
 const OPENAI_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
@@ -35,7 +54,8 @@ function toOpenAIStrict(node: Schema): Schema {
       Object.entries(node.properties).map(([key, child]) => {
         const strict = toOpenAIStrict(child as Schema);
         if (required.has(key)) return [key, strict];
-        const nullable: Schema = typeof strict.type === 'string' ? { ...strict, type: [strict.type, 'null'] } : { anyOf: [strict, { type: 'null' }] };
+        const nullable: Schema =
+          typeof strict.type === 'string' ? { ...strict, type: [strict.type, 'null'] } : { anyOf: [strict, { type: 'null' }] };
         if (Array.isArray(strict.enum)) nullable.enum = [...strict.enum, null];
         return [key, nullable];
       }),
@@ -56,7 +76,8 @@ function openAIProblems(root: Schema): string[] {
   const walk = (node: Schema, path: string, depth: number) => {
     if (depth > 10) problems.push(`${path}: nested deeper than 10 levels`);
     for (const key of Object.keys(node)) if (!OPENAI_KEYWORDS.has(key)) problems.push(`${path}: "${key}" is not supported`);
-    for (const type of ([] as unknown[]).concat(node.type ?? [])) if (!OPENAI_TYPES.has(type as string)) problems.push(`${path}: type ${String(type)}`);
+    for (const type of ([] as unknown[]).concat(node.type ?? []))
+      if (!OPENAI_TYPES.has(type as string)) problems.push(`${path}: type ${String(type)}`);
     if (node.format !== undefined && !OPENAI_FORMATS.has(node.format as string)) problems.push(`${path}: format ${String(node.format)}`);
     const types = ([] as unknown[]).concat(node.type ?? []);
     if (types.includes('object')) {
@@ -82,8 +103,28 @@ function openAIProblems(root: Schema): string[] {
 // --- Gemini function declarations ---------------------------------------------------------------
 
 const GEMINI_KEYWORDS = new Set([
-  'type', 'format', 'title', 'description', 'nullable', 'enum', 'maxItems', 'minItems', 'properties', 'required', 'minProperties',
-  'maxProperties', 'minLength', 'maxLength', 'pattern', 'example', 'anyOf', 'propertyOrdering', 'default', 'items', 'minimum', 'maximum',
+  'type',
+  'format',
+  'title',
+  'description',
+  'nullable',
+  'enum',
+  'maxItems',
+  'minItems',
+  'properties',
+  'required',
+  'minProperties',
+  'maxProperties',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'example',
+  'anyOf',
+  'propertyOrdering',
+  'default',
+  'items',
+  'minimum',
+  'maximum',
 ]);
 const GEMINI_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'array', 'object']);
 
@@ -98,15 +139,19 @@ function geminiProblems(root: Schema): string[] {
       if (!GEMINI_KEYWORDS.has(key)) problems.push(`${path}: "${key}" is not in Gemini's Schema`);
     }
     if (node.anyOf === undefined) {
-      if (typeof node.type !== 'string' || !GEMINI_TYPES.has(node.type.toLowerCase())) problems.push(`${path}: needs one type of ${[...GEMINI_TYPES].join(', ')}, got ${JSON.stringify(node.type)}`);
-    } else if (!Array.isArray(node.anyOf) || node.anyOf.some((a) => !isObject(a) || 'const' in a)) problems.push(`${path}: anyOf must list schemas without const`);
-    if (node.enum !== undefined && (node.type !== 'string' || !Array.isArray(node.enum) || node.enum.some((v) => typeof v !== 'string'))) problems.push(`${path}: enum only of strings`);
+      if (typeof node.type !== 'string' || !GEMINI_TYPES.has(node.type.toLowerCase()))
+        problems.push(`${path}: needs one type of ${[...GEMINI_TYPES].join(', ')}, got ${JSON.stringify(node.type)}`);
+    } else if (!Array.isArray(node.anyOf) || node.anyOf.some((a) => !isObject(a) || 'const' in a))
+      problems.push(`${path}: anyOf must list schemas without const`);
+    if (node.enum !== undefined && (node.type !== 'string' || !Array.isArray(node.enum) || node.enum.some((v) => typeof v !== 'string')))
+      problems.push(`${path}: enum only of strings`);
     if (node.type === 'array' && !isObject(node.items)) problems.push(`${path}: an array needs items`);
     if (node.type === 'object') {
       const props = isObject(node.properties) ? node.properties : undefined;
       // An empty root is a function without parameters; a nested object must say what it holds.
       if (!props || (!top && Object.keys(props).length === 0)) problems.push(`${path}: an object needs non-empty properties`);
-      for (const name of (node.required as string[] | undefined) ?? []) if (!props || !(name in props)) problems.push(`${path}: required "${name}" is not a property`);
+      for (const name of (node.required as string[] | undefined) ?? [])
+        if (!props || !(name in props)) problems.push(`${path}: required "${name}" is not a property`);
     }
     if (isObject(node.properties)) for (const [k, v] of Object.entries(node.properties)) walk(v as Schema, `${path}.${k}`, false);
     if (isObject(node.items)) walk(node.items, `${path}[]`, false);
@@ -121,9 +166,13 @@ function geminiProblems(root: Schema): string[] {
 describe('the rule checkers catch what the callers refuse', () => {
   it('OpenAI: free-form maps, unsupported keywords, open objects', () => {
     const check = (properties: Schema) => openAIProblems(toOpenAIStrict({ type: 'object', properties, additionalProperties: false }));
-    expect(check({ q: { type: 'object', additionalProperties: { type: 'string' } } })).toContain('input.q: additionalProperties must be false');
+    expect(check({ q: { type: 'object', additionalProperties: { type: 'string' } } })).toContain(
+      'input.q: additionalProperties must be false',
+    );
     expect(check({ s: { type: 'string', minLength: 1 } })).toEqual(['input.s: "minLength" is not supported']);
-    expect(check({ o: { type: 'object', properties: { a: { type: 'string' } } } })).toEqual(['input.o: additionalProperties must be false']);
+    expect(check({ o: { type: 'object', properties: { a: { type: 'string' } } } })).toEqual([
+      'input.o: additionalProperties must be false',
+    ]);
     expect(check({ s: { type: 'string' } })).toEqual([]);
   });
 
@@ -140,32 +189,35 @@ describe('the rule checkers catch what the callers refuse', () => {
   });
 });
 
-describe.each(listed.map((t) => [t.name + (t.description.endsWith('GET only.') ? ' (read-only form)' : ''), t] as const))('%s', (_name, tool) => {
-  const schema = tool.inputSchema as Schema;
+describe.each(listed.map((t) => [t.name + (t.description.endsWith('GET only.') ? ' (read-only form)' : ''), t] as const))(
+  '%s',
+  (_name, tool) => {
+    const schema = tool.inputSchema as Schema;
 
-  it('passes OpenAI strict mode after the @openai/agents conversion', () => {
-    expect(openAIProblems(toOpenAIStrict(schema))).toEqual([]);
-  });
+    it('passes OpenAI strict mode after the @openai/agents conversion', () => {
+      expect(openAIProblems(toOpenAIStrict(schema))).toEqual([]);
+    });
 
-  it("passes Gemini's function-declaration rules", () => {
-    expect(geminiProblems(schema)).toEqual([]);
-  });
+    it("passes Gemini's function-declaration rules", () => {
+      expect(geminiProblems(schema)).toEqual([]);
+    });
 
-  it('closes every object and declares properties, even when there are none', () => {
-    const objects: Schema[] = [];
-    const walk = (node: Schema) => {
-      if (node.type === 'object') objects.push(node);
-      if (isObject(node.properties)) Object.values(node.properties).forEach((v) => walk(v as Schema));
-      if (isObject(node.items)) walk(node.items);
-    };
-    walk(schema);
-    expect(objects.length).toBeGreaterThan(0);
-    for (const node of objects) {
-      expect(node.additionalProperties).toBe(false);
-      expect(isObject(node.properties)).toBe(true);
-    }
-  });
-});
+    it('closes every object and declares properties, even when there are none', () => {
+      const objects: Schema[] = [];
+      const walk = (node: Schema) => {
+        if (node.type === 'object') objects.push(node);
+        if (isObject(node.properties)) Object.values(node.properties).forEach((v) => walk(v as Schema));
+        if (isObject(node.items)) walk(node.items);
+      };
+      walk(schema);
+      expect(objects.length).toBeGreaterThan(0);
+      for (const node of objects) {
+        expect(node.additionalProperties).toBe(false);
+        expect(isObject(node.properties)).toBe(true);
+      }
+    });
+  },
+);
 
 describe('the model-visible tools/list', () => {
   it('tools without arguments declare empty properties', () => {

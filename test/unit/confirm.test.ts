@@ -1,11 +1,11 @@
-/** src/confirm.ts: confirmation tokens bound to tool + canonical arguments, single use, expiring. */
+/** src/safety/confirm.ts: confirmation tokens bound to tool + canonical arguments, single use, expiring. */
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { canonical, Confirmations } from '../../src/confirm.js';
+import { canonical, Confirmations } from '../../src/safety/confirm.js';
 import { ToolError } from '../../src/errors.js';
 import { FileStore } from '../../src/state/file.js';
 
@@ -177,7 +177,9 @@ describe('Confirmations', () => {
     const shared = join(dir, 'shared');
     const { token } = new Confirmations(new FileStore(shared), SECRET).issue(TOOL, args);
     await expect(new Confirmations(new FileStore(shared), SECRET).consume(TOOL, args, token)).resolves.toBeUndefined();
-    expect((await rejection(() => new Confirmations(new FileStore(shared), SECRET).consume(TOOL, args, token))).message).toMatch(/already used/);
+    expect((await rejection(() => new Confirmations(new FileStore(shared), SECRET).consume(TOOL, args, token))).message).toMatch(
+      /already used/,
+    );
   });
 
   it('a store that does not answer refuses the token (state_unavailable), and the token stays usable', async () => {
@@ -204,7 +206,16 @@ describe('Confirmations', () => {
     const { confirmations } = withClock();
     const { token } = confirmations.issue(TOOL, args);
     const [nonce, expires, mac] = token.split('.');
-    const malformed = ['', 'x', 'a.b', `${token}.extra`, `.${expires}.${mac}`, `${nonce}.${expires}.`, `${nonce}..${mac}`, `${nonce}.!!.${mac}`];
+    const malformed = [
+      '',
+      'x',
+      'a.b',
+      `${token}.extra`,
+      `.${expires}.${mac}`,
+      `${nonce}.${expires}.`,
+      `${nonce}..${mac}`,
+      `${nonce}.!!.${mac}`,
+    ];
     for (const bad of malformed) {
       expect((await rejection(() => confirmations.consume(TOOL, args, bad))).message, bad).toMatch(/malformed|does not match/);
     }

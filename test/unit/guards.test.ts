@@ -1,5 +1,5 @@
 /**
- * src/guards.ts: SMS send memory (idempotency) and rate-limit penalty windows, over the file
+ * src/safety/guards.ts: SMS send memory (idempotency) and rate-limit penalty windows, over the file
  * store. Two SentLogs on one folder stand for two processes of the same user.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ToolError } from '../../src/errors.js';
-import { Penalties, SentLog, type Send } from '../../src/guards.js';
+import { Penalties, SentLog, type Send } from '../../src/safety/guards.js';
 import { FileStore } from '../../src/state/file.js';
 import type { StateStore } from '../../src/state/store.js';
 
@@ -27,7 +27,8 @@ const WAIT = 30_000;
 const store = () => new FileStore(join(dir, 'state'));
 const newLog = (windowMs = WINDOW) => new SentLog(store(), windowMs, 5);
 /** Resolves once some process has claimed `key` (its record is in the store). */
-const claimed = (key: string) => vi.waitFor(async () => expect(await store().get(`sent:${key}`)).toBeDefined(), { timeout: 5_000, interval: 5 });
+const claimed = (key: string) =>
+  vi.waitFor(async () => expect(await store().get(`sent:${key}`)).toBeDefined(), { timeout: 5_000, interval: 5 });
 const s = (key: string, content = 'same text'): Send => ({ key, content, summary: { to: ['+16505550123'], text: content } });
 
 /** A store whose every operation fails, as Redis does when it is down. */
@@ -57,7 +58,10 @@ describe('SentLog', () => {
     const send = vi.fn(async () => ({ id: 'm1', messageStatus: 'Queued' }));
     expect(await log.once(s('k'), send, WAIT)).toEqual({ duplicate: false, result: { id: 'm1', messageStatus: 'Queued' } });
     vi.advanceTimersByTime(WINDOW - 1000);
-    expect(await log.once(s('k'), async () => ({ id: 'm2' }), WAIT)).toEqual({ duplicate: true, result: { id: 'm1', messageStatus: 'Queued' } });
+    expect(await log.once(s('k'), async () => ({ id: 'm2' }), WAIT)).toEqual({
+      duplicate: true,
+      result: { id: 'm1', messageStatus: 'Queued' },
+    });
     expect(send).toHaveBeenCalledTimes(1);
     expect(await log.peek(s('k'))).toEqual({ id: 'm1', messageStatus: 'Queued' });
   });
@@ -94,7 +98,9 @@ describe('SentLog', () => {
     const send = vi.fn(async () => 'again');
     const error = await rejection(newLog().once(s('k'), send, WAIT));
     expect(error.code).toBe('not_allowed');
-    expect(error.message).toMatch(/^an identical send 2 s ago ended without a clear answer \(it has not reported back; the process sending it may have died\); it may have been sent$/);
+    expect(error.message).toMatch(
+      /^an identical send 2 s ago ended without a clear answer \(it has not reported back; the process sending it may have died\); it may have been sent$/,
+    );
     expect(send).not.toHaveBeenCalled();
   });
 
@@ -103,7 +109,11 @@ describe('SentLog', () => {
     await log.once(s('key:mine', 'first text'), async () => ({ id: 123, messageStatus: 'Queued', extra: 'x' }), WAIT);
     vi.advanceTimersByTime(42_000);
     const send = vi.fn(async () => 'never');
-    const attempts = [() => log.once(s('key:mine', 'other text'), send, WAIT), () => log.peek(s('key:mine', 'other text')), () => newLog().once(s('key:mine', 'other text'), send, WAIT)];
+    const attempts = [
+      () => log.once(s('key:mine', 'other text'), send, WAIT),
+      () => log.peek(s('key:mine', 'other text')),
+      () => newLog().once(s('key:mine', 'other text'), send, WAIT),
+    ];
     for (const attempt of attempts) {
       const error = await rejection(attempt());
       expect(error.code).toBe('idempotency_conflict');
@@ -118,7 +128,10 @@ describe('SentLog', () => {
       });
     }
     expect(send).not.toHaveBeenCalled();
-    expect(await log.once(s('key:mine', 'first text'), send, WAIT)).toEqual({ duplicate: true, result: { id: 123, messageStatus: 'Queued', extra: 'x' } });
+    expect(await log.once(s('key:mine', 'first text'), send, WAIT)).toEqual({
+      duplicate: true,
+      result: { id: 123, messageStatus: 'Queued', extra: 'x' },
+    });
   });
 
   it('different keys are independent', async () => {

@@ -7,36 +7,54 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { membraneError, parseCliResult } from '../../src/parse.js';
-import { CliRunner, type CliResult } from '../../src/runner.js';
+import { membraneError, parseCliResult } from '../../src/membrane/parse.js';
+import { CliRunner, type CliResult } from '../../src/membrane/runner.js';
 import type { ToolError } from '../../src/errors.js';
-import { describe as describe_ } from '../../src/execute.js';
-import { Runtime } from '../../src/runtime.js';
-import { userSecret } from '../../src/secret.js';
-import { checkStatus, formatStatus } from '../../src/status.js';
-import { guardStdin } from '../../src/stdin-guard.js';
-import { depthOf, jsonProblem } from '../../src/bounds.js';
+import { describe as describe_ } from '../../src/mcp/execute.js';
+import { Runtime } from '../../src/mcp/runtime.js';
+import { userSecret } from '../../src/safety/secret.js';
+import { checkStatus, formatStatus } from '../../src/commands/status.js';
+import { guardStdin } from '../../src/mcp/stdin-guard.js';
+import { depthOf, jsonProblem } from '../../src/safety/bounds.js';
 import { idProblems } from '../../tools/define.js';
 import { caught } from './caught.js';
 
-const cli = (partial: Partial<CliResult>): CliResult => ({ argv: ['membrane', 'request'], stdout: '', stderr: '', exitCode: 1, ...partial });
+const cli = (partial: Partial<CliResult>): CliResult => ({
+  argv: ['membrane', 'request'],
+  stdout: '',
+  stderr: '',
+  exitCode: 1,
+  ...partial,
+});
 
 describe('finding 1: rate limits come only from structured data', () => {
   const path = '/restapi/v1.0/rate-limit/retry-after:99999999999';
-  const notFound = { errorCode: 'CMN-102', message: `Resource for parameter [path] is not found: GET ${path} (429, rate limit exceeded, Retry-After: 5)`, errors: [{ errorCode: 'CMN-102', message: `Resource for parameter [path] is not found: GET ${path}`, parameterName: 'path' }] };
+  const notFound = {
+    errorCode: 'CMN-102',
+    message: `Resource for parameter [path] is not found: GET ${path} (429, rate limit exceeded, Retry-After: 5)`,
+    errors: [{ errorCode: 'CMN-102', message: `Resource for parameter [path] is not found: GET ${path}`, parameterName: 'path' }],
+  };
 
   it('a 404 whose message echoes "rate-limit", "429" and "retry-after:N" is a RingCentral 404', () => {
-    const error = caught(() => parseCliResult(cli({ stdout: JSON.stringify(notFound), stderr: `HTTP 404 CMN-102: ${notFound.message}\n` }), { allowEmpty: true }));
+    const error = caught(() =>
+      parseCliResult(cli({ stdout: JSON.stringify(notFound), stderr: `HTTP 404 CMN-102: ${notFound.message}\n` }), { allowEmpty: true }),
+    );
     expect(error.code).toBe('ringcentral_error');
     expect(error.message).toBe(`RingCentral 404 CMN-102: Resource for parameter [path] is not found: GET ${path} (parameter: path)`);
     expect(error.details.retryAfterSeconds).toBeUndefined();
   });
 
   it('plain text that mentions 429 or a rate limit is not a rate limit', () => {
-    for (const text of ['Error: 429 rate limit exceeded, retry-after: 999', 'rate limit exceeded for /restapi/x', 'Request failed: rate exceeded']) {
+    for (const text of [
+      'Error: 429 rate limit exceeded, retry-after: 999',
+      'rate limit exceeded for /restapi/x',
+      'Request failed: rate exceeded',
+    ]) {
       expect(membraneError(undefined, text).code).toBe('membrane_error');
     }
-    expect(membraneError({ type: 'bad_request', key: 'invalid', message: 'rate limit 429 retry-after: 999' }, '').code).toBe('membrane_error');
+    expect(membraneError({ type: 'bad_request', key: 'invalid', message: 'rate limit 429 retry-after: 999' }, '').code).toBe(
+      'membrane_error',
+    );
   });
 
   it('status 429, a rate-limit code in an error field, or the Membrane key are rate limits', () => {
@@ -45,17 +63,35 @@ describe('finding 1: rate limits come only from structured data', () => {
       const body = { errorCode: code, message: 'Request rate exceeded', errors: [{ errorCode: code, message: 'Request rate exceeded' }] };
       expect(caught(() => parseCliResult(cli({ stdout: JSON.stringify(body) }), { allowEmpty: true })).code).toBe('rate_limited');
     }
-    const error = caught(() => parseCliResult(cli({ stdout: '{"message":"x","errors":[]}', stderr: 'HTTP 429 error: x (Retry-After: 7)\n' }), { allowEmpty: true }));
+    const error = caught(() =>
+      parseCliResult(cli({ stdout: '{"message":"x","errors":[]}', stderr: 'HTTP 429 error: x (Retry-After: 7)\n' }), { allowEmpty: true }),
+    );
     expect(error.code).toBe('rate_limited');
     expect(error.details.retryAfterSeconds).toBe(7);
   });
 
   it('retry-after comes from a header or field and is capped at 3600 s', () => {
-    const huge = membraneError({ type: 'x', key: 'rate_limit_exceeded', message: 'm', data: { response: { status: 429, headers: { 'Retry-After': '99999999999' } } } }, '');
+    const huge = membraneError(
+      {
+        type: 'x',
+        key: 'rate_limit_exceeded',
+        message: 'm',
+        data: { response: { status: 429, headers: { 'Retry-After': '99999999999' } } },
+      },
+      '',
+    );
     expect(huge.details.retryAfterSeconds).toBe(3600);
     const field = membraneError({ type: 'x', key: 'rate_limit_exceeded', message: 'm', data: { retryAfter: 12 } }, '');
     expect(field.details.retryAfterSeconds).toBe(12);
-    const fromLine = caught(() => parseCliResult(cli({ stdout: '{"message":"x","errors":[{"errorCode":"CMN-301","message":"m"}]}', stderr: 'HTTP 429 CMN-301: m (Retry-After: 99999999999)\n' }), { allowEmpty: true }));
+    const fromLine = caught(() =>
+      parseCliResult(
+        cli({
+          stdout: '{"message":"x","errors":[{"errorCode":"CMN-301","message":"m"}]}',
+          stderr: 'HTTP 429 CMN-301: m (Retry-After: 99999999999)\n',
+        }),
+        { allowEmpty: true },
+      ),
+    );
     expect(fromLine.details.retryAfterSeconds).toBe(3600);
     // Text in the message never sets it: the default applies.
     const echoed = membraneError({ type: 'x', key: 'rate_limit_exceeded', message: 'retry-after: 500' }, 'Retry-After: 500');
@@ -65,7 +101,14 @@ describe('finding 1: rate limits come only from structured data', () => {
 
 describe('finding 11: sandbox state and unknown actions are named, not "a temporary failure"', () => {
   it('state_corrupt names membrane-sandbox reset', () => {
-    const error = membraneError({ type: 'internal', key: 'state_corrupt', message: 'Sandbox state file /x is unreadable or from another version; run: membrane-sandbox reset' }, '');
+    const error = membraneError(
+      {
+        type: 'internal',
+        key: 'state_corrupt',
+        message: 'Sandbox state file /x is unreadable or from another version; run: membrane-sandbox reset',
+      },
+      '',
+    );
     expect(error.code).toBe('membrane_error');
     expect(error.details.fix).toBe("run `membrane-sandbox reset` (this discards the sandbox's data), then call again");
   });
@@ -79,27 +122,53 @@ describe('finding 11: sandbox state and unknown actions are named, not "a tempor
 });
 
 describe('finding 5: spawn failures say what happened; the command line is bounded', () => {
-  const runner = (env?: Record<string, string>) => new CliRunner({ command: { file: process.execPath, prefix: ['-e', 'process.stdout.write("{}")'] }, timeoutMs: 10_000, maxConcurrency: 1, maxOutputBytes: 1e6, env });
+  const runner = (env?: Record<string, string>) =>
+    new CliRunner({
+      command: { file: process.execPath, prefix: ['-e', 'process.stdout.write("{}")'] },
+      timeoutMs: 10_000,
+      maxConcurrency: 1,
+      maxOutputBytes: 1e6,
+      env,
+    });
 
   it('E2BIG (an environment value over the per-string limit) is not "CLI missing" with an install fix', async () => {
-    const error = await runner({ HUGE: 'x'.repeat(200_000) }).run([]).then(() => undefined, (e: unknown) => e as ToolError);
+    const error = await runner({ HUGE: 'x'.repeat(200_000) })
+      .run([])
+      .then(
+        () => undefined,
+        (e: unknown) => e as ToolError,
+      );
     expect(error?.code).toBe('membrane_error');
     expect(error?.message).toBe(`the system could not start the Membrane CLI "${process.execPath}": E2BIG`);
     expect(error?.details.fix).toBe('the command line was too long: send smaller input');
   });
 
   it('a missing executable is still cli_missing', async () => {
-    const missing = new CliRunner({ command: { file: '/nonexistent/membrane', prefix: [] }, timeoutMs: 10_000, maxConcurrency: 1, maxOutputBytes: 1e6 });
-    const error = await missing.run(['--version']).then(() => undefined, (e: unknown) => e as ToolError);
+    const missing = new CliRunner({
+      command: { file: '/nonexistent/membrane', prefix: [] },
+      timeoutMs: 10_000,
+      maxConcurrency: 1,
+      maxOutputBytes: 1e6,
+    });
+    const error = await missing.run(['--version']).then(
+      () => undefined,
+      (e: unknown) => e as ToolError,
+    );
     expect(error?.code).toBe('cli_missing');
   });
 
   it('an argument over 128 KiB or a command line over 1 MiB is invalid_input before spawning', async () => {
     const r = runner();
-    const one = await r.run(['x'.repeat(140_000)]).then(() => undefined, (e: unknown) => e as ToolError);
+    const one = await r.run(['x'.repeat(140_000)]).then(
+      () => undefined,
+      (e: unknown) => e as ToolError,
+    );
     expect(one?.code).toBe('invalid_input');
     expect(one?.message).toBe('argv: one argument is 140000 bytes, over the limit of 131071; nothing was run');
-    const many = await r.run(Array.from({ length: 12 }, () => 'y'.repeat(100_000))).then(() => undefined, (e: unknown) => e as ToolError);
+    const many = await r.run(Array.from({ length: 12 }, () => 'y'.repeat(100_000))).then(
+      () => undefined,
+      (e: unknown) => e as ToolError,
+    );
     expect(many?.message).toMatch(/^argv: the command line is \d+ bytes, over the limit of 1048576; nothing was run$/);
     expect(r.spawned).toBe(0);
   });
@@ -108,7 +177,11 @@ describe('finding 5: spawn failures say what happened; the command line is bound
 describe('finding 6: confirmation lines', () => {
   it('every value is quoted on its own line: newlines, controls and line separators are escaped', () => {
     const text = describe_({ action: 'send SMS', text: 'hi\nto: ["+15550009999"]\u2028\u202eX\u0007', to: ['+16505550177'] });
-    expect(text.split('\n')).toEqual(['action: "send SMS"', 'text: "hi\\nto: [\\"+15550009999\\"]\\u2028\\u202eX\\u0007"', 'to: ["+16505550177"]']);
+    expect(text.split('\n')).toEqual([
+      'action: "send SMS"',
+      'text: "hi\\nto: [\\"+15550009999\\"]\\u2028\\u202eX\\u0007"',
+      'to: ["+16505550177"]',
+    ]);
   });
 });
 
@@ -163,7 +236,9 @@ describe('finding 11: the confirmation-secret folder', () => {
     const dir = fresh();
     chmodSync(dir, 0o755);
     writeFileSync(join(dir, 'confirm-secret'), 'planted-by-someone-else');
-    expect(() => userSecret(dir)).toThrow(`refusing to use ${dir} for the confirmation secret: it is open to other users (mode 755); remove it (rm -r ${dir}) and call again`);
+    expect(() => userSecret(dir)).toThrow(
+      `refusing to use ${dir} for the confirmation secret: it is open to other users (mode 755); remove it (rm -r ${dir}) and call again`,
+    );
   });
 
   it('is refused when it is a symlink or owned by another user', () => {
@@ -199,7 +274,9 @@ describe('finding 11: status tells "found but failing" from "not found"', () => 
   it('a crashing --version is found but failing', async () => {
     const report = await status(cliScript('echo "TypeError: cannot read x" >&2; exit 3'));
     expect(report.cli).toMatchObject({ found: true, working: false });
-    expect(report.problems[0].problem).toBe('membrane was found but fails: membrane_error: membrane --version failed: TypeError: cannot read x');
+    expect(report.problems[0].problem).toBe(
+      'membrane was found but fails: membrane_error: membrane --version failed: TypeError: cannot read x',
+    );
     expect(formatStatus(report).split('\n')[0]).toMatch(/^membrane CLI: found but failing \[/);
   });
 
@@ -219,8 +296,19 @@ describe('finding 11: status tells "found but failing" from "not found"', () => 
 
 describe('finding 2: the id rule for free-form input', () => {
   it('passes ids from list tools, "~" and +E.164 caller ids; names every bad one', () => {
-    expect(idProblems({ messageId: '123', extensionId: '~', callerId: '+16505550100', ids: [1, '2'], meta: { accountId: 'acc_1:x@y' }, text: '..' })).toEqual([]);
-    expect(idProblems({ messageId: '', nested: [{ chatId: '..' }], contact_id: '%2e', deviceIds: ['ok', ' '], id: -1, ownerId: {} })).toEqual([
+    expect(
+      idProblems({
+        messageId: '123',
+        extensionId: '~',
+        callerId: '+16505550100',
+        ids: [1, '2'],
+        meta: { accountId: 'acc_1:x@y' },
+        text: '..',
+      }),
+    ).toEqual([]);
+    expect(
+      idProblems({ messageId: '', nested: [{ chatId: '..' }], contact_id: '%2e', deviceIds: ['ok', ' '], id: -1, ownerId: {} }),
+    ).toEqual([
       'input.messageId: must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)',
       'input.nested.0.chatId: must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)',
       'input.contact_id: must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)',

@@ -1,7 +1,7 @@
-/** src/limiter.ts: a FIFO semaphore with abortable waiters. */
+/** src/membrane/limiter.ts: a FIFO semaphore with abortable waiters. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Limiter } from '../../src/limiter.js';
+import { Limiter } from '../../src/membrane/limiter.js';
 
 /** A promise the test resolves or rejects by hand. */
 function deferred<T = void>() {
@@ -24,28 +24,32 @@ describe('Limiter', () => {
 
   it('never runs more than max tasks at once (property over max, task count and durations)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 5 }), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 25 }), async (max, ticks) => {
-        const limiter = new Limiter(max);
-        let active = 0;
-        let peak = 0;
-        const results = await Promise.all(
-          ticks.map((n, i) =>
-            limiter.run(async () => {
-              active++;
-              peak = Math.max(peak, active);
-              expect(limiter.running).toBeLessThanOrEqual(max);
-              for (let k = 0; k <= n; k++) await settle(); // at least one macrotask, so tasks overlap
-              active--;
-              return i;
-            }),
-          ),
-        );
-        expect(peak).toBeLessThanOrEqual(max);
-        expect(peak).toBe(Math.min(max, ticks.length));
-        expect(results).toEqual(ticks.map((_, i) => i));
-        expect(limiter.running).toBe(0);
-        expect(limiter.waiting).toBe(0);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 25 }),
+        async (max, ticks) => {
+          const limiter = new Limiter(max);
+          let active = 0;
+          let peak = 0;
+          const results = await Promise.all(
+            ticks.map((n, i) =>
+              limiter.run(async () => {
+                active++;
+                peak = Math.max(peak, active);
+                expect(limiter.running).toBeLessThanOrEqual(max);
+                for (let k = 0; k <= n; k++) await settle(); // at least one macrotask, so tasks overlap
+                active--;
+                return i;
+              }),
+            ),
+          );
+          expect(peak).toBeLessThanOrEqual(max);
+          expect(peak).toBe(Math.min(max, ticks.length));
+          expect(results).toEqual(ticks.map((_, i) => i));
+          expect(limiter.running).toBe(0);
+          expect(limiter.waiting).toBe(0);
+        },
+      ),
       { numRuns: 60 },
     );
   });

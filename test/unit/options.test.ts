@@ -1,6 +1,6 @@
-/** src/options.ts: flags and environment -> ServerOptions; flags win, bad values are refused. */
+/** src/commands/options.ts: flags and environment -> ServerOptions; flags win, bad values are refused. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FLAGS, helpText, parseCommandLine, serverOptions } from '../../src/options.js';
+import { FLAGS, helpText, parseCommandLine, serverOptions } from '../../src/commands/options.js';
 
 const options = (argv: string[], env: NodeJS.ProcessEnv = {}) => serverOptions(parseCommandLine(argv, env).flags);
 
@@ -74,13 +74,38 @@ describe('serverOptions', () => {
 
   it('maps every flag', () => {
     const o = options([
-      '--sandbox', '--read-only', '--no-warmup', '--membrane', '/bin/membrane', '--connection-id', 'c_1.2:3-x',
-      '--confirm', 'token', '--timeout', '100', '--max-concurrency', '1', '--max-result-chars', '1000',
-      '--toolsets', 'messaging,calls', '--tools', 'ringcentral_status',
+      '--sandbox',
+      '--read-only',
+      '--no-warmup',
+      '--membrane',
+      '/bin/membrane',
+      '--connection-id',
+      'c_1.2:3-x',
+      '--confirm',
+      'token',
+      '--timeout',
+      '100',
+      '--max-concurrency',
+      '1',
+      '--max-result-chars',
+      '1000',
+      '--toolsets',
+      'messaging,calls',
+      '--tools',
+      'ringcentral_status',
     ]);
     expect(o).toMatchObject({
-      sandbox: true, readOnly: true, warmup: false, membrane: '/bin/membrane', connectionId: 'c_1.2:3-x', confirm: 'token',
-      timeoutMs: 100, maxConcurrency: 1, maxResultChars: 1000, toolsets: ['messaging', 'calls'], tools: ['ringcentral_status'],
+      sandbox: true,
+      readOnly: true,
+      warmup: false,
+      membrane: '/bin/membrane',
+      connectionId: 'c_1.2:3-x',
+      confirm: 'token',
+      timeoutMs: 100,
+      maxConcurrency: 1,
+      maxResultChars: 1000,
+      toolsets: ['messaging', 'calls'],
+      tools: ['ringcentral_status'],
     });
   });
 
@@ -138,7 +163,11 @@ describe('serverOptions', () => {
   });
 
   it('accepts numbers at their minimum', () => {
-    expect(options(['--timeout', '100', '--max-concurrency', '1', '--max-result-chars', '1000'])).toMatchObject({ timeoutMs: 100, maxConcurrency: 1, maxResultChars: 1000 });
+    expect(options(['--timeout', '100', '--max-concurrency', '1', '--max-result-chars', '1000'])).toMatchObject({
+      timeoutMs: 100,
+      maxConcurrency: 1,
+      maxResultChars: 1000,
+    });
   });
 
   it.each(['--help', '-x', 'a b', 'a/b', '', 'x'.repeat(129)])('refuses --connection-id %j', (id) => {
@@ -147,9 +176,13 @@ describe('serverOptions', () => {
 
   it('takes --redis-url (or RINGCENTRAL_MCP_REDIS_URL) and refuses anything but a redis URL, hiding a password', () => {
     expect(options(['--redis-url', 'redis://10.0.0.5:6379/2']).redisUrl).toBe('redis://10.0.0.5:6379/2');
-    expect(options([], { RINGCENTRAL_MCP_REDIS_URL: 'rediss://user:pw@cache.internal:6380' }).redisUrl).toBe('rediss://user:pw@cache.internal:6380');
+    expect(options([], { RINGCENTRAL_MCP_REDIS_URL: 'rediss://user:pw@cache.internal:6380' }).redisUrl).toBe(
+      'rediss://user:pw@cache.internal:6380',
+    );
     expect(options([]).redisUrl).toBeUndefined();
-    expect(() => options(['--redis-url', 'http://user:hunter2@cache:6379'])).toThrow('--redis-url must be a redis:// or rediss:// URL, got "http://user:***@cache:6379"');
+    expect(() => options(['--redis-url', 'http://user:hunter2@cache:6379'])).toThrow(
+      '--redis-url must be a redis:// or rediss:// URL, got "http://user:***@cache:6379"',
+    );
   });
 
   it('reads the users file path for --http from --users or RINGCENTRAL_MCP_USERS', () => {

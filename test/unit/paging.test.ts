@@ -1,13 +1,22 @@
 /**
- * src/paging.ts + src/shape.ts: opaque cursors, reading every upstream paging style, and results
+ * src/membrane/paging.ts + src/mcp/shape.ts: opaque cursors, reading every upstream paging style, and results
  * that never exceed the character budget yet continue exactly where they stopped.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ToolError } from '../../src/errors.js';
-import { readList } from '../../src/output.js';
-import { decodeCursor, encodeCursor, firstPosition, nextPage, pagingInput, pagingQuery, type Handle, type Position } from '../../src/paging.js';
-import { fitBudget, listResult, size, view } from '../../src/shape.js';
+import { readList } from '../../src/membrane/output.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  firstPosition,
+  nextPage,
+  pagingInput,
+  pagingQuery,
+  type Handle,
+  type Position,
+} from '../../src/membrane/paging.js';
+import { fitBudget, listResult, size, view } from '../../src/mcp/shape.js';
 import { caught } from './caught.js';
 
 type Obj = Record<string, unknown>;
@@ -16,11 +25,16 @@ const identity = (r: Obj) => r;
 /** One upstream page read as the server reads it: records (in every shape), then the next page's handle. */
 const readPage = (output: unknown, handle: Handle) => nextPage(readList(output, { route: 'action', key: 'list-messages' }), handle);
 
-
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 describe('cursor encode/decode', () => {
-  const handles: Handle[] = [{ page: 3, perPage: 25 }, { token: 'tok/+=', count: 30 }, { count: 250 }, { cursor: 'm-cursor', perPage: 10 }, { perPage: 5 }];
+  const handles: Handle[] = [
+    { page: 3, perPage: 25 },
+    { token: 'tok/+=', count: 30 },
+    { count: 250 },
+    { cursor: 'm-cursor', perPage: 10 },
+    { perPage: 5 },
+  ];
 
   it('round-trips every handle shape and skip', () => {
     for (const handle of handles) {
@@ -34,10 +48,16 @@ describe('cursor encode/decode', () => {
 
   it('round-trips arbitrary handles and skips (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 1000 }), fc.nat({ max: 100_000 }), fc.string({ minLength: 1, maxLength: 200 }), (page, perPage, skip, token) => {
-        const position: Position = { handle: skip % 2 ? { page, perPage } : { token, count: perPage }, skip };
-        expect(decodeCursor(TOOL, encodeCursor(TOOL, position))).toEqual(position);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 1e6 }),
+        fc.integer({ min: 1, max: 1000 }),
+        fc.nat({ max: 100_000 }),
+        fc.string({ minLength: 1, maxLength: 200 }),
+        (page, perPage, skip, token) => {
+          const position: Position = { handle: skip % 2 ? { page, perPage } : { token, count: perPage }, skip };
+          expect(decodeCursor(TOOL, encodeCursor(TOOL, position))).toEqual(position);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -105,13 +125,19 @@ describe('firstPosition and pagingInput', () => {
 });
 
 describe('pagingQuery (the REST route)', () => {
-  it('gives RingCentral\'s own paging parameters', () => {
-    expect(pagingQuery({ page: 2, perPage: 10 })).toEqual([['page', '2'], ['perPage', '10']]);
+  it("gives RingCentral's own paging parameters", () => {
+    expect(pagingQuery({ page: 2, perPage: 10 })).toEqual([
+      ['page', '2'],
+      ['perPage', '10'],
+    ]);
     expect(pagingQuery({ count: 30 })).toEqual([['recordCount', '30']]);
-    expect(pagingQuery({ token: 'T', count: 30 })).toEqual([['recordCount', '30'], ['pageToken', 'T']]);
+    expect(pagingQuery({ token: 'T', count: 30 })).toEqual([
+      ['recordCount', '30'],
+      ['pageToken', 'T'],
+    ]);
   });
 
-  it('refuses a Membrane cursor: RingCentral\'s API does not know it', () => {
+  it("refuses a Membrane cursor: RingCentral's API does not know it", () => {
     const error = caught(() => pagingQuery({ cursor: 'C', perPage: 7 }));
     expect(error.code).toBe('invalid_input');
     expect(error.details.fix).toBe('call the tool again without cursor to start from the first page');
@@ -119,10 +145,18 @@ describe('pagingQuery (the REST route)', () => {
 });
 
 describe('readPage', () => {
-  const recs = [{ id: 1, type: 'SMS' }, { id: 2, type: 'Fax' }];
+  const recs = [
+    { id: 1, type: 'SMS' },
+    { id: 2, type: 'Fax' },
+  ];
 
   it('RingCentral enumerated paging: navigation.nextPage -> next page', () => {
-    const output = { uri: 'u', records: recs, navigation: { firstPage: { uri: 'f' }, nextPage: { uri: 'n' } }, paging: { page: 1, perPage: 2 } };
+    const output = {
+      uri: 'u',
+      records: recs,
+      navigation: { firstPage: { uri: 'f' }, nextPage: { uri: 'n' } },
+      paging: { page: 1, perPage: 2 },
+    };
     expect(readPage(output, { page: 1, perPage: 2 })).toEqual({ records: recs, next: { page: 2, perPage: 2 } });
   });
 
@@ -144,7 +178,10 @@ describe('readPage', () => {
 
   it('Membrane {items, cursor} and {records, cursor}', () => {
     expect(readPage({ items: recs, cursor: 'c2' }, { page: 1, perPage: 2 })).toEqual({ records: recs, next: { cursor: 'c2', perPage: 2 } });
-    expect(readPage({ records: recs, cursor: 'c3' }, { cursor: 'c2', perPage: 2 })).toEqual({ records: recs, next: { cursor: 'c3', perPage: 2 } });
+    expect(readPage({ records: recs, cursor: 'c3' }, { cursor: 'c2', perPage: 2 })).toEqual({
+      records: recs,
+      next: { cursor: 'c3', perPage: 2 },
+    });
     expect(readPage({ items: recs, cursor: '' }, { cursor: 'c2', perPage: 2 })).toEqual({ records: recs });
   });
 
@@ -153,30 +190,48 @@ describe('readPage', () => {
   });
 
   it('{output: ...} wrappers around any of these', () => {
-    expect(readPage({ output: { records: recs, cursor: 'c2' }, actionRunId: 'r' }, { page: 1, perPage: 2 })).toEqual({ records: recs, next: { cursor: 'c2', perPage: 2 } });
+    expect(readPage({ output: { records: recs, cursor: 'c2' }, actionRunId: 'r' }, { page: 1, perPage: 2 })).toEqual({
+      records: recs,
+      next: { cursor: 'c2', perPage: 2 },
+    });
     expect(readPage({ output: recs }, { page: 1, perPage: 2 })).toEqual({ records: recs });
   });
 
-  it('SDK data records: rawFields is RingCentral\'s record, else fields (with the data record\'s id)', () => {
+  it("SDK data records: rawFields is RingCentral's record, else fields (with the data record's id)", () => {
     const data = [
       { id: '1', name: 'SMS from Ann', fields: { createdTime: 't' }, rawFields: recs[0] },
       { id: '2', name: 'Fax', fields: { type: 'Fax' } },
     ];
-    expect(readPage({ records: data, cursor: 'c9' }, { page: 1, perPage: 2 })).toEqual({ records: [recs[0], { id: '2', type: 'Fax' }], next: { cursor: 'c9', perPage: 2 } });
+    expect(readPage({ records: data, cursor: 'c9' }, { page: 1, perPage: 2 })).toEqual({
+      records: [recs[0], { id: '2', type: 'Fax' }],
+      next: { cursor: 'c9', perPage: 2 },
+    });
   });
 
   it('a list whose records cannot be recognized is an error naming the route and the fix, never an empty page', () => {
-    for (const output of [undefined, null, 'text', { id: 1, name: 'x' }, [{ id: 1 }, 'x'], { records: [{ id: '5', name: 'Call' }] }, { records: [7, 8] }]) {
+    for (const output of [
+      undefined,
+      null,
+      'text',
+      { id: 1, name: 'x' },
+      [{ id: 1 }, 'x'],
+      { records: [{ id: '5', name: 'Call' }] },
+      { records: [7, 8] },
+    ]) {
       const error = caught(() => readPage(output, { page: 1, perPage: 5 }));
       expect(error.code).toBe('unparseable_output');
       expect(error.message).toMatch(/^the Membrane action list-messages returned .+; nothing is shown rather than a wrong answer$/);
-      expect(error.details.fix).toBe("restart the server with --route rest (or RINGCENTRAL_MCP_ROUTE=rest) to read RingCentral's own API through membrane request");
+      expect(error.details.fix).toBe(
+        "restart the server with --route rest (or RINGCENTRAL_MCP_ROUTE=rest) to read RingCentral's own API through membrane request",
+      );
     }
   });
 
   it('on the REST route the same error sends the person to the CLI, not to another route', () => {
     const error = caught(() => nextPage(readList({ records: [{ id: 1 }] }, { route: 'rest' }), { page: 1, perPage: 5 }));
-    expect(error.message).toBe(`RingCentral's REST API returned list records without their fields ({"id":1}); nothing is shown rather than a wrong answer`);
+    expect(error.message).toBe(
+      `RingCentral's REST API returned list records without their fields ({"id":1}); nothing is shown rather than a wrong answer`,
+    );
     expect(error.details.fix).toBe('run the same membrane request by hand to see its output, and check `membrane --version`');
   });
 });
@@ -186,7 +241,11 @@ function upstream(all: Obj[], handle: Handle): unknown {
   if ('page' in handle) {
     const start = (handle.page - 1) * handle.perPage;
     const more = start + handle.perPage < all.length;
-    return { records: all.slice(start, start + handle.perPage), navigation: more ? { nextPage: { uri: `p${handle.page + 1}` } } : {}, paging: { page: handle.page, perPage: handle.perPage } };
+    return {
+      records: all.slice(start, start + handle.perPage),
+      navigation: more ? { nextPage: { uri: `p${handle.page + 1}` } } : {},
+      paging: { page: handle.page, perPage: handle.perPage },
+    };
   }
   if ('count' in handle) {
     const start = handle.token ? Number(handle.token.slice(1)) : 0;
@@ -225,7 +284,9 @@ describe('listResult', () => {
 
   it('applies the shaping function to each record', () => {
     const page = { records: [{ id: 1, secret: 's', extra: 'e' }] };
-    const result = listResult(TOOL, page, firstPosition('page', 25), 25, 20_000, (r) => view(r, (x) => ({ id: x.id }), 'compact', ['extra']));
+    const result = listResult(TOOL, page, firstPosition('page', 25), 25, 20_000, (r) =>
+      view(r, (x) => ({ id: x.id }), 'compact', ['extra']),
+    );
     expect(result.records).toEqual([{ id: 1, extra: 'e' }]);
   });
 
@@ -294,7 +355,14 @@ describe('listResult', () => {
         (lengths, budget, limit, skip, more) => {
           const records = lengths.map((n, i) => ({ id: i, text: 'é"\\'.repeat(Math.floor(n / 3)) }));
           const position: Position = { handle: { page: 7, perPage: 50 }, skip: Math.min(skip, records.length) };
-          const result = listResult(TOOL, { records, next: more ? { page: 8, perPage: 50 } : undefined }, position, limit, budget, identity);
+          const result = listResult(
+            TOOL,
+            { records, next: more ? { page: 8, perPage: 50 } : undefined },
+            position,
+            limit,
+            budget,
+            identity,
+          );
           expect(size(result)).toBeLessThanOrEqual(budget);
           expect(result.count).toBe(result.records.length);
           expect(result.records).toEqual(records.slice(position.skip, position.skip + result.count));
@@ -340,7 +408,7 @@ describe('fitBudget', () => {
     expect(fitted).not.toHaveProperty('truncated');
   });
 
-  it('does not modify the caller\'s object when it trims', () => {
+  it("does not modify the caller's object when it trims", () => {
     const value = { record: { text: 'y'.repeat(5000), list: Array.from({ length: 100 }, (_, i) => i) } };
     const before = JSON.stringify(value);
     const fitted: Obj = fitBudget(value, 1000);
@@ -409,11 +477,16 @@ describe('fitBudget', () => {
 
   it('never exceeds the budget for the result envelopes the server builds (property)', () => {
     fc.assert(
-      fc.property(tree.node, fc.double({ min: 0.05, max: 1.5, noNaN: true }), fc.constantFrom('record', 'result'), (inner, ratio, field) => {
-        const value = field === 'record' ? { record: inner } : { status: 'done', result: inner };
-        const budget = Math.max(1000, Math.floor(size(value) * ratio));
-        expect(size(fitBudget(value, budget))).toBeLessThanOrEqual(budget);
-      }),
+      fc.property(
+        tree.node,
+        fc.double({ min: 0.05, max: 1.5, noNaN: true }),
+        fc.constantFrom('record', 'result'),
+        (inner, ratio, field) => {
+          const value = field === 'record' ? { record: inner } : { status: 'done', result: inner };
+          const budget = Math.max(1000, Math.floor(size(value) * ratio));
+          expect(size(fitBudget(value, budget))).toBeLessThanOrEqual(budget);
+        },
+      ),
       { numRuns: 300 },
     );
   });

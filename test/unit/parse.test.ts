@@ -1,18 +1,25 @@
 /**
- * src/parse.ts: the tolerance rules of membrane-cli.md (banners, list shapes, wrapped output,
+ * src/membrane/parse.ts: the tolerance rules for undocumented Membrane output (banners, list shapes, wrapped output,
  * errors on stdout/stderr/plain text with any exit code, error-shaped bodies with exit 0) and the
  * classification of Membrane and RingCentral errors into typed ToolErrors with their fixes.
  */
 import { describe, expect, it } from 'vitest';
 import { ToolError } from '../../src/errors.js';
-import { asList, asRingCentralError, extractJson, membraneError, parseCliResult, parseJson, unwrapActionOutput } from '../../src/parse.js';
-import type { CliResult } from '../../src/runner.js';
+import {
+  asList,
+  asRingCentralError,
+  extractJson,
+  membraneError,
+  parseCliResult,
+  parseJson,
+  unwrapActionOutput,
+} from '../../src/membrane/parse.js';
+import type { CliResult } from '../../src/membrane/runner.js';
 import { caught } from './caught.js';
 
 const cli = (partial: Partial<CliResult>): CliResult => ({ argv: ['membrane'], stdout: '', stderr: '', exitCode: 0, ...partial });
 
-
-/** RingCentral envelope with a legacy top-level code and the real code nested (ringcentral-api.md 0.5). */
+/** RingCentral envelope with a legacy top-level code and the real code nested. */
 const CMN_101 = {
   errorCode: 'InvalidParameter',
   message: 'Parameter [to] value is invalid',
@@ -79,7 +86,8 @@ describe('extractJson', () => {
 
 describe('parseJson: exact int64 ids', () => {
   it('keeps integers beyond 2^53 as their exact digits, anywhere in the document', () => {
-    const text = '{"id":8263573593189910683,"conversationId":8263573593189910683,"conversation":{"id":"8263573593189910683"},"to":[{"recipientId":-7301942116000000123}],"ids":[9007199254740993,1]}';
+    const text =
+      '{"id":8263573593189910683,"conversationId":8263573593189910683,"conversation":{"id":"8263573593189910683"},"to":[{"recipientId":-7301942116000000123}],"ids":[9007199254740993,1]}';
     expect(parseJson(text)).toEqual({
       id: '8263573593189910683',
       conversationId: '8263573593189910683',
@@ -90,12 +98,22 @@ describe('parseJson: exact int64 ids', () => {
   });
 
   it('keeps safe numbers as numbers, including the largest safe integer and fractions', () => {
-    expect(parseJson('{"a":9007199254740991,"b":1.5,"c":-2,"d":1e3,"e":12345678901234567.5}')).toEqual({ a: 9007199254740991, b: 1.5, c: -2, d: 1000, e: 12345678901234567.5 });
+    expect(parseJson('{"a":9007199254740991,"b":1.5,"c":-2,"d":1e3,"e":12345678901234567.5}')).toEqual({
+      a: 9007199254740991,
+      b: 1.5,
+      c: -2,
+      d: 1000,
+      e: 12345678901234567.5,
+    });
   });
 
   it('is what extractJson and parseCliResult use, behind banners and inside wrappers', () => {
-    expect(extractJson('Update available\n{"output":{"id":8263573593189910683}}\n').value).toEqual({ output: { id: '8263573593189910683' } });
-    expect(parseCliResult(cli({ stdout: '[{"id":7301942116000000042,"cursor":"c"}]' }))).toEqual([{ id: '7301942116000000042', cursor: 'c' }]);
+    expect(extractJson('Update available\n{"output":{"id":8263573593189910683}}\n').value).toEqual({
+      output: { id: '8263573593189910683' },
+    });
+    expect(parseCliResult(cli({ stdout: '[{"id":7301942116000000042,"cursor":"c"}]' }))).toEqual([
+      { id: '7301942116000000042', cursor: 'c' },
+    ]);
   });
 
   it('still rejects what is not JSON', () => {
@@ -123,12 +141,27 @@ describe('asRingCentralError', () => {
   });
 
   it('uses the top-level parameterName when the nested error has none', () => {
-    const env = { errorCode: 'CMN-102', message: 'm', parameterName: 'messageId', errors: [{ errorCode: 'CMN-102', message: 'Resource for parameter [messageId] is not found' }] };
+    const env = {
+      errorCode: 'CMN-102',
+      message: 'm',
+      parameterName: 'messageId',
+      errors: [{ errorCode: 'CMN-102', message: 'Resource for parameter [messageId] is not found' }],
+    };
     expect(asRingCentralError(env)?.parameterName).toBe('messageId');
   });
 
   it('returns undefined for anything that is not an envelope', () => {
-    for (const value of [undefined, null, 'CMN-101', 42, [CMN_101], {}, { errorCode: 'CMN-101' }, { message: 'x' }, { errorCode: 5, message: 'x' }]) {
+    for (const value of [
+      undefined,
+      null,
+      'CMN-101',
+      42,
+      [CMN_101],
+      {},
+      { errorCode: 'CMN-101' },
+      { message: 'x' },
+      { errorCode: 5, message: 'x' },
+    ]) {
       expect(asRingCentralError(value)).toBeUndefined();
     }
   });
@@ -149,7 +182,9 @@ describe('membraneError', () => {
   });
 
   it('connection_is_defunct -> connection_not_ready with membrane connect --connectionId=<id>', () => {
-    const error = membraneError({ type: 'connection', key: 'connection_is_defunct', message: 'Connection is defunct' }, '', { connectionId: 'conn-42' });
+    const error = membraneError({ type: 'connection', key: 'connection_is_defunct', message: 'Connection is defunct' }, '', {
+      connectionId: 'conn-42',
+    });
     expect(error.code).toBe('connection_not_ready');
     expect(error.details.fix).toBe('membrane connect --connectionId=conn-42');
     expect(error.details.upstreamCode).toBe('connection_is_defunct');
@@ -161,7 +196,9 @@ describe('membraneError', () => {
   });
 
   it('access_token_expired -> connection_not_ready', () => {
-    expect(membraneError({ type: 'connection', key: 'access_token_expired', message: 'token expired' }, '').code).toBe('connection_not_ready');
+    expect(membraneError({ type: 'connection', key: 'access_token_expired', message: 'token expired' }, '').code).toBe(
+      'connection_not_ready',
+    );
   });
 
   it('rate_limit_exceeded -> rate_limited with Retry-After from data.response.headers', () => {
@@ -169,7 +206,17 @@ describe('membraneError', () => {
       type: 'connection',
       key: 'rate_limit_exceeded',
       message: 'Rate limit exceeded',
-      data: { response: { status: 429, headers: { 'Retry-After': '17', 'X-Rate-Limit-Group': 'heavy' }, data: { errorCode: 'CMN-301', message: 'Request rate exceeded', errors: [{ errorCode: 'CMN-301', message: 'Request rate exceeded' }] } } },
+      data: {
+        response: {
+          status: 429,
+          headers: { 'Retry-After': '17', 'X-Rate-Limit-Group': 'heavy' },
+          data: {
+            errorCode: 'CMN-301',
+            message: 'Request rate exceeded',
+            errors: [{ errorCode: 'CMN-301', message: 'Request rate exceeded' }],
+          },
+        },
+      },
     };
     const error = membraneError(body, '');
     expect(error.code).toBe('rate_limited');
@@ -183,7 +230,17 @@ describe('membraneError', () => {
       type: 'dependency_error',
       key: 'request_failed',
       message: 'Upstream request failed',
-      data: { response: { status: 429, headers: { 'retry-after': 42 }, data: { errorCode: 'CMN-301', message: 'Request rate exceeded', errors: [{ errorCode: 'CMN-301', message: 'Request rate exceeded' }] } } },
+      data: {
+        response: {
+          status: 429,
+          headers: { 'retry-after': 42 },
+          data: {
+            errorCode: 'CMN-301',
+            message: 'Request rate exceeded',
+            errors: [{ errorCode: 'CMN-301', message: 'Request rate exceeded' }],
+          },
+        },
+      },
     };
     const error = membraneError(body, '');
     expect(error.code).toBe('rate_limited');
@@ -228,7 +285,21 @@ describe('membraneError', () => {
   });
 
   it('a RingCentral envelope in causedByError is found too', () => {
-    const body = { type: 'action_run', key: 'failed', message: 'Action failed', causedByError: { data: { response: { status: 404, data: { errors: [{ errorCode: 'CMN-102', message: 'Resource for parameter [contactId] is not found', parameterName: 'contactId' }] } } } } };
+    const body = {
+      type: 'action_run',
+      key: 'failed',
+      message: 'Action failed',
+      causedByError: {
+        data: {
+          response: {
+            status: 404,
+            data: {
+              errors: [{ errorCode: 'CMN-102', message: 'Resource for parameter [contactId] is not found', parameterName: 'contactId' }],
+            },
+          },
+        },
+      },
+    };
     const error = membraneError(body, '');
     expect(error.code).toBe('ringcentral_error');
     expect(error.message).toContain('CMN-102');
@@ -237,7 +308,17 @@ describe('membraneError', () => {
   });
 
   it('an upstream 401 means the connection token was rejected -> connection_not_ready', () => {
-    const body = { type: 'dependency_error', key: 'x', message: 'Request failed', data: { response: { status: 401, data: { errorCode: 'TokenInvalid', message: 'x', errors: [{ errorCode: 'OAU-149', message: 'Unparsable access token' }] } } } };
+    const body = {
+      type: 'dependency_error',
+      key: 'x',
+      message: 'Request failed',
+      data: {
+        response: {
+          status: 401,
+          data: { errorCode: 'TokenInvalid', message: 'x', errors: [{ errorCode: 'OAU-149', message: 'Unparsable access token' }] },
+        },
+      },
+    };
     const error = membraneError(body, '', { connectionId: 'c9' });
     expect(error.code).toBe('connection_not_ready');
     expect(error.message).toContain('OAU-149');
@@ -287,7 +368,9 @@ describe('parseCliResult: success', () => {
     const argv = ['membrane', 'action', 'run', 'act1', '--connectionId', 'c1', '--input', '{}', '--json'];
     expect(parseCliResult(cli({ argv, stdout: '' }))).toBeUndefined();
     expect(caught(() => parseCliResult(cli({ argv, stdout: '', stderr: 'Error: Not logged in\n' }))).code).toBe('not_logged_in');
-    expect(caught(() => parseCliResult(cli({ argv: ['membrane', 'connection', 'list', '--json'], stdout: '' }))).code).toBe('unparseable_output');
+    expect(caught(() => parseCliResult(cli({ argv: ['membrane', 'connection', 'list', '--json'], stdout: '' }))).code).toBe(
+      'unparseable_output',
+    );
   });
 
   it('does not treat a resource that has a type and a message but also an id as an error', () => {
@@ -341,7 +424,9 @@ describe('parseCliResult: failures', () => {
     });
 
     it(`plain text on stderr with exit ${exitCode}`, () => {
-      const error = caught(() => parseCliResult(cli({ stderr: 'Error: Connection is disconnected, please reconnect\n', exitCode }), { connectionId: 'c5' }));
+      const error = caught(() =>
+        parseCliResult(cli({ stderr: 'Error: Connection is disconnected, please reconnect\n', exitCode }), { connectionId: 'c5' }),
+      );
       expect(error.code).toBe('connection_not_ready');
       expect(error.details.fix).toBe('membrane connect --connectionId=c5');
     });
@@ -354,7 +439,9 @@ describe('parseCliResult: failures', () => {
   });
 
   it('a failure with a generic plain-text stderr keeps the text', () => {
-    const error = caught(() => parseCliResult(cli({ stderr: 'Error: ECONNRESET talking to api.integration.app\n', stdout: 'ignored non-json', exitCode: 1 })));
+    const error = caught(() =>
+      parseCliResult(cli({ stderr: 'Error: ECONNRESET talking to api.integration.app\n', stdout: 'ignored non-json', exitCode: 1 })),
+    );
     expect(error.code).toBe('membrane_error');
     expect(error.message).toContain('ECONNRESET');
   });
@@ -366,7 +453,9 @@ describe('parseCliResult: failures', () => {
   });
 
   it('a bare RingCentral envelope on stdout with exit 1 (request) quotes the nested code, parameter and HTTP status', () => {
-    const error = caught(() => parseCliResult(cli({ stdout: JSON.stringify(CMN_101), stderr: 'HTTP 400 Bad Request\n', exitCode: 1 }), { allowEmpty: true }));
+    const error = caught(() =>
+      parseCliResult(cli({ stdout: JSON.stringify(CMN_101), stderr: 'HTTP 400 Bad Request\n', exitCode: 1 }), { allowEmpty: true }),
+    );
     expect(error.code).toBe('ringcentral_error');
     expect(error.message).toContain('CMN-101');
     expect(error.message).toContain('to.phoneNumber');
@@ -394,7 +483,12 @@ describe('parseCliResult: failures', () => {
   });
 
   it('exit 0 with a dependency_error wrapping a RingCentral envelope is an error', () => {
-    const stdout = JSON.stringify({ type: 'dependency_error', key: 'bad_response', message: 'Request failed with status code 400', data: { response: { status: 400, data: CMN_101 } } });
+    const stdout = JSON.stringify({
+      type: 'dependency_error',
+      key: 'bad_response',
+      message: 'Request failed with status code 400',
+      data: { response: { status: 400, data: CMN_101 } },
+    });
     const error = caught(() => parseCliResult(cli({ stdout })));
     expect(error.code).toBe('ringcentral_error');
     expect(error.message).toContain('CMN-101');
@@ -402,7 +496,12 @@ describe('parseCliResult: failures', () => {
   });
 
   it('exit 1 with a rate limit and Retry-After in data.response.headers', () => {
-    const stdout = JSON.stringify({ type: 'bad_request', key: 'rate_limit_exceeded', message: 'Rate limit exceeded', data: { response: { status: 429, headers: { 'Retry-After': '33' } } } });
+    const stdout = JSON.stringify({
+      type: 'bad_request',
+      key: 'rate_limit_exceeded',
+      message: 'Rate limit exceeded',
+      data: { response: { status: 429, headers: { 'Retry-After': '33' } } },
+    });
     const error = caught(() => parseCliResult(cli({ stdout, exitCode: 1 })));
     expect(error.code).toBe('rate_limited');
     expect(error.details.retryAfterSeconds).toBe(33);
@@ -410,7 +509,11 @@ describe('parseCliResult: failures', () => {
 
   for (const exitCode of [0, 1]) {
     it(`request: RingCentral 429 envelope on stdout, "HTTP 429 ... Retry-After" on stderr, exit ${exitCode} -> rate_limited`, () => {
-      const stdout = JSON.stringify({ errorCode: 'CMN-301', message: 'Request rate exceeded', errors: [{ errorCode: 'CMN-301', message: 'Request rate exceeded' }] });
+      const stdout = JSON.stringify({
+        errorCode: 'CMN-301',
+        message: 'Request rate exceeded',
+        errors: [{ errorCode: 'CMN-301', message: 'Request rate exceeded' }],
+      });
       const stderr = 'HTTP 429 CMN-301: Request rate exceeded (Retry-After: 12)\n';
       const error = caught(() => parseCliResult(cli({ stdout, stderr, exitCode }), { allowEmpty: true }));
       expect(error.code).toBe('rate_limited');
@@ -420,7 +523,11 @@ describe('parseCliResult: failures', () => {
   }
 
   it('request: RingCentral CMN-301 envelope without any status -> rate_limited', () => {
-    const stdout = JSON.stringify({ errorCode: 'CMN-301', message: 'Request rate exceeded', errors: [{ errorCode: 'CMN-301', message: 'Request rate exceeded' }] });
+    const stdout = JSON.stringify({
+      errorCode: 'CMN-301',
+      message: 'Request rate exceeded',
+      errors: [{ errorCode: 'CMN-301', message: 'Request rate exceeded' }],
+    });
     const error = caught(() => parseCliResult(cli({ stdout, exitCode: 1 }), { allowEmpty: true }));
     expect(error.code).toBe('rate_limited');
   });

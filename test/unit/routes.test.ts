@@ -1,11 +1,11 @@
 /**
- * tools/*.ts + src/routes.ts: every RingCentral tool's REST call exactly as RingCentral's API
+ * tools/*.ts + src/membrane/routes.ts: every RingCentral tool's REST call exactly as RingCentral's API
  * defines it, and how `--route auto` decides from an action's live input schema.
  */
 import { describe, expect, it } from 'vitest';
-import { LookupCache, type ToolContext } from '../../src/context.js';
-import type { Membrane, RequestSpec } from '../../src/membrane.js';
-import { autoRoute, checkSchema, Routes } from '../../src/routes.js';
+import { LookupCache, type ToolContext } from '../../src/membrane/context.js';
+import type { Membrane, RequestSpec } from '../../src/membrane/membrane.js';
+import { autoRoute, checkSchema, Routes } from '../../src/membrane/routes.js';
 import { registry, type ToolDefinition } from '../../tools/index.js';
 import type { Record_, RestCall } from '../../tools/define.js';
 
@@ -22,16 +22,22 @@ const lookups: RequestSpec[] = [];
  * What send_sms needs besides the input: the shared look-up cache, and a Membrane answering the
  * person's phone numbers (one can send SMS, one cannot).
  */
-const smsContext = (): ToolContext => ({
-  cache: new LookupCache(),
-  run: {},
-  membrane: {
-    request: async (spec: RequestSpec) => {
-      lookups.push(spec);
-      return { records: [{ phoneNumber: '+16505550199', features: ['CallerId'] }, { phoneNumber: '+16505550101', features: ['SmsSender', 'CallerId'] }] };
-    },
-  } as unknown as Membrane,
-} as unknown as ToolContext);
+const smsContext = (): ToolContext =>
+  ({
+    cache: new LookupCache(),
+    run: {},
+    membrane: {
+      request: async (spec: RequestSpec) => {
+        lookups.push(spec);
+        return {
+          records: [
+            { phoneNumber: '+16505550199', features: ['CallerId'] },
+            { phoneNumber: '+16505550101', features: ['SmsSender', 'CallerId'] },
+          ],
+        };
+      },
+    } as unknown as Membrane,
+  }) as unknown as ToolContext;
 const EXT = '/restapi/v1.0/account/~/extension/~';
 const BIG = '8263573593189910683';
 
@@ -41,36 +47,137 @@ async function restCall(name: string, input: Record_): Promise<RestCall> {
   return exec.rest.call(input, name === 'send_sms' ? smsContext() : noContext);
 }
 
-describe('each tool\'s RingCentral REST call', () => {
+describe("each tool's RingCentral REST call", () => {
   const cases: Array<[string, Record_, RestCall]> = [
-    ['list_extensions', { type: 'Department', status: 'Enabled', extensionNumber: '101', email: 'a@b.co' },
-      { method: 'GET', path: '/restapi/v1.0/account/~/extension', query: [['type', 'Department'], ['status', 'Enabled'], ['extensionNumber', '101'], ['email', 'a@b.co']] }],
+    [
+      'list_extensions',
+      { type: 'Department', status: 'Enabled', extensionNumber: '101', email: 'a@b.co' },
+      {
+        method: 'GET',
+        path: '/restapi/v1.0/account/~/extension',
+        query: [
+          ['type', 'Department'],
+          ['status', 'Enabled'],
+          ['extensionNumber', '101'],
+          ['email', 'a@b.co'],
+        ],
+      },
+    ],
     ['get_extension_info', {}, { method: 'GET', path: EXT }],
     ['get_extension_info', { extensionId: '62' }, { method: 'GET', path: '/restapi/v1.0/account/~/extension/62' }],
     ['get_account_info', {}, { method: 'GET', path: '/restapi/v1.0/account/~' }],
-    ['list_messages', { messageType: 'VoiceMail', direction: 'Inbound', readStatus: 'Unread', dateFrom: '2026-01-01', dateTo: '2026-02-01', phoneNumber: '+16505550123' },
-      { method: 'GET', path: `${EXT}/message-store`, query: [['messageType', 'VoiceMail'], ['direction', 'Inbound'], ['readStatus', 'Unread'], ['dateFrom', '2026-01-01'], ['dateTo', '2026-02-01'], ['phoneNumber', '+16505550123']] }],
+    [
+      'list_messages',
+      {
+        messageType: 'VoiceMail',
+        direction: 'Inbound',
+        readStatus: 'Unread',
+        dateFrom: '2026-01-01',
+        dateTo: '2026-02-01',
+        phoneNumber: '+16505550123',
+      },
+      {
+        method: 'GET',
+        path: `${EXT}/message-store`,
+        query: [
+          ['messageType', 'VoiceMail'],
+          ['direction', 'Inbound'],
+          ['readStatus', 'Unread'],
+          ['dateFrom', '2026-01-01'],
+          ['dateTo', '2026-02-01'],
+          ['phoneNumber', '+16505550123'],
+        ],
+      },
+    ],
     ['get_message', { messageId: BIG }, { method: 'GET', path: `${EXT}/message-store/${BIG}` }],
-    ['send_sms', { from: '+16505550101', to: ['+16505550123', '+14155550100'], text: 'Hi' },
-      { method: 'POST', path: `${EXT}/sms`, body: { from: { phoneNumber: '+16505550101' }, to: [{ phoneNumber: '+16505550123' }, { phoneNumber: '+14155550100' }], text: 'Hi' } }],
-    ['delete_message', { messageId: BIG, purge: true }, { method: 'DELETE', path: `${EXT}/message-store/${BIG}`, query: [['purge', 'true']] }],
-    ['list_contacts', { startsWith: 'An', phoneNumber: '+16505550123', sortBy: 'LastName' },
-      { method: 'GET', path: `${EXT}/address-book/contact`, query: [['startsWith', 'An'], ['phoneNumber', '+16505550123'], ['sortBy', 'LastName']] }],
+    [
+      'send_sms',
+      { from: '+16505550101', to: ['+16505550123', '+14155550100'], text: 'Hi' },
+      {
+        method: 'POST',
+        path: `${EXT}/sms`,
+        body: { from: { phoneNumber: '+16505550101' }, to: [{ phoneNumber: '+16505550123' }, { phoneNumber: '+14155550100' }], text: 'Hi' },
+      },
+    ],
+    [
+      'delete_message',
+      { messageId: BIG, purge: true },
+      { method: 'DELETE', path: `${EXT}/message-store/${BIG}`, query: [['purge', 'true']] },
+    ],
+    [
+      'list_contacts',
+      { startsWith: 'An', phoneNumber: '+16505550123', sortBy: 'LastName' },
+      {
+        method: 'GET',
+        path: `${EXT}/address-book/contact`,
+        query: [
+          ['startsWith', 'An'],
+          ['phoneNumber', '+16505550123'],
+          ['sortBy', 'LastName'],
+        ],
+      },
+    ],
     ['get_contact', { contactId: BIG }, { method: 'GET', path: `${EXT}/address-book/contact/${BIG}` }],
-    ['create_contact', { firstName: 'Ann', mobilePhone: '+16505550123', businessAddress: { city: 'Oslo' } },
-      { method: 'POST', path: `${EXT}/address-book/contact`, body: { firstName: 'Ann', mobilePhone: '+16505550123', businessAddress: { city: 'Oslo' } } }],
-    ['update_contact', { contactId: BIG, mobilePhone: '+16505550123' }, { method: 'PATCH', path: `${EXT}/address-book/contact/${BIG}`, body: { mobilePhone: '+16505550123' } }],
+    [
+      'create_contact',
+      { firstName: 'Ann', mobilePhone: '+16505550123', businessAddress: { city: 'Oslo' } },
+      {
+        method: 'POST',
+        path: `${EXT}/address-book/contact`,
+        body: { firstName: 'Ann', mobilePhone: '+16505550123', businessAddress: { city: 'Oslo' } },
+      },
+    ],
+    [
+      'update_contact',
+      { contactId: BIG, mobilePhone: '+16505550123' },
+      { method: 'PATCH', path: `${EXT}/address-book/contact/${BIG}`, body: { mobilePhone: '+16505550123' } },
+    ],
     ['delete_contact', { contactId: BIG }, { method: 'DELETE', path: `${EXT}/address-book/contact/${BIG}` }],
-    ['get_call_log', { dateFrom: '2026-01-01', direction: 'Inbound', type: 'Voice', phoneNumber: '+16505550123', detailed: true },
-      { method: 'GET', path: `${EXT}/call-log`, query: [['dateFrom', '2026-01-01'], ['phoneNumber', '16505550123'], ['view', 'Detailed'], ['direction', 'Inbound'], ['type', 'Voice']] }],
+    [
+      'get_call_log',
+      { dateFrom: '2026-01-01', direction: 'Inbound', type: 'Voice', phoneNumber: '+16505550123', detailed: true },
+      {
+        method: 'GET',
+        path: `${EXT}/call-log`,
+        query: [
+          ['dateFrom', '2026-01-01'],
+          ['phoneNumber', '16505550123'],
+          ['view', 'Detailed'],
+          ['direction', 'Inbound'],
+          ['type', 'Voice'],
+        ],
+      },
+    ],
     ['get_active_calls', { direction: 'Outbound' }, { method: 'GET', path: `${EXT}/active-calls`, query: [['direction', 'Outbound']] }],
     ['list_chats', { type: 'Team' }, { method: 'GET', path: '/team-messaging/v1/chats', query: [['type', 'Team']] }],
-    ['create_chat_post', { chatId: '1234567', text: 'Hello' }, { method: 'POST', path: '/team-messaging/v1/chats/1234567/posts', body: { text: 'Hello' } }],
-    ['create_team', { name: 'Ops', members: ['a@b.co', '62'], public: true },
-      { method: 'POST', path: '/team-messaging/v1/teams', body: { name: 'Ops', public: true, members: [{ email: 'a@b.co' }, { id: '62' }] } }],
+    [
+      'create_chat_post',
+      { chatId: '1234567', text: 'Hello' },
+      { method: 'POST', path: '/team-messaging/v1/chats/1234567/posts', body: { text: 'Hello' } },
+    ],
+    [
+      'create_team',
+      { name: 'Ops', members: ['a@b.co', '62'], public: true },
+      {
+        method: 'POST',
+        path: '/team-messaging/v1/teams',
+        body: { name: 'Ops', public: true, members: [{ email: 'a@b.co' }, { id: '62' }] },
+      },
+    ],
     ['get_meeting', { meetingId: 'iad41-c04' }, { method: 'GET', path: '/rcvideo/v2/bridges/iad41-c04' }],
-    ['create_meeting', { name: 'Standup', password: 'pw', waitingRoom: true },
-      { method: 'POST', path: `/rcvideo/v2/account/~/extension/~/bridges`, body: { name: 'Standup', security: { passwordProtected: true, password: 'pw' }, preferences: { join: { waitingRoomRequired: 'Everybody' } } } }],
+    [
+      'create_meeting',
+      { name: 'Standup', password: 'pw', waitingRoom: true },
+      {
+        method: 'POST',
+        path: `/rcvideo/v2/account/~/extension/~/bridges`,
+        body: {
+          name: 'Standup',
+          security: { passwordProtected: true, password: 'pw' },
+          preferences: { join: { waitingRoomRequired: 'Everybody' } },
+        },
+      },
+    ],
     ['delete_meeting', { meetingId: 'iad41-c04' }, { method: 'DELETE', path: '/rcvideo/v2/bridges/iad41-c04' }],
   ];
 
@@ -89,7 +196,11 @@ describe('each tool\'s RingCentral REST call', () => {
   });
 
   it('send_sms without from sends from the first SMS number', async () => {
-    expect((await restCall('send_sms', { to: ['+16505550123'], text: 'Hi' })).body).toEqual({ from: { phoneNumber: '+16505550101' }, to: [{ phoneNumber: '+16505550123' }], text: 'Hi' });
+    expect((await restCall('send_sms', { to: ['+16505550123'], text: 'Hi' })).body).toEqual({
+      from: { phoneNumber: '+16505550101' },
+      to: [{ phoneNumber: '+16505550123' }],
+      text: 'Hi',
+    });
   });
 
   it('covers all 20 RingCentral tools', () => {
@@ -117,19 +228,55 @@ describe('checkSchema', () => {
   });
 
   it('names every property the schema does not declare, nested ones by path', () => {
-    const renamed = { type: 'object', properties: { fromNumber: { type: 'string' }, toNumbers: { type: 'array', items: { type: 'string' } }, message: { type: 'string' } }, required: ['fromNumber', 'toNumbers', 'message'] };
-    expect(checkSchema(renamed, sends)).toEqual({ undeclared: ['from.phoneNumber', 'to[].phoneNumber', 'text'], unsupplied: ['fromNumber', 'toNumbers', 'message'] });
+    const renamed = {
+      type: 'object',
+      properties: { fromNumber: { type: 'string' }, toNumbers: { type: 'array', items: { type: 'string' } }, message: { type: 'string' } },
+      required: ['fromNumber', 'toNumbers', 'message'],
+    };
+    expect(checkSchema(renamed, sends)).toEqual({
+      undeclared: ['from.phoneNumber', 'to[].phoneNumber', 'text'],
+      unsupplied: ['fromNumber', 'toNumbers', 'message'],
+    });
     const openFrom = { ...sms, properties: { ...sms.properties, from: { type: 'object' } } };
     expect(checkSchema(openFrom, sends).undeclared).toEqual(['from.phoneNumber']);
   });
 
   it('names what the schema requires that the tool never sends, nested too', () => {
-    const withCountry = { ...sms, required: ['from', 'to', 'text', 'country'], properties: { ...sms.properties, to: { type: 'array', items: { type: 'object', properties: { phoneNumber: { type: 'string' }, name: { type: 'string' } }, required: ['phoneNumber', 'name'] } } } };
+    const withCountry = {
+      ...sms,
+      required: ['from', 'to', 'text', 'country'],
+      properties: {
+        ...sms.properties,
+        to: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { phoneNumber: { type: 'string' }, name: { type: 'string' } },
+            required: ['phoneNumber', 'name'],
+          },
+        },
+      },
+    };
     expect(checkSchema(withCountry, sends)).toEqual({ undeclared: [], unsupplied: ['country', 'to[].name'] });
   });
 
   it('a property declared in one anyOf alternative is declared', () => {
-    const team = { type: 'object', properties: { name: { type: 'string' }, members: { type: 'array', items: { anyOf: [{ type: 'object', properties: { id: { type: 'string' } }, required: ['id'] }, { type: 'object', properties: { email: { type: 'string' } }, required: ['email'] }] } } }, required: ['name'] };
+    const team = {
+      type: 'object',
+      properties: {
+        name: { type: 'string' },
+        members: {
+          type: 'array',
+          items: {
+            anyOf: [
+              { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+              { type: 'object', properties: { email: { type: 'string' } }, required: ['email'] },
+            ],
+          },
+        },
+      },
+      required: ['name'],
+    };
     expect(checkSchema(team, ['name', 'members[].id', 'members[].email'])).toEqual({ undeclared: [], unsupplied: [] });
   });
 });
@@ -149,27 +296,40 @@ describe('autoRoute', () => {
   });
 
   it('takes REST when a filter or a paging field would be dropped', () => {
-    expect(autoRoute(listMessages, action, { id: 'a1', key: 'list-messages', inputSchema: schema(declared.filter((n) => n !== 'messageType' && n !== 'perPage')) })).toEqual({
+    expect(
+      autoRoute(listMessages, action, {
+        id: 'a1',
+        key: 'list-messages',
+        inputSchema: schema(declared.filter((n) => n !== 'messageType' && n !== 'perPage')),
+      }),
+    ).toEqual({
       route: 'rest',
       reason: 'action list-messages does not declare messageType, perPage',
     });
   });
 
   it('takes REST without a schema, and without the action', () => {
-    expect(autoRoute(listMessages, action, { id: 'a1', key: 'list-messages' })).toEqual({ route: 'rest', reason: 'action list-messages lists no input schema, so what it accepts cannot be checked' });
+    expect(autoRoute(listMessages, action, { id: 'a1', key: 'list-messages' })).toEqual({
+      route: 'rest',
+      reason: 'action list-messages lists no input schema, so what it accepts cannot be checked',
+    });
     expect(autoRoute(listMessages, action, undefined)).toEqual({ route: 'rest', reason: 'the connection has no action list-messages' });
   });
 
   it('takes REST when the schema requires what the tool never sends', () => {
     const required = { ...schema(declared), required: ['mailbox'] };
-    expect(autoRoute(listMessages, action, { id: 'a1', key: 'list-messages', inputSchema: required })).toEqual({ route: 'rest', reason: 'action list-messages requires mailbox, which the tool does not send' });
+    expect(autoRoute(listMessages, action, { id: 'a1', key: 'list-messages', inputSchema: required })).toEqual({
+      route: 'rest',
+      reason: 'action list-messages requires mailbox, which the tool does not send',
+    });
   });
 });
 
 describe('rate-limit groups of actions named by the caller (run_action)', () => {
   const routes = new Routes({} as Membrane, 'auto', registry);
-  it('each tool\'s action counts in its REST endpoint\'s group, from the registry', () => {
-    for (const def of registry) if (def.exec.via === 'either') expect(routes.groupOfAction(def.exec.action.key), def.name).toBe(def.exec.rest.group);
+  it("each tool's action counts in its REST endpoint's group, from the registry", () => {
+    for (const def of registry)
+      if (def.exec.via === 'either') expect(routes.groupOfAction(def.exec.action.key), def.name).toBe(def.exec.rest.group);
     expect(routes.groupOfAction('list-contacts')).toBe('Heavy');
     expect(routes.groupOfAction('get-message')).toBe('Light');
     expect(routes.groupOfAction('send-sms')).toBe('Medium');

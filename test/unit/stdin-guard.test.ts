@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { guardStdin, type JsonRpcRefusal } from '../../src/stdin-guard.js';
+import { guardStdin, type JsonRpcRefusal } from '../../src/mcp/stdin-guard.js';
 
 /** Feeds chunks through the guard; returns the lines it passed on and the refusals it sent. */
 async function feed(chunks: string[], max: number): Promise<{ passed: string; refused: JsonRpcRefusal[] }> {

@@ -1,14 +1,20 @@
-/** src/tenant.ts: connection errors of a person's Membrane tenant name the tenant and the link to connect. */
+/** src/membrane/tenant.ts: connection errors of a person's Membrane tenant name the tenant and the link to connect. */
 import { describe, expect, it } from 'vitest';
 import { ToolError } from '../../src/errors.js';
-import { connectionProblem } from '../../src/membrane.js';
-import { tenantConnectionError, tenantFlags } from '../../src/tenant.js';
+import { connectionProblem } from '../../src/membrane/membrane.js';
+import { tenantConnectionError, tenantFlags } from '../../src/membrane/tenant.js';
 
-const none = new ToolError('no_connection', 'there is no RingCentral connection in Membrane', { fix: 'membrane connection ensure "https://ringcentral.com"' });
+const none = new ToolError('no_connection', 'there is no RingCentral connection in Membrane', {
+  fix: 'membrane connection ensure "https://ringcentral.com"',
+});
 
 describe('tenantConnectionError', () => {
   it('no connection: the fix is the link the CLI returned, plus the ensure command for the tenant', async () => {
-    const ensure = async () => ({ id: 'c9', state: 'CLIENT_ACTION_REQUIRED', clientAction: { type: 'connect' as const, uiUrl: 'https://connect.example/c9' } });
+    const ensure = async () => ({
+      id: 'c9',
+      state: 'CLIENT_ACTION_REQUIRED',
+      clientAction: { type: 'connect' as const, uiUrl: 'https://connect.example/c9' },
+    });
     const error = (await tenantConnectionError(none, 'new-dana', ensure)) as ToolError;
     expect(error.code).toBe('no_connection');
     expect(error.message).toBe('your Membrane tenant "new-dana" has no RingCentral connection yet');
@@ -20,15 +26,24 @@ describe('tenantConnectionError', () => {
   it('no connection and no link (the CLI failed or gave none): the fix is the ensure command', async () => {
     for (const ensure of [async () => undefined, async () => Promise.reject(new Error('boom'))]) {
       const error = (await tenantConnectionError(none, 'new-dana', ensure)) as ToolError;
-      expect(error.details.fix).toBe('run membrane connection ensure "https://ringcentral.com" --tenantKey new-dana and open the link it prints, then call again');
+      expect(error.details.fix).toBe(
+        'run membrane connection ensure "https://ringcentral.com" --tenantKey new-dana and open the link it prints, then call again',
+      );
     }
   });
 
   it('a connection that needs the person again: the reconnect command names the tenant', async () => {
-    const problem = connectionProblem({ id: 'c1', name: 'RingCentral', state: 'CLIENT_ACTION_REQUIRED', clientAction: { uiUrl: 'https://connect.example/c1' } });
+    const problem = connectionProblem({
+      id: 'c1',
+      name: 'RingCentral',
+      state: 'CLIENT_ACTION_REQUIRED',
+      clientAction: { uiUrl: 'https://connect.example/c1' },
+    });
     const error = (await tenantConnectionError(problem, 'alice', async () => undefined)) as ToolError;
     expect(error.code).toBe('connection_not_ready');
-    expect(error.details.fix).toBe('membrane connect --connectionId=c1 --tenantKey alice, or open https://connect.example/c1 (reconnect this one; do not create another)');
+    expect(error.details.fix).toBe(
+      'membrane connect --connectionId=c1 --tenantKey alice, or open https://connect.example/c1 (reconnect this one; do not create another)',
+    );
   });
 
   it('other errors pass unchanged', async () => {

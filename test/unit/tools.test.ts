@@ -1,16 +1,32 @@
 /**
- * tools/index.ts selectTools + src/schemas.ts: tool names, the 20 Membrane actions, annotations,
+ * tools/index.ts selectTools + src/mcp/schemas.ts: tool names, the 20 Membrane actions, annotations,
  * read-only mode, toolsets, and the input schemas that keep bad input away from the CLI.
  */
 import { describe, expect, it } from 'vitest';
-import { annotations, inputSchema, isConfirmable, outputSchema, LIST_OUTPUT, WRITE_OUTPUT } from '../../src/schemas.js';
+import { annotations, inputSchema, isConfirmable, outputSchema, LIST_OUTPUT, WRITE_OUTPUT } from '../../src/mcp/schemas.js';
 import { registry, selectTools, TOOLSETS, type ToolDefinition } from '../../tools/index.js';
 
 const ACTION_KEYS = [
-  'list-extensions', 'list-chats', 'list-messages', 'list-contacts', 'get-extension-info',
-  'get-message', 'get-contact', 'get-call-log', 'get-meeting', 'get-account-info',
-  'create-contact', 'create-chat-post', 'create-meeting', 'create-team', 'update-contact',
-  'delete-message', 'delete-contact', 'delete-meeting', 'send-sms', 'get-active-calls',
+  'list-extensions',
+  'list-chats',
+  'list-messages',
+  'list-contacts',
+  'get-extension-info',
+  'get-message',
+  'get-contact',
+  'get-call-log',
+  'get-meeting',
+  'get-account-info',
+  'create-contact',
+  'create-chat-post',
+  'create-meeting',
+  'create-team',
+  'update-contact',
+  'delete-message',
+  'delete-contact',
+  'delete-meeting',
+  'send-sms',
+  'get-active-calls',
 ];
 
 const all = selectTools();
@@ -38,13 +54,16 @@ describe('tool names', () => {
     expect(all.map((d) => d.name)).toEqual(registry.map((d) => d.name));
   });
 
-  it.each(ACTION_KEYS.filter((key) => key !== 'update-contact'))('the action %s has its tool, which can run exactly that action or its REST equivalent', (key) => {
-    const exec = byName(`ringcentral_${key.replace(/-/g, '_')}`).exec;
-    expect(exec.via).toBe('either');
-    expect(exec.via === 'either' && exec.action.key).toBe(key);
-  });
+  it.each(ACTION_KEYS.filter((key) => key !== 'update-contact'))(
+    'the action %s has its tool, which can run exactly that action or its REST equivalent',
+    (key) => {
+      const exec = byName(`ringcentral_${key.replace(/-/g, '_')}`).exec;
+      expect(exec.via).toBe('either');
+      expect(exec.via === 'either' && exec.action.key).toBe(key);
+    },
+  );
 
-  it('update_contact takes RingCentral\'s partial PATCH only: a connector\'s update may replace the whole record', () => {
+  it("update_contact takes RingCentral's partial PATCH only: a connector's update may replace the whole record", () => {
     const exec = byName('ringcentral_update_contact').exec;
     expect(exec.via).toBe('rest');
     expect(exec.via === 'rest' && exec.why).toMatch(/^an update must never clear fields the person did not name/);
@@ -61,7 +80,9 @@ describe('tool names', () => {
 
 describe('annotations', () => {
   it('delete_*, send_sms and update_contact are destructive', () => {
-    const destructive = all.filter((d) => /^ringcentral_delete_/.test(d.name) || ['ringcentral_send_sms', 'ringcentral_update_contact'].includes(d.name));
+    const destructive = all.filter(
+      (d) => /^ringcentral_delete_/.test(d.name) || ['ringcentral_send_sms', 'ringcentral_update_contact'].includes(d.name),
+    );
     expect(destructive.length).toBeGreaterThanOrEqual(5);
     for (const def of destructive) {
       expect(annotations(def).destructiveHint, def.name).toBe(true);
@@ -115,7 +136,14 @@ describe('read-only mode', () => {
       expect(annotations(def).destructiveHint).not.toBe(true);
     }
     const names = readOnly.map((d) => d.name);
-    for (const hidden of ['ringcentral_send_sms', 'ringcentral_delete_message', 'ringcentral_create_contact', 'ringcentral_update_contact', 'ringcentral_create_chat_post', 'ringcentral_run_action']) {
+    for (const hidden of [
+      'ringcentral_send_sms',
+      'ringcentral_delete_message',
+      'ringcentral_create_contact',
+      'ringcentral_update_contact',
+      'ringcentral_create_chat_post',
+      'ringcentral_run_action',
+    ]) {
       expect(names).not.toContain(hidden);
     }
     expect(names).toContain('ringcentral_list_messages');
@@ -214,7 +242,13 @@ describe('inputSchema: ringcentral_api_request', () => {
   const get = (path: unknown, extra: Record<string, unknown> = {}) => accepts(proxy, { method: 'GET', path, ...extra });
 
   it('accepts relative paths under the RingCentral API roots', () => {
-    for (const path of ['/restapi/v1.0/account/~/extension/~/presence', '/team-messaging/v1/chats', '/rcvideo/v2/bridges/abc-123', '/restapi/v1.0/account/~/extension/~/message-store/1,2', '/restapi/v1.0/']) {
+    for (const path of [
+      '/restapi/v1.0/account/~/extension/~/presence',
+      '/team-messaging/v1/chats',
+      '/rcvideo/v2/bridges/abc-123',
+      '/restapi/v1.0/account/~/extension/~/message-store/1,2',
+      '/restapi/v1.0/',
+    ]) {
       expect(get(path), path).toBe(true);
     }
   });
@@ -292,9 +326,12 @@ describe('inputSchema: ringcentral_send_sms', () => {
     expect(accepts(sms, { to: ['+16505550123', '+442071838750'], text: 'x'.repeat(1000), from: '+16505550100' })).toBe(true);
   });
 
-  it.each([['16505550123'], ['+1 650 555 0123'], ['+0123'], ['(650) 555-0123'], ['+1650555012345678'], ['--help']])('rejects the recipient %j', (to) => {
-    expect(accepts(sms, { to: [to], text: 'hi' })).toBe(false);
-  });
+  it.each([['16505550123'], ['+1 650 555 0123'], ['+0123'], ['(650) 555-0123'], ['+1650555012345678'], ['--help']])(
+    'rejects the recipient %j',
+    (to) => {
+      expect(accepts(sms, { to: [to], text: 'hi' })).toBe(false);
+    },
+  );
 
   it('rejects a missing, empty or non-array to', () => {
     expect(accepts(sms, { text: 'hi' })).toBe(false);

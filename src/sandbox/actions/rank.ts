@@ -2,13 +2,56 @@
 // (key > name > description), a few synonyms, and an exact key or name match first.
 import type { Action } from './catalog.js';
 
-const STOP = new Set(['a', 'an', 'the', 'to', 'of', 'for', 'my', 'me', 'in', 'on', 'and', 'or', 'with', 'from', 'all', 'i', 'want', 'please', 'some', 'by']);
+const STOP = new Set([
+  'a',
+  'an',
+  'the',
+  'to',
+  'of',
+  'for',
+  'my',
+  'me',
+  'in',
+  'on',
+  'and',
+  'or',
+  'with',
+  'from',
+  'all',
+  'i',
+  'want',
+  'please',
+  'some',
+  'by',
+]);
 const SYNONYMS: Record<string, string[]> = {
-  text: ['sms'], sms: ['text', 'message'], call: ['phone'], phone: ['call'], calls: ['call'],
-  meeting: ['video', 'bridge'], video: ['meeting'], chat: ['team', 'post'], post: ['chat'], team: ['chat'],
-  contact: ['address'], person: ['contact', 'extension'], user: ['extension'], users: ['extension'], employee: ['extension'],
-  voicemail: ['message'], fax: ['message'], remove: ['delete'], erase: ['delete'], add: ['create'], new: ['create'],
-  show: ['list', 'get'], find: ['list', 'get'], read: ['get', 'list'], edit: ['update'], change: ['update'], history: ['log'],
+  text: ['sms'],
+  sms: ['text', 'message'],
+  call: ['phone'],
+  phone: ['call'],
+  calls: ['call'],
+  meeting: ['video', 'bridge'],
+  video: ['meeting'],
+  chat: ['team', 'post'],
+  post: ['chat'],
+  team: ['chat'],
+  contact: ['address'],
+  person: ['contact', 'extension'],
+  user: ['extension'],
+  users: ['extension'],
+  employee: ['extension'],
+  voicemail: ['message'],
+  fax: ['message'],
+  remove: ['delete'],
+  erase: ['delete'],
+  add: ['create'],
+  new: ['create'],
+  show: ['list', 'get'],
+  find: ['list', 'get'],
+  read: ['get', 'list'],
+  edit: ['update'],
+  change: ['update'],
+  history: ['log'],
 };
 
 function stem(t: string): string {
@@ -18,7 +61,11 @@ function stem(t: string): string {
 }
 
 export function tokens(s: string): string[] {
-  return s.toLowerCase().split(/[^a-z0-9]+/).filter((t) => t && !STOP.has(t)).map(stem);
+  return s
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((t) => t && !STOP.has(t))
+    .map(stem);
 }
 
 export function rank(actions: Action[], intent: string): Action[] {
@@ -37,5 +84,8 @@ export function rank(actions: Action[], intent: string): Action[] {
     if (norm === a.key || norm === a.name.toLowerCase()) score += 1000;
     return { a, i, score };
   });
-  return scored.filter((s) => s.score > 0).sort((x, y) => y.score - x.score || x.i - y.i).map((s) => s.a);
+  return scored
+    .filter((s) => s.score > 0)
+    .sort((x, y) => y.score - x.score || x.i - y.i)
+    .map((s) => s.a);
 }

@@ -21,7 +21,9 @@ export function applyCursor(act: Action, input: Rec): Rec {
   } catch {
     /* fall through */
   }
-  throw new MembraneError('bad_request', 'invalid_input', 'Invalid input: input.cursor is not a cursor returned by this action', { errors: [{ path: 'input.cursor', message: 'invalid cursor' }] });
+  throw new MembraneError('bad_request', 'invalid_input', 'Invalid input: input.cursor is not a cursor returned by this action', {
+    errors: [{ path: 'input.cursor', message: 'invalid cursor' }],
+  });
 }
 
 function nextCursor(act: Action, body: Rec, input: Rec): string | undefined {
@@ -32,7 +34,10 @@ function nextCursor(act: Action, body: Rec, input: Rec): string | undefined {
 
 /** Field names a hand-made connector normalizes (the rest keep RingCentral's camelCase names). */
 const RENAMED_FIELDS: Record<string, string> = {
-  creationTime: 'createdTime', lastModifiedTime: 'updatedTime', startTime: 'startedTime', extensionNumber: 'extension',
+  creationTime: 'createdTime',
+  lastModifiedTime: 'updatedTime',
+  startTime: 'startedTime',
+  extensionNumber: 'extension',
   messageStatus: 'status',
 };
 

@@ -28,26 +28,60 @@ const paging = { pageNumber: 'page', pageSize: 'perPage' };
 
 export const RENAMED: Record<string, Renamed> = {
   'list-extensions': {
-    inputSchema: obj('Filters', { extensionTypes: strList('Extension types'), statuses: strList('Statuses'), number: str('Short extension number'),
-      emailAddress: str('Email address'), pageNumber, pageSize }),
+    inputSchema: obj('Filters', {
+      extensionTypes: strList('Extension types'),
+      statuses: strList('Statuses'),
+      number: str('Short extension number'),
+      emailAddress: str('Email address'),
+      pageNumber,
+      pageSize,
+    }),
     toRest: (i) => rename(i, { extensionTypes: 'type', statuses: 'status', number: 'extensionNumber', emailAddress: 'email', ...paging }),
   },
   'list-chats': {
-    inputSchema: obj('Filters', { chatTypes: strList('Chat types', ['Personal', 'Direct', 'Group', 'Team', 'Everyone']),
-      limit: int('Chats per page', { minimum: 1 }), continuationToken: str('Token of the next page') }),
+    inputSchema: obj('Filters', {
+      chatTypes: strList('Chat types', ['Personal', 'Direct', 'Group', 'Team', 'Everyone']),
+      limit: int('Chats per page', { minimum: 1 }),
+      continuationToken: str('Token of the next page'),
+    }),
     toRest: (i) => rename(i, { chatTypes: 'type', limit: 'recordCount', continuationToken: 'pageToken' }),
   },
   'list-messages': {
-    inputSchema: obj('Filters', { extension, messageTypes: strList('Message types', ['Fax', 'SMS', 'VoiceMail', 'Pager', 'Text']),
-      directions: strList('Directions', ['Inbound', 'Outbound']), readStatuses: strList('Read statuses', ['Read', 'Unread']),
-      availabilities: strList('Availability', ['Alive', 'Deleted', 'Purged']), startDate, endDate,
-      conversation: str('Conversation id'), contactNumber: str('Phone number of the other party'), pageNumber, pageSize }),
-    toRest: (i) => rename(i, { extension: 'extensionId', messageTypes: 'messageType', directions: 'direction', readStatuses: 'readStatus',
-      availabilities: 'availability', startDate: 'dateFrom', endDate: 'dateTo', conversation: 'conversationId', contactNumber: 'phoneNumber', ...paging }),
+    inputSchema: obj('Filters', {
+      extension,
+      messageTypes: strList('Message types', ['Fax', 'SMS', 'VoiceMail', 'Pager', 'Text']),
+      directions: strList('Directions', ['Inbound', 'Outbound']),
+      readStatuses: strList('Read statuses', ['Read', 'Unread']),
+      availabilities: strList('Availability', ['Alive', 'Deleted', 'Purged']),
+      startDate,
+      endDate,
+      conversation: str('Conversation id'),
+      contactNumber: str('Phone number of the other party'),
+      pageNumber,
+      pageSize,
+    }),
+    toRest: (i) =>
+      rename(i, {
+        extension: 'extensionId',
+        messageTypes: 'messageType',
+        directions: 'direction',
+        readStatuses: 'readStatus',
+        availabilities: 'availability',
+        startDate: 'dateFrom',
+        endDate: 'dateTo',
+        conversation: 'conversationId',
+        contactNumber: 'phoneNumber',
+        ...paging,
+      }),
   },
   'list-contacts': {
-    inputSchema: obj('Filters', { searchText: str('Name prefix'), orderBy: strList('Sort keys', ['FirstName', 'LastName', 'Company']),
-      phoneNumbers: strList('Phone numbers'), pageNumber, pageSize }),
+    inputSchema: obj('Filters', {
+      searchText: str('Name prefix'),
+      orderBy: strList('Sort keys', ['FirstName', 'LastName', 'Company']),
+      phoneNumbers: strList('Phone numbers'),
+      pageNumber,
+      pageSize,
+    }),
     toRest: (i) => rename(i, { searchText: 'startsWith', orderBy: 'sortBy', phoneNumbers: 'phoneNumber', ...paging }),
   },
   'get-extension-info': {
@@ -63,11 +97,30 @@ export const RENAMED: Record<string, Renamed> = {
     toRest: (i) => rename(i, { id: 'contactId' }),
   },
   'get-call-log': {
-    inputSchema: obj('Filters', { extension, startDate, endDate, callTypes: strList('Call types', ['Voice', 'Fax']),
-      directions: strList('Directions', ['Inbound', 'Outbound']), detailLevel, contactNumber: str('Phone number, digits'),
-      extensionNum: str('Short extension number'), pageNumber, pageSize }),
-    toRest: (i) => rename(i, { extension: 'extensionId', startDate: 'dateFrom', endDate: 'dateTo', callTypes: 'type', directions: 'direction',
-      detailLevel: 'view', contactNumber: 'phoneNumber', extensionNum: 'extensionNumber', ...paging }),
+    inputSchema: obj('Filters', {
+      extension,
+      startDate,
+      endDate,
+      callTypes: strList('Call types', ['Voice', 'Fax']),
+      directions: strList('Directions', ['Inbound', 'Outbound']),
+      detailLevel,
+      contactNumber: str('Phone number, digits'),
+      extensionNum: str('Short extension number'),
+      pageNumber,
+      pageSize,
+    }),
+    toRest: (i) =>
+      rename(i, {
+        extension: 'extensionId',
+        startDate: 'dateFrom',
+        endDate: 'dateTo',
+        callTypes: 'type',
+        directions: 'direction',
+        detailLevel: 'view',
+        contactNumber: 'phoneNumber',
+        extensionNum: 'extensionNumber',
+        ...paging,
+      }),
   },
   'get-meeting': {
     inputSchema: obj('Which meeting', { id: str('Meeting id') }, ['id']),
@@ -82,10 +135,17 @@ export const RENAMED: Record<string, Renamed> = {
     toRest: (i) => ({ ...(i.fields as Rec) }),
   },
   'update-contact': {
-    inputSchema: obj('Contact and changes', {
-      id: str('Contact id'),
-      fields: obj('Fields to set', Object.fromEntries(Object.entries(contactFields).map(([k, s]) => [k, { ...s, type: [s.type as string, 'null'] }]))),
-    }, ['id', 'fields']),
+    inputSchema: obj(
+      'Contact and changes',
+      {
+        id: str('Contact id'),
+        fields: obj(
+          'Fields to set',
+          Object.fromEntries(Object.entries(contactFields).map(([k, s]) => [k, { ...s, type: [s.type as string, 'null'] }])),
+        ),
+      },
+      ['id', 'fields'],
+    ),
     toRest: (i) => ({ contactId: i.id, ...(i.fields as Rec) }),
   },
   'create-chat-post': {
@@ -93,16 +153,35 @@ export const RENAMED: Record<string, Renamed> = {
     toRest: (i) => rename(i, { chat: 'chatId', message: 'text', replyToPostId: 'parentPostId' }),
   },
   'create-meeting': {
-    inputSchema: obj('Meeting', { title: str('Name'), meetingType: str('Instant, Scheduled or PMI', { enum: ['Instant', 'Scheduled', 'PMI'] }),
-      securitySettings: obj('Security', {}, [], false), preferenceSettings: obj('Preferences', {}, [], false) }),
+    inputSchema: obj('Meeting', {
+      title: str('Name'),
+      meetingType: str('Instant, Scheduled or PMI', { enum: ['Instant', 'Scheduled', 'PMI'] }),
+      securitySettings: obj('Security', {}, [], false),
+      preferenceSettings: obj('Preferences', {}, [], false),
+    }),
     toRest: (i) => rename(i, { title: 'name', meetingType: 'type', securitySettings: 'security', preferenceSettings: 'preferences' }),
   },
   'create-team': {
-    inputSchema: obj('Team', { teamName: str('Name'), teamDescription: str('Description'), isPublic: bool('Public'),
-      memberIds: strList('Person ids'), memberEmails: strList('Emails') }, ['teamName']),
+    inputSchema: obj(
+      'Team',
+      {
+        teamName: str('Name'),
+        teamDescription: str('Description'),
+        isPublic: bool('Public'),
+        memberIds: strList('Person ids'),
+        memberEmails: strList('Emails'),
+      },
+      ['teamName'],
+    ),
     toRest: (i) => {
-      const members = [...((i.memberIds ?? []) as string[]).map((id) => ({ id })), ...((i.memberEmails ?? []) as string[]).map((email) => ({ email }))];
-      return { ...rename(i, { teamName: 'name', teamDescription: 'description', isPublic: 'public' }), ...(members.length ? { members } : {}) };
+      const members = [
+        ...((i.memberIds ?? []) as string[]).map((id) => ({ id })),
+        ...((i.memberEmails ?? []) as string[]).map((email) => ({ email })),
+      ];
+      return {
+        ...rename(i, { teamName: 'name', teamDescription: 'description', isPublic: 'public' }),
+        ...(members.length ? { members } : {}),
+      };
     },
   },
   'delete-message': {
@@ -118,13 +197,26 @@ export const RENAMED: Record<string, Renamed> = {
     toRest: (i) => rename(i, { id: 'meetingId' }),
   },
   'send-sms': {
-    inputSchema: obj('The SMS', { fromNumber: str('Sender number, E.164'), toNumbers: strList('Recipient numbers, E.164'), message: str('Text') },
-      ['fromNumber', 'toNumbers', 'message']),
-    toRest: (i) => ({ from: { phoneNumber: i.fromNumber }, to: (i.toNumbers as string[]).map((phoneNumber) => ({ phoneNumber })), text: i.message }),
+    inputSchema: obj(
+      'The SMS',
+      { fromNumber: str('Sender number, E.164'), toNumbers: strList('Recipient numbers, E.164'), message: str('Text') },
+      ['fromNumber', 'toNumbers', 'message'],
+    ),
+    toRest: (i) => ({
+      from: { phoneNumber: i.fromNumber },
+      to: (i.toNumbers as string[]).map((phoneNumber) => ({ phoneNumber })),
+      text: i.message,
+    }),
   },
   'get-active-calls': {
-    inputSchema: obj('Filters', { extension, directions: strList('Directions', ['Inbound', 'Outbound']), detailLevel,
-      callTypes: strList('Call types', ['Voice', 'Fax']), pageNumber, pageSize }),
+    inputSchema: obj('Filters', {
+      extension,
+      directions: strList('Directions', ['Inbound', 'Outbound']),
+      detailLevel,
+      callTypes: strList('Call types', ['Voice', 'Fax']),
+      pageNumber,
+      pageSize,
+    }),
     toRest: (i) => rename(i, { extension: 'extensionId', directions: 'direction', detailLevel: 'view', callTypes: 'type', ...paging }),
   },
 };

@@ -22,8 +22,13 @@ const connectionRef = (a: Args) => flag(a, 'connectionId') ?? flag(a, 'connectio
 function inputSchema(env: Env, a: Action): Schema {
   const base = env.variants.has('renamed-inputs') ? RENAMED[a.key].inputSchema : a.inputSchema;
   if (!usesCursor(env.variants, a)) return base;
-  return { ...base, properties: { ...base.properties,
-    cursor: { type: 'string', description: 'Cursor from the previous page\'s output (absent on the last page)' } } };
+  return {
+    ...base,
+    properties: {
+      ...base.properties,
+      cursor: { type: 'string', description: "Cursor from the previous page's output (absent on the last page)" },
+    },
+  };
 }
 
 function describe(env: Env, a: Action): Rec {
@@ -41,14 +46,26 @@ export const list: Command = (a, env) => {
   if (ref !== undefined) findConnection(env, ref);
   const intent = flag(a, 'intent');
   const actions = intent ? rank(ACTIONS, intent) : ACTIONS;
-  return success(listShape(env, pageList(actions.map((x) => describe(env, x)), limit, flag(a, 'cursor'), u)), asJson(a));
+  return success(
+    listShape(
+      env,
+      pageList(
+        actions.map((x) => describe(env, x)),
+        limit,
+        flag(a, 'cursor'),
+        u,
+      ),
+    ),
+    asJson(a),
+  );
 };
 
 const runId = () => 'arun_' + Array.from({ length: 16 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 
 export const run: Command = async (a, env) => {
   const u = USAGE['action run'];
-  if (a.positionals.length !== 3) throw new UsageError(a.positionals.length < 3 ? 'missing <actionIdOrKey>' : `unexpected argument "${a.positionals[3]}"`, u);
+  if (a.positionals.length !== 3)
+    throw new UsageError(a.positionals.length < 3 ? 'missing <actionIdOrKey>' : `unexpected argument "${a.positionals[3]}"`, u);
   const raw = flag(a, 'input');
   let input: unknown = {};
   if (raw !== undefined) {
@@ -79,20 +96,31 @@ export const run: Command = async (a, env) => {
     return { chunks: () => hugeAction(id, env.variants.has('unwrapped-output')), code: 0 };
   }
   const given = input as Rec;
-  const restShaped = env.variants.has('renamed-inputs') ? { ...RENAMED[act.key].toRest(given), ...(given.cursor !== undefined ? { cursor: given.cursor } : {}) } : given;
+  const restShaped = env.variants.has('renamed-inputs')
+    ? { ...RENAMED[act.key].toRest(given), ...(given.cursor !== undefined ? { cursor: given.cursor } : {}) }
+    : given;
   const effective = usesCursor(env.variants, act) ? applyCursor(act, restShaped) : restShaped;
   const res = await callRest(act.request(effective, env.variants), env);
   const body = res.body as Rec | undefined;
   if (res.status === 429) {
     const retry = res.headers['Retry-After'] ?? '60';
-    throw new MembraneError('connection', 'rate_limit_exceeded',
+    throw new MembraneError(
+      'connection',
+      'rate_limit_exceeded',
       `RingCentral rate limit exceeded (${res.group ?? 'unknown'} group): retry after ${retry} s`,
-      { response: { status: 429, headers: res.headers, data: body } }, id);
+      { response: { status: 429, headers: res.headers, data: body } },
+      id,
+    );
   }
   if (res.status >= 400) {
     const msg = body?.errors?.[0]?.message ?? body?.message ?? `HTTP ${res.status}`;
-    throw new MembraneError('dependency_error', 'upstream_error', `RingCentral API error ${res.status}: ${msg}`,
-      { response: { status: res.status, headers: res.headers, data: body } }, id);
+    throw new MembraneError(
+      'dependency_error',
+      'upstream_error',
+      `RingCentral API error ${res.status}: ${msg}`,
+      { response: { status: res.status, headers: res.headers, data: body } },
+      id,
+    );
   }
   let output: unknown = act.noOutput ? undefined : body;
   if (output !== undefined && usesCursor(env.variants, act)) output = membraneList(env.variants, act, output as Rec, effective);

@@ -13,16 +13,19 @@ export const list: Command = (a, env) => {
   if (a.positionals.length > 2) throw new UsageError(`unexpected argument "${a.positionals[2]}"`, u);
   requireAuth(env);
   const s = flag(a, 'search')?.toLowerCase();
-  const all = connections(env).filter((c) => !s || c.name.toLowerCase().includes(s) || c.key.includes(s) || c.integration.name.toLowerCase().includes(s));
+  const all = connections(env).filter(
+    (c) => !s || c.name.toLowerCase().includes(s) || c.key.includes(s) || c.integration.name.toLowerCase().includes(s),
+  );
   return success(listShape(env, pageList(all, positiveInt(a, 'limit', u) ?? 100, flag(a, 'cursor'), u)), asJson(a));
 };
 
 export const get: Command = (a, env) => {
   const u = USAGE['connection get'];
-  if (a.positionals.length !== 3) throw new UsageError(a.positionals.length < 3 ? 'missing <id-or-key>' : `unexpected argument "${a.positionals[3]}"`, u);
+  if (a.positionals.length !== 3)
+    throw new UsageError(a.positionals.length < 3 ? 'missing <id-or-key>' : `unexpected argument "${a.positionals[3]}"`, u);
   const id = a.positionals[2];
   const t = flag(a, 'timeout');
-  if (t !== undefined && !(/^\d+(\.\d+)?$/.test(t))) throw new UsageError(`--timeout must be a number of seconds (got "${t}")`, u);
+  if (t !== undefined && !/^\d+(\.\d+)?$/.test(t)) throw new UsageError(`--timeout must be a number of seconds (got "${t}")`, u);
   requireAuth(env);
   let c: Connection = findConnection(env, id);
   if (a.bools.has('wait') && c.state === 'BUILDING') {
@@ -39,7 +42,8 @@ export const get: Command = (a, env) => {
 /** Returns the RingCentral connection; with none, one a person must authorize in the browser. */
 export const ensure: Command = (a, env) => {
   const u = USAGE['connection ensure'];
-  if (a.positionals.length !== 3) throw new UsageError(a.positionals.length < 3 ? 'missing <url-or-name>' : `unexpected argument "${a.positionals[3]}"`, u);
+  if (a.positionals.length !== 3)
+    throw new UsageError(a.positionals.length < 3 ? 'missing <url-or-name>' : `unexpected argument "${a.positionals[3]}"`, u);
   requireAuth(env);
   const target = a.positionals[2];
   if (!/ring\s*central/i.test(target)) throw notFound(`No connector found for '${target}'`);

@@ -1,7 +1,16 @@
 // status, login, reset, search and connect.
 import { unlinkSync } from 'node:fs';
 import { flag } from '../args.js';
-import { connectedMarker, connectionId, connections, CONNECTOR_ID, findConnection, markConnected, requireAuth, unconnected } from '../connections.js';
+import {
+  connectedMarker,
+  connectionId,
+  connections,
+  CONNECTOR_ID,
+  findConnection,
+  markConnected,
+  requireAuth,
+  unconnected,
+} from '../connections.js';
 import { notFound, UsageError } from '../errors.js';
 import { MEMBRANE_UI } from '../hosts.js';
 import { success } from '../output.js';
@@ -12,10 +21,15 @@ import { asJson, listShape, pageList, positiveInt, type Command } from './common
 export const status: Command = (a, env) => {
   const loggedIn = !env.faults.has('not-logged-in');
   if (asJson(a)) {
-    return success({
-      status: loggedIn ? 'Logged in' : 'Not logged in', loggedIn, sandbox: true,
-      ...(loggedIn ? { user: { email: 'alex.morgan@example.com' }, workspace: { key: 'sandbox', name: 'Membrane Sandbox' } } : {}),
-    }, true);
+    return success(
+      {
+        status: loggedIn ? 'Logged in' : 'Not logged in',
+        loggedIn,
+        sandbox: true,
+        ...(loggedIn ? { user: { email: 'alex.morgan@example.com' }, workspace: { key: 'sandbox', name: 'Membrane Sandbox' } } : {}),
+      },
+      true,
+    );
   }
   return {
     stdout: loggedIn
@@ -26,7 +40,8 @@ export const status: Command = (a, env) => {
 };
 
 export const login: Command = () => ({
-  stdout: 'membrane-sandbox: this is a sandbox; there is nothing to log in to. Every command uses a simulated RingCentral account (no network, no credentials).\n',
+  stdout:
+    'membrane-sandbox: this is a sandbox; there is nothing to log in to. Every command uses a simulated RingCentral account (no network, no credentials).\n',
   code: 0,
 });
 
@@ -44,7 +59,10 @@ export const reset: Command = async (a, env) => {
 };
 
 const CONNECTOR = {
-  id: CONNECTOR_ID, key: 'ringcentral', name: 'RingCentral', elementType: 'connector',
+  id: CONNECTOR_ID,
+  key: 'ringcentral',
+  name: 'RingCentral',
+  elementType: 'connector',
   description: 'RingCentral: calls, SMS, fax, voicemail, team messaging and video meetings (sandbox)',
   logoUri: `${MEMBRANE_UI}/logos/ringcentral.png`,
 };
@@ -53,7 +71,8 @@ const mentionsRingCentral = (s: string) => /ring\s*central|^ring|^rc$/i.test(s.t
 
 export const search: Command = (a, env) => {
   const [, q] = a.positionals;
-  if (a.positionals.length !== 2) throw new UsageError(a.positionals.length < 2 ? 'missing <query>' : `unexpected argument "${a.positionals[2]}"`, USAGE.search);
+  if (a.positionals.length !== 2)
+    throw new UsageError(a.positionals.length < 2 ? 'missing <query>' : `unexpected argument "${a.positionals[2]}"`, USAGE.search);
   requireAuth(env);
   const type = flag(a, 'elementType');
   const hits = (!type || type === 'connector') && mentionsRingCentral(q) ? [CONNECTOR] : [];
@@ -72,11 +91,16 @@ export const connect: Command = (a, env) => {
     // A new tenant's pending connection (from `connection ensure`) is authorized here.
     if (unconnected(env) && v === connectionId(env)) markConnected(env);
     const c = findConnection(env, v);
-    return { ...success({ ...c, state: 'READY', disconnected: false, clientAction: undefined, error: undefined }, asJson(a)),
-      stderr: 'membrane-sandbox: no browser needed; the simulated connection is authorized.\n' };
+    return {
+      ...success({ ...c, state: 'READY', disconnected: false, clientAction: undefined, error: undefined }, asJson(a)),
+      stderr: 'membrane-sandbox: no browser needed; the simulated connection is authorized.\n',
+    };
   }
   if (v !== (given[0] === 'connectorId' ? CONNECTOR.id : CONNECTOR.key)) throw notFound(`Connector '${v}' not found`);
   if (unconnected(env)) markConnected(env);
   const c = connections(env)[0] ?? connections({ ...env, faults: new Set() })[0];
-  return { ...success({ ...c, state: 'READY', disconnected: false }, asJson(a)), stderr: 'membrane-sandbox: no browser needed; the simulated connection is authorized.\n' };
+  return {
+    ...success({ ...c, state: 'READY', disconnected: false }, asJson(a)),
+    stderr: 'membrane-sandbox: no browser needed; the simulated connection is authorized.\n',
+  };
 };

@@ -35,15 +35,21 @@ export const request: Command = async (a, env) => {
   }
   let path = rawPath;
   for (const [k, v] of keyValues(flags(a, 'pathParam'), 'pathParam', u)) {
-    path = path.split(`{${k}}`).join(encodeURIComponent(v)).replace(new RegExp(`:${k}(?=/|$|\\?)`, 'g'), encodeURIComponent(v));
+    path = path
+      .split(`{${k}}`)
+      .join(encodeURIComponent(v))
+      .replace(new RegExp(`:${k}(?=/|$|\\?)`, 'g'), encodeURIComponent(v));
   }
   const left = path.match(/\{([^}/]+)\}/);
   if (left) throw new UsageError(`path parameter {${left[1]}} has no --pathParam ${left[1]}=...`, u);
   requireAuth(env);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path) || path.startsWith('//')) {
     // The real CLI sends a full URL as-is, with the user's credentials, to whatever host it names.
-    throw new MembraneError('bad_request', 'invalid_request',
-      `The sandbox refuses absolute URLs (${path.slice(0, 80)}): the real CLI would send the request with your credentials to that host. Pass a path such as /restapi/v1.0/account/~`);
+    throw new MembraneError(
+      'bad_request',
+      'invalid_request',
+      `The sandbox refuses absolute URLs (${path.slice(0, 80)}): the real CLI would send the request with your credentials to that host. Pass a path such as /restapi/v1.0/account/~`,
+    );
   }
   const conn = findConnection(env, connId);
   requireReady(conn);
@@ -62,7 +68,7 @@ export const request: Command = async (a, env) => {
     try {
       body = JSON.parse(data);
     } catch {
-      return rcFailure(env, 400, envelope('CMN-103', 'JSON can\'t be parsed: request body is not valid JSON', { top: 'InvalidContent' }));
+      return rcFailure(env, 400, envelope('CMN-103', "JSON can't be parsed: request body is not valid JSON", { top: 'InvalidContent' }));
     }
   }
   const res = await callRest({ method, path, query, body, headers }, env);

@@ -1,4 +1,4 @@
-// Account, extensions and phone numbers (ringcentral-api.md section 1).
+// Account, extensions and phone numbers.
 import { PLATFORM } from '../hosts.js';
 import type { PhoneNumber } from '../model.js';
 import type { ExtensionInfo, ExtensionServiceFeatureInfo, PresenceInfoResponse, UserPhoneNumberInfo } from '../rc.js';
@@ -7,9 +7,31 @@ import { checkAccount, extPath, findExtension, isMe, pub } from './ids.js';
 import { pageA } from './paging.js';
 import { enums, one } from './query.js';
 
-const EXT_TYPES = ['User', 'Department', 'Announcement', 'Voicemail', 'DigitalUser', 'VirtualUser', 'FaxUser', 'PagingOnly',
-  'SharedLinesGroup', 'DelegatedLinesGroup', 'GroupCallPickup', 'IvrMenu', 'ApplicationExtension', 'ProxyAdmin', 'RoomConnector',
-  'ParkLocation', 'Limited', 'Bot', 'Site', 'Room', 'FlexibleUser', 'TieLine', 'Unknown'];
+const EXT_TYPES = [
+  'User',
+  'Department',
+  'Announcement',
+  'Voicemail',
+  'DigitalUser',
+  'VirtualUser',
+  'FaxUser',
+  'PagingOnly',
+  'SharedLinesGroup',
+  'DelegatedLinesGroup',
+  'GroupCallPickup',
+  'IvrMenu',
+  'ApplicationExtension',
+  'ProxyAdmin',
+  'RoomConnector',
+  'ParkLocation',
+  'Limited',
+  'Bot',
+  'Site',
+  'Room',
+  'FlexibleUser',
+  'TieLine',
+  'Unknown',
+];
 const EXT_STATUS = ['Enabled', 'Disabled', 'Frozen', 'NotActivated', 'Unassigned'];
 
 export const getAccount: Handler = (ctx, _req, p) => {
@@ -24,11 +46,13 @@ export const listExtensions: Handler = (ctx, req, p) => {
   const status = enums(q, 'status', EXT_STATUS);
   const number = one(q, 'extensionNumber');
   const emails = (q.email ?? []).map((e) => e.toLowerCase());
-  const all = ctx.state.extensions.filter((e) =>
-    (!types.length || types.includes(e.type)) &&
-    (!status.length || status.includes(e.status)) &&
-    (number === undefined || e.extensionNumber === number) &&
-    (!emails.length || emails.includes(String(e.contact.email ?? '').toLowerCase())));
+  const all = ctx.state.extensions.filter(
+    (e) =>
+      (!types.length || types.includes(e.type)) &&
+      (!status.length || status.includes(e.status)) &&
+      (number === undefined || e.extensionNumber === number) &&
+      (!emails.length || emails.includes(String(e.contact.email ?? '').toLowerCase())),
+  );
   return ok(pageA(req, `/restapi/v1.0/account/${ctx.state.accountId}/extension`, all));
 };
 
@@ -51,7 +75,16 @@ export const getExtension: Handler = (ctx, _req, p) => {
   };
   // RingCentral only reports service features on your own extension.
   if (isMe(ctx, e)) {
-    const names: ExtensionServiceFeatureInfo['featureName'][] = ['SMS', 'SMSReceiving', 'Fax', 'FaxReceiving', 'VoicemailToText', 'VideoConferencing', 'RCTeams', 'Conferencing'];
+    const names: ExtensionServiceFeatureInfo['featureName'][] = [
+      'SMS',
+      'SMSReceiving',
+      'Fax',
+      'FaxReceiving',
+      'VoicemailToText',
+      'VideoConferencing',
+      'RCTeams',
+      'Conferencing',
+    ];
     out.serviceFeatures = names.map((featureName) => ({ featureName, enabled: true }));
   }
   return ok(out);
@@ -64,8 +97,16 @@ export const listPhoneNumbers: Handler = (ctx, req, p) => {
   let nums: PhoneNumber[];
   if (isMe(ctx, e)) nums = ctx.state.phoneNumbers;
   else if (e.contact.businessPhone) {
-    nums = [{ id: Number(String(e.id).slice(0, 7) + '104'), phoneNumber: e.contact.businessPhone, usageType: 'DirectNumber', type: 'VoiceFax', paymentType: 'Local',
-      features: ['SmsSender', 'CallerId'] }];
+    nums = [
+      {
+        id: Number(String(e.id).slice(0, 7) + '104'),
+        phoneNumber: e.contact.businessPhone,
+        usageType: 'DirectNumber',
+        type: 'VoiceFax',
+        paymentType: 'Local',
+        features: ['SmsSender', 'CallerId'],
+      },
+    ];
   } else nums = [];
   const records = nums.map((n): UserPhoneNumberInfo => ({ uri: `${base}/${n.id}`, ...n, country, status: 'Normal' }));
   return ok(pageA(req, `${extPath(ctx, e.id)}/phone-number`, records));

@@ -20,7 +20,11 @@ function small(kind: keyof typeof OFFSET, id: string): string {
 export function inbound(params: Params): Params {
   const out = { ...params };
   for (const [name, kind] of Object.entries(PARAMS)) {
-    if (out[name] !== undefined) out[name] = out[name].split(',').map((x) => small(kind, x.trim())).join(',');
+    if (out[name] !== undefined)
+      out[name] = out[name]
+        .split(',')
+        .map((x) => small(kind, x.trim()))
+        .join(',');
   }
   return out;
 }

@@ -1,4 +1,4 @@
-// Call log and active calls (ringcentral-api.md section 5).
+// Call log and active calls.
 import type { ActiveCall, CallRecord } from '../model.js';
 import type { CallLogRecordLegInfo } from '../rc.js';
 import { invalid, notFound, ok, type Ctx, type Handler, type Query } from './http.js';
@@ -18,9 +18,19 @@ function view(q: Query): 'Simple' | 'Detailed' {
 /** Detailed view: legs derived from the record (RingCentral's call segments) plus lastModifiedTime. */
 function detailed(r: CallRecord): CallRecord {
   const common: CallLogRecordLegInfo = {
-    startTime: r.startTime, duration: r.duration, durationMs: r.durationMs, type: r.type, direction: r.direction,
-    action: r.action, result: r.result, reason: r.reason, reasonDescription: r.reasonDescription,
-    from: r.from, to: r.to, transport: r.transport, extension: r.extension,
+    startTime: r.startTime,
+    duration: r.duration,
+    durationMs: r.durationMs,
+    type: r.type,
+    direction: r.direction,
+    action: r.action,
+    result: r.result,
+    reason: r.reason,
+    reasonDescription: r.reasonDescription,
+    from: r.from,
+    to: r.to,
+    transport: r.transport,
+    extension: r.extension,
   };
   const legs: CallLogRecordLegInfo[] = [];
   // A received fax arrives from the PSTN like a call; RingCentral has no fax-receiving leg type.
@@ -28,7 +38,8 @@ function detailed(r: CallRecord): CallRecord {
   else if (r.direction === 'Inbound' && r.transport === 'PSTN') {
     legs.push({ ...common, legType: 'PstnToSip', master: true });
     legs.push({ ...common, legType: 'Accept', master: false });
-  } else legs.push({ ...common, legType: r.direction === 'Outbound' && r.transport === 'PSTN' ? 'SipToPstnMetered' : 'Accept', master: true });
+  } else
+    legs.push({ ...common, legType: r.direction === 'Outbound' && r.transport === 'PSTN' ? 'SipToPstnMetered' : 'Accept', master: true });
   const end = Date.parse(r.startTime) + (r.durationMs ?? r.duration * 1000);
   return { ...r, lastModifiedTime: iso(end + 5_000), legs };
 }
@@ -50,14 +61,17 @@ export const callLog: Handler = (ctx, req, p) => {
   const phone = one(q, 'phoneNumber');
   const extNum = one(q, 'extensionNumber');
   // RingCentral refuses the two together; its phone filter is E.164 without "+" (a "+" is tolerated here).
-  if (phone !== undefined && extNum !== undefined) throw invalid('phoneNumber', phone, 'Parameter [phoneNumber] cannot be combined with [extensionNumber]');
+  if (phone !== undefined && extNum !== undefined)
+    throw invalid('phoneNumber', phone, 'Parameter [phoneNumber] cannot be combined with [extensionNumber]');
   if (phone !== undefined && !/^\+?\d{3,15}$/.test(phone)) throw invalid('phoneNumber', phone);
   const session = one(q, 'sessionId');
   const tsession = one(q, 'telephonySessionId');
   const pd = phone ? digitsOnly(phone) : '';
   const all = (isMe(ctx, ext) ? ctx.state.calls : []).filter((r) => {
     const t = Date.parse(r.startTime);
-    return t >= from && t <= to &&
+    return (
+      t >= from &&
+      t <= to &&
       (!types.length || types.includes(r.type)) &&
       (!dirs.length || dirs.includes(r.direction)) &&
       (!transports.length || transports.includes(r.transport ?? '')) &&
@@ -65,7 +79,8 @@ export const callLog: Handler = (ctx, req, p) => {
       (!pd || digitsOnly(r.from?.phoneNumber ?? '') === pd || digitsOnly(r.to?.phoneNumber ?? '') === pd) &&
       (extNum === undefined || r.from?.extensionNumber === extNum || r.to?.extensionNumber === extNum) &&
       (session === undefined || r.sessionId === session) &&
-      (tsession === undefined || r.telephonySessionId === tsession);
+      (tsession === undefined || r.telephonySessionId === tsession)
+    );
   });
   const body = pageA(req, `${extPath(ctx, ext.id)}/call-log`, all, { allowMax: true });
   body.records = (body.records as CallRecord[]).map((r) => withView(r, v));
@@ -96,8 +111,12 @@ export const activeCalls: Handler = (ctx, req, p) => {
   enums(q, 'conferenceType', ['AudioConferencing', 'Meetings']);
   const all = (isMe(ctx, ext) ? ctx.state.active : [])
     .map((a) => live(ctx, a))
-    .filter((r) => (!dirs.length || dirs.includes(r.direction)) && (!types.length || types.includes(r.type)) &&
-      (!transports.length || transports.includes(r.transport ?? '')))
+    .filter(
+      (r) =>
+        (!dirs.length || dirs.includes(r.direction)) &&
+        (!types.length || types.includes(r.type)) &&
+        (!transports.length || transports.includes(r.transport ?? '')),
+    )
     .sort((a, b) => (a.startTime < b.startTime ? 1 : -1));
   const body = pageA(req, `${extPath(ctx, ext.id)}/active-calls`, all, { allowMax: true });
   body.records = (body.records as CallRecord[]).map((r) => withView(r, v));

@@ -1,4 +1,4 @@
-// Team messaging: chats, posts and teams (ringcentral-api.md section 2). Ids are strings.
+// Team messaging: chats, posts and teams. Ids are strings.
 import type { Chat, Rec } from '../model.js';
 import { invalid, notFound, ok, type Ctx, type Handler } from './http.js';
 import { iso, pub } from './ids.js';
@@ -22,40 +22,55 @@ function chatInfo(c: Rec): Rec {
 }
 
 function teamInfo(c: Rec): Rec {
-  return { id: c.id, type: 'Team', public: c.public, name: c.name, description: c.description, status: c.status,
-    creationTime: c.creationTime, lastModifiedTime: c.lastModifiedTime };
+  return {
+    id: c.id,
+    type: 'Team',
+    public: c.public,
+    name: c.name,
+    description: c.description,
+    status: c.status,
+    creationTime: c.creationTime,
+    lastModifiedTime: c.lastModifiedTime,
+  };
 }
 
 function findChat(ctx: Ctx, id: string): Rec {
-  const c = id === '~'
-    ? ctx.state.chats.find((x) => x.type === 'Personal')
-    : ctx.state.chats.find((x) => x.id === id && visible(ctx, x));
+  const c = id === '~' ? ctx.state.chats.find((x) => x.type === 'Personal') : ctx.state.chats.find((x) => x.id === id && visible(ctx, x));
   if (!c) throw notFound('chatId', id);
   return c;
 }
 
 export const listChats: Handler = (ctx, req) => {
   const types = enums(req.query, 'type', TYPES);
-  return ok(pageB(req, 'chats', { type: types }, (f): Sorted => ({
-    records: ctx.state.chats.filter((c) => visible(ctx, c) && (!f.type.length || f.type.includes(c.type))).map(chatInfo),
-    key, dir: 1,
-  })));
+  return ok(
+    pageB(req, 'chats', { type: types }, (f): Sorted => ({
+      records: ctx.state.chats.filter((c) => visible(ctx, c) && (!f.type.length || f.type.includes(c.type))).map(chatInfo),
+      key,
+      dir: 1,
+    })),
+  );
 };
 
 export const getChat: Handler = (ctx, _req, p) => ok(chatInfo(findChat(ctx, p.chatId)));
 
 export const listTeams: Handler = (ctx, req) =>
-  ok(pageB(req, 'teams', {}, (): Sorted => ({
-    records: ctx.state.chats.filter((c) => c.type === 'Team' && visible(ctx, c)).map(teamInfo), key, dir: 1,
-  })));
+  ok(
+    pageB(req, 'teams', {}, (): Sorted => ({
+      records: ctx.state.chats.filter((c) => c.type === 'Team' && visible(ctx, c)).map(teamInfo),
+      key,
+      dir: 1,
+    })),
+  );
 
 export const listPosts: Handler = (ctx, req, p) => {
   const c = findChat(ctx, p.chatId);
-  return ok(pageB(req, 'posts', { chatId: c.id }, (f): Sorted => {
-    if (f.chatId !== c.id) throw invalid('pageToken');
-    const posts = ctx.state.posts.filter((x) => x.groupId === c.id);
-    return { records: posts.reverse().map(pub), key, dir: -1 };
-  }));
+  return ok(
+    pageB(req, 'posts', { chatId: c.id }, (f): Sorted => {
+      if (f.chatId !== c.id) throw invalid('pageToken');
+      const posts = ctx.state.posts.filter((x) => x.groupId === c.id);
+      return { records: posts.reverse().map(pub), key, dir: -1 };
+    }),
+  );
 };
 
 export const createPost: Handler = (ctx, req, p) => {
@@ -76,10 +91,27 @@ export const createPost: Handler = (ctx, req, p) => {
   s.next.post += 4;
   const t = iso(ctx.now);
   const names = new Map(s.extensions.map((e) => [String(e.id), e.name as string]));
-  const mentions = [...String(b.text ?? '').matchAll(/!\[:Person\]\((\d+)\)/g)].map((m) => ({ id: m[1], type: 'Person', name: names.get(m[1]) ?? '' }));
+  const mentions = [...String(b.text ?? '').matchAll(/!\[:Person\]\((\d+)\)/g)].map((m) => ({
+    id: m[1],
+    type: 'Person',
+    name: names.get(m[1]) ?? '',
+  }));
   const post: Rec = {
-    id, groupId: c.id, type: 'TextMessage', text: b.text ?? '', creatorId: me(ctx), addedPersonIds: [], creationTime: t, lastModifiedTime: t,
-    attachments: hasAtt ? b.attachments : [], mentions, activity: null, title: null, iconUri: null, iconEmoji: null, _user: true,
+    id,
+    groupId: c.id,
+    type: 'TextMessage',
+    text: b.text ?? '',
+    creatorId: me(ctx),
+    addedPersonIds: [],
+    creationTime: t,
+    lastModifiedTime: t,
+    attachments: hasAtt ? b.attachments : [],
+    mentions,
+    activity: null,
+    title: null,
+    iconUri: null,
+    iconEmoji: null,
+    _user: true,
   };
   if (b.parentPostId !== undefined) post.parentPostId = String(b.parentPostId);
   s.posts.push(post);
@@ -110,8 +142,18 @@ export const createTeam: Handler = (ctx, req) => {
   });
   const t = iso(ctx.now);
   s.next.chat += 2;
-  const team: Chat = { id: String(s.next.chat), type: 'Team', public: b.public ?? false, status: 'Active', name: b.name,
-    description: b.description ?? '', creationTime: t, lastModifiedTime: t, members: [...ids].map((id) => ({ id })), _user: true };
+  const team: Chat = {
+    id: String(s.next.chat),
+    type: 'Team',
+    public: b.public ?? false,
+    status: 'Active',
+    name: b.name,
+    description: b.description ?? '',
+    creationTime: t,
+    lastModifiedTime: t,
+    members: [...ids].map((id) => ({ id })),
+    _user: true,
+  };
   s.chats.push(team);
   ctx.dirty = true;
   return ok(teamInfo(team), 201);

@@ -1,4 +1,4 @@
-// Personal address book (ringcentral-api.md section 4).
+// Personal address book.
 import { PLATFORM } from '../hosts.js';
 import type { Contact, Rec } from '../model.js';
 import { invalid, noContent, notFound, ok, rcError, type Ctx, type Handler, type Res } from './http.js';
@@ -6,10 +6,36 @@ import { extPath, findExtension, idList, isMe, requiredId } from './ids.js';
 import { pageA } from './paging.js';
 import { digitsOnly, E164, enums, many, one } from './query.js';
 
-export const TEXT_FIELDS = ['firstName', 'lastName', 'middleName', 'nickName', 'company', 'jobTitle', 'email', 'email2', 'email3',
-  'webPage', 'notes', 'birthday', 'ringtoneIndex', 'appInfo'] as const;
-export const PHONE_FIELDS = ['homePhone', 'homePhone2', 'businessPhone', 'businessPhone2', 'mobilePhone', 'businessFax', 'companyPhone',
-  'assistantPhone', 'carPhone', 'otherPhone', 'otherFax', 'callbackPhone'] as const;
+export const TEXT_FIELDS = [
+  'firstName',
+  'lastName',
+  'middleName',
+  'nickName',
+  'company',
+  'jobTitle',
+  'email',
+  'email2',
+  'email3',
+  'webPage',
+  'notes',
+  'birthday',
+  'ringtoneIndex',
+  'appInfo',
+] as const;
+export const PHONE_FIELDS = [
+  'homePhone',
+  'homePhone2',
+  'businessPhone',
+  'businessPhone2',
+  'mobilePhone',
+  'businessFax',
+  'companyPhone',
+  'assistantPhone',
+  'carPhone',
+  'otherPhone',
+  'otherFax',
+  'callbackPhone',
+] as const;
 export const ADDRESS_FIELDS = ['homeAddress', 'businessAddress', 'otherAddress'] as const;
 const ADDRESS_PARTS = ['street', 'city', 'state', 'zip', 'country'];
 const MAX_CONTACTS = 10_000;
@@ -34,12 +60,23 @@ function fields(body: unknown, allowNull: boolean): Rec {
     out[k] = b[k];
   };
   for (const k of TEXT_FIELDS) {
-    take(k, (v) => typeof v === 'string' && (!k.startsWith('email') || /^[^@\s]+@[^@\s]+$/.test(v)) &&
-      (k !== 'birthday' || Number.isFinite(Date.parse(v))));
+    take(
+      k,
+      (v) =>
+        typeof v === 'string' &&
+        (!k.startsWith('email') || /^[^@\s]+@[^@\s]+$/.test(v)) &&
+        (k !== 'birthday' || Number.isFinite(Date.parse(v))),
+    );
   }
   for (const k of PHONE_FIELDS) take(k, (v) => typeof v === 'string' && E164.test(v));
   for (const k of ADDRESS_FIELDS) {
-    take(k, (v) => typeof v === 'object' && !Array.isArray(v) && Object.entries(v as Rec).every(([ak, av]) => ADDRESS_PARTS.includes(ak) && typeof av === 'string'));
+    take(
+      k,
+      (v) =>
+        typeof v === 'object' &&
+        !Array.isArray(v) &&
+        Object.entries(v as Rec).every(([ak, av]) => ADDRESS_PARTS.includes(ak) && typeof av === 'string'),
+    );
   }
   if (typeof out.birthday === 'string') out.birthday = new Date(out.birthday).toISOString();
   return out;
@@ -61,9 +98,17 @@ export const listContacts: Handler = (ctx, req, p) => {
     if (!E164.test(n)) throw invalid('phoneNumber', n);
     return digitsOnly(n);
   });
-  let all = contacts(ctx, p).filter((c) =>
-    (!starts || String(c.firstName ?? '').toLowerCase().startsWith(starts) || String(c.lastName ?? '').toLowerCase().startsWith(starts)) &&
-    (!phones.length || PHONES.some((k) => (c as Rec)[k] && phones.includes(digitsOnly((c as Rec)[k])))));
+  let all = contacts(ctx, p).filter(
+    (c) =>
+      (!starts ||
+        String(c.firstName ?? '')
+          .toLowerCase()
+          .startsWith(starts) ||
+        String(c.lastName ?? '')
+          .toLowerCase()
+          .startsWith(starts)) &&
+      (!phones.length || PHONES.some((k) => (c as Rec)[k] && phones.includes(digitsOnly((c as Rec)[k])))),
+  );
   if (sortBy.length) {
     const key: Record<string, 'firstName' | 'lastName' | 'company'> = { FirstName: 'firstName', LastName: 'lastName', Company: 'company' };
     all = [...all].sort((a, b) => {
@@ -82,7 +127,11 @@ export const listContacts: Handler = (ctx, req, p) => {
 function byIds(ctx: Ctx, p: Record<string, string>, each: (c: Contact | undefined, id: string) => Res): Res {
   const ids = idList(requiredId(p.contactId, 'contactId'), 'contactId');
   const list = contacts(ctx, p);
-  const run = (id: string) => each(list.find((c) => String(c.id) === id), id);
+  const run = (id: string) =>
+    each(
+      list.find((c) => String(c.id) === id),
+      id,
+    );
   if (ids.length === 1) {
     const r = run(ids[0]);
     if (r.status >= 400) throw notFound('contactId', ids[0]);
@@ -90,16 +139,19 @@ function byIds(ctx: Ctx, p: Record<string, string>, each: (c: Contact | undefine
   }
   const parts = ids.map(run);
   if (parts.every((r) => r.status === 204)) return noContent();
-  return ok(parts.map((r, i) => ({ resourceId: ids[i], status: r.status, ...(r.body !== undefined ? { body: r.body } : {}) })), 207);
+  return ok(
+    parts.map((r, i) => ({ resourceId: ids[i], status: r.status, ...(r.body !== undefined ? { body: r.body } : {}) })),
+    207,
+  );
 }
 
-export const getContact: Handler = (ctx, _req, p) =>
-  byIds(ctx, p, (c, id) => (c ? ok(c) : notFound('contactId', id).res));
+export const getContact: Handler = (ctx, _req, p) => byIds(ctx, p, (c, id) => (c ? ok(c) : notFound('contactId', id).res));
 
 export const createContact: Handler = (ctx, req, p) => {
   const list = contacts(ctx, p);
   if (!isMe(ctx, findExtension(ctx, p))) throw rcError(403, 'CMN-404', 'Attempt to access another extension', { param: 'extensionId' });
-  if (list.length >= MAX_CONTACTS) throw rcError(400, 'CMN-101', `Contact cannot be created: max contacts count reached (${MAX_CONTACTS})`, { top: 'InvalidParameter' });
+  if (list.length >= MAX_CONTACTS)
+    throw rcError(400, 'CMN-101', `Contact cannot be created: max contacts count reached (${MAX_CONTACTS})`, { top: 'InvalidParameter' });
   const f = fields(req.body, false);
   const id = ctx.state.next.contact;
   ctx.state.next.contact += 1000;
@@ -119,7 +171,11 @@ function update(patch: boolean): Handler {
       if (!c) return notFound('contactId', id).res;
       const base: Rec = patch ? { ...c } : {};
       for (const [k, v] of Object.entries(f)) base[k] = v;
-      const next = resource(ctx, c.id, Object.fromEntries(Object.entries(base).filter(([k]) => !['uri', 'id', 'availability'].includes(k))));
+      const next = resource(
+        ctx,
+        c.id,
+        Object.fromEntries(Object.entries(base).filter(([k]) => !['uri', 'id', 'availability'].includes(k))),
+      );
       const list = ctx.state.contacts;
       list[list.indexOf(c)] = next;
       ctx.dirty = true;

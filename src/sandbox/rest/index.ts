@@ -28,7 +28,12 @@ export async function callRest(req: Req, env: Env): Promise<RestResult> {
   const hdrs = headers(group, remaining);
   if (env.faults.has('upstream-error')) {
     const msg = `[${route.perm}] permission required`;
-    return { status: 403, headers: hdrs, group, body: envelope('CMN-408', msg, { top: 'InsufficientPermissions', extra: { permissionName: route.perm } }) };
+    return {
+      status: 403,
+      headers: hdrs,
+      group,
+      body: envelope('CMN-408', msg, { top: 'InsufficientPermissions', extra: { permissionName: route.perm } }),
+    };
   }
   const handler = (await route.load())[route.fn];
   const run = (state: State) => {

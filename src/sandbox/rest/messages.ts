@@ -1,4 +1,4 @@
-// Message store and SMS (ringcentral-api.md sections 3 and 7).
+// Message store and SMS.
 import { MEDIA, PLATFORM } from '../hosts.js';
 import type { Message, Rec } from '../model.js';
 import { invalid, noContent, notFound, ok, rcError, type Ctx, type Handler, type Res } from './http.js';
@@ -66,8 +66,12 @@ export const listMessages: Handler = (ctx, req, p) => {
     if (dirs.length && !dirs.includes(m.direction)) continue;
     if (read.length && !read.includes(m.readStatus ?? '')) continue;
     if (conv && m.conversation?.id !== conv && String(m.conversationId) !== conv) continue;
-    if (phoneDigits && digitsOnly(m.from?.phoneNumber ?? '') !== phoneDigits &&
-      !(m.to as Rec[]).some((x) => digitsOnly(x.phoneNumber ?? '') === phoneDigits)) continue;
+    if (
+      phoneDigits &&
+      digitsOnly(m.from?.phoneNumber ?? '') !== phoneDigits &&
+      !(m.to as Rec[]).some((x) => digitsOnly(x.phoneNumber ?? '') === phoneDigits)
+    )
+      continue;
     const cid = m.conversation?.id;
     if (distinct && cid) {
       if (seenConv.has(cid)) continue;
@@ -87,10 +91,13 @@ function findMessage(ctx: Ctx, id: string): Message | undefined {
 
 /** Several ids -> 207 with one part per id, as RingCentral's bulk syntax. */
 function multi(ids: string[], one: (id: string) => Res): Res {
-  return ok(ids.map((id) => {
-    const r = one(id);
-    return { resourceId: id, status: r.status, ...(r.body !== undefined ? { body: r.body } : {}) };
-  }), 207);
+  return ok(
+    ids.map((id) => {
+      const r = one(id);
+      return { resourceId: id, status: r.status, ...(r.body !== undefined ? { body: r.body } : {}) };
+    }),
+    207,
+  );
 }
 
 export const getMessage: Handler = (ctx, _req, p) => {
@@ -150,7 +157,8 @@ export const sendSms: Handler = (ctx, req, p) => {
   });
   if (typeof b.text !== 'string' || b.text.length === 0) throw invalid('text', b.text);
   // String length is in UTF-16 code units, exactly RingCentral's measure.
-  if (b.text.length > 1000) throw rcError(400, 'MSG-338', 'Message size limit exceeded: text is longer than 1000 characters', { param: 'text' });
+  if (b.text.length > 1000)
+    throw rcError(400, 'MSG-338', 'Message size limit exceeded: text is longer than 1000 characters', { param: 'text' });
   if (!isMe(ctx, ext)) throw rcError(403, 'CMN-404', 'Attempt to access another extension', { param: 'extensionId' });
   const num = ctx.state.phoneNumbers.find((n) => n.phoneNumber === fromNum);
   if (!num) throw rcError(403, 'MSG-304', "Phone number doesn't belong to extension", { param: 'from.phoneNumber', value: fromNum });
@@ -161,20 +169,42 @@ export const sendSms: Handler = (ctx, req, p) => {
   const id = s.next.message;
   s.next.message += 1000;
   const to = (b.to as Rec[]).map((t) => t.phoneNumber as string);
-  const prior = to.length === 1
-    ? [...s.messages].reverse().find((m) => m.type === 'SMS' && m.conversation &&
-      [m.from?.phoneNumber, ...(m.to as Rec[]).map((x) => x.phoneNumber)].includes(to[0]))
-    : undefined;
+  const prior =
+    to.length === 1
+      ? [...s.messages]
+          .reverse()
+          .find(
+            (m) =>
+              m.type === 'SMS' && m.conversation && [m.from?.phoneNumber, ...(m.to as Rec[]).map((x) => x.phoneNumber)].includes(to[0]),
+          )
+      : undefined;
   const convId = prior?.conversation?.id ?? '8' + digits(18); // 19 digits, < 2^63
   const t = iso(ctx.now);
   const me = s.extensions.find((e) => e.id === s.extId)!;
   const uri = `${PLATFORM}${extPath(ctx, s.extId)}/message-store/${id}`;
   const m: Message = {
-    uri, id, extensionId: String(s.extId), type: 'SMS', direction: 'Outbound', creationTime: t, lastModifiedTime: t,
-    readStatus: 'Read', availability: 'Alive', priority: 'Normal', subject: b.text, messageStatus: 'Queued',
+    uri,
+    id,
+    extensionId: String(s.extId),
+    type: 'SMS',
+    direction: 'Outbound',
+    creationTime: t,
+    lastModifiedTime: t,
+    readStatus: 'Read',
+    availability: 'Alive',
+    priority: 'Normal',
+    subject: b.text,
+    messageStatus: 'Queued',
     from: { phoneNumber: fromNum, name: me.name, location: location(fromNum) },
     to: to.map((phoneNumber) => ({ phoneNumber, messageStatus: 'Queued' })),
-    attachments: [{ id: id + 1, uri: `${MEDIA}${extPath(ctx, s.extId)}/message-store/${id}/content/${id + 1}`, type: 'Text', contentType: 'text/plain' }],
+    attachments: [
+      {
+        id: id + 1,
+        uri: `${MEDIA}${extPath(ctx, s.extId)}/message-store/${id}/content/${id + 1}`,
+        type: 'Text',
+        contentType: 'text/plain',
+      },
+    ],
     conversation: { id: convId, uri: `${PLATFORM}/restapi/v1.0/conversation/${convId}` },
     smsSendingAttemptsCount: 1,
     segmentCount: Math.max(1, Math.ceil(b.text.length / 160)),
@@ -195,6 +225,7 @@ export const getContent: Handler = (ctx, _req, p) => {
   if (!att) throw notFound('attachmentId', attId);
   const text = att.type === 'Text' ? m.subject : att.type === 'AudioTranscription' ? m._transcript : undefined;
   // Audio and fax documents are binary; the sandbox keeps no media.
-  if (text === undefined) throw rcError(404, 'CMN-102', 'Media content is not available in the sandbox', { param: 'attachmentId', value: attId });
+  if (text === undefined)
+    throw rcError(404, 'CMN-102', 'Media content is not available in the sandbox', { param: 'attachmentId', value: attId });
   return { status: 200, body: text, headers: { 'Content-Type': 'text/plain;charset=utf-8' } };
 };

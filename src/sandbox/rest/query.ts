@@ -8,7 +8,10 @@ export function one(q: Query, name: string): string | undefined {
 
 /** Multi-valued params arrive repeated (`?type=A&type=B`); a comma list is accepted too. */
 export function many(q: Query, name: string): string[] {
-  return (q[name] ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  return (q[name] ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 /** Validates an enum list case-insensitively and returns canonical spellings. */

@@ -1,5 +1,5 @@
 // Maps method + path to a handler, with each endpoint's rate-limit group and app permission
-// (ringcentral-api.md section 8 plus the extra paths the sandbox serves).
+// (the endpoints our tools use plus the extra paths the sandbox serves).
 import type { Handler, Params, Res } from './http.js';
 
 export type Group = 'Light' | 'Medium' | 'Heavy';

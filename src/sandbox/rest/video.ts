@@ -1,4 +1,4 @@
-// RingCentral Video bridges and meeting history (ringcentral-api.md section 6).
+// RingCentral Video bridges and meeting history.
 import type { Rec } from '../model.js';
 import { makeBridge } from '../seed/bridge.js';
 import { invalid, noContent, notFound, ok, rcError, type Ctx, type Handler } from './http.js';
@@ -27,15 +27,21 @@ export const createBridge: Handler = (ctx, req, p) => {
   if (b.type !== undefined && !TYPES.includes(b.type)) throw invalid('type', b.type);
   if (b.security !== undefined && !isObj(b.security)) throw invalid('security', b.security);
   if (b.preferences !== undefined && !isObj(b.preferences)) throw invalid('preferences', b.preferences);
-  if (b.security?.password !== undefined && typeof b.security.password !== 'string') throw invalid('security.password', b.security.password);
+  if (b.security?.password !== undefined && typeof b.security.password !== 'string')
+    throw invalid('security.password', b.security.password);
   if (b.security?.passwordProtected === false && typeof b.security.password === 'string') {
-    throw rcError(409, 'CMN-101', 'Conflicting settings: a password was given for a bridge that is not password protected', { param: 'security' });
+    throw rcError(409, 'CMN-101', 'Conflicting settings: a password was given for a bridge that is not password protected', {
+      param: 'security',
+    });
   }
   if (b.type === 'PMI' && ctx.state.bridges.some((x) => x.type === 'PMI')) {
     throw rcError(409, 'CMN-101', 'Conflicting settings: the extension already has a PMI bridge', { param: 'type' });
   }
   const bridge = makeBridge(Math.random, ctx.state.accountId, ctx.state.extId, {
-    name: b.name ?? `${ext.name}'s Meeting`, type: b.type, security: b.security, preferences: b.preferences,
+    name: b.name ?? `${ext.name}'s Meeting`,
+    type: b.type,
+    security: b.security,
+    preferences: b.preferences,
   });
   ctx.state.bridges.push(bridge);
   ctx.dirty = true;
@@ -91,15 +97,25 @@ export const meetingHistory: Handler = (ctx, req) => {
   };
   const filters = { type, text: one(q, 'text') ?? '', startTime: ms('startTime'), endTime: ms('endTime') };
   const me = String(ctx.state.extId);
-  return ok(pageC(req, 'history', filters, (f): Sorted => ({
-    records: ctx.state.history.filter((h) => {
-      const t = Date.parse(h.startTime);
-      const kind = f.type === 'Deleted' ? h._deleted : !h._deleted && (f.type === 'All' ||
-        (f.type === 'My' ? h.hostInfo.extensionId === me : h.hostInfo.extensionId !== me));
-      return kind && (!f.text || String(h.displayName).toLowerCase().includes(String(f.text).toLowerCase())) &&
-        (f.startTime === undefined || t >= f.startTime) && (f.endTime === undefined || t <= f.endTime);
-    }).map(pub),
-    key: (r) => `${r.startTime}|${r.id}`,
-    dir: -1,
-  })));
+  return ok(
+    pageC(req, 'history', filters, (f): Sorted => ({
+      records: ctx.state.history
+        .filter((h) => {
+          const t = Date.parse(h.startTime);
+          const kind =
+            f.type === 'Deleted'
+              ? h._deleted
+              : !h._deleted && (f.type === 'All' || (f.type === 'My' ? h.hostInfo.extensionId === me : h.hostInfo.extensionId !== me));
+          return (
+            kind &&
+            (!f.text || String(h.displayName).toLowerCase().includes(String(f.text).toLowerCase())) &&
+            (f.startTime === undefined || t >= f.startTime) &&
+            (f.endTime === undefined || t <= f.endTime)
+          );
+        })
+        .map(pub),
+      key: (r) => `${r.startTime}|${r.id}`,
+      dir: -1,
+    })),
+  );
 };

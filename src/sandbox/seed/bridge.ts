@@ -41,11 +41,32 @@ export function makeBridge(rand: () => number, accountId: number, extId: number,
       e2ee: sec.e2ee ?? false,
     },
     preferences: {
-      join: { audioMuted: false, videoMuted: false, waitingRoomRequired: 'Nobody', pstn: { promptAnnouncement: true, promptParticipants: true }, ...(prefs.join ?? {}) },
-      playTones: 'Off', musicOnHold: true, joinBeforeHost: true, screenSharing: true,
-      recordingsMode: 'User', transcriptionsMode: 'User', allowEveryoneTranscribeMeetings: true,
+      join: {
+        audioMuted: false,
+        videoMuted: false,
+        waitingRoomRequired: 'Nobody',
+        pstn: { promptAnnouncement: true, promptParticipants: true },
+        ...(prefs.join ?? {}),
+      },
+      playTones: 'Off',
+      musicOnHold: true,
+      joinBeforeHost: true,
+      screenSharing: true,
+      recordingsMode: 'User',
+      transcriptionsMode: 'User',
+      allowEveryoneTranscribeMeetings: true,
       ...prefs,
-      ...(prefs.join ? { join: { audioMuted: false, videoMuted: false, waitingRoomRequired: 'Nobody', pstn: { promptAnnouncement: true, promptParticipants: true }, ...prefs.join } } : {}),
+      ...(prefs.join
+        ? {
+            join: {
+              audioMuted: false,
+              videoMuted: false,
+              waitingRoomRequired: 'Nobody',
+              pstn: { promptAnnouncement: true, promptParticipants: true },
+              ...prefs.join,
+            },
+          }
+        : {}),
     },
     discovery: { web: `${VIDEO}/join/${web}${joinQuery ? `?pw=${joinQuery}` : ''}` },
   };

@@ -40,8 +40,22 @@ export function seedCollab(ctx: SeedCtx, exts: Extension[]) {
       const t = new Date(start + rng.next() * (ctx.anchor - start - 3_600_000)).toISOString();
       postId += rng.int(1, 999) * 4;
       const creator = c.type === 'Personal' ? me : rng.pick(c.members as { id: string }[]).id;
-      posts.push({ id: String(postId), groupId: c.id, type: 'TextMessage', text: rng.pick(POSTS), creatorId: creator,
-        addedPersonIds: [], creationTime: t, lastModifiedTime: t, attachments: [], mentions: [], activity: null, title: null, iconUri: null, iconEmoji: null });
+      posts.push({
+        id: String(postId),
+        groupId: c.id,
+        type: 'TextMessage',
+        text: rng.pick(POSTS),
+        creatorId: creator,
+        addedPersonIds: [],
+        creationTime: t,
+        lastModifiedTime: t,
+        attachments: [],
+        mentions: [],
+        activity: null,
+        title: null,
+        iconUri: null,
+        iconEmoji: null,
+      });
       if (t > c.lastModifiedTime) c.lastModifiedTime = t;
     }
   }
@@ -51,7 +65,11 @@ export function seedCollab(ctx: SeedCtx, exts: Extension[]) {
   const bridges = [
     makeBridge(rand, ctx.accountId, ctx.extId, { name: `${ctx.profile.first} ${ctx.profile.last}'s Meeting`, type: 'PMI' }),
     makeBridge(rand, ctx.accountId, ctx.extId, { name: 'Weekly sync', type: 'Scheduled' }),
-    makeBridge(rand, ctx.accountId, ctx.extId, { name: 'Board review', type: 'Scheduled', security: { passwordProtected: true, password: 'Board2026', sameAccount: true } }),
+    makeBridge(rand, ctx.accountId, ctx.extId, {
+      name: 'Board review',
+      type: 'Scheduled',
+      security: { passwordProtected: true, password: 'Board2026', sameAccount: true },
+    }),
     makeBridge(rand, ctx.accountId, ctx.extId, { name: 'Quick chat', type: 'Instant' }),
   ];
 
@@ -75,7 +93,10 @@ export function seedCollab(ctx: SeedCtx, exts: Extension[]) {
       status: 'Done',
       hostInfo: { accountId: String(ctx.accountId), extensionId: host, displayName: hostNames.get(host) },
       participants: [host, ...others.filter((o) => o !== host)].map((id, k) => ({
-        displayName: hostNames.get(id), accountId: String(ctx.accountId), extensionId: id, type: k === 0 ? 'Host' : 'User',
+        displayName: hostNames.get(id),
+        accountId: String(ctx.accountId),
+        extensionId: id,
+        type: k === 0 ? 'Host' : 'User',
       })),
       recordings: [],
       _deleted: i % 12 === 5,

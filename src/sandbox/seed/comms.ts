@@ -28,7 +28,10 @@ const REASONS: Record<Result, [NonNullable<CallLogRecord['reason']>, string]> = 
   Sent: ['Accepted', 'The fax was sent.'],
 };
 
-interface Ev<T> { age: number; build: (id: number) => T }
+interface Ev<T> {
+  age: number;
+  build: (id: number) => T;
+}
 type CallOpts = Partial<Pick<CallRecord, 'type' | 'transport' | 'message'>> & { recording?: boolean };
 
 export function seedComms(ctx: SeedCtx, me: Extension, contacts: Contact[], exts: Extension[], numbers: PhoneNumber[]) {
@@ -40,7 +43,8 @@ export function seedComms(ctx: SeedCtx, me: Extension, contacts: Contact[], exts
 
   const external: Party[] = [];
   for (const c of contacts) {
-    if (c.mobilePhone && external.length < 30) external.push({ phoneNumber: c.mobilePhone, name: `${c.firstName} ${c.lastName}`, location: location(c.mobilePhone) });
+    if (c.mobilePhone && external.length < 30)
+      external.push({ phoneNumber: c.mobilePhone, name: `${c.firstName} ${c.lastName}`, location: location(c.mobilePhone) });
   }
   for (let i = 0; i < 10; i++) {
     const p = ctx.phone();
@@ -58,11 +62,31 @@ export function seedComms(ctx: SeedCtx, me: Extension, contacts: Contact[], exts
   const msgUri = (id: number) => `${myUri}/message-store/${id}`;
   const base = (id: number, type: Message['type'], direction: Message['direction'], age: number) => {
     const t = ctx.ago(age);
-    return { uri: msgUri(id), id, extensionId: String(ctx.extId), type, direction, creationTime: t, lastModifiedTime: t, availability: 'Alive', priority: 'Normal' } as const;
+    return {
+      uri: msgUri(id),
+      id,
+      extensionId: String(ctx.extId),
+      type,
+      direction,
+      creationTime: t,
+      lastModifiedTime: t,
+      availability: 'Alive',
+      priority: 'Normal',
+    } as const;
   };
   /** An attachment of message `messageId`; its content is served at its URI. */
-  const attach = (messageId: number, id: number, type: NonNullable<MessageAttachmentInfo['type']>, contentType: string, extra: MessageAttachmentInfo = {}): MessageAttachmentInfo => ({
-    id, uri: `${MEDIA}/restapi/v1.0/account/${ctx.accountId}/extension/${ctx.extId}/message-store/${messageId}/content/${id}`, type, contentType, ...extra,
+  const attach = (
+    messageId: number,
+    id: number,
+    type: NonNullable<MessageAttachmentInfo['type']>,
+    contentType: string,
+    extra: MessageAttachmentInfo = {},
+  ): MessageAttachmentInfo => ({
+    id,
+    uri: `${MEDIA}/restapi/v1.0/account/${ctx.accountId}/extension/${ctx.extId}/message-store/${messageId}/content/${id}`,
+    type,
+    contentType,
+    ...extra,
   });
 
   for (let i = 0; i < 215; i++) {
@@ -73,26 +97,29 @@ export function seedComms(ctx: SeedCtx, me: Extension, contacts: Contact[], exts
     const text = inbound ? rng.pick(SMS_IN) : rng.pick(SMS_OUT);
     const failed = !inbound && rng.chance(0.03);
     const read = inbound ? (rng.chance(recent ? 0.5 : 0.92) ? 'Read' : 'Unread') : 'Read';
-    msgEvents.push({ age, build: (id) => {
-      const other = { ...th.party };
-      const m: Message = {
-        ...base(id, 'SMS', inbound ? 'Inbound' : 'Outbound', age),
-        readStatus: read,
-        subject: text,
-        messageStatus: inbound ? 'Received' : failed ? 'DeliveryFailed' : 'Delivered',
-        from: inbound ? other : meParty(th.mine),
-        to: [inbound ? meParty(th.mine) : { ...other, messageStatus: failed ? 'DeliveryFailed' : 'Delivered' }],
-        attachments: [attach(id, id + 1, 'Text', 'text/plain')],
-        conversation: { id: th.convId, uri: `${myUri.replace(/\/extension\/\d+$/, '')}/conversation/${th.convId}` },
-      };
-      if (!inbound) {
-        m.smsSendingAttemptsCount = 1;
-        m.segmentCount = 1;
-        if (failed) m.deliveryErrorCode = 'SMS-RC-413';
-        else m.smsDeliveryTime = new Date(Date.parse(m.creationTime) + 2000).toISOString();
-      }
-      return m;
-    } });
+    msgEvents.push({
+      age,
+      build: (id) => {
+        const other = { ...th.party };
+        const m: Message = {
+          ...base(id, 'SMS', inbound ? 'Inbound' : 'Outbound', age),
+          readStatus: read,
+          subject: text,
+          messageStatus: inbound ? 'Received' : failed ? 'DeliveryFailed' : 'Delivered',
+          from: inbound ? other : meParty(th.mine),
+          to: [inbound ? meParty(th.mine) : { ...other, messageStatus: failed ? 'DeliveryFailed' : 'Delivered' }],
+          attachments: [attach(id, id + 1, 'Text', 'text/plain')],
+          conversation: { id: th.convId, uri: `${myUri.replace(/\/extension\/\d+$/, '')}/conversation/${th.convId}` },
+        };
+        if (!inbound) {
+          m.smsSendingAttemptsCount = 1;
+          m.segmentCount = 1;
+          if (failed) m.deliveryErrorCode = 'SMS-RC-413';
+          else m.smsDeliveryTime = new Date(Date.parse(m.creationTime) + 2000).toISOString();
+        }
+        return m;
+      },
+    });
   }
 
   for (let i = 0; i < 70; i++) {
@@ -103,26 +130,33 @@ export function seedComms(ctx: SeedCtx, me: Extension, contacts: Contact[], exts
     let vmId = 0;
     // Callers the account does not know still say their name on the recording.
     const transcript = VOICEMAILS[i % VOICEMAILS.length].replace('{name}', caller.name?.split(' ')[0] ?? FIRST[(i * 7) % FIRST.length]);
-    msgEvents.push({ age, build: (id) => {
-      vmId = id;
-      return {
-        ...base(id, 'VoiceMail', 'Inbound', age),
-        readStatus: read,
-        subject: `Voice Message from ${caller.name ?? caller.phoneNumber}`,
-        messageStatus: 'Received',
-        from: { ...caller },
-        to: [meParty(smsNumbers[0])],
-        attachments: [
-          attach(id, id + 1, 'AudioRecording', 'audio/mpeg', { vmDuration: secs, fileName: 'voicemail.mp3', size: secs * 4000 }),
-          attach(id, id + 2, 'AudioTranscription', 'text/plain', { size: Buffer.byteLength(transcript) }),
-        ],
-        vmTranscriptionStatus: 'Completed',
-        _transcript: transcript,
-      };
-    } });
-    callEvents.push({ age: age + secs * 1000 + 20_000, build: () =>
-      callRec('Inbound', 'Phone Call', 'Voicemail', caller, meParty(smsNumbers[0]), secs + 20, age + secs * 1000 + 20_000,
-        { message: { id: String(vmId), type: 'VoiceMail', uri: msgUri(vmId) } }) });
+    msgEvents.push({
+      age,
+      build: (id) => {
+        vmId = id;
+        return {
+          ...base(id, 'VoiceMail', 'Inbound', age),
+          readStatus: read,
+          subject: `Voice Message from ${caller.name ?? caller.phoneNumber}`,
+          messageStatus: 'Received',
+          from: { ...caller },
+          to: [meParty(smsNumbers[0])],
+          attachments: [
+            attach(id, id + 1, 'AudioRecording', 'audio/mpeg', { vmDuration: secs, fileName: 'voicemail.mp3', size: secs * 4000 }),
+            attach(id, id + 2, 'AudioTranscription', 'text/plain', { size: Buffer.byteLength(transcript) }),
+          ],
+          vmTranscriptionStatus: 'Completed',
+          _transcript: transcript,
+        };
+      },
+    });
+    callEvents.push({
+      age: age + secs * 1000 + 20_000,
+      build: () =>
+        callRec('Inbound', 'Phone Call', 'Voicemail', caller, meParty(smsNumbers[0]), secs + 20, age + secs * 1000 + 20_000, {
+          message: { id: String(vmId), type: 'VoiceMail', uri: msgUri(vmId) },
+        }),
+    });
   }
 
   for (let i = 0; i < 45; i++) {
@@ -131,24 +165,37 @@ export function seedComms(ctx: SeedCtx, me: Extension, contacts: Contact[], exts
     const party = rng.pick(external);
     const pages = rng.int(1, 8);
     let faxId = 0;
-    msgEvents.push({ age, build: (id) => {
-      faxId = id;
-      return {
-        ...base(id, 'Fax', inbound ? 'Inbound' : 'Outbound', age),
-        readStatus: inbound && rng.chance(0.2) ? 'Unread' : 'Read',
-        messageStatus: inbound ? 'Received' : 'Sent',
-        from: inbound ? { ...party } : meParty(faxNumber),
-        to: [inbound ? meParty(faxNumber) : { ...party, messageStatus: 'Sent' }],
-        faxPageCount: pages,
-        faxResolution: rng.pick(['High', 'Low'] as const),
-        coverIndex: inbound ? 0 : 1,
-        attachments: [attach(id, id + 1, 'RenderedDocument', 'application/pdf', { fileName: 'fax.pdf', size: pages * 52_000 })],
-      };
-    } });
-    callEvents.push({ age, build: () =>
-      callRec(inbound ? 'Inbound' : 'Outbound', inbound ? 'Incoming Fax' : 'Outgoing Fax', inbound ? 'Received' : 'Sent',
-        inbound ? party : meParty(faxNumber), inbound ? meParty(faxNumber) : party, pages * 30, age,
-        { type: 'Fax', message: { id: String(faxId), type: 'Fax', uri: msgUri(faxId) } }) });
+    msgEvents.push({
+      age,
+      build: (id) => {
+        faxId = id;
+        return {
+          ...base(id, 'Fax', inbound ? 'Inbound' : 'Outbound', age),
+          readStatus: inbound && rng.chance(0.2) ? 'Unread' : 'Read',
+          messageStatus: inbound ? 'Received' : 'Sent',
+          from: inbound ? { ...party } : meParty(faxNumber),
+          to: [inbound ? meParty(faxNumber) : { ...party, messageStatus: 'Sent' }],
+          faxPageCount: pages,
+          faxResolution: rng.pick(['High', 'Low'] as const),
+          coverIndex: inbound ? 0 : 1,
+          attachments: [attach(id, id + 1, 'RenderedDocument', 'application/pdf', { fileName: 'fax.pdf', size: pages * 52_000 })],
+        };
+      },
+    });
+    callEvents.push({
+      age,
+      build: () =>
+        callRec(
+          inbound ? 'Inbound' : 'Outbound',
+          inbound ? 'Incoming Fax' : 'Outgoing Fax',
+          inbound ? 'Received' : 'Sent',
+          inbound ? party : meParty(faxNumber),
+          inbound ? meParty(faxNumber) : party,
+          pages * 30,
+          age,
+          { type: 'Fax', message: { id: String(faxId), type: 'Fax', uri: msgUri(faxId) } },
+        ),
+    });
   }
 
   for (let i = 0; i < 315; i++) {
@@ -160,21 +207,56 @@ export function seedComms(ctx: SeedCtx, me: Extension, contacts: Contact[], exts
     if (isInternal) Object.assign(mine, { extensionNumber: '101', extensionId: String(ctx.extId) });
     const transport = isInternal ? 'VoIP' : 'PSTN';
     let ev: () => CallRecord;
-    if (roll < 0.4) ev = () => callRec('Inbound', isInternal ? 'VoIP Call' : 'Phone Call', 'Accepted', other, mine, rng.int(20, 1800), age, { transport, recording: rng.chance(0.15) });
-    else if (roll < 0.6) ev = () => callRec('Inbound', isInternal ? 'VoIP Call' : 'Phone Call', 'Missed', other, mine, rng.int(0, 30), age, { transport });
-    else if (roll < 0.9) ev = () => callRec('Outbound', rng.pick(['VoIP Call', 'RingOut Web', 'Phone Call']), 'Call connected', mine, other, rng.int(15, 2400), age, { transport, recording: rng.chance(0.1) });
-    else ev = () => callRec('Outbound', 'VoIP Call', rng.pick(['No Answer', 'Busy', 'Rejected']), mine, other, rng.int(0, 40), age, { transport });
+    if (roll < 0.4)
+      ev = () =>
+        callRec('Inbound', isInternal ? 'VoIP Call' : 'Phone Call', 'Accepted', other, mine, rng.int(20, 1800), age, {
+          transport,
+          recording: rng.chance(0.15),
+        });
+    else if (roll < 0.6)
+      ev = () => callRec('Inbound', isInternal ? 'VoIP Call' : 'Phone Call', 'Missed', other, mine, rng.int(0, 30), age, { transport });
+    else if (roll < 0.9)
+      ev = () =>
+        callRec('Outbound', rng.pick(['VoIP Call', 'RingOut Web', 'Phone Call']), 'Call connected', mine, other, rng.int(15, 2400), age, {
+          transport,
+          recording: rng.chance(0.1),
+        });
+    else
+      ev = () =>
+        callRec('Outbound', 'VoIP Call', rng.pick(['No Answer', 'Busy', 'Rejected']), mine, other, rng.int(0, 40), age, { transport });
     callEvents.push({ age, build: ev });
   }
 
-  function callRec(direction: CallRecord['direction'], action: CallRecord['action'], result: Result, from: Party, to: Party, duration: number, age: number, opt: CallOpts = {}): CallRecord {
+  function callRec(
+    direction: CallRecord['direction'],
+    action: CallRecord['action'],
+    result: Result,
+    from: Party,
+    to: Party,
+    duration: number,
+    age: number,
+    opt: CallOpts = {},
+  ): CallRecord {
     const id = rng.alnum(15);
     const [reason, reasonDescription] = REASONS[result];
     const r: CallRecord = {
-      uri: `${myUri}/call-log/${id}`, id, sessionId: rng.digits(12), telephonySessionId: 's-a' + rng.hex(31), partyId: 'p-a' + rng.hex(31) + '-1',
-      startTime: ctx.ago(age), duration, durationMs: duration * 1000 + rng.int(0, 999),
-      type: opt.type ?? 'Voice', internalType: opt.transport === 'VoIP' ? 'Usual' : 'Local', direction, action, result, reason, reasonDescription,
-      from: { ...from }, to: { ...to },
+      uri: `${myUri}/call-log/${id}`,
+      id,
+      sessionId: rng.digits(12),
+      telephonySessionId: 's-a' + rng.hex(31),
+      partyId: 'p-a' + rng.hex(31) + '-1',
+      startTime: ctx.ago(age),
+      duration,
+      durationMs: duration * 1000 + rng.int(0, 999),
+      type: opt.type ?? 'Voice',
+      internalType: opt.transport === 'VoIP' ? 'Usual' : 'Local',
+      direction,
+      action,
+      result,
+      reason,
+      reasonDescription,
+      from: { ...from },
+      to: { ...to },
       extension: { uri: myUri, id: ctx.extId },
       transport: opt.transport ?? 'PSTN',
       billing: { costIncluded: 0, costPurchased: 0 },
@@ -182,8 +264,12 @@ export function seedComms(ctx: SeedCtx, me: Extension, contacts: Contact[], exts
     if (opt.message) r.message = opt.message;
     if (opt.recording) {
       const rid = rng.digits(10);
-      r.recording = { uri: `${myUri.replace(/\/extension\/\d+$/, '')}/recording/${rid}`, id: rid, type: rng.pick(['Automatic', 'OnDemand']),
-        contentUri: `${MEDIA}/restapi/v1.0/account/${ctx.accountId}/recording/${rid}/content` };
+      r.recording = {
+        uri: `${myUri.replace(/\/extension\/\d+$/, '')}/recording/${rid}`,
+        id: rid,
+        type: rng.pick(['Automatic', 'OnDemand']),
+        contentUri: `${MEDIA}/restapi/v1.0/account/${ctx.accountId}/recording/${rid}/content`,
+      };
     }
     return r;
   }
@@ -204,12 +290,43 @@ export function seedComms(ctx: SeedCtx, me: Extension, contacts: Contact[], exts
   const active: ActiveCall[] = [
     activeCall('Inbound', 'Phone Call', external[0], meParty(smsNumbers[0]), 240, 'PSTN'),
     activeCall('Outbound', 'VoIP Call', meParty(smsNumbers[1]), external[5], 65, 'PSTN'),
-    activeCall('Inbound', 'VoIP Call', internal[2], { ...meParty(smsNumbers[0]), extensionNumber: '101', extensionId: String(ctx.extId) }, 720, 'VoIP'),
+    activeCall(
+      'Inbound',
+      'VoIP Call',
+      internal[2],
+      { ...meParty(smsNumbers[0]), extensionNumber: '101', extensionId: String(ctx.extId) },
+      720,
+      'VoIP',
+    ),
   ];
-  function activeCall(direction: CallRecord['direction'], action: CallRecord['action'], from: Party, to: Party, offsetSec: number, transport: CallRecord['transport']): ActiveCall {
+  function activeCall(
+    direction: CallRecord['direction'],
+    action: CallRecord['action'],
+    from: Party,
+    to: Party,
+    offsetSec: number,
+    transport: CallRecord['transport'],
+  ): ActiveCall {
     const rid = rng.alnum(15);
-    return { offsetSec, rec: { uri: `${myUri}/call-log/${rid}`, id: rid, sessionId: rng.digits(12), telephonySessionId: 's-a' + rng.hex(31), partyId: 'p-a' + rng.hex(31) + '-1',
-      type: 'Voice', internalType: 'Local', direction, action, result: 'In Progress', from: { ...from }, to: { ...to }, extension: { uri: myUri, id: ctx.extId }, transport } };
+    return {
+      offsetSec,
+      rec: {
+        uri: `${myUri}/call-log/${rid}`,
+        id: rid,
+        sessionId: rng.digits(12),
+        telephonySessionId: 's-a' + rng.hex(31),
+        partyId: 'p-a' + rng.hex(31) + '-1',
+        type: 'Voice',
+        internalType: 'Local',
+        direction,
+        action,
+        result: 'In Progress',
+        from: { ...from },
+        to: { ...to },
+        extension: { uri: myUri, id: ctx.extId },
+        transport,
+      },
+    };
   }
   return { messages, calls, active, nextMessage: id + 1_000_000 };
 }

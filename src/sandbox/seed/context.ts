@@ -10,7 +10,10 @@ export class SeedCtx {
   private pool: string[];
   readonly accountId: number;
   readonly extId: number;
-  constructor(readonly anchor: number, readonly profile: Profile) {
+  constructor(
+    readonly anchor: number,
+    readonly profile: Profile,
+  ) {
     this.accountId = profile.accountId;
     this.extId = profile.extId;
     this.rng = new Rng(profile.seed);

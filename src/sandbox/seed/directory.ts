@@ -53,18 +53,50 @@ export function seedAccount(ctx: SeedCtx): Account {
 export function seedPhoneNumbers(ctx: SeedCtx): PhoneNumber[] {
   const base = 3_720_000_004;
   return [
-    { id: base, phoneNumber: ctx.own(1), usageType: 'DirectNumber', type: 'VoiceFax', paymentType: 'Local', primary: true, label: 'Direct',
-      features: ['SmsSender', 'MmsSender', 'InternationalSmsSender', 'CallerId'] },
-    { id: base + 1000, phoneNumber: ctx.own(2), usageType: 'DirectNumber', type: 'VoiceFax', paymentType: 'Local', label: 'Second line',
-      features: ['SmsSender', 'MmsSender', 'CallerId'] },
-    { id: base + 2000, phoneNumber: ctx.own(9), usageType: 'DirectNumber', type: 'FaxOnly', paymentType: 'Local', label: 'Fax',
-      features: [] },
-    { id: base + 3000, phoneNumber: ctx.own(0), usageType: 'MainCompanyNumber', type: 'VoiceFax', paymentType: 'Local', label: 'Company',
-      features: ['CallerId'] },
+    {
+      id: base,
+      phoneNumber: ctx.own(1),
+      usageType: 'DirectNumber',
+      type: 'VoiceFax',
+      paymentType: 'Local',
+      primary: true,
+      label: 'Direct',
+      features: ['SmsSender', 'MmsSender', 'InternationalSmsSender', 'CallerId'],
+    },
+    {
+      id: base + 1000,
+      phoneNumber: ctx.own(2),
+      usageType: 'DirectNumber',
+      type: 'VoiceFax',
+      paymentType: 'Local',
+      label: 'Second line',
+      features: ['SmsSender', 'MmsSender', 'CallerId'],
+    },
+    {
+      id: base + 2000,
+      phoneNumber: ctx.own(9),
+      usageType: 'DirectNumber',
+      type: 'FaxOnly',
+      paymentType: 'Local',
+      label: 'Fax',
+      features: [],
+    },
+    {
+      id: base + 3000,
+      phoneNumber: ctx.own(0),
+      usageType: 'MainCompanyNumber',
+      type: 'VoiceFax',
+      paymentType: 'Local',
+      label: 'Company',
+      features: ['CallerId'],
+    },
   ];
 }
 
-interface Person { first: string; last: string }
+interface Person {
+  first: string;
+  last: string;
+}
 
 /** Unique first/last pairs shared by extensions and contacts so no two people collide. */
 export function people(ctx: SeedCtx, n: number): Person[] {
@@ -85,7 +117,13 @@ export function seedExtensions(ctx: SeedCtx, persons: Person[]): Extension[] {
   const { rng } = ctx;
   const exts: Extension[] = [];
   let nextId = ctx.extId;
-  const mk = (num: string, name: string, type: Extension['type'], contact: Extension['contact'], extra: Partial<Extension> = {}): Extension => {
+  const mk = (
+    num: string,
+    name: string,
+    type: Extension['type'],
+    contact: Extension['contact'],
+    extra: Partial<Extension> = {},
+  ): Extension => {
     const id = nextId;
     nextId += rng.int(1, 40) * 1000;
     const r: Extension = {
@@ -109,17 +147,30 @@ export function seedExtensions(ctx: SeedCtx, persons: Person[]): Extension[] {
   };
   const { first, last } = ctx.profile;
   const me = mk('101', `${first} ${last}`, 'User', {
-    firstName: first, lastName: last, company: COMPANY, jobTitle: 'Office Manager', email: `${first}.${last}@example.com`.toLowerCase(),
-    businessPhone: ctx.own(1), mobilePhone: ctx.own(11), department: 'Operations', emailAsLoginName: true,
+    firstName: first,
+    lastName: last,
+    company: COMPANY,
+    jobTitle: 'Office Manager',
+    email: `${first}.${last}@example.com`.toLowerCase(),
+    businessPhone: ctx.own(1),
+    mobilePhone: ctx.own(11),
+    department: 'Operations',
+    emailAsLoginName: true,
     pronouncedName: { type: 'Default' },
   });
   me.permissions = { admin: { enabled: true }, internationalCalling: { enabled: true } };
   for (let i = 0; i < 18; i++) {
     const p = persons[i];
     const u = mk(String(102 + i), `${p.first} ${p.last}`, 'User', {
-      firstName: p.first, lastName: p.last, company: COMPANY, jobTitle: rng.pick(JOBS),
-      email: `${p.first}.${p.last}@example.com`.toLowerCase(), businessPhone: ctx.phone(),
-      department: rng.pick(DEPARTMENTS), emailAsLoginName: true, pronouncedName: { type: 'Default' },
+      firstName: p.first,
+      lastName: p.last,
+      company: COMPANY,
+      jobTitle: rng.pick(JOBS),
+      email: `${p.first}.${p.last}@example.com`.toLowerCase(),
+      businessPhone: ctx.phone(),
+      department: rng.pick(DEPARTMENTS),
+      emailAsLoginName: true,
+      pronouncedName: { type: 'Default' },
     });
     if (i === 16) {
       u.status = 'Disabled';
@@ -154,7 +205,13 @@ export function seedContacts(ctx: SeedCtx, persons: Person[]): Contact[] {
     if (rng.chance(0.15)) c.homePhone = ctx.phone();
     if (rng.chance(0.45)) {
       const [, city, state] = rng.pick(AREAS);
-      c.businessAddress = { street: `${rng.int(10, 999)} ${rng.pick(STREETS)}`, city, state, zip: String(rng.int(10000, 99999)), country: 'US' };
+      c.businessAddress = {
+        street: `${rng.int(10, 999)} ${rng.pick(STREETS)}`,
+        city,
+        state,
+        zip: String(rng.int(10000, 99999)),
+        country: 'US',
+      };
     }
     if (rng.chance(0.2)) c.notes = 'Prefers text messages over calls.';
     if (rng.chance(0.15)) c.birthday = new Date(Date.UTC(rng.int(1960, 2000), rng.int(0, 11), rng.int(1, 28))).toISOString();

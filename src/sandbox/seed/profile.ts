@@ -13,7 +13,14 @@ export interface Profile {
   last: string;
 }
 
-export const DEFAULT_PROFILE: Profile = { seed: 0x5eed2026, accountId: 2_091_347_004, extId: 2_091_351_004, area: '650', first: 'Alex', last: 'Morgan' };
+export const DEFAULT_PROFILE: Profile = {
+  seed: 0x5eed2026,
+  accountId: 2_091_347_004,
+  extId: 2_091_351_004,
+  area: '650',
+  first: 'Alex',
+  last: 'Morgan',
+};
 
 export function profileFor(tenant: string | undefined): Profile {
   if (tenant === undefined) return DEFAULT_PROFILE;

@@ -7,10 +7,10 @@ import { createInterface } from 'node:readline/promises';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import type { ServerOptions } from './runtime.js';
-import { createServer } from './server.js';
-import { userSecret } from './secret.js';
-import { VERSION } from './version.js';
+import type { ServerOptions } from '../mcp/runtime.js';
+import { createServer } from '../mcp/server.js';
+import { userSecret } from '../safety/secret.js';
+import { VERSION } from '../version.js';
 
 export async function callOnce(options: ServerOptions, tool: string, json: string | undefined): Promise<number> {
   let args: unknown = {};
@@ -26,7 +26,11 @@ export async function callOnce(options: ServerOptions, tool: string, json: strin
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client({ name: 'ringcentral-mcp-call', version: VERSION }, { capabilities: interactive ? { elicitation: {} } : {} });
-  if (interactive) client.setRequestHandler(ElicitRequestSchema, async (request) => ({ action: (await ask(String(request.params.message))) ? 'accept' : 'decline', content: {} }));
+  if (interactive)
+    client.setRequestHandler(ElicitRequestSchema, async (request) => ({
+      action: (await ask(String(request.params.message))) ? 'accept' : 'decline',
+      content: {},
+    }));
   await client.connect(clientSide);
   try {
     const result = await client.callTool({ name: tool, arguments: args as Record<string, unknown> });

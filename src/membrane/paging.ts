@@ -4,7 +4,7 @@
  * client is (how to fetch the page) + (how many of its records were already returned), so a
  * result cut short by the budget continues exactly where it stopped.
  */
-import { ToolError } from './errors.js';
+import { ToolError } from '../errors.js';
 import type { ListPage } from './output.js';
 
 /** How a list pages upstream: RingCentral page/perPage, or team-messaging pageToken. */
@@ -63,7 +63,10 @@ function validHandle(h: unknown): h is Handle {
 }
 
 function invalidCursor(): ToolError {
-  return new ToolError('invalid_input', 'cursor: not a cursor of this tool; pass nextCursor from the previous result of the same tool unchanged');
+  return new ToolError(
+    'invalid_input',
+    'cursor: not a cursor of this tool; pass nextCursor from the previous result of the same tool unchanged',
+  );
 }
 
 export function firstPosition(paging: Paging, limit: number): Position {
@@ -83,11 +86,15 @@ export function pagingInput(handle: Handle): Record<string, unknown> {
 /** The paging query parameters of RingCentral's REST API for a handle. */
 export function pagingQuery(handle: Handle): Array<[string, string]> {
   if ('cursor' in handle && handle.cursor !== undefined) {
-    throw new ToolError('invalid_input', 'cursor: it continues a Membrane action list, and this tool now reads RingCentral\'s REST API', {
+    throw new ToolError('invalid_input', "cursor: it continues a Membrane action list, and this tool now reads RingCentral's REST API", {
       fix: 'call the tool again without cursor to start from the first page',
     });
   }
-  if ('page' in handle) return [['page', String(handle.page)], ['perPage', String(handle.perPage)]];
+  if ('page' in handle)
+    return [
+      ['page', String(handle.page)],
+      ['perPage', String(handle.perPage)],
+    ];
   if ('count' in handle) {
     const token = 'token' in handle ? handle.token : undefined;
     return [['recordCount', String(handle.count)], ...(token ? [['pageToken', token] as [string, string]] : [])];
@@ -104,7 +111,8 @@ export interface UpstreamPage {
 export function nextPage(list: ListPage, handle: Handle): UpstreamPage {
   const records = list.records;
   const perPage = 'perPage' in handle ? handle.perPage : 'count' in handle ? handle.count : records.length;
-  if (list.cursor) return { records, next: 'count' in handle ? { cursor: list.cursor, count: handle.count } : { cursor: list.cursor, perPage } };
+  if (list.cursor)
+    return { records, next: 'count' in handle ? { cursor: list.cursor, count: handle.count } : { cursor: list.cursor, perPage } };
   if (list.nextPageToken) return { records, next: { token: list.nextPageToken, count: perPage } };
   if ('page' in handle && (list.nextPage || (list.totalPages !== undefined && handle.page < list.totalPages))) {
     return { records, next: { page: handle.page + 1, perPage: handle.perPage } };

@@ -3,9 +3,9 @@
  * input, or `request` with RingCentral's own method, path, query and body. Tools use the same
  * path for their internal look-ups (SMS sender, chat names, previews), so those follow the route too.
  */
-import type { Exec, Record_, RestCall, ToolDefinition } from '../tools/define.js';
+import type { Exec, Record_, RestCall, ToolDefinition } from '../../tools/define.js';
 import type { ToolContext } from './context.js';
-import { ToolError } from './errors.js';
+import { ToolError } from '../errors.js';
 import type { RequestSpec } from './membrane.js';
 import { readList, readRecord, type Source } from './output.js';
 import { firstPosition, nextPage, pagingInput, pagingQuery, type Handle } from './paging.js';
@@ -19,20 +19,30 @@ export type Plan =
   /** The API proxy: a REST call as the caller gave it. */
   | { route: 'request'; call: RequestSpec };
 
-const withQuery = (call: RestCall, extra: Array<[string, string]>): RestCall => (extra.length ? { ...call, query: [...(call.query ?? []), ...extra] } : call);
+const withQuery = (call: RestCall, extra: Array<[string, string]>): RestCall =>
+  extra.length ? { ...call, query: [...(call.query ?? []), ...extra] } : call;
 
 /** The CLI run behind one call of a tool; a list tool passes the page it wants. */
 export async function plan(def: ToolDefinition, exec: Routable, input: Record_, ctx: ToolContext, handle?: Handle): Promise<Plan> {
   switch (exec.via) {
     case 'either': {
       const choice = await ctx.routes.choose(def, exec, ctx.run);
-      if (choice.route === 'action') return { route: 'action', key: exec.action.key, input: { ...(await exec.action.input(input, ctx)), ...(handle ? pagingInput(handle) : {}) } };
+      if (choice.route === 'action')
+        return {
+          route: 'action',
+          key: exec.action.key,
+          input: { ...(await exec.action.input(input, ctx)), ...(handle ? pagingInput(handle) : {}) },
+        };
       return { route: 'rest', call: withQuery(await exec.rest.call(input, ctx), handle ? pagingQuery(handle) : []) };
     }
     case 'rest':
       return { route: 'rest', call: withQuery(await exec.rest.call(input, ctx), handle ? pagingQuery(handle) : []) };
     case 'action':
-      return { route: 'action', key: exec.key(input), input: { ...(await exec.input(input, ctx)), ...(handle ? pagingInput(handle) : {}) } };
+      return {
+        route: 'action',
+        key: exec.key(input),
+        input: { ...(await exec.input(input, ctx)), ...(handle ? pagingInput(handle) : {}) },
+      };
     case 'request':
       return { route: 'request', call: exec.call(input) };
   }
@@ -74,7 +84,13 @@ export async function fetchRecord(ctx: ToolContext, def: ToolDefinition, input: 
 }
 
 /** Every record of a list tool through its route, page by page (at most `maxPages`). */
-export async function fetchAll(ctx: ToolContext, def: ToolDefinition, input: Record_, pageSize: number, maxPages: number): Promise<Record_[]> {
+export async function fetchAll(
+  ctx: ToolContext,
+  def: ToolDefinition,
+  input: Record_,
+  pageSize: number,
+  maxPages: number,
+): Promise<Record_[]> {
   const exec = mustRoute(def);
   const records: Record_[] = [];
   let handle: Handle | undefined = firstPosition(def.list?.paging ?? 'page', pageSize).handle;

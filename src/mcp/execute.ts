@@ -5,13 +5,13 @@
  */
 import { z } from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ListSpec, Record_, ToolDefinition } from '../tools/define.js';
-import type { ToolContext } from './context.js';
-import { argvOf, groupOf, plan, runPlan, sourceOf, type Plan, type Routable } from './dispatch.js';
-import { ToolError, toToolError } from './errors.js';
-import { type Send } from './guards.js';
-import { readList, readRecord } from './output.js';
-import { decodeCursor, firstPosition, nextPage, type Handle } from './paging.js';
+import type { ListSpec, Record_, ToolDefinition } from '../../tools/define.js';
+import type { ToolContext } from '../membrane/context.js';
+import { argvOf, groupOf, plan, runPlan, sourceOf, type Plan, type Routable } from '../membrane/dispatch.js';
+import { ToolError, toToolError } from '../errors.js';
+import { type Send } from '../safety/guards.js';
+import { readList, readRecord } from '../membrane/output.js';
+import { decodeCursor, firstPosition, nextPage, type Handle } from '../membrane/paging.js';
 import type { Runtime } from './runtime.js';
 import { fitBudget, listResult, view } from './shape.js';
 import { parseInput } from './schemas.js';
@@ -25,7 +25,14 @@ export interface CallEnv {
   elicit?: Elicit;
 }
 
-type Input = Record_ & { dryRun?: boolean; confirmationToken?: string; limit?: number; cursor?: string; view?: 'compact' | 'full'; fields?: string[] };
+type Input = Record_ & {
+  dryRun?: boolean;
+  confirmationToken?: string;
+  limit?: number;
+  cursor?: string;
+  view?: 'compact' | 'full';
+  fields?: string[];
+};
 
 export async function callTool(def: ToolDefinition, rawInput: unknown, runtime: Runtime, env: CallEnv = {}): Promise<CallToolResult> {
   try {
@@ -67,7 +74,9 @@ function contextFor(runtime: Runtime, env: CallEnv): ToolContext {
 
 async function execute(def: ToolDefinition, input: Input, runtime: Runtime, env: CallEnv): Promise<Record_> {
   if (runtime.options.readOnly && def.kind !== 'read') {
-    throw new ToolError('not_allowed', `${def.name} changes data and the server runs in read-only mode`, { fix: 'restart the server without --read-only' });
+    throw new ToolError('not_allowed', `${def.name} changes data and the server runs in read-only mode`, {
+      fix: 'restart the server without --read-only',
+    });
   }
   const problem = def.validate?.(input);
   if (problem) throw new ToolError('invalid_input', problem, { fix: 'nothing was sent' });
@@ -84,7 +93,11 @@ async function execute(def: ToolDefinition, input: Input, runtime: Runtime, env:
   }
 
   if (input.dryRun) {
-    return { status: 'dry_run', preview: await previewOf(def, exec, input, ctx), argv: runtime.runner.argv(await argvOf(await plan(def, exec, input, ctx), ctx)) };
+    return {
+      status: 'dry_run',
+      preview: await previewOf(def, exec, input, ctx),
+      argv: runtime.runner.argv(await argvOf(await plan(def, exec, input, ctx), ctx)),
+    };
   }
   const send = def.idempotencyKey ? await sendOf(def, exec, def.idempotencyKey, input, ctx) : undefined;
   const earlier = send ? await runtime.sent.peek(send) : undefined;
@@ -98,7 +111,11 @@ async function execute(def: ToolDefinition, input: Input, runtime: Runtime, env:
   if (send) {
     // Past this, a record of the send still pending tells other processes its outcome is unknown.
     const bound = runtime.options.timeoutMs * 2 + 10_000;
-    const { duplicate, result } = await runtime.sent.once(send, async () => resultOf(def, await perform(def, exec, input, ctx, runtime)), bound);
+    const { duplicate, result } = await runtime.sent.once(
+      send,
+      async () => resultOf(def, await perform(def, exec, input, ctx, runtime)),
+      bound,
+    );
     return { status: duplicate ? 'duplicate' : 'done', ...resultField(result) };
   }
   return { status: 'done', ...resultField(resultOf(def, await perform(def, exec, input, ctx, runtime))) };
@@ -108,7 +125,13 @@ async function execute(def: ToolDefinition, input: Input, runtime: Runtime, env:
  * A send as the duplicate memory sees it. Its content is the key it would have without an
  * explicit idempotencyKey, so a reused key with other recipients or text is told apart.
  */
-async function sendOf(def: ToolDefinition, exec: Routable, idempotencyKey: NonNullable<ToolDefinition['idempotencyKey']>, input: Input, ctx: ToolContext): Promise<Send> {
+async function sendOf(
+  def: ToolDefinition,
+  exec: Routable,
+  idempotencyKey: NonNullable<ToolDefinition['idempotencyKey']>,
+  input: Input,
+  ctx: ToolContext,
+): Promise<Send> {
   const key = await idempotencyKey(input, ctx);
   const content = await idempotencyKey({ ...input, idempotencyKey: undefined }, ctx);
   return { key, content, summary: await previewOf(def, exec, input, ctx) };
@@ -125,7 +148,14 @@ interface Performed {
 }
 
 /** The one CLI run behind the tool: reads the penalty window first, notes a new one on 429. */
-async function perform(def: ToolDefinition, exec: Routable, input: Input, ctx: ToolContext, runtime: Runtime, handle?: Handle): Promise<Performed> {
+async function perform(
+  def: ToolDefinition,
+  exec: Routable,
+  input: Input,
+  ctx: ToolContext,
+  runtime: Runtime,
+  handle?: Handle,
+): Promise<Performed> {
   const planned = await plan(def, exec, input, ctx, handle);
   const group = groupOf(exec, planned, (key) => runtime.routes.groupOfAction(key));
   await runtime.penalties.check(group);
@@ -134,7 +164,8 @@ async function perform(def: ToolDefinition, exec: Routable, input: Input, ctx: T
     for (const entry of def.invalidates ?? []) runtime.cache.delete(entry);
     return { output, planned };
   } catch (error) {
-    if (error instanceof ToolError && error.code === 'rate_limited') await runtime.penalties.note(group, error.details.retryAfterSeconds ?? 60);
+    if (error instanceof ToolError && error.code === 'rate_limited')
+      await runtime.penalties.note(group, error.details.retryAfterSeconds ?? 60);
     throw error;
   }
 }
@@ -149,7 +180,14 @@ async function previewOf(def: ToolDefinition, exec: Routable, input: Input, ctx:
   return { action: def.title, ...(planned.route === 'action' ? { input: planned.input } : { request: planned.call }) };
 }
 
-async function list(def: ToolDefinition, spec: ListSpec, exec: Routable, input: Input, ctx: ToolContext, runtime: Runtime): Promise<Record_> {
+async function list(
+  def: ToolDefinition,
+  spec: ListSpec,
+  exec: Routable,
+  input: Input,
+  ctx: ToolContext,
+  runtime: Runtime,
+): Promise<Record_> {
   const limit = input.limit ?? 25;
   const position = input.cursor ? decodeCursor(def.name, input.cursor) : firstPosition(spec.paging, limit);
   const { output, planned } = await perform(def, exec, input, ctx, runtime, position.handle);
@@ -160,7 +198,14 @@ async function list(def: ToolDefinition, spec: ListSpec, exec: Routable, input: 
 }
 
 /** Asks the person (elicitation) or hands out a token; returns the pending result, or nothing when confirmed. */
-async function confirm(def: ToolDefinition, exec: Routable, input: Input, ctx: ToolContext, runtime: Runtime, env: CallEnv): Promise<Record_ | undefined> {
+async function confirm(
+  def: ToolDefinition,
+  exec: Routable,
+  input: Input,
+  ctx: ToolContext,
+  runtime: Runtime,
+  env: CallEnv,
+): Promise<Record_ | undefined> {
   if (input.confirmationToken) {
     await runtime.confirmations.consume(def.name, input, input.confirmationToken);
     return undefined;
@@ -170,7 +215,11 @@ async function confirm(def: ToolDefinition, exec: Routable, input: Input, ctx: T
   if ((mode === 'auto' || mode === 'elicit') && env.elicit) {
     const answer = await env.elicit(`${def.title}: please confirm.\n${describe(preview)}`);
     if (answer === 'accept') return undefined;
-    if (answer !== 'unavailable') throw new ToolError('declined', `the person ${answer === 'decline' ? 'declined' : 'dismissed'} the confirmation; nothing was sent or changed`);
+    if (answer !== 'unavailable')
+      throw new ToolError(
+        'declined',
+        `the person ${answer === 'decline' ? 'declined' : 'dismissed'} the confirmation; nothing was sent or changed`,
+      );
   }
   const { token, expiresAt } = runtime.confirmations.issue(def.name, input);
   return {

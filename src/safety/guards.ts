@@ -3,8 +3,8 @@
  * (idempotent SMS) and rate-limit penalty windows (no hammering). Both live in the state store,
  * so every process of the user (files) or every instance (Redis) shares them.
  */
-import { ToolError } from './errors.js';
-import { stateUnavailable, type StateStore } from './state/store.js';
+import { ToolError } from '../errors.js';
+import { stateUnavailable, type StateStore } from '../state/store.js';
 
 /** One send as the memory sees it: its key, a fingerprint of its content, and what it sends. */
 export interface Send {
@@ -14,9 +14,7 @@ export interface Send {
 }
 
 type Entry = { at: number; content: string; summary: unknown } & (
-  | { state: 'pending'; deadline: number }
-  | { state: 'done'; result: unknown }
-  | { state: 'unknown'; reason: string }
+  { state: 'pending'; deadline: number } | { state: 'done'; result: unknown } | { state: 'unknown'; reason: string }
 );
 
 /** Codes after which a send may or may not have gone out. */
@@ -66,7 +64,12 @@ export class SentLog {
     }
   }
 
-  private async attempt(send: Send, pending: Entry, run: () => Promise<unknown>, waitMs: number): Promise<{ duplicate: boolean; result: unknown }> {
+  private async attempt(
+    send: Send,
+    pending: Entry,
+    run: () => Promise<unknown>,
+    waitMs: number,
+  ): Promise<{ duplicate: boolean; result: unknown }> {
     for (;;) {
       let created: boolean;
       try {
@@ -124,7 +127,9 @@ export class SentLog {
     try {
       await this.store.put(this.keyOf(send), JSON.stringify(entry), this.windowMs);
     } catch (error) {
-      process.stderr.write(`ringcentral-mcp: could not record how a send ended in ${this.store.description}: ${(error as Error).message}\n`);
+      process.stderr.write(
+        `ringcentral-mcp: could not record how a send ended in ${this.store.description}: ${(error as Error).message}\n`,
+      );
     }
   }
 
@@ -140,14 +145,21 @@ function unclear(at: number, reason: string): ToolError {
 }
 
 function conflict(seen: Entry): ToolError {
-  const outcome = seen.state === 'done' ? 'was sent' : seen.state === 'pending' ? 'is being sent' : `ended without a clear answer (${seen.reason})`;
-  const result = seen.state === 'done' && seen.result && typeof seen.result === 'object' ? (seen.result as Record<string, unknown>) : undefined;
+  const outcome =
+    seen.state === 'done' ? 'was sent' : seen.state === 'pending' ? 'is being sent' : `ended without a clear answer (${seen.reason})`;
+  const result =
+    seen.state === 'done' && seen.result && typeof seen.result === 'object' ? (seen.result as Record<string, unknown>) : undefined;
   return new ToolError(
     'idempotency_conflict',
     `this idempotencyKey belongs to a different message, which ${outcome} ${ago(seen.at)}: ${JSON.stringify(seen.summary)}${result?.id !== undefined ? ` (message id ${String(result.id)})` : ''}; this one was not sent`,
     {
       fix: 'use a new idempotencyKey for a new message; repeating the earlier message needs exactly its recipients, sender and text',
-      earlier: { status: seen.state, at: new Date(seen.at).toISOString(), sent: seen.summary, ...(result ? { result: { id: result.id, messageStatus: result.messageStatus } } : {}) },
+      earlier: {
+        status: seen.state,
+        at: new Date(seen.at).toISOString(),
+        sent: seen.summary,
+        ...(result ? { result: { id: result.id, messageStatus: result.messageStatus } } : {}),
+      },
     },
   );
 }
@@ -169,17 +181,23 @@ export class Penalties {
     }
     const left = Math.ceil((end - Date.now()) / 1000);
     if (!(left > 0)) return;
-    throw new ToolError('rate_limited', `RingCentral's ${group} rate-limit penalty is still running; not sent, because a request now would restart it`, {
-      retryAfterSeconds: left,
-      fix: `wait ${left} s; other kinds of calls still work`,
-    });
+    throw new ToolError(
+      'rate_limited',
+      `RingCentral's ${group} rate-limit penalty is still running; not sent, because a request now would restart it`,
+      {
+        retryAfterSeconds: left,
+        fix: `wait ${left} s; other kinds of calls still work`,
+      },
+    );
   }
 
   async note(group: string, seconds: number): Promise<void> {
     try {
       await this.store.put(`penalty:${group}`, String(Date.now() + seconds * 1000), seconds * 1000);
     } catch (error) {
-      process.stderr.write(`ringcentral-mcp: could not share a rate-limit penalty through ${this.store.description}: ${(error as Error).message}\n`);
+      process.stderr.write(
+        `ringcentral-mcp: could not share a rate-limit penalty through ${this.store.description}: ${(error as Error).message}\n`,
+      );
     }
   }
 }

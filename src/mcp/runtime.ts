@@ -8,17 +8,17 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Confirmations, type ConfirmMode } from './confirm.js';
-import { LookupCache } from './context.js';
-import { Penalties, SentLog } from './guards.js';
-import { Membrane } from './membrane.js';
-import { Routes, type RouteMode } from './routes.js';
-import { registry } from '../tools/index.js';
-import { CliRunner, type CliCommand } from './runner.js';
-import { readEnv } from './sandbox/env.js';
-import { FileStore } from './state/file.js';
-import { RedisStore } from './state/redis.js';
-import { scoped, type StateStore } from './state/store.js';
+import { Confirmations, type ConfirmMode } from '../safety/confirm.js';
+import { LookupCache } from '../membrane/context.js';
+import { Penalties, SentLog } from '../safety/guards.js';
+import { Membrane } from '../membrane/membrane.js';
+import { Routes, type RouteMode } from '../membrane/routes.js';
+import { registry } from '../../tools/index.js';
+import { CliRunner, type CliCommand } from '../membrane/runner.js';
+import { readEnv } from '../sandbox/env.js';
+import { FileStore } from '../state/file.js';
+import { RedisStore } from '../state/redis.js';
+import { scoped, type StateStore } from '../state/store.js';
 
 export interface ServerOptions {
   /** Path or name of the Membrane CLI (default `membrane`, or MEMBRANE_CLI). */
@@ -56,7 +56,9 @@ export interface UserIdentity {
   connectionId?: string;
 }
 
-export type ResolvedOptions = Required<Omit<ServerOptions, 'membrane' | 'connectionId' | 'confirmSecret' | 'env' | 'toolsets' | 'tools' | 'redisUrl'>> &
+export type ResolvedOptions = Required<
+  Omit<ServerOptions, 'membrane' | 'connectionId' | 'confirmSecret' | 'env' | 'toolsets' | 'tools' | 'redisUrl'>
+> &
   Pick<ServerOptions, 'connectionId' | 'confirmSecret' | 'env' | 'toolsets' | 'tools' | 'redisUrl'> & { command: CliCommand };
 
 export const DEFAULTS = {
@@ -70,7 +72,7 @@ export const DEFAULTS = {
 } as const;
 
 /** The bundled sandbox, run with the same Node as the server. */
-export const SANDBOX_BIN = fileURLToPath(new URL('./sandbox/bin.js', import.meta.url));
+export const SANDBOX_BIN = fileURLToPath(new URL('../sandbox/bin.js', import.meta.url));
 
 export function cliCommand(options: Pick<ServerOptions, 'sandbox' | 'membrane'>): CliCommand {
   if (options.sandbox) return { file: process.execPath, prefix: [SANDBOX_BIN] };
@@ -116,7 +118,15 @@ export class Runtime {
   constructor(options: ServerOptions = {}, user?: UserIdentity, shared?: Shared) {
     this.options = resolveOptions(user?.connectionId ? { ...options, connectionId: user.connectionId } : options);
     const o = this.options;
-    this.runner = shared?.runner ?? new CliRunner({ command: o.command, timeoutMs: o.timeoutMs, maxConcurrency: o.maxConcurrency, maxOutputBytes: o.maxOutputBytes, env: o.env });
+    this.runner =
+      shared?.runner ??
+      new CliRunner({
+        command: o.command,
+        timeoutMs: o.timeoutMs,
+        maxConcurrency: o.maxConcurrency,
+        maxOutputBytes: o.maxOutputBytes,
+        env: o.env,
+      });
     this.membrane = new Membrane(this.runner, { connectionId: o.connectionId, tenantKey: user?.tenantKey });
     this.routes = new Routes(this.membrane, o.route, registry);
     this.store = shared?.store ?? (o.redisUrl ? new RedisStore(o.redisUrl) : new FileStore(fileStoreDir()));
@@ -155,5 +165,8 @@ export class Runtime {
  */
 function accountScope(o: ResolvedOptions, user: UserIdentity | undefined): string {
   const account = o.sandbox ? `sandbox:${readEnv({ ...process.env, ...o.env }).statePath}` : 'membrane';
-  return createHash('sha256').update(JSON.stringify([account, user?.name ?? '', user?.tenantKey ?? ''])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([account, user?.name ?? '', user?.tenantKey ?? '']))
+    .digest('hex')
+    .slice(0, 16);
 }

@@ -3,7 +3,7 @@
  * `--tenantKey`, and a person whose tenant has no RingCentral connection is told how to connect,
  * with the link to open when the CLI gives one, so an assistant can hand it over.
  */
-import { ToolError } from './errors.js';
+import { ToolError } from '../errors.js';
 import type { Connection } from './membrane.js';
 
 export const tenantFlags = (tenantKey: string | undefined): string[] => (tenantKey ? ['--tenantKey', tenantKey] : []);
@@ -14,7 +14,11 @@ export const ensureCommand = (tenantKey: string) => `membrane connection ensure 
  * Connection errors of a tenant, with fixes that name the tenant. `ensure` asks the CLI for the
  * connection to create (and its link); it is only asked when there is no connection at all.
  */
-export async function tenantConnectionError(error: unknown, tenantKey: string, ensure: () => Promise<Connection | undefined>): Promise<unknown> {
+export async function tenantConnectionError(
+  error: unknown,
+  tenantKey: string,
+  ensure: () => Promise<Connection | undefined>,
+): Promise<unknown> {
   if (!(error instanceof ToolError)) return error;
   if (error.code === 'no_connection') {
     const created = await ensure().catch(() => undefined);

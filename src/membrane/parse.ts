@@ -1,17 +1,16 @@
 /**
  * Turns whatever the Membrane CLI printed into a value or a typed error, following the tolerance
- * rules of membrane-cli.md: banners before the JSON, bare arrays or `{items}`, wrapped or
+ * rules for output Membrane does not document: banners before the JSON, bare arrays or `{items}`, wrapped or
  * unwrapped action output, errors on stdout or stderr, error-shaped JSON with exit code 0.
  */
 import { isSafeNumber, parse as parseLossless } from 'lossless-json';
-import { ToolError, FIX } from './errors.js';
+import { ToolError, FIX } from '../errors.js';
 import type { CliResult } from './runner.js';
 
 type Json = unknown;
 type JsonObject = Record<string, unknown>;
 
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const INTEGER = /^-?\d+$/;
 
@@ -40,7 +39,7 @@ export function extractJson(text: string): { found: boolean; value?: Json } {
     // Fall through: look for the line where the JSON document starts.
   }
   let tries = 0;
-  for (let lineStart = 0; lineStart < text.length && tries < MAX_STARTS; ) {
+  for (let lineStart = 0; lineStart < text.length && tries < MAX_STARTS;) {
     const lineEnd = text.indexOf('\n', lineStart);
     const next = lineEnd === -1 ? text.length : lineEnd + 1;
     const at = firstNonBlank(text, lineStart, next);
@@ -142,7 +141,7 @@ function findRingCentralError(nodes: UpstreamNode[]): RingCentralError | undefin
   return undefined;
 }
 
-/** RingCentral codes that mean 429 (ringcentral-api.md section 0.5), with or without a status. */
+/** RingCentral codes that mean 429, with or without a status. */
 const RATE_LIMIT_CODES = new Set(['CMN-301', 'CMN-302', 'CMN-304', 'CMN-310', 'MSG-305']);
 /** A retry-after beyond an hour is not a rate limit anyone should honour: it is capped. */
 const MAX_RETRY_AFTER_SECONDS = 3600;
@@ -182,7 +181,12 @@ function findRetryAfter(nodes: UpstreamNode[], line: { retryAfter?: number } | u
 const capRetry = (seconds: number): number => Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(seconds)));
 
 function isMembraneError(value: unknown): value is JsonObject {
-  return isObject(value) && typeof value.message === 'string' && (typeof value.type === 'string' || typeof value.key === 'string') && !('output' in value);
+  return (
+    isObject(value) &&
+    typeof value.message === 'string' &&
+    (typeof value.type === 'string' || typeof value.key === 'string') &&
+    !('output' in value)
+  );
 }
 
 /** Classifies a Membrane error body (or a plain text) into a typed error with its fix. */
@@ -200,7 +204,11 @@ export function membraneError(body: JsonObject | undefined, text: string, contex
   // Only structured data says "rate limit": free text may echo the request (a path, a query value).
   const line = statusLine(text);
   const rateLimited =
-    key === 'rate_limit_exceeded' || upstream?.status === 429 || RATE_LIMIT_CODES.has(upstream?.errorCode ?? '') || nodes.some((n) => n.status === 429) || line?.status === 429;
+    key === 'rate_limit_exceeded' ||
+    upstream?.status === 429 ||
+    RATE_LIMIT_CODES.has(upstream?.errorCode ?? '') ||
+    nodes.some((n) => n.status === 429) ||
+    line?.status === 429;
   if (rateLimited) {
     const retryAfterSeconds = findRetryAfter(nodes, line) ?? 60;
     return new ToolError('rate_limited', `RingCentral rate limit reached: ${upstream?.message ?? message}`, {
@@ -215,17 +223,26 @@ export function membraneError(body: JsonObject | undefined, text: string, contex
   }
   const stateProblem = connectionStateError(body, message, connectionId);
   if (stateProblem) return stateProblem;
-  if (key === 'connection_is_defunct' || key === 'access_token_expired' || type === 'connection' || /disconnected|defunct|reconnect/.test(haystack)) {
+  if (
+    key === 'connection_is_defunct' ||
+    key === 'access_token_expired' ||
+    type === 'connection' ||
+    /disconnected|defunct|reconnect/.test(haystack)
+  ) {
     return new ToolError('connection_not_ready', `the RingCentral connection needs to be reconnected: ${message}`, {
       fix: FIX.reconnect(connectionId),
       upstreamCode: key || type,
     });
   }
   if (upstream?.status === 401) {
-    return new ToolError('connection_not_ready', `RingCentral rejected the connection's token (${upstream.errorCode}: ${upstream.message})`, {
-      fix: FIX.reconnect(connectionId),
-      upstreamCode: upstream.errorCode,
-    });
+    return new ToolError(
+      'connection_not_ready',
+      `RingCentral rejected the connection's token (${upstream.errorCode}: ${upstream.message})`,
+      {
+        fix: FIX.reconnect(connectionId),
+        upstreamCode: upstream.errorCode,
+      },
+    );
   }
   if (upstream) {
     const where = upstream.parameterName ? ` (parameter: ${upstream.parameterName})` : '';
@@ -237,10 +254,16 @@ export function membraneError(body: JsonObject | undefined, text: string, contex
     });
   }
   if (key === 'not_found' && /^action\b/.test(haystack.slice(key.length + 1))) {
-    return new ToolError('not_found', `no such action: ${message}`, { fix: 'find the action id or key with ringcentral_find_actions', upstreamCode: key });
+    return new ToolError('not_found', `no such action: ${message}`, {
+      fix: 'find the action id or key with ringcentral_find_actions',
+      upstreamCode: key,
+    });
   }
   if (key === 'state_corrupt') {
-    return new ToolError('membrane_error', `the sandbox state is unusable: ${message}`, { fix: 'run `membrane-sandbox reset` (this discards the sandbox\'s data), then call again', upstreamCode: key });
+    return new ToolError('membrane_error', `the sandbox state is unusable: ${message}`, {
+      fix: "run `membrane-sandbox reset` (this discards the sandbox's data), then call again",
+      upstreamCode: key,
+    });
   }
   if (key === 'not_found' && /connection/.test(haystack)) {
     return new ToolError('no_connection', `the RingCentral connection was not found: ${message}`, {
@@ -249,7 +272,9 @@ export function membraneError(body: JsonObject | undefined, text: string, contex
     });
   }
   const label = [type, key].filter(Boolean).join('/');
-  const serverSide = type === 'internal' || /\b5\d\d\b|internal (server )?error|bad gateway|service unavailable|ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up/i.test(haystack);
+  const serverSide =
+    type === 'internal' ||
+    /\b5\d\d\b|internal (server )?error|bad gateway|service unavailable|ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up/i.test(haystack);
   return new ToolError('membrane_error', `membrane failed${label ? ` (${label})` : ''}: ${message}`, {
     upstreamCode: key || type || undefined,
     actionRunId,
@@ -272,7 +297,10 @@ function connectionStateError(body: JsonObject | undefined, message: string, con
   const url = typeof action?.uiUrl === 'string' ? action.uiUrl : undefined;
   const upstreamCode = String(body?.key || state);
   if (state === 'BUILDING') {
-    return new ToolError('connection_not_ready', `the RingCentral connection ${id} is still being set up (state BUILDING): ${message}`, { fix: `${FIX.wait(id)}, then call again`, upstreamCode });
+    return new ToolError('connection_not_ready', `the RingCentral connection ${id} is still being set up (state BUILDING): ${message}`, {
+      fix: `${FIX.wait(id)}, then call again`,
+      upstreamCode,
+    });
   }
   if (state === 'CONFIGURATION_ERROR' || state === 'SETUP_FAILED') {
     const detail = isObject(data?.error) && typeof data.error.message === 'string' ? data.error.message : message;
@@ -287,14 +315,15 @@ function connectionStateError(body: JsonObject | undefined, message: string, con
   });
 }
 
-/** What a person can do about a RingCentral error, by its code (ringcentral-api.md section 0.5). */
+/** What a person can do about a RingCentral error, by its code. */
 function ringCentralFix(error: RingCentralError, connectionId: string): string | undefined {
   const code = error.errorCode;
   if (code === 'CMN-408' || code === 'CMN-401' || error.status === 403) {
     const permission = /\[(\w+)\]/.exec(error.message)?.[1];
     return `the RingCentral user or app lacks ${permission ? `the ${permission} permission` : 'a permission'} for this call: ask a RingCentral admin to grant it, or reconnect with a user who has it (${FIX.reconnect(connectionId)})`;
   }
-  if (code === 'CMN-102' || error.status === 404) return `check the id${error.parameterName ? ` in ${error.parameterName}` : ''}: take it from the matching list tool`;
+  if (code === 'CMN-102' || error.status === 404)
+    return `check the id${error.parameterName ? ` in ${error.parameterName}` : ''}: take it from the matching list tool`;
   if (code === 'CMN-101' || code === 'CMN-100' || code === 'CMN-103' || error.status === 400 || error.status === 422) {
     return `correct ${error.parameterName ?? 'the input'} as RingCentral's message says`;
   }
@@ -324,9 +353,13 @@ export function parseCliResult(result: CliResult, options: { allowEmpty?: boolea
     const emptyOk = options.allowEmpty || (isActionRun(result.argv) && result.stderr.trim() === '');
     if (emptyOk && stdoutEmpty) return undefined;
     if (stdoutEmpty && result.stderr.trim() !== '') throw membraneError(undefined, result.stderr, options);
-    throw new ToolError('unparseable_output', `membrane printed something that is not JSON: ${JSON.stringify(result.stdout.slice(0, 160))}`, {
-      fix: 'check `membrane --version` (an outdated CLI may print text) and run the command by hand to see its output',
-    });
+    throw new ToolError(
+      'unparseable_output',
+      `membrane printed something that is not JSON: ${JSON.stringify(result.stdout.slice(0, 160))}`,
+      {
+        fix: 'check `membrane --version` (an outdated CLI may print text) and run the command by hand to see its output',
+      },
+    );
   }
   // Exit code 0 with an error-shaped body is still an error (rule 4).
   if (isMembraneError(out.value) && !hasData(out.value)) throw membraneError(out.value, result.stderr, options);
@@ -365,7 +398,10 @@ function hasData(value: JsonObject): boolean {
 
 /** The line of a plain-text error that says what went wrong: the first mentioning an error, else the first. */
 function headline(text: string): string {
-  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   return (lines.find((line) => /error|fail/i.test(line)) ?? lines[0] ?? '').slice(0, 500);
 }
 
@@ -380,7 +416,11 @@ export function asList(value: Json): { items: unknown[]; cursor?: string } {
 
 /** Action run output, wrapped in `{output, actionRunId}` or not (rule 3). */
 export function unwrapActionOutput(value: Json): { output: Json; actionRunId?: string } {
-  if (isObject(value) && ('output' in value || 'actionRunId' in value) && Object.keys(value).every((k) => ['output', 'actionRunId', 'logs'].includes(k))) {
+  if (
+    isObject(value) &&
+    ('output' in value || 'actionRunId' in value) &&
+    Object.keys(value).every((k) => ['output', 'actionRunId', 'logs'].includes(k))
+  ) {
     return { output: value.output, actionRunId: typeof value.actionRunId === 'string' ? value.actionRunId : undefined };
   }
   return { output: value };

@@ -4,8 +4,8 @@
  * be used once.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ToolError } from './errors.js';
-import { stateUnavailable, type StateStore } from './state/store.js';
+import { ToolError } from '../errors.js';
+import { stateUnavailable, type StateStore } from '../state/store.js';
 
 export type ConfirmMode = 'auto' | 'elicit' | 'token' | 'off';
 export const CONFIRM_MODES: readonly ConfirmMode[] = ['auto', 'elicit', 'token', 'off'];
@@ -38,13 +38,18 @@ export class Confirmations {
   ) {}
 
   private mac(tool: string, args: unknown, nonce: string, expires: number): string {
-    return createHmac('sha256', this.secret).update(`${tool}\n${canonical(args)}\n${nonce}\n${expires}`).digest('base64url');
+    return createHmac('sha256', this.secret)
+      .update(`${tool}\n${canonical(args)}\n${nonce}\n${expires}`)
+      .digest('base64url');
   }
 
   issue(tool: string, args: unknown): { token: string; expiresAt: string } {
     const nonce = randomBytes(12).toString('base64url');
     const expires = this.now() + this.ttlMs;
-    return { token: `${nonce}.${expires.toString(36)}.${this.mac(tool, args, nonce, expires)}`, expiresAt: new Date(expires).toISOString() };
+    return {
+      token: `${nonce}.${expires.toString(36)}.${this.mac(tool, args, nonce, expires)}`,
+      expiresAt: new Date(expires).toISOString(),
+    };
   }
 
   /** Accepts a token once, for exactly these arguments, before it expires; otherwise says why not. */
@@ -58,7 +63,10 @@ export class Confirmations {
     const expected = Buffer.from(this.mac(tool, args, nonce, expires));
     const given = Buffer.from(mac);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-      throw new ToolError('confirmation_invalid', `confirmationToken does not match these arguments (they changed since the preview, or it is from another tool, user or server); ${again}`);
+      throw new ToolError(
+        'confirmation_invalid',
+        `confirmationToken does not match these arguments (they changed since the preview, or it is from another tool, user or server); ${again}`,
+      );
     }
     const left = expires - this.now();
     if (left < 0) throw new ToolError('confirmation_invalid', `confirmationToken expired; ${again}`);

@@ -14,7 +14,8 @@ function privateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (process.platform === 'win32') return;
   const stat = lstatSync(dir);
-  const refuse = (why: string) => new Error(`refusing to use ${dir} for the confirmation secret: ${why}; remove it (rm -r ${dir}) and call again`);
+  const refuse = (why: string) =>
+    new Error(`refusing to use ${dir} for the confirmation secret: ${why}; remove it (rm -r ${dir}) and call again`);
   if (!stat.isDirectory()) throw refuse('it is not a directory');
   if (stat.uid !== process.getuid?.()) throw refuse(`it belongs to another user (uid ${stat.uid})`);
   if ((stat.mode & 0o077) !== 0) throw refuse(`it is open to other users (mode ${(stat.mode & 0o777).toString(8)})`);

@@ -3,12 +3,12 @@
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { selectTools } from '../tools/index.js';
-import type { ToolDefinition } from '../tools/define.js';
+import { selectTools } from '../../tools/index.js';
+import type { ToolDefinition } from '../../tools/define.js';
 import { callTool, type Elicit } from './execute.js';
 import { Runtime, type ServerOptions } from './runtime.js';
 import { annotations, outputSchema } from './schemas.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../version.js';
 import { registerPrompts } from './prompts.js';
 import { toolListing } from './listing.js';
 import { ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -67,7 +67,14 @@ function elicitation(server: McpServer): (message: string, signal: AbortSignal) 
     if (failed) return 'unavailable';
     try {
       const answer = await server.server.elicitInput(
-        { message, requestedSchema: { type: 'object', properties: { confirm: { type: 'boolean', title: 'Do it', description: 'Yes, go ahead' } }, required: ['confirm'] } },
+        {
+          message,
+          requestedSchema: {
+            type: 'object',
+            properties: { confirm: { type: 'boolean', title: 'Do it', description: 'Yes, go ahead' } },
+            required: ['confirm'],
+          },
+        },
         { signal, timeout: ELICIT_TIMEOUT_MS },
       );
       if (answer.action !== 'accept') return answer.action;
@@ -75,7 +82,9 @@ function elicitation(server: McpServer): (message: string, signal: AbortSignal) 
     } catch (error) {
       if (signal.aborted) throw error;
       failed = true;
-      process.stderr.write(`ringcentral-mcp: the client advertises elicitation but did not answer (${error instanceof Error ? error.message : String(error)}); confirming with tokens for this session\n`);
+      process.stderr.write(
+        `ringcentral-mcp: the client advertises elicitation but did not answer (${error instanceof Error ? error.message : String(error)}); confirming with tokens for this session\n`,
+      );
       return 'unavailable';
     }
   };
@@ -86,9 +95,16 @@ function register(server: McpServer, def: ToolDefinition, runtime: Runtime, ask:
     def.name,
     // Arguments pass the SDK as they are and are validated once, by callTool: it reads null as
     // absent and names the field and the fix (tools/list is ours, from the full schema).
-    { title: def.title, description: def.description, inputSchema: ANY_ARGUMENTS, outputSchema: outputSchema(def), annotations: { title: def.title, ...annotations(def) } },
+    {
+      title: def.title,
+      description: def.description,
+      inputSchema: ANY_ARGUMENTS,
+      outputSchema: outputSchema(def),
+      annotations: { title: def.title, ...annotations(def) },
+    },
     async (args, extra) => {
-      const elicit: Elicit | undefined = ask && server.server.getClientCapabilities()?.elicitation ? (message) => ask(message, extra.signal) : undefined;
+      const elicit: Elicit | undefined =
+        ask && server.server.getClientCapabilities()?.elicitation ? (message) => ask(message, extra.signal) : undefined;
       const stopProgress = reportProgress(extra, runtime.options.progressIntervalMs);
       try {
         return await callTool(def, args, runtime, { signal: extra.signal, elicit });
@@ -99,7 +115,13 @@ function register(server: McpServer, def: ToolDefinition, runtime: Runtime, ask:
   );
 }
 
-type Extra = { _meta?: { progressToken?: string | number }; sendNotification: (n: { method: 'notifications/progress'; params: { progressToken: string | number; progress: number; message?: string } }) => Promise<void> };
+type Extra = {
+  _meta?: { progressToken?: string | number };
+  sendNotification: (n: {
+    method: 'notifications/progress';
+    params: { progressToken: string | number; progress: number; message?: string };
+  }) => Promise<void>;
+};
 
 /** Progress every few seconds while a call runs, when the client asked for it. */
 function reportProgress(extra: Extra, intervalMs: number): () => void {
@@ -110,7 +132,12 @@ function reportProgress(extra: Extra, intervalMs: number): () => void {
   const timer = setInterval(() => {
     progress++;
     const seconds = Math.round((Date.now() - started) / 1000);
-    extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress, message: `waiting for membrane (${seconds} s)` } }).catch(() => undefined);
+    extra
+      .sendNotification({
+        method: 'notifications/progress',
+        params: { progressToken: token, progress, message: `waiting for membrane (${seconds} s)` },
+      })
+      .catch(() => undefined);
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);

@@ -3,7 +3,7 @@
  * fields (paging, view, dry run, confirmation) are added from the tool's kind, never by hand.
  */
 import { z } from 'zod';
-import type { ToolDefinition } from '../tools/define.js';
+import type { ToolDefinition } from '../../tools/define.js';
 
 // Output schemas declare what a client can rely on; results may carry more (loose objects).
 export const LIST_OUTPUT = z.looseObject({ records: z.array(z.looseObject({})), nextCursor: z.string().optional() });
@@ -70,5 +70,7 @@ export function outputSchema(def: ToolDefinition): z.ZodObject {
 
 /** MCP annotations from the one semantic kind (destructiveHint only means something for writes). */
 export function annotations(def: ToolDefinition): { readOnlyHint: boolean; destructiveHint?: boolean; openWorldHint: true } {
-  return def.kind === 'read' ? { readOnlyHint: true, openWorldHint: true } : { readOnlyHint: false, destructiveHint: def.kind === 'destructive', openWorldHint: true };
+  return def.kind === 'read'
+    ? { readOnlyHint: true, openWorldHint: true }
+    : { readOnlyHint: false, destructiveHint: def.kind === 'destructive', openWorldHint: true };
 }

@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { Runtime, type ServerOptions } from './runtime.js';
 import { createServer } from './server.js';
-import { Users, type UserEntry } from './users.js';
+import { Users, type UserEntry } from '../safety/users.js';
 
 export interface HttpOptions {
   /** Default 3000; 0 picks a free port (see the returned url). */
@@ -56,9 +56,18 @@ const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$
 const CORS_HEADERS = 'authorization, content-type, accept, mcp-protocol-version, mcp-session-id, last-event-id';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
-const commaList = (text: string | undefined) => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const commaList = (text: string | undefined) =>
+  (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 /** `Host` header -> bare lowercase name: drops the port and IPv6 brackets. */
-const hostName = (value: string) => value.trim().toLowerCase().replace(/^\[(.*)\](:\d+)?$/, '$1').replace(/^([^:]*):\d+$/, '$1');
+const hostName = (value: string) =>
+  value
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\](:\d+)?$/, '$1')
+    .replace(/^([^:]*):\d+$/, '$1');
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
@@ -117,17 +126,22 @@ export async function startHttp(options: ServerOptions, http: HttpOptions = {}):
   const port = parsePort(http.port);
   const token = http.token ?? process.env.RINGCENTRAL_MCP_HTTP_TOKEN ?? '';
   const usersFile = http.users ?? (process.env.RINGCENTRAL_MCP_USERS || undefined);
-  if (usersFile && token) throw new Error('give either a users file (--users) or RINGCENTRAL_MCP_HTTP_TOKEN, not both: with a users file every token is a user');
+  if (usersFile && token)
+    throw new Error('give either a users file (--users) or RINGCENTRAL_MCP_HTTP_TOKEN, not both: with a users file every token is a user');
   const users = usersFile ? new Users(usersFile) : undefined;
   const loopback = LOOPBACK.test(host);
   if (!loopback && !token && !users) {
     throw new Error(`refusing to serve on ${host} without a bearer token: set RINGCENTRAL_MCP_HTTP_TOKEN or --users (or bind 127.0.0.1)`);
   }
   if (!loopback && !users && token.length < 16) {
-    throw new Error(`refusing to serve on ${host} with a bearer token of ${token.length} characters: use at least 16 (openssl rand -hex 32)`);
+    throw new Error(
+      `refusing to serve on ${host} with a bearer token of ${token.length} characters: use at least 16 (openssl rand -hex 32)`,
+    );
   }
   if (loopback && token && token.length < 16) {
-    process.stderr.write(`ringcentral-mcp: warning: the bearer token has ${token.length} characters; use at least 16 (openssl rand -hex 32)\n`);
+    process.stderr.write(
+      `ringcentral-mcp: warning: the bearer token has ${token.length} characters; use at least 16 (openssl rand -hex 32)\n`,
+    );
   }
   const extraOrigins = new Set(http.allowedOrigins ?? commaList(process.env.RINGCENTRAL_MCP_ALLOWED_ORIGINS));
   const allowedHosts = new Set((http.allowedHosts ?? commaList(process.env.RINGCENTRAL_MCP_ALLOWED_HOSTS)).map(hostName));
@@ -189,7 +203,13 @@ export async function startHttp(options: ServerOptions, http: HttpOptions = {}):
       res.setHeader('vary', 'origin');
       res.setHeader('access-control-expose-headers', 'mcp-session-id, mcp-protocol-version, www-authenticate');
       if (req.method === 'OPTIONS') {
-        res.writeHead(204, { 'access-control-allow-methods': 'POST, OPTIONS', 'access-control-allow-headers': CORS_HEADERS, 'access-control-max-age': '600' }).end();
+        res
+          .writeHead(204, {
+            'access-control-allow-methods': 'POST, OPTIONS',
+            'access-control-allow-headers': CORS_HEADERS,
+            'access-control-max-age': '600',
+          })
+          .end();
         return;
       }
     }
@@ -206,10 +226,12 @@ export async function startHttp(options: ServerOptions, http: HttpOptions = {}):
 
     // Counted until the response is gone, answered or not: a client that hangs up ends its call.
     inFlight++;
-    const gone = new Promise<void>((resolve) => res.once('close', () => {
-      inFlight--;
-      resolve();
-    }));
+    const gone = new Promise<void>((resolve) =>
+      res.once('close', () => {
+        inFlight--;
+        resolve();
+      }),
+    );
     try {
       const body = await readBody(req, maxBody);
       if (Array.isArray(body) && body.length > maxBatch) {

@@ -3,7 +3,7 @@
  * exceeded. Lists drop records from the end (with a cursor to continue); anything else trims its
  * largest array or string and says so.
  */
-import { encodeCursor, type Position, type UpstreamPage } from './paging.js';
+import { encodeCursor, type Position, type UpstreamPage } from '../membrane/paging.js';
 
 type Obj = Record<string, unknown>;
 
@@ -33,7 +33,14 @@ export interface ListResult extends Obj {
 }
 
 /** The page as the client sees it: at most `limit` records, within `budget` characters. */
-export function listResult(tool: string, page: UpstreamPage, position: Position, limit: number, budget: number, shapeRecord: (r: Obj) => Obj): ListResult {
+export function listResult(
+  tool: string,
+  page: UpstreamPage,
+  position: Position,
+  limit: number,
+  budget: number,
+  shapeRecord: (r: Obj) => Obj,
+): ListResult {
   const wanted = page.records.slice(position.skip, position.skip + limit).map(shapeRecord);
   const build = (n: number): ListResult => {
     const consumed = position.skip + n;
@@ -63,7 +70,12 @@ export function listResult(tool: string, page: UpstreamPage, position: Position,
   if (n === 0 && wanted.length > 0) {
     // One record alone is larger than the budget: say so and let the cursor step past it.
     const skipped = build(1);
-    result = { records: [], count: 0, truncated: true, note: 'the next record is larger than the result budget; use view "compact", fewer fields, or the get tool for it' };
+    result = {
+      records: [],
+      count: 0,
+      truncated: true,
+      note: 'the next record is larger than the result budget; use view "compact", fewer fields, or the get tool for it',
+    };
     if (skipped.nextCursor) result.nextCursor = skipped.nextCursor;
   }
   return result;
@@ -99,7 +111,9 @@ export function fitBudget<T extends Obj>(value: T, budget: number): T {
 
 /** Last resort when nothing below the top can shrink: drop the largest top-level fields, counting them. */
 function dropTopLevel(copy: Obj, budget: number): void {
-  const keys = Object.keys(copy).filter((k) => k !== 'truncated' && k !== 'omittedFields').sort((a, b) => size(copy[b]) - size(copy[a]));
+  const keys = Object.keys(copy)
+    .filter((k) => k !== 'truncated' && k !== 'omittedFields')
+    .sort((a, b) => size(copy[b]) - size(copy[a]));
   let omitted = 0;
   for (const key of keys) {
     if (size(copy) <= budget) break;
@@ -123,6 +137,9 @@ function largest(root: Obj): { parent: Obj | unknown[]; key: string | number; no
   visit(root, 0);
   if (best) return best;
   // Nothing trimmable: cut the largest object value as text.
-  const [key, node] = Object.entries(root).filter(([k]) => k !== 'truncated').sort((a, b) => size(b[1]) - size(a[1]))[0] ?? [];
+  const [key, node] =
+    Object.entries(root)
+      .filter(([k]) => k !== 'truncated')
+      .sort((a, b) => size(b[1]) - size(a[1]))[0] ?? [];
   return key === undefined ? undefined : { parent: root, key, node };
 }

@@ -6,7 +6,7 @@
  * when there is no schema to check, it takes RingCentral's REST API through `membrane request`.
  * Decided once per action catalog, so a warm call stays one CLI process on either route.
  */
-import type { ActionRoute, Exec, Record_, ToolDefinition } from '../tools/define.js';
+import type { ActionRoute, Exec, Record_, ToolDefinition } from '../../tools/define.js';
 import type { ActionInfo, Membrane } from './membrane.js';
 import type { RunOptions } from './runner.js';
 
@@ -58,21 +58,36 @@ function schemaAt(root: Schema, path: string): Schema | undefined {
   return node;
 }
 
-const requiredOf = (schema: Schema): string[] => (Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : []);
+const requiredOf = (schema: Schema): string[] =>
+  Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : [];
 
 /** What the live schema does not declare of what the tool sends, and what it requires that the tool never sends. */
 export function checkSchema(schema: Schema, sends: readonly string[]): { undeclared: string[]; unsupplied: string[] } {
   const undeclared = sends.filter((path) => !schemaAt(schema, path));
   const unsupplied: string[] = [];
   // Every object the tool fills in (the input itself, `from`, `to[]`...) must get its required properties.
-  const parents = new Set(['', ...sends.flatMap((path) => path.split('.').slice(0, -1).map((_, i, steps) => steps.slice(0, i + 1).join('.')))]);
+  const parents = new Set([
+    '',
+    ...sends.flatMap((path) =>
+      path
+        .split('.')
+        .slice(0, -1)
+        .map((_, i, steps) => steps.slice(0, i + 1).join('.')),
+    ),
+  ]);
   for (const parent of parents) {
     const node = parent ? schemaAt(schema, parent) : schema;
     if (!node) continue;
     const target = isObject(node.items) && node.type === 'array' ? node.items : node;
     const prefix = parent ? `${parent}.` : '';
     for (const name of requiredOf(target)) {
-      const sent = sends.some((path) => path === `${prefix}${name}` || path === `${prefix}${name}[]` || path.startsWith(`${prefix}${name}.`) || path.startsWith(`${prefix}${name}[].`));
+      const sent = sends.some(
+        (path) =>
+          path === `${prefix}${name}` ||
+          path === `${prefix}${name}[]` ||
+          path.startsWith(`${prefix}${name}.`) ||
+          path.startsWith(`${prefix}${name}[].`),
+      );
       if (!sent) unsupplied.push(`${prefix}${name}`);
     }
   }
@@ -83,7 +98,8 @@ export function checkSchema(schema: Schema, sends: readonly string[]): { undecla
 export function autoRoute(def: ToolDefinition, action: ActionRoute<Record_>, info: ActionInfo | undefined): RouteChoice {
   const key = action.key;
   if (!info) return { route: 'rest', reason: `the connection has no action ${key}` };
-  if (!isObject(info.inputSchema)) return { route: 'rest', reason: `action ${key} lists no input schema, so what it accepts cannot be checked` };
+  if (!isObject(info.inputSchema))
+    return { route: 'rest', reason: `action ${key} lists no input schema, so what it accepts cannot be checked` };
   const { undeclared, unsupplied } = checkSchema(info.inputSchema, sendsOf(def, action));
   if (undeclared.length) return { route: 'rest', reason: `action ${key} does not declare ${undeclared.join(', ')}` };
   if (unsupplied.length) return { route: 'rest', reason: `action ${key} requires ${unsupplied.join(', ')}, which the tool does not send` };
@@ -103,7 +119,9 @@ export class Routes {
     readonly mode: RouteMode,
     private readonly tools: readonly ToolDefinition[],
   ) {
-    this.groups = new Map(tools.flatMap((def) => (def.exec.via === 'either' ? [[def.exec.action.key, def.exec.rest.group] as [string, string]] : [])));
+    this.groups = new Map(
+      tools.flatMap((def) => (def.exec.via === 'either' ? [[def.exec.action.key, def.exec.rest.group] as [string, string]] : [])),
+    );
   }
 
   /** The rate-limit group of an action the caller names (run_action): its tool's, else `other`. */

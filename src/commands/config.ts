@@ -7,14 +7,14 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ServerOptions } from './runtime.js';
+import type { ServerOptions } from '../mcp/runtime.js';
 
 export const CLIENTS = ['claude-desktop', 'claude-desktop-windows', 'claude-code', 'cursor', 'vscode', 'http'] as const;
 export type ClientName = (typeof CLIENTS)[number];
 
 /** The name the server is registered under in every client. */
 export const SERVER_NAME = 'ringcentral';
-const CLI = fileURLToPath(new URL('./cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
 
 function serverArgs(options: ServerOptions): string[] {
   return [
@@ -79,7 +79,15 @@ export function snippetFor(client: string, options: ServerOptions): Record<strin
     case 'claude-code':
       return { type: 'stdio', ...stdio };
     case 'http':
-      return { mcpServers: { [SERVER_NAME]: { type: 'http', url: 'http://127.0.0.1:3000/mcp', headers: { Authorization: 'Bearer ${RINGCENTRAL_MCP_HTTP_TOKEN}' } } } };
+      return {
+        mcpServers: {
+          [SERVER_NAME]: {
+            type: 'http',
+            url: 'http://127.0.0.1:3000/mcp',
+            headers: { Authorization: 'Bearer ${RINGCENTRAL_MCP_HTTP_TOKEN}' },
+          },
+        },
+      };
     default:
       throw new Error(`unknown client "${client}"; one of ${CLIENTS.join(', ')}`);
   }
@@ -97,12 +105,16 @@ const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.rep
 export function claudeCodeCommand(options: ServerOptions): string {
   const { command, args, env: vars } = stdioLaunch(options);
   const envFlags = Object.entries(vars).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
-  return ['claude', 'mcp', 'add', '--transport', 'stdio', '--scope', 'user', ...envFlags, SERVER_NAME, '--', command, ...args].map(quote).join(' ');
+  return ['claude', 'mcp', 'add', '--transport', 'stdio', '--scope', 'user', ...envFlags, SERVER_NAME, '--', command, ...args]
+    .map(quote)
+    .join(' ');
 }
 
 const WHERE: Record<ClientName, string> = {
-  'claude-desktop': 'Paste into ~/Library/Application Support/Claude/claude_desktop_config.json (merge with any mcpServers already there), then restart Claude Desktop.',
-  'claude-desktop-windows': 'Paste into %APPDATA%\\Claude\\claude_desktop_config.json (merge with any mcpServers already there), then restart Claude Desktop.',
+  'claude-desktop':
+    'Paste into ~/Library/Application Support/Claude/claude_desktop_config.json (merge with any mcpServers already there), then restart Claude Desktop.',
+  'claude-desktop-windows':
+    'Paste into %APPDATA%\\Claude\\claude_desktop_config.json (merge with any mcpServers already there), then restart Claude Desktop.',
   'claude-code': '',
   cursor: 'Paste into ~/.cursor/mcp.json (or .cursor/mcp.json in a project).',
   vscode: 'Paste into .vscode/mcp.json in your workspace.',
@@ -115,7 +127,9 @@ export function printConfig(client: string | undefined, options: ServerOptions):
   const snippet = configFor(client, options);
   process.stdout.write(`${snippet}\n`);
   if (client === 'claude-code') {
-    process.stderr.write(`Add it with:\n  ${claudeCodeCommand(options)}\nor:\n  claude mcp add-json --scope user ${SERVER_NAME} ${quote(JSON.stringify(JSON.parse(snippet)))}\n`);
+    process.stderr.write(
+      `Add it with:\n  ${claudeCodeCommand(options)}\nor:\n  claude mcp add-json --scope user ${SERVER_NAME} ${quote(JSON.stringify(JSON.parse(snippet)))}\n`,
+    );
   } else {
     process.stderr.write(`${WHERE[client as ClientName]}\n`);
   }

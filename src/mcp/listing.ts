@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { ToolDefinition } from '../tools/define.js';
+import type { ToolDefinition } from '../../tools/define.js';
 import { annotations, inputSchema, outputSchema } from './schemas.js';
 
 const SAFE_INT = 9007199254740991;
@@ -27,7 +27,13 @@ export function minifySchema(node: unknown): unknown {
   // A loose object with no declared properties is just "an object".
   const props = out.properties as Record<string, unknown> | undefined;
   if (out.type === 'object' && props && Object.keys(props).length === 0 && !out.required) delete out.properties;
-  if (out.type === 'object' && out.additionalProperties && typeof out.additionalProperties === 'object' && Object.keys(out.additionalProperties).length === 0) delete out.additionalProperties;
+  if (
+    out.type === 'object' &&
+    out.additionalProperties &&
+    typeof out.additionalProperties === 'object' &&
+    Object.keys(out.additionalProperties).length === 0
+  )
+    delete out.additionalProperties;
   return out;
 }
 
@@ -56,7 +62,10 @@ export function callerSchema(node: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
     if (SERVER_SIDE.has(key)) continue;
-    out[key] = key === 'properties' ? Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, callerSchema(v)])) : callerSchema(value);
+    out[key] =
+      key === 'properties'
+        ? Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, callerSchema(v)]))
+        : callerSchema(value);
   }
   // Alternatives that differ only in what the server checks are one type for the caller.
   const anyOf = out.anyOf as unknown[] | undefined;
@@ -80,8 +89,12 @@ export function toolListing(def: ToolDefinition): Tool {
       name: def.name,
       title: def.title,
       description: def.description,
-      inputSchema: callerSchema(z.toJSONSchema(inputSchema(def), { target: 'draft-07', io: 'input', unrepresentable: 'any' })) as Tool['inputSchema'],
-      outputSchema: minifySchema(z.toJSONSchema(outputSchema(def), { target: 'draft-07', io: 'output', unrepresentable: 'any' })) as Tool['outputSchema'],
+      inputSchema: callerSchema(
+        z.toJSONSchema(inputSchema(def), { target: 'draft-07', io: 'input', unrepresentable: 'any' }),
+      ) as Tool['inputSchema'],
+      outputSchema: minifySchema(
+        z.toJSONSchema(outputSchema(def), { target: 'draft-07', io: 'output', unrepresentable: 'any' }),
+      ) as Tool['outputSchema'],
       annotations: annotations(def),
     };
     cache.set(def, tool);

@@ -3,8 +3,8 @@
  * output, a timeout, cancellation, and at most N processes at once. On timeout or cancel the
  * whole process group is killed (SIGTERM, then SIGKILL), so no grandchild outlives a call.
  */
-import { LIMITS, byteLength } from './bounds.js';
-import { ToolError, FIX } from './errors.js';
+import { LIMITS, byteLength } from '../safety/bounds.js';
+import { ToolError, FIX } from '../errors.js';
 import { Limiter } from './limiter.js';
 import { Watchdog } from './watchdog.js';
 
@@ -226,7 +226,10 @@ function argvProblem(argv: string[]): ToolError | undefined {
   const longest = Math.max(...argv.map(byteLength));
   const total = argv.reduce((sum, arg) => sum + byteLength(arg) + 1, 0);
   if (longest <= LIMITS.argBytes && total <= LIMITS.argvBytes) return undefined;
-  const what = longest > LIMITS.argBytes ? `one argument is ${longest} bytes, over the limit of ${LIMITS.argBytes}` : `the command line is ${total} bytes, over the limit of ${LIMITS.argvBytes}`;
+  const what =
+    longest > LIMITS.argBytes
+      ? `one argument is ${longest} bytes, over the limit of ${LIMITS.argBytes}`
+      : `the command line is ${total} bytes, over the limit of ${LIMITS.argvBytes}`;
   return new ToolError('invalid_input', `argv: ${what}; nothing was run`, { fix: 'send smaller input (fewer or shorter values)' });
 }
 

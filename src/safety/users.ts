@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import type { UserIdentity } from './runtime.js';
+import type { UserIdentity } from '../mcp/runtime.js';
 
 export interface UserEntry extends UserIdentity {
   tokenSha256: string;
@@ -34,11 +34,16 @@ export function readUsers(file: string): UserEntry[] {
     const text = (field: string, pattern: RegExp, what: string, optional = false): string | undefined => {
       const value = u[field];
       if (value === undefined && optional) return undefined;
-      if (typeof value !== 'string' || !pattern.test(value)) throw new Error(`${where}.${field} must be ${what}, got ${JSON.stringify(value)}`);
+      if (typeof value !== 'string' || !pattern.test(value))
+        throw new Error(`${where}.${field} must be ${what}, got ${JSON.stringify(value)}`);
       return value;
     };
     const name = text('name', NAME, '1-64 letters, digits, _ . @ -')!;
-    const tokenSha256 = text('tokenSha256', HASH, 'the hex SHA-256 of the bearer token (64 hex digits): printf %s "$TOKEN" | sha256sum')!.toLowerCase();
+    const tokenSha256 = text(
+      'tokenSha256',
+      HASH,
+      'the hex SHA-256 of the bearer token (64 hex digits): printf %s "$TOKEN" | sha256sum',
+    )!.toLowerCase();
     const tenantKey = text('tenantKey', KEY, 'a Membrane tenant key (letters, digits, _ . : @ -, not starting with -)')!;
     const connectionId = text('connectionId', KEY, 'a Membrane connection id', true);
     if (names.has(name)) throw new Error(`${where}: the name ${name} appears twice`);

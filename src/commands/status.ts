@@ -3,10 +3,10 @@
  * logged in, which RingCentral connection is used and is it ready, and which route (Membrane
  * action or RingCentral REST) each tool takes on it and why; each problem with its fix.
  */
-import { FIX, toToolError } from './errors.js';
-import { chooseConnection, connectionProblem, type Membrane } from './membrane.js';
-import type { RouteLine, Routes } from './routes.js';
-import type { RunOptions } from './runner.js';
+import { FIX, toToolError } from '../errors.js';
+import { chooseConnection, connectionProblem, type Membrane } from '../membrane/membrane.js';
+import type { RouteLine, Routes } from '../membrane/routes.js';
+import type { RunOptions } from '../membrane/runner.js';
 
 export interface StatusReport {
   ready: boolean;
@@ -22,7 +22,12 @@ export interface StatusReport {
 
 const VERSION_TIMEOUT_MS = 10_000;
 
-export async function checkStatus(membrane: Membrane, pinnedConnectionId: string | undefined, run: RunOptions = {}, routes?: Routes): Promise<StatusReport> {
+export async function checkStatus(
+  membrane: Membrane,
+  pinnedConnectionId: string | undefined,
+  run: RunOptions = {},
+  routes?: Routes,
+): Promise<StatusReport> {
   const command = membrane.runner.argv([]).join(' ');
   const report: StatusReport = { ready: false, cli: { command, found: false }, problems: [] };
   const problem = (error: unknown) => {
@@ -63,7 +68,9 @@ export async function checkStatus(membrane: Membrane, pinnedConnectionId: string
   }
 
   try {
-    const connection = pinnedConnectionId ? await membrane.getConnection(pinnedConnectionId, run) : chooseConnection(await membrane.listConnections(run));
+    const connection = pinnedConnectionId
+      ? await membrane.getConnection(pinnedConnectionId, run)
+      : chooseConnection(await membrane.listConnections(run));
     report.connection = { id: connection.id, name: connection.name, state: connection.state };
     if (connection.state !== 'READY' || connection.disconnected) throw connectionProblem(connection);
   } catch (error) {

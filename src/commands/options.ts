@@ -3,29 +3,69 @@
  * The help text lives next to the flags so the two cannot drift.
  */
 import { parseArgs } from 'node:util';
-import { CONFIRM_MODES, type ConfirmMode } from './confirm.js';
-import { ROUTE_MODES, type RouteMode } from './routes.js';
-import { DEFAULTS, type ServerOptions } from './runtime.js';
-import { TOOLSETS } from '../tools/index.js';
+import { CONFIRM_MODES, type ConfirmMode } from '../safety/confirm.js';
+import { ROUTE_MODES, type RouteMode } from '../membrane/routes.js';
+import { DEFAULTS, type ServerOptions } from '../mcp/runtime.js';
+import { TOOLSETS } from '../../tools/index.js';
 
 export const FLAGS = {
-  sandbox: { type: 'boolean', env: 'RINGCENTRAL_MCP_SANDBOX', help: 'use the bundled membrane-sandbox (simulated account, nothing real is sent)' },
+  sandbox: {
+    type: 'boolean',
+    env: 'RINGCENTRAL_MCP_SANDBOX',
+    help: 'use the bundled membrane-sandbox (simulated account, nothing real is sent)',
+  },
   membrane: { type: 'string', env: 'MEMBRANE_CLI', help: 'path of the Membrane CLI (default: membrane on PATH)' },
-  'connection-id': { type: 'string', env: 'RINGCENTRAL_CONNECTION_ID', help: 'pin the RingCentral connection (default: the one READY RingCentral connection)' },
-  route: { type: 'string', env: 'RINGCENTRAL_MCP_ROUTE', help: 'auto|action|rest: how tools reach RingCentral (default auto: a tool\'s Membrane action when its live input schema takes every property the tool sends, else RingCentral\'s REST API via membrane request; see doctor)' },
+  'connection-id': {
+    type: 'string',
+    env: 'RINGCENTRAL_CONNECTION_ID',
+    help: 'pin the RingCentral connection (default: the one READY RingCentral connection)',
+  },
+  route: {
+    type: 'string',
+    env: 'RINGCENTRAL_MCP_ROUTE',
+    help: "auto|action|rest: how tools reach RingCentral (default auto: a tool's Membrane action when its live input schema takes every property the tool sends, else RingCentral's REST API via membrane request; see doctor)",
+  },
   'read-only': { type: 'boolean', env: 'RINGCENTRAL_MCP_READ_ONLY', help: 'expose no write tool; the API proxy accepts GET only' },
   toolsets: { type: 'string', env: 'RINGCENTRAL_MCP_TOOLSETS', help: `comma list of ${TOOLSETS.join(',')}` },
   tools: { type: 'string', env: 'RINGCENTRAL_MCP_TOOLS', help: 'comma list of tool names (adds to --toolsets)' },
-  confirm: { type: 'string', env: 'RINGCENTRAL_MCP_CONFIRM', help: 'auto|elicit|token|off: how irreversible calls are confirmed (default auto: ask the person when the client can, else a confirmation token). off = no confirmation, for unattended pipelines only' },
+  confirm: {
+    type: 'string',
+    env: 'RINGCENTRAL_MCP_CONFIRM',
+    help: 'auto|elicit|token|off: how irreversible calls are confirmed (default auto: ask the person when the client can, else a confirmation token). off = no confirmation, for unattended pipelines only',
+  },
   timeout: { type: 'string', env: 'RINGCENTRAL_MCP_TIMEOUT_MS', help: `per-call timeout in ms (default ${DEFAULTS.timeoutMs})` },
-  'max-concurrency': { type: 'string', env: 'RINGCENTRAL_MCP_MAX_CONCURRENCY', help: `CLI processes at once (default ${DEFAULTS.maxConcurrency})` },
-  'max-result-chars': { type: 'string', env: 'RINGCENTRAL_MCP_MAX_RESULT_CHARS', help: `character budget of one result (default ${DEFAULTS.maxResultChars})` },
-  'no-warmup': { type: 'boolean', env: 'RINGCENTRAL_MCP_NO_WARMUP', help: 'do not resolve the connection and action ids when a client connects' },
+  'max-concurrency': {
+    type: 'string',
+    env: 'RINGCENTRAL_MCP_MAX_CONCURRENCY',
+    help: `CLI processes at once (default ${DEFAULTS.maxConcurrency})`,
+  },
+  'max-result-chars': {
+    type: 'string',
+    env: 'RINGCENTRAL_MCP_MAX_RESULT_CHARS',
+    help: `character budget of one result (default ${DEFAULTS.maxResultChars})`,
+  },
+  'no-warmup': {
+    type: 'boolean',
+    env: 'RINGCENTRAL_MCP_NO_WARMUP',
+    help: 'do not resolve the connection and action ids when a client connects',
+  },
   http: { type: 'boolean', env: 'RINGCENTRAL_MCP_HTTP', help: 'serve Streamable HTTP on /mcp instead of stdio' },
   port: { type: 'string', env: 'RINGCENTRAL_MCP_PORT', help: 'HTTP port (default 3000; 0 = any free port)' },
-  host: { type: 'string', env: 'RINGCENTRAL_MCP_HOST', help: 'HTTP bind address (default 127.0.0.1; others need RINGCENTRAL_MCP_HTTP_TOKEN)' },
-  users: { type: 'string', env: 'RINGCENTRAL_MCP_USERS', help: 'HTTP users file: {"users":[{"name","tokenSha256","tenantKey","connectionId"?}]}; each bearer token acts as its own Membrane tenant (re-read on change or SIGHUP)' },
-  'redis-url': { type: 'string', env: 'RINGCENTRAL_MCP_REDIS_URL', help: 'keep single-use tokens, the SMS duplicate window and rate-limit penalties in this Redis, so instances act as one (default: files on this machine, one instance)' },
+  host: {
+    type: 'string',
+    env: 'RINGCENTRAL_MCP_HOST',
+    help: 'HTTP bind address (default 127.0.0.1; others need RINGCENTRAL_MCP_HTTP_TOKEN)',
+  },
+  users: {
+    type: 'string',
+    env: 'RINGCENTRAL_MCP_USERS',
+    help: 'HTTP users file: {"users":[{"name","tokenSha256","tenantKey","connectionId"?}]}; each bearer token acts as its own Membrane tenant (re-read on change or SIGHUP)',
+  },
+  'redis-url': {
+    type: 'string',
+    env: 'RINGCENTRAL_MCP_REDIS_URL',
+    help: 'keep single-use tokens, the SMS duplicate window and rate-limit penalties in this Redis, so instances act as one (default: files on this machine, one instance)',
+  },
   yes: { type: 'boolean', short: 'y', help: 'setup: run every step without asking (without it, setup asks only on a terminal)' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
   version: { type: 'boolean', short: 'v', help: 'print the version' },
@@ -44,14 +84,21 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
   const flags: Flags = {};
   for (const [name, f] of Object.entries(FLAGS) as Array<[FlagName, (typeof FLAGS)[FlagName]]>) {
     const fromEnv = 'env' in f ? env[f.env] : undefined;
-    const value = values[name] ?? (fromEnv === undefined || fromEnv === '' ? undefined : f.type === 'boolean' ? /^(1|true|yes|on)$/i.test(fromEnv) : fromEnv);
+    const value =
+      values[name] ??
+      (fromEnv === undefined || fromEnv === '' ? undefined : f.type === 'boolean' ? /^(1|true|yes|on)$/i.test(fromEnv) : fromEnv);
     if (value !== undefined) flags[name] = value as string | boolean;
   }
   return { flags, positionals };
 }
 
 const list = (value: string | boolean | undefined) =>
-  typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 
 function int(name: string, value: string | boolean | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
@@ -121,7 +168,7 @@ export function helpText(): string {
     '  RINGCENTRAL_MCP_HTTP_TOKEN      bearer token required by --http (mandatory off loopback, 16+ characters; or --users instead)',
     '  RINGCENTRAL_MCP_ALLOWED_HOSTS   --http off loopback: Host names to accept (comma list; default any, the token protects)',
     '  RINGCENTRAL_MCP_ALLOWED_ORIGINS --http: browser origins allowed, with CORS (comma list)',
-    '  RINGCENTRAL_MCP_CONFIRM_SECRET  shared secret so several instances (and `call` runs) accept each other\'s confirmation tokens',
+    "  RINGCENTRAL_MCP_CONFIRM_SECRET  shared secret so several instances (and `call` runs) accept each other's confirmation tokens",
     '',
     'Logs go to stderr; stdout carries only the protocol.',
   );

@@ -15,7 +15,8 @@ interface PromptDefinition {
 }
 
 const E164 = /^\+[1-9]\d{1,14}$/;
-const phoneArg = (what: string) => z.string().regex(E164, 'must be an E.164 phone number like +16505550123').describe(`${what}, E.164 (+16505550123)`);
+const phoneArg = (what: string) =>
+  z.string().regex(E164, 'must be an E.164 phone number like +16505550123').describe(`${what}, E.164 (+16505550123)`);
 
 export const PROMPTS: PromptDefinition[] = [
   {

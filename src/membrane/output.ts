@@ -5,7 +5,7 @@
  * (RingCentral's record is `rawFields`, else `fields`), bare arrays, and `{output: ...}`
  * wrappers. A list whose records cannot be recognized is an error, never an empty success.
  */
-import { ToolError } from './errors.js';
+import { ToolError } from '../errors.js';
 
 type Obj = Record<string, unknown>;
 
@@ -62,9 +62,21 @@ const sample = (value: unknown): string => (JSON.stringify(value) ?? String(valu
 /** One page of a list result with what it says about the next page. */
 export function readList(output: unknown, source: Source): ListPage {
   const value = unwrap(output);
-  const list = Array.isArray(value) ? value : isObject(value) ? (Array.isArray(value.records) ? value.records : Array.isArray(value.items) ? value.items : undefined) : undefined;
+  const list = Array.isArray(value)
+    ? value
+    : isObject(value)
+      ? Array.isArray(value.records)
+        ? value.records
+        : Array.isArray(value.items)
+          ? value.items
+          : undefined
+      : undefined;
   if (!list) {
-    const what = isObject(value) ? `no list of records (keys: ${Object.keys(value).slice(0, 8).join(', ') || 'none'})` : value === undefined ? 'no output where a list was expected' : `no list of records (${sample(value)})`;
+    const what = isObject(value)
+      ? `no list of records (keys: ${Object.keys(value).slice(0, 8).join(', ') || 'none'})`
+      : value === undefined
+        ? 'no output where a list was expected'
+        : `no list of records (${sample(value)})`;
     throw unreadable(source, what);
   }
   const records: Obj[] = [];

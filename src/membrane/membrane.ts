@@ -2,7 +2,7 @@
  * The Membrane CLI as this server uses it: resolves the RingCentral connection and the action ids
  * once (single flight, cached), then every warm call is exactly one `action run` or `request`.
  */
-import { ToolError, FIX } from './errors.js';
+import { ToolError, FIX } from '../errors.js';
 import { asList, parseCliResult, unwrapActionOutput } from './parse.js';
 import type { CliResult, CliRunner, RunOptions } from './runner.js';
 import { tenantConnectionError, tenantFlags } from './tenant.js';
@@ -52,7 +52,10 @@ export function connectionProblem(c: Connection): ToolError {
     });
   }
   if (c.state === 'BUILDING') {
-    return new ToolError('connection_not_ready', `the RingCentral connection ${label} is still being set up`, { fix: FIX.wait(c.id), upstreamCode: c.state });
+    return new ToolError('connection_not_ready', `the RingCentral connection ${label} is still being set up`, {
+      fix: FIX.wait(c.id),
+      upstreamCode: c.state,
+    });
   }
   if (c.state === 'CONFIGURATION_ERROR' || c.state === 'SETUP_FAILED') {
     return new ToolError('connection_not_ready', `the RingCentral connection ${label} failed to set up: ${c.error?.message ?? c.state}`, {
@@ -77,10 +80,18 @@ export function chooseConnection(connections: Connection[]): Connection {
   const candidates = (ready.length > 1 ? ready : ringcentral).map((c) => ({ id: c.id, name: c.name, state: c.state }));
   if (ready.length > 1) {
     const list = candidates.map((c) => `${c.id} (${c.name ?? 'unnamed'})`).join(', ');
-    return fail(new ToolError('several_connections', `${ready.length} RingCentral connections are ready: ${list}`, { fix: FIX.pin, candidates }));
+    return fail(
+      new ToolError('several_connections', `${ready.length} RingCentral connections are ready: ${list}`, { fix: FIX.pin, candidates }),
+    );
   }
   if (ringcentral.length === 1) return fail(connectionProblem(ringcentral[0]));
-  return fail(new ToolError('connection_not_ready', `no RingCentral connection is ready: ${candidates.map((c) => `${c.id} (${c.state})`).join(', ')}`, { fix: FIX.pin, candidates }));
+  return fail(
+    new ToolError(
+      'connection_not_ready',
+      `no RingCentral connection is ready: ${candidates.map((c) => `${c.id} (${c.state})`).join(', ')}`,
+      { fix: FIX.pin, candidates },
+    ),
+  );
 }
 
 function fail(error: ToolError): never {
@@ -98,7 +109,10 @@ export class Membrane {
   private readonly connection = new SharedRun<string>((run) => this.resolveConnection(run));
   private readonly catalog = new SharedRun<Map<string, ActionInfo>>((run) => this.loadActions(run));
 
-  constructor(readonly runner: CliRunner, private readonly options: MembraneOptions = {}) {}
+  constructor(
+    readonly runner: CliRunner,
+    private readonly options: MembraneOptions = {},
+  ) {}
 
   private async json(args: string[], run: RunOptions, allowEmpty = false, connectionId?: string): Promise<unknown> {
     const result = await this.runner.run([...args, ...tenantFlags(this.options.tenantKey), '--json'], run);
@@ -186,7 +200,17 @@ export class Membrane {
 
   async runActionArgv(key: string, input: unknown, run: RunOptions = {}): Promise<string[]> {
     const [connectionId, actionId] = [await this.connectionId(run), await this.actionId(key, run)];
-    return ['action', 'run', actionId, '--connectionId', connectionId, '--input', JSON.stringify(input ?? {}), ...tenantFlags(this.options.tenantKey), '--json'];
+    return [
+      'action',
+      'run',
+      actionId,
+      '--connectionId',
+      connectionId,
+      '--input',
+      JSON.stringify(input ?? {}),
+      ...tenantFlags(this.options.tenantKey),
+      '--json',
+    ];
   }
 
   async runAction(key: string, input: unknown, run: RunOptions = {}): Promise<{ output: unknown; actionRunId?: string }> {
@@ -232,7 +256,8 @@ export class Membrane {
 
   async version(run: RunOptions = {}): Promise<string> {
     const result = await this.runner.run(['--version'], run);
-    if (result.exitCode !== 0) throw new ToolError('membrane_error', `membrane --version failed: ${result.stderr.trim() || result.stdout.trim()}`);
+    if (result.exitCode !== 0)
+      throw new ToolError('membrane_error', `membrane --version failed: ${result.stderr.trim() || result.stdout.trim()}`);
     return result.stdout.trim().split('\n').pop() ?? '';
   }
 

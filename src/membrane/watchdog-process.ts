@@ -28,7 +28,11 @@ process.stdin.on('data', (chunk: string) => {
     const pgid = Number(match[2]);
     clearTimeout(groups.get(pgid));
     if (match[1] === '-') groups.delete(pgid);
-    else groups.set(pgid, setTimeout(() => kill(pgid), Math.max(0, Number(match[3]) - Date.now())));
+    else
+      groups.set(
+        pgid,
+        setTimeout(() => kill(pgid), Math.max(0, Number(match[3]) - Date.now())),
+      );
   }
 });
 const serverGone = () => {

@@ -7,9 +7,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline/promises';
-import { FIX, ToolError } from './errors.js';
-import { chooseConnection } from './membrane.js';
-import { Runtime, type ServerOptions } from './runtime.js';
+import { FIX, ToolError } from '../errors.js';
+import { chooseConnection } from '../membrane/membrane.js';
+import { Runtime, type ServerOptions } from '../mcp/runtime.js';
 import { checkStatus, formatStatus } from './status.js';
 
 const say = (text: string) => process.stderr.write(`${text}\n`);
