@@ -59,15 +59,13 @@ describe('MCP conformance 0.1.13, server mode over Streamable HTTP', () => {
     const careless = createServer((req, res) => {
       req.resume();
       req.on('end', () =>
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(
-            JSON.stringify({
-              jsonrpc: '2.0',
-              id: 1,
-              result: { protocolVersion: '2025-11-25', capabilities: {}, serverInfo: { name: 'careless', version: '0' } },
-            }),
-          ),
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            jsonrpc: '2.0',
+            id: 1,
+            result: { protocolVersion: '2025-11-25', capabilities: {}, serverInfo: { name: 'careless', version: '0' } },
+          }),
+        ),
       );
     });
     await new Promise<void>((resolve) => careless.listen(0, '127.0.0.1', resolve));
