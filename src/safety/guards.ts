@@ -60,7 +60,8 @@ export class SentLog {
     try {
       return await attempt;
     } finally {
-      if (this.running.get(send.key)?.result === result) this.running.delete(send.key);
+      // Nothing else claims the key while this runs: an identical call above awaits this one instead.
+      this.running.delete(send.key);
     }
   }
 
@@ -90,8 +91,8 @@ export class SentLog {
       await this.write(send, { ...pending, state: 'done', at: Date.now(), result });
       return result;
     } catch (error) {
-      const code = error instanceof ToolError ? error.code : 'membrane_error';
-      if (UNCLEAR.includes(code)) await this.write(send, { ...pending, state: 'unknown', at: Date.now(), reason: code });
+      if (error instanceof ToolError && UNCLEAR.includes(error.code))
+        await this.write(send, { ...pending, state: 'unknown', at: Date.now(), reason: error.code });
       else await this.store.delete(this.keyOf(send)).catch(() => undefined); // Left behind, it blocks until its deadline, then reads as unknown.
       throw error;
     }
