@@ -35,11 +35,11 @@ export function encodeCursor(tool: string, position: Position): string {
 }
 
 export function decodeCursor(tool: string, cursor: string): Position {
-  let payload: Encoded;
+  let payload: Encoded | undefined;
   try {
     payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Encoded;
   } catch {
-    throw invalidCursor();
+    // Not JSON: refused below, like any payload that is not a cursor.
   }
   if (!payload || payload.t !== tool || !validHandle(payload.h) || !Number.isInteger(payload.s) || payload.s < 0 || payload.s > 100_000) {
     throw invalidCursor();

@@ -199,6 +199,39 @@ describe('fitBudget', () => {
     });
   });
 
+  it('stops as soon as the value fits exactly, leaving the rest uncut', () => {
+    const items = Array.from({ length: 50 }, () => 'a'.repeat(8));
+    const value = { record: { items, text: 'y'.repeat(400) } };
+    // Twenty items (10 characters and a comma each) over: dropping them fits exactly, and the text is then the largest.
+    const budget = size({ ...value, truncated: true }) - 20 * 11;
+    const fitted = fitBudget(value, budget);
+    expect(fitted).toStrictEqual({ record: { items: items.slice(0, 30), text: 'y'.repeat(400) }, truncated: true });
+    expect(size(fitted)).toBe(budget);
+  });
+
+  it('stops dropping fields as soon as the rest fits exactly', () => {
+    const value = { big: { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8, i: 9, j: 10 }, small: 1 };
+    const rest = { small: 1, truncated: true, omittedFields: 1 };
+    expect(fitBudget(value, size(rest))).toStrictEqual(rest);
+  });
+
+  it('cuts the largest of several, wherever it is', () => {
+    expect(fitBudget({ a: 'a'.repeat(100), b: 'b'.repeat(300) }, 300)).toStrictEqual({
+      a: 'a'.repeat(100),
+      b: `${'b'.repeat(128)}… [cut: 172 characters]`,
+      truncated: true,
+    });
+  });
+
+  it('takes an object with a length field for an object, not an array', () => {
+    const list = Array.from({ length: 30 }, (_, i) => i + 1);
+    const value = { record: { meta: { length: 3, a: 'p'.repeat(50), b: 'q'.repeat(50), c: 'r'.repeat(50) }, list } };
+    expect(fitBudget(value, size(value) - 1)).toStrictEqual({
+      record: { meta: value.record.meta, list: list.slice(0, 23) },
+      truncated: true,
+    });
+  });
+
   it('never cuts a string of 60 characters or fewer: the field goes instead', () => {
     const value = { a: 'a'.repeat(60), b: 'b'.repeat(60), c: 1 };
     expect(fitBudget(value, 140)).toStrictEqual({ b: 'b'.repeat(60), c: 1, truncated: true, omittedFields: 1 });
