@@ -171,21 +171,26 @@ describe('SentLog: a send running in another process', () => {
     const real = store();
     let reads = 0;
     const counting: StateStore = {
-      ...real,
       description: real.description,
       create: (k, v, t) => real.create(k, v, t),
+      get: (k) => (reads++, real.get(k)),
       put: (k, v, t) => real.put(k, v, t),
       delete: (k) => real.delete(k),
-      get: (k) => (reads++, real.get(k)),
+      reachable: () => real.reachable(),
+      close: () => real.close(),
     };
-    void new SentLog(store(), 600_000, 1_000).once(s('k'), never, WAIT);
+    let release!: (value: unknown) => void;
+    const first = new SentLog(store(), 600_000, 1_000).once(s('k'), () => new Promise((resolve) => (release = resolve)), WAIT);
     await claimed('k');
-    void new SentLog(counting, 600_000, 1_000).once(s('k'), async () => 'again', WAIT);
+    const second = new SentLog(counting, 600_000, 1_000).once(s('k'), async () => 'again', WAIT);
     await vi.waitFor(() => expect(reads).toBe(1), { timeout: 5_000, interval: 5 });
     for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
     expect(reads).toBe(1);
+    release('sent');
+    await first;
     await vi.advanceTimersByTimeAsync(1_000);
-    await vi.waitFor(() => expect(reads).toBe(2), { timeout: 5_000, interval: 5 });
+    expect(await second).toEqual({ duplicate: true, result: 'sent' });
+    expect(reads).toBe(2);
   });
 });
 

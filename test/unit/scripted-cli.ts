@@ -1,0 +1,51 @@
+/**
+ * A ToolContext over the real Membrane client, routes and look-up cache, whose CLI is a script:
+ * `request` answers by "METHOD path", `action run` by action key, `action list` with the catalog.
+ * Every command line is recorded, so a test sees exactly what would have run.
+ */
+import { LookupCache, type ToolContext } from '../../src/membrane/context.js';
+import { Membrane, type ActionInfo } from '../../src/membrane/membrane.js';
+import { Routes, type RouteMode } from '../../src/membrane/routes.js';
+import type { CliResult, CliRunner } from '../../src/membrane/runner.js';
+import { registry } from '../../tools/index.js';
+
+export interface Script {
+  /** "GET /restapi/v1.0/..." -> the response body. */
+  rest?: Record<string, unknown>;
+  /** action key -> its output. */
+  actions?: Record<string, unknown>;
+  catalog?: ActionInfo[];
+}
+
+export function scriptedContext(script: Script, mode: RouteMode = 'rest'): { ctx: ToolContext; argvs: string[][] } {
+  const argvs: string[][] = [];
+  const answer = (argv: string[]): unknown => {
+    if (argv[0] === 'request') {
+      const key = `${argv[4]} ${argv[2]}`;
+      if (!(key in (script.rest ?? {}))) throw new Error(`the script has no answer for ${key}`);
+      return script.rest?.[key];
+    }
+    if (argv[0] === 'action' && argv[1] === 'list') return { items: script.catalog ?? [] };
+    if (argv[0] === 'action' && argv[1] === 'run') {
+      const key = script.catalog?.find((a) => a.id === argv[2])?.key ?? argv[2];
+      if (!(key in (script.actions ?? {}))) throw new Error(`the script has no output for action ${key}`);
+      return { output: script.actions?.[key] };
+    }
+    throw new Error(`unexpected command: ${argv.join(' ')}`);
+  };
+  const runner = {
+    run: async (argv: string[]): Promise<CliResult> => {
+      argvs.push(argv);
+      return { argv, stdout: JSON.stringify(answer(argv)), stderr: '', exitCode: 0 };
+    },
+  } as unknown as CliRunner;
+  const membrane = new Membrane(runner, { connectionId: 'conn-1' });
+  const ctx: ToolContext = { membrane, routes: new Routes(membrane, mode, registry), run: {}, cache: new LookupCache() };
+  return { ctx, argvs };
+}
+
+export const toolNamed = (name: string) => {
+  const def = registry.find((d) => d.name === name);
+  if (!def) throw new Error(`no tool ${name}`);
+  return def;
+};
