@@ -9,8 +9,17 @@ import { Routes, type RouteMode } from '../../src/membrane/routes.js';
 import type { CliResult, CliRunner } from '../../src/membrane/runner.js';
 import { registry } from '../../tools/index.js';
 
+/** An answer given exactly as the CLI would print it (text content, a failed run). */
+export class Printed {
+  constructor(
+    readonly stdout: string,
+    readonly exitCode = 0,
+    readonly stderr = '',
+  ) {}
+}
+
 export interface Script {
-  /** "GET /restapi/v1.0/..." -> the response body. */
+  /** "GET /path?k=v&k2=v2" or "GET /path" (any query) -> the response body, or a function giving it for each call. */
   rest?: Record<string, unknown>;
   /** action key -> its output. */
   actions?: Record<string, unknown>;
@@ -21,9 +30,12 @@ export function scriptedContext(script: Script, mode: RouteMode = 'rest'): { ctx
   const argvs: string[][] = [];
   const answer = (argv: string[]): unknown => {
     if (argv[0] === 'request') {
-      const key = `${argv[4]} ${argv[2]}`;
-      if (!(key in (script.rest ?? {}))) throw new Error(`the script has no answer for ${key}`);
-      return script.rest?.[key];
+      const query = argv.flatMap((arg, i) => (argv[i - 1] === '--query' ? [arg] : [])).join('&');
+      const rest = script.rest ?? {};
+      const key = [`${argv[4]} ${argv[2]}?${query}`, `${argv[4]} ${argv[2]}`].find((k) => k in rest);
+      if (!key) throw new Error(`the script has no answer for ${argv[4]} ${argv[2]}`);
+      const value = rest[key];
+      return typeof value === 'function' ? (value as () => unknown)() : value;
     }
     if (argv[0] === 'action' && argv[1] === 'list') return { items: script.catalog ?? [] };
     if (argv[0] === 'action' && argv[1] === 'run') {
@@ -36,7 +48,9 @@ export function scriptedContext(script: Script, mode: RouteMode = 'rest'): { ctx
   const runner = {
     run: async (argv: string[]): Promise<CliResult> => {
       argvs.push(argv);
-      return { argv, stdout: JSON.stringify(answer(argv)), stderr: '', exitCode: 0 };
+      const value = answer(argv);
+      if (value instanceof Printed) return { argv, stdout: value.stdout, stderr: value.stderr, exitCode: value.exitCode };
+      return { argv, stdout: JSON.stringify(value), stderr: '', exitCode: 0 };
     },
   } as unknown as CliRunner;
   const membrane = new Membrane(runner, { connectionId: 'conn-1' });
