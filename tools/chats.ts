@@ -68,7 +68,8 @@ async function withMemberNames(chats: Record_[], ctx: ToolContext): Promise<Reco
 function namesOf(person: Record_): { full: string; parts: string[]; email: string } {
   const contact = (person.contact ?? {}) as Record_;
   const full = String(person.name ?? [contact.firstName, contact.lastName].filter(Boolean).join(' ')).toLowerCase();
-  const parts = [contact.firstName, contact.lastName, ...full.split(/\s+/)].map((p) => String(p ?? '').toLowerCase()).filter(Boolean);
+  // Split at each white space; empty parts are dropped with the absent names.
+  const parts = [contact.firstName, contact.lastName, ...full.split(/\s/)].map((p) => String(p ?? '').toLowerCase()).filter(Boolean);
   return { full, parts, email: String(contact.email ?? '').toLowerCase() };
 }
 
@@ -86,7 +87,7 @@ export function matchPeople(ref: string, people: Record_[]): Record_[] {
   if (exact.length) return exact;
   return users.filter((p) => {
     const n = namesOf(p);
-    return n.full.startsWith(wanted) || n.parts.some((part) => part.startsWith(wanted)) || (n.email !== '' && n.email.startsWith(wanted));
+    return n.full.startsWith(wanted) || n.parts.some((part) => part.startsWith(wanted)) || n.email.startsWith(wanted);
   });
 }
 
@@ -148,8 +149,9 @@ async function matchChat(ref: string, ctx: ToolContext): Promise<{ id: string; l
       fix: 'start the conversation in RingCentral, or post to a team chat (ringcentral_list_chats)',
     });
   }
-  if (named.length + persons.length > 1) {
-    const candidates = [...named.map((c) => ({ chatId: String(c.id), name: String(c.name), type: c.type })), ...persons];
+  // One chat of that name, or one person, was answered above: any candidates left are several.
+  const candidates = [...named.map((c) => ({ chatId: String(c.id), name: String(c.name), type: c.type })), ...persons];
+  if (candidates.length) {
     throw new ToolError('ambiguous', `"${ref}" matches ${candidates.length} chats or people; pass one chatId`, { candidates });
   }
   const partial = chats.filter((c) => typeof c.name === 'string' && c.name.toLowerCase().includes(wanted)).slice(0, 10);

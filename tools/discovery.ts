@@ -65,7 +65,7 @@ async function checkedAction(i: { action: string; input?: Record_ }, ctx: ToolCo
 }
 
 /** Free-form input: bounded in size and depth, ids by the same rule as the typed tools. */
-const actionInputField = jsonText(false, '{"extensionId":"~"}').superRefine((value, ctx) => {
+const actionInputField = jsonText('{"extensionId":"~"}').superRefine((value, ctx) => {
   const problem = jsonProblem(value);
   if (problem) return ctx.addIssue({ code: 'custom', message: problem });
   for (const message of idProblems(value).slice(0, 5)) ctx.addIssue({ code: 'custom', message });

@@ -53,6 +53,8 @@ describe('matchPeople', () => {
     expect(ids(matchPeople('stone', people))).toEqual([4]);
     expect(ids(matchPeople('young', people))).toEqual([6]);
     expect(ids(matchPeople('cy young', people))).toEqual([6]);
+    expect(ids(matchPeople('myself', people))).toEqual([1]);
+    expect(ids(matchPeople('park', [{ id: 9, type: 'User', name: 'Zoe\tPark' }]))).toEqual([9]);
     expect(ids(matchPeople('sales queue', people))).toEqual([]);
   });
 
@@ -82,7 +84,54 @@ describe('resolveChat', () => {
     expect(await resolve('123456')).toStrictEqual({ chat: { id: '123456' }, calls: [] });
   });
 
+  it('ids of 1 to 30 digits as they are; anything else is looked up', async () => {
+    expect(await resolve('1'.repeat(30))).toStrictEqual({ chat: { id: '1'.repeat(30) }, calls: [] });
+    for (const ref of ['1'.repeat(31), 'x1', '1x']) {
+      const { error, calls } = await refused(ref);
+      expect(error.code, ref).toBe('not_found');
+      expect(calls.length, ref).toBe(4);
+    }
+  });
+
+  it('only not_found is looked up again: ambiguity and failures are final', async () => {
+    expect((await refused('an')).calls).toEqual([...LOOKUPS, '/restapi/v1.0/account/~/extension/~']);
+    const { ctx, argvs } = scriptedContext({ rest: { [CHATS]: { records: chats } } });
+    await expect(resolveChat('zed', ctx)).rejects.toThrow('the script has no answer for GET /restapi/v1.0/account/~/extension');
+    expect(argvs.map((a) => a[2])).toEqual(LOOKUPS);
+  });
+
+  it('a person who joined since the directory was read is found on the second look', async () => {
+    let reads = 0;
+    const zoe = { id: 30, name: 'Zoe Park', type: 'User', contact: { email: 'zoe@x.co' } };
+    const later = world({
+      [CHATS]: { records: [...chats, { id: '110', type: 'Direct', members: [{ id: '1' }, { id: '30' }] }] },
+      [EXTENSIONS]: () => ({ records: reads++ === 0 ? people : [...people, zoe] }),
+    });
+    expect((await resolve('zoe', later)).chat).toStrictEqual({ id: '110', label: 'Direct with Zoe Park' });
+  });
+
+  it('the Direct chat is the one of exactly you two', async () => {
+    const tricky = world({
+      [CHATS]: {
+        records: [
+          { id: '111', type: 'Direct' },
+          { id: '112', type: 'Direct', members: [{ id: '2' }, { id: '3' }] },
+          { id: '113', type: 'Group', members: [{ id: '1' }, { id: '4' }] },
+          ...chats,
+        ],
+      },
+    });
+    expect((await resolve('ann@x.co', tricky)).chat).toStrictEqual({ id: '101', label: 'Direct with Ann Lee' });
+    expect((await refused('bob', tricky)).error.message).toBe('Bob Stone has no Direct chat with you yet');
+  });
+
   it('a chat id, or exactly one team of that name', async () => {
+    expect(
+      (await resolve('t-1', world({ [CHATS]: { records: [...chats, { id: 't-1', type: 'Team', name: 'Ops' }] } }))).chat,
+    ).toStrictEqual({
+      id: 't-1',
+      label: 'Ops',
+    });
     expect(await resolve('abc')).toStrictEqual({ chat: { id: 'abc', label: 'Personal' }, calls: [LOOKUPS[0]] });
     expect((await resolve(' DESIGN ')).chat).toStrictEqual({ id: '100', label: 'Design' });
     expect((await resolve('ann lee')).chat).toStrictEqual({ id: '104', label: 'Ann Lee' });
@@ -206,6 +255,10 @@ describe('team members', () => {
       members: [{ email: 'ann@x.co' }, { id: '42' }, { id: '3' }, { id: '6' }],
     });
     expect(await bodyOf(undefined)).toStrictEqual({ name: 'Launch' });
+    expect(await bodyOf(['1'.repeat(19)])).toStrictEqual({ name: 'Launch', members: [{ id: '1'.repeat(19) }] });
+    for (const ref of ['1'.repeat(20), 'x42', '42x']) {
+      expect((await refusal(bodyOf([ref]))).message, ref).toBe(`member "${ref}": no person of that name`);
+    }
   });
 
   it('a name of several people: ambiguous with up to ten of them; of no one: not_found', async () => {
@@ -276,17 +329,33 @@ describe('posting to a chat', () => {
   });
 });
 
+describe('look-ups shared by the calls of a server', () => {
+  it('are cached under the names that writes invalidate: chats, extensions, me', async () => {
+    const { ctx } = scriptedContext(world());
+    await resolveChat('ann@x.co', ctx);
+    const cached = (key: string) => ctx.cache.get(key, () => Promise.reject(new Error(`${key} was not cached`)));
+    expect(await cached('chats')).toEqual(chats);
+    expect(await cached('extensions')).toEqual(people);
+    expect(await cached('me')).toBe('1');
+    expect(toolNamed('ringcentral_create_team').invalidates).toEqual(['chats']);
+  });
+});
+
 describe('chats listed with the names of their members', () => {
   const enrich = toolNamed('ringcentral_list_chats').list!.enrich!;
 
   it('Direct and Group chats name everyone but you; a member not in the directory by id', async () => {
     const { ctx } = scriptedContext(world());
     const group = { id: '102', type: 'Group', members: [{ id: '1' }, { id: '2' }, { id: '6' }, { id: '9' }] };
-    expect(await enrich([chats[1], group, chats[0], { id: '108', type: 'Direct', members: 'x' }], ctx)).toStrictEqual([
+    const team = { id: '109', type: 'Team', name: 'T', members: [{ id: '2' }] };
+    const personal = { id: '110', type: 'Personal', members: [{ id: '1' }] };
+    expect(await enrich([chats[1], group, chats[0], { id: '108', type: 'Direct', members: 'x' }, team, personal], ctx)).toStrictEqual([
       { ...chats[1], with: ['Ann Lee'] },
       { ...group, with: ['Ann Lee', '6', '9'] },
       chats[0],
       { id: '108', type: 'Direct', members: 'x' },
+      team,
+      personal,
     ]);
   });
 

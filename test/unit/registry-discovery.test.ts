@@ -147,6 +147,9 @@ describe('run_action', () => {
       enabled: true,
     });
     expect(await inputOf({ action: 'act-2' })).toStrictEqual({});
+    expect((await refusal(inputOf({ action: 'act-1' }))).message).toBe(
+      'input does not match the schema of update-forwarding: input.number: Invalid input: expected string, received undefined',
+    );
     expect(await inputOf({ action: 'odd', input: { anything: 1 } })).toStrictEqual({ anything: 1 });
   });
 
@@ -194,7 +197,24 @@ describe('run_action', () => {
         'action: must be an action id or key from ringcentral_find_actions (letters, digits, _ . : -)',
       ]);
     }
-    expect(problems({ action: 'a', input: '[1]' })).toEqual(['input: must be JSON text of an object, e.g. {"extensionId":"~"}']);
+    const notAnObject = ['input: must be JSON text of an object, e.g. {"extensionId":"~"}'];
+    for (const text of ['[1]', 'null', '5', '"s"', 'not json', '{"a":'])
+      expect(problems({ action: 'a', input: text }), text).toEqual(notAnObject);
+    const issue = inputSchema(run).safeParse({ action: 'a', input: 'null' });
+    expect(issue.success ? [] : issue.error.issues.map((i) => i.code)).toEqual(['custom']);
+    const nest = (n: number): string => (n === 0 ? '1' : `{"a":${nest(n - 1)}}`);
+    expect(problems({ action: 'a', input: nest(32) })).toBe('ok');
+    expect(problems({ action: 'a', input: nest(33) })).toEqual(['input: nested deeper than the limit of 32 levels']);
+    const deep = inputSchema(run).safeParse({ action: 'a', input: nest(33) });
+    expect(deep.success ? [] : deep.error.issues.map((i) => i.code)).toEqual(['custom']);
+    expect(problems({ action: 'a', input: ' '.repeat(1_000_000 - 2) + '{}' })).toBe('ok');
+    expect(problems({ action: 'a', input: ' '.repeat(1_000_000 - 1) + '{}' })).toEqual([
+      'input: Too big: expected string to have <=1000000 characters',
+    ]);
+    const parsed = inputSchema(run).safeParse({ action: 'a', input: '{"__proto__":{"polluted":1},"a":{"__proto__":2,"b":1}}' });
+    const input = parsed.success ? (parsed.data.input as Record_) : {};
+    expect(JSON.stringify(input)).toBe('{"a":{"b":1}}');
+    expect(Object.keys(input)).toEqual(['a']);
     expect(problems({ action: 'a', input: JSON.stringify({ a: 'x'.repeat(100_000) }) })).toEqual([
       'input: 100008 bytes as JSON, over the limit of 100000',
     ]);

@@ -205,6 +205,12 @@ describe('SMS: sender and idempotency key', () => {
     expect(error.details).toStrictEqual({ fix: 'ask your RingCentral admin to enable SMS on one of your numbers' });
   });
 
+  it('the senders are cached under sms-senders', async () => {
+    const { ctx } = scriptedContext(SENDERS);
+    await sms.idempotencyKey!({ to: ['+16505550123'], text: 'a' } as never, ctx);
+    expect(await ctx.cache.get('sms-senders', () => Promise.reject(new Error('not cached')))).toEqual(['+16505550101', '+16505550102']);
+  });
+
   it("the senders are looked up once, with RingCentral's largest page", async () => {
     const { ctx, argvs } = scriptedContext(SENDERS);
     await sms.idempotencyKey!({ to: ['+16505550123'], text: 'a' } as never, ctx);
@@ -323,19 +329,26 @@ describe('previews of writes', () => {
       await previewOf(
         'ringcentral_delete_meeting',
         { meetingId: 'b2' },
-        { rest: { 'GET /rcvideo/v2/bridges/b2': { id: 'b2', discovery: {} } } },
+        { rest: { 'GET /rcvideo/v2/bridges/b2': { id: 'b2', pins: {} } } },
       ),
     ).toStrictEqual({
       action: 'delete meeting (permanent)',
       meeting: { id: 'b2' },
     });
+    expect(
+      await previewOf(
+        'ringcentral_delete_meeting',
+        { meetingId: 'b3' },
+        { rest: { 'GET /rcvideo/v2/bridges/b3': { id: 'b3', discovery: {} } } },
+      ),
+    ).toStrictEqual({ action: 'delete meeting (permanent)', meeting: { id: 'b3' } });
   });
 });
 
 describe('a message read with its content first', () => {
   const complete = (record: Record_, script: Script = {}) =>
     toolNamed('ringcentral_get_message').complete!(record, scriptedContext(script).ctx);
-  const CONTENT = '/restapi/v1.0/account/1/extension/2/message-store/3/content/4';
+  const CONTENT = '/restapi/v1.0/account/1234/extension/5678/message-store/901/content/234';
   const voicemail = (uri: unknown, contentType = 'text/plain;charset=UTF-8') => ({
     id: 3,
     type: 'VoiceMail',
@@ -384,8 +397,10 @@ describe('a message read with its content first', () => {
 
   it('no transcription fetched for a URI that is not a message content path, not text, or not a voicemail', async () => {
     for (const uri of [
-      'https://media.ringcentral.com/restapi/v1.0/account/1/extension/2/message-store/3/content/x',
-      'https://media.ringcentral.com/restapi/v1.0/account/1/extension/2/message-store/3',
+      'https://media.ringcentral.com/restapi/v1.0/account/1234/extension/5678/message-store/901/content/x',
+      'https://media.ringcentral.com/restapi/v1.0/account/1234/extension/5678/message-store/901',
+      'https://media.ringcentral.com/restapi/v1.0/account/1234/extension/5678/message-store/x/content/234',
+      'https://media.ringcentral.com/restapi/v1.0/account/12/34/extension/5678/message-store/901/content/234',
       'https://media.ringcentral.com/x/restapi/v1.0/account/1/extension/2/message-store/3/content/4',
       `https://media.ringcentral.com${CONTENT}/5`,
       'not a url',

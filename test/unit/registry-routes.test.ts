@@ -3,6 +3,7 @@
  * endpoint's rate-limit group, and the exact action input and REST call for a given input.
  */
 import { describe, expect, it } from 'vitest';
+import { checkStatus } from '../../src/commands/status.js';
 import type { Exec, Record_, ToolDefinition } from '../../tools/define.js';
 import { registry } from '../../tools/index.js';
 import { scriptedContext, toolNamed } from './scripted-cli.js';
@@ -158,6 +159,18 @@ describe('account', () => {
     });
     expect(await actionInput('ringcentral_get_account_info', {})).toStrictEqual({});
     expect(await restCall('ringcentral_get_account_info', {})).toStrictEqual({ method: 'GET', path: '/restapi/v1.0/account/~' });
+  });
+});
+
+describe('status', () => {
+  it("is the connection check's report, as it is", async () => {
+    const { ctx } = scriptedContext({
+      rest: { 'GET /restapi/v1.0/account/~/extension/~': { id: 1, name: 'Ann', extensionNumber: '101' } },
+    });
+    const status = toolNamed('ringcentral_status').exec;
+    const report = status.via === 'custom' ? await status.run({}, ctx) : undefined;
+    expect(report).toStrictEqual({ ...(await checkStatus(ctx.membrane, undefined, {}, ctx.routes)) });
+    expect(report).toMatchObject({ cli: { command: 'membrane', found: true, working: true, version: 'membrane 9.9.9' }, loggedIn: true });
   });
 });
 
@@ -337,6 +350,7 @@ describe('calls', () => {
         ['type', 'Voice'],
       ],
     });
+    expect(await actionInput('ringcentral_get_call_log', {})).toStrictEqual({ extensionId: '~' });
     expect(await actionInput('ringcentral_get_call_log', { phoneNumber: '16505550123', detailed: false })).toStrictEqual({
       extensionId: '~',
       phoneNumber: '16505550123',

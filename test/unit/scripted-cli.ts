@@ -37,6 +37,8 @@ export function scriptedContext(script: Script, mode: RouteMode = 'rest'): { ctx
       const value = rest[key];
       return typeof value === 'function' ? (value as () => unknown)() : value;
     }
+    if (argv[0] === '--version') return new Printed('membrane 9.9.9\n');
+    if (argv[0] === 'status') return new Printed('Logged in as ann@x.co\n');
     if (argv[0] === 'action' && argv[1] === 'list') return { items: script.catalog ?? [] };
     if (argv[0] === 'action' && argv[1] === 'run') {
       const key = script.catalog?.find((a) => a.id === argv[2])?.key ?? argv[2];
@@ -46,6 +48,7 @@ export function scriptedContext(script: Script, mode: RouteMode = 'rest'): { ctx
     throw new Error(`unexpected command: ${argv.join(' ')}`);
   };
   const runner = {
+    argv: (args: string[]) => ['membrane', ...args],
     run: async (argv: string[]): Promise<CliResult> => {
       argvs.push(argv);
       const value = answer(argv);
