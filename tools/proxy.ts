@@ -73,8 +73,9 @@ const parsedBody = (text: string): unknown => {
   try {
     return parseJson(text);
   } catch {
-    return undefined;
+    // Not JSON (or too deep for the lossless parser): no value; the body rule says why.
   }
+  return undefined;
 };
 
 const bodyText = z

@@ -58,6 +58,25 @@ describe('matchPeople', () => {
     expect(ids(matchPeople('sales queue', people))).toEqual([]);
   });
 
+  it('an exact match wins over longer names it is the start of', () => {
+    const emails = [
+      { id: 1, type: 'User', contact: { email: 'ann@x.co' } },
+      { id: 2, type: 'User', contact: { email: 'ann@x.co.uk' } },
+    ];
+    expect(ids(matchPeople('ann@x.co', emails))).toEqual([1]);
+    const names = [
+      { id: 1, type: 'User', name: 'Ann Lee' },
+      { id: 2, type: 'User', name: 'Ann Leeds' },
+    ];
+    expect(ids(matchPeople('ann lee', names))).toEqual([1]);
+    const given = [
+      { id: 1, type: 'User', contact: { firstName: 'Jo', lastName: 'Ng' } },
+      { id: 2, type: 'User', contact: { firstName: 'Joan', lastName: 'Ng' } },
+    ];
+    expect(ids(matchPeople('jo ng', given))).toEqual([1]);
+    expect(ids(matchPeople('jo', given))).toEqual([1]);
+  });
+
   it('failing that, a prefix of any of them', () => {
     expect(ids(matchPeople('an', people))).toEqual([2, 3]);
     expect(ids(matchPeople('ann l', people))).toEqual([2]);

@@ -169,6 +169,24 @@ describe('run_action', () => {
     expect(error.details).toStrictEqual({
       fix: 'see the inputSchema that ringcentral_find_actions returns for this action; nothing was sent',
     });
+    const nested = await refusal(
+      exec!.input(
+        { action: 'act-4', input: { a: {} } } as never,
+        scriptedContext({
+          catalog: [
+            {
+              id: 'act-4',
+              inputSchema: {
+                type: 'object',
+                required: ['a'],
+                properties: { a: { type: 'object', required: ['b'], properties: { b: { type: 'string' } } } },
+              },
+            },
+          ],
+        }).ctx,
+      ),
+    );
+    expect(nested.message).toBe('input does not match the schema of act-4: input.a.b: Invalid input: expected string, received undefined');
     const keyless = await refusal(
       exec!.input({ action: 'act-9' } as never, scriptedContext({ catalog: [{ id: 'act-9', inputSchema: { type: 'string' } }] }).ctx),
     );
@@ -207,6 +225,14 @@ describe('run_action', () => {
     expect(problems({ action: 'a', input: nest(33) })).toEqual(['input: nested deeper than the limit of 32 levels']);
     const deep = inputSchema(run).safeParse({ action: 'a', input: nest(33) });
     expect(deep.success ? [] : deep.error.issues.map((i) => i.code)).toEqual(['custom']);
+    // Checked before parsing: 100,000 levels would exhaust the parser's stack.
+    expect(problems({ action: 'a', input: `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}` })).toEqual([
+      'input: nested deeper than the limit of 32 levels',
+    ]);
+    const big = inputSchema(run).safeParse({ action: 'a', input: JSON.stringify({ a: 'x'.repeat(100_000) }) });
+    expect(big.success ? [] : big.error.issues.map((i) => i.code)).toEqual(['custom']);
+    const badIds = inputSchema(run).safeParse({ action: 'a', input: '{"id":"","contactId":".."}' });
+    expect(badIds.success ? [] : badIds.error.issues.map((i) => i.code)).toEqual(['custom', 'custom']);
     expect(problems({ action: 'a', input: ' '.repeat(1_000_000 - 2) + '{}' })).toBe('ok');
     expect(problems({ action: 'a', input: ' '.repeat(1_000_000 - 1) + '{}' })).toEqual([
       'input: Too big: expected string to have <=1000000 characters',

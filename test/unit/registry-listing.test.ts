@@ -5,13 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { toolListing } from '../../src/mcp/listing.js';
-import { registry } from '../../tools/index.js';
 
 const committed: unknown = JSON.parse(readFileSync(join(import.meta.dirname, '../server/__snapshots__/tools-list.json'), 'utf8'));
 
 describe('tools/list', () => {
-  it('is the committed listing, tool by tool', () => {
+  // Imported here rather than at the top, so a module that fails to load fails this test.
+  it('is the committed listing, tool by tool', async () => {
+    const { registry } = await import('../../tools/index.js');
+    const { toolListing } = await import('../../src/mcp/listing.js');
     const listed = JSON.parse(JSON.stringify(registry.map(toolListing))) as unknown[];
     expect(listed.length).toBe((committed as unknown[]).length);
     listed.forEach((tool, i) => expect(tool).toStrictEqual((committed as unknown[])[i]));

@@ -193,6 +193,14 @@ describe('SMS: sender and idempotency key', () => {
     });
   });
 
+  it("a phone-number list that cannot be read is said as RingCentral's REST API's", async () => {
+    const error = await refusal(keyOf({ to: ['+16505550123'], text: 'hi' }, { rest: { [PHONE_NUMBERS]: { total: 3 } } }));
+    expect(error.code).toBe('unparseable_output');
+    expect(error.message).toBe(
+      "RingCentral's REST API returned no list of records (keys: total); nothing is shown rather than a wrong answer",
+    );
+  });
+
   it('no number that can send SMS: not_found with the fix', async () => {
     const error = await refusal(
       keyOf(
@@ -354,6 +362,12 @@ describe('a message read with its content first', () => {
     type: 'VoiceMail',
     attachments: [
       { id: 5, type: 'AudioRecording', contentType: 'audio/mpeg', uri: 'https://media.ringcentral.com/x' },
+      {
+        id: 6,
+        type: 'Text',
+        contentType: 'text/plain',
+        uri: 'https://media.ringcentral.com/restapi/v1.0/account/1/extension/2/message-store/3/content/6',
+      },
       { id: 4, type: 'AudioTranscription', contentType, uri },
     ],
   });
@@ -362,6 +376,16 @@ describe('a message read with its content first', () => {
     expect(await complete({ id: 1, type: 'SMS', subject: 'hi' })).toStrictEqual({ text: 'hi', id: 1, type: 'SMS', subject: 'hi' });
     expect(await complete({ id: 2, type: 'Pager', subject: 'yo' })).toStrictEqual({ text: 'yo', id: 2, type: 'Pager', subject: 'yo' });
     expect(Object.keys(await complete({ id: 1, type: 'SMS', subject: 'hi' }))).toEqual(['text', 'id', 'type', 'subject']);
+  });
+
+  it('a page count only for a fax', async () => {
+    expect(await complete({ id: 1, type: 'SMS', subject: 'hi', faxPageCount: 0 })).toStrictEqual({
+      text: 'hi',
+      id: 1,
+      type: 'SMS',
+      subject: 'hi',
+      faxPageCount: 0,
+    });
   });
 
   it('a fax: its page count', async () => {

@@ -124,6 +124,19 @@ describe('query, headers and body', () => {
     expect(post(`${'['.repeat(33)}${']'.repeat(33)}`)).toEqual(['body: nested deeper than the limit of 32 levels']);
     expect(post(`${'['.repeat(32)}${']'.repeat(32)}`)).toBe('ok');
     expect(post(JSON.stringify({ a: 'x'.repeat(100_000) }))).toEqual(['body: 100008 bytes as JSON, over the limit of 100000']);
+    // Checked before parsing: the lossless parser (for int64 ids) would exhaust its stack.
+    expect(post(`${'['.repeat(100_000)}1234567890123456789${']'.repeat(100_000)}`)).toEqual([
+      'body: nested deeper than the limit of 32 levels',
+    ]);
+    const codes = (body: string) => {
+      const parsed = inputSchema(proxy).safeParse({ method: 'POST', path: '/restapi/x', body });
+      return parsed.success ? [] : parsed.error.issues.map((i) => i.code);
+    };
+    expect([
+      codes('[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]'),
+      codes('1'),
+      codes(JSON.stringify(['x'.repeat(100_000)])),
+    ]).toEqual([['custom'], ['custom'], ['custom']]);
   });
 });
 

@@ -77,6 +77,48 @@ describe('rate-limit groups', () => {
   });
 });
 
+describe('what each tool is', () => {
+  it('its kind: a read, a write, or destructive (confirmed)', () => {
+    expect(Object.fromEntries(registry.map((d) => [d.name, d.kind]))).toStrictEqual({
+      ringcentral_list_extensions: 'read',
+      ringcentral_get_extension_info: 'read',
+      ringcentral_get_account_info: 'read',
+      ringcentral_status: 'read',
+      ringcentral_list_messages: 'read',
+      ringcentral_get_message: 'read',
+      ringcentral_send_sms: 'destructive',
+      ringcentral_delete_message: 'destructive',
+      ringcentral_list_contacts: 'read',
+      ringcentral_get_contact: 'read',
+      ringcentral_create_contact: 'write',
+      ringcentral_update_contact: 'destructive',
+      ringcentral_delete_contact: 'destructive',
+      ringcentral_get_call_log: 'read',
+      ringcentral_get_active_calls: 'read',
+      ringcentral_list_chats: 'read',
+      ringcentral_create_chat_post: 'write',
+      ringcentral_create_team: 'write',
+      ringcentral_get_meeting: 'read',
+      ringcentral_create_meeting: 'write',
+      ringcentral_delete_meeting: 'destructive',
+      ringcentral_api_request: 'destructive',
+      ringcentral_find_actions: 'read',
+      ringcentral_run_action: 'destructive',
+    });
+  });
+
+  it('how each list pages upstream: RingCentral pages, or team-messaging tokens', () => {
+    expect(Object.fromEntries(registry.flatMap((d) => (d.list ? [[d.name, d.list.paging]] : [])))).toStrictEqual({
+      ringcentral_list_extensions: 'page',
+      ringcentral_list_messages: 'page',
+      ringcentral_list_contacts: 'page',
+      ringcentral_get_call_log: 'page',
+      ringcentral_get_active_calls: 'page',
+      ringcentral_list_chats: 'token',
+    });
+  });
+});
+
 describe('what each action is sent', () => {
   it('declares every property its input can carry', () => {
     const sends = Object.fromEntries(registry.flatMap((d) => (d.exec.via === 'either' ? [[d.exec.action.key, d.exec.action.sends]] : [])));
