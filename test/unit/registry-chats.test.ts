@@ -75,6 +75,7 @@ describe('matchPeople', () => {
     ];
     expect(ids(matchPeople('jo ng', given))).toEqual([1]);
     expect(ids(matchPeople('jo', given))).toEqual([1]);
+    expect(ids(matchPeople('annie', [{ id: 3, type: 'User', name: 'Ann Lee', contact: { firstName: 'Annie' } }]))).toEqual([3]);
   });
 
   it('failing that, a prefix of any of them', () => {
