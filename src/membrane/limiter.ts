@@ -4,8 +4,8 @@
  */
 export class Limiter {
   private active = 0;
-  /** The grants of the waiters, in arrival order. */
-  private readonly queue: Array<() => void> = [];
+  /** The grants of the waiters, in arrival order (a Set iterates in insertion order). */
+  private readonly queue = new Set<() => void>();
 
   constructor(private readonly max: number) {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`concurrency must be a whole number >= 1, got ${max}`);
@@ -16,7 +16,7 @@ export class Limiter {
   }
 
   get waiting(): number {
-    return this.queue.length;
+    return this.queue.size;
   }
 
   async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -43,20 +43,22 @@ export class Limiter {
       };
       if (signal) {
         const onAbort = () => {
-          const index = this.queue.indexOf(grant);
-          // Stryker disable next-line ConditionalExpression: a granted waiter no longer listens, so an aborting one is always queued
-          if (index >= 0) this.queue.splice(index, 1);
+          this.queue.delete(grant);
           reject(signal.reason);
         };
         signal.addEventListener('abort', onAbort, { once: true });
         stopListening = () => signal.removeEventListener('abort', onAbort);
       }
-      this.queue.push(grant);
+      this.queue.add(grant);
     });
   }
 
   private release(): void {
     this.active--;
-    this.queue.shift()?.();
+    const [next] = this.queue;
+    if (next) {
+      this.queue.delete(next);
+      next();
+    }
   }
 }

@@ -10,6 +10,10 @@ import { stateUnavailable, type StateStore } from '../state/store.js';
 export type ConfirmMode = 'auto' | 'elicit' | 'token' | 'off';
 export const CONFIRM_MODES: readonly ConfirmMode[] = ['auto', 'elicit', 'token', 'off'];
 
+/** What the record of a used nonce holds. */
+// Stryker disable next-line StringLiteral: only whether the record exists is ever read
+const USED = '1';
+
 /** Fields of the server's own that never take part in what is confirmed. */
 const CONTROL_FIELDS = new Set(['confirmationToken', 'dryRun']);
 
@@ -75,8 +79,7 @@ export class Confirmations {
     let first: boolean;
     try {
       // Kept a minute past the expiry, so clocks a little apart never see it as unused.
-      // Stryker disable next-line StringLiteral: only whether the key exists is ever read
-      first = await this.store.create(`token:${nonce}`, '1', left + 60_000);
+      first = await this.store.create(`token:${nonce}`, USED, left + 60_000);
     } catch (error) {
       throw stateUnavailable(this.store, 'the single-use check of confirmationToken', error);
     }
