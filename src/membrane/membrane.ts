@@ -5,6 +5,9 @@
 import { ToolError, FIX } from '../errors.js';
 import { asList, parseCliResult, unwrapActionOutput } from './parse.js';
 import type { CliResult, CliRunner, RunOptions } from './runner.js';
+
+/** What this layer needs of the runner (tests give it a stand-in that answers from a script). */
+export type Cli = Pick<CliRunner, 'run' | 'argv'>;
 import { tenantConnectionError, tenantFlags } from './tenant.js';
 
 export interface Connection {
@@ -88,7 +91,7 @@ export function chooseConnection(connections: Connection[]): Connection {
   return fail(
     new ToolError(
       'connection_not_ready',
-      `no RingCentral connection is ready: ${candidates.map((c) => `${c.id} (${c.state})`).join(', ')}`,
+      `no RingCentral connection is ready: ${candidates.map((c) => `${c.id} (${c.state ?? 'state unknown'})`).join(', ')}`,
       { fix: FIX.pin, candidates },
     ),
   );
@@ -110,7 +113,7 @@ export class Membrane {
   private readonly catalog = new SharedRun<Map<string, ActionInfo>>((run) => this.loadActions(run));
 
   constructor(
-    readonly runner: CliRunner,
+    readonly runner: Cli,
     private readonly options: MembraneOptions = {},
   ) {}
 

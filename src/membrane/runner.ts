@@ -103,7 +103,7 @@ function untrack(pid: number): void {
 }
 
 /** 1500 -> "1.5 s", 60000 -> "60 s". */
-const seconds = (ms: number): string => `${ms < 10_000 ? Number((ms / 1000).toFixed(1)) : Math.round(ms / 1000)} s`;
+export const seconds = (ms: number): string => `${ms < 10_000 ? Number((ms / 1000).toFixed(1)) : Math.round(ms / 1000)} s`;
 
 export class CliRunner {
   readonly limiter: Limiter;
@@ -204,7 +204,7 @@ export class CliRunner {
 }
 
 /** Why the system did not start the CLI: only a missing or non-executable file is "install it". */
-function notStarted(file: string, code: string | undefined): ToolError {
+export function notStarted(file: string, code: string | undefined): ToolError {
   if (code === 'ENOENT' || code === 'EACCES') {
     const why = code === 'ENOENT' ? 'was not found' : 'could not be started (EACCES: not executable)';
     return new ToolError('cli_missing', `the Membrane CLI ${why} (tried to run "${file}")`, { fix: FIX.install });
