@@ -89,7 +89,9 @@ describe('chooseConnection', () => {
       { id: 'd', state: 'READY', key: 'ringcentral-prod' },
     ];
     for (const connection of marked) expect(chooseConnection([connection]).id).toBe(connection.id);
-    expect(caught(() => chooseConnection([{ id: 'e', state: 'READY', name: 5 as unknown as string }])).code).toBe('no_connection');
+    for (const name of [5, ['RingCentral']]) {
+      expect(caught(() => chooseConnection([{ id: 'e', state: 'READY', name: name as unknown as string }])).code).toBe('no_connection');
+    }
   });
 
   it('the one ready RingCentral connection among others', () => {
@@ -224,6 +226,17 @@ describe('resolving the connection', () => {
     expect(cli.commands()).toEqual(['connection list --json', 'connection list --cursor n2 --json']);
   });
 
+  it('listConnections: every page, in order', async () => {
+    const cli = new ScriptedCli((args) => (args.includes('--cursor') ? json([{ id: 'b' }]) : json({ items: [{ id: 'a' }], cursor: 'n2' })));
+    expect(await new Membrane(cli).listConnections()).toEqual([{ id: 'a' }, { id: 'b' }]);
+  });
+
+  it('a list command that prints nothing is unparseable output, not an empty list', async () => {
+    const silent = { code: 'unparseable_output', message: 'membrane printed something that is not JSON: ""', fix: expect.any(String) };
+    expect(await rejection(new Membrane(new ScriptedCli(() => ({}))).connectionId())).toEqual(silent);
+    expect(await rejection(new Membrane(world((args) => (args[0] === 'action' ? {} : undefined))).actions())).toEqual(silent);
+  });
+
   it('reads at most 20 pages', async () => {
     const cli = new ScriptedCli(() => json({ items: [], cursor: 'more' }));
     expect((await rejection(new Membrane(cli).connectionId())).code).toBe('no_connection');
@@ -348,6 +361,56 @@ describe('single flight and cancellation', () => {
     open(json([READY]));
     expect(await patient).toBe('c1');
     expect(cli.calls).toHaveLength(1);
+  });
+
+  it('an answer that reaches a caller after it cancelled does not count it twice', async () => {
+    const { open, answer } = gate();
+    let calls = 0;
+    const cli = new ScriptedCli((_, run) => (++calls === 1 ? answer(run) : json([{ ...READY, id: 'c2' }])));
+    const membrane = new Membrane(cli);
+    const [a, b] = [new AbortController(), new AbortController()];
+    const leaving = membrane.connectionId({ signal: a.signal });
+    const staying = membrane.connectionId({ signal: b.signal });
+    a.abort();
+    await rejection(leaving);
+    open(json([READY]));
+    expect(await staying).toBe('c1');
+    // The last one waiting on the answer cancels before it arrives: the answer is dropped with it.
+    const c = new AbortController();
+    const late = membrane.connectionId({ signal: c.signal });
+    c.abort();
+    await rejection(late);
+    expect(await membrane.connectionId()).toBe('c2');
+    expect(calls).toBe(2);
+  });
+
+  it('a cancelled caller of a forgotten run leaves the new run alone', async () => {
+    const first = gate();
+    let calls = 0;
+    const cli = new ScriptedCli((_, run) => (++calls === 1 ? first.answer(run) : json([{ ...READY, id: 'c2' }])));
+    const membrane = new Membrane(cli);
+    const controller = new AbortController();
+    const old = membrane.connectionId({ signal: controller.signal });
+    membrane.invalidate();
+    expect(await membrane.connectionId()).toBe('c2');
+    controller.abort();
+    await rejection(old);
+    expect(await membrane.connectionId()).toBe('c2');
+    expect(calls).toBe(2);
+  });
+
+  it('a forgotten run that fails later leaves the new answer in place', async () => {
+    const first = gate();
+    let calls = 0;
+    const cli = new ScriptedCli((_, run) => (++calls === 1 ? first.answer(run) : json([{ ...READY, id: 'c2' }])));
+    const membrane = new Membrane(cli);
+    const old = membrane.connectionId();
+    membrane.invalidate();
+    expect(await membrane.connectionId()).toBe('c2');
+    first.open({ stderr: 'Error: Not logged in', exitCode: 1 });
+    expect((await rejection(old)).code).toBe('not_logged_in');
+    expect(await membrane.connectionId()).toBe('c2');
+    expect(calls).toBe(2);
   });
 
   it('a failure reaches every waiting caller once', async () => {
@@ -567,7 +630,9 @@ describe('version and login status', () => {
   const cli = (result: Partial<CliResult>) => new Membrane(new ScriptedCli(() => result));
 
   it('version: the last line of the output', async () => {
-    expect(await cli({ stdout: 'Update available\n1.2.3\n' }).version()).toBe('1.2.3');
+    const scripted = new ScriptedCli(() => ({ stdout: 'Update available\n1.2.3\n' }));
+    expect(await new Membrane(scripted).version()).toBe('1.2.3');
+    expect(scripted.calls.map((c) => c.args)).toEqual([['--version']]);
     expect(await cli({ stdout: '' }).version()).toBe('');
   });
 
@@ -582,6 +647,9 @@ describe('version and login status', () => {
   });
 
   it('logged in only with exit 0 and text that says so (and does not say otherwise)', async () => {
+    const scripted = new ScriptedCli(() => ({ stdout: 'Logged in as a@b.c' }));
+    await new Membrane(scripted).loggedIn();
+    expect(scripted.calls.map((c) => c.args)).toEqual([['status']]);
     const status = (result: Partial<CliResult>) => cli(result).loggedIn();
     expect(await status({ stdout: 'Logged in as a@b.c\nTenant: t\nWorkspace: w\nmore\n' })).toEqual({
       loggedIn: true,

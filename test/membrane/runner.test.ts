@@ -27,8 +27,11 @@ function script(body: string, mode = 0o755): string {
   return file;
 }
 
-/** Starts `sleep 30` in the background (its pid written to $PIDFILE), as a CLI's own child would; it keeps no output open. */
-const GRANDCHILD = 'sleep 30 >/dev/null 2>&1 & echo $! > "$PIDFILE"';
+/**
+ * Starts `sleep 30` in the background (its pid written to $PIDFILE), as a CLI's own child would:
+ * it ignores SIGTERM (only SIGKILL ends it) and keeps no output open.
+ */
+const GRANDCHILD = `(trap '' TERM; exec sleep 30) >/dev/null 2>&1 & echo $! > "$PIDFILE"`;
 
 const runner = (file: string, options: Partial<RunnerOptions> = {}) =>
   new CliRunner({
@@ -87,6 +90,119 @@ const rejection = (promise: Promise<unknown>) =>
 
 const TIMEOUT_FIX = 'check `membrane status` and your network; raise --timeout (RINGCENTRAL_MCP_TIMEOUT_MS) for slow calls';
 const CANCELLED = { code: 'cancelled', message: 'the call was cancelled by the client; the CLI process was stopped' };
+
+describe('the CLI group outlives no death of the server', () => {
+  const DEATH = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+  const counts = () => DEATH.map((signal) => process.listenerCount(signal));
+
+  /**
+   * What the handler sends this process when it does not stand aside: the signal itself, which
+   * here would end the test run, so that one call is recorded instead (every other kill is real).
+   */
+  let resent: unknown[] = [];
+  /** Every other kill, as [target, signal]. */
+  let kills: unknown[][] = [];
+  beforeEach(() => {
+    resent = [];
+    kills = [];
+    const kill = process.kill.bind(process);
+    vi.spyOn(process, 'kill').mockImplementation((target: number, signal?: string | number) => {
+      if (target !== process.pid) {
+        kills.push([target, signal]);
+        return kill(target, signal);
+      }
+      resent.push(signal);
+      return true;
+    });
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** Starts a hanging CLI and waits until its grandchild runs; `done` settles when the run ends. */
+  async function hanging(cli: CliRunner, pidFile: string, run: RunOptions = {}) {
+    const done = cli.run([], run);
+    await until(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'));
+    return { done };
+  }
+
+  // First in this file: it makes the first runners and runs the first CLI of the module.
+  it('handles SIGTERM, SIGINT and SIGHUP only while a CLI runs; one exit hook for all runners', async () => {
+    const before = counts();
+    const first = withPidFile(script(`${GRANDCHILD}; wait`));
+    const second = withPidFile(script(`${GRANDCHILD}; wait`));
+    expect(process.listeners('exit').filter((listener) => !exitListenersBefore.includes(listener))).toHaveLength(1);
+    const [a, b] = [new AbortController(), new AbortController()];
+    const running = await Promise.all([
+      hanging(first.cli, first.pidFile, { signal: a.signal }),
+      hanging(second.cli, second.pidFile, { signal: b.signal }),
+    ]);
+    expect(counts()).toEqual(before.map((n) => n + 1));
+    a.abort();
+    await rejection(running[0].done);
+    expect(counts()).toEqual(before.map((n) => n + 1));
+    b.abort();
+    await rejection(running[1].done);
+    expect(counts()).toEqual(before);
+  });
+
+  it('stands aside when the program handles the signal itself', async () => {
+    const { cli, pid, pidFile } = withPidFile(script(`${GRANDCHILD}; wait`), { timeoutMs: 5000 });
+    const controller = new AbortController();
+    const running = hanging(cli, pidFile, { signal: controller.signal });
+    const own = () => undefined;
+    process.on('SIGTERM', own);
+    try {
+      const { done } = await running;
+      process.emit('SIGTERM', 'SIGTERM');
+      expect(resent).toEqual([]);
+      expect(alive(pid())).toBe(true);
+      controller.abort();
+      expect(await rejection(done)).toEqual(CANCELLED);
+    } finally {
+      process.off('SIGTERM', own);
+    }
+  });
+
+  it('otherwise kills every CLI group, removes its handlers and lets the signal end the process', async () => {
+    const before = counts();
+    const { cli, pid, pidFile } = withPidFile(script(`${GRANDCHILD}; wait`), { timeoutMs: 5000 });
+    const { done } = await hanging(cli, pidFile);
+    // Only this runner's handler may listen, as in a program that handles no signal itself.
+    const others = process.listeners('SIGHUP').slice(0, -1);
+    for (const listener of others) process.off('SIGHUP', listener);
+    try {
+      process.emit('SIGHUP', 'SIGHUP');
+    } finally {
+      for (const listener of others) process.on('SIGHUP', listener);
+    }
+    expect(resent).toEqual(['SIGHUP']);
+    expect(counts()).toEqual(before);
+    expect(await done).toMatchObject({ signal: 'SIGKILL' });
+    expect(await gone(pid())).toBe(true);
+  });
+
+  it('a cancel after the call ended signals nothing', async () => {
+    const controller = new AbortController();
+    const cli = runner(script("echo '{}'"));
+    expect((await cli.run([], { signal: controller.signal })).stdout).toBe('{}\n');
+    const after = kills.length;
+    controller.abort();
+    expect(kills.slice(after)).toEqual([]);
+  });
+
+  it('the exit hook kills the CLI groups still running', async () => {
+    const { cli, pid, pidFile } = withPidFile(script(`${GRANDCHILD}; wait`), { timeoutMs: 5000 });
+    runner(script('true'));
+    const added = process.listeners('exit').filter((listener) => !exitListenersBefore.includes(listener));
+    expect(added).toHaveLength(1);
+    const { done } = await hanging(cli, pidFile);
+    (added[0] as () => void)();
+    expect(await done).toMatchObject({ signal: 'SIGKILL' });
+    expect(await gone(pid())).toBe(true);
+  });
+});
 
 describe('a run that ends by itself', () => {
   it('returns argv, stdout and stderr exactly as printed (final newline kept), and the exit code', async () => {
@@ -154,9 +270,14 @@ describe('a run that must be stopped', () => {
     expect((await rejection(cli.run([], { timeoutMs: 250 }))).message).toBe('membrane did not answer within 0.3 s and was stopped');
   });
 
-  it('a CLI that ignores SIGTERM is killed after the grace period', async () => {
-    const { cli, pid } = withPidFile(script(`trap '' TERM; ${GRANDCHILD}; wait; wait`), { timeoutMs: 200, killGraceMs: 300 });
+  it('a CLI that ignores SIGTERM is killed after the grace period, before it could finish', async () => {
+    const finished = join(dir, 'stubborn-finished');
+    const { cli, pid } = withPidFile(script(`trap '' TERM; ${GRANDCHILD}; sleep 1.5; touch "${finished}"`), {
+      timeoutMs: 200,
+      killGraceMs: 300,
+    });
     expect((await rejection(cli.run([]))).code).toBe('timeout');
+    expect(existsSync(finished)).toBe(false);
     expect(await gone(pid())).toBe(true);
   });
 
@@ -279,106 +400,14 @@ describe('a CLI that cannot start', () => {
     expect((await rejection(cli.run([...pieces, 'c'.repeat(rest + 1)]))).message).toBe(
       `argv: the command line is ${LIMITS.argvBytes + 1} bytes, over the limit of ${LIMITS.argvBytes}; nothing was run`,
     );
+    const atLimit = Array.from({ length: 8 }, () => 'd'.repeat(LIMITS.argBytes));
+    expect((await rejection(cli.run(atLimit))).message).toBe(
+      `argv: the command line is ${base + 8 * (LIMITS.argBytes + 1)} bytes, over the limit of ${LIMITS.argvBytes}; nothing was run`,
+    );
     expect(cli.spawned).toBe(2);
   });
 
   it('seconds in messages: tenths below 10 s, whole seconds from there', () => {
     expect([300, 1500, 2000, 9940, 12_345, 60_000].map(seconds)).toEqual(['0.3 s', '1.5 s', '2 s', '9.9 s', '12 s', '60 s']);
-  });
-});
-
-describe('the CLI group outlives no death of the server', () => {
-  const DEATH = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
-  const counts = () => DEATH.map((signal) => process.listenerCount(signal));
-
-  /**
-   * What the handler sends this process when it does not stand aside: the signal itself, which
-   * here would end the test run, so that one call is recorded instead (every other kill is real).
-   */
-  let resent: unknown[] = [];
-  beforeEach(() => {
-    resent = [];
-    const kill = process.kill.bind(process);
-    vi.spyOn(process, 'kill').mockImplementation((target: number, signal?: string | number) => {
-      if (target !== process.pid) return kill(target, signal);
-      resent.push(signal);
-      return true;
-    });
-  });
-
-  afterEach(() => {
-    vi.restoreAllMocks();
-  });
-
-  /** Starts a hanging CLI and waits until its grandchild runs; `done` settles when the run ends. */
-  async function hanging(cli: CliRunner, pidFile: string, run: RunOptions = {}) {
-    const done = cli.run([], run);
-    await until(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'));
-    return { done };
-  }
-
-  it('handles SIGTERM, SIGINT and SIGHUP only while a CLI runs', async () => {
-    const before = counts();
-    const first = withPidFile(script(`${GRANDCHILD}; wait`));
-    const second = withPidFile(script(`${GRANDCHILD}; wait`));
-    const [a, b] = [new AbortController(), new AbortController()];
-    const running = await Promise.all([
-      hanging(first.cli, first.pidFile, { signal: a.signal }),
-      hanging(second.cli, second.pidFile, { signal: b.signal }),
-    ]);
-    expect(counts()).toEqual(before.map((n) => n + 1));
-    a.abort();
-    await rejection(running[0].done);
-    expect(counts()).toEqual(before.map((n) => n + 1));
-    b.abort();
-    await rejection(running[1].done);
-    expect(counts()).toEqual(before);
-  });
-
-  it('stands aside when the program handles the signal itself', async () => {
-    const { cli, pid, pidFile } = withPidFile(script(`${GRANDCHILD}; wait`), { timeoutMs: 5000 });
-    const controller = new AbortController();
-    const running = hanging(cli, pidFile, { signal: controller.signal });
-    const own = () => undefined;
-    process.on('SIGTERM', own);
-    try {
-      const { done } = await running;
-      process.emit('SIGTERM', 'SIGTERM');
-      expect(resent).toEqual([]);
-      expect(alive(pid())).toBe(true);
-      controller.abort();
-      expect(await rejection(done)).toEqual(CANCELLED);
-    } finally {
-      process.off('SIGTERM', own);
-    }
-  });
-
-  it('otherwise kills every CLI group, removes its handlers and lets the signal end the process', async () => {
-    const before = counts();
-    const { cli, pid, pidFile } = withPidFile(script(`${GRANDCHILD}; wait`), { timeoutMs: 5000 });
-    const { done } = await hanging(cli, pidFile);
-    // Only this runner's handler may listen, as in a program that handles no signal itself.
-    const others = process.listeners('SIGHUP').slice(0, -1);
-    for (const listener of others) process.off('SIGHUP', listener);
-    try {
-      process.emit('SIGHUP', 'SIGHUP');
-    } finally {
-      for (const listener of others) process.on('SIGHUP', listener);
-    }
-    expect(resent).toEqual(['SIGHUP']);
-    expect(counts()).toEqual(before);
-    expect(await done).toMatchObject({ signal: 'SIGKILL' });
-    expect(await gone(pid())).toBe(true);
-  });
-
-  it('one exit hook for all runners kills the CLI groups still running', async () => {
-    const { cli, pid, pidFile } = withPidFile(script(`${GRANDCHILD}; wait`), { timeoutMs: 5000 });
-    runner(script('true'));
-    const added = process.listeners('exit').filter((listener) => !exitListenersBefore.includes(listener));
-    expect(added).toHaveLength(1);
-    const { done } = await hanging(cli, pidFile);
-    (added[0] as () => void)();
-    expect(await done).toMatchObject({ signal: 'SIGKILL' });
-    expect(await gone(pid())).toBe(true);
   });
 });
