@@ -336,13 +336,15 @@ describe('a run that must be stopped', () => {
 });
 
 describe('a CLI that cannot start', () => {
-  it('missing: cli_missing with the install fix', async () => {
+  it('missing: cli_missing with the install fix, and no signal handler left behind', async () => {
     const file = join(dir, 'no-such-membrane');
+    const handlers = process.listenerCount('SIGTERM');
     expect(await rejection(runner(file).run(['--version']))).toEqual({
       code: 'cli_missing',
       message: `the Membrane CLI was not found (tried to run "${file}")`,
       fix: FIX.install,
     });
+    expect(process.listenerCount('SIGTERM')).toBe(handlers);
   });
 
   it('not executable: cli_missing naming EACCES', async () => {
