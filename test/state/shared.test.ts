@@ -54,7 +54,8 @@ afterAll(async () => {
 /** `action run` processes whose input carries this text: real sends. */
 const sendsOf = (text: string) =>
   sandbox.argvs().filter((argv) => argv.includes('run') && (argv[argv.indexOf('--input') + 1] ?? '').includes(JSON.stringify(text))).length;
-const health = async (child: HttpChild) => (await fetch(child.url.replace(/\/mcp$/, '/healthz'))).json();
+type Health = { ok: boolean; inFlight: number; state: { store: string; reachable: boolean } };
+const health = async (child: HttpChild) => (await (await fetch(child.url.replace(/\/mcp$/, '/healthz'))).json()) as Health;
 
 describe('two instances sharing Redis act as one', () => {
   it('/healthz names the Redis store and says it answers', async () => {

@@ -248,7 +248,8 @@ function upstream(all: Obj[], handle: Handle): unknown {
     };
   }
   if ('count' in handle) {
-    const start = handle.token ? Number(handle.token.slice(1)) : 0;
+    const token = 'token' in handle ? handle.token : undefined;
+    const start = token ? Number(token.slice(1)) : 0;
     const end = start + handle.count;
     return { records: all.slice(start, end), navigation: end < all.length ? { nextPageToken: `t${end}` } : {} };
   }
