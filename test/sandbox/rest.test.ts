@@ -13,7 +13,7 @@ beforeAll(async () => {
 async function walkA(path: string, perPage: number, extra: string[] = []) {
   const ids: unknown[] = [];
   let page = 1;
-  let total = -1;
+  let total: number;
   for (;;) {
     const j = await sb.ok(['request', CID, path, '--query', `page=${page}`, '--query', `perPage=${perPage}`, ...extra, '--json']);
     total = j.paging.totalElements;

@@ -5,7 +5,7 @@
  * noted by one is honoured by the other; with Redis down, writes are refused and nothing is sent,
  * reads go on, and /healthz says so.
  */
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSandbox, type Sandbox } from '../helpers.js';

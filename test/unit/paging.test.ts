@@ -4,7 +4,6 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ToolError } from '../../src/errors.js';
 import { readList } from '../../src/membrane/output.js';
 import {
   decodeCursor,
@@ -429,7 +428,7 @@ describe('fitBudget', () => {
   });
 
   it('cuts a long string and says how much was cut', () => {
-    const fitted = fitBudget({ record: { text: 'z'.repeat(10_000) } }, 1000) as { record: { text: string } };
+    const fitted = fitBudget<{ record: { text: string } }>({ record: { text: 'z'.repeat(10_000) } }, 1000);
     expect(size(fitted)).toBeLessThanOrEqual(1000);
     expect(fitted.record.text).toMatch(/^z+… \[cut: \d+ characters\]$/);
   });
