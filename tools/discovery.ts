@@ -39,7 +39,7 @@ function checkAgainstSchema(action: ActionInfo, input: unknown): void {
   if (!action.inputSchema) return;
   let schema: z.ZodType;
   try {
-    schema = z.fromJSONSchema(action.inputSchema as Parameters<typeof z.fromJSONSchema>[0]);
+    schema = z.fromJSONSchema(action.inputSchema);
   } catch {
     return; // A schema zod cannot read is left to Membrane to enforce.
   }
