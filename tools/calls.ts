@@ -18,8 +18,8 @@ const compactCall = (r: Record_) =>
 const callLogFilters = (i: { dateFrom?: string; dateTo?: string; phoneNumber?: string; detailed?: boolean }) => ({
   dateFrom: i.dateFrom,
   dateTo: i.dateTo,
-  // RingCentral's call-log filter takes the number without '+'.
-  phoneNumber: i.phoneNumber?.replace(/^\+/, ''),
+  // RingCentral's call-log filter takes the number without its leading '+' (the only one the field allows).
+  phoneNumber: i.phoneNumber?.replace('+', ''),
   view: i.detailed ? 'Detailed' : undefined,
 });
 

@@ -64,12 +64,16 @@ async function withMemberNames(chats: Record_[], ctx: ToolContext): Promise<Reco
   });
 }
 
-/** A person's name parts and email, lower case, for matching what someone typed. */
-function namesOf(person: Record_): { full: string; parts: string[]; email: string } {
+/** A person's name, name parts and email, lower case, for matching what someone typed. */
+function namesOf(person: Record_): { full: string; parts: string[]; email?: string } {
   const contact = (person.contact ?? {}) as Record_;
-  const full = String(person.name ?? [contact.firstName, contact.lastName].filter(Boolean).join(' ')).toLowerCase();
-  const parts = [contact.firstName, contact.lastName, ...full.split(/\s+/)].map((p) => String(p ?? '').toLowerCase()).filter(Boolean);
-  return { full, parts, email: String(contact.email ?? '').toLowerCase() };
+  const given = [contact.firstName, contact.lastName].filter((name): name is string => typeof name === 'string');
+  const full = (typeof person.name === 'string' ? person.name : given.join(' ')).toLowerCase();
+  return {
+    full,
+    parts: [...given.map((name) => name.toLowerCase()), ...full.split(/\s/)],
+    email: typeof contact.email === 'string' ? contact.email.toLowerCase() : undefined,
+  };
 }
 
 /**
@@ -86,7 +90,7 @@ export function matchPeople(ref: string, people: Record_[]): Record_[] {
   if (exact.length) return exact;
   return users.filter((p) => {
     const n = namesOf(p);
-    return n.full.startsWith(wanted) || n.parts.some((part) => part.startsWith(wanted)) || (n.email !== '' && n.email.startsWith(wanted));
+    return n.full.startsWith(wanted) || n.parts.some((part) => part.startsWith(wanted)) || n.email?.startsWith(wanted);
   });
 }
 
@@ -98,7 +102,7 @@ const allExtensions = (ctx: ToolContext): Promise<Record_[]> =>
   ctx.cache.get('extensions', () => fetchAll(ctx, listExtensions, {}, EXTENSIONS_PER_PAGE, MAX_EXTENSION_PAGES));
 
 const myExtensionId = (ctx: ToolContext): Promise<string> =>
-  ctx.cache.get('me', async () => String((await fetchRecord(ctx, getExtensionInfo, { extensionId: '~' })).id));
+  ctx.cache.get('me', async () => String((await fetchRecord(ctx, getExtensionInfo, {})).id));
 
 /**
  * A chat id as given, or the chat that a team name, a person's name or email names.
@@ -127,8 +131,8 @@ async function matchChat(ref: string, ctx: ToolContext): Promise<{ id: string; l
   if (named.length === 1) return { id: String(named[0].id), label: String(named[0].name) };
 
   const people = matchPeople(ref, await allExtensions(ctx));
-  const me = people.length ? await myExtensionId(ctx) : '';
-  const isIn = (c: Record_, id: string) => (c.members as Record_[]).some((m) => String(m.id) === id);
+  const me = people.length ? await myExtensionId(ctx) : undefined;
+  const isIn = (c: Record_, id: string | undefined) => (c.members as Record_[]).some((m) => String(m.id) === id);
   const persons = people
     .filter((p) => String(p.id) !== me)
     .map((p) => {
@@ -148,8 +152,9 @@ async function matchChat(ref: string, ctx: ToolContext): Promise<{ id: string; l
       fix: 'start the conversation in RingCentral, or post to a team chat (ringcentral_list_chats)',
     });
   }
-  if (named.length + persons.length > 1) {
-    const candidates = [...named.map((c) => ({ chatId: String(c.id), name: String(c.name), type: c.type })), ...persons];
+  // One chat of that name, or one person, was answered above: any candidates left are several.
+  const candidates = [...named.map((c) => ({ chatId: String(c.id), name: String(c.name), type: c.type })), ...persons];
+  if (candidates.length) {
     throw new ToolError('ambiguous', `"${ref}" matches ${candidates.length} chats or people; pass one chatId`, { candidates });
   }
   const partial = chats.filter((c) => typeof c.name === 'string' && c.name.toLowerCase().includes(wanted)).slice(0, 10);

@@ -117,14 +117,14 @@ export const extensionId = z
  * An id that ends up in a RingCentral path. Empty, ".", "..", blank or percent-encoded ids name
  * another resource or the whole collection (an empty message id deletes the mailbox), so none pass.
  */
-const SAFE_ID = /^(?!\.\.?$)[A-Za-z0-9~_+][A-Za-z0-9._~:@+=-]{0,255}$/;
+const SAFE_ID = /^[A-Za-z0-9~_+][A-Za-z0-9._~:@+=-]{0,255}$/;
 /** Keys of free-form input whose values are ids: id, messageId, chatIds, extension_id... */
 const ID_KEY = /(^id|Id|ID|_id)s?$/;
 const ID_RULE = 'must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)';
 
 /** Where free-form input (run_action) carries an id that breaks the rule above; depth already bounded. */
 export function idProblems(value: unknown, path = 'input'): string[] {
-  if (Array.isArray(value)) return value.flatMap((v, i) => idProblems(v, `${path}.${i}`));
+  // An array's entries are its indexes: `input.0.id`.
   if (!value || typeof value !== 'object') return [];
   return Object.entries(value).flatMap(([key, v]) => {
     const at = `${path}.${key}`;
@@ -146,14 +146,14 @@ export const email = z
   .refine((v) => EMAIL.test(v), 'must be an email address like name@example.com');
 
 /**
- * A free-form value (an API body, an action input) as JSON text: a plain string is the one form
- * OpenAI's strict mode and Gemini both accept. Parsed here; "__proto__" keys are dropped.
+ * A free-form object (an action input) as JSON text: a plain string is the one form OpenAI's
+ * strict mode and Gemini both accept. Parsed here; "__proto__" keys are dropped.
  */
-export const jsonText = <AllowArray extends boolean>(allowArray: AllowArray, example: string) =>
+export const jsonText = (example: string) =>
   z
     .string()
     .max(1_000_000)
-    .transform((text, ctx): AllowArray extends true ? Record_ | unknown[] : Record_ => {
+    .transform((text, ctx): Record_ => {
       const tooDeep = textDepthProblem(text);
       if (tooDeep) {
         ctx.addIssue({ code: 'custom', message: tooDeep });
@@ -163,11 +163,10 @@ export const jsonText = <AllowArray extends boolean>(allowArray: AllowArray, exa
       try {
         value = JSON.parse(text, (key, v: unknown) => (key === '__proto__' ? undefined : v));
       } catch {
-        value = undefined;
+        // Not JSON: refused below, like JSON that is not an object.
       }
-      if (value !== null && typeof value === 'object' && (allowArray || !Array.isArray(value)))
-        return value as AllowArray extends true ? Record_ | unknown[] : Record_;
-      ctx.addIssue({ code: 'custom', message: `must be JSON text of an object${allowArray ? ' or array' : ''}, e.g. ${example}` });
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record_;
+      ctx.addIssue({ code: 'custom', message: `must be JSON text of an object, e.g. ${example}` });
       return z.NEVER;
     })
     .describe(`JSON text, e.g. ${example}`);
@@ -200,7 +199,7 @@ export const truncate = (text: unknown, max: number): string | undefined => {
 
 /** A party of a call or message as one short string: "+16505550100 (Alice)" or "101". */
 export function party(value: unknown): string | undefined {
-  if (!value || typeof value !== 'object') return undefined;
+  if (!value) return undefined;
   const p = value as Record_;
   const number = (p.phoneNumber ?? p.extensionNumber) as string | undefined;
   const name = p.name as string | undefined;

@@ -36,12 +36,11 @@ const compactAction = (a: ActionInfo) =>
 
 /** Validates input against the action's live JSON Schema, naming the offending field. */
 function checkAgainstSchema(action: ActionInfo, input: unknown): void {
-  if (!action.inputSchema) return;
   let schema: z.ZodType;
   try {
     schema = z.fromJSONSchema(action.inputSchema);
   } catch {
-    return; // A schema zod cannot read is left to Membrane to enforce.
+    return; // No schema, or one zod cannot read: left to Membrane to enforce.
   }
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
@@ -65,7 +64,7 @@ async function checkedAction(i: { action: string; input?: Record_ }, ctx: ToolCo
 }
 
 /** Free-form input: bounded in size and depth, ids by the same rule as the typed tools. */
-const actionInputField = jsonText(false, '{"extensionId":"~"}').superRefine((value, ctx) => {
+const actionInputField = jsonText('{"extensionId":"~"}').superRefine((value, ctx) => {
   const problem = jsonProblem(value);
   if (problem) return ctx.addIssue({ code: 'custom', message: problem });
   for (const message of idProblems(value).slice(0, 5)) ctx.addIssue({ code: 'custom', message });

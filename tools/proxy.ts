@@ -66,15 +66,17 @@ const COLLECTIONS = new Set([
 ]);
 const CHANGES = new Set(['DELETE', 'PUT', 'PATCH']);
 
-const lastSegment = (p: string): string => p.replace(/\/+$/, '').split('/').pop()!.toLowerCase();
+/** The path's last segment; the path rule allows one trailing slash at most. */
+const lastSegment = (p: string): string => p.replace(/\/$/, '').split('/').pop()!.toLowerCase();
 
 /** A body of JSON text is parsed without losing digits (int64 ids) and sent exactly as given. */
 const parsedBody = (text: string): unknown => {
   try {
     return parseJson(text);
   } catch {
-    return undefined;
+    // Not JSON (or too deep for the lossless parser): no value; the body rule says why.
   }
+  return undefined;
 };
 
 const bodyText = z

@@ -14,6 +14,7 @@ function pick(record: Obj, path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Obj)[key] : undefined), record);
 }
 
+// Stryker disable next-line ArrayDeclaration: a default path that no record has adds nothing, like no path
 export function view(record: Obj, compact: (r: Obj) => Obj, mode: 'compact' | 'full', fields: string[] = []): Obj {
   if (mode === 'full') return record;
   const out = compact(record);
@@ -56,28 +57,26 @@ export function listResult(
     return result;
   };
 
-  // Estimate from per-record sizes, then confirm against the real serialisation.
-  let n = 0;
-  let total = size(build(0)) + 64;
-  for (const record of wanted) {
-    const next = total + size(record) + 1;
-    if (next > budget) break;
-    total = next;
-    n++;
+  const fits = (n: number) => size(build(n)) <= budget;
+  if (fits(wanted.length)) return build(wanted.length);
+  // Short of all, each record more makes the result longer: bisect for the most that fit.
+  let most = 0;
+  let tooMany = wanted.length;
+  while (tooMany - most > 1) {
+    const middle = Math.floor((most + tooMany) / 2);
+    if (fits(middle)) most = middle;
+    else tooMany = middle;
   }
-  let result = build(n);
-  while (n > 0 && size(result) > budget) result = build(--n);
-  if (n === 0 && wanted.length > 0) {
-    // One record alone is larger than the budget: say so and let the cursor step past it.
-    const skipped = build(1);
-    result = {
-      records: [],
-      count: 0,
-      truncated: true,
-      note: 'the next record is larger than the result budget; use view "compact", fewer fields, or the get tool for it',
-    };
-    if (skipped.nextCursor) result.nextCursor = skipped.nextCursor;
-  }
+  if (most > 0) return build(most);
+  // Not even one record fits: say so and let the cursor step past it.
+  const result: ListResult = {
+    records: [],
+    count: 0,
+    truncated: true,
+    note: 'the next record is larger than the result budget; use view "compact", fewer fields, or the get tool for it',
+  };
+  const past = build(1).nextCursor;
+  if (past) result.nextCursor = past;
   return result;
 }
 
@@ -86,60 +85,66 @@ export function fitBudget<T extends Obj>(value: T, budget: number): T {
   if (size(value) <= budget) return value;
   const copy = structuredClone(value) as Obj;
   copy.truncated = true;
+  // Each round shrinks one array or string; a bounded number of rounds keeps a huge value cheap.
   for (let round = 0; round < 200 && size(copy) > budget; round++) {
     const target = largest(copy);
-    if (!target || (target.parent === copy && !Array.isArray(target.node) && typeof target.node !== 'string')) {
-      dropTopLevel(copy, budget);
-      break;
-    }
-    const { parent, key, node } = target;
-    const excess = size(copy) - budget;
-    if (Array.isArray(node)) {
-      // Drop about as many elements as the excess needs, at least one.
-      const per = Math.max(1, size(node) / Math.max(1, node.length));
-      const drop = Math.min(node.length, Math.max(1, Math.ceil(excess / per)));
-      node.splice(node.length - drop, drop);
-    } else if (typeof node === 'string') {
-      const keep = Math.max(0, node.length - excess - 40);
-      (parent as Obj)[key] = `${node.slice(0, keep)}… [cut: ${node.length - keep} characters]`;
-    } else {
-      (parent as Obj)[key] = JSON.stringify(node).slice(0, Math.max(0, size(node) - excess - 40)) + '… [cut]';
-    }
+    if (!target) break;
+    shrink(target, size(copy) - budget);
   }
+  dropTopLevel(copy, budget);
   return copy as T;
 }
 
-/** Last resort when nothing below the top can shrink: drop the largest top-level fields, counting them. */
+interface Target {
+  parent: Obj;
+  key: string;
+  node: unknown[] | string;
+}
+
+function shrink({ parent, key, node }: Target, excess: number): void {
+  if (Array.isArray(node)) {
+    // Drop about as many elements from the end as the excess needs (at least one: excess > 0).
+    const drop = Math.min(node.length, Math.ceil(excess / (size(node) / node.length)));
+    node.splice(node.length - drop, drop);
+  } else {
+    const keep = Math.max(0, node.length - excess - 40);
+    parent[key] = `${node.slice(0, keep)}… [cut: ${node.length - keep} characters]`;
+  }
+}
+
+/** Last resort when nothing below the top can shrink enough: drop the largest top-level fields, counting them. */
 function dropTopLevel(copy: Obj, budget: number): void {
   const keys = Object.keys(copy)
-    .filter((k) => k !== 'truncated' && k !== 'omittedFields')
+    .filter((k) => k !== 'truncated')
     .sort((a, b) => size(copy[b]) - size(copy[a]));
   let omitted = 0;
   for (const key of keys) {
-    if (size(copy) <= budget) break;
+    if (size(copy) <= budget) return;
     delete copy[key];
     copy.omittedFields = ++omitted;
   }
 }
 
-/** The biggest array, string or object leaf below the root, by serialised size. */
-function largest(root: Obj): { parent: Obj | unknown[]; key: string | number; node: unknown } | undefined {
-  let best: { parent: Obj | unknown[]; key: string | number; node: unknown; weight: number } | undefined;
-  const visit = (parent: Obj | unknown[], depth: number) => {
-    const entries: Array<[string | number, unknown]> = Array.isArray(parent) ? parent.map((v, i) => [i, v]) : Object.entries(parent);
-    for (const [key, node] of entries) {
-      const weight = size(node);
-      const trimmable = Array.isArray(node) ? node.length > 0 : typeof node === 'string' ? node.length > 60 : false;
-      if (trimmable && (!best || weight > best.weight)) best = { parent, key, node, weight };
+/** What a round can shrink: a string longer than the cut marker, or a non-empty array. */
+function cuttable(node: unknown): node is unknown[] | string {
+  if (typeof node === 'string') return node.length > 60;
+  if (!Array.isArray(node)) return false;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: an empty array is the smallest thing to cut and cutting it changes nothing; whole fields go after the last round either way
+  return node.length > 0;
+}
+
+/** The biggest non-empty array or long string in the value (seven levels deep), by serialised size. */
+function largest(root: Obj): Target | undefined {
+  let best: (Target & { weight: number }) | undefined;
+  const visit = (parent: Obj, depth: number) => {
+    for (const [key, node] of Object.entries(parent)) {
+      if (cuttable(node)) {
+        const weight = size(node);
+        if (!best || weight > best.weight) best = { parent, key, node, weight };
+      }
       if (node && typeof node === 'object' && depth < 6) visit(node as Obj, depth + 1);
     }
   };
   visit(root, 0);
-  if (best) return best;
-  // Nothing trimmable: cut the largest object value as text.
-  const [key, node] =
-    Object.entries(root)
-      .filter(([k]) => k !== 'truncated')
-      .sort((a, b) => size(b[1]) - size(a[1]))[0] ?? [];
-  return key === undefined ? undefined : { parent: root, key, node };
+  return best;
 }

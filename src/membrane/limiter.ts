@@ -4,7 +4,8 @@
  */
 export class Limiter {
   private active = 0;
-  private readonly queue: Array<{ grant: () => void; reject: (reason: unknown) => void; signal?: AbortSignal; onAbort?: () => void }> = [];
+  /** The grants of the waiters, in arrival order. */
+  private readonly queue: Array<() => void> = [];
 
   constructor(private readonly max: number) {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`concurrency must be a whole number >= 1, got ${max}`);
@@ -34,30 +35,28 @@ export class Limiter {
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      const entry = {
-        grant: () => {
-          if (entry.onAbort) signal?.removeEventListener('abort', entry.onAbort);
-          this.active++;
-          resolve();
-        },
-        reject,
-        signal,
-        onAbort: undefined as undefined | (() => void),
+      let stopListening = () => {};
+      const grant = () => {
+        stopListening();
+        this.active++;
+        resolve();
       };
       if (signal) {
-        entry.onAbort = () => {
-          const index = this.queue.indexOf(entry);
+        const onAbort = () => {
+          const index = this.queue.indexOf(grant);
+          // Stryker disable next-line ConditionalExpression: a granted waiter no longer listens, so an aborting one is always queued
           if (index >= 0) this.queue.splice(index, 1);
           reject(signal.reason);
         };
-        signal.addEventListener('abort', entry.onAbort, { once: true });
+        signal.addEventListener('abort', onAbort, { once: true });
+        stopListening = () => signal.removeEventListener('abort', onAbort);
       }
-      this.queue.push(entry);
+      this.queue.push(grant);
     });
   }
 
   private release(): void {
     this.active--;
-    this.queue.shift()?.grant();
+    this.queue.shift()?.();
   }
 }

@@ -35,11 +35,11 @@ export function encodeCursor(tool: string, position: Position): string {
 }
 
 export function decodeCursor(tool: string, cursor: string): Position {
-  let payload: Encoded;
+  let payload: Encoded | undefined;
   try {
     payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Encoded;
   } catch {
-    throw invalidCursor();
+    // Not JSON: refused below, like any payload that is not a cursor.
   }
   if (!payload || payload.t !== tool || !validHandle(payload.h) || !Number.isInteger(payload.s) || payload.s < 0 || payload.s > 100_000) {
     throw invalidCursor();
@@ -48,16 +48,17 @@ export function decodeCursor(tool: string, cursor: string): Position {
 }
 
 const isPageSize = (n: unknown) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 1000;
-const optionalText = (v: unknown) => v === undefined || (typeof v === 'string' && v.length > 0 && v.length <= 2000);
+const isText = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 2000;
+const optionalText = (v: unknown) => v === undefined || isText(v);
 
 /** Only the handle shapes this server makes; a hand-made cursor cannot smuggle other input. */
 function validHandle(h: unknown): h is Handle {
-  if (!h || typeof h !== 'object' || Array.isArray(h)) return false;
-  const o = h as Record<string, unknown>;
+  // The keys of an array or a string are indices, so only a plain object can match a shape below.
+  const o = (h ?? {}) as Record<string, unknown>;
   const keys = Object.keys(o).sort().join(',');
   if (keys === 'page,perPage') return Number.isInteger(o.page) && (o.page as number) >= 1 && isPageSize(o.perPage);
   if (keys === 'count' || keys === 'count,token') return isPageSize(o.count) && optionalText(o.token);
-  if (keys === 'count,cursor') return isPageSize(o.count) && typeof o.cursor === 'string' && optionalText(o.cursor);
+  if (keys === 'count,cursor') return isPageSize(o.count) && isText(o.cursor);
   if (keys === 'perPage' || keys === 'cursor,perPage') return isPageSize(o.perPage) && optionalText(o.cursor);
   return false;
 }
@@ -110,11 +111,11 @@ export interface UpstreamPage {
 /** The records of a page and the handle of the next one, whichever paging style upstream used. */
 export function nextPage(list: ListPage, handle: Handle): UpstreamPage {
   const records = list.records;
-  const perPage = 'perPage' in handle ? handle.perPage : 'count' in handle ? handle.count : records.length;
+  const perPage = 'perPage' in handle ? handle.perPage : handle.count;
   if (list.cursor)
     return { records, next: 'count' in handle ? { cursor: list.cursor, count: handle.count } : { cursor: list.cursor, perPage } };
   if (list.nextPageToken) return { records, next: { token: list.nextPageToken, count: perPage } };
-  if ('page' in handle && (list.nextPage || (list.totalPages !== undefined && handle.page < list.totalPages))) {
+  if ('page' in handle && (list.nextPage || handle.page < (list.totalPages ?? 0))) {
     return { records, next: { page: handle.page + 1, perPage: handle.perPage } };
   }
   return { records };

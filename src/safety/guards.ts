@@ -60,7 +60,8 @@ export class SentLog {
     try {
       return await attempt;
     } finally {
-      if (this.running.get(send.key)?.result === result) this.running.delete(send.key);
+      // Nothing else claims the key while this runs: an identical call above awaits this one instead.
+      this.running.delete(send.key);
     }
   }
 
@@ -90,8 +91,8 @@ export class SentLog {
       await this.write(send, { ...pending, state: 'done', at: Date.now(), result });
       return result;
     } catch (error) {
-      const code = error instanceof ToolError ? error.code : 'membrane_error';
-      if (UNCLEAR.includes(code)) await this.write(send, { ...pending, state: 'unknown', at: Date.now(), reason: code });
+      if (error instanceof ToolError && UNCLEAR.includes(error.code))
+        await this.write(send, { ...pending, state: 'unknown', at: Date.now(), reason: error.code });
       else await this.store.delete(this.keyOf(send)).catch(() => undefined); // Left behind, it blocks until its deadline, then reads as unknown.
       throw error;
     }
@@ -147,8 +148,9 @@ function unclear(at: number, reason: string): ToolError {
 function conflict(seen: Entry): ToolError {
   const outcome =
     seen.state === 'done' ? 'was sent' : seen.state === 'pending' ? 'is being sent' : `ended without a clear answer (${seen.reason})`;
-  const result =
-    seen.state === 'done' && seen.result && typeof seen.result === 'object' ? (seen.result as Record<string, unknown>) : undefined;
+  // Only a finished send has a result: RingCentral's message, when it answered with one.
+  const answer = (seen as { result?: unknown }).result;
+  const result = typeof answer === 'object' ? (answer as Record<string, unknown> | null) : undefined;
   return new ToolError(
     'idempotency_conflict',
     `this idempotencyKey belongs to a different message, which ${outcome} ${ago(seen.at)}: ${JSON.stringify(seen.summary)}${result?.id !== undefined ? ` (message id ${String(result.id)})` : ''}; this one was not sent`,
@@ -173,12 +175,8 @@ export class Penalties {
   constructor(private readonly store: StateStore) {}
 
   async check(group: string): Promise<void> {
-    let end: number;
-    try {
-      end = Number(await this.store.get(`penalty:${group}`));
-    } catch {
-      return;
-    }
+    // A store that does not answer knows no penalty.
+    const end = Number(await this.store.get(`penalty:${group}`).catch(() => undefined));
     const left = Math.ceil((end - Date.now()) / 1000);
     if (!(left > 0)) return;
     throw new ToolError(

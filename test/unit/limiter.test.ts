@@ -1,5 +1,6 @@
 /** src/membrane/limiter.ts: a FIFO semaphore with abortable waiters. */
 import fc from 'fast-check';
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { Limiter } from '../../src/membrane/limiter.js';
 
@@ -19,7 +20,40 @@ const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('Limiter', () => {
   it('rejects a concurrency that is not a whole number >= 1', () => {
-    for (const bad of [0, -1, 1.5, Number.NaN]) expect(() => new Limiter(bad)).toThrow(RangeError);
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(() => new Limiter(bad)).toThrow(new RangeError(`concurrency must be a whole number >= 1, got ${bad}`));
+    }
+    expect(new Limiter(1).running).toBe(0);
+  });
+
+  it('a waiter that gets its slot stops listening to its signal; aborting it later changes nothing', async () => {
+    const limiter = new Limiter(1);
+    const gate = deferred();
+    const holder = limiter.run(() => gate.promise);
+    const controller = new AbortController();
+    const waiter = limiter.run(async () => 'ran', controller.signal);
+    await settle();
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    gate.resolve();
+    await expect(waiter).resolves.toBe('ran');
+    await holder;
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    controller.abort();
+    expect([limiter.running, limiter.waiting]).toEqual([0, 0]);
+  });
+
+  it('a waiter that aborts leaves no listener behind', async () => {
+    const limiter = new Limiter(1);
+    const gate = deferred();
+    const holder = limiter.run(() => gate.promise);
+    const controller = new AbortController();
+    const waiter = limiter.run(async () => 'ran', controller.signal);
+    await settle();
+    controller.abort(new Error('stop'));
+    await expect(waiter).rejects.toThrow('stop');
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    gate.resolve();
+    await holder;
   });
 
   it('never runs more than max tasks at once (property over max, task count and durations)', async () => {

@@ -1,0 +1,451 @@
+/**
+ * tools/*.ts, how each tool reaches RingCentral: its action key and the properties it sends, its
+ * endpoint's rate-limit group, and the exact action input and REST call for a given input.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkStatus } from '../../src/commands/status.js';
+import type { Exec, Record_, ToolDefinition } from '../../tools/define.js';
+import { registry } from '../../tools/index.js';
+import { scriptedContext, toolNamed } from './scripted-cli.js';
+
+type Either = Extract<Exec<Record_>, { via: 'either' }>;
+const either = (name: string): Either => {
+  const exec = toolNamed(name).exec;
+  if (exec.via !== 'either') throw new Error(`${name} is not an either tool`);
+  return exec as Either;
+};
+const SENDERS = {
+  'GET /restapi/v1.0/account/~/extension/~/phone-number': {
+    records: [
+      { phoneNumber: '+16505550100', features: ['CallerId'] },
+      { phoneNumber: '+16505550101', features: ['SmsSender', 'CallerId'] },
+      { phoneNumber: '+16505550102', features: ['SmsSender'] },
+      { features: ['SmsSender'] },
+    ],
+  },
+};
+const { ctx } = scriptedContext({ rest: SENDERS });
+const actionInput = (name: string, input: Record_) => either(name).action.input(input as never, ctx);
+const restCall = (name: string, input: Record_) => {
+  const exec = toolNamed(name).exec as ToolDefinition['exec'];
+  if (exec.via !== 'either' && exec.via !== 'rest') throw new Error(`${name} has no REST route`);
+  return exec.rest.call(input as never, ctx);
+};
+
+describe('rate-limit groups', () => {
+  it('every endpoint counts in its RingCentral group, whichever route reaches it', () => {
+    const groups = Object.fromEntries(
+      registry.flatMap((d) =>
+        d.exec.via === 'either' ? [[d.exec.action.key, d.exec.rest.group]] : d.exec.via === 'rest' ? [[d.name, d.exec.rest.group]] : [],
+      ),
+    );
+    expect(groups).toStrictEqual({
+      'list-extensions': 'Medium',
+      'get-extension-info': 'Light',
+      'get-account-info': 'Light',
+      'list-messages': 'Light',
+      'get-message': 'Light',
+      'send-sms': 'Medium',
+      'delete-message': 'Medium',
+      'list-contacts': 'Heavy',
+      'get-contact': 'Heavy',
+      'create-contact': 'Heavy',
+      ringcentral_update_contact: 'Heavy',
+      'delete-contact': 'Heavy',
+      'get-call-log': 'Heavy',
+      'get-active-calls': 'Heavy',
+      'list-chats': 'Medium',
+      'create-chat-post': 'Medium',
+      'create-team': 'Medium',
+      'get-meeting': 'Medium',
+      'create-meeting': 'Heavy',
+      'delete-meeting': 'Medium',
+    });
+    expect(ctx.routes.groupOfAction('get-call-log')).toBe('Heavy');
+    expect(ctx.routes.groupOfAction('list-calendars')).toBe('other');
+  });
+
+  it('the other tools: the proxy, custom runs and any action', () => {
+    expect(
+      Object.fromEntries(registry.filter((d) => !['either', 'rest'].includes(d.exec.via)).map((d) => [d.name, d.exec.via])),
+    ).toStrictEqual({
+      ringcentral_status: 'custom',
+      ringcentral_api_request: 'request',
+      ringcentral_find_actions: 'custom',
+      ringcentral_run_action: 'action',
+    });
+  });
+});
+
+describe('what each tool is', () => {
+  it('its kind: a read, a write, or destructive (confirmed)', () => {
+    expect(Object.fromEntries(registry.map((d) => [d.name, d.kind]))).toStrictEqual({
+      ringcentral_list_extensions: 'read',
+      ringcentral_get_extension_info: 'read',
+      ringcentral_get_account_info: 'read',
+      ringcentral_status: 'read',
+      ringcentral_list_messages: 'read',
+      ringcentral_get_message: 'read',
+      ringcentral_send_sms: 'destructive',
+      ringcentral_delete_message: 'destructive',
+      ringcentral_list_contacts: 'read',
+      ringcentral_get_contact: 'read',
+      ringcentral_create_contact: 'write',
+      ringcentral_update_contact: 'destructive',
+      ringcentral_delete_contact: 'destructive',
+      ringcentral_get_call_log: 'read',
+      ringcentral_get_active_calls: 'read',
+      ringcentral_list_chats: 'read',
+      ringcentral_create_chat_post: 'write',
+      ringcentral_create_team: 'write',
+      ringcentral_get_meeting: 'read',
+      ringcentral_create_meeting: 'write',
+      ringcentral_delete_meeting: 'destructive',
+      ringcentral_api_request: 'destructive',
+      ringcentral_find_actions: 'read',
+      ringcentral_run_action: 'destructive',
+    });
+  });
+
+  it('how each list pages upstream: RingCentral pages, or team-messaging tokens', () => {
+    expect(Object.fromEntries(registry.flatMap((d) => (d.list ? [[d.name, d.list.paging]] : [])))).toStrictEqual({
+      ringcentral_list_extensions: 'page',
+      ringcentral_list_messages: 'page',
+      ringcentral_list_contacts: 'page',
+      ringcentral_get_call_log: 'page',
+      ringcentral_get_active_calls: 'page',
+      ringcentral_list_chats: 'token',
+    });
+  });
+});
+
+describe('what each action is sent', () => {
+  it('declares every property its input can carry', () => {
+    const sends = Object.fromEntries(registry.flatMap((d) => (d.exec.via === 'either' ? [[d.exec.action.key, d.exec.action.sends]] : [])));
+    expect(sends).toStrictEqual({
+      'list-extensions': ['type', 'status', 'extensionNumber', 'email'],
+      'get-extension-info': ['extensionId'],
+      'get-account-info': [],
+      'list-messages': ['extensionId', 'messageType', 'direction', 'readStatus', 'dateFrom', 'dateTo', 'phoneNumber'],
+      'get-message': ['extensionId', 'messageId'],
+      'send-sms': ['from.phoneNumber', 'to[].phoneNumber', 'text'],
+      'delete-message': ['messageId', 'purge', 'extensionId'],
+      'list-contacts': ['startsWith', 'phoneNumber', 'sortBy'],
+      'get-contact': ['contactId'],
+      'create-contact': [
+        'firstName',
+        'lastName',
+        'company',
+        'jobTitle',
+        'email',
+        'mobilePhone',
+        'businessPhone',
+        'homePhone',
+        'notes',
+        'businessAddress.street',
+        'businessAddress.city',
+        'businessAddress.state',
+        'businessAddress.zip',
+        'businessAddress.country',
+      ],
+      'delete-contact': ['contactId'],
+      'get-call-log': ['extensionId', 'dateFrom', 'dateTo', 'direction', 'type', 'phoneNumber', 'view'],
+      'get-active-calls': ['extensionId', 'direction', 'type'],
+      'list-chats': ['type'],
+      'create-chat-post': ['chatId', 'text'],
+      'create-team': ['name', 'description', 'public', 'members[].id', 'members[].email'],
+      'get-meeting': ['meetingId'],
+      'create-meeting': ['name', 'type', 'security.passwordProtected', 'security.password', 'preferences.join.waitingRoomRequired'],
+      'delete-meeting': ['meetingId'],
+    });
+  });
+});
+
+describe('account', () => {
+  it('list_extensions: filters as lists on the action, repeated query keys on REST', async () => {
+    const input = { type: 'User', status: 'Enabled', extensionNumber: '101', email: 'ann@example.com' };
+    expect(await actionInput('ringcentral_list_extensions', input)).toStrictEqual({
+      type: ['User'],
+      status: ['Enabled'],
+      extensionNumber: '101',
+      email: 'ann@example.com',
+    });
+    expect(await restCall('ringcentral_list_extensions', input)).toStrictEqual({
+      method: 'GET',
+      path: '/restapi/v1.0/account/~/extension',
+      query: [
+        ['type', 'User'],
+        ['status', 'Enabled'],
+        ['extensionNumber', '101'],
+        ['email', 'ann@example.com'],
+      ],
+    });
+    expect(await actionInput('ringcentral_list_extensions', {})).toStrictEqual({});
+    expect(await restCall('ringcentral_list_extensions', {})).toStrictEqual({
+      method: 'GET',
+      path: '/restapi/v1.0/account/~/extension',
+      query: [],
+    });
+  });
+
+  it('get_extension_info and get_account_info: you by default', async () => {
+    expect(await actionInput('ringcentral_get_extension_info', {})).toStrictEqual({ extensionId: '~' });
+    expect(await actionInput('ringcentral_get_extension_info', { extensionId: '62' })).toStrictEqual({ extensionId: '62' });
+    expect(await restCall('ringcentral_get_extension_info', {})).toStrictEqual({
+      method: 'GET',
+      path: '/restapi/v1.0/account/~/extension/~',
+    });
+    expect(await restCall('ringcentral_get_extension_info', { extensionId: '62' })).toStrictEqual({
+      method: 'GET',
+      path: '/restapi/v1.0/account/~/extension/62',
+    });
+    expect(await actionInput('ringcentral_get_account_info', {})).toStrictEqual({});
+    expect(await restCall('ringcentral_get_account_info', {})).toStrictEqual({ method: 'GET', path: '/restapi/v1.0/account/~' });
+  });
+});
+
+describe('status', () => {
+  it("is the connection check's report, as it is", async () => {
+    const { ctx } = scriptedContext({
+      rest: { 'GET /restapi/v1.0/account/~/extension/~': { id: 1, name: 'Ann', extensionNumber: '101' } },
+    });
+    const status = toolNamed('ringcentral_status').exec;
+    const report = status.via === 'custom' ? await status.run({}, ctx) : undefined;
+    expect(report).toStrictEqual({ ...(await checkStatus(ctx.membrane, undefined, {}, ctx.routes)) });
+    expect(report).toMatchObject({ cli: { command: 'membrane', found: true, working: true, version: 'membrane 9.9.9' }, loggedIn: true });
+  });
+});
+
+describe('messages', () => {
+  const filters = {
+    messageType: 'SMS',
+    direction: 'Inbound',
+    readStatus: 'Unread',
+    dateFrom: '2026-01-01',
+    dateTo: '2026-01-31T00:00:00Z',
+    phoneNumber: '+16505550123',
+  };
+
+  it('list_messages: your mailbox by default, filters on both routes', async () => {
+    expect(await actionInput('ringcentral_list_messages', filters)).toStrictEqual({
+      extensionId: '~',
+      messageType: ['SMS'],
+      direction: ['Inbound'],
+      readStatus: ['Unread'],
+      dateFrom: '2026-01-01',
+      dateTo: '2026-01-31T00:00:00Z',
+      phoneNumber: '+16505550123',
+    });
+    expect(await restCall('ringcentral_list_messages', { ...filters, extensionId: '62' })).toStrictEqual({
+      method: 'GET',
+      path: '/restapi/v1.0/account/~/extension/62/message-store',
+      query: [
+        ['messageType', 'SMS'],
+        ['direction', 'Inbound'],
+        ['readStatus', 'Unread'],
+        ['dateFrom', '2026-01-01'],
+        ['dateTo', '2026-01-31T00:00:00Z'],
+        ['phoneNumber', '+16505550123'],
+      ],
+    });
+    expect(await actionInput('ringcentral_list_messages', { extensionId: '62' })).toStrictEqual({ extensionId: '62' });
+  });
+
+  it('get_message and delete_message: the message under its mailbox; purge only when asked', async () => {
+    expect(await actionInput('ringcentral_get_message', { messageId: '123' })).toStrictEqual({ extensionId: '~', messageId: '123' });
+    expect(await actionInput('ringcentral_get_message', { messageId: '123', extensionId: '62' })).toStrictEqual({
+      extensionId: '62',
+      messageId: '123',
+    });
+    expect(await restCall('ringcentral_get_message', { messageId: '123' })).toStrictEqual({
+      method: 'GET',
+      path: '/restapi/v1.0/account/~/extension/~/message-store/123',
+    });
+    expect(await actionInput('ringcentral_delete_message', { messageId: '123' })).toStrictEqual({ messageId: '123', extensionId: '~' });
+    expect(await actionInput('ringcentral_delete_message', { messageId: '123', purge: true, extensionId: '62' })).toStrictEqual({
+      messageId: '123',
+      purge: true,
+      extensionId: '62',
+    });
+    expect(await restCall('ringcentral_delete_message', { messageId: '123', purge: true, extensionId: '62' })).toStrictEqual({
+      method: 'DELETE',
+      path: '/restapi/v1.0/account/~/extension/62/message-store/123',
+      query: [['purge', 'true']],
+    });
+    expect(await restCall('ringcentral_delete_message', { messageId: '123' })).toStrictEqual({
+      method: 'DELETE',
+      path: '/restapi/v1.0/account/~/extension/~/message-store/123',
+      query: [],
+    });
+  });
+
+  it("send_sms: RingCentral's body on both routes, from your first SMS number unless given", async () => {
+    const body = {
+      from: { phoneNumber: '+16505550101' },
+      to: [{ phoneNumber: '+16505550123' }, { phoneNumber: '+16505550124' }],
+      text: 'hi',
+    };
+    const input = { to: ['+16505550123', '+16505550124'], text: 'hi' };
+    expect(await actionInput('ringcentral_send_sms', input)).toStrictEqual(body);
+    expect(await restCall('ringcentral_send_sms', input)).toStrictEqual({
+      method: 'POST',
+      path: '/restapi/v1.0/account/~/extension/~/sms',
+      body,
+    });
+    expect(await actionInput('ringcentral_send_sms', { ...input, from: '+16505550102' })).toStrictEqual({
+      ...body,
+      from: { phoneNumber: '+16505550102' },
+    });
+  });
+});
+
+describe('contacts', () => {
+  const fields = {
+    firstName: 'Ann',
+    lastName: 'Lee',
+    company: 'Acme',
+    jobTitle: 'CTO',
+    email: 'ann@example.com',
+    mobilePhone: '+16505550100',
+    businessPhone: '+16505550101',
+    homePhone: '+16505550102',
+    notes: 'met at the fair',
+    businessAddress: { city: 'Oslo' },
+  };
+  const BOOK = '/restapi/v1.0/account/~/extension/~/address-book/contact';
+
+  it('list_contacts: a prefix, a phone and a sort', async () => {
+    const input = { startsWith: 'An', phoneNumber: '+16505550100', sortBy: 'LastName' };
+    expect(await actionInput('ringcentral_list_contacts', input)).toStrictEqual({
+      startsWith: 'An',
+      phoneNumber: ['+16505550100'],
+      sortBy: ['LastName'],
+    });
+    expect(await restCall('ringcentral_list_contacts', input)).toStrictEqual({
+      method: 'GET',
+      path: BOOK,
+      query: [
+        ['startsWith', 'An'],
+        ['phoneNumber', '+16505550100'],
+        ['sortBy', 'LastName'],
+      ],
+    });
+    expect(await actionInput('ringcentral_list_contacts', {})).toStrictEqual({});
+  });
+
+  it('get, create, update and delete: the contact fields under their own names, nothing else', async () => {
+    expect(await actionInput('ringcentral_get_contact', { contactId: '55' })).toStrictEqual({ contactId: '55' });
+    expect(await restCall('ringcentral_get_contact', { contactId: '55' })).toStrictEqual({ method: 'GET', path: `${BOOK}/55` });
+    expect(await actionInput('ringcentral_create_contact', { ...fields, dryRun: true, other: 1 })).toStrictEqual(fields);
+    expect(await restCall('ringcentral_create_contact', { firstName: 'Ann', lastName: '' })).toStrictEqual({
+      method: 'POST',
+      path: BOOK,
+      body: { firstName: 'Ann' },
+    });
+    expect(await restCall('ringcentral_update_contact', { contactId: '55', notes: 'x', confirmationToken: 't' })).toStrictEqual({
+      method: 'PATCH',
+      path: `${BOOK}/55`,
+      body: { notes: 'x' },
+    });
+    expect(await actionInput('ringcentral_delete_contact', { contactId: '55' })).toStrictEqual({ contactId: '55' });
+    expect(await restCall('ringcentral_delete_contact', { contactId: '55' })).toStrictEqual({ method: 'DELETE', path: `${BOOK}/55` });
+  });
+
+  it('create and update need at least one field, and name them all', () => {
+    const problem =
+      'give at least one contact field (firstName, lastName, company, jobTitle, email, mobilePhone, businessPhone, homePhone, notes, businessAddress)';
+    expect(toolNamed('ringcentral_create_contact').validate?.({})).toBe(problem);
+    expect(toolNamed('ringcentral_create_contact').validate?.({ firstName: '' })).toBe(problem);
+    expect(toolNamed('ringcentral_update_contact').validate?.({ contactId: '55' })).toBe(problem);
+    expect(toolNamed('ringcentral_update_contact').validate?.({ contactId: '55', notes: 'x' })).toBeUndefined();
+  });
+});
+
+describe('calls', () => {
+  it('get_call_log: the number without +, Detailed view on request, on both routes', async () => {
+    const input = {
+      dateFrom: '2026-01-01',
+      dateTo: '2026-01-02',
+      direction: 'Outbound',
+      type: 'Voice',
+      phoneNumber: '+16505550123',
+      detailed: true,
+    };
+    expect(await actionInput('ringcentral_get_call_log', input)).toStrictEqual({
+      extensionId: '~',
+      dateFrom: '2026-01-01',
+      dateTo: '2026-01-02',
+      phoneNumber: '16505550123',
+      view: 'Detailed',
+      direction: ['Outbound'],
+      type: ['Voice'],
+    });
+    expect(await restCall('ringcentral_get_call_log', { ...input, extensionId: '62' })).toStrictEqual({
+      method: 'GET',
+      path: '/restapi/v1.0/account/~/extension/62/call-log',
+      query: [
+        ['dateFrom', '2026-01-01'],
+        ['dateTo', '2026-01-02'],
+        ['phoneNumber', '16505550123'],
+        ['view', 'Detailed'],
+        ['direction', 'Outbound'],
+        ['type', 'Voice'],
+      ],
+    });
+    expect(await actionInput('ringcentral_get_call_log', {})).toStrictEqual({ extensionId: '~' });
+    expect(await actionInput('ringcentral_get_call_log', { phoneNumber: '16505550123', detailed: false })).toStrictEqual({
+      extensionId: '~',
+      phoneNumber: '16505550123',
+    });
+  });
+
+  it('get_active_calls: your extension by default', async () => {
+    expect(await actionInput('ringcentral_get_active_calls', { direction: 'Inbound', type: 'Fax' })).toStrictEqual({
+      extensionId: '~',
+      direction: ['Inbound'],
+      type: ['Fax'],
+    });
+    expect(await restCall('ringcentral_get_active_calls', { extensionId: '62' })).toStrictEqual({
+      method: 'GET',
+      path: '/restapi/v1.0/account/~/extension/62/active-calls',
+      query: [],
+    });
+    expect(await restCall('ringcentral_get_active_calls', { direction: 'Inbound', type: 'Fax' })).toStrictEqual({
+      method: 'GET',
+      path: '/restapi/v1.0/account/~/extension/~/active-calls',
+      query: [
+        ['direction', 'Inbound'],
+        ['type', 'Fax'],
+      ],
+    });
+  });
+});
+
+describe('meetings', () => {
+  it('get, create and delete a bridge; security and waiting room only when asked', async () => {
+    expect(await actionInput('ringcentral_get_meeting', { meetingId: 'b-1' })).toStrictEqual({ meetingId: 'b-1' });
+    expect(await restCall('ringcentral_get_meeting', { meetingId: 'b 1' })).toStrictEqual({
+      method: 'GET',
+      path: '/rcvideo/v2/bridges/b%201',
+    });
+    expect(
+      await actionInput('ringcentral_create_meeting', { name: 'Standup', type: 'PMI', password: 'pw', waitingRoom: true }),
+    ).toStrictEqual({
+      name: 'Standup',
+      type: 'PMI',
+      security: { passwordProtected: true, password: 'pw' },
+      preferences: { join: { waitingRoomRequired: 'Everybody' } },
+    });
+    expect(await restCall('ringcentral_create_meeting', { waitingRoom: false })).toStrictEqual({
+      method: 'POST',
+      path: '/rcvideo/v2/account/~/extension/~/bridges',
+      body: { preferences: { join: { waitingRoomRequired: 'Nobody' } } },
+    });
+    expect(await actionInput('ringcentral_create_meeting', {})).toStrictEqual({});
+    expect(await actionInput('ringcentral_delete_meeting', { meetingId: 'b-1' })).toStrictEqual({ meetingId: 'b-1' });
+    expect(await restCall('ringcentral_delete_meeting', { meetingId: 'b-1' })).toStrictEqual({
+      method: 'DELETE',
+      path: '/rcvideo/v2/bridges/b-1',
+    });
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * A ToolContext over the real Membrane client, routes and look-up cache, whose CLI is a script:
+ * `request` answers by "METHOD path", `action run` by action key, `action list` with the catalog.
+ * Every command line is recorded, so a test sees exactly what would have run.
+ */
+import { LookupCache, type ToolContext } from '../../src/membrane/context.js';
+import { Membrane, type ActionInfo } from '../../src/membrane/membrane.js';
+import { Routes, type RouteMode } from '../../src/membrane/routes.js';
+import type { CliResult, CliRunner } from '../../src/membrane/runner.js';
+import { registry } from '../../tools/index.js';
+
+/** An answer given exactly as the CLI would print it (text content, a failed run). */
+export class Printed {
+  constructor(
+    readonly stdout: string,
+    readonly exitCode = 0,
+    readonly stderr = '',
+  ) {}
+}
+
+export interface Script {
+  /** "GET /path?k=v&k2=v2" or "GET /path" (any query) -> the response body, or a function giving it for each call. */
+  rest?: Record<string, unknown>;
+  /** action key -> its output. */
+  actions?: Record<string, unknown>;
+  catalog?: ActionInfo[];
+}
+
+export function scriptedContext(script: Script, mode: RouteMode = 'rest'): { ctx: ToolContext; argvs: string[][] } {
+  const argvs: string[][] = [];
+  const answer = (argv: string[]): unknown => {
+    if (argv[0] === 'request') {
+      const query = argv.flatMap((arg, i) => (argv[i - 1] === '--query' ? [arg] : [])).join('&');
+      const rest = script.rest ?? {};
+      const key = [`${argv[4]} ${argv[2]}?${query}`, `${argv[4]} ${argv[2]}`].find((k) => k in rest);
+      if (!key) throw new Error(`the script has no answer for ${argv[4]} ${argv[2]}`);
+      const value = rest[key];
+      return typeof value === 'function' ? (value as () => unknown)() : value;
+    }
+    if (argv[0] === '--version') return new Printed('membrane 9.9.9\n');
+    if (argv[0] === 'status') return new Printed('Logged in as ann@x.co\n');
+    if (argv[0] === 'action' && argv[1] === 'list') return { items: script.catalog ?? [] };
+    if (argv[0] === 'action' && argv[1] === 'run') {
+      const key = script.catalog?.find((a) => a.id === argv[2])?.key ?? argv[2];
+      if (!(key in (script.actions ?? {}))) throw new Error(`the script has no output for action ${key}`);
+      return { output: script.actions?.[key] };
+    }
+    throw new Error(`unexpected command: ${argv.join(' ')}`);
+  };
+  const runner = {
+    argv: (args: string[]) => ['membrane', ...args],
+    run: async (argv: string[]): Promise<CliResult> => {
+      argvs.push(argv);
+      const value = answer(argv);
+      if (value instanceof Printed) return { argv, stdout: value.stdout, stderr: value.stderr, exitCode: value.exitCode };
+      return { argv, stdout: JSON.stringify(value), stderr: '', exitCode: 0 };
+    },
+  } as unknown as CliRunner;
+  const membrane = new Membrane(runner, { connectionId: 'conn-1' });
+  const ctx: ToolContext = { membrane, routes: new Routes(membrane, mode, registry), run: {}, cache: new LookupCache() };
+  return { ctx, argvs };
+}
+
+export const toolNamed = (name: string) => {
+  const def = registry.find((d) => d.name === name);
+  if (!def) throw new Error(`no tool ${name}`);
+  return def;
+};
