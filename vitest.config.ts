@@ -21,7 +21,8 @@ export default defineConfig({
     globalSetup: ['test/temp-dir.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Tests spawn real processes; two cores are shared with them.
-    maxWorkers: 2,
+    // Tests spawn real processes and spend part of their time waiting on them (timers, hung CLIs,
+    // a live lock holder): on two cores, a third worker fills those waits.
+    maxWorkers: 3,
   },
 });

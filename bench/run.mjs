@@ -21,6 +21,8 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+/** @import { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js' */
+/** @typedef {CallToolResult & { structuredContent?: any }} ToolResult structuredContent is each tool's own shape */
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist/src/cli.js');
@@ -41,18 +43,27 @@ const N = {
   rssCalls: quick ? 200 : 2000,
 };
 
+/** @param {number[]} values */
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
+/** @param {number} value */
 const ms = (value) => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
+/** @param {number} value */
 const ratio = (value) => value.toFixed(2);
+/** @param {number} kb */
 const mb = (kb) => `${(kb / 1024).toFixed(1)} MB`;
+/** @param {number | null} pid */
 const rssKb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+/** @param {string} message */
 const log = (message) => process.stderr.write(`bench: ${message}\n`);
 
+/** @type {string[]} */
 const dirs = [];
+/** @typedef {ReturnType<typeof sandbox>} Sandbox */
+/** @param {Record<string, string>} [extra] */
 function sandbox(extra = {}) {
   const dir = mkdtempSync(join(os.tmpdir(), 'rcmcp-bench-'));
   dirs.push(dir);
@@ -72,10 +83,15 @@ function sandbox(extra = {}) {
             .filter(Boolean)
             .map((l) => JSON.parse(l))
         : [],
+    /** @param {string} fault */
     setFault: (fault) => writeFileSync(faultFile, fault),
   };
 }
 
+/**
+ * @param {Sandbox} box
+ * @param {readonly string[]} [args]
+ */
 async function connect(box, args = []) {
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -85,19 +101,29 @@ async function connect(box, args = []) {
   });
   const client = new Client({ name: 'ringcentral-mcp-bench', version: '1.0.0' });
   await client.connect(transport);
+  /**
+   * @param {string} name
+   * @param {Record<string, unknown>} [args]
+   */
   const call = async (name, args = {}) => {
-    const result = await client.callTool({ name, arguments: args }, undefined, { timeout: 120_000 });
-    return { result, text: result.content.map((c) => c.text ?? '').join('\n') };
+    const result = /** @type {ToolResult} */ (await client.callTool({ name, arguments: args }, undefined, { timeout: 120_000 }));
+    return { result, text: result.content.map((c) => ('text' in c ? c.text : '')).join('\n') };
   };
   return { client, call, pid: transport.pid, close: () => client.close() };
 }
 
-/** Spawn to `tools/list` answered, the way a client starts a server: initialize, initialized, tools/list. */
+/**
+ * Spawn to `tools/list` answered, the way a client starts a server: initialize, initialized, tools/list.
+ * @param {string[]} args
+ * @param {Record<string, string>} env
+ * @returns {Promise<number>}
+ */
 function coldStart(args, env) {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, args, { env: { ...getDefaultEnvironment(), ...env }, stdio: ['pipe', 'pipe', 'ignore'] });
     let buffer = '';
+    /** @type {number | undefined} */
     let elapsed;
     child.stdout.on('data', (chunk) => {
       buffer += chunk;
@@ -124,6 +150,11 @@ function coldStart(args, env) {
   });
 }
 
+/**
+ * @param {number} count
+ * @param {number} concurrency
+ * @param {(index: number) => Promise<void>} task
+ */
 async function pool(count, concurrency, task) {
   let next = 0;
   await Promise.all(
@@ -133,10 +164,18 @@ async function pool(count, concurrency, task) {
   );
 }
 
+/** @typedef {{ metric: string, value: string, baseline: string, ratio: string, goal: string, met: string }} Row */
+/** @type {{ performance: Row[], tokens: Row[] }} */
 const rows = { performance: [], tokens: [] };
+/** @type {keyof typeof rows} */
 let section = 'performance';
+/**
+ * @param {string} metric
+ * @param {string} value
+ */
 const row = (metric, value, baseline = '', r = '', goal = '', met = '') =>
   rows[section].push({ metric, value, baseline, ratio: r, goal, met });
+/** @param {boolean} ok */
 const verdict = (ok) => (ok ? 'yes' : 'NO');
 
 async function main() {
@@ -160,10 +199,10 @@ async function main() {
 
   // 2 + 3. Warm call latency vs the same CLI command run directly; processes per warm call; on
   // both routes (auto takes the action on the default sandbox; --route rest takes `membrane request`).
-  for (const [route, args, command, workflow] of [
+  for (const [route, args, command, workflow] of /** @type {const} */ ([
     ['action route', [], 'action run', '3 (documented workflow: connection list, action list, action run)'],
     ['REST route', ['--route', 'rest'], 'request', '2 (documented workflow: connection list, request)'],
-  ]) {
+  ])) {
     const box = sandbox();
     const server = await connect(box, args);
     await server.call('ringcentral_get_account_info'); // resolves the connection, action ids and routes
@@ -253,6 +292,7 @@ async function main() {
       idle.push(rssKb(server.pid));
       await server.client.ping();
     }
+    /** @type {Array<[string, Record<string, unknown>]>} */
     const mix = [
       ['ringcentral_get_account_info', {}],
       ['ringcentral_api_request', { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/sms', body: { text: 'x' }, dryRun: true }],
@@ -284,6 +324,7 @@ async function main() {
     const { tools } = await server.client.listTools();
     const total = JSON.stringify(tools).length;
     // What the model is given: a client passes name, description and input schema on to it.
+    /** @param {Tool} t */
     const modelView = (t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema });
     const seen = JSON.stringify(tools.map(modelView)).length;
     section = 'tokens';
@@ -299,12 +340,14 @@ async function main() {
       `\`tools/list\` in full (with title, output schema, annotations): ${tools.length} tools`,
       `${total.toLocaleString('en-US')} chars (~${Math.round(total / 4).toLocaleString('en-US')} tokens)`,
     );
-    const sizes = tools.map((t) => [t.name, JSON.stringify(modelView(t)).length, JSON.stringify(t).length]).sort((a, b) => b[1] - a[1]);
+    const sizes = tools
+      .map((t) => /** @type {const} */ ([t.name, JSON.stringify(modelView(t)).length, JSON.stringify(t).length]))
+      .sort((a, b) => b[1] - a[1]);
     const perTool = sizes.map(([name, size, full]) => `| ${name} | ${size} | ${Math.round(size / 4)} | ${full} |`);
-    for (const [label, flags] of [
+    for (const [label, flags] of /** @type {const} */ ([
       ['--read-only', ['--read-only']],
       ['--toolsets messaging,contacts', ['--toolsets', 'messaging,contacts']],
-    ]) {
+    ])) {
       const narrow = await connect(box, flags);
       const listed = (await narrow.client.listTools()).tools;
       const size = JSON.stringify(listed).length;
@@ -317,6 +360,10 @@ async function main() {
 
     // 100 contacts: the seed has fewer, so add some through the CLI directly.
     const env = { ...getDefaultEnvironment(), ...box.env };
+    /**
+     * @param {string[]} args
+     * @returns {Promise<{ records: Array<{ id: unknown }> }>} a RingCentral list (the callers read only that)
+     */
     const cli = async (...args) => JSON.parse((await run(process.execPath, [SANDBOX, ...args], { env, maxBuffer: 64 * 2 ** 20 })).stdout);
     const existing = (
       await cli('request', CONNECTION, '/restapi/v1.0/account/~/extension/~/address-book/contact', '--query', 'perPage=1000', '--json')
@@ -339,6 +386,7 @@ async function main() {
       );
     }
     const since = new Date(Date.now() - 365 * 86_400_000).toISOString();
+    /** @type {Array<[string, Record<string, unknown>, string, string[]]>} */
     const lists = [
       ['ringcentral_list_messages', { dateFrom: since }, '/restapi/v1.0/account/~/extension/~/message-store', ['dateFrom=' + since]],
       ['ringcentral_get_call_log', { dateFrom: since }, '/restapi/v1.0/account/~/extension/~/call-log', ['dateFrom=' + since]],
@@ -347,7 +395,7 @@ async function main() {
     for (const [tool, args, path, query] of lists) {
       const { result, text } = await server.call(tool, { ...args, limit: 100 });
       if (result.isError) throw new Error(`${tool}: ${text}`);
-      const ids = new Set(result.structuredContent.records.map((r) => String(r.id)));
+      const ids = new Set(result.structuredContent.records.map((/** @type {{ id: unknown }} */ r) => String(r.id)));
       const raw = await cli('request', CONNECTION, path, '--query', 'perPage=100', ...query.flatMap((q) => ['--query', q]), '--json');
       const same = raw.records.filter((r) => ids.has(String(r.id)));
       if (same.length !== ids.size) throw new Error(`${tool}: ${ids.size} records, ${same.length} found in the raw answer`);
@@ -365,17 +413,18 @@ async function main() {
 
     // The largest result with default settings: every list at its maximum in full view, the
     // proxy on big collections, discovery, and the `huge` fault (30 MB from the CLI).
+    /** @type {Array<readonly [string, Record<string, unknown>]>} */
     const probes = [
       ...tools
         .filter((t) => t.inputSchema.properties?.view)
-        .map((t) => [
-          t.name,
-          {
-            limit: t.inputSchema.properties.limit?.maximum ?? 1000,
-            view: 'full',
-            ...(t.inputSchema.properties.dateFrom ? { dateFrom: since } : {}),
-          },
-        ]),
+        .map((t) => {
+          /** @type {Record<string, { maximum?: number }>} */
+          const properties = t.inputSchema.properties ?? {};
+          return /** @type {const} */ ([
+            t.name,
+            { limit: properties.limit?.maximum ?? 1000, view: 'full', ...(properties.dateFrom ? { dateFrom: since } : {}) },
+          ]);
+        }),
       ['ringcentral_get_call_log', { dateFrom: since, detailed: true, view: 'full', limit: 1000 }],
       ['ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~/extension', query: { perPage: 1000 } }],
       [
@@ -392,6 +441,11 @@ async function main() {
       ['ringcentral_status', {}],
     ];
     let largest = { size: 0, what: '' };
+    /**
+     * @param {string} name
+     * @param {Record<string, unknown>} args
+     * @param {string} label
+     */
     const measure = async (name, args, label) => {
       const { text } = await server.call(name, args);
       if (text.length > largest.size) largest = { size: text.length, what: `${name} ${label}`.trim() };
@@ -413,6 +467,7 @@ async function main() {
 
     const date = new Date().toISOString().slice(0, 10);
     const header = ['| figure | ringcentral-mcp | baseline | ratio | goal | met |', '| --- | --- | --- | --- | --- | --- |'];
+    /** @param {Row[]} list */
     const table = (list) =>
       [...header, ...list.map((r) => `| ${r.metric} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.goal} | ${r.met} |`)].join('\n');
     const performance = [
@@ -450,6 +505,7 @@ async function main() {
  */
 async function sharedStateThroughput() {
   const redis = await startRedis();
+  /** @type {HttpInstance[]} */
   const instances = [];
   try {
     const box = sandbox({ MEMBRANE_SANDBOX_DELAY_MS: '0' });
@@ -459,6 +515,10 @@ async function sharedStateThroughput() {
       RINGCENTRAL_MCP_CONFIRM_SECRET: 'bench-secret',
       RINGCENTRAL_MCP_CONFIRM: 'off',
     };
+    /**
+     * @param {Record<string, string>} extraEnv
+     * @param {number} slots
+     */
     const start = async (extraEnv, slots) => {
       const instance = await httpInstance(env.RINGCENTRAL_MCP_HTTP_TOKEN, { ...env, ...extraEnv }, ['--max-concurrency', String(slots)]);
       instances.push(instance);
@@ -468,6 +528,10 @@ async function sharedStateThroughput() {
     const one = [await start({}, 8)];
     const two = [await start({ RINGCENTRAL_MCP_REDIS_URL: redis.url }, 4), await start({ RINGCENTRAL_MCP_REDIS_URL: redis.url }, 4)];
     const count = quick ? 24 : 80;
+    /**
+     * @param {HttpInstance[]} set
+     * @param {string} tag
+     */
     const rate = async (set, tag) => {
       const t = performance.now();
       await pool(count, 8, async (i) => {
@@ -498,9 +562,10 @@ async function sharedStateThroughput() {
 
 /** A redis-server on a free loopback port, without persistence. */
 async function startRedis() {
+  /** @type {number} */
   const port = await new Promise((resolvePort, reject) => {
     const probe = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port: free } = probe.address();
+      const { port: free } = /** @type {import('node:net').AddressInfo} */ (probe.address());
       probe.close(() => resolvePort(free));
     });
     probe.on('error', reject);
@@ -508,26 +573,35 @@ async function startRedis() {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  await new Promise((ready, reject) => {
-    let out = '';
-    child.on('error', () => reject(new Error('redis-server is not installed (apt-get install redis-server)')));
-    child.stdout.on('data', (d) => {
-      out += String(d);
-      if (/Ready to accept connections/.test(out)) ready();
-    });
-  });
+  await /** @type {Promise<void>} */ (
+    new Promise((ready, reject) => {
+      let out = '';
+      child.on('error', () => reject(new Error('redis-server is not installed (apt-get install redis-server)')));
+      child.stdout.on('data', (d) => {
+        out += String(d);
+        if (/Ready to accept connections/.test(out)) ready();
+      });
+    })
+  );
   return {
     url: `redis://127.0.0.1:${port}`,
+    /** @returns {Promise<void>} */
     stop: () => new Promise((done) => (child.exitCode !== null ? done() : (child.once('exit', done), child.kill('SIGKILL')))),
   };
 }
 
-/** `ringcentral-mcp --http --port 0` as a child process, and a JSON-RPC tools/call over fetch. */
+/**
+ * `ringcentral-mcp --http --port 0` as a child process, and a JSON-RPC tools/call over fetch.
+ * @param {string} token
+ * @param {Record<string, string | undefined>} env
+ * @param {string[]} args
+ */
 async function httpInstance(token, env, args) {
   const child = spawn(process.execPath, [CLI, '--http', '--port', '0', '--sandbox', '--no-warmup', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  /** @type {string} */
   const url = await new Promise((found, reject) => {
     let err = '';
     child.stderr.on('data', (d) => {
@@ -538,18 +612,27 @@ async function httpInstance(token, env, args) {
     child.on('exit', (code) => reject(new Error(`http instance exited ${code}: ${err}`)));
   });
   let id = 0;
+  /**
+   * @param {string} name
+   * @param {Record<string, unknown>} [args]
+   */
   const call = async (name, args = {}) => {
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` },
       body: JSON.stringify({ jsonrpc: '2.0', id: ++id, method: 'tools/call', params: { name, arguments: args } }),
     });
-    return (await res.json()).result;
+    return /** @type {{ result: ToolResult }} */ (await res.json()).result;
   };
   return { call, stop: () => child.kill('SIGKILL') };
 }
 
-/** README's Performance and Token economy figures are this run's tables, so README never disagrees. */
+/** @typedef {Awaited<ReturnType<typeof httpInstance>>} HttpInstance */
+
+/**
+ * README's Performance and Token economy figures are this run's tables, so README never disagrees.
+ * @param {Record<string, string>} blocks
+ */
 function writeReadme(blocks) {
   const path = join(ROOT, 'README.md');
   let readme = readFileSync(path, 'utf8');

@@ -56,7 +56,7 @@ const runtimes = new Map<string, Runtime>();
 
 /** The structured result; for an error, `{ error: { code, message, fix?, ... } }` wherever the server put it. */
 function dataOf(result: CallToolResult): Record<string, unknown> {
-  if (result.structuredContent) return result.structuredContent as Record<string, unknown>;
+  if (result.structuredContent) return result.structuredContent;
   const meta = (result._meta ?? {}) as Record<string, unknown>;
   const error = meta['ringcentral-mcp/error'] ?? meta.error;
   if (error) return { error };

@@ -192,6 +192,7 @@ export const chatTools = [
         .string()
         .min(1)
         .max(200)
+        // eslint-disable-next-line no-control-regex -- control characters are what it refuses
         .regex(/^[^\s-][^\u0000-\u001f]*$/, 'must be a chat id, team name or email (no leading "-" or control characters)')
         .describe("Chat id, team name, or a person's name (first, last, prefix) or email"),
       text: z.string().min(1).max(10000).describe('Mention: ![:Person](personId)'),
@@ -230,6 +231,7 @@ export const chatTools = [
         .array(
           z.union([
             email,
+            // eslint-disable-next-line no-control-regex -- control characters are what it refuses
             z.string().regex(/^[^@\s\u0000-\u001f-][^@\u0000-\u001f]{0,199}$/, "must be an email, a person id, or a person's name"),
           ]),
         )

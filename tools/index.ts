@@ -3,7 +3,7 @@ import { accountTools } from './account.js';
 import { callTools } from './calls.js';
 import { chatTools } from './chats.js';
 import { contactTools } from './contacts.js';
-import { TOOLSETS, type ToolDefinition, type Toolset } from './define.js';
+import { TOOLSETS, type ToolDefinition } from './define.js';
 import { discoveryTools } from './discovery.js';
 import { meetingTools } from './meetings.js';
 import { messageTools } from './messages.js';
@@ -36,7 +36,7 @@ export function selectTools(filter: ToolFilter = {}): ToolDefinition[] {
   const everything = !filter.toolsets?.length && !filter.tools?.length;
   // Toolsets and tool names add up: `--toolsets messaging --tools ringcentral_status` gives both.
   return registry
-    .filter((d) => everything || filter.toolsets?.includes(d.toolset as Toolset) || filter.tools?.includes(d.name))
+    .filter((d) => everything || filter.toolsets?.includes(d.toolset) || filter.tools?.includes(d.name))
     .flatMap((d) => {
       if (!filter.readOnly || d.kind === 'read') return [d];
       return d.readOnlyForm ? [d.readOnlyForm()] : [];

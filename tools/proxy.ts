@@ -7,6 +7,7 @@ import { defineTool, type ToolDefinition } from './define.js';
 const PREFIXES = ['restapi', 'team-messaging', 'rcvideo', 'ai', 'analytics', 'webinar'];
 /** Relative path under an allowed API root; no scheme, no host, no encoding tricks. */
 const SAFE_PATH = new RegExp(`^/(${PREFIXES.join('|')})/[A-Za-z0-9._~,:@*=+-]+(/[A-Za-z0-9._~,:@*=+-]+)*/?$`);
+// eslint-disable-next-line no-control-regex -- control characters are what it refuses
 const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 
 const text = (max: number) =>

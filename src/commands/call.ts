@@ -18,7 +18,7 @@ export async function callOnce(options: ServerOptions, tool: string, json: strin
     try {
       args = JSON.parse(json);
     } catch (error) {
-      throw new Error(`json-args is not valid JSON: ${(error as Error).message}`);
+      throw new Error(`json-args is not valid JSON: ${(error as Error).message}`, { cause: error });
     }
   }
   const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;

@@ -87,7 +87,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
     const value =
       values[name] ??
       (fromEnv === undefined || fromEnv === '' ? undefined : f.type === 'boolean' ? /^(1|true|yes|on)$/i.test(fromEnv) : fromEnv);
-    if (value !== undefined) flags[name] = value as string | boolean;
+    if (value !== undefined) flags[name] = value;
   }
   return { flags, positionals };
 }

@@ -38,7 +38,7 @@ export async function callTool(def: ToolDefinition, rawInput: unknown, runtime: 
   try {
     const parsed = parseInput(def, rawInput);
     if (!parsed.success) throw invalidInput(parsed.error);
-    const structured = await execute(def, parsed.data as Input, runtime, env);
+    const structured = await execute(def, parsed.data, runtime, env);
     const fitted = fitBudget(structured, runtime.options.maxResultChars);
     return { content: [{ type: 'text', text: JSON.stringify(fitted) }], structuredContent: fitted };
   } catch (error) {

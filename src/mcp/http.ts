@@ -180,7 +180,7 @@ export async function startHttp(options: ServerOptions, http: HttpOptions = {}):
 
   // Open responses, so a shutdown can mark them `connection: close` and close each socket once answered.
   const open = new Set<ServerResponse>();
-  const server = createHttpServer(async (req, res) => {
+  const answer = async (req: IncomingMessage, res: ServerResponse) => {
     open.add(res);
     res.on('close', () => {
       open.delete(res);
@@ -249,7 +249,10 @@ export async function startHttp(options: ServerOptions, http: HttpOptions = {}):
       // A refused body may still be arriving: answer, then close the connection.
       if (!res.headersSent) send(res, e.status, rpcError(e.message, e.code), e.status === 413 ? { connection: 'close' } : {});
     }
-  });
+  };
+  // Node ignores what a request listener returns; `answer` settles each request itself (a failing
+  // call becomes a JSON-RPC error in its catch).
+  const server = createHttpServer((req, res) => void answer(req, res));
   // Longer than common load balancer idle timeouts (60 s), so they never reuse a closed socket.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -89,7 +89,7 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     sandbox: false,
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
     command: cliCommand(options),
-  } as ResolvedOptions;
+  };
 }
 
 /** What the runtimes of one process share: the CLI runner (one concurrency limit), the store, the secret. */

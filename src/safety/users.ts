@@ -22,7 +22,7 @@ export function readUsers(file: string): UserEntry[] {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`users file ${file}: ${(error as Error).message}`);
+    throw new Error(`users file ${file}: ${(error as Error).message}`, { cause: error });
   }
   const list = (parsed as { users?: unknown })?.users;
   if (!Array.isArray(list)) throw new Error(`users file ${file}: expected {"users":[{"name","tokenSha256","tenantKey","connectionId"?}]}`);

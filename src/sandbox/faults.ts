@@ -10,7 +10,7 @@ export const GARBAGE = '<!DOCTYPE html>\n<html><body><h1>502 Bad Gateway</h1></b
 export async function hang(env: Env): Promise<never> {
   setInterval(() => {}, 1 << 30);
   if (env.faults.has('hang-with-child')) {
-    const { spawn } = await import('node:child_process');
+    const { spawn } = require('node:child_process') as typeof import('node:child_process');
     // A grandchild that shares our stdio: only killing the whole process tree releases the pipes.
     const child = spawn(process.execPath, ['-e', 'setInterval(()=>{},1e9)'], { stdio: ['ignore', 'inherit', 'inherit'] });
     process.stderr.write(`grandchild ${child.pid}\n`);

@@ -11,6 +11,7 @@ import type {
 } from './rc.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a free-form RingCentral JSON record, read field by field as in the API
 export type Rec = { [k: string]: any };
 
 /** A RingCentral definition with the fields the sandbox always fills made required. */

@@ -62,7 +62,7 @@ function write(path: string, s: State): void {
 }
 
 async function fresh(): Promise<State> {
-  const { buildSeed } = await import('./seed/index.js');
+  const { buildSeed } = require('./seed/index.js') as typeof import('./seed/index.js');
   return buildSeed(clock(), tenant);
 }
 

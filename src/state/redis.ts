@@ -102,7 +102,7 @@ export class RedisStore implements StateStore {
       await this.bounded(client.connect());
     } catch (error) {
       client.destroy();
-      throw new Error(`not connected (${(error as Error).message || 'connection refused'})`);
+      throw new Error(`not connected (${(error as Error).message || 'connection refused'})`, { cause: error });
     }
     this.lastError = '';
     this.client = client;

@@ -22,7 +22,7 @@ async function config(client: string, ...flags: string[]) {
   const env = { ...process.env, MEMBRANE_CLI: '' };
   const result = await run(process.execPath, [CLI, 'config', client, ...flags], { env });
   expect(result.code, result.stderr).toBe(0);
-  return { json: JSON.parse(result.stdout) as any, stderr: result.stderr };
+  return { json: JSON.parse(result.stdout), stderr: result.stderr };
 }
 
 interface Launch {
@@ -205,7 +205,7 @@ describe("README's client section", () => {
       const servers = parsed.mcpServers ?? parsed.servers;
       expect(servers, block.label).toBeTypeOf('object');
       expect(Object.keys(parsed), block.label).toHaveLength(1);
-      for (const entry of Object.values(servers) as any[]) {
+      for (const entry of Object.values<any>(servers)) {
         if (entry.type === 'http') {
           expect(new URL(entry.url).pathname, block.label).toMatch(/\/mcp$/);
           expect(entry.headers?.Authorization, block.label).toMatch(/^Bearer \S+/);

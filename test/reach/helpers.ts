@@ -117,9 +117,7 @@ export async function connectHttp(url: string, token?: string): Promise<HttpClie
     client,
     call: async (name, args = {}) => (await client.callTool({ name, arguments: args }, undefined, { timeout: 60_000 })) as Result,
     request: async (name, args = {}) =>
-      (await client.request({ method: 'tools/call', params: { name, arguments: args } }, CallToolResultSchema, {
-        timeout: 60_000,
-      })) as Result,
+      await client.request({ method: 'tools/call', params: { name, arguments: args } }, CallToolResultSchema, { timeout: 60_000 }),
     close: () => client.close(),
   };
 }

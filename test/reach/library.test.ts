@@ -37,7 +37,7 @@ describe('import { createServer, tools } from "ringcentral-mcp"', () => {
   });
 
   it('every tool has a name, description, kind, zod and JSON input schemas, and run', async () => {
-    const { tools, createServer } = await import('ringcentral-mcp' as string);
+    const { tools, createServer } = await import('ringcentral-mcp');
     expect(typeof createServer).toBe('function');
     for (const t of tools) {
       expect(t.name).toMatch(/^ringcentral_[a-z_]+$/);
@@ -51,11 +51,11 @@ describe('import { createServer, tools } from "ringcentral-mcp"', () => {
   });
 
   it('run validates input, reports errors as data, and honours readOnly', async () => {
-    const { tools } = await import('ringcentral-mcp' as string);
-    const byName = (name: string) => tools.find((t: { name: string }) => t.name === name);
+    const { tools } = await import('ringcentral-mcp');
+    const byName = (name: string) => tools.find((t) => t.name === name)!;
     const invalid = await byName('ringcentral_send_sms').run({ to: ['555'], text: 'x' }, sandbox);
     expect(invalid.ok).toBe(false);
-    expect(invalid.data.error.code).toBe('invalid_input');
+    expect(invalid.data.error).toMatchObject({ code: 'invalid_input' });
     expect(invalid.text).toMatch(/E\.164/);
     const refused = await byName('ringcentral_delete_contact').run({ contactId: '1' }, { ...sandbox, readOnly: true });
     expect(refused.ok).toBe(false);

@@ -58,7 +58,7 @@ async function listTools(command: string, args: string[], cwd: string, env: Reco
     await client.connect(transport, { timeout: 90_000 });
     return (await client.listTools()).tools.map((t) => t.name).sort();
   } catch (error) {
-    throw new Error(`${(error as Error).message}\nstderr:\n${stderr}`);
+    throw new Error(`${(error as Error).message}\nstderr:\n${stderr}`, { cause: error });
   } finally {
     await client.close();
   }

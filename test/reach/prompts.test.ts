@@ -74,7 +74,7 @@ describe('prompts/get', () => {
   const exposed = new Set(tools.map((t) => t.name));
 
   it('daily_digest names the call log and message tools, with and without a start', async () => {
-    const plain = textOf((await h.client.getPrompt({ name: 'daily_digest', arguments: {} })).messages as any);
+    const plain = textOf((await h.client.getPrompt({ name: 'daily_digest', arguments: {} })).messages);
     expect(plain).toMatch(/ringcentral_get_call_log/);
     expect(plain).toMatch(/ringcentral_list_messages/);
     expect(plain).toMatch(/nextCursor/);
@@ -87,7 +87,7 @@ describe('prompts/get', () => {
 
   it('follow_up_missed_call names the tools, the number, and asks for the confirmation first', async () => {
     const result = await h.client.getPrompt({ name: 'follow_up_missed_call', arguments: { phoneNumber: PHONE, note: 'call you at 3' } });
-    const text = textOf(result.messages as any);
+    const text = textOf(result.messages);
     expect(text).toContain('ringcentral_get_call_log');
     expect(text).toContain('ringcentral_send_sms');
     expect(text).toContain(PHONE);
@@ -107,7 +107,7 @@ describe('prompts/get', () => {
       const args = Object.fromEntries(
         Object.keys(def.args).map((k) => [k, k === 'phoneNumber' ? PHONE : k === 'since' ? '2025-01-31T00:00:00Z' : 'x']),
       );
-      const text = textOf((await h.client.getPrompt({ name: def.name, arguments: args })).messages as any);
+      const text = textOf((await h.client.getPrompt({ name: def.name, arguments: args })).messages);
       const named = [...text.matchAll(/ringcentral_\w+/g)].map((m) => m[0]);
       expect(named.length, def.name).toBeGreaterThan(0);
       for (const tool of named) expect(exposed.has(tool), `${def.name} names ${tool}`).toBe(true);
@@ -123,7 +123,7 @@ describe('prompts/get', () => {
     const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString();
     for (const def of PROMPTS) {
       const args = Object.fromEntries(Object.keys(def.args).map((k) => [k, k === 'phoneNumber' ? PHONE : k === 'since' ? monthAgo : 'x']));
-      const text = textOf((await h.client.getPrompt({ name: def.name, arguments: args })).messages as any);
+      const text = textOf((await h.client.getPrompt({ name: def.name, arguments: args })).messages);
       for (const step of steps(text)) {
         const tool = tools.find((t) => t.name === step.tool)!;
         if (tool.kind !== 'read') continue;

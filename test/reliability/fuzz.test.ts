@@ -158,17 +158,6 @@ const deep = (depth: number): unknown => {
   return node;
 };
 
-const jsonTypeOf = (value: unknown): string =>
-  value === null
-    ? 'null'
-    : Array.isArray(value)
-      ? 'array'
-      : typeof value === 'number'
-        ? Number.isInteger(value)
-          ? 'integer'
-          : 'number'
-        : typeof value;
-
 function allowedTypes(schema: Schema): Set<string> {
   if (schema.anyOf) return new Set(schema.anyOf.flatMap((s) => [...allowedTypes(s)]));
   const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
@@ -335,11 +324,11 @@ function expectNoInjectedFlag(argvs: string[][], what: string): void {
 
 async function callRaw(name: string, args: unknown): Promise<Result | { protocolError: string }> {
   try {
-    return (await server.client.request(
+    return await server.client.request(
       { method: 'tools/call', params: { name, arguments: args as Record<string, unknown> } },
       (await import('@modelcontextprotocol/sdk/types.js')).CallToolResultSchema,
       { timeout: 60_000 },
-    )) as Result;
+    );
   } catch (error) {
     return { protocolError: String(error) };
   }

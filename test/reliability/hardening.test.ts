@@ -276,7 +276,7 @@ describe('finding 6: the confirmation dialog cannot be spoofed', () => {
       setup: (client) =>
         client.setRequestHandler(ElicitRequestSchema, async (request) => {
           seen.push(String(request.params.message));
-          return answers[seen.length - 1] as never;
+          return answers[seen.length - 1];
         }),
     });
     try {

@@ -291,7 +291,7 @@ export function startRaw(
         waiters.delete(id);
         resolve(message);
       });
-      exited.then(({ code, signal }) =>
+      void exited.then(({ code, signal }) =>
         reject(new Error(`server exited (${code ?? signal}) before answering ${method} #${id}\n${stderr}`)),
       );
     });

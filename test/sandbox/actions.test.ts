@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CID, NOW, sandbox } from './helpers.js';
 
-const sb = sandbox();
+const sb = sandbox({}, { inProcess: true });
 const DAY = 86_400_000;
 const ago = (d: number) => new Date(Date.parse(NOW) - d * DAY).toISOString();
 

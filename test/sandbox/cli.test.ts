@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CID, sandbox } from './helpers.js';
 
-const sb = sandbox();
+const sb = sandbox({}, { inProcess: true });
 afterAll(() => sb.cleanup());
 const KEYS = [
   'list-extensions',

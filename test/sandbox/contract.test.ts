@@ -41,7 +41,7 @@ function problems(rec: Record<string, unknown>, name: string): string[] {
   return out;
 }
 
-const sb = sandbox();
+const sb = sandbox({}, { inProcess: true });
 const DAY = 86_400_000;
 const from = new Date(Date.parse(NOW) - 61 * DAY).toISOString();
 const get = async (path: string) => {
@@ -157,7 +157,7 @@ describe('sandbox REST answers fit RingCentral definitions', () => {
   });
 
   it('GET /team-messaging/v1/chats/{id} counts in the Light rate group', async () => {
-    const rl = sandbox({ MEMBRANE_SANDBOX_RATE_LIMITS: '1' });
+    const rl = sandbox({ MEMBRANE_SANDBOX_RATE_LIMITS: '1' }, { inProcess: true });
     try {
       const chats = await rl.ok(['request', CID, '/team-messaging/v1/chats?recordCount=1', '--json']);
       const before = JSON.parse(readFileSync(`${rl.state}.ratelimit.json`, 'utf8'));

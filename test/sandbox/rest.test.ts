@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { CID, EXT, NOW, sandbox } from './helpers.js';
 
-const sb = sandbox();
+const sb = sandbox({}, { inProcess: true });
 afterAll(() => sb.cleanup());
 const DAY = 86_400_000;
 const FROM = new Date(Date.parse(NOW) - 61 * DAY).toISOString();
@@ -13,7 +13,7 @@ beforeAll(async () => {
 async function walkA(path: string, perPage: number, extra: string[] = []) {
   const ids: unknown[] = [];
   let page = 1;
-  let total = -1;
+  let total: number;
   for (;;) {
     const j = await sb.ok(['request', CID, path, '--query', `page=${page}`, '--query', `perPage=${perPage}`, ...extra, '--json']);
     total = j.paging.totalElements;
@@ -298,7 +298,7 @@ describe('paging', () => {
 
 describe('rate limits', () => {
   it('counts per group when MEMBRANE_SANDBOX_RATE_LIMITS=1: Heavy allows 10 a minute, then 429 with Retry-After', async () => {
-    const rl = sandbox({ MEMBRANE_SANDBOX_RATE_LIMITS: '1' });
+    const rl = sandbox({ MEMBRANE_SANDBOX_RATE_LIMITS: '1' }, { inProcess: true });
     onTestFinished(() => rl.cleanup());
     await rl.ok(['reset', '--json']);
     const heavy = `${EXT}/address-book/contact`;

@@ -3,8 +3,8 @@ import { readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CID, EXT, sandbox } from './helpers.js';
 
-const sb = sandbox();
-const other = sandbox();
+const sb = sandbox({}, { inProcess: true });
+const other = sandbox({}, { inProcess: true });
 afterAll(() => {
   sb.cleanup();
   other.cleanup();

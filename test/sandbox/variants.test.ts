@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CID, EXT, NOW, sandbox } from './helpers.js';
 
-const sb = sandbox();
+const sb = sandbox({}, { inProcess: true });
 const DAY = 86_400_000;
 const ago = (d: number) => new Date(Date.parse(NOW) - d * DAY).toISOString();
 const variant = (v: string) => ({ env: { MEMBRANE_SANDBOX_VARIANT: v } });

@@ -42,8 +42,8 @@ describe.each([
     const before = sandbox.spawns();
     const paged = await fetchAll(ctx, tool('list_chats'), {}, 4, 50);
     expect(sandbox.spawns() - before).toBe(Math.ceil(all.length / 4));
-    expect(paged.map((c: { id: string }) => c.id)).toEqual(all.map((c: { id: string }) => c.id));
-    expect(paged.every((c: { type?: string }) => typeof c.type === 'string')).toBe(true);
+    expect(paged.map((c) => c.id)).toEqual(all.map((c) => c.id));
+    expect(paged.every((c) => typeof c.type === 'string')).toBe(true);
   });
 
   it("a record through the tool's route is RingCentral's record", async () => {

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSandbox, startServer, type Harness, type Sandbox } from '../helpers.js';
 
-// Three weeks of activity: several pages of every list at both budgets, without paging the whole history.
-const FROM = new Date(Date.now() - 21 * 86_400_000).toISOString();
+// A week of activity: several pages of every list at both budgets, without paging the whole history.
+const FROM = new Date(Date.now() - 7 * 86_400_000).toISOString();
 const TO = new Date(Date.now() + 86_400_000).toISOString();
 
 const LISTS: Array<{ tool: string; args: Record<string, unknown>; rest: string; query?: Record<string, unknown> }> = [

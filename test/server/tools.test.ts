@@ -225,7 +225,7 @@ describe('process economy', () => {
     ] as const;
     const mark = h.sandbox.spawns();
     for (const [name, args] of bad) {
-      const result = await h.call(name, args as Record<string, unknown>);
+      const result = await h.call(name, args);
       expect(result.isError, `${name} ${JSON.stringify(args)}`).toBe(true);
     }
     expect(h.sandbox.spawns()).toBe(mark);

@@ -41,14 +41,14 @@ export async function startRedis(): Promise<RedisServer> {
       child = proc;
       let out = '';
       const timer = setTimeout(() => reject(new Error(`redis-server did not start in 10 s:\n${out}`)), 10_000);
-      proc.stdout!.on('data', (d) => {
+      proc.stdout.on('data', (d) => {
         out += String(d);
         if (/Ready to accept connections/.test(out)) {
           clearTimeout(timer);
           resolve();
         }
       });
-      proc.stderr!.on('data', (d) => (out += String(d)));
+      proc.stderr.on('data', (d) => (out += String(d)));
       proc.once('exit', (code) => {
         clearTimeout(timer);
         reject(new Error(`redis-server exited ${code}:\n${out}`));

@@ -5,7 +5,7 @@
  * noted by one is honoured by the other; with Redis down, writes are refused and nothing is sent,
  * reads go on, and /healthz says so.
  */
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSandbox, type Sandbox } from '../helpers.js';
@@ -54,7 +54,8 @@ afterAll(async () => {
 /** `action run` processes whose input carries this text: real sends. */
 const sendsOf = (text: string) =>
   sandbox.argvs().filter((argv) => argv.includes('run') && (argv[argv.indexOf('--input') + 1] ?? '').includes(JSON.stringify(text))).length;
-const health = async (child: HttpChild) => (await fetch(child.url.replace(/\/mcp$/, '/healthz'))).json();
+type Health = { ok: boolean; inFlight: number; state: { store: string; reachable: boolean } };
+const health = async (child: HttpChild) => (await (await fetch(child.url.replace(/\/mcp$/, '/healthz'))).json()) as Health;
 
 describe('two instances sharing Redis act as one', () => {
   it('/healthz names the Redis store and says it answers', async () => {

@@ -219,7 +219,7 @@ describe('start-up checks', () => {
     });
     try {
       const url = child.url.replace('0.0.0.0', '127.0.0.1');
-      const health = await (await fetch(url.replace(/\/mcp$/, '/healthz'))).json();
+      const health = (await (await fetch(url.replace(/\/mcp$/, '/healthz'))).json()) as { users?: number };
       expect(health.users).toBe(3);
     } finally {
       await child.stop();

@@ -189,7 +189,7 @@ describe('the rule checkers catch what the callers refuse', () => {
   });
 });
 
-describe.each(listed.map((t) => [t.name + (t.description.endsWith('GET only.') ? ' (read-only form)' : ''), t] as const))(
+describe.each(listed.map((t) => [t.name + (t.description?.endsWith('GET only.') ? ' (read-only form)' : ''), t] as const))(
   '%s',
   (_name, tool) => {
     const schema = tool.inputSchema as Schema;

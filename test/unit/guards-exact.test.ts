@@ -10,6 +10,7 @@ import { ToolError } from '../../src/errors.js';
 import { Penalties, SentLog, type Send } from '../../src/safety/guards.js';
 import { FileStore } from '../../src/state/file.js';
 import type { StateStore } from '../../src/state/store.js';
+import { refusal } from './caught.js';
 
 let dir: string;
 beforeEach(() => {
@@ -45,15 +46,6 @@ function failing(operation: 'create' | 'put' | 'delete'): StateStore {
     reachable: async () => true,
     close: async () => undefined,
   };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<ToolError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ToolError);
-  return error as ToolError;
 }
 
 /** stderr lines written while `run` runs. */

@@ -4,7 +4,6 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ToolError } from '../../src/errors.js';
 import { readList } from '../../src/membrane/output.js';
 import {
   decodeCursor,
@@ -248,7 +247,8 @@ function upstream(all: Obj[], handle: Handle): unknown {
     };
   }
   if ('count' in handle) {
-    const start = handle.token ? Number(handle.token.slice(1)) : 0;
+    const token = 'token' in handle ? handle.token : undefined;
+    const start = token ? Number(token.slice(1)) : 0;
     const end = start + handle.count;
     return { records: all.slice(start, end), navigation: end < all.length ? { nextPageToken: `t${end}` } : {} };
   }
@@ -428,7 +428,7 @@ describe('fitBudget', () => {
   });
 
   it('cuts a long string and says how much was cut', () => {
-    const fitted = fitBudget({ record: { text: 'z'.repeat(10_000) } }, 1000) as { record: { text: string } };
+    const fitted = fitBudget<{ record: { text: string } }>({ record: { text: 'z'.repeat(10_000) } }, 1000);
     expect(size(fitted)).toBeLessThanOrEqual(1000);
     expect(fitted.record.text).toMatch(/^z+… \[cut: \d+ characters\]$/);
   });

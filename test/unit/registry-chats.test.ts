@@ -3,10 +3,10 @@
  * ids or emails, and Direct/Group chats that show who they are with.
  */
 import { describe, expect, it } from 'vitest';
-import { ToolError } from '../../src/errors.js';
 import { matchPeople, resolveChat } from '../../tools/chats.js';
 import type { Exec, Record_ } from '../../tools/define.js';
 import { scriptedContext, toolNamed, type Script } from './scripted-cli.js';
+import { refusal } from './caught.js';
 
 const CHATS = 'GET /team-messaging/v1/chats';
 const EXTENSIONS = 'GET /restapi/v1.0/account/~/extension';
@@ -35,14 +35,6 @@ const world = (more: Record<string, unknown> = {}): Script => ({
     ...more,
   },
 });
-async function refusal(promise: Promise<unknown>): Promise<ToolError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ToolError);
-  return error as ToolError;
-}
 const ids = (found: Record_[]) => found.map((p) => p.id);
 
 describe('matchPeople', () => {
@@ -267,7 +259,7 @@ describe('resolveChat', () => {
 describe('team members', () => {
   const exec = toolNamed('ringcentral_create_team').exec as Extract<Exec<Record_>, { via: 'either' }>;
   const bodyOf = (members: string[] | undefined, script = world()) =>
-    exec.action.input({ name: 'Launch', members } as never, scriptedContext(script).ctx);
+    exec.action.input({ name: 'Launch', members }, scriptedContext(script).ctx);
 
   it('an email or a person id as given, a name as the one person it names', async () => {
     expect(await bodyOf(['ann@x.co', '42', 'Annika', 'cy young'])).toStrictEqual({
@@ -310,7 +302,7 @@ describe('team members', () => {
       members: [{ email: 'ann@x.co' }],
       public: true,
     });
-    expect(await preview({ name: 'Solo' } as never, ctx)).toStrictEqual({
+    expect(await preview({ name: 'Solo' }, ctx)).toStrictEqual({
       action: 'create team',
       name: 'Solo',
       members: [],
@@ -325,10 +317,10 @@ describe('posting to a chat', () => {
 
   it('the chat resolved from its name, on both routes; the preview names it', async () => {
     const { ctx } = scriptedContext(world());
-    expect(await exec.action.input({ chatId: 'design', text: 'hi' } as never, ctx)).toStrictEqual({ chatId: '100', text: 'hi' });
+    expect(await exec.action.input({ chatId: 'design', text: 'hi' }, ctx)).toStrictEqual({ chatId: '100', text: 'hi' });
     expect(
       await exec.rest.call(
-        { chatId: 'a b', text: 'hi' } as never,
+        { chatId: 'a b', text: 'hi' },
         scriptedContext(world({ [CHATS]: { records: [{ id: 'a b', type: 'Team' }] } })).ctx,
       ),
     ).toStrictEqual({
@@ -336,12 +328,12 @@ describe('posting to a chat', () => {
       path: '/team-messaging/v1/chats/a%20b/posts',
       body: { text: 'hi' },
     });
-    expect(await def.preview!({ chatId: 'design', text: 'hi' } as never, ctx)).toStrictEqual({
+    expect(await def.preview!({ chatId: 'design', text: 'hi' }, ctx)).toStrictEqual({
       action: 'post to chat',
       chat: 'Design (100)',
       text: 'hi',
     });
-    expect(await def.preview!({ chatId: '555', text: 'hi' } as never, ctx)).toStrictEqual({
+    expect(await def.preview!({ chatId: '555', text: 'hi' }, ctx)).toStrictEqual({
       action: 'post to chat',
       chat: '555',
       text: 'hi',
@@ -389,9 +381,9 @@ describe('chats listed with the names of their members', () => {
   it('list_chats filters by type on both routes', async () => {
     const exec = toolNamed('ringcentral_list_chats').exec as Extract<Exec<Record_>, { via: 'either' }>;
     const { ctx } = scriptedContext({});
-    expect(await exec.action.input({ type: 'Team' } as never, ctx)).toStrictEqual({ type: ['Team'] });
-    expect(await exec.action.input({} as never, ctx)).toStrictEqual({});
-    expect(await exec.rest.call({ type: 'Team' } as never, ctx)).toStrictEqual({
+    expect(await exec.action.input({ type: 'Team' }, ctx)).toStrictEqual({ type: ['Team'] });
+    expect(await exec.action.input({}, ctx)).toStrictEqual({});
+    expect(await exec.rest.call({ type: 'Team' }, ctx)).toStrictEqual({
       method: 'GET',
       path: '/team-messaging/v1/chats',
       query: [['type', 'Team']],

@@ -3,12 +3,12 @@
  * only when the connection has it and the input fits its live schema.
  */
 import { describe, expect, it } from 'vitest';
-import { ToolError } from '../../src/errors.js';
 import type { ActionInfo } from '../../src/membrane/membrane.js';
 import { inputSchema } from '../../src/mcp/schemas.js';
 import { compactSchema } from '../../tools/discovery.js';
 import type { Record_ } from '../../tools/define.js';
 import { scriptedContext, toolNamed } from './scripted-cli.js';
+import { refusal } from './caught.js';
 
 const find = toolNamed('ringcentral_find_actions');
 const run = toolNamed('ringcentral_run_action');
@@ -28,14 +28,6 @@ const problems = (input: Record<string, unknown>) => {
   const parsed = inputSchema(run).safeParse(input);
   return parsed.success ? 'ok' : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 };
-async function refusal(promise: Promise<unknown>): Promise<ToolError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ToolError);
-  return error as ToolError;
-}
 
 describe('compactSchema', () => {
   it('keeps names, types, required and enums; cuts nested descriptions to 80 characters; stops below four levels', () => {
@@ -97,7 +89,7 @@ describe('compactSchema', () => {
 describe('find_actions', () => {
   it('asks for the intent with a limit of 10 unless given, and lists each action compactly', async () => {
     const { ctx, argvs } = scriptedContext({ catalog });
-    const result = await (find.exec.via === 'custom' ? find.exec.run({ intent: 'forward calls' } as never, ctx) : undefined);
+    const result = await (find.exec.via === 'custom' ? find.exec.run({ intent: 'forward calls' }, ctx) : undefined);
     expect(argvs).toEqual([['action', 'list', '--connectionId', 'conn-1', '--intent=forward calls', '--limit', '10', '--json']]);
     expect(result).toStrictEqual({
       actions: [
@@ -117,7 +109,7 @@ describe('find_actions', () => {
       ],
     });
     const two = scriptedContext({ catalog });
-    await (find.exec.via === 'custom' ? find.exec.run({ intent: 'x', limit: 2 } as never, two.ctx) : undefined);
+    await (find.exec.via === 'custom' ? find.exec.run({ intent: 'x', limit: 2 }, two.ctx) : undefined);
     expect(two.argvs[0]).toEqual(['action', 'list', '--connectionId', 'conn-1', '--intent=x', '--limit', '2', '--json']);
   });
 
@@ -138,10 +130,10 @@ describe('find_actions', () => {
 
 describe('run_action', () => {
   const exec = run.exec.via === 'action' ? run.exec : undefined;
-  const inputOf = (input: Record_) => exec!.input(input as never, scriptedContext({ catalog }).ctx);
+  const inputOf = (input: Record_) => exec!.input(input, scriptedContext({ catalog }).ctx);
 
   it('runs the action named by id or key with the input as given', async () => {
-    expect(exec?.key({ action: 'update-forwarding' } as never)).toBe('update-forwarding');
+    expect(exec?.key({ action: 'update-forwarding' })).toBe('update-forwarding');
     expect(await inputOf({ action: 'update-forwarding', input: { number: '+1', enabled: true } })).toStrictEqual({
       number: '+1',
       enabled: true,
@@ -171,7 +163,7 @@ describe('run_action', () => {
     });
     const nested = await refusal(
       exec!.input(
-        { action: 'act-4', input: { a: {} } } as never,
+        { action: 'act-4', input: { a: {} } },
         scriptedContext({
           catalog: [
             {
@@ -188,20 +180,20 @@ describe('run_action', () => {
     );
     expect(nested.message).toBe('input does not match the schema of act-4: input.a.b: Invalid input: expected string, received undefined');
     const keyless = await refusal(
-      exec!.input({ action: 'act-9' } as never, scriptedContext({ catalog: [{ id: 'act-9', inputSchema: { type: 'string' } }] }).ctx),
+      exec!.input({ action: 'act-9' }, scriptedContext({ catalog: [{ id: 'act-9', inputSchema: { type: 'string' } }] }).ctx),
     );
     expect(keyless.message).toBe('input does not match the schema of act-9: input: Invalid input: expected string, received object');
   });
 
   it('the preview names the action and shows the input', async () => {
     const { ctx } = scriptedContext({ catalog });
-    expect(await run.preview!({ action: 'act-1', input: { number: '+1' } } as never, ctx)).toStrictEqual({
+    expect(await run.preview!({ action: 'act-1', input: { number: '+1' } }, ctx)).toStrictEqual({
       action: 'run Update call forwarding',
       actionKey: 'update-forwarding',
       input: { number: '+1' },
     });
-    expect(await run.preview!({ action: 'odd' } as never, ctx)).toStrictEqual({ action: 'run odd', actionKey: 'odd', input: {} });
-    expect(await run.preview!({ action: 'act-2' } as never, ctx)).toStrictEqual({ action: 'run Ping', actionKey: 'act-2', input: {} });
+    expect(await run.preview!({ action: 'odd' }, ctx)).toStrictEqual({ action: 'run odd', actionKey: 'odd', input: {} });
+    expect(await run.preview!({ action: 'act-2' }, ctx)).toStrictEqual({ action: 'run Ping', actionKey: 'act-2', input: {} });
   });
 
   it('takes an action id or key and JSON input within bounds, with ids by the rule of the typed tools', () => {

@@ -4,9 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ToolError } from '../../src/errors.js';
 import type { Record_ } from '../../tools/define.js';
 import { Printed, scriptedContext, toolNamed, type Script } from './scripted-cli.js';
+import { refusal } from './caught.js';
 
 const compactOf = (name: string, record: Record_) => {
   const list = toolNamed(name).list;
@@ -16,16 +16,8 @@ const compactOf = (name: string, record: Record_) => {
 const previewOf = (name: string, input: Record_, script: Script = {}) => {
   const preview = toolNamed(name).preview;
   if (!preview) throw new Error(`${name} has no preview`);
-  return preview(input as never, scriptedContext(script).ctx);
+  return preview(input, scriptedContext(script).ctx);
 };
-async function refusal(promise: Promise<unknown>): Promise<ToolError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ToolError);
-  return error as ToolError;
-}
 
 const PHONE_NUMBERS = 'GET /restapi/v1.0/account/~/extension/~/phone-number';
 const SENDERS: Script = {
@@ -158,7 +150,7 @@ describe('compact views', () => {
 
 describe('SMS: sender and idempotency key', () => {
   const sms = toolNamed('ringcentral_send_sms');
-  const keyOf = (input: Record_, script: Script = SENDERS) => sms.idempotencyKey!(input as never, scriptedContext(script).ctx);
+  const keyOf = (input: Record_, script: Script = SENDERS) => sms.idempotencyKey!(input, scriptedContext(script).ctx);
 
   it('an explicit key is the key; otherwise the hash of sender, sorted recipients and text', async () => {
     expect(await keyOf({ to: ['+16505550123'], text: 'hi', idempotencyKey: 'order-7' })).toBe('key:order-7');
@@ -215,14 +207,14 @@ describe('SMS: sender and idempotency key', () => {
 
   it('the senders are cached under sms-senders', async () => {
     const { ctx } = scriptedContext(SENDERS);
-    await sms.idempotencyKey!({ to: ['+16505550123'], text: 'a' } as never, ctx);
+    await sms.idempotencyKey!({ to: ['+16505550123'], text: 'a' }, ctx);
     expect(await ctx.cache.get('sms-senders', () => Promise.reject(new Error('not cached')))).toEqual(['+16505550101', '+16505550102']);
   });
 
   it("the senders are looked up once, with RingCentral's largest page", async () => {
     const { ctx, argvs } = scriptedContext(SENDERS);
-    await sms.idempotencyKey!({ to: ['+16505550123'], text: 'a' } as never, ctx);
-    await sms.preview!({ to: ['+16505550123'], text: 'a' } as never, ctx);
+    await sms.idempotencyKey!({ to: ['+16505550123'], text: 'a' }, ctx);
+    await sms.preview!({ to: ['+16505550123'], text: 'a' }, ctx);
     expect(argvs).toEqual([
       ['request', 'conn-1', '/restapi/v1.0/account/~/extension/~/phone-number', '-X', 'GET', '--query', 'perPage=1000', '--json'],
     ]);
@@ -285,8 +277,7 @@ describe('previews of writes', () => {
 
   it('update_contact names a contact by name, else company, email or id', async () => {
     const nameIn = async (current: Record_) =>
-      ((await previewOf('ringcentral_update_contact', { contactId: '55', notes: 'n' }, { rest: { [CONTACT]: current } })) as Record_)
-        .contact;
+      (await previewOf('ringcentral_update_contact', { contactId: '55', notes: 'n' }, { rest: { [CONTACT]: current } })).contact;
     expect(await nameIn({ id: 55, lastName: 'Lee', company: 'Acme' })).toBe('Lee (55)');
     expect(await nameIn({ id: 55, company: 'Acme', email: 'a@x.co' })).toBe('Acme (55)');
     expect(await nameIn({ id: 55, email: 'a@x.co' })).toBe('a@x.co (55)');

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkStatus } from '../../src/commands/status.js';
-import type { Exec, Record_, ToolDefinition } from '../../tools/define.js';
+import type { Exec, Record_ } from '../../tools/define.js';
 import { registry } from '../../tools/index.js';
 import { scriptedContext, toolNamed } from './scripted-cli.js';
 
@@ -12,7 +12,7 @@ type Either = Extract<Exec<Record_>, { via: 'either' }>;
 const either = (name: string): Either => {
   const exec = toolNamed(name).exec;
   if (exec.via !== 'either') throw new Error(`${name} is not an either tool`);
-  return exec as Either;
+  return exec;
 };
 const SENDERS = {
   'GET /restapi/v1.0/account/~/extension/~/phone-number': {
@@ -25,11 +25,11 @@ const SENDERS = {
   },
 };
 const { ctx } = scriptedContext({ rest: SENDERS });
-const actionInput = (name: string, input: Record_) => either(name).action.input(input as never, ctx);
+const actionInput = (name: string, input: Record_) => either(name).action.input(input, ctx);
 const restCall = (name: string, input: Record_) => {
-  const exec = toolNamed(name).exec as ToolDefinition['exec'];
+  const exec = toolNamed(name).exec;
   if (exec.via !== 'either' && exec.via !== 'rest') throw new Error(`${name} has no REST route`);
-  return exec.rest.call(input as never, ctx);
+  return exec.rest.call(input, ctx);
 };
 
 describe('rate-limit groups', () => {

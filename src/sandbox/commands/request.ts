@@ -61,7 +61,7 @@ export const request: Command = async (a, env) => {
     path = path.slice(0, qi);
   }
   for (const [k, v] of keyValues(flags(a, 'query'), 'query', u)) (query[k] ??= []).push(v);
-  if (env.faults.has('huge')) return { chunks: (await import('../huge.js')).hugeBody, code: 0 };
+  if (env.faults.has('huge')) return { chunks: (require('../huge.js') as typeof import('../huge.js')).hugeBody, code: 0 };
 
   let body: unknown;
   if (data !== undefined && method !== 'GET') {

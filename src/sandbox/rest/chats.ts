@@ -90,7 +90,7 @@ export const createPost: Handler = (ctx, req, p) => {
   const id = String(s.next.post);
   s.next.post += 4;
   const t = iso(ctx.now);
-  const names = new Map(s.extensions.map((e) => [String(e.id), e.name as string]));
+  const names = new Map(s.extensions.map((e) => [String(e.id), e.name]));
   const mentions = [...String(b.text ?? '').matchAll(/!\[:Person\]\((\d+)\)/g)].map((m) => ({
     id: m[1],
     type: 'Person',

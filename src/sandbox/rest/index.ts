@@ -15,7 +15,7 @@ export async function callRest(req: Req, env: Env): Promise<RestResult> {
   if (!m) return notFoundRoute();
   const { route } = m;
   const bigIds = env.variants.has('big-ids');
-  const params = bigIds ? (await import('./bigids.js')).inbound(m.params) : m.params;
+  const params = bigIds ? (require('./bigids.js') as typeof import('./bigids.js')).inbound(m.params) : m.params;
   const group = route.group;
   const now = env.now();
   if (env.faults.has('rate-limit')) return { ...tooMany(group), group };
@@ -55,7 +55,7 @@ export async function callRest(req: Req, env: Env): Promise<RestResult> {
     out = run(await readState(env.statePath));
     const ids = out.ctx.advanced;
     if (ids.length) {
-      const { advance } = await import('./messages.js');
+      const { advance } = require('./messages.js') as typeof import('./messages.js');
       await mutate(env.statePath, (s) => {
         for (const m of s.messages) {
           if (ids.includes(m.id) && m._sent && (m.messageStatus === 'Queued' || m.messageStatus === 'Sent')) advance(m, now);
@@ -64,6 +64,7 @@ export async function callRest(req: Req, env: Env): Promise<RestResult> {
       });
     }
   }
-  const body = bigIds && out.res.body !== undefined ? (await import('./bigids.js')).outbound(out.res.body) : out.res.body;
+  const body =
+    bigIds && out.res.body !== undefined ? (require('./bigids.js') as typeof import('./bigids.js')).outbound(out.res.body) : out.res.body;
   return { ...out.res, body, headers: { ...hdrs, ...out.res.headers }, group };
 }

@@ -6,12 +6,12 @@ export type Group = 'Light' | 'Medium' | 'Heavy';
 
 type Module = Record<string, Handler>;
 // Domain modules load on demand: a command pays only for the one it uses (startup time matters).
-const account = () => import('./account.js') as unknown as Promise<Module>;
-const calls = () => import('./calls.js') as unknown as Promise<Module>;
-const chats = () => import('./chats.js') as unknown as Promise<Module>;
-const contacts = () => import('./contacts.js') as unknown as Promise<Module>;
-const messages = () => import('./messages.js') as unknown as Promise<Module>;
-const video = () => import('./video.js') as unknown as Promise<Module>;
+const account = async () => require('./account.js') as Module;
+const calls = async () => require('./calls.js') as Module;
+const chats = async () => require('./chats.js') as Module;
+const contacts = async () => require('./contacts.js') as Module;
+const messages = async () => require('./messages.js') as Module;
+const video = async () => require('./video.js') as Module;
 
 export interface Route {
   method: string;

@@ -74,7 +74,7 @@ export function seedCollab(ctx: SeedCtx, exts: Extension[]) {
   ];
 
   const history: Rec[] = [];
-  const hostNames = new Map(exts.map((e) => [String(e.id), e.name as string]));
+  const hostNames = new Map(exts.map((e) => [String(e.id), e.name]));
   for (let i = 0; i < 36; i++) {
     const mine = rng.chance(0.7);
     const host = mine ? me : rng.pick(users);

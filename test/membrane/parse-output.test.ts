@@ -1,0 +1,170 @@
+/**
+ * src/membrane/parse.ts, reading what the CLI printed: where the JSON document starts, which
+ * exit-0 outputs are errors after all (an `action run` must never report success on garbage), and
+ * the list and action-output shapes.
+ */
+import { describe, expect, it } from 'vitest';
+import { FIX } from '../../src/errors.js';
+import { asList, extractJson, parseCliResult, parseJson, unwrapActionOutput } from '../../src/membrane/parse.js';
+import type { CliResult } from '../../src/membrane/runner.js';
+import { caught } from '../unit/caught.js';
+
+const ACTION_RUN = ['membrane', 'action', 'run', 'act-1', '--connectionId', 'c1', '--input', '{}', '--json'];
+const cli = (partial: Partial<CliResult>): CliResult => ({ argv: ACTION_RUN, stdout: '', stderr: '', exitCode: 0, ...partial });
+const failed = (result: Partial<CliResult>, options: Parameters<typeof parseCliResult>[1] = {}) =>
+  caught(() => parseCliResult(cli(result), options)).toJSON();
+
+const UNPARSEABLE_FIX = 'check `membrane --version` (an outdated CLI may print text) and run the command by hand to see its output';
+
+describe('parseJson', () => {
+  it('without a 16-digit run the native parser reads the document (a repeated key keeps the last value)', () => {
+    expect(parseJson('{"a":1,"a":2}')).toEqual({ a: 2 });
+  });
+});
+
+describe('extractJson: where the document starts', () => {
+  it('only a line that starts with { or [ (after blanks) starts a document', () => {
+    expect(extractJson('note {"a":1}')).toEqual({ found: false });
+    expect(extractJson('banner\n \t\r{"a":1}\ntrailer')).toEqual({ found: true, value: { a: 1 } });
+    expect(extractJson(' {"a":1}\nbanner')).toEqual({ found: true, value: { a: 1 } });
+    expect(extractJson('{}\nbanner')).toEqual({ found: true, value: {} });
+  });
+
+  it('a trailing blank line is no start', () => {
+    expect(extractJson('x{"a":1}\n\t')).toEqual({ found: false });
+  });
+
+  it('brackets inside strings, escaped quotes included, do not close the document', () => {
+    expect(extractJson('banner\n{"a":"}"}\n')).toEqual({ found: true, value: { a: '}' } });
+    expect(extractJson('banner\n{"a":"x\\"}"}\n')).toEqual({ found: true, value: { a: 'x"}' } });
+  });
+
+  it('tries at most 20 lines that start with a bracket; other lines do not count', () => {
+    const bad = (n: number) => '[notice]\n'.repeat(n);
+    expect(extractJson(`${bad(19)}{"a":1}\n`)).toEqual({ found: true, value: { a: 1 } });
+    expect(extractJson(`${bad(20)}{"a":1}\n`)).toEqual({ found: false });
+    const noise = 'Update available\n\n   \n'.repeat(30);
+    expect(extractJson(`${noise}{"a":1}\nbye`)).toEqual({ found: true, value: { a: 1 } });
+  });
+});
+
+describe('parseCliResult: exit 0 that is an error after all', () => {
+  it('an action run that prints text that is not JSON is unparseable, not a success', () => {
+    expect(failed({ stdout: 'Done!\n' })).toEqual({
+      code: 'unparseable_output',
+      message: 'membrane printed something that is not JSON: "Done!\\n"',
+      fix: UNPARSEABLE_FIX,
+    });
+    expect(failed({ stdout: 'Done!', stderr: JSON.stringify({ type: 'internal', key: 'k', message: 'm' }) }).code).toBe(
+      'unparseable_output',
+    );
+  });
+
+  it('killed by a signal: crashed, whatever it printed', () => {
+    expect(failed({ stdout: '{"id":"1"}', exitCode: undefined, signal: 'SIGSEGV' })).toEqual({
+      code: 'cli_crashed',
+      message: 'membrane was killed by SIGSEGV before it answered',
+      fix: 'run the same call again; if it keeps crashing, run `membrane --version` and reinstall the CLI',
+    });
+  });
+
+  it('an error body with a message and only a key, or only a type, is an error', () => {
+    expect(failed({ stdout: JSON.stringify({ key: 'not_authenticated', message: 'Unauthorized' }) })).toEqual({
+      code: 'not_logged_in',
+      message: 'Membrane is not logged in: Unauthorized',
+      fix: FIX.login,
+      upstreamCode: 'not_authenticated',
+    });
+    expect(failed({ stdout: JSON.stringify({ type: 'internal', message: 'It broke' }) }).message).toBe(
+      'membrane failed (internal): It broke',
+    );
+  });
+
+  it('a body with a key or type but no text message, or with items, records, an id or output, is data', () => {
+    for (const value of [
+      { type: 'Direct', key: 'k' },
+      { type: 'Direct', message: 7 },
+      { type: 'x', message: 'm', items: [] },
+      { type: 'x', message: 'm', records: [] },
+      { key: 'x', message: 'm', id: '1' },
+      { type: 'SMS', message: 'hi', output: { id: 1 } },
+    ]) {
+      expect(parseCliResult(cli({ stdout: JSON.stringify(value) }))).toEqual(value);
+    }
+  });
+
+  it('a result with an errors list but no error code is data', () => {
+    const value = { records: [{ id: 1 }], errors: [] };
+    expect(parseCliResult(cli({ stdout: JSON.stringify(value) }))).toEqual(value);
+  });
+
+  it('empty stdout is a success only for `action run` with a silent stderr, or for `request`', () => {
+    expect(parseCliResult(cli({ stdout: ' \n', stderr: '  \n' }))).toBeUndefined();
+    expect(failed({ argv: ['membrane', 'action', 'list', '--json'] }).code).toBe('unparseable_output');
+    expect(failed({ argv: ['membrane', 'connection', 'list', '--json'], stderr: '\n' })).toEqual({
+      code: 'unparseable_output',
+      message: 'membrane printed something that is not JSON: ""',
+      fix: UNPARSEABLE_FIX,
+    });
+    expect(parseCliResult(cli({ argv: ['membrane', 'request'], stderr: 'HTTP 204\n' }), { allowEmpty: true })).toBeUndefined();
+  });
+});
+
+describe('parseCliResult: failures', () => {
+  it('blank output with a failing exit names the exit code', () => {
+    expect(failed({ stdout: ' \n', stderr: '\n', exitCode: 2 })).toEqual({
+      code: 'membrane_error',
+      message: 'membrane failed: membrane exited with code 2',
+      fix: 'run the same membrane command by hand to see its whole output, and check `membrane --version`',
+    });
+  });
+
+  it('a RingCentral body without an errors list (a legacy code) keeps its message and status', () => {
+    const stdout = JSON.stringify({ errorCode: 'InvalidParameter', message: 'Parameter [to] value is invalid' });
+    expect(failed({ argv: ['membrane', 'request'], stdout, stderr: 'HTTP 400 Bad Request\n', exitCode: 1 }, { allowEmpty: true })).toEqual({
+      code: 'ringcentral_error',
+      message: 'RingCentral 400 InvalidParameter: Parameter [to] value is invalid',
+      upstreamCode: 'InvalidParameter',
+      fix: "correct the input as RingCentral's message says",
+    });
+  });
+});
+
+describe('parseCliResult: text content', () => {
+  const text = (stdout: string, exitCode = 0) =>
+    parseCliResult(cli({ argv: ['membrane', 'request'], stdout, exitCode }), { allowEmpty: true, text: true });
+
+  it('is the answer as it came, JSON included', () => {
+    expect(text('hello\n')).toBe('hello\n');
+    expect(text('{"a":1}')).toBe('{"a":1}');
+  });
+
+  it('blank content is no content', () => {
+    expect(text(' \n')).toBeUndefined();
+  });
+
+  it('an error body is still an error', () => {
+    const stdout = JSON.stringify({ errorCode: 'CMN-102', message: 'Not found', errors: [{ errorCode: 'CMN-102', message: 'Not found' }] });
+    expect(caught(() => text(stdout)).code).toBe('ringcentral_error');
+  });
+});
+
+describe('asList and unwrapActionOutput', () => {
+  it('a cursor counts only as non-empty text', () => {
+    expect(asList({ items: [], cursor: 5 })).toEqual({ items: [], cursor: undefined });
+  });
+
+  it('anything else is unparseable, quoting at most 160 characters', () => {
+    const value = { records: ['x'.repeat(300)] };
+    expect(caught(() => asList(value)).toJSON()).toEqual({
+      code: 'unparseable_output',
+      message: `expected a list from membrane, got ${JSON.stringify(value).slice(0, 160)}`,
+    });
+  });
+
+  it('unwraps only output or actionRunId (with logs); a run id counts only as text', () => {
+    expect(unwrapActionOutput({})).toEqual({ output: {} });
+    expect(unwrapActionOutput({ logs: [] })).toEqual({ output: { logs: [] } });
+    expect(unwrapActionOutput({ output: 1, actionRunId: 5 })).toEqual({ output: 1, actionRunId: undefined });
+  });
+});
