@@ -84,7 +84,7 @@ describe('from a fresh clone', () => {
       command: entry.command,
       args: entry.args,
       cwd: work,
-      env: { ...getDefaultEnvironment(), ...entry.env, MEMBRANE_SANDBOX_STATE: join(work, 'sandbox-state.json') },
+      env: { ...getDefaultEnvironment(), ...entry.env, TMPDIR: work, MEMBRANE_SANDBOX_STATE: join(work, 'sandbox-state.json') },
       stderr: 'pipe',
     });
     const client = new Client({ name: 'firstrun-check', version: '1.0.0' });

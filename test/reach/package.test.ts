@@ -48,7 +48,8 @@ async function listTools(command: string, args: string[], cwd: string, env: Reco
     command,
     args,
     cwd,
-    env: { ...getDefaultEnvironment(), MEMBRANE_SANDBOX_STATE: join(work, 'sandbox-state.json'), ...env },
+    // The server's per-user files (state, secret) go to the test's folder, not the user's temp dir.
+    env: { ...getDefaultEnvironment(), TMPDIR: work, MEMBRANE_SANDBOX_STATE: join(work, 'sandbox-state.json'), ...env },
     stderr: 'pipe',
   });
   let stderr = '';
