@@ -13,6 +13,33 @@ export const ROOT = resolve(import.meta.dirname, '..');
 export const CLI = join(ROOT, 'dist/src/cli.js');
 export const SANDBOX = join(ROOT, 'dist/src/sandbox/bin.js');
 
+/**
+ * The 20 Membrane RingCentral actions the tools use, written out rather than read from the registry
+ * so that the tests pin them.
+ */
+export const ACTION_KEYS: readonly string[] = [
+  'list-extensions',
+  'list-chats',
+  'list-messages',
+  'list-contacts',
+  'get-extension-info',
+  'get-message',
+  'get-contact',
+  'get-call-log',
+  'get-meeting',
+  'get-account-info',
+  'create-contact',
+  'create-chat-post',
+  'create-meeting',
+  'create-team',
+  'update-contact',
+  'delete-message',
+  'delete-contact',
+  'delete-meeting',
+  'send-sms',
+  'get-active-calls',
+];
+
 export interface Sandbox {
   dir: string;
   env: Record<string, string>;

@@ -1,31 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION_KEYS } from '../helpers.js';
 import { CID, sandbox } from './helpers.js';
 
 const sb = sandbox({}, { inProcess: true });
 afterAll(() => sb.cleanup());
-const KEYS = [
-  'list-extensions',
-  'list-chats',
-  'list-messages',
-  'list-contacts',
-  'get-extension-info',
-  'get-message',
-  'get-contact',
-  'get-call-log',
-  'get-meeting',
-  'get-account-info',
-  'create-contact',
-  'create-chat-post',
-  'create-meeting',
-  'create-team',
-  'update-contact',
-  'delete-message',
-  'delete-contact',
-  'delete-meeting',
-  'send-sms',
-  'get-active-calls',
-];
-
 beforeAll(async () => {
   await sb.ok(['reset', '--json']);
 });
@@ -146,7 +124,7 @@ describe('action list', () => {
     expect(p2.items).toHaveLength(10);
     expect(p2.cursor).toBeUndefined();
     const keys = [...p1.items, ...p2.items].map((a: any) => a.key);
-    expect([...keys].sort()).toEqual([...KEYS].sort());
+    expect([...keys].sort()).toEqual([...ACTION_KEYS].sort());
     const all = await sb.ok(['action', 'list', '--connectionId', CID, '--limit', '50', '--json']);
     expect(all.items.map((a: any) => a.key)).toEqual(keys);
   });

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, startServer, type Harness } from '../helpers.js';
+import { ACTION_KEYS, CLI, ROOT, startServer, type Harness } from '../helpers.js';
 import { withToolTable } from '../../src/commands/docs.js';
 import { FLAGS } from '../../src/commands/options.js';
 
@@ -18,29 +18,6 @@ beforeAll(async () => {
   tools = (await h.client.listTools()).tools;
 });
 afterAll(async () => h?.close());
-
-const ACTION_KEYS = [
-  'list-extensions',
-  'list-chats',
-  'list-messages',
-  'list-contacts',
-  'get-extension-info',
-  'get-message',
-  'get-contact',
-  'get-call-log',
-  'get-meeting',
-  'get-account-info',
-  'create-contact',
-  'create-chat-post',
-  'create-meeting',
-  'create-team',
-  'update-contact',
-  'delete-message',
-  'delete-contact',
-  'delete-meeting',
-  'send-sms',
-  'get-active-calls',
-];
 
 describe('tools/list', () => {
   it('matches the committed snapshot exactly', async () => {

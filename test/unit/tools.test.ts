@@ -5,29 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { annotations, inputSchema, isConfirmable, outputSchema, LIST_OUTPUT, WRITE_OUTPUT } from '../../src/mcp/schemas.js';
 import { registry, selectTools, TOOLSETS, type ToolDefinition } from '../../tools/index.js';
-
-const ACTION_KEYS = [
-  'list-extensions',
-  'list-chats',
-  'list-messages',
-  'list-contacts',
-  'get-extension-info',
-  'get-message',
-  'get-contact',
-  'get-call-log',
-  'get-meeting',
-  'get-account-info',
-  'create-contact',
-  'create-chat-post',
-  'create-meeting',
-  'create-team',
-  'update-contact',
-  'delete-message',
-  'delete-contact',
-  'delete-meeting',
-  'send-sms',
-  'get-active-calls',
-];
+import { ACTION_KEYS } from '../helpers.js';
 
 const all = selectTools();
 const byName = (name: string, tools: ToolDefinition[] = all): ToolDefinition => {
