@@ -48,6 +48,8 @@ const liveGroups = new Set<number>();
 // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: in-process tests run on POSIX, where the watchdog cannot act (its script is in dist/; the reliability tests check it).
 const watchdog = process.platform === 'win32' ? undefined : new Watchdog();
 let exitHookInstalled = false;
+/** How long the CLI's leftover children may keep its output open after the CLI has exited. */
+const LINGER_MS = 500;
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -176,6 +178,12 @@ export class CliRunner {
       setTimeout(() => killGroup(pid, 'SIGKILL'), grace).unref();
     };
     const timer = setTimeout(() => stop('timeout'), timeoutMs);
+    // A child the CLI left behind can hold its stdout open, and the call would wait for the timeout:
+    // once the CLI itself has exited, what is left of its group gets a moment to finish, then stops.
+    let lingering: NodeJS.Timeout | undefined;
+    child.once('exit', () => {
+      if (pid !== undefined) lingering = setTimeout(() => killGroup(pid, 'SIGKILL'), LINGER_MS).unref();
+    });
     const onAbort = () => stop('cancelled');
     // Stryker disable next-line ObjectLiteral,BooleanLiteral: an AbortSignal fires 'abort' once.
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -204,6 +212,8 @@ export class CliRunner {
       };
     } finally {
       clearTimeout(timer);
+      // Stryker disable next-line all: the group is stopped below anyway; clearing spares a pid reused by then.
+      clearTimeout(lingering);
       options.signal?.removeEventListener('abort', onAbort);
       // Stryker disable next-line ConditionalExpression: without a pid each step does nothing (process.kill(NaN) throws and is caught).
       if (pid !== undefined) {

@@ -6,7 +6,7 @@
 import { appendFileSync } from 'node:fs';
 import { readEnv, type Env } from './env.js';
 import { execute } from './execute.js';
-import { BANNER } from './faults.js';
+import { BANNER, leaveChild } from './faults.js';
 import type { Outcome } from './output.js';
 
 async function writeOut(o: Outcome, env: Env, applyOutputFaults: boolean): Promise<void> {
@@ -27,6 +27,7 @@ async function writeOut(o: Outcome, env: Env, applyOutputFaults: boolean): Promi
     out.write(part, () => process.kill(process.pid, 'SIGKILL'));
     return new Promise(() => {});
   }
+  if (applyOutputFaults) leaveChild(env);
   if (applyOutputFaults && env.faults.has('banner')) await write(BANNER);
   if (o.stderr) process.stderr.write(o.stderr);
   if (o.stdout) await write(o.stdout);

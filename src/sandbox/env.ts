@@ -15,6 +15,7 @@ export const FAULTS = [
   'server-error',
   'hang',
   'hang-with-child',
+  'lingering-child',
   'slow',
   'garbage',
   'banner',

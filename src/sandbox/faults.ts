@@ -18,6 +18,13 @@ export async function hang(env: Env): Promise<never> {
   return new Promise<never>(() => {});
 }
 
+/** Answers normally but leaves a child that shares its stdout, as a CLI's background helper might. */
+export function leaveChild(env: Env): void {
+  if (!env.faults.has('lingering-child')) return;
+  const { spawn } = require('node:child_process') as typeof import('node:child_process');
+  spawn(process.execPath, ['-e', 'setInterval(()=>{},1e9)'], { stdio: ['ignore', 'inherit', 'ignore'] }).unref();
+}
+
 export function delay(env: Env): void {
   if (env.faults.has('slow')) sleepSync(env.delayMs);
 }

@@ -252,6 +252,14 @@ describe('a run that ends by itself', () => {
     expect((await cli.run([])).stdout).toBe('{}\n');
     expect(await gone(pid())).toBe(true);
   });
+
+  it('answers soon after the CLI exits when a child it left holds its output open, and stops that child', async () => {
+    const holder = `(trap '' TERM; exec sleep 30) 2>/dev/null & echo $! > "$PIDFILE"`;
+    const { cli, pid } = withPidFile(script(`${holder}; echo '{"ok":1}'`), { timeoutMs: 20_000 });
+    // Waiting for the output to close would end in the 20 s timeout, a rejection.
+    expect(await cli.run([])).toMatchObject({ stdout: '{"ok":1}\n', exitCode: 0 });
+    expect(await gone(pid())).toBe(true);
+  });
 });
 
 describe('a run that must be stopped', () => {

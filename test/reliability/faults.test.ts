@@ -206,6 +206,8 @@ const ROWS: Row[] = [
     after: cliProcessesGone,
   },
   { name: 'slow', fault: 'slow', expect: 'ok' },
+  // Without the runner's stop for leftover children, the call would wait for its 60 s timeout.
+  { name: 'lingering-child', fault: 'lingering-child', expect: 'ok', after: cliProcessesGone },
   { name: 'garbage', fault: 'garbage', expect: { code: 'unparseable_output', cause: /502 Bad Gateway/, fix: /membrane --version/ } },
   { name: 'banner', fault: 'banner', expect: 'ok' },
   {

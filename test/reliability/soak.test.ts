@@ -48,6 +48,7 @@ const FAULTS: Record<string, string[]> = {
   hang: ['timeout'],
   'hang-with-child': ['timeout'],
   slow: ['ok'],
+  'lingering-child': ['ok'],
   garbage: ['unparseable_output'],
   banner: ['ok'],
   huge: ['output_too_large'],
