@@ -146,6 +146,8 @@ describe('two machines, each with its own copy of the sandbox account, sharing o
   // account), own spawn log. Redis makes them one deployment all the same.
   const boxes: Sandbox[] = [];
   const children: HttpChild[] = [];
+  // A Redis of their own: nothing the instances above left there (a penalty, a send) reaches these.
+  let own: RedisServer;
   const clients: HttpClient[] = [];
   const machine = async () => {
     const box = makeSandbox({ MEMBRANE_SANDBOX_DELAY_MS: '0' });
@@ -155,7 +157,7 @@ describe('two machines, each with its own copy of the sandbox account, sharing o
       HOME: box.dir,
       RINGCENTRAL_MCP_HTTP_TOKEN: TOKEN,
       RINGCENTRAL_MCP_CONFIRM_SECRET: 'shared-secret-of-the-deployment',
-      RINGCENTRAL_MCP_REDIS_URL: redis.url,
+      RINGCENTRAL_MCP_REDIS_URL: own.url,
     });
     children.push(child);
     const client = await connectHttp(child.url, TOKEN);
@@ -170,12 +172,14 @@ describe('two machines, each with its own copy of the sandbox account, sharing o
   let m2: { box: Sandbox; client: HttpClient };
 
   beforeAll(async () => {
+    own = await startRedis();
     [m1, m2] = await Promise.all([machine(), machine()]);
   });
   afterAll(async () => {
     for (const client of clients) await client.close();
     for (const child of children) await child.stop();
     for (const box of boxes) box.cleanup();
+    await own?.stop();
   });
 
   it('the same SMS through both is sent once, and a token used on one is refused on the other', async () => {
