@@ -4,7 +4,7 @@
  * action or RingCentral REST) each tool takes on it and why; each problem with its fix.
  */
 import { FIX, toToolError } from '../errors.js';
-import { chooseConnection, connectionProblem, type Membrane } from '../membrane/membrane.js';
+import { connectionProblem, type Membrane } from '../membrane/membrane.js';
 import type { RouteLine, Routes } from '../membrane/routes.js';
 import type { RunOptions } from '../membrane/runner.js';
 
@@ -68,13 +68,12 @@ export async function checkStatus(
   }
 
   try {
-    const connection = pinnedConnectionId
-      ? await membrane.getConnection(pinnedConnectionId, run)
-      : chooseConnection(await membrane.listConnections(run));
+    const connection = pinnedConnectionId ? await membrane.getConnection(pinnedConnectionId, run) : await membrane.findConnection(run);
     report.connection = { id: connection.id, name: connection.name, state: connection.state };
     if (connection.state !== 'READY' || connection.disconnected) throw connectionProblem(connection);
   } catch (error) {
-    problem(error);
+    // A tenant's user gets the commands for their own tenant (and the link to connect, when there is one).
+    problem(membrane.explain(error));
     return report;
   }
   if (routes) {

@@ -160,11 +160,15 @@ export class Runtime {
 }
 
 /**
- * Whose state a runtime reads and writes: the account it acts on (the live CLI, or one sandbox
- * state file, so a simulated send never blocks a real one) and the user. Short, as it prefixes every key.
+ * Whose state a runtime reads and writes: the account it acts on (the live CLI, or the sandbox, so
+ * a simulated send never blocks a real one) and the user. Short, as it prefixes every key. On this
+ * machine's files each sandbox state file is an account of its own; in Redis, shared by instances
+ * on other machines (each with its own copy of the same seeded account), the sandbox is one
+ * account, as the live CLI is, so a send or token used through one instance counts on every other.
  */
 function accountScope(o: ResolvedOptions, user: UserIdentity | undefined): string {
-  const account = o.sandbox ? `sandbox:${readEnv({ ...process.env, ...o.env }).statePath}` : 'membrane';
+  const sandbox = o.redisUrl ? 'sandbox' : `sandbox:${readEnv({ ...process.env, ...o.env }).statePath}`;
+  const account = o.sandbox ? sandbox : 'membrane';
   return createHash('sha256')
     .update(JSON.stringify([account, user?.name ?? '', user?.tenantKey ?? '']))
     .digest('hex')

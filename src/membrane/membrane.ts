@@ -8,7 +8,7 @@ import type { CliResult, CliRunner, RunOptions } from './runner.js';
 
 /** What this layer needs of the runner (tests give it a stand-in that answers from a script). */
 export type Cli = Pick<CliRunner, 'run' | 'argv'>;
-import { tenantConnectionError, tenantFlags } from './tenant.js';
+import { inTenant, tenantConnectionError, tenantFlags } from './tenant.js';
 
 export interface Connection {
   id: string;
@@ -121,8 +121,17 @@ export class Membrane {
   ) {}
 
   private async json(args: string[], run: RunOptions, allowEmpty = false, connectionId?: string): Promise<unknown> {
-    const result = await this.runner.run([...args, ...tenantFlags(this.options.tenantKey), '--json'], run);
-    return parseCliResult(result, { allowEmpty, connectionId });
+    try {
+      const result = await this.runner.run([...args, ...tenantFlags(this.options.tenantKey), '--json'], run);
+      return parseCliResult(result, { allowEmpty, connectionId });
+    } catch (error) {
+      throw this.explain(error);
+    }
+  }
+
+  /** The error with the fixes of a tenant's user: its connection commands name the tenant. */
+  explain(error: unknown): unknown {
+    return this.options.tenantKey ? inTenant(error, this.options.tenantKey) : error;
   }
 
   async listConnections(run: RunOptions = {}): Promise<Connection[]> {
@@ -137,10 +146,14 @@ export class Membrane {
     return all;
   }
 
-  private async resolveConnection(run: RunOptions): Promise<string> {
+  /**
+   * The one ready RingCentral connection (not cached). A tenant without any is told the command
+   * to connect and, when `connection ensure` gives one, the link the person opens.
+   */
+  async findConnection(run: RunOptions = {}): Promise<Connection> {
     const tenantKey = this.options.tenantKey;
     try {
-      return chooseConnection(await this.listConnections(run)).id;
+      return chooseConnection(await this.listConnections(run));
     } catch (error) {
       if (!tenantKey) throw error;
       const ensure = async () => (await this.json(['connection', 'ensure', 'https://ringcentral.com'], run)) as Connection;
@@ -148,11 +161,17 @@ export class Membrane {
     }
   }
 
+  private async resolveConnection(run: RunOptions): Promise<string> {
+    return (await this.findConnection(run)).id;
+  }
+
   /** One connection by id (a pinned one, which skips resolution). */
   async getConnection(id: string, run: RunOptions = {}): Promise<Connection> {
     const value = (await this.json(['connection', 'get', id], run, false, id)) as Connection | null;
     if (typeof value?.id !== 'string') {
-      throw new ToolError('no_connection', `connection ${id} was not found`, { fix: `${FIX.connect}, then pin the id it prints` });
+      throw this.explain(
+        new ToolError('no_connection', `connection ${id} was not found`, { fix: `${FIX.connect}, then pin the id it prints` }),
+      );
     }
     return value;
   }
@@ -257,7 +276,7 @@ export class Membrane {
     } catch (error) {
       // Never retried (a write must not run twice); the next call resolves the connection afresh.
       if (error instanceof ToolError && ['connection_not_ready', 'no_connection', 'not_logged_in'].includes(error.code)) this.invalidate();
-      throw error;
+      throw this.explain(error);
     }
   }
 
@@ -270,7 +289,7 @@ export class Membrane {
   }
 
   async loggedIn(run: RunOptions = {}): Promise<{ loggedIn: boolean; text: string }> {
-    const result = await this.runner.run(['status'], run);
+    const result = await this.runner.run(['status', ...tenantFlags(this.options.tenantKey)], run);
     const text = `${result.stdout}\n${result.stderr}`.trim();
     const loggedIn = result.exitCode === 0 && !/not logged in|not authenticated/i.test(text) && /logged in/i.test(text);
     return { loggedIn, text: text.split('\n').slice(0, 3).join(' ') };

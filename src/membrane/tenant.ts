@@ -30,10 +30,24 @@ export async function tenantConnectionError(
       upstreamCode: created?.state,
     });
   }
-  if (error.details.fix && ['connection_not_ready', 'several_connections'].includes(error.code)) {
-    // The CLI commands in the fix act on the default tenant unless they name this one.
-    const fix = error.details.fix.replace(/(membrane (?:connect --connectionId=|connection get )[\w.:-]+)/g, `$1 --tenantKey ${tenantKey}`);
-    return new ToolError(error.code, error.message, { ...error.details, fix });
-  }
-  return error;
+  return inTenant(error, tenantKey);
+}
+
+/**
+ * A fix whose connection commands act on this tenant: without `--tenantKey` they act on the
+ * default one, and a person following them would connect their RingCentral to someone else's.
+ */
+export function tenantFix(fix: string, tenantKey: string): string {
+  const flag = ` --tenantKey ${tenantKey}`;
+  return fix
+    .replace(/membrane connection ensure "https:\/\/ringcentral\.com"(?! --tenantKey)/g, `$&${flag}`)
+    .replace(/membrane (?:connect --connectionId=|connection get )[\w.:-]+(?![\w.:-]| --tenantKey)/g, `$&${flag}`)
+    .replace(/membrane connection list(?! --tenantKey)/g, `$&${flag}`);
+}
+
+/** The error with its fix's connection commands made to act on this tenant (other errors as they are). */
+export function inTenant(error: unknown, tenantKey: string): unknown {
+  if (!(error instanceof ToolError) || !error.details.fix) return error;
+  const fix = tenantFix(error.details.fix, tenantKey);
+  return fix === error.details.fix ? error : new ToolError(error.code, error.message, { ...error.details, fix });
 }

@@ -140,3 +140,76 @@ describe('Redis stopped mid-run', () => {
     expect(sendsOf(sms.text)).toBe(1);
   });
 });
+
+describe('two machines, each with its own copy of the sandbox account, sharing only Redis and the secret', () => {
+  // Nothing else in common: own temp and home folders, own sandbox state file (the same seeded
+  // account), own spawn log. Redis makes them one deployment all the same.
+  const boxes: Sandbox[] = [];
+  const children: HttpChild[] = [];
+  // A Redis of their own: nothing the instances above left there (a penalty, a send) reaches these.
+  let own: RedisServer;
+  const clients: HttpClient[] = [];
+  const machine = async () => {
+    const box = makeSandbox({ MEMBRANE_SANDBOX_DELAY_MS: '0' });
+    boxes.push(box);
+    const child = await spawnHttp(['--sandbox', '--no-warmup'], {
+      ...box.env,
+      HOME: box.dir,
+      RINGCENTRAL_MCP_HTTP_TOKEN: TOKEN,
+      RINGCENTRAL_MCP_CONFIRM_SECRET: 'shared-secret-of-the-deployment',
+      RINGCENTRAL_MCP_REDIS_URL: own.url,
+    });
+    children.push(child);
+    const client = await connectHttp(child.url, TOKEN);
+    clients.push(client);
+    return { box, client };
+  };
+  const sendsIn = (text: string) =>
+    boxes
+      .flatMap((box) => box.argvs())
+      .filter((argv) => argv.includes('run') && (argv[argv.indexOf('--input') + 1] ?? '').includes(JSON.stringify(text))).length;
+  let m1: { box: Sandbox; client: HttpClient };
+  let m2: { box: Sandbox; client: HttpClient };
+
+  beforeAll(async () => {
+    own = await startRedis();
+    [m1, m2] = await Promise.all([machine(), machine()]);
+  });
+  afterAll(async () => {
+    for (const client of clients) await client.close();
+    for (const child of children) await child.stop();
+    for (const box of boxes) box.cleanup();
+    await own?.stop();
+  });
+
+  it('the same SMS through both is sent once, and a token used on one is refused on the other', async () => {
+    const sms = { to: ['+16505550151'], text: 'Two machines, one send' };
+    const preview = await m1.client.call('ringcentral_send_sms', sms);
+    const sent = await m1.client.call('ringcentral_send_sms', { ...sms, confirmationToken: preview.structuredContent.confirmationToken });
+    expect(sent.structuredContent.status).toBe('done');
+    const other = await m2.client.call('ringcentral_send_sms', sms);
+    expect(other.structuredContent).toMatchObject({ status: 'duplicate', result: { id: sent.structuredContent.result.id } });
+    expect(sendsIn(sms.text)).toBe(1);
+
+    // A seeded contact has the same id in both copies of the account.
+    const listed = await m1.client.call('ringcentral_list_contacts', { limit: 1 });
+    const contactId = String(listed.structuredContent.records[0].id);
+    const deletion = await m1.client.call('ringcentral_delete_contact', { contactId });
+    const confirmationToken = deletion.structuredContent.confirmationToken as string;
+    expect((await m1.client.call('ringcentral_delete_contact', { contactId, confirmationToken })).structuredContent.status).toBe('done');
+    const replay = await m2.client.call('ringcentral_delete_contact', { contactId, confirmationToken });
+    expect(textOf(replay)).toMatch(/^confirmation_invalid: confirmationToken was already used;/);
+  });
+
+  it('a penalty met by one is honoured by the other, which starts no CLI', async () => {
+    await m2.client.call('ringcentral_get_account_info'); // warm: one CLI run per call from here
+    m1.box.setFault('rate-limit');
+    const limited = await m1.client.call('ringcentral_list_messages', { limit: 1 });
+    expect(textOf(limited)).toMatch(/^rate_limited: /);
+    m1.box.setFault('');
+    const before = m2.box.spawns();
+    const other = await m2.client.call('ringcentral_list_messages', { limit: 1 });
+    expect(textOf(other)).toMatch(/^rate_limited: RingCentral's \w+ rate-limit penalty is still running/);
+    expect(m2.box.spawns()).toBe(before);
+  });
+});

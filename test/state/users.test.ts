@@ -148,6 +148,41 @@ describe('each person acts as their own Membrane tenant', () => {
     }
   });
 
+  it('ringcentral_status for a person runs as their tenant and hands over their link and command', async () => {
+    const client = await connectHttp(server.url, TOKENS.dana);
+    try {
+      const runs = await runsOf(() => client.call('ringcentral_status'));
+      // `--version` asks the CLI itself, not a tenant.
+      expect(tenantsIn(runs.filter((argv) => argv[0] !== '--version'))).toEqual(['new-dana']);
+      const status = await client.call('ringcentral_status');
+      expect(status.structuredContent.problems).toEqual([
+        {
+          problem: 'no_connection: your Membrane tenant "new-dana" has no RingCentral connection yet',
+          fix: 'open https://app.sandbox.invalid/connect/ringcentral?tenantKey=new-dana to connect your RingCentral account (hand this link to the person), then call again; or run membrane connection ensure "https://ringcentral.com" --tenantKey new-dana',
+        },
+      ]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a person pinned to a connection their tenant does not have is told the commands for their own tenant', async () => {
+    writeUsers([entry('alice'), entry('bob', { connectionId: PINNED }), dana(), entry('carol', { connectionId: PINNED })]);
+    server.reloadUsers();
+    const client = await connectHttp(server.url, TOKENS.carol);
+    try {
+      const fix = `Fix: membrane connection ensure "https://ringcentral.com" --tenantKey tenant-carol; if you pinned an id, check it with membrane connection list --tenantKey tenant-carol --json`;
+      const call = await client.call('ringcentral_get_account_info');
+      expect(textOf(call).split('\n')[1]).toBe(fix);
+      const status = await client.call('ringcentral_status');
+      expect(status.structuredContent.problems[0].fix).toBe(fix.slice('Fix: '.length));
+    } finally {
+      await client.close();
+      writeUsers([entry('alice'), entry('bob', { connectionId: PINNED }), dana()]);
+      server.reloadUsers();
+    }
+  });
+
   it('an unknown or missing token gets 401', async () => {
     expect(await post(TOKENS.alice)).toBe(200);
     expect(await post(TOKENS.carol)).toBe(401);

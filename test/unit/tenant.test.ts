@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ToolError } from '../../src/errors.js';
 import { connectionProblem } from '../../src/membrane/membrane.js';
-import { tenantConnectionError, tenantFlags } from '../../src/membrane/tenant.js';
+import { inTenant, tenantConnectionError, tenantFix, tenantFlags } from '../../src/membrane/tenant.js';
 
 const none = new ToolError('no_connection', 'there is no RingCentral connection in Membrane', {
   fix: 'membrane connection ensure "https://ringcentral.com"',
@@ -54,5 +54,36 @@ describe('tenantConnectionError', () => {
   it('flags: none without a tenant', () => {
     expect(tenantFlags(undefined)).toEqual([]);
     expect(tenantFlags('alice')).toEqual(['--tenantKey', 'alice']);
+  });
+});
+
+describe('tenantFix', () => {
+  it('names the tenant in every connection command of a fix, once, and leaves the rest', () => {
+    const fix =
+      'membrane connection ensure "https://ringcentral.com"; if you pinned an id, check it with membrane connection list --json; ' +
+      'or membrane connect --connectionId=con_a.1 (then membrane connection get con_a.1 --wait); membrane login --tenant';
+    const once = tenantFix(fix, 'alice');
+    expect(once).toBe(
+      'membrane connection ensure "https://ringcentral.com" --tenantKey alice; if you pinned an id, check it with membrane connection list --tenantKey alice --json; ' +
+        'or membrane connect --connectionId=con_a.1 --tenantKey alice (then membrane connection get con_a.1 --tenantKey alice --wait); membrane login --tenant',
+    );
+    expect(tenantFix(once, 'alice')).toBe(once);
+  });
+
+  it('inTenant: an error with such a fix gets a copy with the tenant; others are returned as they are', () => {
+    const pinned = new ToolError('no_connection', 'connection c7 was not found', {
+      fix: 'membrane connection ensure "https://ringcentral.com", then pin the id it prints',
+      upstreamCode: 'not_found',
+    });
+    const named = inTenant(pinned, 'bob') as ToolError;
+    expect(named.code).toBe('no_connection');
+    expect(named.message).toBe('connection c7 was not found');
+    expect(named.details).toEqual({
+      fix: 'membrane connection ensure "https://ringcentral.com" --tenantKey bob, then pin the id it prints',
+      upstreamCode: 'not_found',
+    });
+    const other = new ToolError('rate_limited', 'wait', { fix: 'wait 5 s' });
+    expect(inTenant(other, 'bob')).toBe(other);
+    expect(inTenant('text', 'bob')).toBe('text');
   });
 });
