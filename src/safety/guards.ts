@@ -169,14 +169,17 @@ function conflict(seen: Entry): ToolError {
 /**
  * Penalty windows after a 429. Every request inside RingCentral's window restarts it, so calls
  * of that group fail fast here instead of reaching the CLI. A penalty is a courtesy to
- * RingCentral, not a safety check: when the store does not answer, calls go ahead.
+ * RingCentral, not a safety check: when the store does not answer, this process still honours the
+ * penalties it noted itself, and other calls go ahead.
  */
 export class Penalties {
+  /** The ends of the windows this process noted, for when the store does not answer. */
+  private readonly noted = new Map<string, number>();
+
   constructor(private readonly store: StateStore) {}
 
   async check(group: string): Promise<void> {
-    // A store that does not answer knows no penalty.
-    const end = Number(await this.store.get(`penalty:${group}`).catch(() => undefined));
+    const end = Number(await this.store.get(`penalty:${group}`).catch(() => this.noted.get(group)));
     const left = Math.ceil((end - Date.now()) / 1000);
     if (!(left > 0)) return;
     throw new ToolError(
@@ -190,6 +193,7 @@ export class Penalties {
   }
 
   async note(group: string, seconds: number): Promise<void> {
+    this.noted.set(group, Date.now() + seconds * 1000);
     try {
       await this.store.put(`penalty:${group}`, String(Date.now() + seconds * 1000), seconds * 1000);
     } catch (error) {

@@ -281,9 +281,22 @@ describe('Penalties', () => {
     await expect(penalties.check('Light')).resolves.toBeUndefined();
   });
 
-  it('a store that does not answer lets calls go ahead (a penalty is a courtesy, not a safety check)', async () => {
+  it('a store that does not answer: the process honours the penalties it noted, and other calls go ahead', async () => {
     const penalties = new Penalties(downStore);
     await penalties.note('Heavy', 60);
+    const error = await rejection(penalties.check('Heavy'));
+    expect([error.code, error.details.retryAfterSeconds]).toEqual(['rate_limited', 60]);
+    // A penalty is a courtesy, not a safety check: what nobody noted here does not block.
+    await expect(penalties.check('Light')).resolves.toBeUndefined();
+    await expect(new Penalties(downStore).check('Heavy')).resolves.toBeUndefined();
+    vi.advanceTimersByTime(60_000);
+    await expect(penalties.check('Heavy')).resolves.toBeUndefined();
+  });
+
+  it('a store that answers is the one that counts, even over what this process noted', async () => {
+    const penalties = new Penalties(store());
+    await penalties.note('Heavy', 60);
+    await store().delete('penalty:Heavy');
     await expect(penalties.check('Heavy')).resolves.toBeUndefined();
   });
 });
