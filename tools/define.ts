@@ -122,7 +122,19 @@ const SAFE_ID = /^[A-Za-z0-9~_+][A-Za-z0-9._~:@+=-]{0,255}$/;
 const ID_KEY = /(^id|Id|ID|_id)s?$/;
 const ID_RULE = 'must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)';
 
-/** Where free-form input (run_action) carries an id that breaks the rule above; depth already bounded. */
+export const MEETING_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+/**
+ * The ids the typed tools take, by key (messageId, message_id, messageIds...): free-form input
+ * holds them to the same format, so run_action cannot send what get_message would refuse.
+ */
+const TYPED_IDS: Record<string, { format: RegExp; rule: string }> = {
+  messageid: { format: DIGITS, rule: 'must be a numeric RingCentral id (digits only); get it from ringcentral_list_messages' },
+  contactid: { format: DIGITS, rule: 'must be a numeric RingCentral id (digits only); get it from ringcentral_list_contacts' },
+  extensionid: { format: /^(~|\d{1,19})$/, rule: 'must be "~" (you) or a numeric extension id from ringcentral_list_extensions' },
+  meetingid: { format: MEETING_ID, rule: 'must be a meeting (bridge) id of letters, digits, _ . -' },
+};
+
+/** Where free-form input (run_action) carries an id that breaks the rules above; depth already bounded. */
 export function idProblems(value: unknown, path = 'input'): string[] {
   // An array's entries are its indexes: `input.0.id`.
   if (!value || typeof value !== 'object') return [];
@@ -130,9 +142,10 @@ export function idProblems(value: unknown, path = 'input'): string[] {
     const at = `${path}.${key}`;
     if (!ID_KEY.test(key)) return idProblems(v, at);
     const ids = Array.isArray(v) ? v : [v];
-    return ids.some((id) => !(typeof id === 'string' ? SAFE_ID.test(id) : Number.isSafeInteger(id) && (id as number) >= 0))
-      ? [`${at}: ${ID_RULE}`]
-      : [];
+    if (ids.some((id) => !(typeof id === 'string' ? SAFE_ID.test(id) : Number.isSafeInteger(id) && (id as number) >= 0)))
+      return [`${at}: ${ID_RULE}`];
+    const typed = TYPED_IDS[key.replace(/_/g, '').replace(/s$/, '').toLowerCase()];
+    return typed && ids.some((id) => !typed.format.test(String(id))) ? [`${at}: ${typed.rule}`] : [];
   });
 }
 

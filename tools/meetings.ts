@@ -1,11 +1,11 @@
 /** RingCentral Video meetings (bridges: reusable rooms with a join link). */
 import { z } from 'zod';
 import { fetchRecord } from '../src/membrane/dispatch.js';
-import { compactObject, defineTool, type Record_ } from './define.js';
+import { compactObject, defineTool, MEETING_ID, type Record_ } from './define.js';
 
 const meetingId = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'must be a meeting (bridge) id of letters, digits, _ . -')
+  .regex(MEETING_ID, 'must be a meeting (bridge) id of letters, digits, _ . -')
   .describe('From ringcentral_create_meeting');
 
 const summary = (r: Record_) =>

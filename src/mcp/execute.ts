@@ -213,7 +213,14 @@ async function confirm(
   const preview = await previewOf(def, exec, input, ctx);
   const mode = runtime.options.confirm;
   if ((mode === 'auto' || mode === 'elicit') && env.elicit) {
-    const answer = await env.elicit(`${def.title}: please confirm.\n${describe(preview)}`);
+    let answer: Awaited<ReturnType<Elicit>>;
+    try {
+      answer = await env.elicit(`${def.title}: please confirm.\n${describe(preview)}`);
+    } catch (error) {
+      // An asker that fails (a library caller's elicit that throws) is one that could not ask.
+      if (env.signal?.aborted) throw error;
+      answer = 'unavailable';
+    }
     if (answer === 'accept') return undefined;
     if (answer !== 'unavailable')
       throw new ToolError(

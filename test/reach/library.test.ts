@@ -63,4 +63,21 @@ describe('import { createServer, tools } from "ringcentral-mcp"', () => {
     const dry = await byName('ringcentral_send_sms').run({ to: ['+16505550123'], text: 'dry', dryRun: true }, sandbox);
     expect(dry.data.status).toBe('dry_run');
   });
+
+  it('an elicit that fails could not ask: the token flow applies, nothing is sent, nothing blames Membrane', async () => {
+    const { tools } = await import('ringcentral-mcp');
+    const sms = tools.find((t) => t.name === 'ringcentral_send_sms')!;
+    const input = { to: ['+16505550188'], text: 'Asked by a broken dialog' };
+    for (const elicit of [
+      () => Promise.reject(new Error('no dialog here')),
+      () => {
+        throw new Error('thrown at once');
+      },
+    ]) {
+      const result = await sms.run(input, { ...sandbox, elicit });
+      expect(result.ok, result.text).toBe(true);
+      expect(result.data.status).toBe('confirmation_required');
+      expect(result.data.confirmationToken).toEqual(expect.any(String));
+    }
+  });
 });

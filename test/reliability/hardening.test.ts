@@ -228,6 +228,20 @@ describe('hardening over stdio (token confirmation)', () => {
       expect(runs(h, /action run/)).toBe(0);
     });
 
+    it('ids the typed tools know keep their formats: a message id get_message refuses is refused before any token', async () => {
+      for (const [action, input, message] of [
+        ['get-message', '{"messageId":"abc"}', 'input.messageId: must be a numeric RingCentral id (digits only)'],
+        ['delete-contact', '{"contactId":"~"}', 'input.contactId: must be a numeric RingCentral id (digits only)'],
+        ['get-extension-info', '{"extensionId":"me"}', 'input.extensionId: must be "~" (you) or a numeric extension id'],
+      ]) {
+        const result = await h.call('ringcentral_run_action', { action, input });
+        expect(refusal(h, result)).toMatch(/^invalid_input: /);
+        expect(h.text(result), input).toContain(message);
+        expect(h.text(result)).not.toContain('confirmationToken');
+      }
+      expect(runs(h, /action run/)).toBe(0);
+    });
+
     it('a known action with fitting input gets its token', async () => {
       const result = await h.call('ringcentral_run_action', { action: 'get-message', input: '{"messageId":"1","extensionId":"~"}' });
       expect(result.structuredContent.status).toBe('confirmation_required');

@@ -145,7 +145,7 @@ describe('shared field rules', () => {
   it('free-form ids (run_action input): by key, each value by the rule of the typed tools', () => {
     const rule = 'must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)';
     expect(
-      idProblems({ id: 'a', ids: ['1', 2], contactId: '~', chatIds: ['x.y'], chat_id: 'a:b@c+d=e-f', ID: 0, personId: 2 ** 53 - 1 }),
+      idProblems({ id: 'a', ids: ['1', 2], contactId: '7', chatIds: ['x.y'], chat_id: 'a:b@c+d=e-f', ID: 0, personId: 2 ** 53 - 1 }),
     ).toEqual([]);
     expect(idProblems({ identity: '', paid: '..', Idea: ' ', valid: '%', note: { text: '' } })).toEqual([]);
     const bad = ['', '.', '..', '...', '.a', '-a', 'a b', 'a%2e', 'a/b', `a${'b'.repeat(256)}`, -1, 1.5, 2 ** 53, true, null, {}];
@@ -160,6 +160,19 @@ describe('shared field rules', () => {
     expect(idProblems({ a: { b: { extension_id: '.' } } }, 'body')).toEqual([`body.a.b.extension_id: ${rule}`]);
     expect(idProblems('..')).toEqual([]);
     expect(idProblems(null)).toEqual([]);
+  });
+
+  it('free-form ids the typed tools know keep their formats: message and contact ids digits, extension ~ or digits', () => {
+    const digits = (what: string) => `must be a numeric RingCentral id (digits only); get it from ringcentral_list_${what}`;
+    const extension = 'must be "~" (you) or a numeric extension id from ringcentral_list_extensions';
+    expect(
+      idProblems({ messageId: '21357380004', contactIds: ['1', 2], extensionId: '~', extension_id: 101, meetingId: 'iad41-c06.x_1' }),
+    ).toEqual([]);
+    expect(idProblems({ messageId: 'abc' })).toEqual([`input.messageId: ${digits('messages')}`]);
+    expect(idProblems({ message_ids: ['1', 'x1'] })).toEqual([`input.message_ids: ${digits('messages')}`]);
+    expect(idProblems({ body: { contactId: '~' } })).toEqual([`input.body.contactId: ${digits('contacts')}`]);
+    expect(idProblems({ extensionId: 'me' })).toEqual([`input.extensionId: ${extension}`]);
+    expect(idProblems({ meetingId: 'a:b' })).toEqual(['input.meetingId: must be a meeting (bridge) id of letters, digits, _ . -']);
   });
 });
 
