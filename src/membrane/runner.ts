@@ -3,6 +3,7 @@
  * output, a timeout, cancellation, and at most N processes at once. On timeout or cancel the
  * whole process group is killed (SIGTERM, then SIGKILL), so no grandchild outlives a call.
  */
+import { delimiter, dirname } from 'node:path';
 import { LIMITS, byteLength } from '../safety/bounds.js';
 import { ToolError, FIX } from '../errors.js';
 import { Limiter } from './limiter.js';
@@ -158,7 +159,7 @@ export class CliRunner {
       windowsHide: true,
       maxBuffer: maxOutputBytes,
       stripFinalNewline: false,
-      env,
+      env: withNodeOnPath(env),
       extendEnv: true,
     });
     const pid = child.pid;
@@ -225,6 +226,19 @@ export class CliRunner {
       }
     }
   }
+}
+
+/**
+ * The CLI's environment, with the folder of the node running this server at the end of PATH. The
+ * Membrane CLI starts with `#!/usr/bin/env node`, and GUI clients (Claude Desktop) start servers
+ * without the shell's PATH, where a node from nvm or Homebrew is not found.
+ */
+export function withNodeOnPath(env: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  // Stryker disable next-line ConditionalExpression,StringLiteral: Windows keeps PATH as Path and finds node through npm's .cmd shims.
+  if (process.platform === 'win32') return env;
+  const nodeDir = dirname(process.execPath);
+  const parts = (('PATH' in env ? env.PATH : process.env.PATH) ?? '').split(delimiter).filter(Boolean);
+  return { ...env, PATH: (parts.includes(nodeDir) ? parts : [...parts, nodeDir]).join(delimiter) };
 }
 
 /** Why the system did not start the CLI: only a missing or non-executable file is "install it". */

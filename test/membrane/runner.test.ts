@@ -5,11 +5,11 @@
  */
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FIX, ToolError } from '../../src/errors.js';
-import { CliRunner, notStarted, seconds, type RunnerOptions, type RunOptions } from '../../src/membrane/runner.js';
+import { CliRunner, notStarted, seconds, withNodeOnPath, type RunnerOptions, type RunOptions } from '../../src/membrane/runner.js';
 import { LIMITS } from '../../src/safety/bounds.js';
 
 /** The `exit` listeners present before this file made a runner: the runner's own hook is the one added after. */
@@ -235,6 +235,18 @@ describe('a run that ends by itself', () => {
     } finally {
       delete process.env.RCMCP_RUNNER_PARENT;
     }
+  });
+
+  it("finds node for a `#!/usr/bin/env node` CLI when the client's PATH lacks it (GUI clients), after the PATH's own", async () => {
+    const file = join(dir, `cli-${++scripts}`);
+    writeFileSync(file, `#!/usr/bin/env node\nprocess.stdout.write(process.execPath + '|' + process.env.PATH)\n`);
+    chmodSync(file, 0o755);
+    const emptyBin = mkdtempSync(join(dir, 'bin-'));
+    const result = await runner(file, { env: { PATH: emptyBin } }).run([]);
+    expect(result.stdout).toBe(`${process.execPath}|${emptyBin}:${dirname(process.execPath)}`);
+    // Already on PATH: left as it is.
+    expect(withNodeOnPath({ PATH: `/a:${dirname(process.execPath)}:/b` }).PATH).toBe(`/a:${dirname(process.execPath)}:/b`);
+    expect(withNodeOnPath({ PATH: undefined, X: '1' })).toEqual({ PATH: dirname(process.execPath), X: '1' });
   });
 
   it('gives the CLI no stdin: a CLI that reads it sees its end at once', async () => {
