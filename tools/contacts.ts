@@ -142,6 +142,7 @@ export const contactTools = [
       via: 'rest',
       // RingCentral's PATCH changes only the fields sent; a connector's update may replace the whole record.
       why: "an update must never clear fields the person did not name: RingCentral's PATCH changes only the fields sent, a connector's update may replace the record",
+      unusedAction: 'update-contact',
       rest: { group: 'Heavy', call: (i) => ({ method: 'PATCH', path: contactPath(i.contactId), body: fieldsOf(i) }) },
     },
     preview: async (i, ctx) => {

@@ -48,8 +48,11 @@ export interface ActionRoute<I> {
 export type Exec<I> =
   /** A Membrane action and its RingCentral REST equivalent; the route is chosen per connection. */
   | { via: 'either'; action: ActionRoute<I>; rest: RestRoute<I> }
-  /** RingCentral's REST API only, and why no action is used. */
-  | { via: 'rest'; rest: RestRoute<I>; why: string }
+  /**
+   * RingCentral's REST API only, and why no action is used; `unusedAction` names the Membrane action
+   * that does the same job, which run_action refuses (the tool's checks would be skipped).
+   */
+  | { via: 'rest'; rest: RestRoute<I>; why: string; unusedAction?: string }
   /** Any Membrane action, named by the input (no REST equivalent is known). */
   | { via: 'action'; key: (input: I) => string; input: (input: I, ctx: ToolContext) => Record_ | Promise<Record_> }
   /** A REST call given by the caller; its body is returned as it came. */

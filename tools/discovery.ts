@@ -61,6 +61,13 @@ async function checkedAction(i: { action: string; input?: Record_ }, ctx: ToolCo
       fix: 'find the action id or key with ringcentral_find_actions; nothing was sent',
     });
   }
+  // A typed tool's write keeps its checks (an SMS sender, duplicates, an update that clears nothing).
+  const tool = ctx.routes.writeToolOf(action.key ?? i.action);
+  if (tool) {
+    throw new ToolError('invalid_input', `action: ${action.key ?? i.action} is what ${tool} runs, with its own checks; nothing was sent`, {
+      fix: `call ${tool} instead`,
+    });
+  }
   checkAgainstSchema(action, i.input ?? {});
   return action;
 }

@@ -124,6 +124,13 @@ export class Routes {
     );
   }
 
+  /** The typed write tool that runs an action (run_action sends callers there, to its checks). */
+  writeToolOf(key: string): string | undefined {
+    const actionOf = (exec: ToolDefinition['exec']) =>
+      exec.via === 'either' ? exec.action.key : exec.via === 'rest' ? exec.unusedAction : undefined;
+    return this.tools.find((def) => def.kind !== 'read' && actionOf(def.exec) === key)?.name;
+  }
+
   /** The rate-limit group of an action the caller names (run_action): its tool's, else `other`. */
   groupOfAction(key: string): string {
     return this.groups.get(key) ?? 'other';

@@ -46,3 +46,30 @@ describe('send_sms refuses before a token', () => {
     expect(sendAttempts()).toBe(0);
   });
 });
+
+describe('run_action does not go around a typed write tool', () => {
+  it.each([
+    [
+      'send-sms',
+      { from: { phoneNumber: '+16505550109' }, to: [{ phoneNumber: '+16505550142' }], text: 'from the fax line' },
+      'ringcentral_send_sms',
+    ],
+    ['update-contact', { contactId: '1001', mobilePhone: '+16505550177' }, 'ringcentral_update_contact'],
+    ['delete-message', { messageId: '1001' }, 'ringcentral_delete_message'],
+  ])('%s: invalid_input naming the tool, before a token or any send', async (action, input, tool) => {
+    const runs = h.sandbox.argvs().filter((argv) => argv.includes('run')).length;
+    for (const dryRun of [false, true]) {
+      const result = await h.call('ringcentral_run_action', { action, input: JSON.stringify(input), ...(dryRun ? { dryRun } : {}) });
+      expect(result.isError).toBe(true);
+      expect(h.text(result)).toBe(
+        `invalid_input: action: ${action} is what ${tool} runs, with its own checks; nothing was sent\nFix: call ${tool} instead`,
+      );
+    }
+    expect(h.sandbox.argvs().filter((argv) => argv.includes('run')).length).toBe(runs);
+  });
+
+  it('a read action of a typed tool still runs (after its confirmation)', async () => {
+    const result = await h.call('ringcentral_run_action', { action: 'get-account-info' });
+    expect(result.structuredContent.status).toBe('confirmation_required');
+  });
+});
