@@ -161,13 +161,19 @@ export const email = z
   .max(254)
   .refine((v) => EMAIL.test(v), 'must be an email address like name@example.com');
 
+/** Tells a caller who sent an object (as callers not held to strict mode do) the form expected. */
+export const objectGiven = (expected: string) => (issue: { code?: string; input?: unknown }) =>
+  issue.code === 'invalid_type' && issue.input !== null && typeof issue.input === 'object' && !Array.isArray(issue.input)
+    ? `must be ${expected}, not an object`
+    : undefined;
+
 /**
  * A free-form object (an action input) as JSON text: a plain string is the one form OpenAI's
  * strict mode and Gemini both accept. Parsed here; "__proto__" keys are dropped.
  */
 export const jsonText = (example: string) =>
   z
-    .string()
+    .string({ error: objectGiven(`JSON text (a string) such as ${example}`) })
     .max(1_000_000)
     .transform((text, ctx): Record_ => {
       const tooDeep = textDepthProblem(text);

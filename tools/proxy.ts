@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { LIMITS, byteLength, jsonProblem, textDepthProblem } from '../src/safety/bounds.js';
 import { parseJson } from '../src/membrane/parse.js';
-import { defineTool, type ToolDefinition } from './define.js';
+import { defineTool, objectGiven, type ToolDefinition } from './define.js';
 
 const PREFIXES = ['restapi', 'team-messaging', 'rcvideo', 'ai', 'analytics', 'webinar'];
 /** Relative path under an allowed API root; no scheme, no host, no encoding tricks. */
@@ -80,7 +80,7 @@ const parsedBody = (text: string): unknown => {
 };
 
 const bodyText = z
-  .string()
+  .string({ error: objectGiven('JSON text (a string) such as {"text":"hi"}') })
   .superRefine((text, ctx) => {
     const tooDeep = textDepthProblem(text);
     if (tooDeep) {
@@ -115,14 +115,18 @@ const shape = (methods: readonly [string, ...string[]]) => ({
   path,
   // Name/value pairs rather than maps: free-form maps are what strict-mode and Gemini callers cannot declare.
   query: z
-    .array(z.strictObject({ name: z.string().regex(/^[A-Za-z][\w.[\]-]{0,63}$/, 'must be a plain parameter name'), value: text(2000) }))
+    .array(z.strictObject({ name: z.string().regex(/^[A-Za-z][\w.[\]-]{0,63}$/, 'must be a plain parameter name'), value: text(2000) }), {
+      error: objectGiven('a list of name/value pairs such as [{"name":"perPage","value":"100"}]'),
+    })
     .max(100)
     .refine((q) => queryBytes(q) <= LIMITS.queryBytes, `must be at most ${LIMITS.queryBytes} bytes in all`)
     .describe('Repeat a name for several values')
     .optional(),
   body: bodyText.optional(),
   headers: z
-    .array(z.strictObject({ name: z.enum(HEADERS), value: text(500) }))
+    .array(z.strictObject({ name: z.enum(HEADERS), value: text(500) }), {
+      error: objectGiven('a list of name/value pairs such as [{"name":"Accept","value":"application/json"}]'),
+    })
     .max(HEADERS.length)
     .optional(),
 });

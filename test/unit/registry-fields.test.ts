@@ -414,3 +414,28 @@ describe('the domains’ own fields', () => {
     ]);
   });
 });
+
+describe('free-form fields given as objects', () => {
+  it('an object where JSON text or name/value pairs are expected is told the form, with an example', () => {
+    const proxy = { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/sms' };
+    expect(problems('ringcentral_api_request', { ...proxy, body: { text: 'hi' } })).toEqual([
+      'body: must be JSON text (a string) such as {"text":"hi"}, not an object',
+    ]);
+    expect(problems('ringcentral_api_request', { ...proxy, query: { perPage: '100' } })).toEqual([
+      'query: must be a list of name/value pairs such as [{"name":"perPage","value":"100"}], not an object',
+    ]);
+    expect(problems('ringcentral_api_request', { ...proxy, headers: { Accept: 'application/json' } })).toEqual([
+      'headers: must be a list of name/value pairs such as [{"name":"Accept","value":"application/json"}], not an object',
+    ]);
+    expect(problems('ringcentral_run_action', { action: 'get-account-info', input: { extensionId: '~' } })).toEqual([
+      'input: must be JSON text (a string) such as {"extensionId":"~"}, not an object',
+    ]);
+    // Other wrong types keep the plain message.
+    expect(problems('ringcentral_api_request', { ...proxy, body: ['hi'] })).toEqual([
+      'body: Invalid input: expected string, received array',
+    ]);
+    expect(problems('ringcentral_run_action', { action: 'get-account-info', input: 5 })).toEqual([
+      'input: Invalid input: expected string, received number',
+    ]);
+  });
+});
