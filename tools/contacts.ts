@@ -1,5 +1,6 @@
 /** Personal contacts (the user's address book). */
 import { z } from 'zod';
+import type { ToolContext } from '../src/membrane/context.js';
 import { fetchRecord } from '../src/membrane/dispatch.js';
 import { asArray, compactObject, defineTool, email, numericId, phone, query, type Record_ } from './define.js';
 
@@ -72,16 +73,42 @@ export const getContact = defineTool({
 const shown = (value: unknown): string =>
   value === undefined || value === null || value === '' ? '(empty)' : typeof value === 'string' ? value : JSON.stringify(value);
 
-/** Each named field as "before -> after"; fields the person named but that stay the same are listed apart. */
-function changesOf(current: Record_, wanted: Record_): { changes: Record<string, string>; unchanged?: string[] } {
+const isRecord = (value: unknown): value is Record_ => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Each named field as "before -> after" (an address part as `businessAddress.city`); fields the
+ * person named but that stay the same are listed apart.
+ */
+function changesOf(current: Record_, wanted: Record_, prefix = ''): { changes: Record<string, string>; unchanged?: string[] } {
   const changes: Record<string, string> = {};
   const unchanged: string[] = [];
   for (const [field, after] of Object.entries(wanted)) {
     const before = current[field];
-    if (JSON.stringify(before) === JSON.stringify(after)) unchanged.push(field);
-    else changes[field] = `${shown(before)} -> ${shown(after)}`;
+    if (isRecord(after)) {
+      const nested = changesOf(isRecord(before) ? before : {}, after, `${prefix}${field}.`);
+      Object.assign(changes, nested.changes);
+      unchanged.push(...(nested.unchanged ?? []));
+    } else if (JSON.stringify(before) === JSON.stringify(after)) unchanged.push(`${prefix}${field}`);
+    else changes[`${prefix}${field}`] = `${shown(before)} -> ${shown(after)}`;
   }
   return unchanged.length ? { changes, unchanged } : { changes };
+}
+
+/**
+ * The fields an update sends. RingCentral's PATCH replaces an object field whole, so an address
+ * part the person names (businessAddress.city) is sent with the address parts they did not name.
+ */
+function updateFields(i: Record_, current: Record_): ContactFields {
+  const fields = fieldsOf(i);
+  if (fields.businessAddress === undefined) return fields;
+  const before = current.businessAddress && typeof current.businessAddress === 'object' ? (current.businessAddress as Record_) : {};
+  return { ...fields, businessAddress: { ...before, ...(fields.businessAddress as Record_) } };
+}
+
+/** The PATCH body: the contact is read first only when an address part is named. */
+async function updateBody(i: Record_ & { contactId: string }, ctx: ToolContext): Promise<ContactFields> {
+  if (i.businessAddress === undefined) return fieldsOf(i);
+  return updateFields(i, await fetchRecord(ctx, getContact, { contactId: i.contactId }));
 }
 
 export const contactTools = [
@@ -143,7 +170,10 @@ export const contactTools = [
       // RingCentral's PATCH changes only the fields sent; a connector's update may replace the whole record.
       why: "an update must never clear fields the person did not name: RingCentral's PATCH changes only the fields sent, a connector's update may replace the record",
       unusedAction: 'update-contact',
-      rest: { group: 'Heavy', call: (i) => ({ method: 'PATCH', path: contactPath(i.contactId), body: fieldsOf(i) }) },
+      rest: {
+        group: 'Heavy',
+        call: async (i, ctx) => ({ method: 'PATCH', path: contactPath(i.contactId), body: await updateBody(i, ctx) }),
+      },
     },
     preview: async (i, ctx) => {
       const current = await fetchRecord(ctx, getContact, { contactId: i.contactId });

@@ -23,6 +23,7 @@ function serverArgs(options: ServerOptions): string[] {
     ...(options.toolsets?.length ? ['--toolsets', options.toolsets.join(',')] : []),
     ...(options.tools?.length ? ['--tools', options.tools.join(',')] : []),
     ...(options.confirm && options.confirm !== 'auto' ? ['--confirm', options.confirm] : []),
+    ...(options.route && options.route !== 'auto' ? ['--route', options.route] : []),
   ];
 }
 

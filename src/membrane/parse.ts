@@ -328,6 +328,9 @@ function ringCentralFix(error: RingCentralError, connectionId: string): string |
     const permission = /\[(\w+)\]/.exec(error.message)?.[1];
     return `the RingCentral user or app lacks ${permission ? `the ${permission} permission` : 'a permission'} for this call: ask a RingCentral admin to grant it, or reconnect with a user who has it (${FIX.reconnect(connectionId)})`;
   }
+  // The API gateway's 404: no RingCentral service answers at that path, whatever the id.
+  if (code === 'AGW-404')
+    return "check the path: no RingCentral API answers there (see RingCentral's API reference for the path and its version)";
   if (code === 'CMN-102' || error.status === 404)
     return `check the id${error.parameterName ? ` in ${error.parameterName}` : ''}: take it from the matching list tool`;
   if (code === 'CMN-101' || code === 'CMN-100' || code === 'CMN-103' || error.status === 400 || error.status === 422) {
@@ -369,10 +372,24 @@ export function parseCliResult(result: CliResult, options: { allowEmpty?: boolea
   }
   // Exit code 0 with an error-shaped body is still an error (rule 4).
   if (isMembraneError(out.value) && !hasData(out.value)) throw membraneError(out.value, result.stderr, options);
-  if (asRingCentralError(out.value) && isObject(out.value) && Array.isArray(out.value.errors)) {
+  if (isRingCentralErrorBody(out.value, result.stderr)) {
     throw membraneError(wrapUpstream(out.value, result.stderr), result.stderr, options);
   }
   return out.value;
+}
+
+/** What RingCentral's error bodies carry; a body of nothing else is never a resource. */
+const ERROR_BODY_KEYS = new Set(['errorCode', 'message', 'errors', 'parameterName', 'parameterValue']);
+
+/**
+ * RingCentral's error body printed with exit code 0: with an `errors` list, or without one (the
+ * API gateway's `{"errorCode":"AGW-404","message":"Resource not found"}`, legacy codes) when the
+ * status line on stderr says 400 or more, or when the body has nothing but error fields.
+ */
+function isRingCentralErrorBody(value: unknown, stderr: string): value is JsonObject {
+  if (!isObject(value) || !asRingCentralError(value)) return false;
+  if (Array.isArray(value.errors)) return true;
+  return (statusLine(stderr)?.status ?? 0) >= 400 || Object.keys(value).every((key) => ERROR_BODY_KEYS.has(key));
 }
 
 const isErrorBody = (value: unknown): value is JsonObject => isMembraneError(value) || asRingCentralError(value) !== undefined;

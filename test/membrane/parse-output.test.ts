@@ -130,6 +130,40 @@ describe('parseCliResult: failures', () => {
   });
 });
 
+describe('parseCliResult: RingCentral error bodies printed with exit code 0', () => {
+  const AGW = JSON.stringify({ errorCode: 'AGW-404', message: 'Resource not found' });
+  const PATH_FIX = "check the path: no RingCentral API answers there (see RingCentral's API reference for the path and its version)";
+
+  it("the API gateway's 404 (no errors list) is RingCentral's 404, with or without a status line", () => {
+    const request = (stderr: string) => failed({ argv: ['membrane', 'request'], stdout: `${AGW}\n`, stderr }, { allowEmpty: true });
+    expect(request('HTTP 404 AGW-404: Resource not found\n')).toEqual({
+      code: 'ringcentral_error',
+      message: 'RingCentral 404 AGW-404: Resource not found',
+      upstreamCode: 'AGW-404',
+      fix: PATH_FIX,
+    });
+    expect(request('')).toEqual({
+      code: 'ringcentral_error',
+      message: 'RingCentral AGW-404: Resource not found',
+      upstreamCode: 'AGW-404',
+      fix: PATH_FIX,
+    });
+    // Text content (a transcription) is not the error body either.
+    expect(caught(() => parseCliResult(cli({ argv: ['membrane', 'request'], stdout: AGW }), { allowEmpty: true, text: true })).code).toBe(
+      'ringcentral_error',
+    );
+  });
+
+  it('a legacy code without an errors list counts with a status of 400 or more', () => {
+    const stdout = JSON.stringify({ errorCode: 'InvalidParameter', message: 'Parameter [to] value is invalid', id: 5 });
+    expect(failed({ argv: ['membrane', 'request'], stdout, stderr: 'HTTP 400 Bad Request\n' }, { allowEmpty: true }).code).toBe(
+      'ringcentral_error',
+    );
+    // A resource that merely has such fields, answered without an error status, is data.
+    expect(parseCliResult(cli({ argv: ['membrane', 'request'], stdout }), { allowEmpty: true })).toEqual(JSON.parse(stdout));
+  });
+});
+
 describe('parseCliResult: text content', () => {
   const text = (stdout: string, exitCode = 0) =>
     parseCliResult(cli({ argv: ['membrane', 'request'], stdout, exitCode }), { allowEmpty: true, text: true });

@@ -115,6 +115,11 @@ describe('ringcentral-mcp config <client>', () => {
     expect(entry.env).toEqual({ MEMBRANE_CLI: '/opt/membrane/bin/membrane', RINGCENTRAL_CONNECTION_ID: 'conn_123' });
   });
 
+  it('carries a forced route (the fix for a connector whose actions cannot be read), not the default', async () => {
+    expect((await config('cursor', '--route', 'rest')).json.mcpServers.ringcentral.args.slice(1)).toEqual(['--route', 'rest']);
+    expect((await config('cursor', '--route', 'auto')).json.mcpServers.ringcentral.args.slice(1)).toEqual([]);
+  });
+
   it('an unknown client is an error naming the known ones', async () => {
     const result = await run(process.execPath, [CLI, 'config', 'emacs']);
     expect(result.code).toBe(2);

@@ -349,6 +349,8 @@ describe('sandbox output variants give the same data', () => {
       method: 'GET',
       path: '/restapi/v1.0/account/~/extension/~/message-store/999999999',
     });
+    // A path no RingCentral service serves: the API gateway's 404, which has no errors list.
+    const proxyNoRoute = await server.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~/no-such-thing' });
     return {
       extensions: (await ok('ringcentral_list_extensions', { limit: 5 })).records,
       account: (await ok('ringcentral_get_account_info')).record,
@@ -358,6 +360,7 @@ describe('sandbox output variants give the same data', () => {
       found: (await ok('ringcentral_find_actions', { intent: 'send an sms text message', limit: 2 })).actions[0].key,
       // A vendor error through the proxy stays an error, whatever the exit code.
       proxyMissing: [proxyMissing.isError, /CMN-102/.test(text(proxyMissing))],
+      proxyNoRoute: [proxyNoRoute.isError, /RingCentral 404 AGW-404/.test(text(proxyNoRoute))],
     };
   }
 
@@ -373,6 +376,7 @@ describe('sandbox output variants give the same data', () => {
       const expected = await (expectedReads ??= reads(baseline));
       expect(expected.messages).toHaveLength(8);
       expect(expected.proxyMissing).toEqual([true, true]);
+      expect(expected.proxyNoRoute).toEqual([true, true]);
       expect(await reads(server)).toEqual(expected);
       // A write round trip, including an action that answers with no output at all.
       const created = await server.call('ringcentral_create_contact', { firstName: 'Vera', lastName: `Variant ${variant}` });

@@ -173,6 +173,12 @@ async function scenario(h: Harness, big: boolean): Promise<Obj> {
   expect(after).toMatchObject({ ...fields, mobilePhone: '+16505550199', jobTitle: 'Buyer' });
   answer.contactAfterUpdate = after;
   expect(updated.result.email).toBe(fields.email);
+  // One address part: the parts not named stay (RingCentral's PATCH replaces an object field whole).
+  const moved = await ok(h, 'update_contact', { contactId, businessAddress: { city: 'Bergen' }, dryRun: true });
+  expect(moved.preview.changes).toEqual({ 'businessAddress.city': 'Oslo -> Bergen' });
+  await ok(h, 'update_contact', { contactId, businessAddress: { city: 'Bergen' } });
+  answer.addressAfterUpdate = (await ok(h, 'get_contact', { contactId })).record.businessAddress;
+  expect(answer.addressAfterUpdate).toEqual({ city: 'Bergen', country: 'NO' });
   expect((await ok(h, 'delete_contact', { contactId })).status).toBe('done');
 
   const calls = await ok(h, 'get_call_log', { direction: 'Inbound', type: 'Voice', dateFrom: SINCE, limit: 5 });

@@ -262,9 +262,23 @@ describe('previews of writes', () => {
         firstName: 'Ann -> Anne',
         notes: '(empty) -> n',
         jobTitle: '(empty) -> CTO',
-        businessAddress: '{"city":"Oslo"} -> {"city":"Bergen"}',
+        'businessAddress.city': 'Oslo -> Bergen',
       },
       unchanged: ['email'],
+    });
+    // An address part: the part named, not the whole address; the parts left out are not shown as cleared.
+    const address = { id: 55, firstName: 'Ann', businessAddress: { street: '1 Main St', city: 'Oslo', zip: '0150', country: 'NO' } };
+    expect(
+      await previewOf(
+        'ringcentral_update_contact',
+        { contactId: '55', businessAddress: { city: 'Bergen', country: 'NO', state: 'Vestland' } },
+        { rest: { [CONTACT]: address } },
+      ),
+    ).toStrictEqual({
+      action: 'update contact',
+      contact: 'Ann (55)',
+      changes: { 'businessAddress.city': 'Oslo -> Bergen', 'businessAddress.state': '(empty) -> Vestland' },
+      unchanged: ['businessAddress.country'],
     });
     expect(
       await previewOf('ringcentral_update_contact', { contactId: '55', company: 'X' }, { rest: { [CONTACT]: { id: 55, company: null } } }),

@@ -347,6 +347,17 @@ describe('contacts', () => {
       path: `${BOOK}/55`,
       body: { notes: 'x' },
     });
+    // RingCentral's PATCH replaces businessAddress whole: the parts not named are read and sent unchanged.
+    const current = { id: 55, businessAddress: { street: '1 Main St', city: 'Oslo', zip: '0150', country: 'NO' } };
+    const read = scriptedContext({ rest: { [`GET ${BOOK}/55`]: current } });
+    const exec = toolNamed('ringcentral_update_contact').exec;
+    if (exec.via !== 'rest') throw new Error('update_contact takes REST');
+    expect(await exec.rest.call({ contactId: '55', notes: 'x', businessAddress: { city: 'Bergen' } }, read.ctx)).toStrictEqual({
+      method: 'PATCH',
+      path: `${BOOK}/55`,
+      body: { notes: 'x', businessAddress: { street: '1 Main St', city: 'Bergen', zip: '0150', country: 'NO' } },
+    });
+    expect(read.argvs.map((argv) => argv.slice(0, 3).join(' '))).toEqual([`request conn-1 ${BOOK}/55`]);
     expect(await actionInput('ringcentral_delete_contact', { contactId: '55' })).toStrictEqual({ contactId: '55' });
     expect(await restCall('ringcentral_delete_contact', { contactId: '55' })).toStrictEqual({ method: 'DELETE', path: `${BOOK}/55` });
   });
