@@ -107,6 +107,11 @@ function requestProblem(i: { method: string; path: string; body?: unknown }): st
   if (CHANGES.has(i.method) && COLLECTIONS.has(last)) {
     return `path: ${i.method} on the collection "${last}" would change every record in it; name one record (its id as the last segment)`;
   }
+  // `*` is RingCentral's "every record" (DELETE .../message-store/*), and an id list with an empty
+  // entry (",", "1,,2") names no record: both reach the collection, not a record.
+  if (CHANGES.has(i.method) && (last.includes('*') || last.split(',').some((id) => !/[a-z0-9~]/.test(id)))) {
+    return `path: ${i.method} needs a record id as the last segment, not "${last}" (a wildcard, or an empty id in a list, would change every record)`;
+  }
   return undefined;
 }
 

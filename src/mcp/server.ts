@@ -11,7 +11,7 @@ import { annotations, outputSchema } from './schemas.js';
 import { VERSION } from '../version.js';
 import { registerPrompts } from './prompts.js';
 import { toolListing } from './listing.js';
-import { ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 
 export const INSTRUCTIONS = `RingCentral through the Membrane CLI.
 - Ids come from the list tools (list_extensions, list_messages, list_contacts, list_chats, get_call_log); never guess an id.
@@ -81,6 +81,14 @@ function elicitation(server: McpServer): (message: string, signal: AbortSignal) 
       return answer.content?.confirm === true ? 'accept' : 'decline';
     } catch (error) {
       if (signal.aborted) throw error;
+      // The person answered, but not with the form asked for (`confirm` missing or not a boolean,
+      // as when a box is left unticked): that is no yes, and no reason to stop asking them.
+      if (
+        error instanceof McpError &&
+        error.code === ErrorCode.InvalidParams &&
+        /Elicitation response content does not match/.test(error.message)
+      )
+        return 'decline';
       failed = true;
       process.stderr.write(
         `ringcentral-mcp: the client advertises elicitation but did not answer (${error instanceof Error ? error.message : String(error)}); confirming with tokens for this session\n`,

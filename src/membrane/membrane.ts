@@ -282,8 +282,11 @@ export class Membrane {
 
   async version(run: RunOptions = {}): Promise<string> {
     const result = await this.runner.run(['--version'], run);
-    if (result.exitCode !== 0)
-      throw new ToolError('membrane_error', `membrane --version failed: ${result.stderr.trim() || result.stdout.trim()}`);
+    if (result.exitCode !== 0 || result.signal) {
+      // Say how it ended when it printed nothing (a crash by signal prints nothing).
+      const how = result.signal ? `killed by ${result.signal}` : `exit code ${String(result.exitCode)}, no output`;
+      throw new ToolError('membrane_error', `membrane --version failed: ${result.stderr.trim() || result.stdout.trim() || how}`);
+    }
     // Stryker disable next-line StringLiteral: split always gives at least one line.
     return result.stdout.trim().split('\n').pop() ?? '';
   }

@@ -35,7 +35,7 @@ function parse(path: string): State | undefined {
   }
   try {
     const s = JSON.parse(text) as State;
-    if (s.v === STATE_VERSION) return s;
+    if (s?.v === STATE_VERSION && wellFormed(s)) return s;
   } catch {
     /* fall through */
   }
@@ -43,6 +43,18 @@ function parse(path: string): State | undefined {
     'internal',
     'state_corrupt',
     `Sandbox state file ${path} is unreadable or from another version; run: membrane-sandbox reset`,
+  );
+}
+
+/** The lists and records every command reads: a state without them is corrupt, not a sandbox bug. */
+const LISTS = ['extensions', 'phoneNumbers', 'contacts', 'messages', 'calls', 'active', 'chats', 'posts', 'bridges', 'history'] as const;
+const isRecord = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+function wellFormed(s: State): boolean {
+  return (
+    typeof s.anchor === 'string' &&
+    isRecord(s.next) &&
+    isRecord(s.account) &&
+    LISTS.every((key) => Array.isArray(s[key]) && (s[key] as unknown[]).every(isRecord))
   );
 }
 

@@ -5,8 +5,8 @@
  * create it; a file is written whole under another name first, so nobody reads half a record.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { link, lstat, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { StateStore } from './store.js';
 
 interface Entry {
@@ -16,6 +16,9 @@ interface Entry {
 }
 
 const PRUNE_EVERY_MS = 60_000;
+/** The names this store writes: a record (hashed key), a temp file, a record moved aside. Prune touches nothing else. */
+const RECORD = /^[0-9a-f]{40}$/;
+const LEFTOVER = /^(\.tmp-[0-9a-f]{16}|[0-9a-f]{40}\.old-[0-9a-f]{12})$/;
 const missing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
 const exists = (error: unknown) => (error as NodeJS.ErrnoException).code === 'EEXIST';
 
@@ -80,15 +83,25 @@ export class FileStore implements StateStore {
     })).then(() => this.pruneNow());
   }
 
-  /** A private folder: created 0700, refused when another user owns it or others may enter it. */
+  /**
+   * A private folder: created 0700; it and its parent (the user's `ringcentral-mcp-<uid>` folder in
+   * the shared temp dir) are refused when they are symlinks, belong to another user or are open to
+   * others. Whoever controls either could read the records, plant a "sent" one, or point the
+   * folder at a directory of ours whose files pruning would then remove.
+   */
   private async makeDir(): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const info = await stat(this.dir);
-    const uid = process.getuid?.();
-    if ((uid !== undefined && info.uid !== uid) || (process.platform !== 'win32' && (info.mode & 0o077) !== 0)) {
-      throw new Error(
-        `${this.dir} is owned by another user or open to others (mode ${(info.mode & 0o777).toString(8)}); remove it and run again`,
-      );
+    if (process.platform === 'win32') return;
+    for (const dir of [dirname(this.dir), this.dir]) {
+      const info = await lstat(dir);
+      const why = !info.isDirectory()
+        ? 'is not a directory (a symlink?)'
+        : info.uid !== process.getuid?.()
+          ? `belongs to another user (uid ${info.uid})`
+          : (info.mode & 0o077) !== 0
+            ? `is open to other users (mode ${(info.mode & 0o777).toString(8)})`
+            : undefined;
+      if (why) throw new Error(`${dir} ${why}; remove it (rm -r ${dir}) and run again`);
     }
   }
 
@@ -161,10 +174,11 @@ export class FileStore implements StateStore {
     try {
       for (const name of await readdir(this.dir)) {
         const file = join(this.dir, name);
-        if (name.startsWith('.tmp-') || name.includes('.old-')) {
+        if (LEFTOVER.test(name)) {
           if ((await stat(file)).mtimeMs < now - PRUNE_EVERY_MS) await unlink(file);
           continue;
         }
+        if (!RECORD.test(name)) continue; // not ours: never removed
         const entry = await this.read(file);
         if (entry && entry.expiresAt < now) await this.removeIf(file, entry.id);
       }

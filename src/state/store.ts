@@ -39,7 +39,9 @@ export function stateUnavailable(store: StateStore, what: string, cause: unknown
     'state_unavailable',
     `${what} could not run because the shared state (${store.description}) did not answer (${reason}); nothing was sent or changed`,
     {
-      fix: 'bring the state store back (check that Redis is up and reachable from this server), then call again; reads keep working meanwhile',
+      fix: store.description.startsWith('files')
+        ? 'fix the folder as the message says (a private folder of yours, not a symlink), then call again; reads keep working meanwhile'
+        : 'bring the state store back (check that Redis is up and reachable from this server), then call again; reads keep working meanwhile',
     },
   );
 }

@@ -2,7 +2,7 @@
  * The attacks of the adversarial review (issue 11), each replayed against the built server over
  * stdio with the sandbox CLI: the attack must be refused (or harmless) and nothing may reach the CLI.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startServer, type Harness } from '../helpers.js';
@@ -96,6 +96,30 @@ describe('hardening over stdio (token confirmation)', () => {
         expect(refusal(h, await h.call('ringcentral_api_request', { method: 'DELETE', path })), path).toMatch(INVALID);
       }
       expect(runs(h, /^request /)).toBe(0);
+    });
+
+    it.each([
+      ['DELETE', '/restapi/v1.0/account/~/extension/~/message-store/*'],
+      ['PATCH', '/restapi/v1.0/account/~/extension/~/message-store/*'],
+      ['DELETE', '/restapi/v1.0/account/~/extension/~/address-book/contact/*'],
+      ['DELETE', '/restapi/v1.0/account/~/extension/~/message-store/,'],
+      ['PUT', '/restapi/v1.0/account/~/extension/~/address-book/contact/1,,2'],
+      ['DELETE', '/restapi/v1.0/account/~/extension/~/message-store/-'],
+    ])('api_request %s %s (a wildcard or an empty id in a list) is refused', async (method, path) => {
+      const result = await h.call('ringcentral_api_request', { method, path });
+      expect(refusal(h, result)).toMatch(/^invalid_input: path: \w+ needs a record id as the last segment, not "[^"]+" \(a wildcard/);
+      expect(h.text(result)).not.toContain('confirmationToken');
+      expect(runs(h, /^request /)).toBe(0);
+    });
+
+    it('a DELETE of one record, or of a list of ids, still gets its confirmation', async () => {
+      for (const ids of ['123', '123,456']) {
+        const result = await h.call('ringcentral_api_request', {
+          method: 'DELETE',
+          path: `/restapi/v1.0/account/~/extension/~/message-store/${ids}`,
+        });
+        expect(result.structuredContent.status, ids).toBe('confirmation_required');
+      }
     });
 
     it('a DELETE of one record still gets its confirmation', async () => {
@@ -271,6 +295,23 @@ describe('finding 11: a corrupt sandbox state', () => {
       expect(refusal(h, result)).toMatch(/^membrane_error: the sandbox state is unusable: .*membrane-sandbox reset/);
       expect(h.text(result)).toContain("Fix: run `membrane-sandbox reset` (this discards the sandbox's data), then call again");
       expect(h.text(result)).not.toMatch(/temporary failure/);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('so does valid JSON of the right version whose lists are missing or broken', async () => {
+    const h = await startServer();
+    try {
+      const state = h.sandbox.env.MEMBRANE_SANDBOX_STATE;
+      await h.call('ringcentral_get_account_info'); // the state exists
+      const good = JSON.parse(readFileSync(state, 'utf8')) as Record<string, unknown>;
+      for (const broken of [{ v: good.v }, { ...good, contacts: null }, { ...good, messages: [1, 2] }]) {
+        writeFileSync(state, JSON.stringify(broken));
+        const result = await h.call('ringcentral_list_contacts', { limit: 1 });
+        expect(refusal(h, result)).toMatch(/^membrane_error: the sandbox state is unusable: .*membrane-sandbox reset/);
+        expect(h.text(result)).not.toMatch(/temporary failure|Sandbox bug/);
+      }
     } finally {
       await h.close();
     }

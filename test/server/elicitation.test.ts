@@ -81,6 +81,34 @@ describe('only an explicit confirm: true is a yes', () => {
     });
   }
 
+  // The SDK refuses these answers against the form's schema: still an answer from the person,
+  // so a decline, and the next call asks again (not a token the model could use on its own).
+  for (const [label, content] of [
+    ['accept with empty content (box left unticked)', {}],
+    ['accept with confirm: "true" (a string)', { confirm: 'true' }],
+  ] as const) {
+    it(`${label} is a decline, and the person is asked again next time`, async () => {
+      let asked = 0;
+      h = await startServer({
+        capabilities: { elicitation: {} },
+        setup: (client: Client) =>
+          client.setRequestHandler(ElicitRequestSchema, async () => {
+            asked++;
+            return { action: 'accept' as const, content };
+          }),
+      });
+      for (const text of ['Confirm me please', 'And me']) {
+        const result = await h.call('ringcentral_send_sms', { ...SMS, text });
+        expect(result.isError, h.text(result)).toBe(true);
+        expect(h.text(result)).toMatch(/^declined: /);
+        expect(result.structuredContent?.confirmationToken).toBeUndefined();
+      }
+      expect(asked).toBe(2);
+      expect(sends(h)).toBe(0);
+      expect(h.stderr()).not.toMatch(/confirming with tokens/);
+    });
+  }
+
   it('accept with confirm: true sends', async () => {
     h = await startServer(answering({ confirm: true }));
     const result = await h.call('ringcentral_send_sms', SMS);

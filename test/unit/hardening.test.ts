@@ -2,7 +2,18 @@
  * Attacks from the adversarial review (issue 11), each reproduced at the unit level: rate limits
  * faked by echoed text, unbounded retry-after, a corrupt sandbox state, a spoofed confirmation line.
  */
-import { chmodSync, chownSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -13,6 +24,7 @@ import type { ToolError } from '../../src/errors.js';
 import { describe as describe_ } from '../../src/mcp/execute.js';
 import { Runtime } from '../../src/mcp/runtime.js';
 import { userSecret } from '../../src/safety/secret.js';
+import { FileStore } from '../../src/state/file.js';
 import { checkStatus, formatStatus } from '../../src/commands/status.js';
 import { guardStdin } from '../../src/mcp/stdin-guard.js';
 import { depthOf, jsonProblem } from '../../src/safety/bounds.js';
@@ -254,6 +266,64 @@ describe('finding 11: the confirmation-secret folder', () => {
   });
 });
 
+describe('finding 11: the state folder (SMS window, used tokens, penalties) is private too', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  const fresh = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rcmcp-store-'));
+    dirs.push(dir);
+    return dir;
+  };
+  /** A folder of the user's with files they care about (their ~/.ssh, say). */
+  const victim = () => {
+    const dir = fresh();
+    writeFileSync(join(dir, 'authorized_keys'), 'ssh-ed25519 AAAA user@host\n');
+    return dir;
+  };
+
+  it('a `state` symlink to a private folder of the user is refused, and nothing in that folder is removed', async () => {
+    const target = victim();
+    const parent = join(fresh(), 'ringcentral-mcp-1');
+    mkdirSync(parent, { mode: 0o700 });
+    symlinkSync(target, join(parent, 'state'));
+    const store = new FileStore(join(parent, 'state'));
+    expect(await store.reachable()).toBe(false);
+    await expect(store.put('k', 'v', 60_000)).rejects.toThrow(/state is not a directory \(a symlink\?\)/);
+    expect(readdirSync(target)).toEqual(['authorized_keys']);
+  });
+
+  it('a parent folder open to others (anyone could swap `state` for a symlink later) is refused', async () => {
+    const parent = join(fresh(), 'ringcentral-mcp-1');
+    mkdirSync(parent, { mode: 0o700 });
+    chmodSync(parent, 0o777);
+    const store = new FileStore(join(parent, 'state'));
+    await expect(store.create('k', 'v', 60_000)).rejects.toThrow(`${parent} is open to other users (mode 777)`);
+  });
+
+  it('a parent folder of another user is refused', async () => {
+    if (process.getuid!() !== 0) return; // chown needs root; the mode and symlink cases above run everywhere
+    const parent = join(fresh(), 'ringcentral-mcp-1');
+    mkdirSync(parent, { mode: 0o700 });
+    chownSync(parent, 65534, 65534);
+    await expect(new FileStore(join(parent, 'state')).get('k')).rejects.toThrow(`${parent} belongs to another user (uid 65534)`);
+  });
+
+  it('pruning removes expired records and leftovers of its own, never a file it did not write', async () => {
+    const dir = join(fresh(), 'state');
+    const store = new FileStore(dir);
+    await store.put('gone', 'v', 1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    writeFileSync(join(dir, 'notes.txt'), 'not a record');
+    writeFileSync(join(dir, 'a'.repeat(40) + '.bak'), 'not a record either');
+    // A new store prunes on first use.
+    expect(await new FileStore(dir).get('other')).toBeUndefined();
+    expect(readdirSync(dir).sort()).toEqual(['a'.repeat(40) + '.bak', 'notes.txt']);
+    expect(existsSync(join(dir, 'notes.txt'))).toBe(true);
+  });
+});
+
 describe('finding 11: status tells "found but failing" from "not found"', () => {
   const dirs: string[] = [];
   afterAll(() => {
@@ -278,6 +348,12 @@ describe('finding 11: status tells "found but failing" from "not found"', () => 
       'membrane was found but fails: membrane_error: membrane --version failed: TypeError: cannot read x',
     );
     expect(formatStatus(report).split('\n')[0]).toMatch(/^membrane CLI: found but failing \[/);
+  });
+
+  it('a --version killed by a signal says so (it printed nothing)', async () => {
+    const report = await status(cliScript('kill -SEGV $$'));
+    expect(report.cli).toMatchObject({ found: true, working: false });
+    expect(report.problems[0].problem).toBe('membrane was found but fails: membrane_error: membrane --version failed: killed by SIGSEGV');
   });
 
   it('a hanging --version is found but failing (stopped at the timeout)', async () => {
