@@ -63,6 +63,10 @@ const COLLECTIONS = new Set([
   'sites',
   'users',
   'groups',
+  'favorite',
+  'forwarding-number',
+  'phone-numbers',
+  'webhooks',
 ]);
 const CHANGES = new Set(['DELETE', 'PUT', 'PATCH']);
 

@@ -173,6 +173,10 @@ describe('what the proxy refuses, confirms and sends', () => {
     'sites',
     'users',
     'groups',
+    'favorite',
+    'forwarding-number',
+    'phone-numbers',
+    'webhooks',
   ];
 
   it('no DELETE, PUT or PATCH on a whole collection; any of them on one record; POST anywhere', () => {
