@@ -2,6 +2,7 @@
  * What a tool is, as data. Everything else (annotations, read-only mode, toolsets, confirmation,
  * the README table, snapshot tests) is derived from these definitions.
  */
+import { parseJson } from '../src/membrane/parse.js';
 import { textDepthProblem } from '../src/safety/bounds.js';
 import { z } from 'zod';
 import type { ToolContext } from '../src/membrane/context.js';
@@ -169,7 +170,8 @@ export const objectGiven = (expected: string) => (issue: { code?: string; input?
 
 /**
  * A free-form object (an action input) as JSON text: a plain string is the one form OpenAI's
- * strict mode and Gemini both accept. Parsed here; "__proto__" keys are dropped.
+ * strict mode and Gemini both accept. Parsed here without losing digits (an int64 id beyond 2^53
+ * becomes its exact digits as a string, as in results); "__proto__" keys are dropped.
  */
 export const jsonText = (example: string) =>
   z
@@ -183,7 +185,7 @@ export const jsonText = (example: string) =>
       }
       let value: unknown;
       try {
-        value = JSON.parse(text, (key, v: unknown) => (key === '__proto__' ? undefined : v));
+        value = parseJson(text, (key, v) => (key === '__proto__' ? undefined : v));
       } catch {
         // Not JSON: refused below, like JSON that is not an object.
       }

@@ -21,9 +21,9 @@ const exactNumber = (text: string): number | string => (isSafeNumber(text) || !I
  * JSON.parse that keeps every digit: RingCentral's int64 ids (conversationId, message and contact
  * ids) exceed 2^53 and would come back rounded, so such integers become exact digit strings.
  */
-export function parseJson(text: string): Json {
+export function parseJson(text: string, reviver?: (key: string, value: unknown) => unknown): Json {
   // Such an integer has at least 16 digits in a row; without one the native parser is exact (and faster).
-  return /\d{16}/.test(text) ? parseLossless(text, null, exactNumber) : JSON.parse(text);
+  return /\d{16}/.test(text) ? parseLossless(text, reviver ?? null, exactNumber) : JSON.parse(text, reviver);
 }
 
 /** How many lines that start with "{" or "[" are tried as the document's start. */

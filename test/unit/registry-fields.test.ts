@@ -439,3 +439,16 @@ describe('free-form fields given as objects', () => {
     ]);
   });
 });
+
+describe('run_action input as JSON text', () => {
+  it('keeps every digit of an int64 beyond 2^53 (as its exact digits, as results do) and drops __proto__ keys', () => {
+    const text = '{"messageId":8263573593189910683,"nested":{"conversationId":[8263573593189910684]},"small":42,"__proto__":{"x":1}}';
+    const parsed = inputSchema(toolNamed('ringcentral_run_action')).parse({ action: 'get-message', input: text }) as { input: object };
+    expect(parsed.input).toStrictEqual({
+      messageId: '8263573593189910683',
+      nested: { conversationId: ['8263573593189910684'] },
+      small: 42,
+    });
+    expect(Object.getPrototypeOf(parsed.input)).toBe(Object.prototype);
+  });
+});
