@@ -139,12 +139,16 @@ export class Routes {
   async choose(def: ToolDefinition, exec: Extract<Exec<Record_>, { via: 'either' }>, run: RunOptions): Promise<RouteChoice> {
     if (this.mode === 'rest') return { route: 'rest', reason: 'forced by --route rest' };
     const catalog = await this.membrane.actions(run);
-    if (this.mode === 'action') return { route: 'action', reason: 'forced by --route action' };
     let choices = this.decided.get(catalog);
     if (!choices) this.decided.set(catalog, (choices = new Map()));
     let choice = choices.get(def.name);
     if (!choice) choices.set(def.name, (choice = autoRoute(def, exec.action, catalog.get(exec.action.key))));
-    return choice;
+    if (this.mode !== 'action') return choice;
+    // Forced: say what auto saw, since an input the action does not declare is dropped without an error.
+    return {
+      route: 'action',
+      reason: choice.route === 'action' ? 'forced by --route action' : `forced by --route action, though ${choice.reason}`,
+    };
   }
 
   /** Every RingCentral tool's route and why, for `ringcentral_status` and `doctor`. */

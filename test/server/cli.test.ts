@@ -81,6 +81,13 @@ describe('doctor and setup', () => {
     const forced = run(['doctor', '--sandbox', '--route', 'rest']);
     expect(forced.code).toBe(0);
     expect(forced.stdout.split('\n')).toContain('  list_messages: rest (forced by --route rest)');
+    // Forced onto actions that do not declare what the tool sends: doctor says what may be dropped.
+    const action = (variant: string) =>
+      run(['doctor', '--sandbox', '--route', 'action'], { env: { MEMBRANE_SANDBOX_VARIANT: variant } }).stdout.split('\n');
+    expect(action('renamed-inputs')).toContain(
+      '  send_sms: action (forced by --route action, though action send-sms does not declare from.phoneNumber, to[].phoneNumber, text)',
+    );
+    expect(action('')).toContain('  send_sms: action (forced by --route action)');
   });
 
   it('doctor: each problem with the command that fixes it', () => {
