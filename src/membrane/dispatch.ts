@@ -14,7 +14,8 @@ import { firstPosition, nextPage, pagingInput, pagingQuery, type Handle } from '
 export type Routable = Exclude<Exec<Record_>, { via: 'custom' }>;
 
 export type Plan =
-  | { route: 'action'; key: string; input: Record_ }
+  /** `rest`: the tool also has RingCentral's REST route, a way around an action that fails. */
+  | { route: 'action'; key: string; input: Record_; rest?: true }
   | { route: 'rest'; call: RestCall }
   /** The API proxy: a REST call as the caller gave it. */
   | { route: 'request'; call: RequestSpec };
@@ -27,12 +28,11 @@ export async function plan(def: ToolDefinition, exec: Routable, input: Record_, 
   switch (exec.via) {
     case 'either': {
       const choice = await ctx.routes.choose(def, exec, ctx.run);
-      if (choice.route === 'action')
-        return {
-          route: 'action',
-          key: exec.action.key,
-          input: { ...(await exec.action.input(input, ctx)), ...(handle ? pagingInput(handle) : {}) },
-        };
+      if (choice.route === 'action') {
+        const actionInput = { ...(await exec.action.input(input, ctx)), ...(handle ? pagingInput(handle) : {}) };
+        if (await ctx.routes.actionTakes(exec.action.key, actionInput, ctx.run))
+          return { route: 'action', key: exec.action.key, input: actionInput, rest: true };
+      }
       return { route: 'rest', call: withQuery(await exec.rest.call(input, ctx), handle ? pagingQuery(handle) : []) };
     }
     case 'rest':
@@ -61,8 +61,17 @@ export const sourceOf = (planned: Plan): Source => (planned.route === 'action' ?
 
 /** Exactly one CLI process. */
 export async function runPlan(planned: Plan, ctx: ToolContext): Promise<unknown> {
-  if (planned.route === 'action') return (await ctx.membrane.runAction(planned.key, planned.input, ctx.run)).output;
-  return ctx.membrane.request(planned.call, ctx.run);
+  if (planned.route !== 'action') return ctx.membrane.request(planned.call, ctx.run);
+  try {
+    return (await ctx.membrane.runAction(planned.key, planned.input, ctx.run)).output;
+  } catch (error) {
+    // The connector's action failed in a way Membrane does not explain: the REST route may not.
+    if (!planned.rest || !(error instanceof ToolError) || error.code !== 'membrane_error') throw error;
+    throw new ToolError(error.code, error.message, {
+      ...error.details,
+      fix: `${error.details.fix ?? 'run the same membrane command by hand'}; or use RingCentral's REST API instead of this action: restart the server with --route rest`,
+    });
+  }
 }
 
 export function argvOf(planned: Plan, ctx: ToolContext): Promise<string[]> {

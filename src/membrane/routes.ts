@@ -7,6 +7,7 @@
  * Decided once per action catalog, so a warm call stays one CLI process on either route.
  */
 import type { ActionRoute, Exec, Record_, ToolDefinition } from '../../tools/define.js';
+import { typeMismatches } from './input-types.js';
 import type { ActionInfo, Membrane } from './membrane.js';
 import type { RunOptions } from './runner.js';
 
@@ -122,6 +123,16 @@ export class Routes {
     this.groups = new Map(
       tools.flatMap((def) => (def.exec.via === 'either' ? [[def.exec.action.key, def.exec.rest.group] as [string, string]] : [])),
     );
+  }
+
+  /**
+   * Whether `auto` may send this input to the action: a value of another type than the live schema
+   * declares (a list where it takes one value) would be refused there, so the call takes REST.
+   */
+  async actionTakes(key: string, input: Record_, run: RunOptions): Promise<boolean> {
+    if (this.mode !== 'auto') return true;
+    const schema = (await this.membrane.actions(run)).get(key)?.inputSchema;
+    return !isObject(schema) || typeMismatches(schema, input).length === 0;
   }
 
   /** The typed write tool that runs an action (run_action sends callers there, to its checks). */

@@ -34,6 +34,7 @@ export const VARIANTS = [
   'data-records',
   'replace-update',
   'no-schemas',
+  'scalar-filters',
   // Message and contact ids as 19-digit int64 values beyond 2^53 (the REST layer too).
   'big-ids',
 ] as const;

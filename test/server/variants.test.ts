@@ -54,6 +54,8 @@ const CONFIGS: Config[] = [
   { name: 'renamed-inputs', variant: 'renamed-inputs', onAction: ['get_account_info'] },
   { name: 'data-records + replace-update + big-ids', variant: 'data-records,replace-update,big-ids', onAction: DEFAULT_ACTIONS },
   { name: 'no-schemas + big-ids', variant: 'no-schemas,big-ids', onAction: [] },
+  // Declared, so on the action route; a call whose filter list the action takes as one value goes REST.
+  { name: 'scalar-filters', variant: 'scalar-filters', onAction: DEFAULT_ACTIONS },
 ];
 
 type Obj = Record<string, any>;
@@ -262,6 +264,20 @@ describe('the default sandbox (--route auto)', () => {
     expect(baseline.post).toEqual({ text: 'Variant post', chat: baseline.teams.find((t: Obj) => t.name === 'Sales Wins')?.id });
     expect(baseline.meeting).toEqual({ name: 'Variant sync', type: 'Instant', protected: true, waitingRoom: 'Everybody' });
   });
+});
+
+it('forced onto an action that refuses what the tool sends: the error names --route rest', async () => {
+  const h = await start({ name: 'scalar-filters, --route action', variant: 'scalar-filters', route: 'action' });
+  try {
+    const result = await h.call('ringcentral_list_messages', { messageType: 'VoiceMail' });
+    expect(result.isError).toBe(true);
+    expect(h.text(result)).toMatch(/^membrane_error: .*messageType must be string \(got array\)/);
+    expect(h.text(result)).toMatch(
+      /\nFix: .*; or use RingCentral's REST API instead of this action: restart the server with --route rest\n/,
+    );
+  } finally {
+    await h.close();
+  }
 });
 
 // Each configuration has a server and sandbox of its own, so they run side by side.

@@ -4,6 +4,7 @@ import { actionId, ACTIONS, type Action } from '../actions/catalog.js';
 import { rank } from '../actions/rank.js';
 import { applyCursor, membraneList, usesCursor } from '../actions/records.js';
 import { RENAMED } from '../actions/renamed.js';
+import { asLists, scalarFilters } from '../actions/scalar.js';
 import { strip, validate, type Schema } from '../actions/schema.js';
 import { findConnection, requireAuth, requireReady } from '../connections.js';
 import type { Env } from '../env.js';
@@ -18,9 +19,13 @@ const idOf = (env: Env, a: Action) => (env.variants.has('key-only') ? a.key : ac
 
 const connectionRef = (a: Args) => flag(a, 'connectionId') ?? flag(a, 'connectionKey');
 
-/** The action's live input schema: its own names under renamed-inputs, plus `cursor` on cursor-paged lists. */
+/** The action's input in its own names (renamed-inputs) and RingCentral's list types. */
+const ownSchema = (env: Env, a: Action): Schema => (env.variants.has('renamed-inputs') ? RENAMED[a.key].inputSchema : a.inputSchema);
+
+/** The action's live input schema: its own names, one value per filter under scalar-filters, plus `cursor` on cursor-paged lists. */
 function inputSchema(env: Env, a: Action): Schema {
-  const base = env.variants.has('renamed-inputs') ? RENAMED[a.key].inputSchema : a.inputSchema;
+  const own = ownSchema(env, a);
+  const base = env.variants.has('scalar-filters') ? scalarFilters(own) : own;
   if (!usesCursor(env.variants, a)) return base;
   return {
     ...base,
@@ -95,7 +100,7 @@ export const run: Command = async (a, env) => {
     const { hugeAction } = require('../huge.js') as typeof import('../huge.js');
     return { chunks: () => hugeAction(id, env.variants.has('unwrapped-output')), code: 0 };
   }
-  const given = input as Rec;
+  const given = env.variants.has('scalar-filters') ? asLists(ownSchema(env, act), input as Rec) : (input as Rec);
   const restShaped = env.variants.has('renamed-inputs')
     ? { ...RENAMED[act.key].toRest(given), ...(given.cursor !== undefined ? { cursor: given.cursor } : {}) }
     : given;

@@ -1,0 +1,74 @@
+/**
+ * src/membrane/input-types.ts and Routes.actionTakes: a value of another type than the action's
+ * live schema declares sends the call to RingCentral's REST route under `--route auto`.
+ */
+import { describe, expect, it } from 'vitest';
+import { typeMismatches } from '../../src/membrane/input-types.js';
+import type { ActionInfo, Membrane } from '../../src/membrane/membrane.js';
+import { Routes, type RouteMode } from '../../src/membrane/routes.js';
+import { registry } from '../../tools/index.js';
+
+const schema = {
+  type: 'object',
+  properties: {
+    messageType: { type: 'string', enum: ['SMS', 'Fax'] },
+    direction: { type: 'array', items: { type: 'string' } },
+    page: { type: 'integer' },
+    ratio: { type: 'number' },
+    from: { type: 'object', properties: { phoneNumber: { type: 'string' } } },
+    to: { type: 'array', items: { type: 'object', properties: { phoneNumber: { type: 'string' } } } },
+    either: { anyOf: [{ type: 'string' }, { type: 'array' }] },
+    open: { anyOf: [{ type: 'string' }, { description: 'anything' }] },
+    nullable: { type: ['string', 'null'] },
+    untyped: { description: 'no type' },
+  },
+};
+
+describe('typeMismatches', () => {
+  it('names each value whose type the schema declares otherwise, at any depth', () => {
+    expect(typeMismatches(schema, { messageType: ['SMS'], direction: 'Inbound', page: 1.5, ratio: 2 })).toEqual([
+      'messageType',
+      'direction',
+      'page',
+    ]);
+    expect(typeMismatches(schema, { from: { phoneNumber: 16505550101 }, to: [{ phoneNumber: '+1' }, { phoneNumber: ['+2'] }] })).toEqual([
+      'from.phoneNumber',
+      'to[1].phoneNumber',
+    ]);
+    expect(typeMismatches(schema, { from: 'x', to: {} })).toEqual(['from', 'to']);
+    expect(typeMismatches(schema, [])).toEqual(['(input)']);
+  });
+
+  it('takes what the schema allows: integers as numbers, alternatives, nullable, untyped and undeclared properties', () => {
+    const fits = {
+      messageType: 'SMS',
+      direction: ['Inbound'],
+      page: 2,
+      ratio: 1,
+      either: ['a'],
+      open: 5,
+      nullable: null,
+      untyped: { any: 1 },
+      undeclared: [1],
+      skipped: undefined,
+    };
+    expect(typeMismatches(schema, fits)).toEqual([]);
+    expect(typeMismatches(schema, { either: 5, nullable: 1 })).toEqual(['either', 'nullable']);
+    expect(typeMismatches({ type: 'object' }, { a: [1] })).toEqual([]);
+  });
+});
+
+describe('Routes.actionTakes', () => {
+  const catalog = new Map<string, ActionInfo>([['list-messages', { id: 'a1', key: 'list-messages', inputSchema: schema } as ActionInfo]]);
+  const routes = (mode: RouteMode) => new Routes({ actions: async () => catalog } as unknown as Membrane, mode, registry);
+
+  it('auto: only input whose types the live schema takes; no schema, nothing to check', async () => {
+    expect(await routes('auto').actionTakes('list-messages', { messageType: 'SMS' }, {})).toBe(true);
+    expect(await routes('auto').actionTakes('list-messages', { messageType: ['SMS'] }, {})).toBe(false);
+    expect(await routes('auto').actionTakes('no-such-action', { messageType: ['SMS'] }, {})).toBe(true);
+  });
+
+  it('a forced route is the person’s choice: the input goes as it is', async () => {
+    expect(await routes('action').actionTakes('list-messages', { messageType: ['SMS'] }, {})).toBe(true);
+  });
+});
