@@ -59,7 +59,7 @@ describe('typeMismatches', () => {
 });
 
 describe('Routes.actionTakes', () => {
-  const catalog = new Map<string, ActionInfo>([['list-messages', { id: 'a1', key: 'list-messages', inputSchema: schema } as ActionInfo]]);
+  const catalog = new Map<string, ActionInfo>([['list-messages', { id: 'a1', key: 'list-messages', inputSchema: schema }]]);
   const routes = (mode: RouteMode) => new Routes({ actions: async () => catalog } as unknown as Membrane, mode, registry);
 
   it('auto: only input whose types the live schema takes; no schema, nothing to check', async () => {
