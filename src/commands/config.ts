@@ -24,6 +24,11 @@ function serverArgs(options: ServerOptions): string[] {
     ...(options.tools?.length ? ['--tools', options.tools.join(',')] : []),
     ...(options.confirm && options.confirm !== 'auto' ? ['--confirm', options.confirm] : []),
     ...(options.route && options.route !== 'auto' ? ['--route', options.route] : []),
+    ...(options.timeoutMs !== undefined ? ['--timeout', String(options.timeoutMs)] : []),
+    ...(options.maxConcurrency !== undefined ? ['--max-concurrency', String(options.maxConcurrency)] : []),
+    ...(options.maxResultChars !== undefined ? ['--max-result-chars', String(options.maxResultChars)] : []),
+    ...(options.warmup === false ? ['--no-warmup'] : []),
+    ...(options.redisUrl ? ['--redis-url', options.redisUrl] : []),
   ];
 }
 

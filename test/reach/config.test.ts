@@ -120,6 +120,14 @@ describe('ringcentral-mcp config <client>', () => {
     expect((await config('cursor', '--route', 'auto')).json.mcpServers.ringcentral.args.slice(1)).toEqual([]);
   });
 
+  it('carries every server flag given, and none that was not', async () => {
+    const given = ['--tools', 'ringcentral_status', '--confirm', 'token', '--timeout', '30000', '--max-concurrency', '2'];
+    const more = ['--max-result-chars', '9000', '--no-warmup', '--redis-url', 'redis://127.0.0.1:6390'];
+    const { json } = await config('cursor', '--sandbox', ...given, ...more);
+    expect(json.mcpServers.ringcentral.args.slice(1)).toEqual(['--sandbox', ...given, ...more]);
+    expect((await config('cursor', '--sandbox')).json.mcpServers.ringcentral.args.slice(1)).toEqual(['--sandbox']);
+  });
+
   it('an unknown client is an error naming the known ones', async () => {
     const result = await run(process.execPath, [CLI, 'config', 'emacs']);
     expect(result.code).toBe(2);
