@@ -59,8 +59,12 @@ export function withoutNulls(value: unknown, declared?: ReadonlySet<string>): un
 /** The one validation of a call's arguments, for MCP and library callers alike. */
 export function parseInput(def: ToolDefinition, raw: unknown) {
   const schema = inputSchema(def);
-  return schema.safeParse(withoutNulls(raw ?? {}, new Set(Object.keys(schema.shape))));
+  return schema.safeParse(withoutNulls(raw ?? {}, new Set(Object.keys(schema.shape))), { error: missingIsRequired });
 }
+
+/** A required field that is absent (or null, which means absent) "is required", not "received undefined". */
+const missingIsRequired = (issue: { code?: string; input?: unknown }) =>
+  issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined;
 
 export function outputSchema(def: ToolDefinition): z.ZodObject {
   if (def.list) return LIST_OUTPUT;

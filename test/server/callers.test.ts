@@ -49,7 +49,12 @@ describe('null for an optional field means absent', () => {
     expect(h.text(unknown)).toMatch(/^invalid_input: input: Unrecognized key: "constructor"/);
     const missing = await h.call('ringcentral_get_contact', { contactId: null });
     expect(missing.isError).toBe(true);
-    expect(h.text(missing)).toMatch(/^invalid_input: contactId: /);
+    expect(h.text(missing)).toMatch(/^invalid_input: contactId: is required\n/);
+    // Absent altogether: the same words; a value of another type keeps its own message.
+    expect(h.text(await h.call('ringcentral_get_contact', {}))).toMatch(/^invalid_input: contactId: is required\n/);
+    expect(h.text(await h.call('ringcentral_get_contact', { contactId: 5 }))).toMatch(
+      /^invalid_input: contactId: Invalid input: expected string, received number\n/,
+    );
     expect(h.text(missing)).toMatch(/Fix: correct the named field/);
   });
 });
