@@ -82,7 +82,8 @@ function namesOf(person: Record_): { full: string; parts: string[]; email?: stri
  */
 export function matchPeople(ref: string, people: Record_[]): Record_[] {
   const wanted = ref.trim().toLowerCase();
-  const users = people.filter((p) => p.type === undefined || p.type === 'User');
+  // A disabled user can no longer be messaged or added to a team.
+  const users = people.filter((p) => (p.type === undefined || p.type === 'User') && p.status !== 'Disabled');
   const exact = users.filter((p) => {
     const n = namesOf(p);
     return n.email === wanted || n.full === wanted || n.parts.includes(wanted);

@@ -50,6 +50,17 @@ describe('matchPeople', () => {
     expect(ids(matchPeople('sales queue', people))).toEqual([]);
   });
 
+  it('a disabled user is nobody to message: not matched, by name or by prefix', () => {
+    const staff = [
+      { id: 1, type: 'User', status: 'Disabled', name: 'Jonah Brooks' },
+      { id: 2, type: 'User', status: 'NotActivated', name: 'Jonah Price' },
+      { id: 3, type: 'User', status: 'Enabled', name: 'Jonas Brooks' },
+    ];
+    expect(ids(matchPeople('jonah', staff))).toEqual([2]);
+    expect(ids(matchPeople('brooks', staff))).toEqual([3]);
+    expect(ids(matchPeople('jonah b', staff))).toEqual([]);
+  });
+
   it('an exact match wins over longer names it is the start of', () => {
     const emails = [
       { id: 1, type: 'User', contact: { email: 'ann@x.co' } },
