@@ -2,12 +2,16 @@
 // (typed with RingCentral's own definitions) so that rendering is a cheap copy, not a mapping.
 import type {
   AccountInfo,
+  BridgePinsWithAliases,
+  BridgeResponse,
   CallLogRecord,
   ExtensionInfo,
   MessageInfo,
   PersonalContactResource,
   TMChatInfo,
+  TMPostInfo,
   UserPhoneNumberInfo,
+  VideoMeeting,
 } from './rc.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -45,6 +49,31 @@ export type Chat = With<TMChatInfo, 'id' | 'type' | 'creationTime' | 'lastModifi
   _userModified?: boolean;
 };
 
+/** `_user`: created by a write, so its times are the user's own. */
+export type Post = With<
+  TMPostInfo,
+  'id' | 'groupId' | 'type' | 'text' | 'creatorId' | 'creationTime' | 'lastModifiedTime' | 'attachments' | 'mentions'
+> & { _user?: boolean };
+export type Bridge = With<BridgeResponse, 'id' | 'name' | 'type' | 'host' | 'security' | 'preferences' | 'discovery'> & {
+  pins: With<BridgePinsWithAliases, 'web'>;
+};
+/** A past RingCentral Video meeting; `_deleted`: listed only under type=Deleted. */
+export type Meeting = With<
+  VideoMeeting,
+  | 'id'
+  | 'shortId'
+  | 'bridgeId'
+  | 'startTime'
+  | 'displayName'
+  | 'hostInfo'
+  | 'duration'
+  | 'type'
+  | 'status'
+  | 'rights'
+  | 'participants'
+  | 'recordings'
+> & { _deleted?: boolean };
+
 export interface State {
   v: number;
   /** ISO time the seeded dates are relative to; moved to "now" on every run (timeline.ts). */
@@ -62,9 +91,10 @@ export interface State {
   /** Active calls keep an offset (seconds before "now") so they always look live. */
   active: ActiveCall[];
   chats: Chat[];
-  posts: Rec[];
-  bridges: Rec[];
-  history: Rec[];
+  posts: Post[];
+  bridges: Bridge[];
+  history: Meeting[];
 }
 
-export const STATE_VERSION = 1;
+/** Raised whenever the stored record shapes change: an older state file then asks for a reset. */
+export const STATE_VERSION = 2;

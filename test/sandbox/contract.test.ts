@@ -83,6 +83,7 @@ describe('sandbox REST answers fit RingCentral definitions', () => {
     expect(e.serviceFeatures.flatMap((f: any) => problems(f, 'ExtensionServiceFeatureInfo'))).toEqual([]);
     expect(e.serviceFeatures.map((f: any) => f.featureName)).toContain('VideoConferencing');
     expect(nums.records.flatMap((n: any) => problems(n, 'UserPhoneNumberInfo'))).toEqual([]);
+    expect(nums.records.flatMap((n: any) => problems(n.country, 'CountryInfoBasicModel'))).toEqual([]);
     expect(nums.records.map((n: any) => [n.phoneNumber, n.type, n.features])).toEqual([
       ['+16505550101', 'VoiceFax', ['SmsSender', 'MmsSender', 'InternationalSmsSender', 'CallerId']],
       ['+16505550102', 'VoiceFax', ['SmsSender', 'MmsSender', 'CallerId']],
@@ -148,6 +149,125 @@ describe('sandbox REST answers fit RingCentral definitions', () => {
     ]);
     expect(contacts.records.flatMap((c: any) => problems(c, 'PersonalContactResource'))).toEqual([]);
     expect(chats.records.flatMap((c: any) => problems(c, 'TMChatInfo'))).toEqual([]);
+  });
+
+  it('extension list: the list definition (statusInfo only on GET extension/{id})', async () => {
+    const list = await get('/restapi/v1.0/account/~/extension?perPage=1000');
+    expect(list.records.flatMap((e: any) => problems(e, 'GetExtensionListInfoResponse'))).toEqual([]);
+    const disabled = list.records.find((e: any) => e.status === 'Disabled');
+    const one = await get(`/restapi/v1.0/account/~/extension/${disabled.id}`);
+    expect(one.statusInfo).toEqual({ reason: 'Voluntarily', comment: 'Left the company' });
+  });
+
+  it('sending an SMS answers in the SMS definition; the stored record keeps the message-store fields', async () => {
+    const sent = await sb.ok([
+      'request',
+      CID,
+      `${EXT}/sms`,
+      '-X',
+      'POST',
+      '-d',
+      JSON.stringify({ from: { phoneNumber: '+16505550101' }, to: [{ phoneNumber: '+16505550177' }], text: 'Contract check' }),
+      '--json',
+    ]);
+    expect(problems(sent, 'GetSMSMessageInfoResponse')).toEqual([]);
+    expect(sent.messageStatus).toBe('Queued');
+    const stored = await get(`${EXT}/message-store/${sent.id}`);
+    expect(problems(stored, 'GetMessageInfoResponse')).toEqual([]);
+    expect([stored.segmentCount, typeof stored.extensionId]).toEqual([1, 'string']);
+  });
+
+  it('teams and posts (no null fields), a post with attachments and mentions', async () => {
+    const [teams, chats] = await Promise.all([
+      get('/team-messaging/v1/teams?recordCount=250'),
+      get('/team-messaging/v1/chats?recordCount=250'),
+    ]);
+    expect(teams.records.flatMap((t: any) => problems(t, 'TMTeamInfo'))).toEqual([]);
+    const group = chats.records.find((c: any) => c.type === 'Group');
+    const posts = await get(`/team-messaging/v1/chats/${group.id}/posts?recordCount=250`);
+    expect(posts.records.length).toBeGreaterThan(0);
+    expect(posts.records.flatMap((x: any) => problems(x, 'TMPostInfo'))).toEqual([]);
+    expect(posts.records.flatMap((x: any) => Object.entries(x).filter(([, v]) => v === null))).toEqual([]);
+    const member = group.members.find((m: any) => m.id !== posts.records[0].creatorId) ?? group.members[0];
+    const body = { text: `Hi ![:Person](${member.id})`, attachments: [{ id: '1234', type: 'File' }] };
+    const post = await sb.ok([
+      'request',
+      CID,
+      `/team-messaging/v1/chats/${group.id}/posts`,
+      '-X',
+      'POST',
+      '-d',
+      JSON.stringify(body),
+      '--json',
+    ]);
+    expect(problems(post, 'TMPostInfo')).toEqual([]);
+    expect(post.mentions.flatMap((m: any) => problems(m, 'TMMentionsInfo'))).toEqual([]);
+    expect(post.attachments).toEqual([{ id: '1234', type: 'File' }]);
+    const bad = await sb.req(
+      `/team-messaging/v1/chats/${group.id}/posts`,
+      '-X',
+      'POST',
+      '-d',
+      '{"attachments":[{"id":"1","type":"Video"}]}',
+    );
+    expect(bad.json.errors[0]).toMatchObject({ errorCode: 'CMN-101', parameterName: 'attachments[0].type' });
+  });
+
+  it('bridges: every part in its definition; a password set by PATCH is answered as RingCentral does', async () => {
+    const pmi = await get('/rcvideo/v2/account/~/extension/~/bridges/default');
+    const parts = (b: any) => [
+      ...problems(b, 'BridgeResponse'),
+      ...problems(b.pins, 'BridgePinsWithAliases'),
+      ...problems(b.security, 'BridgeResponseSecurity'),
+      ...problems(b.preferences, 'BridgePreferences'),
+      ...problems(b.preferences.join, 'BridgeJoinPreferences'),
+    ];
+    expect(parts(pmi)).toEqual([]);
+    const created = await sb.ok([
+      'request',
+      CID,
+      '/rcvideo/v2/account/~/extension/~/bridges',
+      '-X',
+      'POST',
+      '-d',
+      JSON.stringify({
+        name: 'Contract',
+        type: 'Scheduled',
+        preferences: { playTones: 'EnterOnly', join: { waitingRoomRequired: 'Everybody' } },
+      }),
+      '--json',
+    ]);
+    expect(parts(created)).toEqual([]);
+    expect([created.security.passwordProtected, created.preferences.playTones, created.preferences.join.audioMuted]).toEqual([
+      false,
+      'EnterOnly',
+      false,
+    ]);
+    const patched = await sb.ok([
+      'request',
+      CID,
+      `/rcvideo/v2/bridges/${created.id}`,
+      '-X',
+      'PATCH',
+      '-d',
+      '{"security":{"password":"Plan2026"}}',
+      '--json',
+    ]);
+    expect(parts(patched)).toEqual([]);
+    expect(problems(patched.security.password, 'BridgeResponseSecurityPassword')).toEqual([]);
+    expect(patched.security).toMatchObject({ passwordProtected: true, password: { plainText: 'Plan2026' } });
+    expect(patched.discovery.web).toBe(`https://v.sandbox.invalid/join/${created.pins.web}?pw=${patched.security.password.joinQuery}`);
+    const badTones = await sb.req('/rcvideo/v2/account/~/extension/~/bridges', '-X', 'POST', '-d', '{"preferences":{"playTones":"Loud"}}');
+    expect(badTones.json.errors[0]).toMatchObject({ errorCode: 'CMN-101', parameterName: 'preferences.playTones' });
+  });
+
+  it('meeting history: meetings, hosts and participants in their definitions', async () => {
+    const h = await get('/rcvideo/v1/history/meetings?perPage=100');
+    expect(h.meetings.length).toBeGreaterThan(0);
+    expect(h.meetings.flatMap((m: any) => problems(m, 'Meeting'))).toEqual([]);
+    expect(h.meetings.flatMap((m: any) => problems(m.hostInfo, 'Host'))).toEqual([]);
+    expect(h.meetings.flatMap((m: any) => m.participants.flatMap((x: any) => problems(x, 'Participant')))).toEqual([]);
+    expect(h.meetings.every((m: any) => m.rights.length > 0 && m.participants.every((x: any) => typeof x.id === 'string'))).toBe(true);
   });
 
   it('an unknown path gets the API gateway 404, without errors[]', async () => {

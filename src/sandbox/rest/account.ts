@@ -1,7 +1,7 @@
 // Account, extensions and phone numbers.
 import { PLATFORM } from '../hosts.js';
-import type { PhoneNumber } from '../model.js';
-import type { ExtensionInfo, ExtensionServiceFeatureInfo, PresenceInfoResponse, UserPhoneNumberInfo } from '../rc.js';
+import type { Extension, PhoneNumber } from '../model.js';
+import type { ExtensionInfo, ExtensionListInfo, ExtensionServiceFeatureInfo, PresenceInfoResponse, UserPhoneNumberInfo } from '../rc.js';
 import { ok, type Handler } from './http.js';
 import { checkAccount, extPath, findExtension, isMe, pub } from './ids.js';
 import { pageA } from './paging.js';
@@ -34,6 +34,24 @@ const EXT_TYPES = [
 ];
 const EXT_STATUS = ['Enabled', 'Disabled', 'Frozen', 'NotActivated', 'Unassigned'];
 
+/** An extension as the list shows it: the list's definition has no statusInfo (only GET extension/{id} gives it). */
+function listed(e: Extension): ExtensionListInfo {
+  return {
+    uri: e.uri,
+    id: e.id,
+    extensionNumber: e.extensionNumber,
+    contact: e.contact,
+    name: e.name,
+    type: e.type,
+    subType: e.subType,
+    status: e.status,
+    permissions: e.permissions,
+    profileImage: e.profileImage,
+    hidden: e.hidden,
+    creationTime: e.creationTime,
+  };
+}
+
 export const getAccount: Handler = (ctx, _req, p) => {
   checkAccount(ctx, p);
   return ok(ctx.state.account);
@@ -53,7 +71,7 @@ export const listExtensions: Handler = (ctx, req, p) => {
       (number === undefined || e.extensionNumber === number) &&
       (!emails.length || emails.includes(String(e.contact.email ?? '').toLowerCase())),
   );
-  return ok(pageA(req, `/restapi/v1.0/account/${ctx.state.accountId}/extension`, all));
+  return ok(pageA(req, `/restapi/v1.0/account/${ctx.state.accountId}/extension`, all.map(listed)));
 };
 
 export const getExtension: Handler = (ctx, _req, p) => {
@@ -93,7 +111,7 @@ export const getExtension: Handler = (ctx, _req, p) => {
 export const listPhoneNumbers: Handler = (ctx, req, p) => {
   const e = findExtension(ctx, p);
   const base = `${PLATFORM}${extPath(ctx, e.id)}/phone-number`;
-  const country = { id: '1', uri: `${PLATFORM}/restapi/v1.0/dictionary/country/1`, isoCode: 'US', name: 'United States' };
+  const country: UserPhoneNumberInfo['country'] = { id: '1', uri: `${PLATFORM}/restapi/v1.0/dictionary/country/1`, name: 'United States' };
   let nums: PhoneNumber[];
   if (isMe(ctx, e)) nums = ctx.state.phoneNumbers;
   else if (e.contact.businessPhone) {

@@ -1,27 +1,43 @@
 // Team messaging: chats, posts and teams. Ids are strings.
-import type { Chat, Rec } from '../model.js';
+import type { Chat, Post, Rec } from '../model.js';
+import type { TMAttachmentInfo, TMChatInfo, TMMentionsInfo, TMTeamInfo } from '../rc.js';
 import { invalid, notFound, ok, type Ctx, type Handler } from './http.js';
-import { iso, pub } from './ids.js';
+import { iso, pub, type Public } from './ids.js';
 import { pageB, type Sorted } from './paging.js';
 import { enums } from './query.js';
 
-const TYPES = ['Personal', 'Direct', 'Group', 'Team', 'Everyone'];
+const TYPES: Chat['type'][] = ['Personal', 'Direct', 'Group', 'Team', 'Everyone'];
+const ATTACHMENT_TYPES: TMAttachmentInfo['type'][] = ['File', 'Note', 'Event', 'Card'];
 const BAD_BODY = 'One of body parameters has invalid value.';
-const key = (r: Rec) => `${r.creationTime}|${r.id.padStart(20, '0')}`;
+
+/** What every listed record has: team-messaging lists are ordered by creation, then id. */
+interface Keyed {
+  id: string;
+  creationTime: string;
+}
+const key = (r: Keyed) => `${r.creationTime}|${r.id.padStart(20, '0')}`;
 
 const me = (ctx: Ctx) => String(ctx.state.extId);
-const isMember = (ctx: Ctx, c: Rec) => (c.members as Rec[]).some((m) => m.id === me(ctx));
+const isMember = (ctx: Ctx, c: Chat) => c.members.some((m) => m.id === me(ctx));
 /** Chats the user is in, plus public teams the user could join. */
-const visible = (ctx: Ctx, c: Rec) => isMember(ctx, c) || (c.type === 'Team' && c.public === true);
+const visible = (ctx: Ctx, c: Chat) => isMember(ctx, c) || (c.type === 'Team' && c.public === true);
 
-function chatInfo(c: Rec): Rec {
-  const o: Rec = { id: c.id, type: c.type };
-  if (c.type === 'Team') Object.assign(o, { public: c.public, status: c.status });
-  if (c.type === 'Team' || c.type === 'Everyone') Object.assign(o, { name: c.name, description: c.description });
-  return { ...o, creationTime: c.creationTime, lastModifiedTime: c.lastModifiedTime, members: c.members };
+/** A chat as RingCentral lists it: team fields only on teams, name and description on teams and Everyone. */
+function chatInfo(c: Chat): TMChatInfo & Keyed {
+  const team = c.type === 'Team';
+  const named = team || c.type === 'Everyone';
+  return {
+    id: c.id,
+    type: c.type,
+    ...(team ? { public: c.public, status: c.status } : {}),
+    ...(named ? { name: c.name, description: c.description } : {}),
+    creationTime: c.creationTime,
+    lastModifiedTime: c.lastModifiedTime,
+    members: c.members,
+  };
 }
 
-function teamInfo(c: Rec): Rec {
+function teamInfo(c: Chat): TMTeamInfo & Keyed {
   return {
     id: c.id,
     type: 'Team',
@@ -34,7 +50,19 @@ function teamInfo(c: Rec): Rec {
   };
 }
 
-function findChat(ctx: Ctx, id: string): Rec {
+/** A post's attachments as the request names them: a string id and, if given, one of RingCentral's types. */
+function attachmentsOf(v: unknown): TMAttachmentInfo[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw invalid('attachments', v, BAD_BODY);
+  return v.map((a: unknown, i): TMAttachmentInfo => {
+    const att = a as Rec | null;
+    if (!att || typeof att !== 'object' || typeof att.id !== 'string' || !att.id) throw invalid(`attachments[${i}].id`, att?.id, BAD_BODY);
+    if (att.type !== undefined && !ATTACHMENT_TYPES.includes(att.type)) throw invalid(`attachments[${i}].type`, att.type, BAD_BODY);
+    return att.type === undefined ? { id: att.id } : { id: att.id, type: att.type };
+  });
+}
+
+function findChat(ctx: Ctx, id: string): Chat {
   const c = id === '~' ? ctx.state.chats.find((x) => x.type === 'Personal') : ctx.state.chats.find((x) => x.id === id && visible(ctx, x));
   if (!c) throw notFound('chatId', id);
   return c;
@@ -43,7 +71,7 @@ function findChat(ctx: Ctx, id: string): Rec {
 export const listChats: Handler = (ctx, req) => {
   const types = enums(req.query, 'type', TYPES);
   return ok(
-    pageB(req, 'chats', { type: types }, (f): Sorted => ({
+    pageB(req, 'chats', { type: types }, (f): Sorted<TMChatInfo & Keyed> => ({
       records: ctx.state.chats.filter((c) => visible(ctx, c) && (!f.type.length || f.type.includes(c.type))).map(chatInfo),
       key,
       dir: 1,
@@ -55,7 +83,7 @@ export const getChat: Handler = (ctx, _req, p) => ok(chatInfo(findChat(ctx, p.ch
 
 export const listTeams: Handler = (ctx, req) =>
   ok(
-    pageB(req, 'teams', {}, (): Sorted => ({
+    pageB(req, 'teams', {}, (): Sorted<TMTeamInfo & Keyed> => ({
       records: ctx.state.chats.filter((c) => c.type === 'Team' && visible(ctx, c)).map(teamInfo),
       key,
       dir: 1,
@@ -65,7 +93,7 @@ export const listTeams: Handler = (ctx, req) =>
 export const listPosts: Handler = (ctx, req, p) => {
   const c = findChat(ctx, p.chatId);
   return ok(
-    pageB(req, 'posts', { chatId: c.id }, (f): Sorted => {
+    pageB(req, 'posts', { chatId: c.id }, (f): Sorted<Public<Post>> => {
       if (f.chatId !== c.id) throw invalid('pageToken');
       const posts = ctx.state.posts.filter((x) => x.groupId === c.id);
       return { records: posts.reverse().map(pub), key, dir: -1 };
@@ -79,9 +107,9 @@ export const createPost: Handler = (ctx, req, p) => {
   const b = req.body as Rec | undefined;
   if (!b || typeof b !== 'object' || Array.isArray(b)) throw invalid('body', undefined, BAD_BODY);
   const hasText = typeof b.text === 'string' && b.text.trim() !== '';
-  const hasAtt = Array.isArray(b.attachments) && b.attachments.length > 0;
+  const attachments = attachmentsOf(b.attachments);
   if (b.text !== undefined && typeof b.text !== 'string') throw invalid('text', b.text, BAD_BODY);
-  if (!hasText && !hasAtt) throw invalid('text', b.text, BAD_BODY);
+  if (!hasText && !attachments.length) throw invalid('text', b.text, BAD_BODY);
   if (hasText && b.text.length > 10_000) throw invalid('text', undefined, BAD_BODY);
   if (b.parentPostId !== undefined && !ctx.state.posts.some((x) => x.id === String(b.parentPostId) && x.groupId === c.id)) {
     throw invalid('parentPostId', b.parentPostId, BAD_BODY);
@@ -91,12 +119,12 @@ export const createPost: Handler = (ctx, req, p) => {
   s.next.post += 4;
   const t = iso(ctx.now);
   const names = new Map(s.extensions.map((e) => [String(e.id), e.name]));
-  const mentions = [...String(b.text ?? '').matchAll(/!\[:Person\]\((\d+)\)/g)].map((m) => ({
+  const mentions = [...String(b.text ?? '').matchAll(/!\[:Person\]\((\d+)\)/g)].map((m): TMMentionsInfo => ({
     id: m[1],
     type: 'Person',
     name: names.get(m[1]) ?? '',
   }));
-  const post: Rec = {
+  const post: Post = {
     id,
     groupId: c.id,
     type: 'TextMessage',
@@ -105,12 +133,8 @@ export const createPost: Handler = (ctx, req, p) => {
     addedPersonIds: [],
     creationTime: t,
     lastModifiedTime: t,
-    attachments: hasAtt ? b.attachments : [],
+    attachments,
     mentions,
-    activity: null,
-    title: null,
-    iconUri: null,
-    iconEmoji: null,
     _user: true,
   };
   if (b.parentPostId !== undefined) post.parentPostId = String(b.parentPostId);

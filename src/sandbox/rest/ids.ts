@@ -1,5 +1,5 @@
 // Resolution of `~` and numeric ids in paths, and canonical paths for `uri` fields.
-import type { Rec } from '../model.js';
+import type { Extension, Rec } from '../model.js';
 import { invalid, notFound, type Ctx, type Params } from './http.js';
 
 export function checkAccount(ctx: Ctx, p: Params): number {
@@ -8,7 +8,7 @@ export function checkAccount(ctx: Ctx, p: Params): number {
   return ctx.state.accountId;
 }
 
-export function findExtension(ctx: Ctx, p: Params): Rec {
+export function findExtension(ctx: Ctx, p: Params): Extension {
   checkAccount(ctx, p);
   const id = p.extensionId;
   if (id === '~') return ctx.state.extensions.find((e) => e.id === ctx.state.extId)!;
@@ -18,7 +18,7 @@ export function findExtension(ctx: Ctx, p: Params): Rec {
   return e;
 }
 
-export const isMe = (ctx: Ctx, ext: Rec) => ext.id === ctx.state.extId;
+export const isMe = (ctx: Ctx, ext: Extension) => ext.id === ctx.state.extId;
 
 export function extPath(ctx: Ctx, extId: number | string): string {
   return `/restapi/v1.0/account/${ctx.state.accountId}/extension/${extId}`;
@@ -40,11 +40,14 @@ export function idList(value: string, name: string, numeric = true): string[] {
   return ids;
 }
 
+/** A stored record without the sandbox's own `_` fields. */
+export type Public<T> = { [K in keyof T as K extends `_${string}` ? never : K]: T[K] };
+
 /** Copies a record for output, dropping internal `_` fields. */
-export function pub(r: Rec): Rec {
+export function pub<T extends object>(r: T): Public<T> {
   const o: Rec = {};
   for (const k in r) if (k[0] !== '_') o[k] = r[k];
-  return o;
+  return o as Public<T>;
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,8 +1,9 @@
 // Message store and SMS.
 import { MEDIA, PLATFORM } from '../hosts.js';
 import type { Message, Rec } from '../model.js';
+import type { SmsMessageInfo } from '../rc.js';
 import { invalid, noContent, notFound, ok, rcError, type Ctx, type Handler, type Res } from './http.js';
-import { extPath, findExtension, idList, isMe, iso, pub, requiredId } from './ids.js';
+import { extPath, findExtension, idList, isMe, iso, pub, requiredId, type Public } from './ids.js';
 import { location } from '../seed/context.js';
 import { pageA } from './paging.js';
 import { bool, date, digitsOnly, E164, enums, one } from './query.js';
@@ -10,15 +11,41 @@ import { bool, date, digitsOnly, E164, enums, one } from './query.js';
 const DAY = 86_400_000;
 const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join('');
 
-/** A message as RingCentral sends it: conversationId is an int64, a bare JSON number beyond 2^53. */
-function wire(m: Rec): Rec {
+/** conversationId is an int64: a bare JSON number beyond 2^53, held as a bigint to be written exactly. */
+type OnWire<T> = Omit<T, 'conversationId'> & { conversationId?: bigint };
+
+/** A message as RingCentral sends it. */
+function wire(m: Message): OnWire<Public<Message>> {
   const out = pub(m);
-  if (out.conversation?.id) out.conversationId = BigInt(out.conversation.id);
-  return out;
+  return { ...out, conversationId: out.conversation?.id ? BigInt(out.conversation.id) : undefined };
+}
+
+/** The answer to a send: RingCentral's SMS definition, which has no extensionId or segmentCount (the stored record has both). */
+function smsAnswer(m: Message): OnWire<SmsMessageInfo> {
+  const w = wire(m);
+  return {
+    uri: w.uri,
+    id: w.id,
+    type: w.type,
+    direction: w.direction,
+    creationTime: w.creationTime,
+    lastModifiedTime: w.lastModifiedTime,
+    readStatus: w.readStatus,
+    availability: w.availability,
+    priority: w.priority,
+    subject: w.subject,
+    messageStatus: w.messageStatus,
+    from: w.from,
+    to: w.to,
+    attachments: w.attachments,
+    conversation: w.conversation,
+    conversationId: w.conversationId,
+    smsSendingAttemptsCount: w.smsSendingAttemptsCount,
+  };
 }
 
 /** A read moves a sandbox-sent SMS one step: Queued -> Sent -> Delivered (persisted afterwards). */
-function render(ctx: Ctx, m: Rec): Rec {
+function render(ctx: Ctx, m: Message): OnWire<Public<Message>> {
   const out = wire(m);
   if (m._sent && (m.messageStatus === 'Queued' || m.messageStatus === 'Sent')) {
     advance(out, ctx.now);
@@ -27,11 +54,11 @@ function render(ctx: Ctx, m: Rec): Rec {
   return out;
 }
 
-export function advance(m: Rec, now: number): void {
+export function advance(m: Pick<Message, 'messageStatus' | 'lastModifiedTime' | 'to' | 'smsDeliveryTime'>, now: number): void {
   const next = m.messageStatus === 'Queued' ? 'Sent' : 'Delivered';
   m.messageStatus = next;
   m.lastModifiedTime = iso(now);
-  m.to = (m.to as Rec[]).map((t) => ({ ...t, messageStatus: next }));
+  m.to = m.to.map((t) => ({ ...t, messageStatus: next }));
   if (next === 'Delivered') m.smsDeliveryTime = iso(now);
 }
 
@@ -53,7 +80,7 @@ export const listMessages: Handler = (ctx, req, p) => {
   const phoneDigits = phone ? digitsOnly(phone) : '';
   const distinct = bool(q, 'distinctConversations');
   const availSet = avail.length ? avail : ['Alive'];
-  const out: Rec[] = [];
+  const out: Message[] = [];
   const seenConv = new Set<string>();
   const all = isMe(ctx, ext) ? ctx.state.messages : [];
   // Stored oldest first; RingCentral lists newest first.
@@ -69,7 +96,7 @@ export const listMessages: Handler = (ctx, req, p) => {
     if (
       phoneDigits &&
       digitsOnly(m.from?.phoneNumber ?? '') !== phoneDigits &&
-      !(m.to as Rec[]).some((x) => digitsOnly(x.phoneNumber ?? '') === phoneDigits)
+      !m.to.some((x) => digitsOnly(x.phoneNumber ?? '') === phoneDigits)
     )
       continue;
     const cid = m.conversation?.id;
@@ -80,7 +107,7 @@ export const listMessages: Handler = (ctx, req, p) => {
     out.push(m);
   }
   const body = pageA(req, `${extPath(ctx, ext.id)}/message-store`, out);
-  body.records = (body.records as Rec[]).map((m) => render(ctx, m));
+  body.records = (body.records as Message[]).map((m) => render(ctx, m));
   return ok(body);
 };
 
@@ -173,10 +200,7 @@ export const sendSms: Handler = (ctx, req, p) => {
     to.length === 1
       ? [...s.messages]
           .reverse()
-          .find(
-            (m) =>
-              m.type === 'SMS' && m.conversation && [m.from?.phoneNumber, ...(m.to as Rec[]).map((x) => x.phoneNumber)].includes(to[0]),
-          )
+          .find((m) => m.type === 'SMS' && m.conversation && [m.from?.phoneNumber, ...m.to.map((x) => x.phoneNumber)].includes(to[0]))
       : undefined;
   const convId = prior?.conversation?.id ?? '8' + digits(18); // 19 digits, < 2^63
   const t = iso(ctx.now);
@@ -212,7 +236,7 @@ export const sendSms: Handler = (ctx, req, p) => {
   };
   s.messages.push(m);
   ctx.dirty = true;
-  return ok(wire(m));
+  return ok(smsAnswer(m));
 };
 
 /** An attachment's content: the SMS text or the voicemail transcription, as text/plain. */

@@ -2,6 +2,7 @@
 // recordCount/pageToken) and C (RC Video history pageToken/perPage).
 import { PLATFORM } from '../hosts.js';
 import type { Rec } from '../model.js';
+import type { BasicPaging, TMNavigationInfo } from '../rc.js';
 import { invalid, type Query, type Req } from './http.js';
 import { int, one } from './query.js';
 
@@ -51,9 +52,9 @@ function dec(s: string, kind: string): Token | undefined {
   return undefined;
 }
 
-export interface Sorted {
-  records: Rec[];
-  key: (r: Rec) => string;
+export interface Sorted<T = Rec> {
+  records: T[];
+  key: (r: T) => string;
   /** 1: `records` ascend by key; -1: they descend. */
   dir: 1 | -1;
 }
@@ -69,7 +70,7 @@ interface KeysetOpts {
  * Keyset paging behind opaque tokens that carry the original filters (so they need not be resent)
  * and the key of the page edge, so inserts between calls cause neither gaps nor repeats.
  */
-function keyset(req: Req, o: KeysetOpts, queryFilters: Rec, list: (f: Rec) => Sorted) {
+function keyset<T>(req: Req, o: KeysetOpts, queryFilters: Rec, list: (f: Rec) => Sorted<T>) {
   const tok = one(req.query, 'pageToken');
   let f = queryFilters;
   let n = Math.min(int(req.query, o.sizeParam, o.def), o.max);
@@ -106,18 +107,23 @@ function keyset(req: Req, o: KeysetOpts, queryFilters: Rec, list: (f: Rec) => So
 }
 
 /** Style B: `{records, navigation: {prevPageToken?, nextPageToken?}}`. */
-export function pageB(req: Req, kind: string, queryFilters: Rec, list: (f: Rec) => Sorted): Rec {
+export function pageB<T>(
+  req: Req,
+  kind: string,
+  queryFilters: Rec,
+  list: (f: Rec) => Sorted<T>,
+): { records: T[]; navigation: TMNavigationInfo } {
   const p = keyset(req, { kind, sizeParam: 'recordCount', def: 30, max: 250 }, queryFilters, list);
-  const navigation: Rec = {};
+  const navigation: TMNavigationInfo = {};
   if (p.prev) navigation.prevPageToken = p.prev;
   if (p.next) navigation.nextPageToken = p.next;
   return { records: p.items, navigation };
 }
 
 /** Style C: `{meetings, paging: {currentPageToken, nextPageToken?}}`. */
-export function pageC(req: Req, kind: string, queryFilters: Rec, list: (f: Rec) => Sorted): Rec {
+export function pageC<T>(req: Req, kind: string, queryFilters: Rec, list: (f: Rec) => Sorted<T>): { meetings: T[]; paging: BasicPaging } {
   const p = keyset(req, { kind, sizeParam: 'perPage', def: 10, max: 100 }, queryFilters, list);
-  const paging: Rec = { currentPageToken: p.current };
+  const paging: BasicPaging = { currentPageToken: p.current };
   if (p.next) paging.nextPageToken = p.next;
   return { meetings: p.items, paging };
 }

@@ -1,47 +1,74 @@
 // RingCentral Video bridges and meeting history.
-import type { Rec } from '../model.js';
-import { makeBridge } from '../seed/bridge.js';
+import type { Bridge, Meeting, Rec } from '../model.js';
+import type { BridgePreferences, BridgeRequestSecurity } from '../rc.js';
+import { bridgeSecurity, joinLink, makeBridge } from '../seed/bridge.js';
 import { invalid, noContent, notFound, ok, rcError, type Ctx, type Handler } from './http.js';
-import { findExtension, isMe, pub, requiredId } from './ids.js';
+import { findExtension, isMe, pub, requiredId, type Public } from './ids.js';
 import { pageC, type Sorted } from './paging.js';
 import { enums, one } from './query.js';
 
-const TYPES = ['Instant', 'Scheduled', 'PMI'];
+const TYPES: Bridge['type'][] = ['Instant', 'Scheduled', 'PMI'];
+/** Enumerated preferences and their values in RingCentral's definitions: others are refused, not stored. */
+const PREFERENCE_ENUMS: Record<string, string[]> = {
+  playTones: ['On', 'Off', 'ExitOnly', 'EnterOnly'],
+  recordingsMode: ['Auto', 'ForceAuto', 'User'],
+  transcriptionsMode: ['Auto', 'ForceAuto', 'User'],
+};
+const WAITING_ROOM = ['Nobody', 'Everybody', 'GuestsOnly', 'OtherAccount'];
 
-function findBridge(ctx: Ctx, id: string | undefined): Rec {
+function findBridge(ctx: Ctx, id: string | undefined): Bridge {
   const v = requiredId(id, 'bridgeId');
   const b = ctx.state.bridges.find((x) => x.id === v);
   if (!b) throw notFound('bridgeId', v);
   return b;
 }
 
-const isObj = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isObj = (v: unknown): v is Rec => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function checkPreferences(p: unknown): BridgePreferences {
+  if (!isObj(p)) throw invalid('preferences', p);
+  for (const [name, values] of Object.entries(PREFERENCE_ENUMS)) {
+    if (p[name] !== undefined && !values.includes(p[name])) throw invalid(`preferences.${name}`, p[name]);
+  }
+  if (p.join !== undefined && !isObj(p.join)) throw invalid('preferences.join', p.join);
+  if (p.join?.waitingRoomRequired !== undefined && !WAITING_ROOM.includes(p.join.waitingRoomRequired)) {
+    throw invalid('preferences.join.waitingRoomRequired', p.join.waitingRoomRequired);
+  }
+  return p;
+}
+
+function checkSecurity(s: unknown): BridgeRequestSecurity {
+  if (!isObj(s)) throw invalid('security', s);
+  if (s.password !== undefined && typeof s.password !== 'string') throw invalid('security.password', s.password);
+  for (const flag of ['passwordProtected', 'noGuests', 'sameAccount', 'e2ee']) {
+    if (s[flag] !== undefined && typeof s[flag] !== 'boolean') throw invalid(`security.${flag}`, s[flag]);
+  }
+  if (s.passwordProtected === false && s.password !== undefined) {
+    throw rcError(409, 'CMN-101', 'Conflicting settings: a password was given for a bridge that is not password protected', {
+      param: 'security',
+    });
+  }
+  return s;
+}
 
 export const createBridge: Handler = (ctx, req, p) => {
   const ext = findExtension(ctx, p);
   if (!isMe(ctx, ext)) throw rcError(403, 'CMN-404', 'Attempt to access another extension', { param: 'extensionId' });
   // The whole body is optional.
-  const b = (req.body ?? {}) as Rec;
+  const b: unknown = req.body ?? {};
   if (!isObj(b)) throw invalid('body', b);
   if (b.name !== undefined && typeof b.name !== 'string') throw invalid('name', b.name);
   if (b.type !== undefined && !TYPES.includes(b.type)) throw invalid('type', b.type);
-  if (b.security !== undefined && !isObj(b.security)) throw invalid('security', b.security);
-  if (b.preferences !== undefined && !isObj(b.preferences)) throw invalid('preferences', b.preferences);
-  if (b.security?.password !== undefined && typeof b.security.password !== 'string')
-    throw invalid('security.password', b.security.password);
-  if (b.security?.passwordProtected === false && typeof b.security.password === 'string') {
-    throw rcError(409, 'CMN-101', 'Conflicting settings: a password was given for a bridge that is not password protected', {
-      param: 'security',
-    });
-  }
+  const security = b.security === undefined ? undefined : checkSecurity(b.security);
+  const preferences = b.preferences === undefined ? undefined : checkPreferences(b.preferences);
   if (b.type === 'PMI' && ctx.state.bridges.some((x) => x.type === 'PMI')) {
     throw rcError(409, 'CMN-101', 'Conflicting settings: the extension already has a PMI bridge', { param: 'type' });
   }
   const bridge = makeBridge(Math.random, ctx.state.accountId, ctx.state.extId, {
     name: b.name ?? `${ext.name}'s Meeting`,
     type: b.type,
-    security: b.security,
-    preferences: b.preferences,
+    security,
+    preferences,
   });
   ctx.state.bridges.push(bridge);
   ctx.dirty = true;
@@ -65,14 +92,18 @@ export const bridgeByPin: Handler = (ctx, _req, p) => {
 
 export const patchBridge: Handler = (ctx, req, p) => {
   const b = findBridge(ctx, p.bridgeId);
-  const body = req.body as Rec;
+  const body: unknown = req.body;
   if (!isObj(body)) throw invalid('body', body);
-  if (body.name !== undefined) {
-    if (typeof body.name !== 'string') throw invalid('name', body.name);
-    b.name = body.name;
+  if (body.name !== undefined && typeof body.name !== 'string') throw invalid('name', body.name);
+  const security = body.security === undefined ? undefined : checkSecurity(body.security);
+  const preferences = body.preferences === undefined ? undefined : checkPreferences(body.preferences);
+  if (body.name !== undefined) b.name = body.name;
+  // A requested password is stored as RingCentral answers it: with its PSTN form and join hash.
+  if (security) {
+    b.security = bridgeSecurity(Math.random, security, b.security);
+    b.discovery = { web: joinLink(b.pins.web, b.security) };
   }
-  if (isObj(body.security)) Object.assign(b.security, body.security);
-  if (isObj(body.preferences)) Object.assign(b.preferences, body.preferences);
+  if (preferences) Object.assign(b.preferences, preferences);
   ctx.dirty = true;
   return ok(b);
 };
@@ -98,7 +129,7 @@ export const meetingHistory: Handler = (ctx, req) => {
   const filters = { type, text: one(q, 'text') ?? '', startTime: ms('startTime'), endTime: ms('endTime') };
   const me = String(ctx.state.extId);
   return ok(
-    pageC(req, 'history', filters, (f): Sorted => ({
+    pageC(req, 'history', filters, (f): Sorted<Public<Meeting>> => ({
       records: ctx.state.history
         .filter((h) => {
           const t = Date.parse(h.startTime);
@@ -108,7 +139,7 @@ export const meetingHistory: Handler = (ctx, req) => {
               : !h._deleted && (f.type === 'All' || (f.type === 'My' ? h.hostInfo.extensionId === me : h.hostInfo.extensionId !== me));
           return (
             kind &&
-            (!f.text || String(h.displayName).toLowerCase().includes(String(f.text).toLowerCase())) &&
+            (!f.text || h.displayName.toLowerCase().includes(String(f.text).toLowerCase())) &&
             (f.startTime === undefined || t >= f.startTime) &&
             (f.endTime === undefined || t <= f.endTime)
           );

@@ -1,6 +1,7 @@
 // One builder for RingCentral Video bridges, used by the seed and by POST .../bridges.
 import { VIDEO } from '../hosts.js';
-import type { Rec } from '../model.js';
+import type { Bridge } from '../model.js';
+import type { BridgeJoinPreferences, BridgePreferences, BridgeRequestSecurity, BridgeResponseSecurity } from '../rc.js';
 
 const digits = (rand: () => number, n: number) => {
   let s = String(1 + Math.floor(rand() * 9));
@@ -15,17 +16,63 @@ const hex = (rand: () => number, n: number) => {
 
 export interface BridgeInput {
   name?: string;
-  type?: string;
-  security?: Rec;
-  preferences?: Rec;
+  type?: Bridge['type'];
+  security?: BridgeRequestSecurity;
+  preferences?: BridgePreferences;
 }
 
-export function makeBridge(rand: () => number, accountId: number, extId: number, input: BridgeInput): Rec {
+const defaultJoin = (): BridgeJoinPreferences => ({
+  audioMuted: false,
+  videoMuted: false,
+  waitingRoomRequired: 'Nobody',
+  pstn: { promptAnnouncement: true, promptParticipants: true },
+});
+const defaultPreferences = (): BridgePreferences => ({
+  join: defaultJoin(),
+  playTones: 'Off',
+  musicOnHold: true,
+  joinBeforeHost: true,
+  screenSharing: true,
+  recordingsMode: 'User',
+  transcriptionsMode: 'User',
+  allowEveryoneTranscribeMeetings: true,
+});
+
+/**
+ * The security RingCentral answers for a requested one, applied over `current` (an update): a given
+ * password, or protection turned on without one, yields a password with its PSTN form and join hash.
+ */
+export function bridgeSecurity(
+  rand: () => number,
+  req: BridgeRequestSecurity,
+  current: BridgeResponseSecurity = {},
+): BridgeResponseSecurity {
+  const protect = req.passwordProtected ?? (req.password !== undefined || current.passwordProtected === true);
+  const plainText = !protect ? undefined : (req.password ?? current.password?.plainText ?? hex(rand, 8));
+  const password =
+    plainText === undefined
+      ? undefined
+      : plainText === current.password?.plainText
+        ? current.password
+        : { plainText, pstn: digits(rand, 8), joinQuery: hex(rand, 32) };
+  return {
+    passwordProtected: protect,
+    ...(password ? { password } : {}),
+    noGuests: req.noGuests ?? current.noGuests ?? false,
+    sameAccount: req.sameAccount ?? current.sameAccount ?? false,
+    e2ee: req.e2ee ?? current.e2ee ?? false,
+  };
+}
+
+/** The join link; it carries the password hash when the bridge has a password. */
+export function joinLink(web: string, security: BridgeResponseSecurity): string {
+  const joinQuery = security.password?.joinQuery;
+  return `${VIDEO}/join/${web}${joinQuery ? `?pw=${joinQuery}` : ''}`;
+}
+
+export function makeBridge(rand: () => number, accountId: number, extId: number, input: BridgeInput): Bridge {
   const web = digits(rand, 10);
-  const sec = input.security ?? {};
-  const protectedPw = sec.passwordProtected ?? sec.password !== undefined;
-  const plain = typeof sec.password === 'string' ? sec.password : protectedPw ? hex(rand, 8) : undefined;
-  const joinQuery = plain ? hex(rand, 32) : undefined;
+  const security = bridgeSecurity(rand, input.security ?? {});
   const prefs = input.preferences ?? {};
   return {
     id: `iad41-c0${Math.floor(rand() * 9)}-ndb${hex(rand, 26)}`,
@@ -33,41 +80,8 @@ export function makeBridge(rand: () => number, accountId: number, extId: number,
     type: input.type ?? 'Instant',
     host: { accountId: String(accountId), extensionId: String(extId) },
     pins: { pstn: { host: digits(rand, 12), participant: digits(rand, 10) }, web, aliases: [] },
-    security: {
-      passwordProtected: Boolean(protectedPw),
-      ...(plain ? { password: { plainText: plain, pstn: digits(rand, 8), joinQuery } } : {}),
-      noGuests: sec.noGuests ?? false,
-      sameAccount: sec.sameAccount ?? false,
-      e2ee: sec.e2ee ?? false,
-    },
-    preferences: {
-      join: {
-        audioMuted: false,
-        videoMuted: false,
-        waitingRoomRequired: 'Nobody',
-        pstn: { promptAnnouncement: true, promptParticipants: true },
-        ...(prefs.join ?? {}),
-      },
-      playTones: 'Off',
-      musicOnHold: true,
-      joinBeforeHost: true,
-      screenSharing: true,
-      recordingsMode: 'User',
-      transcriptionsMode: 'User',
-      allowEveryoneTranscribeMeetings: true,
-      ...prefs,
-      ...(prefs.join
-        ? {
-            join: {
-              audioMuted: false,
-              videoMuted: false,
-              waitingRoomRequired: 'Nobody',
-              pstn: { promptAnnouncement: true, promptParticipants: true },
-              ...prefs.join,
-            },
-          }
-        : {}),
-    },
-    discovery: { web: `${VIDEO}/join/${web}${joinQuery ? `?pw=${joinQuery}` : ''}` },
+    security,
+    preferences: { ...defaultPreferences(), ...prefs, join: { ...defaultJoin(), ...prefs.join } },
+    discovery: { web: joinLink(web, security) },
   };
 }

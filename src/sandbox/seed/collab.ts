@@ -1,5 +1,5 @@
 // Team messaging chats and posts, RingCentral Video bridges and meeting history.
-import type { Chat, Extension, Rec } from '../model.js';
+import type { Chat, Extension, Meeting, Post } from '../model.js';
 import { makeBridge } from './bridge.js';
 import { DAY, SeedCtx } from './context.js';
 import { COMPANY } from './directory.js';
@@ -31,7 +31,7 @@ export function seedCollab(ctx: SeedCtx, exts: Extension[]) {
   });
   chats.sort((a, b) => (a.creationTime < b.creationTime ? -1 : 1));
 
-  const posts: Rec[] = [];
+  const posts: Post[] = [];
   let postId = 5_852_000_000 + rng.int(0, 999) * 1000;
   for (const c of chats) {
     const n = c.type === 'Personal' ? 2 : rng.int(3, 10);
@@ -51,10 +51,6 @@ export function seedCollab(ctx: SeedCtx, exts: Extension[]) {
         lastModifiedTime: t,
         attachments: [],
         mentions: [],
-        activity: null,
-        title: null,
-        iconUri: null,
-        iconEmoji: null,
       });
       if (t > c.lastModifiedTime) c.lastModifiedTime = t;
     }
@@ -73,7 +69,7 @@ export function seedCollab(ctx: SeedCtx, exts: Extension[]) {
     makeBridge(rand, ctx.accountId, ctx.extId, { name: 'Quick chat', type: 'Instant' }),
   ];
 
-  const history: Rec[] = [];
+  const history: Meeting[] = [];
   const hostNames = new Map(exts.map((e) => [String(e.id), e.name]));
   for (let i = 0; i < 36; i++) {
     const mine = rng.chance(0.7);
@@ -82,8 +78,9 @@ export function seedCollab(ctx: SeedCtx, exts: Extension[]) {
     const start = ctx.anchor - rng.int(3_600_000, 60 * DAY);
     const dur = rng.int(5, 90) * 60;
     const others = rng.shuffle([...users]).slice(0, rng.int(1, 6));
+    const id = `${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(12)}`;
     history.push({
-      id: `${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(12)}`,
+      id,
       shortId: b ? b.pins.web : rng.digits(10),
       bridgeId: b ? b.id : `iad41-c0${rng.int(0, 8)}-ndb${rng.hex(26)}`,
       startTime: new Date(start).toISOString(),
@@ -91,11 +88,15 @@ export function seedCollab(ctx: SeedCtx, exts: Extension[]) {
       displayName: b ? b.name : rng.pick(MEETING_NAMES),
       type: 'Meeting',
       status: 'Done',
+      // The user may delete and share the meetings they hosted; a meeting someone else hosted can only be downloaded.
+      rights: host === me ? ['delete', 'download', 'share'] : ['download'],
       hostInfo: { accountId: String(ctx.accountId), extensionId: host, displayName: hostNames.get(host) },
-      participants: [host, ...others.filter((o) => o !== host)].map((id, k) => ({
-        displayName: hostNames.get(id),
+      participants: [host, ...others.filter((o) => o !== host)].map((extensionId, k) => ({
+        // RingCentral's participant ids are short session tags, e.g. "b2ac_770".
+        id: `${id.slice(0, 4)}_${101 + k}`,
+        displayName: hostNames.get(extensionId),
         accountId: String(ctx.accountId),
-        extensionId: id,
+        extensionId,
         type: k === 0 ? 'Host' : 'User',
       })),
       recordings: [],
