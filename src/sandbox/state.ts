@@ -36,13 +36,18 @@ function parse(path: string): State | undefined {
   try {
     const s = JSON.parse(text) as State;
     if (s?.v === STATE_VERSION && wellFormed(s)) return s;
+    if (typeof s?.v === 'number' && s.v < STATE_VERSION) {
+      // Simulated data from an older sandbox: a fresh seed replaces it, so it works the first time.
+      process.stderr.write(`membrane-sandbox: ${path} is from an older version; starting from a fresh seed\n`);
+      return undefined;
+    }
   } catch {
     /* fall through */
   }
   throw new MembraneError(
     'internal',
     'state_corrupt',
-    `Sandbox state file ${path} is unreadable or from another version; run: membrane-sandbox reset`,
+    `Sandbox state file ${path} is unreadable or from a newer version; run: membrane-sandbox reset`,
   );
 }
 
@@ -73,14 +78,14 @@ function write(path: string, s: State): void {
   }
 }
 
-async function fresh(): Promise<State> {
+function fresh(): State {
   const { buildSeed } = require('./seed/index.js') as typeof import('./seed/index.js');
   return buildSeed(clock(), tenant);
 }
 
 async function ensure(path: string): Promise<State> {
   mkdirSync(dirname(path), { recursive: true });
-  const seed = await fresh(); // built outside the lock; only written if still missing
+  const seed = fresh(); // built outside the lock; only written if still missing
   return withLock(path, () => {
     const existing = load(path);
     if (existing) return existing;
@@ -97,17 +102,17 @@ export async function readState(path: string): Promise<State> {
 export async function mutate<T>(path: string, fn: (s: State) => { result: T; changed: boolean }): Promise<T> {
   if (!existsSync(path)) await ensure(path);
   return withLock(path, () => {
-    const s = load(path);
-    if (!s) throw new MembraneError('internal', 'state_missing', `Sandbox state file ${path} vanished; try again`);
+    // Missing (deleted meanwhile) or from an older version: the command runs on a fresh seed.
+    const s = load(path) ?? fresh();
     const { result, changed } = fn(s);
-    if (changed) write(path, s);
+    if (changed || s.v !== STATE_VERSION) write(path, s);
     return result;
   });
 }
 
 export async function resetState(path: string): Promise<State> {
   mkdirSync(dirname(path), { recursive: true });
-  const seed = await fresh();
+  const seed = fresh();
   withLock(path, () => write(path, seed));
   return seed;
 }

@@ -140,6 +140,23 @@ describe('state', () => {
     expect(await sb.actOk('get-message', { messageId: String(seeded.id) }, now)).toEqual(seededNow);
   });
 
+  it('a state from an older version is replaced by a fresh seed, for reads and writes alike, with a note on stderr', async () => {
+    const sb = sandbox();
+    const seeded = await sb.actOk('list-contacts', { perPage: 1000 });
+    const old = { ...JSON.parse(readFileSync(sb.state, 'utf8')), v: 1, contacts: [] };
+    writeFileSync(sb.state, JSON.stringify(old));
+    const read = await sb.act('list-contacts', { perPage: 1000 });
+    expect(read.code).toBe(0);
+    expect(read.stderr).toContain('is from an older version; starting from a fresh seed');
+    expect(read.json.output).toEqual(seeded);
+    writeFileSync(sb.state, JSON.stringify(old));
+    const created = await sb.actOk('create-contact', { firstName: 'After', lastName: 'Upgrade' });
+    const after = (await sb.actOk('list-contacts', { perPage: 1000 })).records;
+    expect(after.length).toBe(seeded.records.length + 1);
+    expect(after.some((c: any) => c.id === created.id)).toBe(true);
+    expect(JSON.parse(readFileSync(sb.state, 'utf8')).v).toBeGreaterThan(1);
+  });
+
   it('a corrupt state file is reported (not overwritten) until reset', async () => {
     const sb = sandbox();
     await sb.ok(['reset', '--json']);
