@@ -31,7 +31,7 @@ const compactExtension = (r: Record_) => {
 export const listExtensions = defineTool({
   name: 'ringcentral_list_extensions',
   title: 'List extensions',
-  description: 'Company directory: users, departments (call queues), IVRs, with ids, numbers, emails.',
+  description: 'Directory: users, departments (call queues), IVRs; ids, numbers, emails.',
   toolset: 'account',
   kind: 'read',
   list: { paging: 'page', compact: compactExtension },
@@ -41,7 +41,6 @@ export const listExtensions = defineTool({
     extensionNumber: z
       .string()
       .regex(/^\d{1,8}$/, 'must be the short extension number (digits)')
-      .describe('e.g. 101')
       .optional(),
     email: email.optional(),
   },
@@ -66,7 +65,7 @@ export const listExtensions = defineTool({
 export const getExtensionInfo = defineTool({
   name: 'ringcentral_get_extension_info',
   title: 'Get extension',
-  description: 'One extension (default: you): name, number, contact, settings, permissions.',
+  description: 'One extension (default you): number, contact, settings, permissions.',
   toolset: 'account',
   kind: 'read',
   input: { extensionId },
@@ -83,7 +82,7 @@ export const accountTools = [
   defineTool({
     name: 'ringcentral_get_account_info',
     title: 'Get account',
-    description: 'The company account: id, main number, status, plan, regional settings.',
+    description: 'Company account: id, main number, status, plan, regional settings.',
     toolset: 'account',
     kind: 'read',
     input: {},
@@ -96,7 +95,7 @@ export const accountTools = [
   defineTool({
     name: 'ringcentral_status',
     title: 'Connection status',
-    description: "Checks the Membrane CLI, login, connection and each tool's route, with fixes. Call when tools fail.",
+    description: 'Checks Membrane CLI, login, connection and tool routes, with fixes. Call when tools fail.',
     toolset: 'account',
     kind: 'read',
     input: {},

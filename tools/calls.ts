@@ -30,19 +30,18 @@ export const callTools = [
   defineTool({
     name: 'ringcentral_get_call_log',
     title: 'Call log',
-    description: 'Your call history, newest first. Default: the LAST 24 HOURS; pass dateFrom for older.',
+    description: 'Your call history, newest first. Default: LAST 24 HOURS; pass dateFrom for older.',
     toolset: 'calls',
     kind: 'read',
     list: { paging: 'page', compact: compactCall },
     input: {
-      dateFrom: isoDate('ISO 8601'),
-      dateTo: isoDate('ISO 8601; default now'),
+      dateFrom: isoDate(),
+      dateTo: isoDate(),
       direction,
       type: callType,
       phoneNumber: z
         .string()
         .regex(/^\+?[1-9]\d{1,14}$/, 'must be an E.164 phone number like +16505550123')
-        .describe('E.164')
         .optional(),
       detailed: z.boolean().describe('With call legs').optional(),
       extensionId,

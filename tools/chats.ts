@@ -168,7 +168,7 @@ async function matchChat(ref: string, ctx: ToolContext): Promise<{ id: string; l
 const listChats = defineTool({
   name: 'ringcentral_list_chats',
   title: 'List chats',
-  description: 'Your team chats (Personal, Direct, Group, Team, Everyone); Direct and Group name the other members.',
+  description: 'Your team chats; Direct and Group chats name the other members.',
   toolset: 'chats',
   kind: 'read',
   list: { paging: 'token', compact: compactChat, maxLimit: CHATS_PER_PAGE, enrich: withMemberNames },
@@ -185,7 +185,7 @@ export const chatTools = [
   defineTool({
     name: 'ringcentral_create_chat_post',
     title: 'Post to chat',
-    description: 'Post to a team chat. A name matching several chats or people returns the candidates.',
+    description: 'Post to a team chat; an ambiguous name returns the candidates.',
     toolset: 'chats',
     kind: 'write',
     input: {
@@ -195,7 +195,7 @@ export const chatTools = [
         .max(200)
         // eslint-disable-next-line no-control-regex -- control characters are what it refuses
         .regex(/^[^\s-][^\u0000-\u001f]*$/, 'must be a chat id, team name or email (no leading "-" or control characters)')
-        .describe("Chat id, team name, or a person's name (first, last, prefix) or email"),
+        .describe("Chat id, team name, or a person's name (or prefix) or email"),
       text: z.string().min(1).max(10000).describe('Mention: ![:Person](personId)'),
     },
     exec: {
@@ -222,7 +222,7 @@ export const chatTools = [
   defineTool({
     name: 'ringcentral_create_team',
     title: 'Create team',
-    description: 'Create a team (a named chat) with members by email, id or name.',
+    description: 'Create a team (a named chat) with members.',
     toolset: 'chats',
     kind: 'write',
     invalidates: ['chats'],

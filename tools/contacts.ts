@@ -115,13 +115,13 @@ export const contactTools = [
   defineTool({
     name: 'ringcentral_list_contacts',
     title: 'List contacts',
-    description: 'Your personal contacts (address book), by name prefix or phone.',
+    description: 'Your personal address book, by name prefix or phone.',
     toolset: 'contacts',
     kind: 'read',
     list: { paging: 'page', compact: compactContact },
     input: {
       startsWith: z.string().min(1).max(64).describe('First or last name prefix').optional(),
-      phoneNumber: phone.describe('E.164').optional(),
+      phoneNumber: phone.optional(),
       sortBy: z.enum(['FirstName', 'LastName', 'Company']).optional(),
     },
     exec: {

@@ -114,7 +114,6 @@ export const numericId = (what: string) =>
 export const extensionId = z
   .string()
   .regex(/^(~|\d{1,19})$/, 'must be "~" (you) or a numeric extension id from ringcentral_list_extensions')
-  .describe('Default ~ (you)')
   .optional();
 
 /**
@@ -127,6 +126,7 @@ const ID_KEY = /(^id|Id|ID|_id)s?$/;
 const ID_RULE = 'must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)';
 
 export const MEETING_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+export const MEETING_ID_RULE = 'must be a meeting (bridge) id from ringcentral_create_meeting (letters, digits, _ . -)';
 /**
  * The ids the typed tools take, by key (messageId, message_id, messageIds...): free-form input
  * holds them to the same format, so run_action cannot send what get_message would refuse.
@@ -135,7 +135,7 @@ const TYPED_IDS: Record<string, { format: RegExp; rule: string }> = {
   messageid: { format: DIGITS, rule: 'must be a numeric RingCentral id (digits only); get it from ringcentral_list_messages' },
   contactid: { format: DIGITS, rule: 'must be a numeric RingCentral id (digits only); get it from ringcentral_list_contacts' },
   extensionid: { format: /^(~|\d{1,19})$/, rule: 'must be "~" (you) or a numeric extension id from ringcentral_list_extensions' },
-  meetingid: { format: MEETING_ID, rule: 'must be a meeting (bridge) id of letters, digits, _ . -' },
+  meetingid: { format: MEETING_ID, rule: MEETING_ID_RULE },
 };
 
 /** Where free-form input (run_action) carries an id that breaks the rules above; depth already bounded. */
@@ -196,12 +196,11 @@ export const jsonText = (example: string) =>
     .describe(`JSON text, e.g. ${example}`);
 
 const ISO = /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]\d\d:\d\d))?$/;
-export const isoDate = (what: string) =>
-  // A refinement, not a JSON Schema pattern: the description says it in fewer tokens.
+/** A refinement, not a JSON Schema pattern; the error states the format, the server instructions say ISO 8601 once. */
+export const isoDate = () =>
   z
     .string()
     .refine((v) => ISO.test(v), 'must be an ISO 8601 date (2026-01-31) or date-time with zone (2026-01-31T09:00:00Z)')
-    .describe(what)
     .optional();
 
 /** A RingCentral filter; one value (omit it for all). */

@@ -83,7 +83,7 @@ export const discoveryTools = [
   defineTool({
     name: 'ringcentral_find_actions',
     title: 'Find actions',
-    description: 'Search all actions of the RingCentral connection by intent, to run with ringcentral_run_action.',
+    description: "Search the connection's actions by intent, for ringcentral_run_action.",
     toolset: 'discovery',
     kind: 'read',
     input: {
@@ -101,7 +101,7 @@ export const discoveryTools = [
   defineTool({
     name: 'ringcentral_run_action',
     title: 'Run action',
-    description: 'Run an action from ringcentral_find_actions by id or key; input is checked against its schema. Needs confirmation.',
+    description: 'Run a ringcentral_find_actions action by id or key; input is checked against its schema. Needs confirmation.',
     toolset: 'discovery',
     kind: 'destructive',
     input: {

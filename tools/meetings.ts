@@ -1,12 +1,9 @@
 /** RingCentral Video meetings (bridges: reusable rooms with a join link). */
 import { z } from 'zod';
 import { fetchRecord } from '../src/membrane/dispatch.js';
-import { compactObject, defineTool, MEETING_ID, type Record_ } from './define.js';
+import { compactObject, defineTool, MEETING_ID, MEETING_ID_RULE, type Record_ } from './define.js';
 
-const meetingId = z
-  .string()
-  .regex(MEETING_ID, 'must be a meeting (bridge) id of letters, digits, _ . -')
-  .describe('From ringcentral_create_meeting');
+const meetingId = z.string().regex(MEETING_ID, MEETING_ID_RULE);
 
 const summary = (r: Record_) =>
   compactObject({
@@ -31,7 +28,7 @@ const bridgeBody = (i: { name?: string; type?: string; password?: string; waitin
 const getMeeting = defineTool({
   name: 'ringcentral_get_meeting',
   title: 'Get meeting',
-  description: 'A RingCentral Video meeting (bridge) by id: name, join link, PINs, settings.',
+  description: 'A RingCentral Video meeting (bridge): name, join link, PINs, settings.',
   toolset: 'meetings',
   kind: 'read',
   input: { meetingId },
@@ -47,7 +44,7 @@ export const meetingTools = [
   defineTool({
     name: 'ringcentral_create_meeting',
     title: 'Create meeting',
-    description: 'Create a RingCentral Video room with a join link (discovery.web); it stores no start time.',
+    description: 'Create a RingCentral Video room; join link in discovery.web. Stores no start time.',
     toolset: 'meetings',
     kind: 'write',
     input: {
@@ -73,7 +70,7 @@ export const meetingTools = [
   defineTool({
     name: 'ringcentral_delete_meeting',
     title: 'Delete meeting',
-    description: 'Delete a RingCentral Video meeting by id; its link stops working. Permanent.',
+    description: 'Delete a RingCentral Video meeting; its link stops working. Permanent.',
     toolset: 'meetings',
     kind: 'destructive',
     input: { meetingId },

@@ -84,9 +84,9 @@ const smsInput = {
     .min(1)
     .max(10)
     .refine((to) => new Set(to).size === to.length, 'lists a number more than once; give each recipient once')
-    .describe('E.164 (+16505550123); several = group SMS'),
+    .describe('Several = one group SMS'),
   text: z.string().min(1).max(1000).describe('1-1000 characters'),
-  from: phone.describe('Your SMS number; default: your first').optional(),
+  from: phone.describe('Default: your first SMS number').optional(),
   idempotencyKey: z
     .string()
     .regex(/^[\w.:-]{1,128}$/, 'must be 1-128 letters, digits, _ . : -')
@@ -134,7 +134,7 @@ async function withContent(record: Record_, ctx: ToolContext): Promise<Record_> 
 export const getMessage = defineTool({
   name: 'ringcentral_get_message',
   title: 'Get message',
-  description: 'One message by id: SMS text, voicemail transcription, fax pages, attachments, delivery status.',
+  description: 'One message: SMS text, voicemail transcription, fax pages, attachments, delivery status.',
   toolset: 'messaging',
   kind: 'read',
   input: { messageId, extensionId },
@@ -154,7 +154,7 @@ export const messageTools = [
   defineTool({
     name: 'ringcentral_list_messages',
     title: 'List messages',
-    description: 'SMS, voicemail and fax messages, newest first. Default: the LAST 24 HOURS; pass dateFrom for older.',
+    description: 'SMS, voicemail, fax; newest first. Default: LAST 24 HOURS; pass dateFrom for older.',
     toolset: 'messaging',
     kind: 'read',
     list: { paging: 'page', compact: compactMessage },
@@ -162,9 +162,9 @@ export const messageTools = [
       messageType: oneOf(['SMS', 'VoiceMail', 'Fax', 'Pager'] as const),
       direction: oneOf(['Inbound', 'Outbound'] as const),
       readStatus: oneOf(['Read', 'Unread'] as const),
-      dateFrom: isoDate('ISO 8601'),
-      dateTo: isoDate('ISO 8601; default now'),
-      phoneNumber: phone.describe('E.164').optional(),
+      dateFrom: isoDate(),
+      dateTo: isoDate(),
+      phoneNumber: phone.optional(),
       extensionId,
     },
     exec: {
@@ -204,7 +204,7 @@ export const messageTools = [
   defineTool({
     name: 'ringcentral_send_sms',
     title: 'Send SMS',
-    description: 'Send a real SMS. Irreversible: show the person from, to and text first. Same key within 10 min: sent once.',
+    description: 'Send a real SMS (irreversible): show the person from, to, text first. Same key in 10 min: sent once.',
     toolset: 'messaging',
     kind: 'destructive',
     input: smsInput,
@@ -231,7 +231,7 @@ export const messageTools = [
   defineTool({
     name: 'ringcentral_delete_message',
     title: 'Delete message',
-    description: 'Delete a message by id: to Deleted (restorable), or for good with purge: true.',
+    description: 'Delete a message: to Deleted (restorable), or for good with purge: true.',
     toolset: 'messaging',
     kind: 'destructive',
     input: { messageId, purge: z.boolean().optional(), extensionId },

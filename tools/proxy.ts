@@ -129,7 +129,7 @@ const shape = (methods: readonly [string, ...string[]]) => ({
     })
     .max(100)
     .refine((q) => queryBytes(q) <= LIMITS.queryBytes, `must be at most ${LIMITS.queryBytes} bytes in all`)
-    .describe('Repeat a name for several values')
+    .describe('Repeat a name for a list')
     .optional(),
   body: bodyText.optional(),
   headers: z
@@ -151,7 +151,7 @@ const spec = (i: ProxyInput) => ({
   ...(i.body === undefined ? {} : { body: parsedBody(i.body), bodyText: i.body }),
 });
 
-const description = 'Any RingCentral REST call by relative path, for what other tools lack (presence, phone numbers...).';
+const description = 'Any RingCentral REST call, for what other tools lack.';
 
 const proxy = (methods: readonly [string, ...string[]], kind: 'read' | 'destructive', readOnlyForm?: () => ToolDefinition) =>
   defineTool({

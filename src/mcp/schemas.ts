@@ -19,7 +19,6 @@ const listFields = (maxLimit: number) => ({
   fields: z
     .array(z.string().regex(/^\w+(\.\w+)*$/, 'must be a field path like contact.email'))
     .max(20)
-    .describe('Extra fields')
     .optional(),
 });
 

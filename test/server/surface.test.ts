@@ -32,13 +32,20 @@ describe('tools/list', () => {
     expect(names).toHaveLength(24);
   });
 
-  // Field names that say what they hold (and where an id comes from, with the id's own error):
-  // a description there would only repeat the name in every conversation.
+  // Field names that say what they hold (the format, and where an id comes from, are in the
+  // field's own error; paging, fields, E.164, ISO 8601 and extensionId's default are said once, in
+  // the server instructions): a description there would only repeat them in every conversation.
   const SAYS_WHAT_IT_HOLDS = new Set([
     'view',
     'limit',
     'cursor',
+    'fields',
     'confirmationToken',
+    'extensionId',
+    'extensionNumber',
+    'phoneNumber',
+    'dateFrom',
+    'dateTo',
     'name',
     'description',
     'password',
@@ -54,6 +61,7 @@ describe('tools/list', () => {
     'businessAddress',
     'messageId',
     'contactId',
+    'meetingId',
     'idempotencyKey',
     'action',
     'headers',
@@ -83,6 +91,14 @@ describe('tools/list', () => {
         expect(t.annotations?.readOnlyHint, t.name).toBe(true);
       if (/^ringcentral_create_/.test(t.name)) expect(t.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
     }
+  });
+
+  it('what the model sees (name, description, input schema) is at most 12,000 characters, measured as npm run bench does', () => {
+    const benchView = (t: (typeof tools)[number]) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema });
+    const seen = JSON.stringify(tools.map(benchView)).length;
+    const picked = JSON.stringify(tools.map(({ name, description, inputSchema }) => ({ name, description, inputSchema }))).length;
+    expect(picked, `model-visible tools/list: ${picked} chars`).toBe(seen);
+    expect(seen, `model-visible tools/list: ${seen} chars`).toBeLessThanOrEqual(12_000);
   });
 
   it('the server explains how to use the tools together', () => {

@@ -228,6 +228,7 @@ describe('the model-visible tools/list', () => {
   it('name, description and input schema of all tools come to at most 12,000 characters', () => {
     const visible = registry.map(toolListing).map(({ name, description, inputSchema }) => ({ name, description, inputSchema }));
     expect(visible).toHaveLength(24);
-    expect(JSON.stringify(visible).length).toBeLessThanOrEqual(12_000);
+    const size = JSON.stringify(visible).length;
+    expect(size, `model-visible tools/list: ${size} chars`).toBeLessThanOrEqual(12_000);
   });
 });

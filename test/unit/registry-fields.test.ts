@@ -172,7 +172,9 @@ describe('shared field rules', () => {
     expect(idProblems({ message_ids: ['1', 'x1'] })).toEqual([`input.message_ids: ${digits('messages')}`]);
     expect(idProblems({ body: { contactId: '~' } })).toEqual([`input.body.contactId: ${digits('contacts')}`]);
     expect(idProblems({ extensionId: 'me' })).toEqual([`input.extensionId: ${extension}`]);
-    expect(idProblems({ meetingId: 'a:b' })).toEqual(['input.meetingId: must be a meeting (bridge) id of letters, digits, _ . -']);
+    expect(idProblems({ meetingId: 'a:b' })).toEqual([
+      'input.meetingId: must be a meeting (bridge) id from ringcentral_create_meeting (letters, digits, _ . -)',
+    ]);
   });
 });
 
@@ -372,7 +374,7 @@ describe('the domains’ own fields', () => {
   });
 
   it('meetings: a bridge id of 1 to 128 plain characters', () => {
-    const rule = ['meetingId: must be a meeting (bridge) id of letters, digits, _ . -'];
+    const rule = ['meetingId: must be a meeting (bridge) id from ringcentral_create_meeting (letters, digits, _ . -)'];
     expect(
       each('ringcentral_get_meeting', 'meetingId', [
         'a',

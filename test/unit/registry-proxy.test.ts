@@ -234,12 +234,8 @@ describe('what the proxy refuses, confirms and sends', () => {
 
   it('read-only mode has a GET-only proxy, said in its description', () => {
     expect(readOnly.kind).toBe('read');
-    expect(readOnly.description).toBe(
-      'Any RingCentral REST call by relative path, for what other tools lack (presence, phone numbers...). GET only.',
-    );
-    expect(proxy.description).toBe(
-      'Any RingCentral REST call by relative path, for what other tools lack (presence, phone numbers...). Non-GET needs confirmation.',
-    );
+    expect(readOnly.description).toBe('Any RingCentral REST call, for what other tools lack. GET only.');
+    expect(proxy.description).toBe('Any RingCentral REST call, for what other tools lack. Non-GET needs confirmation.');
     expect(problems({ method: 'GET', path: '/restapi/x' }, readOnly)).toBe('ok');
     expect(problems({ method: 'POST', path: '/restapi/x' }, readOnly)).toEqual(['method: Invalid input: expected "GET"']);
     expect(readOnly.readOnlyForm).toBeUndefined();
