@@ -26,6 +26,21 @@ const sends = (harness: Harness) =>
 
 const SMS = { to: ['+16505550177'], text: 'Confirm me please' };
 
+type Answer = { action: 'accept'; content?: Record<string, unknown> };
+/** Server options for a client whose elicitation handler gives `answer` (or throws), and how often it was asked. */
+function askingClient(answer: () => Answer) {
+  const counter = { asked: 0 };
+  const options = {
+    capabilities: { elicitation: {} },
+    setup: (client: Client) =>
+      client.setRequestHandler(ElicitRequestSchema, async () => {
+        counter.asked++;
+        return answer();
+      }),
+  };
+  return { options, asked: () => counter.asked };
+}
+
 describe('a client that advertises elicitation but cannot answer', () => {
   it('without a handler (method not found): a preview and a token, and the token sends once', async () => {
     h = await startServer({ capabilities: { elicitation: {} } });
@@ -41,32 +56,22 @@ describe('a client that advertises elicitation but cannot answer', () => {
   });
 
   it('a handler that fails: tokens from then on, without asking that client again', async () => {
-    let asked = 0;
-    h = await startServer({
-      capabilities: { elicitation: {} },
-      setup: (client: Client) =>
-        client.setRequestHandler(ElicitRequestSchema, async () => {
-          asked++;
-          throw new Error('this client shows no dialogs');
-        }),
+    const client = askingClient(() => {
+      throw new Error('this client shows no dialogs');
     });
+    h = await startServer(client.options);
     const first = await h.call('ringcentral_send_sms', SMS);
     expect(first.structuredContent.status).toBe('confirmation_required');
     const second = await h.call('ringcentral_send_sms', { ...SMS, text: 'Another one' });
     expect(second.structuredContent.status).toBe('confirmation_required');
-    expect(asked).toBe(1);
+    expect(client.asked()).toBe(1);
     expect(sends(h)).toBe(0);
   });
 });
 
 describe('only an explicit confirm: true is a yes', () => {
-  const answering = (content: Record<string, unknown> | undefined) => ({
-    capabilities: { elicitation: {} },
-    setup: (client: Client) =>
-      client.setRequestHandler(ElicitRequestSchema, async () =>
-        content ? { action: 'accept' as const, content } : { action: 'accept' as const },
-      ),
-  });
+  const answering = (content: Record<string, unknown> | undefined) =>
+    askingClient(() => (content ? { action: 'accept', content } : { action: 'accept' })).options;
 
   for (const [label, content] of [
     ['accept without content', undefined],
@@ -88,22 +93,15 @@ describe('only an explicit confirm: true is a yes', () => {
     ['accept with confirm: "true" (a string)', { confirm: 'true' }],
   ] as const) {
     it(`${label} is a decline, and the person is asked again next time`, async () => {
-      let asked = 0;
-      h = await startServer({
-        capabilities: { elicitation: {} },
-        setup: (client: Client) =>
-          client.setRequestHandler(ElicitRequestSchema, async () => {
-            asked++;
-            return { action: 'accept' as const, content };
-          }),
-      });
+      const client = askingClient(() => ({ action: 'accept', content }));
+      h = await startServer(client.options);
       for (const text of ['Confirm me please', 'And me']) {
         const result = await h.call('ringcentral_send_sms', { ...SMS, text });
         expect(result.isError, h.text(result)).toBe(true);
         expect(h.text(result)).toMatch(/^declined: /);
         expect(result.structuredContent?.confirmationToken).toBeUndefined();
       }
-      expect(asked).toBe(2);
+      expect(client.asked()).toBe(2);
       expect(sends(h)).toBe(0);
       expect(h.stderr()).not.toMatch(/confirming with tokens/);
     });
