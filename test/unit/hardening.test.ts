@@ -224,16 +224,21 @@ describe('finding 11: an oversized stdin line is answered with its id even when 
   });
 });
 
-describe('finding 11: the confirmation-secret folder', () => {
+/** Makes a new temp folder per call; the describe block's folders are removed after it. */
+function tempFolders(prefix: string): () => string {
   const dirs: string[] = [];
   afterAll(() => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
-  const fresh = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rcmcp-secret-'));
+  return () => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
     dirs.push(dir);
     return dir;
   };
+}
+
+describe('finding 11: the confirmation-secret folder', () => {
+  const fresh = tempFolders('rcmcp-secret-');
 
   it('is created 0700 with a 0600 secret, and the same secret is read back', () => {
     const dir = join(fresh(), 'sub');
@@ -267,15 +272,7 @@ describe('finding 11: the confirmation-secret folder', () => {
 });
 
 describe('finding 11: the state folder (SMS window, used tokens, penalties) is private too', () => {
-  const dirs: string[] = [];
-  afterAll(() => {
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
-  const fresh = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rcmcp-store-'));
-    dirs.push(dir);
-    return dir;
-  };
+  const fresh = tempFolders('rcmcp-store-');
   /** A folder of the user's with files they care about (their ~/.ssh, say). */
   const victim = () => {
     const dir = fresh();
