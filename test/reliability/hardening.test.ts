@@ -243,8 +243,8 @@ describe('hardening over stdio (token confirmation)', () => {
         ['get-extension-info', '{"extensionId":"me"}', 'input.extensionId: must be "~" (you) or a numeric extension id'],
       ]) {
         const result = await h.call('ringcentral_run_action', { action, input });
-        expect(refusal(h, result)).toMatch(/^invalid_input: /);
-        expect(h.text(result), input).toContain(message);
+        // The field is named once: `input.messageId: ...`, not `input: input.messageId: ...`.
+        expect(h.text(result), input).toMatch(new RegExp(`^invalid_input: ${message.replace(/[.()~"]/g, '\\$&')}`));
         expect(h.text(result)).not.toContain('confirmationToken');
       }
       expect(runs(h, /action run/)).toBe(0);
