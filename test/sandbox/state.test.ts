@@ -13,7 +13,7 @@ function sandbox(extraEnv: Record<string, string> = {}) {
 }
 
 /** A process that takes the state lock through the sandbox's own code and holds it, alive, for `ms`. */
-function slowHolder(state: string, ms: number): { held: Promise<void>; result: Promise<string> } {
+function slowHolder(state: string, ms: number): { pid: number; held: Promise<void>; result: Promise<string> } {
   const lock = join(ROOT, 'dist/src/sandbox/lock.js');
   const sleep = join(ROOT, 'dist/src/sandbox/sleep.js');
   const script = `const { withLock } = await import(${JSON.stringify(lock)}); const { sleepSync } = await import(${JSON.stringify(sleep)});
@@ -35,7 +35,7 @@ process.stdout.write(readFileSync(${JSON.stringify(`${state}.lock`)}, 'utf8') ==
       resolve(out);
     }),
   );
-  return { held, result };
+  return { pid: child.pid!, held, result };
 }
 
 describe('state', () => {
@@ -181,16 +181,31 @@ describe('state', () => {
     expect(existsSync(lock)).toBe(false);
   });
 
-  it('a live holder keeps the lock however long it takes; the writers waiting on it lose nothing', async () => {
+  it('a live holder keeps the lock however long it takes, even paused; the writers waiting on it lose nothing', async () => {
     const sb = sandbox();
     await sb.ok(['reset', '--json']);
     const before = (await sb.actOk('list-contacts', { perPage: 1000 })).records.length;
-    // Longer than any fixed staleness limit a busy machine could reach while the holder is alive.
-    const holder = slowHolder(sb.state, 6_000);
+    const holder = slowHolder(sb.state, 500);
     await holder.held;
-    const runs = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => sb.act('create-contact', { firstName: 'Waiting', lastName: `W${i}` })),
-    );
+    // Paused (SIGSTOP), as a loaded machine can stall a writer: longer than any fixed staleness
+    // limit, yet alive, so the lock stays its own.
+    process.kill(holder.pid, 'SIGSTOP');
+    const resume = () => {
+      try {
+        process.kill(holder.pid, 'SIGCONT');
+      } catch {
+        /* already gone */
+      }
+    };
+    const timer = setTimeout(resume, 6_000);
+    let runs: Awaited<ReturnType<typeof sb.act>>[];
+    try {
+      runs = await Promise.all(Array.from({ length: 12 }, (_, i) => sb.act('create-contact', { firstName: 'Waiting', lastName: `W${i}` })));
+    } finally {
+      // Never leave a stopped process behind, whatever happened.
+      clearTimeout(timer);
+      resume();
+    }
     expect(await holder.result).toBe('held\nkept\n');
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
     expect(new Set(runs.map((r) => r.json.output.id)).size).toBe(12);
