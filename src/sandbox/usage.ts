@@ -1,4 +1,6 @@
 // Help text, in the shape of the real `membrane` CLI's commands.
+import { FAULTS, VARIANTS } from './env.js';
+
 export const VERSION = '1.4.0';
 
 export const USAGE: Record<string, string> = {
@@ -33,4 +35,6 @@ with "new-" has no RingCentral connection until \`connection ensure\` + \`connec
 
 Environment: MEMBRANE_SANDBOX_STATE, MEMBRANE_SANDBOX_NOW, MEMBRANE_SANDBOX_FAULT, MEMBRANE_SANDBOX_FAULT_FILE,
 MEMBRANE_SANDBOX_VARIANT, MEMBRANE_SANDBOX_DELAY_MS, MEMBRANE_SANDBOX_RATE_LIMITS, MEMBRANE_SANDBOX_LOG.
+Faults (MEMBRANE_SANDBOX_FAULT, comma-separated): ${FAULTS.join(', ')}.
+Variants (MEMBRANE_SANDBOX_VARIANT, comma-separated): ${VARIANTS.join(', ')}.
 `;

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAULTS, VARIANTS } from '../../src/sandbox/env.js';
 import { ACTION_KEYS } from '../helpers.js';
-import { CID, sandbox } from './helpers.js';
+import { CID, ROOT, sandbox } from './helpers.js';
 
 const sb = sandbox({}, { inProcess: true });
 afterAll(() => sb.cleanup());
@@ -29,6 +32,16 @@ describe('basic commands', () => {
     ]) {
       expect(h.stdout).toContain(c);
     }
+  });
+
+  it('--help and the README name every fault and variant', async () => {
+    const help = (await sb.run(['--help'])).stdout;
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const readmeLine = (label: string) => readme.split('\n').find((line) => line.startsWith(`${label}: `)) ?? '';
+    expect(help).toContain(`Faults (MEMBRANE_SANDBOX_FAULT, comma-separated): ${FAULTS.join(', ')}.`);
+    expect(help).toContain(`Variants (MEMBRANE_SANDBOX_VARIANT, comma-separated): ${VARIANTS.join(', ')}.`);
+    for (const fault of FAULTS) expect(readmeLine('Faults'), fault).toContain(`\`${fault}\``);
+    for (const variant of VARIANTS) expect(readmeLine('Variants (shapes the public docs leave open)'), variant).toContain(`\`${variant}\``);
   });
 
   it('status says Logged in (text and --json); login says it is a sandbox', async () => {
