@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, CID, EXT, NOW, sandbox } from './helpers.js';
@@ -177,6 +177,39 @@ describe('faults', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(alive(pid)).toBe(false);
     expect(alive(child.pid!)).toBe(false);
+  });
+
+  it('lingering-child: answers and exits, but a child it left keeps its stdout open', async () => {
+    const child = spawn(process.execPath, [BIN, ...RUN], {
+      env: { ...sb.env, MEMBRANE_SANDBOX_FAULT: 'lingering-child' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+      detached: true, // its own process group, as the server starts the CLI
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    let closed = false;
+    child.stdout.on('close', () => (closed = true));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(JSON.parse(out)).toMatchObject({ output: { id: expect.anything() } });
+    // The CLI is gone, its output is not closed: the lingering child (in its process group) holds it.
+    expect(closed).toBe(false);
+    const holders = readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .filter((p) => {
+        try {
+          return (
+            readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('setInterval(()=>{},1e9)') &&
+            readFileSync(`/proc/${p}/stat`, 'utf8').split(' ')[4] === String(child.pid)
+          );
+        } catch {
+          return false;
+        }
+      });
+    expect(holders).toHaveLength(1);
+    process.kill(-child.pid!, 'SIGKILL'); // the child stays in the CLI's process group
+    await new Promise((r) => child.stdout.once('close', r));
   });
 
   it('slow: answers normally after MEMBRANE_SANDBOX_DELAY_MS', async () => {

@@ -131,6 +131,26 @@ describe('no-schemas', () => {
   });
 });
 
+describe('scalar-filters', () => {
+  const v = variant('scalar-filters');
+
+  it('list actions declare one value per filter (its enum kept), refuse a list, and filter by the one value', async () => {
+    const { items } = await sb.ok(['action', 'list', '--limit', '100', '--json'], v);
+    const listMessages = items.find((a: any) => a.key === 'list-messages');
+    expect(listMessages.inputSchema.properties.messageType).toEqual({
+      type: 'string',
+      description: 'Message types to include',
+      enum: ['Fax', 'SMS', 'VoiceMail', 'Pager', 'Text'],
+    });
+    expect(listMessages.inputSchema.properties.dateFrom.type).toBe('string');
+    const refused = await sb.act('list-messages', { messageType: ['VoiceMail'] }, v);
+    expect(refused.code).toBe(1);
+    expect(refused.json).toMatchObject({ key: 'invalid_input', message: 'Invalid input: input.messageType must be string (got array)' });
+    const one = await sb.actOk('list-messages', { messageType: 'VoiceMail', dateFrom: ago(60), perPage: 1000 }, v);
+    expect(types(one)).toEqual(['VoiceMail']);
+  });
+});
+
 describe('int64 ids', () => {
   it('by default conversationId is a bare 19-digit number equal to conversation.id, digit for digit', async () => {
     const r = await sb.act('list-messages', { messageType: ['SMS'], perPage: 1 });
