@@ -14,6 +14,7 @@ export default {
     'src/membrane/parse.ts',
     'src/membrane/runner.ts',
     'src/membrane/membrane.ts',
+    'src/membrane/input-types.ts',
     'src/mcp/shape.ts',
     // The registry's own logic: shared helpers, and the domains' previews, idempotency keys and compact views.
     'tools/define.ts',

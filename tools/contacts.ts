@@ -95,20 +95,15 @@ function changesOf(current: Record_, wanted: Record_, prefix = ''): { changes: R
 }
 
 /**
- * The fields an update sends. RingCentral's PATCH replaces an object field whole, so an address
- * part the person names (businessAddress.city) is sent with the address parts they did not name.
+ * The PATCH body. RingCentral's PATCH replaces an object field whole, so an address part the person
+ * names (businessAddress.city) is sent with the parts they did not name: only then is the contact read first.
  */
-function updateFields(i: Record_, current: Record_): ContactFields {
-  const fields = fieldsOf(i);
-  if (fields.businessAddress === undefined) return fields;
-  const before = current.businessAddress && typeof current.businessAddress === 'object' ? (current.businessAddress as Record_) : {};
-  return { ...fields, businessAddress: { ...before, ...(fields.businessAddress as Record_) } };
-}
-
-/** The PATCH body: the contact is read first only when an address part is named. */
 async function updateBody(i: Record_ & { contactId: string }, ctx: ToolContext): Promise<ContactFields> {
-  if (i.businessAddress === undefined) return fieldsOf(i);
-  return updateFields(i, await fetchRecord(ctx, getContact, { contactId: i.contactId }));
+  const fields = fieldsOf(i);
+  if (!isRecord(fields.businessAddress)) return fields;
+  const current = await fetchRecord(ctx, getContact, { contactId: i.contactId });
+  const before = isRecord(current.businessAddress) ? current.businessAddress : {};
+  return { ...fields, businessAddress: { ...before, ...fields.businessAddress } };
 }
 
 export const contactTools = [

@@ -163,10 +163,13 @@ export const email = z
   .refine((v) => EMAIL.test(v), 'must be an email address like name@example.com');
 
 /** Tells a caller who sent an object (as callers not held to strict mode do) the form expected. */
-export const objectGiven = (expected: string) => (issue: { code?: string; input?: unknown }) =>
-  issue.code === 'invalid_type' && issue.input !== null && typeof issue.input === 'object' && !Array.isArray(issue.input)
+export const objectGiven = (expected: string) => (issue: { code?: string; input?: unknown }) => {
+  // Stryker disable next-line ConditionalExpression: the strings and lists it serves raise no other issue on a plain object.
+  if (issue.code !== 'invalid_type') return undefined;
+  return issue.input !== null && typeof issue.input === 'object' && !Array.isArray(issue.input)
     ? `must be ${expected}, not an object`
     : undefined;
+};
 
 /**
  * A free-form object (an action input) as JSON text: a plain string is the one form OpenAI's

@@ -16,11 +16,12 @@ function jsonType(value: unknown): string {
 /** The types a schema node allows, its alternatives' included; empty when it declares none. */
 function declaredTypes(node: Schema): string[] {
   const own = typeof node.type === 'string' ? [node.type] : Array.isArray(node.type) ? node.type.filter((t) => typeof t === 'string') : [];
+  // A `false` alternative allows nothing, so it adds no type.
   const alternatives = (['anyOf', 'oneOf'] as const).flatMap((k) =>
-    Array.isArray(node[k]) ? (node[k] as unknown[]).filter(isObject) : [],
+    Array.isArray(node[k]) ? (node[k] as unknown[]).filter((alternative) => alternative !== false) : [],
   );
-  const theirs = alternatives.map(declaredTypes);
-  // An alternative without a type allows anything.
+  const theirs = alternatives.map((alternative) => (isObject(alternative) ? declaredTypes(alternative) : []));
+  // An alternative without a type (the boolean schema `true` among them) allows anything.
   if (theirs.some((types) => types.length === 0)) return [];
   return [...own, ...theirs.flat()];
 }

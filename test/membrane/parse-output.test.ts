@@ -162,6 +162,25 @@ describe('parseCliResult: RingCentral error bodies printed with exit code 0', ()
     // A resource that merely has such fields, answered without an error status, is data.
     expect(parseCliResult(cli({ argv: ['membrane', 'request'], stdout }), { allowEmpty: true })).toEqual(JSON.parse(stdout));
   });
+
+  it('without a status line: an errors list, or a body of nothing but error fields, is the error', () => {
+    const request = (body: object) => failed({ argv: ['membrane', 'request'], stdout: JSON.stringify(body) }, { allowEmpty: true });
+    const listed = {
+      errorCode: 'CMN-102',
+      message: 'Resource not found',
+      errors: [{ errorCode: 'CMN-102', message: 'Resource not found' }],
+    };
+    expect(request({ ...listed, id: 5 }).message).toBe('RingCentral CMN-102: Resource not found');
+    const parameter = request({ errorCode: 'CMN-101', message: 'Parameter [to] is invalid', parameterName: 'to', parameterValue: 'x' });
+    expect([parameter.code, parameter.message, parameter.fix]).toEqual([
+      'ringcentral_error',
+      'RingCentral CMN-101: Parameter [to] is invalid (parameter: to)',
+      "correct to as RingCentral's message says",
+    ]);
+    expect(request({ errorCode: 'CMN-408', message: 'In order to call this API endpoint', errors: null }).message).toBe(
+      'RingCentral CMN-408: In order to call this API endpoint',
+    );
+  });
 });
 
 describe('parseCliResult: text content', () => {

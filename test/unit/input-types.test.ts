@@ -37,6 +37,21 @@ describe('typeMismatches', () => {
     ]);
     expect(typeMismatches(schema, { from: 'x', to: {} })).toEqual(['from', 'to']);
     expect(typeMismatches(schema, [])).toEqual(['(input)']);
+    expect(typeMismatches(schema, { ratio: 'x', page: '1' })).toEqual(['ratio', 'page']);
+    expect(typeMismatches(schema, { messageType: undefined, page: undefined })).toEqual([]);
+  });
+
+  it('reads only what a schema declares as a schema: boolean and malformed parts check nothing', () => {
+    expect(typeMismatches({ type: 'number' }, 1.5)).toEqual([]);
+    expect(typeMismatches({ type: 'integer' }, 1.5)).toEqual(['(input)']);
+    expect(typeMismatches({ type: [5] }, 'x')).toEqual([]);
+    expect(typeMismatches({ type: [5, 'string'] }, 1)).toEqual(['(input)']);
+    expect(typeMismatches({ anyOf: [{ type: 'string' }, true] }, 5)).toEqual([]);
+    expect(typeMismatches({ anyOf: [{ type: 'string' }, false] }, 5)).toEqual(['(input)']);
+    expect(typeMismatches({ oneOf: [{ type: 'string' }, false] }, 'x')).toEqual([]);
+    expect(typeMismatches({ type: 'array', items: null }, [1])).toEqual([]);
+    expect(typeMismatches({ properties: { a: { type: 'string' } } }, null)).toEqual([]);
+    expect(typeMismatches({ properties: { a: null, b: true } }, { a: 1, b: 2 })).toEqual([]);
   });
 
   it('takes what the schema allows: integers as numbers, alternatives, nullable, untyped and undeclared properties', () => {

@@ -185,6 +185,33 @@ describe('run_action', () => {
     expect(keyless.message).toBe('input does not match the schema of act-9: input: Invalid input: expected string, received object');
   });
 
+  it("a typed write tool's action, by id or key: invalid_input naming the tool, before any schema check", async () => {
+    const writes: ActionInfo[] = [
+      { id: 'act-sms', key: 'send-sms', inputSchema: { type: 'object', required: ['text'] } },
+      { id: 'act-update', key: 'update-contact' },
+      { id: 'delete-contact' },
+    ];
+    const refused = async (action: string) => {
+      const error = await refusal(exec!.input({ action }, scriptedContext({ catalog: writes }).ctx));
+      return [error.code, error.message, error.details];
+    };
+    expect(await refused('act-sms')).toStrictEqual([
+      'invalid_input',
+      'action: send-sms is what ringcentral_send_sms runs, with its own checks; nothing was sent',
+      { fix: 'call ringcentral_send_sms instead' },
+    ]);
+    expect(await refused('update-contact')).toStrictEqual([
+      'invalid_input',
+      'action: update-contact is what ringcentral_update_contact runs, with its own checks; nothing was sent',
+      { fix: 'call ringcentral_update_contact instead' },
+    ]);
+    expect(await refused('delete-contact')).toStrictEqual([
+      'invalid_input',
+      'action: delete-contact is what ringcentral_delete_contact runs, with its own checks; nothing was sent',
+      { fix: 'call ringcentral_delete_contact instead' },
+    ]);
+  });
+
   it('the preview names the action and shows the input', async () => {
     const { ctx } = scriptedContext({ catalog });
     expect(await run.preview!({ action: 'act-1', input: { number: '+1' } }, ctx)).toStrictEqual({

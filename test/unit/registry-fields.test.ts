@@ -172,6 +172,8 @@ describe('shared field rules', () => {
     expect(idProblems({ message_ids: ['1', 'x1'] })).toEqual([`input.message_ids: ${digits('messages')}`]);
     expect(idProblems({ body: { contactId: '~' } })).toEqual([`input.body.contactId: ${digits('contacts')}`]);
     expect(idProblems({ extensionId: 'me' })).toEqual([`input.extensionId: ${extension}`]);
+    // The whole value: no "~" or digits at one end only.
+    for (const id of ['x101', '101x', 'a~', '~a']) expect(idProblems({ extensionId: id }), id).toEqual([`input.extensionId: ${extension}`]);
     expect(idProblems({ meetingId: 'a:b' })).toEqual([
       'input.meetingId: must be a meeting (bridge) id from ringcentral_create_meeting (letters, digits, _ . -)',
     ]);
@@ -438,6 +440,13 @@ describe('free-form fields given as objects', () => {
     ]);
     expect(problems('ringcentral_run_action', { action: 'get-account-info', input: 5 })).toEqual([
       'input: Invalid input: expected string, received number',
+    ]);
+    expect(problems('ringcentral_api_request', { ...proxy, query: 'perPage=100', headers: null })).toEqual([
+      'query: Invalid input: expected array, received string',
+      'headers: Invalid input: expected array, received null',
+    ]);
+    expect(problems('ringcentral_run_action', { action: 'get-account-info', input: null })).toEqual([
+      'input: Invalid input: expected string, received null',
     ]);
   });
 });

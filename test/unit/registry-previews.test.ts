@@ -289,6 +289,25 @@ describe('previews of writes', () => {
     });
   });
 
+  it('update_contact: an address that is missing or null has every part named as new; a value not text shows as JSON', async () => {
+    const preview = (current: Record_, input: Record_) =>
+      previewOf(
+        'ringcentral_update_contact',
+        { contactId: '55', ...input },
+        { rest: { [CONTACT]: { id: 55, firstName: 'Ann', ...current } } },
+      );
+    expect(await preview({ businessAddress: null }, { businessAddress: { city: 'Bergen' } })).toStrictEqual({
+      action: 'update contact',
+      contact: 'Ann (55)',
+      changes: { 'businessAddress.city': '(empty) -> Bergen' },
+    });
+    expect(await preview({ notes: { text: 'old' }, company: ['A', 'B'] }, { notes: 'new', company: 'C' })).toStrictEqual({
+      action: 'update contact',
+      contact: 'Ann (55)',
+      changes: { notes: '{"text":"old"} -> new', company: '["A","B"] -> C' },
+    });
+  });
+
   it('update_contact names a contact by name, else company, email or id', async () => {
     const nameIn = async (current: Record_) =>
       (await previewOf('ringcentral_update_contact', { contactId: '55', notes: 'n' }, { rest: { [CONTACT]: current } })).contact;

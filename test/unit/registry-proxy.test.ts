@@ -194,6 +194,24 @@ describe('what the proxy refuses, confirms and sends', () => {
     ]);
   });
 
+  it('no DELETE, PUT or PATCH on a wildcard or an id list with an empty entry; a list of ids and "~" are records', () => {
+    const refused = (method: string, last: string) => [
+      `path: ${method} needs a record id as the last segment, not "${last}" (a wildcard, or an empty id in a list, would change every record)`,
+    ];
+    const store = '/restapi/v1.0/account/~/extension/~/message-store';
+    for (const method of ['DELETE', 'PUT', 'PATCH']) {
+      expect(problems({ method, path: `${store}/*` }), method).toEqual(refused(method, '*'));
+      expect(problems({ method, path: `${store}/123*` }), method).toEqual(refused(method, '123*'));
+      expect(problems({ method, path: `${store}/1,,2` }), method).toEqual(refused(method, '1,,2'));
+      expect(problems({ method, path: `${store}/1,` }), method).toEqual(refused(method, '1,'));
+      expect(problems({ method, path: `${store}/,` }), method).toEqual(refused(method, ','));
+      expect(problems({ method, path: `${store}/1,2,AB` }), method).toBe('ok');
+    }
+    expect(problems({ method: 'PUT', path: '/restapi/v1.0/account/~/extension/~' })).toBe('ok');
+    expect(problems({ method: 'POST', path: `${store}/*` })).toBe('ok');
+    expect(get(`${store}/*`)).toBe('ok');
+  });
+
   it('a GET carries no body', () => {
     expect(get('/restapi/x', { body: '{}' })).toEqual(['body: a GET request has no body; put parameters in query']);
     expect(problems({ method: 'DELETE', path: '/restapi/v1.0/x/1', body: '{}' })).toBe('ok');

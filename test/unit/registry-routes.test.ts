@@ -358,6 +358,15 @@ describe('contacts', () => {
       body: { notes: 'x', businessAddress: { street: '1 Main St', city: 'Bergen', zip: '0150', country: 'NO' } },
     });
     expect(read.argvs.map((argv) => argv.slice(0, 3).join(' '))).toEqual([`request conn-1 ${BOOK}/55`]);
+    // An address the contact lacks, or holds as something other than parts, gives only the parts named.
+    for (const businessAddress of [undefined, null, 'Oslo', ['1 Main St']]) {
+      const other = scriptedContext({ rest: { [`GET ${BOOK}/55`]: { id: 55, firstName: 'Ann', businessAddress } } });
+      expect(await exec.rest.call({ contactId: '55', businessAddress: { city: 'Bergen' } }, other.ctx)).toStrictEqual({
+        method: 'PATCH',
+        path: `${BOOK}/55`,
+        body: { businessAddress: { city: 'Bergen' } },
+      });
+    }
     expect(await actionInput('ringcentral_delete_contact', { contactId: '55' })).toStrictEqual({ contactId: '55' });
     expect(await restCall('ringcentral_delete_contact', { contactId: '55' })).toStrictEqual({ method: 'DELETE', path: `${BOOK}/55` });
   });
