@@ -61,9 +61,9 @@ export function parseInput(def: ToolDefinition, raw: unknown) {
   return schema.safeParse(withoutNulls(raw ?? {}, new Set(Object.keys(schema.shape))), { error: missingIsRequired });
 }
 
-/** A required field that is absent (or null, which means absent) "is required", not "received undefined". */
+/** A required field that is absent (or null, which means absent) "is required", not "received undefined" or "expected one of". */
 const missingIsRequired = (issue: { code?: string; input?: unknown }) =>
-  issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined;
+  (issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.input === undefined ? 'is required' : undefined;
 
 export function outputSchema(def: ToolDefinition): z.ZodObject {
   if (def.list) return LIST_OUTPUT;

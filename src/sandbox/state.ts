@@ -25,6 +25,9 @@ function load(path: string): State | undefined {
   return s;
 }
 
+/** Said once per run, though a command may read the file more than once. */
+let outdatedNoted = false;
+
 function parse(path: string): State | undefined {
   let text: string;
   try {
@@ -38,7 +41,8 @@ function parse(path: string): State | undefined {
     if (s?.v === STATE_VERSION && wellFormed(s)) return s;
     if (typeof s?.v === 'number' && s.v < STATE_VERSION) {
       // Simulated data from an older sandbox: a fresh seed replaces it, so it works the first time.
-      process.stderr.write(`membrane-sandbox: ${path} is from an older version; starting from a fresh seed\n`);
+      if (!outdatedNoted) process.stderr.write(`membrane-sandbox: ${path} is from an older version; starting from a fresh seed\n`);
+      outdatedNoted = true;
       return undefined;
     }
   } catch {

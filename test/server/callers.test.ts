@@ -52,6 +52,14 @@ describe('null for an optional field means absent', () => {
     expect(h.text(missing)).toMatch(/^invalid_input: contactId: is required\n/);
     // Absent altogether: the same words; a value of another type keeps its own message.
     expect(h.text(await h.call('ringcentral_get_contact', {}))).toMatch(/^invalid_input: contactId: is required\n/);
+    // A required choice too (an enum), at the top or inside a list.
+    expect(h.text(await h.call('ringcentral_api_request', { method: null, path: '/restapi/v1.0/account/~' }))).toMatch(
+      /^invalid_input: method: is required\n/,
+    );
+    const headers = [{ value: 'application/json' }];
+    expect(h.text(await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~', headers }))).toMatch(
+      /^invalid_input: headers\.0\.name: is required\n/,
+    );
     expect(h.text(await h.call('ringcentral_get_contact', { contactId: 5 }))).toMatch(
       /^invalid_input: contactId: Invalid input: expected string, received number\n/,
     );
