@@ -163,10 +163,16 @@ export class CliRunner {
       extendEnv: true,
     });
     const pid = child.pid;
+    let lingering: NodeJS.Timeout | undefined;
     if (pid !== undefined) {
       track(pid);
       // Stryker disable next-line ArithmeticOperator,OptionalChaining: the watchdog cannot act in-process (see above); its deadline only backs up the runner's own.
       watchdog?.watch(pid, Date.now() + timeoutMs + grace + 1000);
+      // A child the CLI left behind can hold its stdout open, and the call would wait for the timeout:
+      // once the CLI itself has exited, what is left of its group gets a moment to finish, then stops.
+      child.once('exit', () => {
+        lingering = setTimeout(() => killGroup(pid, 'SIGKILL'), LINGER_MS).unref();
+      });
     }
 
     let stopReason: 'timeout' | 'cancelled' | undefined;
@@ -179,12 +185,6 @@ export class CliRunner {
       setTimeout(() => killGroup(pid, 'SIGKILL'), grace).unref();
     };
     const timer = setTimeout(() => stop('timeout'), timeoutMs);
-    // A child the CLI left behind can hold its stdout open, and the call would wait for the timeout:
-    // once the CLI itself has exited, what is left of its group gets a moment to finish, then stops.
-    let lingering: NodeJS.Timeout | undefined;
-    child.once('exit', () => {
-      if (pid !== undefined) lingering = setTimeout(() => killGroup(pid, 'SIGKILL'), LINGER_MS).unref();
-    });
     const onAbort = () => stop('cancelled');
     // Stryker disable next-line ObjectLiteral,BooleanLiteral: an AbortSignal fires 'abort' once.
     options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -644,6 +644,10 @@ describe('version and login status', () => {
     expect((await rejection(cli({ stdout: ' out \n', stderr: ' \n', exitCode: 2 }).version())).message).toBe(
       'membrane --version failed: out',
     );
+    // Nothing printed: how it ended.
+    expect((await rejection(cli({ stdout: '', stderr: '\n', exitCode: 127 }).version())).message).toBe(
+      'membrane --version failed: exit code 127, no output',
+    );
   });
 
   it('logged in only with exit 0 and text that says so (and does not say otherwise)', async () => {
