@@ -28,7 +28,9 @@ async function memberOf(ref: string, ctx: ToolContext): Promise<Member> {
     .map((p) => compactObject({ name: p.name, email: ((p.contact ?? {}) as Record_).email, id: String(p.id) }));
   if (found.length)
     throw new ToolError('ambiguous', `member "${ref}" matches ${found.length} people; pass one email or id`, { candidates });
-  throw new ToolError('not_found', `member "${ref}": no person of that name`, { fix: 'find them with ringcentral_list_extensions' });
+  throw new ToolError('not_found', `member "${ref}": no person of that name${disabledNote(ref, await allExtensions(ctx))}`, {
+    fix: 'find them with ringcentral_list_extensions',
+  });
 }
 
 /** RingCentral's TMCreateTeamRequest: members by person id or email. */
@@ -81,9 +83,25 @@ function namesOf(person: Record_): { full: string; parts: string[]; email?: stri
  * exactly; failing that, any of them by prefix ("lar", "Lars O").
  */
 export function matchPeople(ref: string, people: Record_[]): Record_[] {
-  const wanted = ref.trim().toLowerCase();
   // A disabled user can no longer be messaged or added to a team.
-  const users = people.filter((p) => (p.type === undefined || p.type === 'User') && p.status !== 'Disabled');
+  return matchUsers(
+    ref,
+    people.filter((p) => p.status !== 'Disabled'),
+  );
+}
+
+/** Why a name that matches nobody usable matches nobody: the disabled users it names, if any. */
+function disabledNote(ref: string, people: Record_[]): string {
+  const names = matchUsers(
+    ref,
+    people.filter((p) => p.status === 'Disabled'),
+  ).map((p) => String(p.name));
+  return names.length ? ` (${names.join(', ')}: disabled in RingCentral, so not offered)` : '';
+}
+
+function matchUsers(ref: string, people: Record_[]): Record_[] {
+  const wanted = ref.trim().toLowerCase();
+  const users = people.filter((p) => p.type === undefined || p.type === 'User');
   const exact = users.filter((p) => {
     const n = namesOf(p);
     return n.email === wanted || n.full === wanted || n.parts.includes(wanted);
@@ -159,10 +177,14 @@ async function matchChat(ref: string, ctx: ToolContext): Promise<{ id: string; l
     throw new ToolError('ambiguous', `"${ref}" matches ${candidates.length} chats or people; pass one chatId`, { candidates });
   }
   const partial = chats.filter((c) => typeof c.name === 'string' && c.name.toLowerCase().includes(wanted)).slice(0, 10);
-  throw new ToolError('not_found', `no chat named "${ref}" and no person of that name or email`, {
-    candidates: partial.map((c) => ({ chatId: c.id, name: c.name })),
-    fix: 'find the chat id with ringcentral_list_chats',
-  });
+  throw new ToolError(
+    'not_found',
+    `no chat named "${ref}" and no person of that name or email${disabledNote(ref, await allExtensions(ctx))}`,
+    {
+      candidates: partial.map((c) => ({ chatId: c.id, name: c.name })),
+      fix: 'find the chat id with ringcentral_list_chats',
+    },
+  );
 }
 
 const listChats = defineTool({

@@ -217,6 +217,10 @@ describe('resolveChat', () => {
     });
     expect(review.calls).toEqual([...LOOKUPS, ...LOOKUPS]);
     expect((await refused('me@x.co')).error.details.candidates).toStrictEqual([]);
+    const staff = [...people, { id: 8, type: 'User', status: 'Disabled', name: 'Rev Old' }];
+    expect((await refused('rev', world({ [EXTENSIONS]: { records: staff, navigation: {} } }))).error.message).toBe(
+      'no chat named "rev" and no person of that name or email (Rev Old: disabled in RingCentral, so not offered)',
+    );
     const many = Array.from({ length: 12 }, (_, i) => ({ id: `p${i}`, type: 'Team', name: `Project ${i}` }));
     const projects = await refused('project', world({ [CHATS]: { records: many } }));
     expect(projects.error.details.candidates).toStrictEqual(many.slice(0, 10).map((c) => ({ chatId: c.id, name: c.name })));
@@ -296,6 +300,10 @@ describe('team members', () => {
     expect(nobody.code).toBe('not_found');
     expect(nobody.message).toBe('member "zed": no person of that name');
     expect(nobody.details).toStrictEqual({ fix: 'find them with ringcentral_list_extensions' });
+    // A disabled user is named as the reason nobody matched, and is not taken.
+    const staff = [...people, { id: 8, type: 'User', status: 'Disabled', name: 'Zed Old' }];
+    const disabled = await refusal(bodyOf(['zed'], world({ [EXTENSIONS]: { records: staff, navigation: {} } })));
+    expect(disabled.message).toBe('member "zed": no person of that name (Zed Old: disabled in RingCentral, so not offered)');
   });
 
   it('the REST route posts the same body; the preview shows members and visibility', async () => {
