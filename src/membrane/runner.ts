@@ -243,9 +243,13 @@ export function withNodeOnPath(env: Record<string, string | undefined> = {}): Re
 
 /** Why the system did not start the CLI: only a missing or non-executable file is "install it". */
 export function notStarted(file: string, code: string | undefined): ToolError {
-  if (code === 'ENOENT' || code === 'EACCES') {
-    const why = code === 'ENOENT' ? 'was not found' : 'could not be started (EACCES: not executable)';
-    return new ToolError('cli_missing', `the Membrane CLI ${why} (tried to run "${file}")`, { fix: FIX.install });
+  if (code === 'ENOENT')
+    return new ToolError('cli_missing', `the Membrane CLI was not found (tried to run "${file}")`, { fix: FIX.install });
+  if (code === 'EACCES') {
+    // There is a file (or folder) by that name: installing again would not help.
+    return new ToolError('cli_missing', `the Membrane CLI could not be started (EACCES: not executable) (tried to run "${file}")`, {
+      fix: `point MEMBRANE_CLI (or --membrane) at the membrane executable itself, or make it executable: chmod +x "${file}"`,
+    });
   }
   const fix: Record<string, string> = {
     E2BIG: 'the command line was too long: send smaller input',

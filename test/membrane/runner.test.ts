@@ -372,7 +372,7 @@ describe('a CLI that cannot start', () => {
     expect(await rejection(runner(file).run([]))).toEqual({
       code: 'cli_missing',
       message: `the Membrane CLI could not be started (EACCES: not executable) (tried to run "${file}")`,
-      fix: FIX.install,
+      fix: `point MEMBRANE_CLI (or --membrane) at the membrane executable itself, or make it executable: chmod +x "${file}"`,
     });
   });
 

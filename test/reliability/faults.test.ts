@@ -228,7 +228,7 @@ const ROWS: Row[] = [
     name: 'CLI not executable',
     on: ({ wrapper }) => chmodSync(wrapper.path, 0o644),
     off: ({ wrapper }) => chmodSync(wrapper.path, 0o755),
-    expect: { code: 'cli_missing', cause: /could not be started \(EACCES/, fix: /npm install -g @membranehq\/cli/ },
+    expect: { code: 'cli_missing', cause: /could not be started \(EACCES/, fix: /MEMBRANE_CLI .*chmod \+x/ },
   },
   { name: 'cancel a running call', args: ['--timeout', '120000'], scenario: cancelRunning, expect: 'ok', warmOnly: true },
   {
