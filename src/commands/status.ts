@@ -42,9 +42,12 @@ export async function checkStatus(
     report.cli.working = true;
   } catch (error) {
     const e = toToolError(error);
-    if (e.code !== 'cli_missing') {
+    // A file that is there but cannot be run (EACCES) is found, and failing: its own fix says why.
+    if (e.code !== 'cli_missing' || e.details.upstreamCode === 'EACCES') {
       report.cli.found = true;
       report.cli.working = false;
+    }
+    if (e.code !== 'cli_missing') {
       report.problems.push({
         problem: `membrane was found but fails: ${e.code}: ${e.message}`,
         fix: 'run `membrane --version` by hand to see the failure; reinstall the CLI (npm install -g @membranehq/cli) if it crashes or hangs',

@@ -249,6 +249,7 @@ export function notStarted(file: string, code: string | undefined): ToolError {
     // There is a file (or folder) by that name: installing again would not help.
     return new ToolError('cli_missing', `the Membrane CLI could not be started (EACCES: not executable) (tried to run "${file}")`, {
       fix: `point MEMBRANE_CLI (or --membrane) at the membrane executable itself, or make it executable: chmod +x "${file}"`,
+      upstreamCode: code,
     });
   }
   const fix: Record<string, string> = {

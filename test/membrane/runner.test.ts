@@ -373,6 +373,7 @@ describe('a CLI that cannot start', () => {
       code: 'cli_missing',
       message: `the Membrane CLI could not be started (EACCES: not executable) (tried to run "${file}")`,
       fix: `point MEMBRANE_CLI (or --membrane) at the membrane executable itself, or make it executable: chmod +x "${file}"`,
+      upstreamCode: 'EACCES',
     });
   });
 

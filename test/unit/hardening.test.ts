@@ -365,6 +365,19 @@ describe('finding 11: status tells "found but failing" from "not found"', () => 
     expect(report.cli.working).toBeUndefined();
     expect(formatStatus(report).split('\n')[0]).toBe('membrane CLI: not found [/nonexistent/dir/membrane]');
   });
+
+  it('a path that is there but cannot be run (a folder: EACCES) is found but failing, with its own fix', async () => {
+    const folder = tmpdir();
+    const report = await status(folder);
+    expect(report.cli).toMatchObject({ found: true, working: false });
+    expect(formatStatus(report).split('\n')[0]).toBe(`membrane CLI: found but failing [${folder}]`);
+    expect(report.problems).toEqual([
+      {
+        problem: `cli_missing: the Membrane CLI could not be started (EACCES: not executable) (tried to run "${folder}")`,
+        fix: `point MEMBRANE_CLI (or --membrane) at the membrane executable itself, or make it executable: chmod +x "${folder}"`,
+      },
+    ]);
+  });
 });
 
 describe('finding 2: the id rule for free-form input', () => {
