@@ -111,10 +111,12 @@ export const numericId = (what: string) =>
   // The error names the list tool; the listing leaves it to the field name (every id comes from a list).
   z.string().regex(DIGITS, `must be a numeric RingCentral id (digits only); get it from ringcentral_list_${what}`);
 
-export const extensionId = z
+const anExtensionId = z.string().regex(/^(~|\d{1,19})$/, 'must be "~" (you) or a numeric extension id from ringcentral_list_extensions');
+export const extensionId = anExtensionId.optional();
+
+export const meetingId = z
   .string()
-  .regex(/^(~|\d{1,19})$/, 'must be "~" (you) or a numeric extension id from ringcentral_list_extensions')
-  .optional();
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'must be a meeting (bridge) id from ringcentral_create_meeting (letters, digits, _ . -)');
 
 /**
  * An id that ends up in a RingCentral path. Empty, ".", "..", blank or percent-encoded ids name
@@ -125,17 +127,15 @@ const SAFE_ID = /^[A-Za-z0-9~_+][A-Za-z0-9._~:@+=-]{0,255}$/;
 const ID_KEY = /(^id|Id|ID|_id)s?$/;
 const ID_RULE = 'must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)';
 
-export const MEETING_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-export const MEETING_ID_RULE = 'must be a meeting (bridge) id from ringcentral_create_meeting (letters, digits, _ . -)';
 /**
  * The ids the typed tools take, by key (messageId, message_id, messageIds...): free-form input
- * holds them to the same format, so run_action cannot send what get_message would refuse.
+ * holds them to the same fields, so run_action cannot send what get_message would refuse.
  */
-const TYPED_IDS: Record<string, { format: RegExp; rule: string }> = {
-  messageid: { format: DIGITS, rule: 'must be a numeric RingCentral id (digits only); get it from ringcentral_list_messages' },
-  contactid: { format: DIGITS, rule: 'must be a numeric RingCentral id (digits only); get it from ringcentral_list_contacts' },
-  extensionid: { format: /^(~|\d{1,19})$/, rule: 'must be "~" (you) or a numeric extension id from ringcentral_list_extensions' },
-  meetingid: { format: MEETING_ID, rule: MEETING_ID_RULE },
+const TYPED_IDS: Record<string, z.ZodString> = {
+  messageid: numericId('messages'),
+  contactid: numericId('contacts'),
+  extensionid: anExtensionId,
+  meetingid: meetingId,
 };
 
 /** Where free-form input (run_action) carries an id that breaks the rules above; depth already bounded. */
@@ -149,7 +149,8 @@ export function idProblems(value: unknown, path = 'input'): string[] {
     if (ids.some((id) => !(typeof id === 'string' ? SAFE_ID.test(id) : Number.isSafeInteger(id) && (id as number) >= 0)))
       return [`${at}: ${ID_RULE}`];
     const typed = TYPED_IDS[key.replace(/_/g, '').replace(/s$/, '').toLowerCase()];
-    return typed && ids.some((id) => !typed.format.test(String(id))) ? [`${at}: ${typed.rule}`] : [];
+    const refused = typed && ids.map((id) => typed.safeParse(String(id))).find((result) => !result.success);
+    return refused ? [`${at}: ${refused.error.issues[0].message}`] : [];
   });
 }
 

@@ -1,9 +1,7 @@
 /** RingCentral Video meetings (bridges: reusable rooms with a join link). */
 import { z } from 'zod';
 import { fetchRecord } from '../src/membrane/dispatch.js';
-import { compactObject, defineTool, MEETING_ID, MEETING_ID_RULE, type Record_ } from './define.js';
-
-const meetingId = z.string().regex(MEETING_ID, MEETING_ID_RULE);
+import { compactObject, defineTool, meetingId, type Record_ } from './define.js';
 
 const summary = (r: Record_) =>
   compactObject({
