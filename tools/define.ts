@@ -138,19 +138,19 @@ const TYPED_IDS: Record<string, z.ZodString> = {
   meetingid: meetingId,
 };
 
-/** Where free-form input (run_action) carries an id that breaks the rules above; depth already bounded. */
-export function idProblems(value: unknown, path = 'input'): string[] {
+/** Where free-form input (run_action) carries an id that breaks the rules above (paths inside it); depth already bounded. */
+export function idProblems(value: unknown, path: string[] = []): Array<{ path: string[]; message: string }> {
   // An array's entries are its indexes: `input.0.id`.
   if (!value || typeof value !== 'object') return [];
   return Object.entries(value).flatMap(([key, v]) => {
-    const at = `${path}.${key}`;
+    const at = [...path, key];
     if (!ID_KEY.test(key)) return idProblems(v, at);
     const ids = Array.isArray(v) ? v : [v];
     if (ids.some((id) => !(typeof id === 'string' ? SAFE_ID.test(id) : Number.isSafeInteger(id) && (id as number) >= 0)))
-      return [`${at}: ${ID_RULE}`];
+      return [{ path: at, message: ID_RULE }];
     const typed = TYPED_IDS[key.replace(/_/g, '').replace(/s$/, '').toLowerCase()];
     const refused = typed && ids.map((id) => typed.safeParse(String(id))).find((result) => !result.success);
-    return refused ? [`${at}: ${refused.error.issues[0].message}`] : [];
+    return refused ? [{ path: at, message: refused.error.issues[0].message }] : [];
   });
 }
 

@@ -76,7 +76,7 @@ async function checkedAction(i: { action: string; input?: Record_ }, ctx: ToolCo
 const actionInputField = jsonText('{"extensionId":"~"}').superRefine((value, ctx) => {
   const problem = jsonProblem(value);
   if (problem) return ctx.addIssue({ code: 'custom', message: problem });
-  for (const message of idProblems(value).slice(0, 5)) ctx.addIssue({ code: 'custom', message });
+  for (const { path, message } of idProblems(value).slice(0, 5)) ctx.addIssue({ code: 'custom', message, path });
 });
 
 export const discoveryTools = [

@@ -58,11 +58,7 @@ export function errorResult(error: ToolError): CallToolResult {
 }
 
 function invalidInput(error: z.ZodError): ToolError {
-  const problems = error.issues.map((issue) => {
-    const field = issue.path.length ? issue.path.join('.') : 'input';
-    // A message that already names its place inside the field (`input.messageId: ...`) is not prefixed again.
-    return issue.message.startsWith(`${field}.`) ? issue.message : `${field}: ${issue.message}`;
-  });
+  const problems = error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : 'input'}: ${issue.message}`);
   return new ToolError('invalid_input', problems.join('; '), { fix: 'correct the named field(s); nothing was sent' });
 }
 

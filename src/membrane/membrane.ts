@@ -5,10 +5,10 @@
 import { ToolError, FIX } from '../errors.js';
 import { asList, parseCliResult, unwrapActionOutput } from './parse.js';
 import type { CliResult, CliRunner, RunOptions } from './runner.js';
+import { inTenant, tenantConnectionError, tenantFlags } from './tenant.js';
 
 /** What this layer needs of the runner (tests give it a stand-in that answers from a script). */
 export type Cli = Pick<CliRunner, 'run' | 'argv'>;
-import { inTenant, tenantConnectionError, tenantFlags } from './tenant.js';
 
 export interface Connection {
   id: string;

@@ -392,16 +392,14 @@ describe('finding 2: the id rule for free-form input', () => {
         text: '..',
       }),
     ).toEqual([]);
-    expect(
-      idProblems({ messageId: '', nested: [{ chatId: '..' }], contact_id: '%2e', deviceIds: ['ok', ' '], id: -1, ownerId: {} }),
-    ).toEqual([
-      'input.messageId: must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)',
-      'input.nested.0.chatId: must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)',
-      'input.contact_id: must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)',
-      'input.deviceIds: must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)',
-      'input.id: must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)',
-      'input.ownerId: must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)',
-    ]);
+    const rule = 'must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)';
+    const bad = { messageId: '', nested: [{ chatId: '..' }], contact_id: '%2e', deviceIds: ['ok', ' '], id: -1, ownerId: {} };
+    expect(idProblems(bad)).toEqual(
+      [['messageId'], ['nested', '0', 'chatId'], ['contact_id'], ['deviceIds'], ['id'], ['ownerId']].map((path) => ({
+        path,
+        message: rule,
+      })),
+    );
   });
 
   it('depthOf counts without recursion and stops early', () => {

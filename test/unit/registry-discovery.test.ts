@@ -266,11 +266,11 @@ describe('run_action', () => {
     const rule = 'must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)';
     const bad = { id: '', contactId: '..', chat_id: '%2e', messageIds: ['1', ' '], ID: 'a/b', x: { deviceId: -1 } };
     expect(problems({ action: 'a', input: JSON.stringify(bad) })).toEqual([
-      `input: input.id: ${rule}`,
-      `input: input.contactId: ${rule}`,
-      `input: input.chat_id: ${rule}`,
-      `input: input.messageIds: ${rule}`,
-      `input: input.ID: ${rule}`,
+      `input.id: ${rule}`,
+      `input.contactId: ${rule}`,
+      `input.chat_id: ${rule}`,
+      `input.messageIds: ${rule}`,
+      `input.ID: ${rule}`,
     ]);
   });
 });

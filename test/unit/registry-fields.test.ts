@@ -7,6 +7,9 @@ import { inputSchema } from '../../src/mcp/schemas.js';
 import { asArray, compactObject, extensionPath, idProblems, party, query, TOOLSETS, truncate } from '../../tools/define.js';
 import { toolNamed } from './scripted-cli.js';
 
+/** idProblems as "input.path: message" lines. */
+const idText = (value: unknown, prefix = 'input') => idProblems(value).map((p) => `${[prefix, ...p.path].join('.')}: ${p.message}`);
+
 /** 'ok', or each problem of the input as "field: message". */
 function problems(tool: string, input: Record<string, unknown>): string[] | 'ok' {
   const parsed = inputSchema(toolNamed(tool)).safeParse(input);
@@ -145,36 +148,33 @@ describe('shared field rules', () => {
   it('free-form ids (run_action input): by key, each value by the rule of the typed tools', () => {
     const rule = 'must be an id from a list tool (letters, digits, ~ . _ : @ + = -; not empty, ".", "..", blank or %-encoded)';
     expect(
-      idProblems({ id: 'a', ids: ['1', 2], contactId: '7', chatIds: ['x.y'], chat_id: 'a:b@c+d=e-f', ID: 0, personId: 2 ** 53 - 1 }),
+      idText({ id: 'a', ids: ['1', 2], contactId: '7', chatIds: ['x.y'], chat_id: 'a:b@c+d=e-f', ID: 0, personId: 2 ** 53 - 1 }),
     ).toEqual([]);
-    expect(idProblems({ identity: '', paid: '..', Idea: ' ', valid: '%', note: { text: '' } })).toEqual([]);
+    expect(idText({ identity: '', paid: '..', Idea: ' ', valid: '%', note: { text: '' } })).toEqual([]);
     const bad = ['', '.', '..', '...', '.a', '-a', 'a b', 'a%2e', 'a/b', `a${'b'.repeat(256)}`, -1, 1.5, 2 ** 53, true, null, {}];
-    for (const value of bad) expect(idProblems({ id: value }), JSON.stringify(value)).toEqual([`input.id: ${rule}`]);
-    expect(idProblems({ id: `a${'b'.repeat(255)}` })).toEqual([]);
-    expect(idProblems({ id: '_a' })).toEqual([]);
-    expect(idProblems({ id: '+1' })).toEqual([]);
-    expect(idProblems([{ messageIds: ['1', '..'] }, { x: [{ Id: '' }] }])).toEqual([
-      `input.0.messageIds: ${rule}`,
-      `input.1.x.0.Id: ${rule}`,
-    ]);
-    expect(idProblems({ a: { b: { extension_id: '.' } } }, 'body')).toEqual([`body.a.b.extension_id: ${rule}`]);
-    expect(idProblems('..')).toEqual([]);
-    expect(idProblems(null)).toEqual([]);
+    for (const value of bad) expect(idText({ id: value }), JSON.stringify(value)).toEqual([`input.id: ${rule}`]);
+    expect(idText({ id: `a${'b'.repeat(255)}` })).toEqual([]);
+    expect(idText({ id: '_a' })).toEqual([]);
+    expect(idText({ id: '+1' })).toEqual([]);
+    expect(idText([{ messageIds: ['1', '..'] }, { x: [{ Id: '' }] }])).toEqual([`input.0.messageIds: ${rule}`, `input.1.x.0.Id: ${rule}`]);
+    expect(idText({ a: { b: { extension_id: '.' } } }, 'body')).toEqual([`body.a.b.extension_id: ${rule}`]);
+    expect(idText('..')).toEqual([]);
+    expect(idText(null)).toEqual([]);
   });
 
   it('free-form ids the typed tools know keep their formats: message and contact ids digits, extension ~ or digits', () => {
     const digits = (what: string) => `must be a numeric RingCentral id (digits only); get it from ringcentral_list_${what}`;
     const extension = 'must be "~" (you) or a numeric extension id from ringcentral_list_extensions';
     expect(
-      idProblems({ messageId: '21357380004', contactIds: ['1', 2], extensionId: '~', extension_id: 101, meetingId: 'iad41-c06.x_1' }),
+      idText({ messageId: '21357380004', contactIds: ['1', 2], extensionId: '~', extension_id: 101, meetingId: 'iad41-c06.x_1' }),
     ).toEqual([]);
-    expect(idProblems({ messageId: 'abc' })).toEqual([`input.messageId: ${digits('messages')}`]);
-    expect(idProblems({ message_ids: ['1', 'x1'] })).toEqual([`input.message_ids: ${digits('messages')}`]);
-    expect(idProblems({ body: { contactId: '~' } })).toEqual([`input.body.contactId: ${digits('contacts')}`]);
-    expect(idProblems({ extensionId: 'me' })).toEqual([`input.extensionId: ${extension}`]);
+    expect(idText({ messageId: 'abc' })).toEqual([`input.messageId: ${digits('messages')}`]);
+    expect(idText({ message_ids: ['1', 'x1'] })).toEqual([`input.message_ids: ${digits('messages')}`]);
+    expect(idText({ body: { contactId: '~' } })).toEqual([`input.body.contactId: ${digits('contacts')}`]);
+    expect(idText({ extensionId: 'me' })).toEqual([`input.extensionId: ${extension}`]);
     // The whole value: no "~" or digits at one end only.
-    for (const id of ['x101', '101x', 'a~', '~a']) expect(idProblems({ extensionId: id }), id).toEqual([`input.extensionId: ${extension}`]);
-    expect(idProblems({ meetingId: 'a:b' })).toEqual([
+    for (const id of ['x101', '101x', 'a~', '~a']) expect(idText({ extensionId: id }), id).toEqual([`input.extensionId: ${extension}`]);
+    expect(idText({ meetingId: 'a:b' })).toEqual([
       'input.meetingId: must be a meeting (bridge) id from ringcentral_create_meeting (letters, digits, _ . -)',
     ]);
   });

@@ -2,6 +2,7 @@
 // (`messageType: "SMS"`) where RingCentral's API takes a list (`messageType: ["SMS"]`). Membrane
 // validates action input against the schema, so a list there is refused, not dropped.
 import type { Rec } from '../model.js';
+import { str } from './defs.js';
 import type { Schema } from './schema.js';
 
 const isStringList = (s: Schema): boolean => s.type === 'array' && s.items?.type === 'string';
@@ -10,9 +11,7 @@ const isStringList = (s: Schema): boolean => s.type === 'array' && s.items?.type
 export function scalarFilters(schema: Schema): Schema {
   const properties = Object.fromEntries(
     Object.entries(schema.properties ?? {}).map(([name, s]) =>
-      isStringList(s)
-        ? [name, { type: 'string', description: s.description, ...(s.items?.enum ? { enum: s.items.enum } : {}) }]
-        : [name, s],
+      isStringList(s) ? [name, str(s.description ?? name, s.items?.enum ? { enum: s.items.enum } : {})] : [name, s],
     ),
   );
   return { ...schema, properties };
