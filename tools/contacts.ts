@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ToolContext } from '../src/membrane/context.js';
 import { fetchRecord } from '../src/membrane/dispatch.js';
+import { isObject } from '../src/membrane/parse.js';
 import { asArray, compactObject, defineTool, email, numericId, phone, query, type Record_ } from './define.js';
 
 const text = (max: number) => z.string().max(max).optional();
@@ -73,8 +74,6 @@ export const getContact = defineTool({
 const shown = (value: unknown): string =>
   value === undefined || value === null || value === '' ? '(empty)' : typeof value === 'string' ? value : JSON.stringify(value);
 
-const isRecord = (value: unknown): value is Record_ => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * Each named field as "before -> after" (an address part as `businessAddress.city`); fields the
  * person named but that stay the same are listed apart.
@@ -84,8 +83,8 @@ function changesOf(current: Record_, wanted: Record_, prefix = ''): { changes: R
   const unchanged: string[] = [];
   for (const [field, after] of Object.entries(wanted)) {
     const before = current[field];
-    if (isRecord(after)) {
-      const nested = changesOf(isRecord(before) ? before : {}, after, `${prefix}${field}.`);
+    if (isObject(after)) {
+      const nested = changesOf(isObject(before) ? before : {}, after, `${prefix}${field}.`);
       Object.assign(changes, nested.changes);
       unchanged.push(...(nested.unchanged ?? []));
     } else if (JSON.stringify(before) === JSON.stringify(after)) unchanged.push(`${prefix}${field}`);
@@ -100,9 +99,9 @@ function changesOf(current: Record_, wanted: Record_, prefix = ''): { changes: R
  */
 async function updateBody(i: Record_ & { contactId: string }, ctx: ToolContext): Promise<ContactFields> {
   const fields = fieldsOf(i);
-  if (!isRecord(fields.businessAddress)) return fields;
+  if (!isObject(fields.businessAddress)) return fields;
   const current = await fetchRecord(ctx, getContact, { contactId: i.contactId });
-  const before = isRecord(current.businessAddress) ? current.businessAddress : {};
+  const before = isObject(current.businessAddress) ? current.businessAddress : {};
   return { ...fields, businessAddress: { ...before, ...fields.businessAddress } };
 }
 

@@ -3,8 +3,9 @@
  * action input against the schema, so a list where the action declares one value (a connector's
  * `messageType: string`) fails there; such a call takes RingCentral's REST route instead.
  */
+import { isObject } from './parse.js';
+
 type Schema = Record<string, unknown>;
-const isObject = (value: unknown): value is Schema => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function jsonType(value: unknown): string {
   if (value === null) return 'null';

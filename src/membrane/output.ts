@@ -6,10 +6,9 @@
  * wrappers. A list whose records cannot be recognized is an error, never an empty success.
  */
 import { ToolError } from '../errors.js';
+import { isObject } from './parse.js';
 
 type Obj = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Where a result came from, for errors: `action list-messages` or `RingCentral REST`. */
 export type Source = { route: 'action'; key: string } | { route: 'rest' };

@@ -10,7 +10,8 @@ import type { CliResult } from './runner.js';
 type Json = unknown;
 type JsonObject = Record<string, unknown>;
 
-const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A JSON object: not null, not an array. */
+export const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const INTEGER = /^-?\d+$/;
 

@@ -9,6 +9,7 @@
 import type { ActionRoute, Exec, Record_, ToolDefinition } from '../../tools/define.js';
 import { typeMismatches } from './input-types.js';
 import type { ActionInfo, Membrane } from './membrane.js';
+import { isObject } from './parse.js';
 import type { RunOptions } from './runner.js';
 
 export const ROUTE_MODES = ['auto', 'action', 'rest'] as const;
@@ -24,7 +25,6 @@ export interface RouteLine extends RouteChoice {
 }
 
 type Schema = Record<string, unknown>;
-const isObject = (value: unknown): value is Schema => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Paging fields a list tool adds to the action input. */
 const PAGING_SENDS = { page: ['page', 'perPage'], token: ['recordCount', 'pageToken'] } as const;
