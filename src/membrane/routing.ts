@@ -162,10 +162,10 @@ export function toolRoute(def: ToolDefinition, action: ActionRoute<Record_>, inf
   if (!info || !isObject(info.inputSchema)) return callRoute(key, info, {});
   const defaults = Object.keys(action.defaults ?? {});
   const { undeclared, unsupplied } = checkSchema(info.inputSchema, sendsOf(def, action));
-  if (unsupplied.length) return { route: 'rest', reason: `action ${key} requires ${unsupplied.join(', ')}, which the tool does not send` };
-  if (!undeclared.length) return { route: 'action', reason: `action ${key} declares every property the tool sends` };
   const always = undeclared.filter((path) => isAlwaysSent(def, path) && !defaults.includes(path));
   if (always.length) return { route: 'rest', reason: `action ${key} does not declare ${undeclared.join(', ')}` };
+  if (unsupplied.length) return { route: 'rest', reason: `action ${key} requires ${unsupplied.join(', ')}, which the tool does not send` };
+  if (!undeclared.length) return { route: 'action', reason: `action ${key} declares every property the tool sends` };
   return {
     route: 'per call',
     reason: `action ${key} does not declare ${undeclared.join(', ')}: a call that sends one takes REST, others the action`,

@@ -5,7 +5,7 @@
  * in process against the sandbox CLI.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { fetchAll, fetchRecord } from '../../dist/src/membrane/dispatch.js';
+import { fetchAll, fetchRecord } from '../../dist/src/membrane/routing.js';
 import { Runtime } from '../../dist/src/mcp/runtime.js';
 import { registry } from '../../dist/tools/index.js';
 import { makeSandbox } from '../helpers.js';

@@ -215,9 +215,7 @@ describe('SMS: sender and idempotency key', () => {
     const { ctx, argvs } = scriptedContext(SENDERS);
     await sms.idempotencyKey!({ to: ['+16505550123'], text: 'a' }, ctx);
     await sms.preview!({ to: ['+16505550123'], text: 'a' }, ctx);
-    expect(argvs).toEqual([
-      ['request', 'conn-1', '/restapi/v1.0/account/~/extension/~/phone-number', '-X', 'GET', '--query', 'perPage=1000', '--json'],
-    ]);
+    expect(argvs).toEqual([['request', 'conn-1', '/restapi/v1.0/account/~/extension/~/phone-number?perPage=1000', '-X', 'GET', '--json']]);
   });
 });
 

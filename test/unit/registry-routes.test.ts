@@ -189,7 +189,9 @@ describe('account', () => {
   });
 
   it('get_extension_info and get_account_info: you by default', async () => {
-    expect(await actionInput('ringcentral_get_extension_info', {})).toStrictEqual({ extensionId: '~' });
+    // "~" is a default: sent only to an action whose live schema declares extensionId.
+    expect(await actionInput('ringcentral_get_extension_info', {})).toStrictEqual({});
+    expect(either('ringcentral_get_extension_info').action.defaults).toStrictEqual({ extensionId: '~' });
     expect(await actionInput('ringcentral_get_extension_info', { extensionId: '62' })).toStrictEqual({ extensionId: '62' });
     expect(await restCall('ringcentral_get_extension_info', {})).toStrictEqual({
       method: 'GET',
@@ -227,12 +229,12 @@ describe('messages', () => {
   };
 
   it('list_messages: your mailbox by default, filters on both routes', async () => {
+    // A date-only dateFrom is that day's start in the account's time zone (US/Pacific in the script).
     expect(await actionInput('ringcentral_list_messages', filters)).toStrictEqual({
-      extensionId: '~',
       messageType: ['SMS'],
       direction: ['Inbound'],
       readStatus: ['Unread'],
-      dateFrom: '2026-01-01',
+      dateFrom: '2026-01-01T00:00:00-08:00',
       dateTo: '2026-01-31T00:00:00Z',
       phoneNumber: '+16505550123',
     });
@@ -243,7 +245,7 @@ describe('messages', () => {
         ['messageType', 'SMS'],
         ['direction', 'Inbound'],
         ['readStatus', 'Unread'],
-        ['dateFrom', '2026-01-01'],
+        ['dateFrom', '2026-01-01T00:00:00-08:00'],
         ['dateTo', '2026-01-31T00:00:00Z'],
         ['phoneNumber', '+16505550123'],
       ],
@@ -252,7 +254,9 @@ describe('messages', () => {
   });
 
   it('get_message and delete_message: the message under its mailbox; purge only when asked', async () => {
-    expect(await actionInput('ringcentral_get_message', { messageId: '123' })).toStrictEqual({ extensionId: '~', messageId: '123' });
+    expect(await actionInput('ringcentral_get_message', { messageId: '123' })).toStrictEqual({ messageId: '123' });
+    expect(either('ringcentral_get_message').action.defaults).toStrictEqual({ extensionId: '~' });
+    expect(either('ringcentral_delete_message').action.defaults).toStrictEqual({ extensionId: '~' });
     expect(await actionInput('ringcentral_get_message', { messageId: '123', extensionId: '62' })).toStrictEqual({
       extensionId: '62',
       messageId: '123',
@@ -261,7 +265,7 @@ describe('messages', () => {
       method: 'GET',
       path: '/restapi/v1.0/account/~/extension/~/message-store/123',
     });
-    expect(await actionInput('ringcentral_delete_message', { messageId: '123' })).toStrictEqual({ messageId: '123', extensionId: '~' });
+    expect(await actionInput('ringcentral_delete_message', { messageId: '123' })).toStrictEqual({ messageId: '123' });
     expect(await actionInput('ringcentral_delete_message', { messageId: '123', purge: true, extensionId: '62' })).toStrictEqual({
       messageId: '123',
       purge: true,
@@ -392,9 +396,8 @@ describe('calls', () => {
       detailed: true,
     };
     expect(await actionInput('ringcentral_get_call_log', input)).toStrictEqual({
-      extensionId: '~',
-      dateFrom: '2026-01-01',
-      dateTo: '2026-01-02',
+      dateFrom: '2026-01-01T00:00:00-08:00',
+      dateTo: '2026-01-02T23:59:59-08:00',
       phoneNumber: '16505550123',
       view: 'Detailed',
       direction: ['Outbound'],
@@ -404,24 +407,24 @@ describe('calls', () => {
       method: 'GET',
       path: '/restapi/v1.0/account/~/extension/62/call-log',
       query: [
-        ['dateFrom', '2026-01-01'],
-        ['dateTo', '2026-01-02'],
+        ['dateFrom', '2026-01-01T00:00:00-08:00'],
+        ['dateTo', '2026-01-02T23:59:59-08:00'],
         ['phoneNumber', '16505550123'],
         ['view', 'Detailed'],
         ['direction', 'Outbound'],
         ['type', 'Voice'],
       ],
     });
-    expect(await actionInput('ringcentral_get_call_log', {})).toStrictEqual({ extensionId: '~' });
+    expect(await actionInput('ringcentral_get_call_log', {})).toStrictEqual({});
+    expect(either('ringcentral_get_call_log').action.defaults).toStrictEqual({ extensionId: '~' });
     expect(await actionInput('ringcentral_get_call_log', { phoneNumber: '16505550123', detailed: false })).toStrictEqual({
-      extensionId: '~',
       phoneNumber: '16505550123',
     });
   });
 
   it('get_active_calls: your extension by default', async () => {
+    expect(either('ringcentral_get_active_calls').action.defaults).toStrictEqual({ extensionId: '~' });
     expect(await actionInput('ringcentral_get_active_calls', { direction: 'Inbound', type: 'Fax' })).toStrictEqual({
-      extensionId: '~',
       direction: ['Inbound'],
       type: ['Fax'],
     });
