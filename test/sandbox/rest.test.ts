@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { CID, EXT, NOW, sandbox } from './helpers.js';
 
@@ -151,13 +152,124 @@ describe('request', () => {
     expect(again.json.errors[0]).toMatchObject({ errorCode: 'CMN-102', parameterName: 'contactId' });
   });
 
-  it('bad JSON body is CMN-103; absolute URLs are refused', async () => {
+  it('bad JSON body is CMN-103', async () => {
     const bad = await sb.run(['request', CID, `${EXT}/address-book/contact`, '-X', 'POST', '-d', '{nope', '--json']);
     expect(bad.code).toBe(1);
     expect(bad.json.errors[0].errorCode).toBe('CMN-103');
-    const abs = await sb.run(['request', CID, 'https://evil.example/x', '--json']);
-    expect(abs.code).toBe(1);
-    expect(abs.json).toMatchObject({ type: 'bad_request' });
+  });
+
+  it("full URLs are used as-is on RingCentral's hosts (the media host included); any other host is refused", async () => {
+    const log = `${sb.dir}/requests.log`;
+    const env = { env: { MEMBRANE_SANDBOX_REQUEST_LOG: log } };
+    const list = await sb.ok(['request', CID, `${EXT}/message-store?messageType=SMS&perPage=1`, '--json'], env);
+    const att = list.records[0].attachments[0].uri;
+    expect(att).toMatch(/^https:\/\/media\.sandbox\.invalid\/restapi\/v1\.0\//);
+    const media = await sb.run(['request', CID, att, '--json'], env);
+    expect(media.code).toBe(0);
+    expect(media.stdout).toBe(list.records[0].subject);
+    const upper = await sb.run(['request', CID, 'HTTPS://Platform.Sandbox.Invalid/restapi/v1.0/account/~', '--json'], env);
+    expect(upper.code).toBe(0);
+    for (const url of [
+      'https://evil.example/x',
+      '//evil.example/x',
+      'http://platform.sandbox.invalid/restapi/v1.0/account/~',
+      'https://v.sandbox.invalid/join/1',
+    ]) {
+      const r = await sb.run(['request', CID, url, '--json'], env);
+      expect(r.code, url).toBe(1);
+      expect(r.json, url).toMatchObject({ type: 'bad_request', key: 'invalid_request' });
+      expect(r.stderr, url).toBe(
+        `Error: The sandbox cannot reach ${url}: it serves only RingCentral's hosts https://platform.sandbox.invalid and https://media.sandbox.invalid (the real CLI would send the request, with your credentials, to any host a full URL names). Pass a path such as /restapi/v1.0/account/~, or a full URL that RingCentral's own answers gave.\n`,
+      );
+    }
+    await sb.ok(
+      [
+        'action',
+        'run',
+        'get-message',
+        '--connectionId',
+        CID,
+        '--input',
+        JSON.stringify({ messageId: String(list.records[0].id) }),
+        '--json',
+      ],
+      env,
+    );
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const id = list.records[0].id;
+    expect(lines.map(({ t, pid, error, ...rest }) => ({ ...rest, ...(error ? { error: 'refused' } : {}) }))).toEqual([
+      {
+        via: 'request',
+        method: 'GET',
+        url: `https://platform.sandbox.invalid${EXT}/message-store?messageType=SMS&perPage=1`,
+        host: 'platform.sandbox.invalid',
+        path: `${EXT}/message-store`,
+        query: 'messageType=SMS&perPage=1',
+        status: 200,
+      },
+      { via: 'request', method: 'GET', url: att, host: 'media.sandbox.invalid', path: new URL(att).pathname, query: '', status: 200 },
+      {
+        via: 'request',
+        method: 'GET',
+        url: 'https://platform.sandbox.invalid/restapi/v1.0/account/~',
+        host: 'platform.sandbox.invalid',
+        path: '/restapi/v1.0/account/~',
+        query: '',
+        status: 200,
+      },
+      {
+        via: 'request',
+        method: 'GET',
+        url: 'https://evil.example/x',
+        host: 'evil.example',
+        path: '/x',
+        query: '',
+        status: null,
+        error: 'refused',
+      },
+      {
+        via: 'request',
+        method: 'GET',
+        url: '//evil.example/x',
+        host: 'evil.example',
+        path: '/x',
+        query: '',
+        status: null,
+        error: 'refused',
+      },
+      {
+        via: 'request',
+        method: 'GET',
+        url: 'http://platform.sandbox.invalid/restapi/v1.0/account/~',
+        host: 'platform.sandbox.invalid',
+        path: '/restapi/v1.0/account/~',
+        query: '',
+        status: null,
+        error: 'refused',
+      },
+      {
+        via: 'request',
+        method: 'GET',
+        url: 'https://v.sandbox.invalid/join/1',
+        host: 'v.sandbox.invalid',
+        path: '/join/1',
+        query: '',
+        status: null,
+        error: 'refused',
+      },
+      {
+        via: 'action',
+        method: 'GET',
+        url: `https://platform.sandbox.invalid${EXT}/message-store/${id}`,
+        host: 'platform.sandbox.invalid',
+        path: `${EXT}/message-store/${id}`,
+        query: '',
+        status: 200,
+      },
+    ]);
   });
 
   it('team-messaging extras: chats/~ is the Personal chat, teams list, bridges/default, call-log record', async () => {

@@ -8,10 +8,7 @@ export function one(q: Query, name: string): string | undefined {
 
 /** Multi-valued params arrive repeated (`?type=A&type=B`); a comma list is accepted too. */
 export function many(q: Query, name: string): string[] {
-  return (q[name] ?? [])
-    .flatMap((v) => v.split(','))
-    .map((v) => v.trim())
-    .filter(Boolean);
+  return (q[name] ?? []).flatMap((v) => v.split(',')).filter(Boolean);
 }
 
 /** Validates an enum list case-insensitively and returns canonical spellings. */
