@@ -98,6 +98,9 @@ export async function checkStatus(
   return report;
 }
 
+const REST_FIX =
+  "check the RingCentral connector's base URL in Membrane (RingCentral's platform host, optionally ending in /restapi/v1.0) and run `membrane request <connectionId> /restapi/v1.0/account/~/extension/~ --json` by hand";
+
 /** The REST probe: where `membrane request` lands (learned once), then one live GET through it. */
 async function checkRest(membrane: Membrane, run: RunOptions, report: StatusReport): Promise<boolean> {
   report.rest = { works: false };
@@ -118,9 +121,8 @@ async function checkRest(membrane: Membrane, run: RunOptions, report: StatusRepo
     const e = toToolError(membrane.explain(error));
     report.problems.push({
       problem: `RingCentral's REST API does not work through membrane request (${e.code}: ${e.message}); the SMS sender check, update_contact, the API proxy and every call that takes REST fail`,
-      fix:
-        e.details.fix ??
-        "check the RingCentral connector's base URL in Membrane (RingCentral's platform host, optionally ending in /restapi/v1.0) and run `membrane request <connectionId> /restapi/v1.0/account/~/extension/~ --json` by hand",
+      // An answer that is not RingCentral's (nothing at all) is the proxy's problem, not the CLI's version.
+      fix: (e.code === 'unparseable_output' ? undefined : e.details.fix) ?? REST_FIX,
     });
     return false;
   }

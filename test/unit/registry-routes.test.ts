@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { checkStatus } from '../../src/commands/status.js';
 import type { Exec, Record_ } from '../../tools/define.js';
 import { registry } from '../../tools/index.js';
-import { scriptedContext, toolNamed } from './scripted-cli.js';
+import { Printed, scriptedContext, toolNamed } from './scripted-cli.js';
 
 type Either = Extract<Exec<Record_>, { via: 'either' }>;
 const either = (name: string): Either => {
@@ -215,6 +215,29 @@ describe('status', () => {
     const report = status.via === 'custom' ? await status.run({}, ctx) : undefined;
     expect(report).toStrictEqual({ ...(await checkStatus(ctx.membrane, undefined, {}, ctx.routes)) });
     expect(report).toMatchObject({ cli: { command: 'membrane', found: true, working: true, version: 'membrane 9.9.9' }, loggedIn: true });
+  });
+});
+
+describe('status: REST', () => {
+  const agw = new Printed('{"errorCode":"AGW-404","message":"Resource not found"}', 1, 'HTTP 404 AGW-404: Resource not found\n');
+
+  it('the base learned and a REST call that works: ready', async () => {
+    const { ctx } = scriptedContext({});
+    const report = await checkStatus(ctx.membrane, undefined, {}, ctx.routes);
+    expect(report.rest).toStrictEqual({ base: 'https://platform.example.invalid/', works: true, timeZone: 'US/Pacific' });
+    expect(report.ready).toBe(true);
+  });
+
+  it('no base answers, or REST answers nothing: ready false, with the problem and a fix', async () => {
+    for (const answer of [agw, new Printed('')]) {
+      const { ctx } = scriptedContext({ rest: { 'GET /restapi/v1.0/account/~/extension/~': answer, 'GET /account/~/extension/~': agw } });
+      const report = await checkStatus(ctx.membrane, undefined, {}, ctx.routes);
+      expect(report.ready).toBe(false);
+      expect(report.rest).toStrictEqual({ works: false });
+      expect(report.problems).toHaveLength(1);
+      expect(report.problems[0].problem).toMatch(/^RingCentral's REST API does not work through membrane request/);
+      expect(report.problems[0].fix).toMatch(/base URL in Membrane|membrane request/);
+    }
   });
 });
 

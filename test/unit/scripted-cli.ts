@@ -50,6 +50,7 @@ export function scriptedContext(script: Script, mode: RouteMode = 'rest'): { ctx
     }
     if (argv[0] === '--version') return new Printed('membrane 9.9.9\n');
     if (argv[0] === 'status') return new Printed('Logged in as ann@x.co\n');
+    if (argv[0] === 'connection' && argv[1] === 'list') return { items: [{ id: 'conn-1', name: 'RingCentral', state: 'READY' }] };
     if (argv[0] === 'action' && argv[1] === 'list') return { items: script.catalog ?? [] };
     if (argv[0] === 'action' && argv[1] === 'run') {
       const key = script.catalog?.find((a) => a.id === argv[2])?.key ?? argv[2];
