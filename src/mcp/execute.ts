@@ -170,10 +170,11 @@ async function list(def: ToolDefinition, spec: ListSpec, input: Input, ctx: Tool
   const read = nextPage(readList(output, sourceOf(planned)), position.handle);
   const page = spec.enrich ? { ...read, records: await spec.enrich(read.records, ctx) } : read;
   const mode = input.view ?? 'compact';
-  const result = listResult(def.name, page, position, limit, runtime.options.maxResultChars, (r) =>
-    view(r, spec.compact, mode, input.fields),
-  );
-  return spec.window ? { ...result, ...windowFields(await spec.window(input, ctx), result.count === 0 && !result.nextCursor) } : result;
+  const window = spec.window ? await spec.window(input, ctx) : undefined;
+  // The window (and a hint) share the budget with the records, so the page is cut to what is left.
+  const budget = runtime.options.maxResultChars - (window ? JSON.stringify(windowFields(window, true)).length : 0);
+  const result = listResult(def.name, page, position, limit, budget, (r) => view(r, spec.compact, mode, input.fields));
+  return window ? { ...result, ...windowFields(window, result.count === 0 && !result.nextCursor) } : result;
 }
 
 /** The date window a list read (RingCentral's default one included); when it held nothing, how to look further. */
