@@ -194,6 +194,16 @@ async function scenario(h: Harness, big: boolean, base = ''): Promise<Obj> {
   ).result.body;
   expect(String(proxied.id)).toBe(String(outbound.records[0].id));
   expect(String(proxied.conversationId)).toBe(proxied.conversation.id);
+  // A documented root outside /restapi/v1.0, through the proxy, with a query.
+  const teamChats = await ok(h, 'api_request', {
+    method: 'GET',
+    path: '/team-messaging/v1/chats',
+    query: [
+      { name: 'type', value: 'Team' },
+      { name: 'recordCount', value: '3' },
+    ],
+  });
+  expect(teamChats.result.body.records.map((c: Obj) => c.type)).toEqual(['Team', 'Team', 'Team']);
   answer.message = { type: one.type, subject: one.subject, from: one.from.phoneNumber };
 
   // SMS content and sender exact, on whichever route.
