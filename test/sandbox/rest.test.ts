@@ -190,6 +190,23 @@ describe('request', () => {
     for (const path of fine) expect((await sb.req(path)).code, path).toBe(0);
   });
 
+  it('a query string in the path is decoded as RingCentral does: + is a space, %2B a plus, no fragment, bad escapes refused', async () => {
+    const contacts = `${EXT}/address-book/contact`;
+    const [plus, encoded, fragment, broken] = await Promise.all([
+      sb.req(`${contacts}?phoneNumber=+16505550123`),
+      sb.req(`${contacts}?phoneNumber=%2B16505550123`),
+      sb.req(`${EXT}/message-store?messageType=SMS#&messageType=sms`),
+      sb.req(`${contacts}?startsWith=%ZZ`),
+    ]);
+    expect(plus.code).toBe(1);
+    expect(plus.json.errors[0]).toMatchObject({ errorCode: 'CMN-101', parameterName: 'phoneNumber', parameterValue: ' 16505550123' });
+    expect(encoded.code).toBe(0);
+    expect(fragment.code).toBe(0);
+    expect(fragment.json.records.every((m: any) => m.type === 'SMS')).toBe(true);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toBe('HTTP 400 CMN-104: Cannot parse request: malformed percent-encoding in query parameter [startsWith]\n');
+  });
+
   it('contacts: POST 200, PUT replaces, PATCH merges, bulk GET 207, DELETE 204 prints nothing', async () => {
     const c = await sb.ok([
       'request',
