@@ -92,15 +92,119 @@ describe('request', () => {
     expect(inPath.records.every((m: any) => m.type === 'VoiceMail')).toBe(true);
   });
 
-  it('empty message ids never delete the mailbox (both path forms, and blank)', async () => {
-    for (const p of [`${EXT}/message-store`, `${EXT}/message-store/`, `${EXT}/message-store/%20`]) {
-      const r = await sb.run(['request', CID, p, '-X', 'DELETE', '--json']);
-      expect(r.code, p).toBe(1);
-      expect(r.json.errors[0]).toMatchObject({ errorCode: 'CMN-101', parameterName: 'messageId' });
-      expect(r.stderr).toMatch(/^HTTP 400 CMN-101/);
+  it('a DELETE that names no message id empties the mailbox (204, nothing printed), as RingCentral does: bare, trailing slash, blank', async () => {
+    const own = sandbox({}, { inProcess: true });
+    try {
+      for (const p of [`${EXT}/message-store`, `${EXT}/message-store/`, `${EXT}/message-store/%20`]) {
+        await own.ok(['reset', '--json']);
+        const r = await own.run(['request', CID, p, '-X', 'DELETE', '--json']);
+        expect([r.code, r.stdout, r.stderr], p).toEqual([0, '', '']);
+        const [alive, deleted] = await Promise.all([
+          own.ok(['request', CID, `${EXT}/message-store?dateFrom=${FROM}&perPage=1`, '--json']),
+          own.ok(['request', CID, `${EXT}/message-store?dateFrom=${FROM}&perPage=1&availability=Deleted`, '--json']),
+        ]);
+        expect(alive.paging.totalElements, p).toBe(0);
+        expect(deleted.paging.totalElements, p).toBeGreaterThan(300);
+      }
+    } finally {
+      own.cleanup();
     }
-    const j = await sb.ok(['request', CID, `${EXT}/message-store`, '--query', `dateFrom=${FROM}`, '--query', 'perPage=1', '--json']);
-    expect(j.paging.totalElements).toBeGreaterThan(300);
+  });
+
+  it('DELETE message-store by filter: type, conversationId and purge narrow it; its parameters are strict', async () => {
+    const own = sandbox({}, { inProcess: true });
+    try {
+      await own.ok(['reset', '--json']);
+      const count = async (q: string) =>
+        (await own.ok(['request', CID, `${EXT}/message-store?dateFrom=${FROM}&perPage=1${q}`, '--json'])).paging.totalElements;
+      const [sms, all] = [await count('&messageType=SMS'), await count('')];
+      const bad = await own.run(['request', CID, `${EXT}/message-store?type=sms`, '-X', 'DELETE', '--json']);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toBe('HTTP 400 CMN-101: Parameter [type] value is invalid\n');
+      const badDate = await own.run(['request', CID, `${EXT}/message-store?dateTo=2026-02-01`, '-X', 'DELETE', '--json']);
+      expect(badDate.stderr).toBe('HTTP 400 CMN-101: Parameter [dateTo] value is invalid\n');
+      expect(await count('')).toBe(all);
+      const left = (await own.ok(['request', CID, `${EXT}/message-store?dateFrom=${FROM}&perPage=1000`, '--json'])).records;
+      const conv = left.find((m: any) => m.conversation).conversation.id;
+      const inConv = left.filter((m: any) => m.conversation?.id === conv).length;
+      expect(inConv).toBeGreaterThan(0);
+      const byConv = await own.run(['request', CID, `${EXT}/message-store?conversationId=${conv}`, '-X', 'DELETE', '--json']);
+      expect([byConv.code, byConv.stdout]).toEqual([0, '']);
+      expect(await count('')).toBe(all - inConv);
+      const r = await own.run(['request', CID, `${EXT}/message-store?type=SMS&purge=true`, '-X', 'DELETE', '--json']);
+      expect([r.code, r.stdout]).toEqual([0, '']);
+      expect(await count('')).toBe(all - sms);
+      expect(await count('&messageType=SMS')).toBe(0);
+      expect(await count('&messageType=SMS&availability=Deleted')).toBe(0);
+    } finally {
+      own.cleanup();
+    }
+  });
+
+  it('strict input, as RingCentral: 400 CMN-101 naming the parameter for date-only dates, comma-joined lists, wrong case and recordCount over 250', async () => {
+    const chat = (await sb.ok(['request', CID, '/team-messaging/v1/chats?recordCount=1', '--json'])).records[0].id;
+    const cases: [string, string, string][] = [
+      [`${EXT}/message-store`, 'dateFrom', '2026-01-05'],
+      [`${EXT}/message-store`, 'dateTo', '2026-01-05T00:00:00'],
+      [`${EXT}/message-store`, 'dateFrom', '2026-01-05 00:00:00Z'],
+      [`${EXT}/message-store`, 'dateFrom', '2026-01-05T00:00Z'],
+      [`${EXT}/message-store`, 'messageType', 'SMS,Fax'],
+      [`${EXT}/message-store`, 'messageType', 'sms'],
+      [`${EXT}/message-store`, 'messageType', 'Text'],
+      [`${EXT}/message-store`, 'availability', 'Alive,Deleted'],
+      [`${EXT}/message-store`, 'direction', 'inbound'],
+      [`${EXT}/message-store`, 'readStatus', 'Read,Unread'],
+      [`${EXT}/call-log`, 'dateFrom', '2026-01-05'],
+      [`${EXT}/call-log`, 'type', 'Voice,Fax'],
+      [`${EXT}/call-log`, 'view', 'detailed'],
+      [`${EXT}/call-log`, 'direction', 'Inbound,Outbound'],
+      [`${EXT}/active-calls`, 'direction', 'outbound'],
+      ['/restapi/v1.0/account/~/extension', 'type', 'User,Department'],
+      ['/restapi/v1.0/account/~/extension', 'status', 'enabled'],
+      [`${EXT}/address-book/contact`, 'phoneNumber', '+16505550123,+16505550124'],
+      [`${EXT}/address-book/contact`, 'sortBy', 'firstName'],
+      ['/team-messaging/v1/chats', 'type', 'Team,Direct'],
+      ['/team-messaging/v1/chats', 'recordCount', '251'],
+      ['/team-messaging/v1/teams', 'recordCount', '1000'],
+      [`/team-messaging/v1/chats/${chat}/posts`, 'recordCount', '251'],
+      ['/rcvideo/v1/history/meetings', 'type', 'all'],
+    ];
+    for (const [path, name, value] of cases) {
+      const r = await sb.run(['request', CID, path, '--query', `${name}=${value}`, '--json']);
+      const where = `${path}?${name}=${value}`;
+      expect(r.code, where).toBe(1);
+      expect(r.stderr, where).toBe(`HTTP 400 CMN-101: Parameter [${name}] value is invalid\n`);
+      expect(r.json, where).toEqual({
+        errorCode: 'InvalidParameter',
+        message: `Parameter [${name}] value is invalid`,
+        errors: [{ errorCode: 'CMN-101', message: `Parameter [${name}] value is invalid`, parameterName: name, parameterValue: value }],
+        parameterName: name,
+      });
+    }
+    const fine = [
+      `${EXT}/message-store?dateFrom=2026-01-05T00:00:00Z&dateTo=2026-03-01T00:00:00.000-08:00&messageType=SMS&messageType=Fax`,
+      `${EXT}/call-log?dateFrom=2026-01-05T00:00:00%2B01:00&type=Voice&type=Fax&view=Detailed&perPage=1000`,
+      '/team-messaging/v1/chats?recordCount=250&type=Team&type=Direct',
+      `${EXT}/address-book/contact?sortBy=FirstName&sortBy=LastName`,
+    ];
+    for (const path of fine) expect((await sb.req(path)).code, path).toBe(0);
+  });
+
+  it('a query string in the path is decoded as RingCentral does: + is a space, %2B a plus, no fragment, bad escapes refused', async () => {
+    const contacts = `${EXT}/address-book/contact`;
+    const [plus, encoded, fragment, broken] = await Promise.all([
+      sb.req(`${contacts}?phoneNumber=+16505550123`),
+      sb.req(`${contacts}?phoneNumber=%2B16505550123`),
+      sb.req(`${EXT}/message-store?messageType=SMS#&messageType=sms`),
+      sb.req(`${contacts}?startsWith=%ZZ`),
+    ]);
+    expect(plus.code).toBe(1);
+    expect(plus.json.errors[0]).toMatchObject({ errorCode: 'CMN-101', parameterName: 'phoneNumber', parameterValue: ' 16505550123' });
+    expect(encoded.code).toBe(0);
+    expect(fragment.code).toBe(0);
+    expect(fragment.json.records.every((m: any) => m.type === 'SMS')).toBe(true);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toBe('HTTP 400 CMN-104: Cannot parse request: malformed percent-encoding in query parameter [startsWith]\n');
   });
 
   it('contacts: POST 200, PUT replaces, PATCH merges, bulk GET 207, DELETE 204 prints nothing', async () => {

@@ -81,8 +81,8 @@ export interface Match {
 
 /**
  * A trailing slash on a DELETE first matches a route with an empty last parameter (so
- * `DELETE .../message-store/` reaches the empty-id check, never "delete everything"); on other
- * methods the path without the slash is tried first.
+ * `DELETE .../message-store/` reaches deleteMessage with no id, which RingCentral treats as
+ * "every message"); on other methods the path without the slash is tried first.
  */
 export function match(method: string, path: string): Match | undefined {
   let segs: string[];
