@@ -124,10 +124,6 @@ export class Users {
     this.log(this.inForce());
   }
 
-  get size(): number {
-    return this.list.length;
-  }
-
   /** What is in force, for /healthz. */
   get status(): UsersStatus {
     return { ...this.current };
