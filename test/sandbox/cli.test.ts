@@ -222,6 +222,15 @@ describe('action-run-log get', () => {
     expect((await log(id)).json.response).toBeUndefined();
   });
 
+  it('keeps int64 ids exact (big-ids variant)', async () => {
+    const variant = { env: { MEMBRANE_SANDBOX_VARIANT: 'big-ids' } };
+    const run = await sb.act('list-contacts', { perPage: 2 }, variant);
+    const ids = [...run.stdout.matchAll(/"id":(\d{19})/g)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThan(0);
+    const details = await sb.run(['action-run-log', 'get', run.json.actionRunId, '--details', '--json'], variant);
+    for (const id of ids) expect(details.stdout).toContain(`"id":${id}`);
+  });
+
   it('an unknown run is not found (exit 1, a Membrane error); a missing id is a usage error', async () => {
     const r = await log('arun_0123456789abcdef');
     expect(r.code).toBe(1);
