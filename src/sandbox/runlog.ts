@@ -3,7 +3,8 @@
 // that the log holds the run's input, output and errors and the raw exchange with the app; field
 // names beyond that are not published, so these are plain ones. Records are composed as JSON
 // text from what the run printed, so int64 ids stay exact without parsing them.
-import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { flag, type Args } from './args.js';
 import type { Command } from './commands/common.js';
 import type { Env } from './env.js';
@@ -26,6 +27,7 @@ const PRINTED = /^\{"output":([\s\S]*),"actionRunId":("arun_[0-9a-f]+")\}$|^\{"a
 
 function append(env: Env, head: Record<string, unknown>, tail: Array<[string, string]>): void {
   const path = runLogPath(env);
+  mkdirSync(dirname(path), { recursive: true });
   const text = stringify(head);
   appendFileSync(path, `${text.slice(0, -1)}${tail.map(([k, v]) => `,${JSON.stringify(k)}:${v}`).join('')}}\n`);
   if (statSync(path).size > MAX_BYTES) {
@@ -71,15 +73,24 @@ function recordFailure(a: Args, env: Env, e: MembraneError): void {
   append(env, head(a, env, e.actionRunId!, 'error'), tail);
 }
 
+/** A log that cannot be written loses that record, never the run's own outcome. */
+function safely(write: () => void): void {
+  try {
+    write();
+  } catch (e) {
+    process.stderr.write(`membrane-sandbox: the action run log was not written: ${(e as Error).message}\n`);
+  }
+}
+
 /** `action run`, with each run it starts written to the log. */
 export function logged(run: Command): Command {
   return async (a, env) => {
     try {
       const outcome = await run(a, env);
-      if (outcome.code === 0 && outcome.stdout) recordSuccess(a, env, outcome.stdout);
+      if (outcome.code === 0 && outcome.stdout) safely(() => recordSuccess(a, env, outcome.stdout!));
       return outcome;
     } catch (e) {
-      if (e instanceof MembraneError && e.actionRunId) recordFailure(a, env, e);
+      if (e instanceof MembraneError && e.actionRunId) safely(() => recordFailure(a, env, e));
       throw e;
     }
   };
