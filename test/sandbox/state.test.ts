@@ -98,7 +98,7 @@ describe('state', () => {
     });
     expect(r.code).toBe(0);
     const uid = process.getuid ? process.getuid() : 'user';
-    expect(readdirSync(join(tmp, `membrane-sandbox-${uid}`))).toEqual(['state.json']);
+    expect(readdirSync(join(tmp, `membrane-sandbox-${uid}`))).toEqual(['state.json', 'state.json.runs.jsonl']);
   });
 
   it("a state created days ago still shows the last 24 hours; the user's own writes keep their times", async () => {
