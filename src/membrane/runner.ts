@@ -3,7 +3,9 @@
  * output, a timeout, cancellation, and at most N processes at once. On timeout or cancel the
  * whole process group is killed (SIGTERM, then SIGKILL), so no grandchild outlives a call.
  */
+import { ChildProcess } from 'node:child_process';
 import { delimiter, dirname } from 'node:path';
+import { getSystemErrorName } from 'node:util';
 import { LIMITS, byteLength } from '../safety/bounds.js';
 import { ToolError, FIX } from '../errors.js';
 import { Limiter } from './limiter.js';
@@ -109,6 +111,46 @@ function untrack(pid: number): void {
   if (liveGroups.size === 0) setSignalHandlers(false);
 }
 
+/** While this runner starts a CLI: what to do with a start the system refused before creating its stdio. */
+let onRefusedStart: ((code: string) => void) | undefined;
+let spawnGuardInstalled = false;
+
+/**
+ * Out of file descriptors (EMFILE, ENFILE), Node gives up on a child before creating its stdio and
+ * reports the error a moment later as the child's 'error' event. execa then fails at once (it reads
+ * the missing stdio) and never listens to that child, so the event would end the whole server. While
+ * the runner starts a CLI, such a child gets a listener here, and the call fails with the reason.
+ */
+function installSpawnGuard(): void {
+  if (spawnGuardInstalled) return;
+  spawnGuardInstalled = true;
+  const proto = ChildProcess.prototype as unknown as { spawn: (this: ChildProcess, options: unknown) => unknown };
+  const original = proto.spawn;
+  proto.spawn = function (this: ChildProcess, options: unknown) {
+    const result = original.call(this, options);
+    if (onRefusedStart && this.stdio == null && typeof result === 'number' && result < 0) {
+      this.once('error', () => undefined); // Its reason is reported through the call below.
+      onRefusedStart(getSystemErrorName(result));
+    }
+    return result;
+  };
+}
+
+/** Runs `start` (execa's synchronous part); a start refused without stdio becomes the CLI's "not started" error. */
+function startChild<T>(file: string, start: () => T): T {
+  installSpawnGuard();
+  let refused: string | undefined;
+  onRefusedStart = (code) => (refused = code);
+  try {
+    return start();
+  } catch (error) {
+    if (refused) throw notStarted(file, refused);
+    throw error;
+  } finally {
+    onRefusedStart = undefined;
+  }
+}
+
 /** 1500 -> "1.5 s", 60000 -> "60 s". */
 // Stryker disable next-line EqualityOperator: at exactly 10 s both forms read "10 s".
 export const seconds = (ms: number): string => `${ms < 10_000 ? Number((ms / 1000).toFixed(1)) : Math.round(ms / 1000)} s`;
@@ -146,22 +188,24 @@ export class CliRunner {
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     const grace = this.options.killGraceMs ?? 2000;
     this.spawned++;
-    const child = execa(command.file, [...command.prefix, ...args], {
-      stdin: 'ignore',
-      reject: false,
-      shell: false,
-      // Its own process group, so a timeout or cancel can stop the CLI and anything it started.
-      // Stryker disable next-line ConditionalExpression,StringLiteral: the Windows branch; these tests run on POSIX.
-      detached: process.platform !== 'win32',
-      // Stryker disable next-line BooleanLiteral: acts when this process exits, as the exit hook does (that one is tested).
-      cleanup: true,
-      // Stryker disable next-line BooleanLiteral: Windows only.
-      windowsHide: true,
-      maxBuffer: maxOutputBytes,
-      stripFinalNewline: false,
-      env: withNodeOnPath(env),
-      extendEnv: true,
-    });
+    const child = startChild(command.file, () =>
+      execa(command.file, [...command.prefix, ...args], {
+        stdin: 'ignore',
+        reject: false,
+        shell: false,
+        // Its own process group, so a timeout or cancel can stop the CLI and anything it started.
+        // Stryker disable next-line ConditionalExpression,StringLiteral: the Windows branch; these tests run on POSIX.
+        detached: process.platform !== 'win32',
+        // Stryker disable next-line BooleanLiteral: acts when this process exits, as the exit hook does (that one is tested).
+        cleanup: true,
+        // Stryker disable next-line BooleanLiteral: Windows only.
+        windowsHide: true,
+        maxBuffer: maxOutputBytes,
+        stripFinalNewline: false,
+        env: withNodeOnPath(env),
+        extendEnv: true,
+      }),
+    );
     const pid = child.pid;
     let lingering: NodeJS.Timeout | undefined;
     if (pid !== undefined) {

@@ -2,7 +2,8 @@
  * The attacks of the adversarial review (issue 11), each replayed against the built server over
  * stdio with the sandbox CLI: the attack must be refused (or harmless) and nothing may reach the CLI.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startServer, type Harness } from '../helpers.js';
@@ -375,6 +376,50 @@ describe('lifecycle: nothing of a call outlives the server', () => {
       expect(spawnLog(server.sandbox)).toHaveLength(1);
     } finally {
       for (const pid of group.filter(alive)) process.kill(pid, 'SIGKILL'); // only if the test failed
+      await server.close();
+    }
+  });
+});
+
+/**
+ * The lowest open-files limit that leaves `free` descriptor numbers unused below it: a new
+ * descriptor takes the lowest free number, and only numbers under the limit can be taken.
+ */
+function limitLeaving(pid: number, free: number): number {
+  const open = new Set(readdirSync(`/proc/${pid}/fd`).map(Number));
+  let limit = 0;
+  for (let left = free; left > 0 || open.has(limit); limit++) if (!open.has(limit)) left--;
+  return limit;
+}
+
+describe.runIf(process.platform === 'linux')('issue 19 finding 2: out of file descriptors', () => {
+  it('a send whose CLI cannot start (EMFILE) fails alone with its reason, is not left pending, and the server goes on', async () => {
+    const server = startRaw({ args: ['--confirm', 'off'] });
+    const call = async (name: string, args: Record<string, unknown>) =>
+      (await server.request('tools/call', { name, arguments: args })).result as { isError?: boolean; content: Array<{ text: string }> };
+    try {
+      await server.initialize();
+      // Warm: the CLI module, the connection, the actions and the SMS senders are loaded and cached.
+      expect((await call('ringcentral_send_sms', { to: ['+16505550177'], text: 'warm-up' })).isError).toBeFalsy();
+      const pid = server.proc.pid!;
+      const before = server.sandbox.spawns();
+      const soft = execFileSync('prlimit', ['--pid', String(pid), '--nofile', '--output=SOFT', '--noheadings'], {
+        encoding: 'utf8',
+      }).trim();
+      // Room for the state files (one descriptor at a time), none for the CLI's output pipes.
+      execFileSync('prlimit', ['--pid', String(pid), `--nofile=${limitLeaving(pid, 2)}:`]);
+      const refused = await call('ringcentral_send_sms', { to: ['+16505550177'], text: 'out of descriptors' });
+      execFileSync('prlimit', ['--pid', String(pid), `--nofile=${soft}:`]);
+      expect(refused.isError).toBe(true);
+      expect(refused.content[0].text).toMatch(/^membrane_error: the system could not start the Membrane CLI .*: EMFILE/);
+      expect(refused.content[0].text).toContain('Fix: this process has too many open files');
+      expect(server.sandbox.spawns()).toBe(before);
+      // It definitely did not run: the identical send goes out now, once.
+      const retry = await call('ringcentral_send_sms', { to: ['+16505550177'], text: 'out of descriptors' });
+      expect(retry.isError).toBeFalsy();
+      expect(JSON.parse(retry.content[0].text).status).toBe('done');
+      expect(server.sandbox.spawns()).toBe(before + 1);
+    } finally {
       await server.close();
     }
   });
