@@ -17,7 +17,7 @@ import { fitBudget, listResult, view } from './shape.js';
 import { parseInput } from './schemas.js';
 
 /** Asks the person; 'unavailable' when the client could not ask, and the token flow applies. */
-export type Elicit = (message: string) => Promise<'accept' | 'decline' | 'cancel' | 'unavailable'>;
+export type Elicit = (message: string) => Promise<'accept' | 'decline' | 'cancel' | 'unanswered' | 'unavailable'>;
 
 export interface CallEnv {
   signal?: AbortSignal;
@@ -197,6 +197,9 @@ async function list(
   return listResult(def.name, page, position, limit, runtime.options.maxResultChars, (r) => view(r, spec.compact, mode, input.fields));
 }
 
+/** What the person did with the dialog, in the refusal. */
+const DID = { decline: 'declined', cancel: 'dismissed', unanswered: 'did not answer' } as const;
+
 /** Asks the person (elicitation) or hands out a token; returns the pending result, or nothing when confirmed. */
 async function confirm(
   def: ToolDefinition,
@@ -223,10 +226,7 @@ async function confirm(
     }
     if (answer === 'accept') return undefined;
     if (answer !== 'unavailable')
-      throw new ToolError(
-        'declined',
-        `the person ${answer === 'decline' ? 'declined' : 'dismissed'} the confirmation; nothing was sent or changed`,
-      );
+      throw new ToolError('declined', `the person ${DID[answer]} the confirmation; nothing was sent or changed`);
   }
   const { token, expiresAt } = runtime.confirmations.issue(def.name, input);
   return {
