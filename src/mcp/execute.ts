@@ -10,6 +10,7 @@ import type { ToolContext } from '../membrane/context.js';
 import { argvOf, groupOf, plan, runPlan, sourceOf, type Plan, type Routable } from '../membrane/dispatch.js';
 import { ToolError, toToolError } from '../errors.js';
 import { type Send } from '../safety/guards.js';
+import { ServerBusy } from '../membrane/limiter.js';
 import { readList, readRecord } from '../membrane/output.js';
 import { decodeCursor, firstPosition, nextPage, type Handle } from '../membrane/paging.js';
 import type { Runtime } from './runtime.js';
@@ -164,7 +165,7 @@ async function perform(
     for (const entry of def.invalidates ?? []) runtime.cache.delete(entry);
     return { output, planned };
   } catch (error) {
-    if (error instanceof ToolError && error.code === 'rate_limited')
+    if (error instanceof ToolError && error.code === 'rate_limited' && !(error instanceof ServerBusy))
       await runtime.penalties.note(group, error.details.retryAfterSeconds ?? 60);
     throw error;
   }

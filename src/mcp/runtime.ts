@@ -118,8 +118,9 @@ export class Runtime {
   constructor(options: ServerOptions = {}, user?: UserIdentity, shared?: Shared) {
     this.options = resolveOptions(user?.connectionId ? { ...options, connectionId: user.connectionId } : options);
     const o = this.options;
+    // Each person waits for the shared CLI slots in a queue of their own (fair turns, bounded).
     this.runner =
-      shared?.runner ??
+      (shared && user ? shared.runner.forPerson(user.name) : shared?.runner) ??
       new CliRunner({
         command: o.command,
         timeoutMs: o.timeoutMs,
@@ -137,7 +138,7 @@ export class Runtime {
     this.confirmations = new Confirmations(mine, secret);
     this.sent = new SentLog(mine, o.smsDedupeWindowMs);
     this.penalties = new Penalties(mine);
-    this.shared = { runner: this.runner, store: this.store, secret: base ?? randomBytes(32) };
+    this.shared = { runner: shared?.runner ?? this.runner, store: this.store, secret: base ?? randomBytes(32) };
   }
 
   /** A runtime for one user over this one's runner, store and secret. */

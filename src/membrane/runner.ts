@@ -8,7 +8,7 @@ import { delimiter, dirname } from 'node:path';
 import { getSystemErrorName } from 'node:util';
 import { LIMITS, byteLength } from '../safety/bounds.js';
 import { ToolError, FIX } from '../errors.js';
-import { Limiter } from './limiter.js';
+import { Limiter, MAX_QUEUED_PER_PERSON } from './limiter.js';
 import { Watchdog } from './watchdog.js';
 
 export interface CliCommand {
@@ -27,6 +27,8 @@ export interface RunnerOptions {
   env?: Record<string, string | undefined>;
   /** Milliseconds between SIGTERM and SIGKILL. */
   killGraceMs?: number;
+  /** Calls one person may have waiting for a slot; beyond it a call is refused at once. */
+  maxQueuedPerPerson?: number;
 }
 
 export interface CliResult {
@@ -157,12 +159,26 @@ export const seconds = (ms: number): string => `${ms < 10_000 ? Number((ms / 100
 
 export class CliRunner {
   readonly limiter: Limiter;
-  /** Processes started since creation; tests and the benchmark read it. */
-  spawned = 0;
+  private readonly count: { spawned: number };
 
-  constructor(readonly options: RunnerOptions) {
-    this.limiter = new Limiter(options.maxConcurrency);
+  /** `share`: the slots and the count of another runner, whose calls `person` makes (see forPerson). */
+  constructor(
+    readonly options: RunnerOptions,
+    private readonly share?: { limiter: Limiter; count: { spawned: number }; person: string },
+  ) {
+    this.limiter = share?.limiter ?? new Limiter(options.maxConcurrency, options.maxQueuedPerPerson ?? MAX_QUEUED_PER_PERSON);
+    this.count = share?.count ?? { spawned: 0 };
     installExitHook();
+  }
+
+  /** Processes started since creation (by every person's view); tests and the benchmark read it. */
+  get spawned(): number {
+    return this.count.spawned;
+  }
+
+  /** This runner as one person uses it: the same slots, their own place in the queue. */
+  forPerson(person: string): CliRunner {
+    return new CliRunner(this.options, { limiter: this.limiter, count: this.count, person });
   }
 
   /** The argv a command would run with, for dry runs and error messages. */
@@ -170,24 +186,32 @@ export class CliRunner {
     return [this.options.command.file, ...this.options.command.prefix, ...args];
   }
 
+  /** Runs the CLI once; the call's timeout counts from now, its wait for a slot included. */
   run(args: string[], options: RunOptions = {}): Promise<CliResult> {
     const tooLong = argvProblem(this.argv(args));
     if (tooLong) return Promise.reject(tooLong);
+    const deadline = Date.now() + (options.timeoutMs ?? this.options.timeoutMs);
     return this.limiter
-      .run(() => this.spawn(args, options), options.signal)
+      .run(() => this.spawn(args, options, deadline), {
+        signal: options.signal,
+        person: this.share?.person,
+        deadline,
+      })
       .catch((error: unknown) => {
         if (options.signal?.aborted && !(error instanceof ToolError)) throw cancelled();
         throw error;
       });
   }
 
-  private async spawn(args: string[], options: RunOptions): Promise<CliResult> {
+  /** Starts the CLI and stops it at `deadline` (epoch ms), what is left of the call's timeout. */
+  private async spawn(args: string[], options: RunOptions, deadline: number): Promise<CliResult> {
     const { execa } = await loadExeca();
     options.signal?.throwIfAborted();
     const { command, maxOutputBytes, env } = this.options;
-    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+    const budgetMs = options.timeoutMs ?? this.options.timeoutMs;
+    const timeoutMs = Math.max(1, deadline - Date.now());
     const grace = this.options.killGraceMs ?? 2000;
-    this.spawned++;
+    this.count.spawned++;
     const child = startChild(command.file, () =>
       execa(command.file, [...command.prefix, ...args], {
         stdin: 'ignore',
@@ -236,9 +260,13 @@ export class CliRunner {
     try {
       const result = await child;
       if (stopReason === 'timeout') {
-        throw new ToolError('timeout', `membrane did not answer within ${seconds(timeoutMs)} and was stopped`, {
-          fix: 'check `membrane status` and your network; raise --timeout (RINGCENTRAL_MCP_TIMEOUT_MS) for slow calls',
-        });
+        throw new ToolError(
+          'timeout',
+          `membrane did not answer within ${seconds(budgetMs)}${waited(budgetMs - timeoutMs)} and was stopped`,
+          {
+            fix: 'check `membrane status` and your network; raise --timeout (RINGCENTRAL_MCP_TIMEOUT_MS) for slow calls',
+          },
+        );
       }
       if (stopReason === 'cancelled') throw cancelled();
       if (result.isMaxBuffer) {
@@ -319,6 +347,9 @@ function argvProblem(argv: string[]): ToolError | undefined {
       : `the command line is ${total} bytes, over the limit of ${LIMITS.argvBytes}`;
   return new ToolError('invalid_input', `argv: ${what}; nothing was run`, { fix: 'send smaller input (fewer or shorter values)' });
 }
+
+/** The part of a call's timeout spent waiting for a CLI slot, when it is worth saying. */
+const waited = (ms: number): string => (ms >= 1000 ? ` (${seconds(ms)} of it waiting for a CLI slot)` : '');
 
 function cancelled(): ToolError {
   return new ToolError('cancelled', 'the call was cancelled by the client; the CLI process was stopped');
