@@ -68,7 +68,7 @@ function contextFor(runtime: Runtime, env: CallEnv): ToolContext {
     membrane: runtime.membrane,
     routes: runtime.routes,
     run: { signal: env.signal, timeoutMs: runtime.options.timeoutMs },
-    cache: runtime.cache,
+    cache: runtime.cache.forCall(env.signal),
     pinnedConnectionId: runtime.options.connectionId,
   };
 }

@@ -424,3 +424,33 @@ describe.runIf(process.platform === 'linux')('issue 19 finding 2: out of file de
     }
   });
 });
+
+describe('issue 19 finding 9: one caller cancelling a shared look-up', () => {
+  it("does not cancel another caller's call waiting for the same look-up (the SMS senders)", async () => {
+    const h = await startServer({ env: { MEMBRANE_SANDBOX_DELAY_MS: '3000' } });
+    try {
+      // Warm: the connection and the actions are resolved; the SMS senders are not looked up yet.
+      expect((await h.call('ringcentral_list_extensions', {})).isError).toBeFalsy();
+      h.sandbox.setFault('slow');
+      const phoneNumbers = () => h.sandbox.argvs().filter((argv) => argv.join(' ').includes('phone-number')).length;
+      const a = new AbortController();
+      const sms = (text: string, signal?: AbortSignal) =>
+        h.client.callTool({ name: 'ringcentral_send_sms', arguments: { to: ['+16505550177'], text, dryRun: true } }, undefined, {
+          signal,
+          timeout: 60_000,
+        });
+      const first = sms('from A', a.signal).catch((error: unknown) => error);
+      await waitFor(() => phoneNumbers() === 1, 'the senders look-up to start');
+      const second = sms('from B');
+      await new Promise((resolve) => setTimeout(resolve, 300)); // B joins the look-up in flight
+      a.abort();
+      expect(await first).toBeInstanceOf(Error);
+      const result = (await second) as { isError?: boolean; structuredContent?: { status?: string } };
+      expect(result.isError, h.text(result as never)).toBeFalsy();
+      expect(result.structuredContent?.status).toBe('dry_run');
+      expect(phoneNumbers()).toBe(1);
+    } finally {
+      await h.close();
+    }
+  });
+});
