@@ -229,6 +229,7 @@ async function confirm(
     if (answer !== 'unavailable')
       throw new ToolError('declined', `the person ${DID[answer]} the confirmation; nothing was sent or changed`);
   }
+  await runtime.confirmations.ready();
   const { token, expiresAt } = runtime.confirmations.issue(def.name, input);
   return {
     status: 'confirmation_required',

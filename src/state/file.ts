@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { link, lstat, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { StateStore } from './store.js';
+import type { StateStore, StoreMemory } from './store.js';
 
 interface Entry {
   id: string;
@@ -63,6 +63,18 @@ export class FileStore implements StateStore {
     await unlink(this.fileOf(key)).catch((error: unknown) => {
       if (!missing(error)) throw error;
     });
+  }
+
+  async deleteIf(key: string, value: string): Promise<void> {
+    await this.open();
+    const file = this.fileOf(key);
+    const current = await this.read(file);
+    if (current?.value === value) await this.removeIf(file, current.id);
+  }
+
+  /** Files stay until removed; a reboot that clears the temp dir also ends every process that knew of them. */
+  async memory(): Promise<StoreMemory> {
+    return { since: 0, afterLoss: false };
   }
 
   async reachable(): Promise<boolean> {
