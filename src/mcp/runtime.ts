@@ -5,7 +5,6 @@
  * one Runtime, and with several users one Runtime per user over the same runner and store.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Confirmations, type ConfirmMode } from '../safety/confirm.js';
@@ -16,7 +15,7 @@ import { Routes, type RouteMode } from '../membrane/routes.js';
 import { registry } from '../../tools/index.js';
 import { CliRunner, type CliCommand } from '../membrane/runner.js';
 import { readEnv } from '../sandbox/env.js';
-import { FileStore } from '../state/file.js';
+import { FileStore, userFolder } from '../state/file.js';
 import { RedisStore } from '../state/redis.js';
 import { scoped, type StateStore } from '../state/store.js';
 
@@ -100,7 +99,7 @@ interface Shared {
 }
 
 /** The machine's store: a private folder in this user's temp dir. */
-export const fileStoreDir = () => join(tmpdir(), `ringcentral-mcp-${userInfo().uid}`, 'state');
+export const fileStoreDir = () => join(userFolder(), 'state');
 
 export class Runtime {
   readonly options: ResolvedOptions;

@@ -7,6 +7,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { link, lstat, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { userInfo } from 'node:os';
+import { privateFolder } from '../sandbox/env.js';
 import type { StateStore, StoreMemory } from './store.js';
 
 interface Entry {
@@ -14,6 +16,13 @@ interface Entry {
   expiresAt: number;
   value: string;
 }
+
+/**
+ * This user's private folder of the server (the state store, the `call` route's secret):
+ * `<temp dir>/ringcentral-mcp-<uid>`, or, when another local user made that one first,
+ * `$XDG_RUNTIME_DIR/ringcentral-mcp` or `~/.cache/ringcentral-mcp`. Closed to everyone else (0700).
+ */
+export const userFolder = (): string => privateFolder('ringcentral-mcp', userInfo().uid, process.env, 0o077);
 
 const PRUNE_EVERY_MS = 60_000;
 /** The names this store writes: a record (hashed key), a temp file, a record moved aside. Prune touches nothing else. */

@@ -3,10 +3,11 @@
  * stdio with the sandbox CLI: the attack must be refused (or harmless) and nothing may reach the CLI.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { startServer, type Harness } from '../helpers.js';
+import { makeSandbox, startServer, type Harness } from '../helpers.js';
 import { alive, groupMembers, spawnLog, startRaw, waitFor } from './harness.js';
 
 const BAD_IDS = ['', '.', '..', ' ', '  \t', '%2e%2e', '%20', '1/..', '-1'];
@@ -451,6 +452,31 @@ describe('issue 19 finding 9: one caller cancelling a shared look-up', () => {
       expect(phoneNumbers()).toBe(1);
     } finally {
       await h.close();
+    }
+  });
+});
+
+// Another local user (uid 65534) made the folder first; only root can make a folder theirs.
+describe.runIf(process.getuid?.() === 0)('issue 19 finding 10: a planted ringcentral-mcp-<uid> folder', () => {
+  it('blocks nothing: the state goes to ~/.cache/ringcentral-mcp, closed to others, and the planted folder is left alone', async () => {
+    const sandbox = makeSandbox();
+    const home = join(sandbox.dir, 'home');
+    const planted = join(sandbox.dir, `ringcentral-mcp-${process.getuid!()}`);
+    mkdirSync(planted, { mode: 0o700 });
+    chownSync(planted, 65534, 65534);
+    const h = await startServer({ sandbox, args: ['--confirm', 'off'], env: { HOME: home } });
+    try {
+      const sent = await h.call('ringcentral_send_sms', { to: ['+16505550177'], text: 'planted temp folder' });
+      expect(sent.isError, h.text(sent)).toBeFalsy();
+      const again = await h.call('ringcentral_send_sms', { to: ['+16505550177'], text: 'planted temp folder' });
+      expect(again.structuredContent.status).toBe('duplicate');
+      expect(readdirSync(planted)).toEqual([]);
+      const state = join(home, '.cache', 'ringcentral-mcp', 'state');
+      expect(readdirSync(state).length).toBeGreaterThan(0);
+      expect(statSync(join(home, '.cache', 'ringcentral-mcp')).mode & 0o777).toBe(0o700);
+    } finally {
+      await h.close();
+      sandbox.cleanup();
     }
   });
 });
