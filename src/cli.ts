@@ -8,7 +8,7 @@ import { guardStdin } from './mcp/stdin-guard.js';
 import { selectTools } from '../tools/index.js';
 import { callOnce } from './commands/call.js';
 import { printConfig } from './commands/config.js';
-import { helpText, parseCommandLine, serverOptions } from './commands/options.js';
+import { closest, helpText, parseCommandLine, serverOptions } from './commands/options.js';
 import { Runtime } from './mcp/runtime.js';
 import { createServer } from './mcp/server.js';
 import { checkStatus, formatStatus } from './commands/status.js';
@@ -17,8 +17,24 @@ import { VERSION } from './version.js';
 
 const log = (message: string) => process.stderr.write(`ringcentral-mcp: ${message}\n`);
 
+const COMMANDS = ['call', 'tools', 'doctor', 'setup', 'config'];
+
+/**
+ * A reader that left (`| head`, a pager closed, a client gone) makes the next write to stdout fail
+ * with EPIPE: nobody is there to read an answer, so `then` ends the run without a stack trace.
+ */
+function whenStdoutCloses(then: () => void): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return then();
+    log(`stdout: ${error.message}`);
+    process.exit(1);
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
   const { flags, positionals } = parseCommandLine(argv);
+  const serving = positionals.length === 0 && !flags.help && !flags.version;
+  if (!serving) whenStdoutCloses(() => process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0));
   if (flags.help) {
     process.stdout.write(`${helpText()}\n`);
     return 0;
@@ -43,19 +59,26 @@ async function main(argv: string[]): Promise<number> {
       }
       const server = createServer(options);
       const stdin = guardStdin(process.stdin, (refusal) => process.stdout.write(`${JSON.stringify(refusal)}\n`));
-      // The client closed stdin: nobody will read an answer. Closing the server aborts the running
-      // calls (their CLI groups are stopped); whatever is left after 3 s is killed by the exit hook.
-      stdin.once('end', () => {
+      // The client closed stdin, or stdout (EPIPE): nobody will read an answer. Closing the server
+      // aborts the running calls (their CLI groups are stopped); whatever is left after 3 s is
+      // killed by the exit hook.
+      let leaving = false;
+      const clientLeft = (why: string) => {
+        if (leaving) return;
+        leaving = true;
+        if (why) log(why);
         setTimeout(() => process.exit(0), 3000).unref();
         void server.close();
-      });
+      };
+      stdin.once('end', () => clientLeft(''));
+      whenStdoutCloses(() => clientLeft('the client closed stdout; stopping'));
       await server.connect(new StdioServerTransport(stdin));
       log(`serving over stdio${options.sandbox ? ' on the sandbox' : ''}${options.readOnly ? ', read-only' : ''}`);
       return -1;
     }
     case 'call': {
       const [tool, json] = rest;
-      if (!tool) throw new Error('usage: ringcentral-mcp call <tool> [json-args]');
+      if (!tool) throw new Error('usage: ringcentral-mcp call <tool> [json-args]. See ringcentral-mcp --help');
       return callOnce(options, tool, json);
     }
     case 'tools': {
@@ -77,9 +100,15 @@ async function main(argv: string[]): Promise<number> {
     case 'setup':
       return runSetup(options, { yes: flags.yes === true, terminal: process.stdin.isTTY === true });
     case 'config':
-      return printConfig(rest[0], options);
-    default:
-      throw new Error(`unknown command "${command}"; see ringcentral-mcp --help`);
+      return printConfig(rest[0], options, {
+        port: flags.port as string | undefined,
+        host: flags.host as string | undefined,
+        users: flags.users as string | undefined,
+      });
+    default: {
+      const guess = closest(command, COMMANDS);
+      throw new Error(`unknown command "${command}"${guess ? `; did you mean ${guess}?` : '.'} See ringcentral-mcp --help`);
+    }
   }
 }
 

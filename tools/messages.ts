@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
-import type { ToolContext } from '../src/membrane/context.js';
+import { withSignal, type ToolContext } from '../src/membrane/context.js';
 import { fetchRecord, restLookup, restText } from '../src/membrane/routing.js';
 import { readList } from '../src/membrane/output.js';
 import {
@@ -43,8 +43,8 @@ const messagePath = (i: { extensionId?: string; messageId: string }) =>
  * No Membrane action lists phone numbers, so this is always RingCentral's REST API.
  */
 function smsSenders(ctx: ToolContext): Promise<string[]> {
-  return ctx.cache.get('sms-senders', async () => {
-    const body = await restLookup(ctx, 'Light', {
+  return ctx.cache.get('sms-senders', async (signal) => {
+    const body = await restLookup(withSignal(ctx, signal), 'Light', {
       method: 'GET',
       path: '/restapi/v1.0/account/~/extension/~/phone-number',
       query: [['perPage', '1000']],

@@ -8,6 +8,7 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerOptions } from '../mcp/runtime.js';
+import { closest } from './options.js';
 
 export const CLIENTS = ['claude-desktop', 'claude-desktop-windows', 'claude-code', 'cursor', 'vscode', 'http'] as const;
 export type ClientName = (typeof CLIENTS)[number];
@@ -72,8 +73,16 @@ export function stdioLaunch(options: ServerOptions): StdioSnippet {
   return { command: process.execPath, args: [CLI, ...serverArgs(options)], env: env(options) };
 }
 
+/** The server's URL: the host and port it was told to use (a wildcard bind is reached on loopback here). */
+function httpUrl(place: HttpPlace): string {
+  const host = !place.host || place.host === '0.0.0.0' || place.host === '::' ? '127.0.0.1' : place.host;
+  // Port 0 takes any free port: the server logs which one, and it goes here.
+  const port = place.port === undefined ? '3000' : place.port === '0' ? '<port>' : place.port;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}/mcp`;
+}
+
 /** The snippet for one client, as an object. */
-export function snippetFor(client: string, options: ServerOptions): Record<string, unknown> {
+export function snippetFor(client: string, options: ServerOptions, place: HttpPlace = {}): Record<string, unknown> {
   const stdio = stdioLaunch(options);
   switch (client as ClientName) {
     case 'claude-desktop':
@@ -89,7 +98,7 @@ export function snippetFor(client: string, options: ServerOptions): Record<strin
         mcpServers: {
           [SERVER_NAME]: {
             type: 'http',
-            url: 'http://127.0.0.1:3000/mcp',
+            url: httpUrl(place),
             headers: { Authorization: 'Bearer ${RINGCENTRAL_MCP_HTTP_TOKEN}' },
           },
         },
@@ -100,8 +109,8 @@ export function snippetFor(client: string, options: ServerOptions): Record<strin
 }
 
 /** The snippet for one client, as the text to paste. */
-export function configFor(client: string, options: ServerOptions): string {
-  return JSON.stringify(snippetFor(client, options), null, 2);
+export function configFor(client: string, options: ServerOptions, place: HttpPlace = {}): string {
+  return JSON.stringify(snippetFor(client, options, place), null, 2);
 }
 
 /** POSIX shell quoting for a command line a person pastes. */
@@ -116,28 +125,78 @@ export function claudeCodeCommand(options: ServerOptions): string {
     .join(' ');
 }
 
-const WHERE: Record<ClientName, string> = {
-  'claude-desktop':
-    'Paste into ~/Library/Application Support/Claude/claude_desktop_config.json (merge with any mcpServers already there), then restart Claude Desktop.',
-  'claude-desktop-windows':
-    'Paste into %APPDATA%\\Claude\\claude_desktop_config.json (merge with any mcpServers already there), then restart Claude Desktop.',
-  'claude-code': '',
-  cursor: 'Paste into ~/.cursor/mcp.json (or .cursor/mcp.json in a project).',
-  vscode: 'Paste into .vscode/mcp.json in your workspace.',
-  http: 'Start the server with `ringcentral-mcp --http` (RINGCENTRAL_MCP_HTTP_TOKEN set), then give clients this entry; replace the URL with your deployment.',
-};
+const DESKTOP_CONFIG = {
+  darwin: '~/Library/Application Support/Claude/claude_desktop_config.json',
+  win32: '%APPDATA%\\Claude\\claude_desktop_config.json',
+} as const;
+
+const pasteIntoDesktop = (path: string) => `Paste into ${path} (merge with any mcpServers already there), then restart Claude Desktop.`;
+
+/** Where Claude Desktop reads its config on this platform; Linux has no Claude Desktop. */
+function claudeDesktopWhere(platform: NodeJS.Platform): string {
+  if (platform === 'darwin' || platform === 'win32') return pasteIntoDesktop(DESKTOP_CONFIG[platform]);
+  return (
+    `Claude Desktop has no ${platform === 'linux' ? 'Linux' : platform} release, so there is no claude_desktop_config.json here. ` +
+    'Use Claude Code (ringcentral-mcp config claude-code) or another client (config cursor, config vscode); ' +
+    'the mcpServers entry above is the shape most clients take.'
+  );
+}
+
+/** What `config http` needs beyond the server options: where it listens. */
+export interface HttpPlace {
+  port?: string;
+  host?: string;
+  users?: string;
+}
+
+/** The command that starts the HTTP server with the flags `config http` was given. */
+export function httpStartCommand(options: ServerOptions, place: HttpPlace = {}): string {
+  const self = findOnPath('ringcentral-mcp') ? ['ringcentral-mcp'] : [process.execPath, CLI];
+  const args = [
+    '--http',
+    ...serverArgs(options),
+    ...(options.connectionId ? ['--connection-id', options.connectionId] : []),
+    ...(!options.sandbox && options.membrane ? ['--membrane', options.membrane] : []),
+    ...(place.port !== undefined ? ['--port', place.port] : []),
+    ...(place.host !== undefined ? ['--host', place.host] : []),
+    ...(place.users !== undefined ? ['--users', place.users] : []),
+  ];
+  return [...self, ...args].map(quote).join(' ');
+}
+
+/** Where the snippet goes (and, for http, how to start the server it points at). */
+export function whereTo(client: ClientName, options: ServerOptions, place: HttpPlace = {}, platform = process.platform): string {
+  switch (client) {
+    case 'claude-desktop':
+      return claudeDesktopWhere(platform);
+    case 'claude-desktop-windows':
+      return pasteIntoDesktop(DESKTOP_CONFIG.win32);
+    case 'claude-code':
+      return `Add it with:\n  ${claudeCodeCommand(options)}\nor:\n  claude mcp add-json --scope user ${SERVER_NAME} ${quote(JSON.stringify(snippetFor(client, options)))}`;
+    case 'cursor':
+      return 'Paste into ~/.cursor/mcp.json (or .cursor/mcp.json in a project).';
+    case 'vscode':
+      return 'Paste into .vscode/mcp.json in your workspace.';
+    case 'http': {
+      const token = place.users ? '' : ' (with RINGCENTRAL_MCP_HTTP_TOKEN set)';
+      return `Start the server${token}:\n  ${httpStartCommand(options, place)}\nthen give clients this entry; replace the URL with your deployment's.`;
+    }
+  }
+}
 
 /** Prints the snippet on stdout (JSON only, so it can be piped) and where it goes on stderr. */
-export function printConfig(client: string | undefined, options: ServerOptions): number {
-  if (!client) throw new Error(`usage: ringcentral-mcp config <${CLIENTS.join('|')}>`);
-  const snippet = configFor(client, options);
-  process.stdout.write(`${snippet}\n`);
-  if (client === 'claude-code') {
-    process.stderr.write(
-      `Add it with:\n  ${claudeCodeCommand(options)}\nor:\n  claude mcp add-json --scope user ${SERVER_NAME} ${quote(JSON.stringify(JSON.parse(snippet)))}\n`,
-    );
-  } else {
-    process.stderr.write(`${WHERE[client as ClientName]}\n`);
+export function printConfig(
+  client: string | undefined,
+  options: ServerOptions,
+  place: HttpPlace = {},
+  platform = process.platform,
+): number {
+  if (!client) throw new Error(`usage: ringcentral-mcp config <${CLIENTS.join('|')}>. See ringcentral-mcp --help`);
+  if (!(CLIENTS as readonly string[]).includes(client)) {
+    const guess = closest(client, CLIENTS);
+    throw new Error(`unknown client "${client}"${guess ? `; did you mean ${guess}?` : ''}; one of ${CLIENTS.join(', ')}`);
   }
+  process.stdout.write(`${configFor(client, options, place)}\n`);
+  process.stderr.write(`${whereTo(client as ClientName, options, place, platform)}\n`);
   return 0;
 }

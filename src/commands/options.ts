@@ -18,7 +18,7 @@ export const FLAGS = {
   'connection-id': {
     type: 'string',
     env: 'RINGCENTRAL_CONNECTION_ID',
-    help: 'pin the RingCentral connection (default: the one READY RingCentral connection)',
+    help: "pin the RingCentral connection (default: the one READY RingCentral connection; not with --users: pin a person's in the users file)",
   },
   route: {
     type: 'string',
@@ -59,7 +59,7 @@ export const FLAGS = {
   users: {
     type: 'string',
     env: 'RINGCENTRAL_MCP_USERS',
-    help: 'HTTP users file: {"users":[{"name","tokenSha256","tenantKey","connectionId"?}]}; each bearer token acts as its own Membrane tenant (re-read on change or SIGHUP)',
+    help: 'HTTP users file: {"users":[{"name","tokenSha256","tenantKey","connectionId"?}]}; each bearer token acts as its own Membrane tenant (re-read on change or SIGHUP; deleted or broken, it lets nobody in)',
   },
   'redis-url': {
     type: 'string',
@@ -78,7 +78,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
   const options = Object.fromEntries(
     Object.entries(FLAGS).map(([name, f]) => [name, { type: f.type, ...('short' in f ? { short: f.short } : {}) }]),
   ) as NonNullable<Parameters<typeof parseArgs>[0]>['options'];
-  const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  const parsed = parseFlags(argv, options);
   const values = parsed.values as Record<string, string | boolean | undefined>;
   const positionals = parsed.positionals;
   const flags: Flags = {};
@@ -151,9 +151,11 @@ export function helpText(): string {
     '  ringcentral-mcp call <tool> [json-args] run one tool, print its result (exit 1 on error)',
     '  ringcentral-mcp tools [flags]           list the tools these flags expose, with their kind',
     '  ringcentral-mcp doctor [flags]          check the CLI, login and connection, with fixes',
-    '  ringcentral-mcp setup [--yes]           walk through installing, logging in and connecting (on a terminal)',
-    '  ringcentral-mcp config <client>         print the config for claude-desktop, claude-desktop-windows,',
-    '                                          claude-code, cursor, vscode or http',
+    '  ringcentral-mcp setup [--yes]           walk through installing (npm install -g @membranehq/cli), logging in',
+    '                                          and connecting (asks on a terminal; --yes runs every step)',
+    '  ringcentral-mcp config <client> [flags] print the config for claude-desktop (the path of this platform),',
+    '                                          claude-desktop-windows, claude-code, cursor, vscode or http (with',
+    '                                          the start command); the server flags given are carried into it',
     '',
     'Flags (environment variable in brackets):',
   ];
@@ -168,9 +170,60 @@ export function helpText(): string {
     '  RINGCENTRAL_MCP_HTTP_TOKEN      bearer token required by --http (mandatory off loopback, 16+ characters; or --users instead)',
     '  RINGCENTRAL_MCP_ALLOWED_HOSTS   --http off loopback: Host names to accept (comma list; default any, the token protects)',
     '  RINGCENTRAL_MCP_ALLOWED_ORIGINS --http: browser origins allowed, with CORS (comma list)',
+    '  RINGCENTRAL_MCP_MAX_CONNECTIONS --http: open connections in all (default 256; 64 of them unauthenticated at most)',
+    '  RINGCENTRAL_MCP_MAX_CONNECTIONS_PER_ADDRESS --http: open connections from one client address (default 32; behind a load balancer, the total)',
     "  RINGCENTRAL_MCP_CONFIRM_SECRET  shared secret so several instances (and `call` runs) accept each other's confirmation tokens",
     '',
     'Logs go to stderr; stdout carries only the protocol.',
   );
   return lines.join('\n');
+}
+
+/** Edit distance (insert, delete, replace, swap of neighbours): how far a typo is from a name. */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The known name closest to `typed`, when it is close enough to be what was meant. */
+export function closest(typed: string, known: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of known) {
+    const distance = editDistance(typed.toLowerCase(), name.toLowerCase());
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  // A third of the name, at least 2: "--read-onyl" finds --read-only, "--foo" finds nothing.
+  return best && best.distance <= Math.max(2, Math.floor(typed.length / 3)) ? best.name : undefined;
+}
+
+const SEE_HELP = 'See ringcentral-mcp --help';
+
+/** Node's strict parse, with its errors turned into one line that names the closest flag and --help. */
+function parseFlags(argv: string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (!code.startsWith('ERR_PARSE_ARGS_')) throw error;
+    throw new Error(flagProblem(error as Error), { cause: error });
+  }
+}
+
+function flagProblem(error: Error & { code?: string }): string {
+  const unknown = /Unknown option '([^']+)'/.exec(error.message)?.[1];
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
+    const typed = unknown.replace(/^-+/, '').split('=')[0];
+    const guess = closest(typed, Object.keys(FLAGS));
+    return `unknown option ${unknown}${guess ? `; did you mean --${guess}?` : '.'} ${SEE_HELP}`;
+  }
+  // Other parse errors (a value missing, a value given to a switch): Node's first sentence, then --help.
+  const first = error.message.split(/(?<=\.)\s/)[0].replace(/\.$/, '');
+  return `${first}. ${SEE_HELP}`;
 }

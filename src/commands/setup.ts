@@ -1,12 +1,14 @@
 /**
  * `ringcentral-mcp setup`: walks a person through the real CLI in their terminal (install,
  * `membrane login --tenant`, connecting RingCentral, choosing among several connections),
- * running each step for them with the terminal attached, and ends with the doctor's report.
+ * running each step for them with the terminal attached (the install with npm's output on stderr),
+ * and ends with the doctor's report.
  * It asks only on a terminal: without one (a pipe, CI) it prints the steps and exits 1, so
  * nothing opens a browser or logs in unattended, unless `--yes` says to go ahead.
  */
 import { spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline/promises';
+import { execa } from 'execa';
 import { FIX, ToolError } from '../errors.js';
 import { chooseConnection } from '../membrane/membrane.js';
 import { Runtime, type ServerOptions } from '../mcp/runtime.js';
@@ -14,9 +16,12 @@ import { checkStatus, formatStatus } from './status.js';
 
 const say = (text: string) => process.stderr.write(`${text}\n`);
 
+/** The install that step 1 offers, as an argv (run without a shell). */
+export const INSTALL_ARGV = ['npm', 'install', '-g', '@membranehq/cli'] as const;
+
 /** The manual steps, for a person without a terminal to answer in. */
 export const SETUP_STEPS = `Setup asks questions, so it needs a terminal. The steps, to run yourself:
-  1. npm install -g @membranehq/cli
+  1. ${INSTALL_ARGV.join(' ')}
   2. membrane login --tenant          (headless: membrane login complete <code>)
   3. membrane connection ensure "https://ringcentral.com"
   4. ringcentral-mcp doctor
@@ -56,12 +61,7 @@ export async function runSetup(options: ServerOptions, mode: SetupMode): Promise
 
   try {
     say('1. Membrane CLI');
-    try {
-      say(`   found: ${await runtime.membrane.version()}`);
-    } catch {
-      say(`   not found. Install it: ${FIX.install}`);
-      return 1;
-    }
+    if (!(await cliFound(runtime, yes))) return 1;
 
     say('2. Login');
     if (!(await runtime.membrane.loggedIn()).loggedIn) {
@@ -101,4 +101,50 @@ export async function runSetup(options: ServerOptions, mode: SetupMode): Promise
   } finally {
     rl.close();
   }
+}
+
+/** Step 1: the CLI's version, or (asked first, or with --yes) `npm install -g @membranehq/cli` and a second look. */
+async function cliFound(runtime: Runtime, yes: (text: string) => Promise<boolean>): Promise<boolean> {
+  try {
+    say(`   found: ${await runtime.membrane.version()}`);
+    return true;
+  } catch {
+    say('   not found.');
+  }
+  const install = INSTALL_ARGV.join(' ');
+  if (!(await yes(`   Install it now with \`${install}\`?`))) {
+    say(`   Install it: ${FIX.install}`);
+    return false;
+  }
+  if (!(await runInstall())) return false;
+  try {
+    say(`   installed: ${await runtime.membrane.version()}`);
+    return true;
+  } catch {
+    const { file } = runtime.options.command;
+    say(`   npm installed the CLI, but ${file} still cannot be run. ${FIX.install}`);
+    return false;
+  }
+}
+
+/** Runs the install with npm's output on stderr (stdout stays clean); says how it ended. */
+async function runInstall(): Promise<boolean> {
+  const [npm, ...args] = INSTALL_ARGV;
+  const command = INSTALL_ARGV.join(' ');
+  if (process.platform === 'win32') {
+    // npm is npm.cmd there, which Node runs only through a shell: the person runs it instead.
+    say(`   Run \`${command}\` in a terminal, then setup again.`);
+    return false;
+  }
+  say(`   running: ${command}`);
+  const result = await execa(npm, args, { stdin: 'ignore', stdout: 2, stderr: 2, reject: false });
+  if (result.exitCode === 0) {
+    say(`   ${command}: done`);
+    return true;
+  }
+  const how = result.code === 'ENOENT' ? 'npm was not found on PATH' : `exit code ${result.exitCode ?? result.signal ?? 'unknown'}`;
+  say(
+    `   ${command} failed (${how}). ${result.code === 'ENOENT' ? 'Install Node.js with npm, then run it' : 'Run it yourself to see why'}.`,
+  );
+  return false;
 }

@@ -128,6 +128,10 @@ async function checkRest(membrane: Membrane, run: RunOptions, report: StatusRepo
   }
 }
 
+/** Without a CLI the server still runs on the built-in simulated account. */
+export const NO_CLI_YET =
+  'try it without a CLI: add --sandbox (ringcentral-mcp doctor --sandbox; a simulated RingCentral account, nothing real is sent)';
+
 /** The report as lines a person reads in a terminal. */
 export function formatStatus(report: StatusReport): string {
   const lines = [
@@ -143,6 +147,7 @@ export function formatStatus(report: StatusReport): string {
     for (const r of report.routes) lines.push(`  ${r.tool}: ${r.route} (${r.reason})`);
   }
   for (const p of report.problems) lines.push(`problem: ${p.problem}`, `  fix: ${p.fix}`);
+  if (!report.cli.found) lines.push(NO_CLI_YET);
   lines.push(report.ready ? 'ready: yes' : 'ready: no');
   return lines.join('\n');
 }

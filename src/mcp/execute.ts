@@ -14,10 +14,11 @@ import { readList, readRecord } from '../membrane/output.js';
 import { decodeCursor, firstPosition, nextPage, type Handle } from '../membrane/paging.js';
 import type { Runtime } from './runtime.js';
 import { fitBudget, listResult, view } from './shape.js';
+import { recordLocks } from './keyed-lock.js';
 import { parseInput } from './schemas.js';
 
 /** Asks the person; 'unavailable' when the client could not ask, and the token flow applies. */
-export type Elicit = (message: string) => Promise<'accept' | 'decline' | 'cancel' | 'unavailable'>;
+export type Elicit = (message: string) => Promise<'accept' | 'decline' | 'cancel' | 'unanswered' | 'unavailable'>;
 
 export interface CallEnv {
   signal?: AbortSignal;
@@ -67,7 +68,7 @@ function contextFor(runtime: Runtime, env: CallEnv): ToolContext {
     membrane: runtime.membrane,
     routes: runtime.routes,
     run: { signal: env.signal, timeoutMs: runtime.options.timeoutMs },
-    cache: runtime.cache,
+    cache: runtime.cache.forCall(env.signal),
     penalties: runtime.penalties,
     pinnedConnectionId: runtime.options.connectionId,
   };
@@ -145,6 +146,13 @@ interface Performed {
 
 /** The one CLI run behind the tool (in its rate-limit group: runPlan checks the penalty window). */
 async function perform(def: ToolDefinition, input: Input, ctx: ToolContext, runtime: Runtime, handle?: Handle): Promise<Performed> {
+  // A read-merge-write plans (reads) and runs (writes) one at a time per record.
+  const key = def.exclusiveKey?.(input);
+  if (key !== undefined) return recordLocks.run(`${def.name}:${key}`, () => performOnce(def, input, ctx, runtime, handle));
+  return performOnce(def, input, ctx, runtime, handle);
+}
+
+async function performOnce(def: ToolDefinition, input: Input, ctx: ToolContext, runtime: Runtime, handle?: Handle): Promise<Performed> {
   const planned = await plan(def, input, ctx, handle);
   const output = await runPlan(planned, ctx);
   for (const entry of def.invalidates ?? []) runtime.cache.delete(entry);
@@ -183,6 +191,9 @@ function windowFields(window: DateWindow, empty: boolean): Record_ {
   return { window: { from, to, ...(timeZone ? { timeZone } : {}) }, ...(empty && ifEmpty ? { hint: ifEmpty } : {}) };
 }
 
+/** What the person did with the dialog, in the refusal. */
+const DID = { decline: 'declined', cancel: 'dismissed', unanswered: 'did not answer' } as const;
+
 /** Asks the person (elicitation) or hands out a token; returns the pending result, or nothing when confirmed. */
 async function confirm(def: ToolDefinition, input: Input, ctx: ToolContext, runtime: Runtime, env: CallEnv): Promise<Record_ | undefined> {
   if (input.confirmationToken) {
@@ -202,11 +213,9 @@ async function confirm(def: ToolDefinition, input: Input, ctx: ToolContext, runt
     }
     if (answer === 'accept') return undefined;
     if (answer !== 'unavailable')
-      throw new ToolError(
-        'declined',
-        `the person ${answer === 'decline' ? 'declined' : 'dismissed'} the confirmation; nothing was sent or changed`,
-      );
+      throw new ToolError('declined', `the person ${DID[answer]} the confirmation; nothing was sent or changed`);
   }
+  await runtime.confirmations.ready();
   const { token, expiresAt } = runtime.confirmations.issue(def.name, input);
   return {
     status: 'confirmation_required',

@@ -1,10 +1,13 @@
 /**
- * The `tools/list` entries, built from the registry. Input schemas carry the structure every
- * caller accepts: closed objects (`additionalProperties: false`, `properties` even when empty),
- * one type per node, string enums, required fields, and descriptions. Bounds, lengths, patterns
- * and formats stay in the zod schemas the server validates with, each failure naming the field
- * and the fix: OpenAI's strict mode rejects several of those keywords, Gemini's subset lacks
- * others, and every character here is paid for in every conversation.
+ * The `tools/list` entries, built from the registry. Input schemas carry structure only: closed
+ * objects (`additionalProperties: false`, `properties` even when empty), one type per node,
+ * string enums, required fields, and descriptions. Bounds, lengths, patterns and formats stay in
+ * the zod schemas the server validates with, each failure naming the field and the fix: OpenAI's
+ * strict mode rejects several of those keywords, Gemini's subset lacks others, and every
+ * character here is paid for in every conversation. Closed objects are what OpenAI's strict mode
+ * needs (the Agents SDK cannot make a tool without parameters strict otherwise); Gemini's
+ * `parameters` subset has no `additionalProperties`, which Google's SDK drops or sends on as JSON
+ * Schema. No one form passes both unchanged (test/unit/caller-schemas.test.ts measures each).
  */
 import { z } from 'zod';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';

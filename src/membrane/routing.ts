@@ -14,6 +14,7 @@ import type { ActionRoute, Exec, Record_, ToolDefinition } from '../../tools/def
 import type { ToolContext } from './context.js';
 import { ToolError } from '../errors.js';
 import { typeMismatches } from './input-types.js';
+import { ServerBusy } from './limiter.js';
 import type { ActionInfo, Membrane, RequestSpec } from './membrane.js';
 import { readList, readRecord, type Source } from './output.js';
 import { firstPosition, nextPage, pagingInput, pagingQuery, type Handle } from './paging.js';
@@ -306,7 +307,8 @@ export async function runPlan(planned: Plan, ctx: ToolContext, text = false): Pr
       return await (text ? ctx.membrane.requestText(planned.call, ctx.run) : ctx.membrane.request(planned.call, ctx.run));
     return (await ctx.membrane.runAction(planned.key, planned.input, ctx.run)).output;
   } catch (error) {
-    if (error instanceof ToolError && error.code === 'rate_limited')
+    // This server's own queue being full (ServerBusy) is no RingCentral 429: it opens no window.
+    if (error instanceof ToolError && error.code === 'rate_limited' && !(error instanceof ServerBusy))
       await ctx.penalties.note(planned.group, error.details.retryAfterSeconds ?? 60);
     throw explainAction(planned, error);
   }

@@ -2,7 +2,7 @@
 // repeatable flags) but strict about unknown flags and missing values, so mistakes surface as exit 2.
 import { UsageError } from './errors.js';
 
-const BOOLEAN = new Set(['json', 'wait', 'rawData', 'help', 'version', 'tenant']);
+const BOOLEAN = new Set(['json', 'wait', 'rawData', 'help', 'version', 'tenant', 'details']);
 const VALUED = new Set([
   'connectionId',
   'connectionKey',

@@ -8,6 +8,7 @@ import { delay, hang, preempt } from './faults.js';
 import { failure, type Outcome } from './output.js';
 import { setClock, setTenant } from './state.js';
 import { forTenant } from './tenant.js';
+import { logged } from './runlog.js';
 import { HELP, USAGE, VERSION } from './usage.js';
 
 interface Spec {
@@ -36,7 +37,8 @@ const COMMANDS: Record<string, Spec> = {
     flags: ['connectionId', 'connectionKey', 'intent', 'limit', 'cursor'],
     api: true,
   },
-  'action run': { run: async () => (await action()).run, flags: ['connectionId', 'connectionKey', 'input'], api: true },
+  'action run': { run: async () => logged((await action()).run), flags: ['connectionId', 'connectionKey', 'input'], api: true },
+  'action-run-log get': { run: async () => (await misc()).actionRunLog, flags: ['details'], api: true },
   request: {
     run: async () => (require('./commands/request.js') as typeof import('./commands/request.js')).request,
     flags: ['method', 'header', 'data', 'rawData', 'query', 'pathParam'],
@@ -46,7 +48,7 @@ const COMMANDS: Record<string, Spec> = {
 
 function commandName(a: Args): string | undefined {
   const [w0, w1] = a.positionals;
-  if (w0 === 'connection' || w0 === 'action') return w1 === undefined ? w0 : `${w0} ${w1}`;
+  if (w0 === 'connection' || w0 === 'action' || w0 === 'action-run-log') return w1 === undefined ? w0 : `${w0} ${w1}`;
   return w0;
 }
 

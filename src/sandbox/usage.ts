@@ -14,6 +14,7 @@ export const USAGE: Record<string, string> = {
   search: 'membrane search <query> [--elementType connector] [--json]',
   'action list': 'membrane action list [--connectionId ID | --connectionKey KEY] [--intent TEXT] [--limit N] [--cursor C] [--json]',
   'action run': "membrane action run <actionIdOrKey> --connectionId ID [--input '<json object>'] [--json]",
+  'action-run-log get': 'membrane action-run-log get <actionRunId> [--details] [--json]',
   request:
     'membrane request <connectionId> <path> [-X METHOD] [-H "K: V"]... [-d BODY] [--query k=v]... [--pathParam k=v]... [--rawData] [--json]',
 };

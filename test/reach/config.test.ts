@@ -4,13 +4,15 @@
  * server starts exactly as the printed snippets say and answers tools/list over stdio.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { isAbsolute, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tools } from '../../dist/src/index.js';
 import { makeSandbox } from '../helpers.js';
-import { CLI, ROOT, run } from './helpers.js';
+import { whereTo } from '../../dist/src/commands/config.js';
+import { CLI, ROOT, connectHttp, run, spawnHttp } from './helpers.js';
 
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string };
 const CLIENTS = ['claude-desktop', 'claude-desktop-windows', 'claude-code', 'cursor', 'vscode', 'http'];
@@ -24,6 +26,15 @@ async function config(client: string, ...flags: string[]) {
   expect(result.code, result.stderr).toBe(0);
   return { json: JSON.parse(result.stdout), stderr: result.stderr };
 }
+
+/** A port nothing listens on now (the OS picks it; the test then binds it). */
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 
 interface Launch {
   command: string;
@@ -54,8 +65,21 @@ describe('ringcentral-mcp config <client>', () => {
       expectStdio(entry, { absolute: true });
       expect(entry.command).toBe(process.execPath);
       expect(entry.args[0]).toBe(CLI);
-      expect(stderr).toMatch(client === 'cursor' ? /\.cursor\/mcp\.json/ : /claude_desktop_config\.json/);
+      if (client === 'cursor') expect(stderr).toMatch(/\.cursor\/mcp\.json/);
     }
+  });
+
+  it('claude-desktop: the config path of the platform it runs on; on Linux, that there is no Claude Desktop', async () => {
+    const mac = whereTo('claude-desktop', {}, {}, 'darwin');
+    expect(mac).toContain('~/Library/Application Support/Claude/claude_desktop_config.json');
+    expect(whereTo('claude-desktop', {}, {}, 'win32')).toContain('%APPDATA%\\Claude\\claude_desktop_config.json');
+    const linux = whereTo('claude-desktop', {}, {}, 'linux');
+    expect(linux).toMatch(/^Claude Desktop has no Linux release/);
+    expect(linux).toContain('ringcentral-mcp config claude-code');
+    expect(linux).not.toMatch(/Library|APPDATA/);
+    // What this machine prints is what its platform gets.
+    const { stderr } = await config('claude-desktop');
+    expect(stderr.trim()).toBe(whereTo('claude-desktop', {}, {}, process.platform));
   });
 
   it('claude-desktop-windows: this Node and this CLI too, no npx and no published package', async () => {
@@ -97,6 +121,46 @@ describe('ringcentral-mcp config <client>', () => {
     expect(entry.type).toBe('http');
     expect(new URL(entry.url).pathname).toBe('/mcp');
     expect(entry.headers.Authorization).toMatch(/^Bearer \S+/);
+  });
+
+  it('http: the start command carries the flags given, and the snippet reaches the server it starts', async () => {
+    const port = await freePort();
+    const { json, stderr } = await config('http', '--sandbox', '--read-only', '--port', String(port));
+    const entry = json.mcpServers.ringcentral;
+    expect(entry.url).toBe(`http://127.0.0.1:${port}/mcp`);
+    const start = stderr
+      .split('\n')
+      .find((l) => l.includes(' --http'))!
+      .trim();
+    expect(start).toMatch(new RegExp(` --http --sandbox --read-only --port ${port}$`));
+    // Start it as printed (its flags after the program), then connect as the snippet says.
+    const token = 'config-http-test-token-0123456789';
+    const server = await spawnHttp(
+      start
+        .slice(start.indexOf(' --http') + ' --http'.length)
+        .trim()
+        .split(' '),
+      {
+        ...sandbox.env,
+        RINGCENTRAL_MCP_HTTP_TOKEN: token,
+      },
+    );
+    try {
+      expect(server.url).toBe(entry.url);
+      const client = await connectHttp(entry.url, entry.headers.Authorization.replace('${RINGCENTRAL_MCP_HTTP_TOKEN}', token).slice(7));
+      const listed = (await client.client.listTools()).tools;
+      expect(listed.some((t) => t.annotations?.readOnlyHint === false && t.name !== 'ringcentral_api_request')).toBe(false);
+      expect((await client.call('ringcentral_get_account_info')).isError).toBeFalsy();
+      await client.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('http: no flags, the default port', async () => {
+    const { json, stderr } = await config('http');
+    expect(json.mcpServers.ringcentral.url).toBe('http://127.0.0.1:3000/mcp');
+    expect(stderr).toMatch(/ --http\n/);
   });
 
   it('carries the options that matter into the snippet', async () => {

@@ -27,6 +27,7 @@ describe('basic commands', () => {
       'search',
       'action list',
       'action run',
+      'action-run-log get',
       'request',
       'reset',
     ]) {
@@ -187,6 +188,67 @@ describe('action list', () => {
     expect(k.items).toHaveLength(1);
     expect(bad.code).toBe(1);
     expect(bad.json.key).toBe('not_found');
+  });
+});
+
+describe('action-run-log get', () => {
+  const log = (id: string, ...flags: string[]) => sb.run(['action-run-log', 'get', id, ...flags, '--json']);
+
+  it('answers a recorded run: its outcome, and with --details its input and output', async () => {
+    const input = { perPage: 1 };
+    const run = await sb.act('list-contacts', input);
+    const id = run.json.actionRunId as string;
+    const outcome = await log(id);
+    expect(outcome.code).toBe(0);
+    expect(outcome.json).toEqual({
+      id,
+      status: 'success',
+      action: 'list-contacts',
+      connectionId: CID,
+      createdAt: '2026-03-01T12:00:00.000Z',
+    });
+    const details = await log(id, '--details');
+    expect(details.json).toEqual({ ...outcome.json, input, output: run.json.output });
+  });
+
+  it('answers a failed run with its error and the app’s raw answer', async () => {
+    const run = await sb.act('send-sms', { from: { phoneNumber: '+16505550199' }, to: [{ phoneNumber: '+16505550123' }], text: 'x' });
+    expect(run.code).toBe(1);
+    const id = run.json.actionRunId as string;
+    const details = (await log(id, '--details')).json;
+    expect(details.status).toBe('error');
+    expect(details.error).toEqual({ type: run.json.type, key: run.json.key, message: run.json.message });
+    expect(details.response).toEqual(run.json.data.response);
+    expect((await log(id)).json.response).toBeUndefined();
+  });
+
+  it('keeps int64 ids exact (big-ids variant)', async () => {
+    const variant = { env: { MEMBRANE_SANDBOX_VARIANT: 'big-ids' } };
+    const run = await sb.act('list-contacts', { perPage: 2 }, variant);
+    const ids = [...run.stdout.matchAll(/"id":(\d{19})/g)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThan(0);
+    const details = await sb.run(['action-run-log', 'get', run.json.actionRunId, '--details', '--json'], variant);
+    for (const id of ids) expect(details.stdout).toContain(`"id":${id}`);
+  });
+
+  it('an unknown run is not found (exit 1, a Membrane error); a missing id is a usage error', async () => {
+    const r = await log('arun_0123456789abcdef');
+    expect(r.code).toBe(1);
+    expect(r.json).toEqual({
+      type: 'bad_request',
+      key: 'not_found',
+      message: "Action run 'arun_0123456789abcdef' not found (the sandbox keeps the runs since its last reset)",
+    });
+    const usage = await sb.run(['action-run-log', 'get']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/Usage: membrane action-run-log get <actionRunId> \[--details\]/);
+  });
+
+  it('reset forgets the runs', async () => {
+    const id = (await sb.act('get-account-info')).json.actionRunId as string;
+    expect((await log(id)).code).toBe(0);
+    await sb.ok(['reset', '--json']);
+    expect((await log(id)).code).toBe(1);
   });
 });
 

@@ -2,9 +2,12 @@
  * The command line: `call` runs one tool (same server, in process), `doctor` reports with fixes,
  * `setup` walks through the steps, bad usage exits 2.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, makeSandbox } from '../helpers.js';
+import { CLI, SANDBOX, makeSandbox } from '../helpers.js';
 
 const sandbox = makeSandbox();
 afterAll(() => sandbox.cleanup());
@@ -99,6 +102,8 @@ describe('doctor and setup', () => {
     expect(none.stdout).toMatch(/membrane connection ensure "https:\/\/ringcentral.com"/);
     const missing = run(['doctor', '--membrane', '/nonexistent/membrane']);
     expect(missing.stdout).toMatch(/npm install -g @membranehq\/cli/);
+    expect(missing.stdout).toMatch(/try it without a CLI: add --sandbox \(ringcentral-mcp doctor --sandbox/);
+    expect(run(['doctor', '--sandbox']).stdout).not.toMatch(/without a CLI/);
   });
 
   it('setup without a terminal asks nothing and runs nothing: it prints the steps and exits 1', () => {
@@ -126,9 +131,108 @@ describe('doctor and setup', () => {
     expect(several.code).toBe(1);
   });
 
+  it('setup --yes runs the install it offers (npm through argv, its output on stderr), then goes on', () => {
+    // A fake npm on an otherwise empty PATH: it records its argv and "installs" a membrane that is the sandbox.
+    const bin = mkdtempSync(join(tmpdir(), 'fake-npm-'));
+    try {
+      const membrane = join(bin, 'membrane');
+      const script = [
+        `#!${process.execPath}`,
+        "const { appendFileSync, writeFileSync, chmodSync } = require('node:fs');",
+        `appendFileSync(${JSON.stringify(join(bin, 'npm.log'))}, JSON.stringify(process.argv.slice(2)) + '\\n');`,
+        `writeFileSync(${JSON.stringify(membrane)}, ${JSON.stringify(`#!/bin/sh\nexec ${process.execPath} ${SANDBOX} "$@"\n`)});`,
+        `chmodSync(${JSON.stringify(membrane)}, 0o755);`,
+        "console.log('added 1 package in 1s');",
+      ].join('\n');
+      writeFileSync(join(bin, 'npm'), script, { mode: 0o755 });
+      const env = { PATH: bin, MEMBRANE_CLI: '' };
+      const r = run(['setup', '--yes'], { env });
+      expect(r.stderr).toMatch(/not found\.\n {3}Install it now with `npm install -g @membranehq\/cli`\? yes \(--yes\)/);
+      expect(readFileSync(join(bin, 'npm.log'), 'utf8')).toBe('["install","-g","@membranehq/cli"]\n');
+      expect(r.stderr).toMatch(/added 1 package in 1s\n {3}npm install -g @membranehq\/cli: done\n {3}installed: 1\.4\.0/);
+      expect(r.stdout).toBe(''); // npm's own output went to stderr
+      expect(r.stderr).toMatch(/ready: yes/);
+      expect(r.code).toBe(0);
+      // An install that fails is reported, with its exit code, and setup stops there.
+      writeFileSync(join(bin, 'npm'), `#!${process.execPath}\nconsole.error('npm ERR! code E404');\nprocess.exit(1);\n`, { mode: 0o755 });
+      rmSync(membrane);
+      const failed = run(['setup', '--yes'], { env });
+      expect(failed.stderr).toMatch(/npm ERR! code E404\n {3}npm install -g @membranehq\/cli failed \(exit code 1\)/);
+      expect(failed.stderr).not.toMatch(/2\. Login/);
+      expect(failed.code).toBe(1);
+      // No npm at all: said so.
+      rmSync(join(bin, 'npm'));
+      expect(run(['setup', '--yes'], { env }).stderr).toMatch(/failed \(npm was not found on PATH\)/);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
   it('unknown command and bad flag values exit 2', () => {
     expect(run(['frobnicate']).code).toBe(2);
     expect(run(['--confirm', 'maybe']).code).toBe(2);
     expect(run(['--sandbox', '--timeout', 'soon']).code).toBe(2);
+  });
+});
+
+describe('usage mistakes point to the right spelling and --help', () => {
+  it.each([
+    [['--read-onyl'], 'unknown option --read-onyl; did you mean --read-only? See ringcentral-mcp --help'],
+    [['tools', '--tolsets', 'calls'], 'unknown option --tolsets; did you mean --toolsets? See ringcentral-mcp --help'],
+    [['doctor', '--sandbx'], 'unknown option --sandbx; did you mean --sandbox? See ringcentral-mcp --help'],
+    [
+      ['call', 'ringcentral_status', '--max-concurency', '2'],
+      'unknown option --max-concurency; did you mean --max-concurrency? See ringcentral-mcp --help',
+    ],
+    [['config', 'cursor', '--readonly'], 'unknown option --readonly; did you mean --read-only? See ringcentral-mcp --help'],
+    [['setup', '--yse'], 'unknown option --yse; did you mean --yes? See ringcentral-mcp --help'],
+    [['--zzzzzzzz'], 'unknown option --zzzzzzzz. See ringcentral-mcp --help'],
+    [['--timeout'], "Option '--timeout <value>' argument missing. See ringcentral-mcp --help"],
+    [['doctr'], 'unknown command "doctr"; did you mean doctor? See ringcentral-mcp --help'],
+  ])('%j', (argv, message) => {
+    const r = run(argv);
+    expect(r.stderr).toBe(`ringcentral-mcp: ${message}\n`);
+    expect(r.code).toBe(2);
+  });
+});
+
+describe('a reader that leaves early (| head, a closed pager)', () => {
+  /** Runs the CLI with its stdout closed by the reader before anything is written. */
+  function withClosedStdout(args: string[], stdin?: string): Promise<{ code: number | null; stderr: string }> {
+    sandbox.setFault('');
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...sandbox.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.stdin.on('error', () => {});
+    if (stdin === undefined) child.stdin.end();
+    else child.stdin.write(stdin);
+    return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+  }
+
+  it.each([
+    [['tools']],
+    [['--help']],
+    [['--version']],
+    [['doctor', '--sandbox']],
+    [['config', 'vscode', '--sandbox']],
+    [['call', 'ringcentral_list_contacts', '{"limit":2}', '--sandbox']],
+  ])('%j ends quietly with its own exit code', async (args) => {
+    const r = await withClosedStdout(args);
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
+    expect(r.code).toBe(0);
+  });
+
+  it('the stdio server: a client that closed stdout has left; the server stops, without a stack trace', async () => {
+    const initialize = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+    };
+    const r = await withClosedStdout(['--sandbox', '--no-warmup'], `${JSON.stringify(initialize)}\n`);
+    expect(r.stderr).toMatch(/the client closed stdout; stopping/);
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
+    expect(r.code).toBe(0);
   });
 });

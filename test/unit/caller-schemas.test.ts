@@ -1,16 +1,32 @@
 /**
- * Every tool's input schema, as tools/list shows it, against the rules of the two strictest
- * callers, written here from their published rules:
- * - OpenAI strict mode, after the conversion `@openai/agents` applies to MCP tools (every
- *   property required, optional ones nullable): closed objects at every level, only the
- *   supported keywords, a root object, bounded nesting, property count and enum sizes.
- * - Gemini function declarations: the OpenAPI 3.0 Schema subset (one type per node, no null
- *   type, string enums, no $ref, no free-form maps, non-empty nested objects).
+ * Every tool's input schema, as tools/list serves it, against the rules of the two strictest
+ * callers, written here from their published rules, and through the real conversions their own
+ * packages apply on the way:
+ * - OpenAI strict mode: closed objects at every level, every property required (optional ones
+ *   nullable), only the supported keywords, a root object, bounded nesting, property count and
+ *   enum sizes. As served only the tools whose every field is required pass; the OpenAI Agents
+ *   SDK's MCP conversion (`mcpToFunctionTool` with `convertSchemasToStrict`, from
+ *   `@openai/agents-core`) makes every tool strict, and it can only because every object is closed.
+ * - Gemini function declarations, the `parameters` field: the OpenAPI 3.0 Schema subset (one
+ *   type per node, no null type, string enums, no $ref, no free-form maps, non-empty nested
+ *   objects, no `additionalProperties`). As served no tool fits (`additionalProperties: false`);
+ *   Google's SDK (`@google/genai`) sends MCP tools unchanged as `parametersJsonSchema`, and its
+ *   conversion for `parameters` drops `additionalProperties`, after which every tool fits. Both
+ *   are measured on what the SDK puts on the wire, caught by a server on loopback.
+ * One served form cannot pass both unchanged: OpenAI's needs `additionalProperties: false` on
+ * every object, Gemini's `parameters` has no such keyword. The listing keeps closed objects.
  * And the listing itself: closed objects, `properties` on every object, the size budget.
  */
-import { describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import { mcpToFunctionTool, type MCPServer } from '@openai/agents-core';
+import { GoogleGenAI, mcpToTool, type Schema as GeminiSchema } from '@google/genai';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registry, selectTools } from '../../dist/tools/index.js';
 import { toolListing } from '../../dist/src/mcp/listing.js';
+import { createServer as createMcpServer } from '../../dist/src/mcp/server.js';
 
 type Schema = Record<string, unknown>;
 const isObject = (v: unknown): v is Schema => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -45,26 +61,14 @@ const OPENAI_KEYWORDS = new Set([
 const OPENAI_FORMATS = new Set(['date-time', 'time', 'date', 'duration', 'email', 'hostname', 'ipv4', 'ipv6', 'uuid']);
 const OPENAI_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
 
-/** The strict conversion: every property required, the optional ones made nullable. */
-function toOpenAIStrict(node: Schema): Schema {
-  const out: Schema = { ...node };
-  if (isObject(node.properties)) {
-    const required = new Set((node.required as string[] | undefined) ?? []);
-    out.properties = Object.fromEntries(
-      Object.entries(node.properties).map(([key, child]) => {
-        const strict = toOpenAIStrict(child as Schema);
-        if (required.has(key)) return [key, strict];
-        const nullable: Schema =
-          typeof strict.type === 'string' ? { ...strict, type: [strict.type, 'null'] } : { anyOf: [strict, { type: 'null' }] };
-        if (Array.isArray(strict.enum)) nullable.enum = [...strict.enum, null];
-        return [key, nullable];
-      }),
-    );
-    out.required = Object.keys(node.properties);
-  }
-  if (isObject(node.items)) out.items = toOpenAIStrict(node.items);
-  if (Array.isArray(node.anyOf)) out.anyOf = node.anyOf.map((a) => toOpenAIStrict(a as Schema));
-  return out;
+/** The OpenAI Agents SDK's MCP tool, as an agent built with `convertSchemasToStrict: true` gets it. */
+function agentsSdkTool(tool: Tool): { strict: boolean; parameters: Schema } {
+  const server = { name: 'ringcentral' } as unknown as MCPServer;
+  const converted = mcpToFunctionTool(tool as Parameters<typeof mcpToFunctionTool>[0], server, true) as unknown as {
+    strict: boolean;
+    parameters: Schema;
+  };
+  return { strict: converted.strict, parameters: converted.parameters };
 }
 
 /** The problems OpenAI's strict mode reports for a converted schema (empty when accepted). */
@@ -132,21 +136,18 @@ const GEMINI_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'array',
 function geminiProblems(root: Schema): string[] {
   const problems: string[] = [];
   const walk = (node: Schema, path: string, top: boolean) => {
-    for (const key of Object.keys(node)) {
-      // `additionalProperties: false` is what a closed object says; adapters drop it. A schema or
-      // `true` there is a free-form map, which a Gemini declaration cannot state.
-      if (key === 'additionalProperties' && node[key] === false) continue;
-      if (!GEMINI_KEYWORDS.has(key)) problems.push(`${path}: "${key}" is not in Gemini's Schema`);
-    }
+    for (const key of Object.keys(node)) if (!GEMINI_KEYWORDS.has(key)) problems.push(`${path}: "${key}" is not in Gemini's Schema`);
+    // The API takes its own upper-case type names (what @google/genai sends) as well as JSON Schema's.
+    const type = typeof node.type === 'string' ? node.type.toLowerCase() : node.type;
     if (node.anyOf === undefined) {
-      if (typeof node.type !== 'string' || !GEMINI_TYPES.has(node.type.toLowerCase()))
+      if (typeof type !== 'string' || !GEMINI_TYPES.has(type))
         problems.push(`${path}: needs one type of ${[...GEMINI_TYPES].join(', ')}, got ${JSON.stringify(node.type)}`);
     } else if (!Array.isArray(node.anyOf) || node.anyOf.some((a) => !isObject(a) || 'const' in a))
       problems.push(`${path}: anyOf must list schemas without const`);
-    if (node.enum !== undefined && (node.type !== 'string' || !Array.isArray(node.enum) || node.enum.some((v) => typeof v !== 'string')))
+    if (node.enum !== undefined && (type !== 'string' || !Array.isArray(node.enum) || node.enum.some((v) => typeof v !== 'string')))
       problems.push(`${path}: enum only of strings`);
-    if (node.type === 'array' && !isObject(node.items)) problems.push(`${path}: an array needs items`);
-    if (node.type === 'object') {
+    if (type === 'array' && !isObject(node.items)) problems.push(`${path}: an array needs items`);
+    if (type === 'object') {
       const props = isObject(node.properties) ? node.properties : undefined;
       // An empty root is a function without parameters; a nested object must say what it holds.
       if (!props || (!top && Object.keys(props).length === 0)) problems.push(`${path}: an object needs non-empty properties`);
@@ -164,60 +165,164 @@ function geminiProblems(root: Schema): string[] {
 // --- the tests ----------------------------------------------------------------------------------
 
 describe('the rule checkers catch what the callers refuse', () => {
-  it('OpenAI: free-form maps, unsupported keywords, open objects', () => {
-    const check = (properties: Schema) => openAIProblems(toOpenAIStrict({ type: 'object', properties, additionalProperties: false }));
+  it('OpenAI: free-form maps, unsupported keywords, open objects, optional properties', () => {
+    const check = (properties: Schema) =>
+      openAIProblems({ type: 'object', properties, required: Object.keys(properties), additionalProperties: false });
     expect(check({ q: { type: 'object', additionalProperties: { type: 'string' } } })).toContain(
       'input.q: additionalProperties must be false',
     );
     expect(check({ s: { type: 'string', minLength: 1 } })).toEqual(['input.s: "minLength" is not supported']);
-    expect(check({ o: { type: 'object', properties: { a: { type: 'string' } } } })).toEqual([
+    expect(check({ o: { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] } })).toEqual([
       'input.o: additionalProperties must be false',
     ]);
-    expect(check({ s: { type: 'string' } })).toEqual([]);
+    expect(openAIProblems({ type: 'object', properties: { s: { type: 'string' } }, additionalProperties: false })).toEqual([
+      'input: every property must be required',
+    ]);
+    expect(check({ s: { type: ['string', 'null'] } })).toEqual([]);
   });
 
-  it('Gemini: type arrays, null, non-string enums, free-form maps, empty nested objects', () => {
-    const check = (properties: Schema) => geminiProblems({ type: 'object', properties, additionalProperties: false });
+  it('Gemini: type arrays, null, non-string enums, free-form maps, empty nested objects, additionalProperties', () => {
+    const check = (properties: Schema) => geminiProblems({ type: 'object', properties });
     expect(check({ a: { type: ['string', 'null'] } })).toHaveLength(1);
     expect(check({ a: { type: 'integer', enum: [1, 2] } })).toEqual(['input.a: enum only of strings']);
     expect(check({ a: { type: 'object', properties: {}, additionalProperties: { type: 'string' } } })).toEqual([
       'input.a: "additionalProperties" is not in Gemini\'s Schema',
       'input.a: an object needs non-empty properties',
     ]);
+    expect(geminiProblems({ type: 'object', properties: {}, additionalProperties: false })).toEqual([
+      'input: "additionalProperties" is not in Gemini\'s Schema',
+    ]);
     expect(check({ a: { anyOf: [{ const: 'x' }, { type: 'string' }] } })).toContain('input.a: anyOf must list schemas without const');
-    expect(check({ a: { type: 'string', enum: ['x'] } })).toEqual([]);
+    expect(check({ a: { type: 'STRING', enum: ['x'] } })).toEqual([]);
   });
 });
 
-describe.each(listed.map((t) => [t.name + (t.description?.endsWith('GET only.') ? ' (read-only form)' : ''), t] as const))(
-  '%s',
-  (_name, tool) => {
-    const schema = tool.inputSchema as Schema;
+// --- what Google's SDK sends to Gemini, caught on loopback ---------------------------------------
 
-    it('passes OpenAI strict mode after the @openai/agents conversion', () => {
-      expect(openAIProblems(toOpenAIStrict(schema))).toEqual([]);
-    });
+type Declaration = { name: string; parameters?: Schema; parametersJsonSchema?: Schema };
+/** The function declarations @google/genai put on the wire, by how they were handed to it. */
+const sent: Record<'parameters' | 'mcpToTool', Map<string, Declaration>> = { parameters: new Map(), mcpToTool: new Map() };
+let gemini: Server | undefined;
 
-    it("passes Gemini's function-declaration rules", () => {
-      expect(geminiProblems(schema)).toEqual([]);
+async function geminiRequests(): Promise<void> {
+  const bodies: Array<{ tools: Array<{ functionDeclarations: Declaration[] }> }> = [];
+  gemini = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += String(d)));
+    req.on('end', () => {
+      bodies.push(JSON.parse(body));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP' }] }));
     });
+  });
+  await new Promise<void>((resolve) => gemini!.listen(0, '127.0.0.1', resolve));
+  const ai = new GoogleGenAI({
+    apiKey: 'test-key',
+    httpOptions: { baseUrl: `http://127.0.0.1:${(gemini.address() as { port: number }).port}` },
+  });
+  const ask = (tools: Parameters<typeof ai.models.generateContent>[0]['config']) =>
+    ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'hi', config: tools });
+  for (const readOnly of [false, true]) {
+    // A person's own declarations: each tool's schema as the `parameters` field.
+    const tools = readOnly ? selectTools({ readOnly }).map(toolListing) : registry.map(toolListing);
+    await ask({
+      tools: [
+        {
+          functionDeclarations: tools.map((t) => ({
+            name: t.name,
+            description: t.description,
+            parameters: t.inputSchema as unknown as GeminiSchema,
+          })),
+        },
+      ],
+    });
+    // Google's own MCP bridge, on this server's tools/list.
+    const server = createMcpServer({ sandbox: true, warmup: false, readOnly });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: 'caller-schemas', version: '1.0.0' });
+    await client.connect(clientSide);
+    await ask({ tools: [mcpToTool(client)], automaticFunctionCalling: { disable: true } });
+    await client.close();
+    await server.close();
+  }
+  bodies.forEach((body, i) => {
+    const form = i % 2 === 0 ? 'parameters' : 'mcpToTool';
+    const suffix = i >= 2 ? ' (read-only form)' : '';
+    for (const d of body.tools[0].functionDeclarations) sent[form].set(d.name + suffix, d);
+  });
+}
 
-    it('closes every object and declares properties, even when there are none', () => {
-      const objects: Schema[] = [];
-      const walk = (node: Schema) => {
-        if (node.type === 'object') objects.push(node);
-        if (isObject(node.properties)) Object.values(node.properties).forEach((v) => walk(v as Schema));
-        if (isObject(node.items)) walk(node.items);
-      };
-      walk(schema);
-      expect(objects.length).toBeGreaterThan(0);
-      for (const node of objects) {
-        expect(node.additionalProperties).toBe(false);
-        expect(isObject(node.properties)).toBe(true);
-      }
-    });
-  },
-);
+beforeAll(geminiRequests, 60_000);
+afterAll(() => new Promise<void>((resolve) => (gemini ? gemini.close(() => resolve()) : resolve())));
+
+// --- the tests ----------------------------------------------------------------------------------
+
+const label = (t: Tool) => t.name + (t.description?.endsWith('GET only.') ? ' (read-only form)' : '');
+
+describe('as served', () => {
+  it('OpenAI strict mode unchanged: exactly the tools whose every field is required (4 of 24)', () => {
+    const passing = registry.map(toolListing).filter((t) => openAIProblems(t.inputSchema as Schema).length === 0);
+    expect(passing.map((t) => t.name)).toEqual([
+      'ringcentral_get_account_info',
+      'ringcentral_status',
+      'ringcentral_get_contact',
+      'ringcentral_get_meeting',
+    ]);
+  });
+
+  it('a tool without parameters needs its object closed, or the Agents SDK falls back to a non-strict tool', () => {
+    const parameterless = registry.map(toolListing).filter((t) => Object.keys(t.inputSchema.properties ?? {}).length === 0);
+    expect(parameterless.map((t) => t.name)).toEqual(['ringcentral_get_account_info', 'ringcentral_status']);
+    for (const tool of parameterless) {
+      expect(agentsSdkTool(tool).strict).toBe(true);
+      expect(agentsSdkTool({ ...tool, inputSchema: { type: 'object', properties: {} } }).strict).toBe(false);
+    }
+  });
+
+  it("Gemini's parameters subset unchanged: none of 24, for additionalProperties alone", () => {
+    for (const tool of registry.map(toolListing)) {
+      const problems = geminiProblems(tool.inputSchema);
+      expect(problems.length, tool.name).toBeGreaterThan(0);
+      expect(
+        problems.filter((p) => !p.endsWith('"additionalProperties" is not in Gemini\'s Schema')),
+        tool.name,
+      ).toEqual([]);
+    }
+  });
+});
+
+describe.each(listed.map((t) => [label(t), t] as const))('%s', (name, tool) => {
+  const schema = tool.inputSchema as Schema;
+
+  it('the OpenAI Agents SDK makes it a strict tool that passes OpenAI strict mode', () => {
+    const converted = agentsSdkTool(tool);
+    expect(converted.strict).toBe(true);
+    expect(openAIProblems(converted.parameters)).toEqual([]);
+  });
+
+  it("@google/genai: its conversion for parameters fits Gemini's subset; mcpToTool sends the schema unchanged", () => {
+    const declared = sent.parameters.get(name)!;
+    expect(declared.parameters).toBeDefined();
+    expect(geminiProblems(declared.parameters!)).toEqual([]);
+    expect(sent.mcpToTool.get(name)!.parametersJsonSchema).toEqual(schema);
+  });
+
+  it('closes every object and declares properties, even when there are none', () => {
+    const objects: Schema[] = [];
+    const walk = (node: Schema) => {
+      if (node.type === 'object') objects.push(node);
+      if (isObject(node.properties)) Object.values(node.properties).forEach((v) => walk(v as Schema));
+      if (isObject(node.items)) walk(node.items);
+    };
+    walk(schema);
+    expect(objects.length).toBeGreaterThan(0);
+    for (const node of objects) {
+      expect(node.additionalProperties).toBe(false);
+      expect(isObject(node.properties)).toBe(true);
+    }
+  });
+});
 
 describe('the model-visible tools/list', () => {
   it('tools without arguments declare empty properties', () => {

@@ -1,6 +1,6 @@
 /** src/commands/options.ts: flags and environment -> ServerOptions; flags win, bad values are refused. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FLAGS, helpText, parseCommandLine, serverOptions } from '../../src/commands/options.js';
+import { FLAGS, closest, editDistance, helpText, parseCommandLine, serverOptions } from '../../src/commands/options.js';
 
 const options = (argv: string[], env: NodeJS.ProcessEnv = {}) => serverOptions(parseCommandLine(argv, env).flags);
 
@@ -52,9 +52,14 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine([], { RINGCENTRAL_MCP_READ_ONLY: '', RINGCENTRAL_MCP_TIMEOUT_MS: '' }).flags).toEqual({});
   });
 
-  it('refuses unknown flags and a missing value', () => {
-    expect(() => parseCommandLine(['--reed-only'], {})).toThrow();
-    expect(() => parseCommandLine(['--timeout'], {})).toThrow();
+  it('refuses unknown flags and a missing value, naming the closest flag and --help', () => {
+    expect(() => parseCommandLine(['--reed-only'], {})).toThrow(
+      'unknown option --reed-only; did you mean --read-only? See ringcentral-mcp --help',
+    );
+    expect(() => parseCommandLine(['--read-onyl'], {})).toThrow('did you mean --read-only?');
+    expect(() => parseCommandLine(['--redis-ulr=redis://x'], {})).toThrow('unknown option --redis-ulr; did you mean --redis-url?');
+    expect(() => parseCommandLine(['--frobnicate'], {})).toThrow('unknown option --frobnicate. See ringcentral-mcp --help');
+    expect(() => parseCommandLine(['--timeout'], {})).toThrow("Option '--timeout <value>' argument missing. See ringcentral-mcp --help");
   });
 
   it('short flags -h and -v', () => {
@@ -205,5 +210,26 @@ describe('helpText', () => {
       expect(text).toContain(`--${name}`);
       if ('env' in flag) expect(text).toContain(flag.env);
     }
+  });
+});
+
+describe('closest', () => {
+  it('edit distance counts inserts, deletes, replacements and swapped neighbours as one each', () => {
+    expect(editDistance('read-only', 'read-only')).toBe(0);
+    expect(editDistance('read-onyl', 'read-only')).toBe(1);
+    expect(editDistance('sandbx', 'sandbox')).toBe(1);
+    expect(editDistance('sandboxx', 'sandbox')).toBe(1);
+    expect(editDistance('tolset', 'toolsets')).toBe(2);
+    expect(editDistance('', 'abc')).toBe(3);
+  });
+
+  it('suggests a name only when the typo is near it', () => {
+    const names = Object.keys(FLAGS);
+    expect(closest('read-onyl', names)).toBe('read-only');
+    expect(closest('READ-ONLY', names)).toBe('read-only');
+    expect(closest('tool', names)).toBe('tools');
+    expect(closest('frobnicate', names)).toBeUndefined();
+    expect(closest('q', names)).toBeUndefined();
+    expect(closest('xyz', ['doctor', 'setup'])).toBeUndefined();
   });
 });

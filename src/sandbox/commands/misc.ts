@@ -1,4 +1,4 @@
-// status, login, reset, search and connect.
+// status, login, reset, search, connect and action-run-log.
 import { unlinkSync } from 'node:fs';
 import { flag } from '../args.js';
 import {
@@ -14,6 +14,7 @@ import {
 import { notFound, UsageError } from '../errors.js';
 import { MEMBRANE_UI } from '../hosts.js';
 import { success } from '../output.js';
+import { findRun, runLogPath } from '../runlog.js';
 import { resetState } from '../state.js';
 import { USAGE } from '../usage.js';
 import { asJson, listShape, pageList, positiveInt, type Command } from './common.js';
@@ -47,7 +48,7 @@ export const login: Command = () => ({
 
 export const reset: Command = async (a, env) => {
   const s = await resetState(env.statePath);
-  for (const extra of [`${env.statePath}.ratelimit.json`, connectedMarker(env)]) {
+  for (const extra of [`${env.statePath}.ratelimit.json`, connectedMarker(env), runLogPath(env)]) {
     try {
       unlinkSync(extra);
     } catch {
@@ -103,4 +104,22 @@ export const connect: Command = (a, env) => {
     ...success({ ...c, state: 'READY', disconnected: false }, asJson(a)),
     stderr: 'membrane-sandbox: no browser needed; the simulated connection is authorized.\n',
   };
+};
+
+/**
+ * `action-run-log get <actionRunId> [--details]`: a run this sandbox recorded. Without --details
+ * its outcome (id, status, action, connection, time, error); with it, also the input, the output
+ * and the app's raw answer when the run failed on it.
+ */
+export const actionRunLog: Command = (a, env) => {
+  const u = USAGE['action-run-log get'];
+  if (a.positionals.length !== 3)
+    throw new UsageError(a.positionals.length < 3 ? 'missing <actionRunId>' : `unexpected argument "${a.positionals[3]}"`, u);
+  requireAuth(env);
+  const id = a.positionals[2];
+  const record = findRun(env, id);
+  if (!record) throw notFound(`Action run '${id}' not found (the sandbox keeps the runs since its last reset)`);
+  if (a.bools.has('details')) return { stdout: `${record}\n`, code: 0 };
+  const { status: outcome, action, connectionId, createdAt, error } = JSON.parse(record) as Record<string, unknown>;
+  return success({ id, status: outcome, action, connectionId, createdAt, ...(error ? { error } : {}) }, asJson(a));
 };
