@@ -42,7 +42,7 @@ export function scriptedContext(script: Script, mode: RouteMode = 'rest'): { ctx
       // The query string is in the path, encoded: read back as RingCentral would.
       const [path, search = ''] = argv[2].split('?');
       const query = [...new URLSearchParams(search)].map(([k, v]) => `${k}=${v}`).join('&');
-      const rest = { [`GET ${PROBE}`]: ME, ...script.rest };
+      const rest: Record<string, unknown> = { [`GET ${PROBE}`]: ME, ...script.rest };
       const key = [`${argv[4]} ${path}?${query}`, `${argv[4]} ${path}`].find((k) => k in rest);
       if (!key) throw new Error(`the script has no answer for ${argv[4]} ${argv[2]}`);
       const value = rest[key];
