@@ -71,7 +71,12 @@ export const getExtensionInfo = defineTool({
   input: { extensionId },
   exec: {
     via: 'either',
-    action: { key: 'get-extension-info', sends: ['extensionId'], input: (i) => ({ extensionId: i.extensionId ?? '~' }) },
+    action: {
+      key: 'get-extension-info',
+      sends: ['extensionId'],
+      input: (i) => compactObject({ extensionId: i.extensionId }),
+      defaults: { extensionId: '~' },
+    },
     rest: { group: 'Light', call: (i) => ({ method: 'GET', path: extensionPath(i.extensionId) }) },
   },
 });

@@ -1,6 +1,19 @@
 /** Call log and calls in progress. */
 import { z } from 'zod';
-import { asArray, compactObject, defineTool, extensionId, extensionPath, isoDate, oneOf, party, query, type Record_ } from './define.js';
+import type { ToolContext } from '../src/membrane/context.js';
+import {
+  asArray,
+  compactObject,
+  dateWindow,
+  defineTool,
+  extensionId,
+  extensionPath,
+  isoDate,
+  oneOf,
+  party,
+  query,
+  type Record_,
+} from './define.js';
 
 const compactCall = (r: Record_) =>
   compactObject({
@@ -15,9 +28,8 @@ const compactCall = (r: Record_) =>
   });
 
 /** The call-log filters under RingCentral's names, the same on both routes. */
-const callLogFilters = (i: { dateFrom?: string; dateTo?: string; phoneNumber?: string; detailed?: boolean }) => ({
-  dateFrom: i.dateFrom,
-  dateTo: i.dateTo,
+const callLogFilters = async (i: { dateFrom?: string; dateTo?: string; phoneNumber?: string; detailed?: boolean }, ctx: ToolContext) => ({
+  ...(({ dateFrom, dateTo }) => ({ dateFrom, dateTo }))(await dateWindow(i, ctx)),
   // RingCentral's call-log filter takes the number without its leading '+' (the only one the field allows).
   phoneNumber: i.phoneNumber?.replace('+', ''),
   view: i.detailed ? 'Detailed' : undefined,
@@ -33,7 +45,7 @@ export const callTools = [
     description: 'Your call history, newest first. Default: LAST 24 HOURS; pass dateFrom for older.',
     toolset: 'calls',
     kind: 'read',
-    list: { paging: 'page', compact: compactCall },
+    list: { paging: 'page', compact: compactCall, window: (i, ctx) => dateWindow(i, ctx) },
     input: {
       dateFrom: isoDate(),
       dateTo: isoDate(),
@@ -51,20 +63,21 @@ export const callTools = [
       action: {
         key: 'get-call-log',
         sends: ['extensionId', 'dateFrom', 'dateTo', 'direction', 'type', 'phoneNumber', 'view'],
-        input: (i) =>
+        input: async (i, ctx) =>
           compactObject({
-            extensionId: i.extensionId ?? '~',
-            ...callLogFilters(i),
+            extensionId: i.extensionId,
+            ...(await callLogFilters(i, ctx)),
             direction: asArray(i.direction),
             type: asArray(i.type),
           }),
+        defaults: { extensionId: '~' },
       },
       rest: {
         group: 'Heavy',
-        call: (i) => ({
+        call: async (i, ctx) => ({
           method: 'GET',
           path: `${extensionPath(i.extensionId)}/call-log`,
-          query: query({ ...callLogFilters(i), direction: asArray(i.direction), type: asArray(i.type) }),
+          query: query({ ...(await callLogFilters(i, ctx)), direction: asArray(i.direction), type: asArray(i.type) }),
         }),
       },
     },
@@ -82,7 +95,8 @@ export const callTools = [
       action: {
         key: 'get-active-calls',
         sends: ['extensionId', 'direction', 'type'],
-        input: (i) => compactObject({ extensionId: i.extensionId ?? '~', direction: asArray(i.direction), type: asArray(i.type) }),
+        input: (i) => compactObject({ extensionId: i.extensionId, direction: asArray(i.direction), type: asArray(i.type) }),
+        defaults: { extensionId: '~' },
       },
       rest: {
         group: 'Heavy',

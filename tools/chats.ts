@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
 import { withSignal, type ToolContext } from '../src/membrane/context.js';
-import { fetchAll, fetchRecord } from '../src/membrane/dispatch.js';
+import { fetchAll, fetchRecord } from '../src/membrane/routing.js';
 import { getExtensionInfo, listExtensions } from './account.js';
 import { asArray, compactObject, defineTool, email, oneOf, query, type Record_ } from './define.js';
 

@@ -1,7 +1,7 @@
 /** Personal contacts (the user's address book). */
 import { z } from 'zod';
 import type { ToolContext } from '../src/membrane/context.js';
-import { fetchRecord } from '../src/membrane/dispatch.js';
+import { fetchRecord } from '../src/membrane/routing.js';
 import { isObject } from '../src/membrane/parse.js';
 import { ToolError } from '../src/errors.js';
 import { asArray, compactObject, defineTool, email, numericId, phone, query, type Record_ } from './define.js';

@@ -1,6 +1,6 @@
 /** RingCentral Video meetings (bridges: reusable rooms with a join link). */
 import { z } from 'zod';
-import { fetchRecord } from '../src/membrane/dispatch.js';
+import { fetchRecord } from '../src/membrane/routing.js';
 import { compactObject, defineTool, meetingId, type Record_ } from './define.js';
 
 const summary = (r: Record_) =>

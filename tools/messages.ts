@@ -2,12 +2,13 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
-import type { ToolContext } from '../src/membrane/context.js';
-import { fetchRecord } from '../src/membrane/dispatch.js';
+import { withSignal, type ToolContext } from '../src/membrane/context.js';
+import { fetchRecord, restLookup, restText } from '../src/membrane/routing.js';
 import { readList } from '../src/membrane/output.js';
 import {
   asArray,
   compactObject,
+  dateWindow,
   defineTool,
   extensionId,
   extensionPath,
@@ -43,10 +44,11 @@ const messagePath = (i: { extensionId?: string; messageId: string }) =>
  */
 function smsSenders(ctx: ToolContext): Promise<string[]> {
   return ctx.cache.get('sms-senders', async (signal) => {
-    const body = await ctx.membrane.request(
-      { method: 'GET', path: '/restapi/v1.0/account/~/extension/~/phone-number', query: [['perPage', '1000']] },
-      { ...ctx.run, signal },
-    );
+    const body = await restLookup(withSignal(ctx, signal), 'Light', {
+      method: 'GET',
+      path: '/restapi/v1.0/account/~/extension/~/phone-number',
+      query: [['perPage', '1000']],
+    });
     // Stryker disable next-line ObjectLiteral,StringLiteral: any source but an action reads as RingCentral's REST API in errors
     return readList(body, { route: 'rest' })
       .records.filter((r) => Array.isArray(r.features) && r.features.includes('SmsSender') && typeof r.phoneNumber === 'string')
@@ -116,7 +118,8 @@ async function withContent(record: Record_, ctx: ToolContext): Promise<Record_> 
   let transcription: Record_ = {};
   if (path) {
     try {
-      transcription = { transcription: (await ctx.membrane.requestText({ method: 'GET', path }, ctx.run)).trim() };
+      // RingCentral's readMessageContent counts in the Medium group.
+      transcription = { transcription: (await restText(ctx, 'Medium', { method: 'GET', path })).trim() };
     } catch (error) {
       // The message itself was read; a transcription RingCentral cannot serve is said, not fatal.
       if (!(error instanceof ToolError)) throw error;
@@ -144,7 +147,8 @@ export const getMessage = defineTool({
     action: {
       key: 'get-message',
       sends: ['extensionId', 'messageId'],
-      input: (i) => ({ extensionId: i.extensionId ?? '~', messageId: i.messageId }),
+      input: (i) => compactObject({ extensionId: i.extensionId, messageId: i.messageId }),
+      defaults: { extensionId: '~' },
     },
     rest: { group: 'Light', call: (i) => ({ method: 'GET', path: messagePath(i) }) },
   },
@@ -157,7 +161,7 @@ export const messageTools = [
     description: 'SMS, voicemail, fax; newest first. Default: LAST 24 HOURS; pass dateFrom for older.',
     toolset: 'messaging',
     kind: 'read',
-    list: { paging: 'page', compact: compactMessage },
+    list: { paging: 'page', compact: compactMessage, window: (i, ctx) => dateWindow(i, ctx) },
     input: {
       messageType: oneOf(['SMS', 'VoiceMail', 'Fax', 'Pager'] as const),
       direction: oneOf(['Inbound', 'Outbound'] as const),
@@ -172,31 +176,37 @@ export const messageTools = [
       action: {
         key: 'list-messages',
         sends: ['extensionId', 'messageType', 'direction', 'readStatus', 'dateFrom', 'dateTo', 'phoneNumber'],
-        input: (i) =>
-          compactObject({
-            extensionId: i.extensionId ?? '~',
+        input: async (i, ctx) => {
+          const { dateFrom, dateTo } = await dateWindow(i, ctx);
+          return compactObject({
+            extensionId: i.extensionId,
             messageType: asArray(i.messageType),
             direction: asArray(i.direction),
             readStatus: asArray(i.readStatus),
-            dateFrom: i.dateFrom,
-            dateTo: i.dateTo,
+            dateFrom,
+            dateTo,
             phoneNumber: i.phoneNumber,
-          }),
+          });
+        },
+        defaults: { extensionId: '~' },
       },
       rest: {
         group: 'Light',
-        call: (i) => ({
-          method: 'GET',
-          path: `${extensionPath(i.extensionId)}/message-store`,
-          query: query({
-            messageType: asArray(i.messageType),
-            direction: asArray(i.direction),
-            readStatus: asArray(i.readStatus),
-            dateFrom: i.dateFrom,
-            dateTo: i.dateTo,
-            phoneNumber: i.phoneNumber,
-          }),
-        }),
+        call: async (i, ctx) => {
+          const { dateFrom, dateTo } = await dateWindow(i, ctx);
+          return {
+            method: 'GET',
+            path: `${extensionPath(i.extensionId)}/message-store`,
+            query: query({
+              messageType: asArray(i.messageType),
+              direction: asArray(i.direction),
+              readStatus: asArray(i.readStatus),
+              dateFrom,
+              dateTo,
+              phoneNumber: i.phoneNumber,
+            }),
+          };
+        },
       },
     },
   }),
@@ -240,7 +250,8 @@ export const messageTools = [
       action: {
         key: 'delete-message',
         sends: ['messageId', 'purge', 'extensionId'],
-        input: (i) => compactObject({ messageId: i.messageId, purge: i.purge, extensionId: i.extensionId ?? '~' }),
+        input: (i) => compactObject({ messageId: i.messageId, purge: i.purge, extensionId: i.extensionId }),
+        defaults: { extensionId: '~' },
       },
       rest: { group: 'Medium', call: (i) => ({ method: 'DELETE', path: messagePath(i), query: query({ purge: i.purge }) }) },
     },

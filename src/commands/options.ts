@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { CONFIRM_MODES, type ConfirmMode } from '../safety/confirm.js';
-import { ROUTE_MODES, type RouteMode } from '../membrane/routes.js';
+import { ROUTE_MODES, type RouteMode } from '../membrane/routing.js';
 import { DEFAULTS, type ServerOptions } from '../mcp/runtime.js';
 import { TOOLSETS } from '../../tools/index.js';
 

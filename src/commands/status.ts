@@ -1,11 +1,13 @@
 /**
  * The checks behind `ringcentral_status` and `ringcentral-mcp doctor`: is the CLI there, is it
- * logged in, which RingCentral connection is used and is it ready, and which route (Membrane
- * action or RingCentral REST) each tool takes on it and why; each problem with its fix.
+ * logged in, which RingCentral connection is used and is it ready, where its REST proxy lands and
+ * whether a REST call works, and which route (Membrane action or RingCentral REST) each tool takes
+ * on it and why; each problem with its fix.
  */
-import { FIX, toToolError } from '../errors.js';
+import { FIX, ToolError, toToolError } from '../errors.js';
 import { connectionProblem, type Membrane } from '../membrane/membrane.js';
-import type { RouteLine, Routes } from '../membrane/routes.js';
+import { describeBase } from '../membrane/rest-base.js';
+import type { RouteLine, Routes } from '../membrane/routing.js';
 import type { RunOptions } from '../membrane/runner.js';
 
 export interface StatusReport {
@@ -14,6 +16,8 @@ export interface StatusReport {
   cli: { command: string; found: boolean; working?: boolean; version?: string };
   loggedIn?: boolean;
   connection?: { id: string; name?: string; state?: string };
+  /** The REST base learned for the connection, and whether a REST call through it works now. */
+  rest?: { base?: string; works: boolean; timeZone?: string };
   /** `auto`, `action` or `rest`, and each RingCentral tool's route with its reason. */
   routeMode?: string;
   routes?: RouteLine[];
@@ -79,6 +83,7 @@ export async function checkStatus(
     problem(membrane.explain(error));
     return report;
   }
+  const restWorks = await checkRest(membrane, run, report);
   if (routes) {
     try {
       report.routeMode = routes.mode;
@@ -88,8 +93,39 @@ export async function checkStatus(
       return report;
     }
   }
-  report.ready = true;
+  // Tools depend on REST whatever the routes (the SMS sender check, update_contact, the proxy).
+  report.ready = restWorks;
   return report;
+}
+
+const REST_FIX =
+  "check the RingCentral connector's base URL in Membrane (RingCentral's platform host, optionally ending in /restapi/v1.0) and run `membrane request <connectionId> /restapi/v1.0/account/~/extension/~ --json` by hand";
+
+/** The REST probe: where `membrane request` lands (learned once), then one live GET through it. */
+async function checkRest(membrane: Membrane, run: RunOptions, report: StatusReport): Promise<boolean> {
+  report.rest = { works: false };
+  try {
+    const base = await membrane.restBase(run);
+    report.rest.base = describeBase(base);
+    if (base.timeZone) report.rest.timeZone = base.timeZone;
+    const answer = await membrane.request({ method: 'GET', path: '/restapi/v1.0/account/~/extension/~' }, run);
+    if (!answer || typeof answer !== 'object' || !('id' in answer)) {
+      throw new ToolError(
+        'unparseable_output',
+        `GET /restapi/v1.0/account/~/extension/~ answered ${JSON.stringify(answer ?? null).slice(0, 80)}, not the extension`,
+      );
+    }
+    report.rest.works = true;
+    return true;
+  } catch (error) {
+    const e = toToolError(membrane.explain(error));
+    report.problems.push({
+      problem: `RingCentral's REST API does not work through membrane request (${e.code}: ${e.message}); the SMS sender check, update_contact, the API proxy and every call that takes REST fail`,
+      // An answer that is not RingCentral's (nothing at all) is the proxy's problem, not the CLI's version.
+      fix: (e.code === 'unparseable_output' ? undefined : e.details.fix) ?? REST_FIX,
+    });
+    return false;
+  }
 }
 
 /** Without a CLI the server still runs on the built-in simulated account. */
@@ -103,6 +139,9 @@ export function formatStatus(report: StatusReport): string {
     `logged in:    ${report.loggedIn === undefined ? 'unknown' : report.loggedIn ? 'yes' : 'no'}`,
     `connection:   ${report.connection ? `${report.connection.id} ${report.connection.name ?? ''} (${report.connection.state ?? 'unknown'})` : 'none'}`,
   ];
+  if (report.rest) {
+    lines.push(`rest base:    ${report.rest.base ?? 'not learned'} (${report.rest.works ? 'a REST call works' : 'REST does not work'})`);
+  }
   if (report.routes) {
     lines.push(`routes:       --route ${report.routeMode}`);
     for (const r of report.routes) lines.push(`  ${r.tool}: ${r.route} (${r.reason})`);

@@ -5,12 +5,11 @@
  */
 import { z } from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ListSpec, Record_, ToolDefinition } from '../../tools/define.js';
+import type { DateWindow, ListSpec, Record_, ToolDefinition } from '../../tools/define.js';
 import type { ToolContext } from '../membrane/context.js';
-import { argvOf, groupOf, plan, runPlan, sourceOf, type Plan, type Routable } from '../membrane/dispatch.js';
+import { argvOf, plan, runPlan, sourceOf, type Plan } from '../membrane/routing.js';
 import { ToolError, toToolError } from '../errors.js';
 import { type Send } from '../safety/guards.js';
-import { ServerBusy } from '../membrane/limiter.js';
 import { readList, readRecord } from '../membrane/output.js';
 import { decodeCursor, firstPosition, nextPage, type Handle } from '../membrane/paging.js';
 import type { Runtime } from './runtime.js';
@@ -70,6 +69,7 @@ function contextFor(runtime: Runtime, env: CallEnv): ToolContext {
     routes: runtime.routes,
     run: { signal: env.signal, timeoutMs: runtime.options.timeoutMs },
     cache: runtime.cache.forCall(env.signal),
+    penalties: runtime.penalties,
     pinnedConnectionId: runtime.options.connectionId,
   };
 }
@@ -86,41 +86,37 @@ async function execute(def: ToolDefinition, input: Input, runtime: Runtime, env:
   const exec = def.exec;
   if (exec.via === 'custom') return exec.run(input, ctx);
 
-  if (def.list) return list(def, def.list, exec, input, ctx, runtime);
+  if (def.list) return list(def, def.list, input, ctx, runtime);
   // Writes and the proxy answer with a status (done, dry run, confirmation...); plain reads with the record.
   const answersWithStatus = def.kind !== 'read' || def.needsConfirmation !== undefined;
   if (!answersWithStatus) {
-    const record = asRecord(resultOf(def, await perform(def, exec, input, ctx, runtime)));
+    const record = asRecord(resultOf(def, await perform(def, input, ctx, runtime)));
     return { record: def.complete ? await def.complete(record, ctx) : record };
   }
 
   if (input.dryRun) {
     return {
       status: 'dry_run',
-      preview: await previewOf(def, exec, input, ctx),
-      argv: runtime.runner.argv(await argvOf(await plan(def, exec, input, ctx), ctx)),
+      preview: await previewOf(def, input, ctx),
+      argv: runtime.runner.argv(await argvOf(await plan(def, input, ctx), ctx)),
     };
   }
-  const send = def.idempotencyKey ? await sendOf(def, exec, def.idempotencyKey, input, ctx) : undefined;
+  const send = def.idempotencyKey ? await sendOf(def, def.idempotencyKey, input, ctx) : undefined;
   const earlier = send ? await runtime.sent.peek(send) : undefined;
   if (earlier) return { status: 'duplicate', result: earlier };
 
   const confirmable = def.needsConfirmation ? def.needsConfirmation(input) : def.kind === 'destructive';
   if (confirmable && runtime.options.confirm !== 'off') {
-    const pending = await confirm(def, exec, input, ctx, runtime, env);
+    const pending = await confirm(def, input, ctx, runtime, env);
     if (pending) return pending;
   }
   if (send) {
     // Past this, a record of the send still pending tells other processes its outcome is unknown.
     const bound = runtime.options.timeoutMs * 2 + 10_000;
-    const { duplicate, result } = await runtime.sent.once(
-      send,
-      async () => resultOf(def, await perform(def, exec, input, ctx, runtime)),
-      bound,
-    );
+    const { duplicate, result } = await runtime.sent.once(send, async () => resultOf(def, await perform(def, input, ctx, runtime)), bound);
     return { status: duplicate ? 'duplicate' : 'done', ...resultField(result) };
   }
-  return { status: 'done', ...resultField(resultOf(def, await perform(def, exec, input, ctx, runtime))) };
+  return { status: 'done', ...resultField(resultOf(def, await perform(def, input, ctx, runtime))) };
 }
 
 /**
@@ -129,14 +125,13 @@ async function execute(def: ToolDefinition, input: Input, runtime: Runtime, env:
  */
 async function sendOf(
   def: ToolDefinition,
-  exec: Routable,
   idempotencyKey: NonNullable<ToolDefinition['idempotencyKey']>,
   input: Input,
   ctx: ToolContext,
 ): Promise<Send> {
   const key = await idempotencyKey(input, ctx);
   const content = await idempotencyKey({ ...input, idempotencyKey: undefined }, ctx);
-  return { key, content, summary: await previewOf(def, exec, input, ctx) };
+  return { key, content, summary: await previewOf(def, input, ctx) };
 }
 
 const resultField = (output: unknown) => (output === undefined || output === null ? {} : { result: asRecord(output) });
@@ -149,87 +144,63 @@ interface Performed {
   planned: Plan;
 }
 
-/** The one CLI run behind the tool: reads the penalty window first, notes a new one on 429. */
-async function perform(
-  def: ToolDefinition,
-  exec: Routable,
-  input: Input,
-  ctx: ToolContext,
-  runtime: Runtime,
-  handle?: Handle,
-): Promise<Performed> {
+/** The one CLI run behind the tool (in its rate-limit group: runPlan checks the penalty window). */
+async function perform(def: ToolDefinition, input: Input, ctx: ToolContext, runtime: Runtime, handle?: Handle): Promise<Performed> {
   // A read-merge-write plans (reads) and runs (writes) one at a time per record.
   const key = def.exclusiveKey?.(input);
-  if (key !== undefined) return recordLocks.run(`${def.name}:${key}`, () => performOnce(def, exec, input, ctx, runtime, handle));
-  return performOnce(def, exec, input, ctx, runtime, handle);
+  if (key !== undefined) return recordLocks.run(`${def.name}:${key}`, () => performOnce(def, input, ctx, runtime, handle));
+  return performOnce(def, input, ctx, runtime, handle);
 }
 
-async function performOnce(
-  def: ToolDefinition,
-  exec: Routable,
-  input: Input,
-  ctx: ToolContext,
-  runtime: Runtime,
-  handle?: Handle,
-): Promise<Performed> {
-  const planned = await plan(def, exec, input, ctx, handle);
-  const group = groupOf(exec, planned, (key) => runtime.routes.groupOfAction(key));
-  await runtime.penalties.check(group);
-  try {
-    const output = await runPlan(planned, ctx);
-    for (const entry of def.invalidates ?? []) runtime.cache.delete(entry);
-    return { output, planned };
-  } catch (error) {
-    if (error instanceof ToolError && error.code === 'rate_limited' && !(error instanceof ServerBusy))
-      await runtime.penalties.note(group, error.details.retryAfterSeconds ?? 60);
-    throw error;
-  }
+async function performOnce(def: ToolDefinition, input: Input, ctx: ToolContext, runtime: Runtime, handle?: Handle): Promise<Performed> {
+  const planned = await plan(def, input, ctx, handle);
+  const output = await runPlan(planned, ctx);
+  for (const entry of def.invalidates ?? []) runtime.cache.delete(entry);
+  return { output, planned };
 }
 
 /** The proxy's body as it came; every other result read as a RingCentral record. */
 const resultOf = (def: ToolDefinition, { output, planned }: Performed): unknown =>
-  planned.route === 'request' ? { body: output ?? null } : readRecord(output, sourceOf(planned), def.kind === 'read' ? 'read' : 'write');
+  planned.route === 'rest' && planned.raw
+    ? { body: output ?? null }
+    : readRecord(output, sourceOf(planned), def.kind === 'read' ? 'read' : 'write');
 
-async function previewOf(def: ToolDefinition, exec: Routable, input: Input, ctx: ToolContext): Promise<Record_> {
+async function previewOf(def: ToolDefinition, input: Input, ctx: ToolContext): Promise<Record_> {
   if (def.preview) return def.preview(input, ctx);
-  const planned = await plan(def, exec, input, ctx);
+  const planned = await plan(def, input, ctx);
   return { action: def.title, ...(planned.route === 'action' ? { input: planned.input } : { request: planned.call }) };
 }
 
-async function list(
-  def: ToolDefinition,
-  spec: ListSpec,
-  exec: Routable,
-  input: Input,
-  ctx: ToolContext,
-  runtime: Runtime,
-): Promise<Record_> {
+async function list(def: ToolDefinition, spec: ListSpec, input: Input, ctx: ToolContext, runtime: Runtime): Promise<Record_> {
   const limit = input.limit ?? 25;
   const position = input.cursor ? decodeCursor(def.name, input.cursor) : firstPosition(spec.paging, limit);
-  const { output, planned } = await perform(def, exec, input, ctx, runtime, position.handle);
+  const { output, planned } = await perform(def, input, ctx, runtime, position.handle);
   const read = nextPage(readList(output, sourceOf(planned)), position.handle);
   const page = spec.enrich ? { ...read, records: await spec.enrich(read.records, ctx) } : read;
   const mode = input.view ?? 'compact';
-  return listResult(def.name, page, position, limit, runtime.options.maxResultChars, (r) => view(r, spec.compact, mode, input.fields));
+  const window = spec.window ? await spec.window(input, ctx) : undefined;
+  // The window (and a hint) share the budget with the records, so the page is cut to what is left.
+  const budget = runtime.options.maxResultChars - (window ? JSON.stringify(windowFields(window, true)).length : 0);
+  const result = listResult(def.name, page, position, limit, budget, (r) => view(r, spec.compact, mode, input.fields));
+  return window ? { ...result, ...windowFields(window, result.count === 0 && !result.nextCursor) } : result;
+}
+
+/** The date window a list read (RingCentral's default one included); when it held nothing, how to look further. */
+function windowFields(window: DateWindow, empty: boolean): Record_ {
+  const { from, to, timeZone, ifEmpty } = window;
+  return { window: { from, to, ...(timeZone ? { timeZone } : {}) }, ...(empty && ifEmpty ? { hint: ifEmpty } : {}) };
 }
 
 /** What the person did with the dialog, in the refusal. */
 const DID = { decline: 'declined', cancel: 'dismissed', unanswered: 'did not answer' } as const;
 
 /** Asks the person (elicitation) or hands out a token; returns the pending result, or nothing when confirmed. */
-async function confirm(
-  def: ToolDefinition,
-  exec: Routable,
-  input: Input,
-  ctx: ToolContext,
-  runtime: Runtime,
-  env: CallEnv,
-): Promise<Record_ | undefined> {
+async function confirm(def: ToolDefinition, input: Input, ctx: ToolContext, runtime: Runtime, env: CallEnv): Promise<Record_ | undefined> {
   if (input.confirmationToken) {
     await runtime.confirmations.consume(def.name, input, input.confirmationToken);
     return undefined;
   }
-  const preview = await previewOf(def, exec, input, ctx);
+  const preview = await previewOf(def, input, ctx);
   const mode = runtime.options.confirm;
   if ((mode === 'auto' || mode === 'elicit') && env.elicit) {
     let answer: Awaited<ReturnType<Elicit>>;

@@ -11,7 +11,7 @@ import { Confirmations, type ConfirmMode } from '../safety/confirm.js';
 import { LookupCache } from '../membrane/context.js';
 import { Penalties, SentLog } from '../safety/guards.js';
 import { Membrane } from '../membrane/membrane.js';
-import { Routes, type RouteMode } from '../membrane/routes.js';
+import { Routes, type RouteMode } from '../membrane/routing.js';
 import { registry } from '../../tools/index.js';
 import { CliRunner, type CliCommand } from '../membrane/runner.js';
 import { readEnv } from '../sandbox/env.js';

@@ -3,7 +3,8 @@
  * cancellation and timeout, and a shared cache for look-ups that several calls need (SMS sender, chats, extensions).
  */
 import type { Membrane } from './membrane.js';
-import type { Routes } from './routes.js';
+import type { Penalties } from '../safety/guards.js';
+import type { Routes } from './routing.js';
 import type { RunOptions } from './runner.js';
 import { ToolError } from '../errors.js';
 
@@ -111,5 +112,7 @@ export interface ToolContext {
   routes: Routes;
   run: RunOptions;
   cache: LookupCache;
+  /** RingCentral's rate-limit windows: every CLI run of a call or a look-up checks its group first. */
+  penalties: Pick<Penalties, 'check' | 'note'>;
   pinnedConnectionId?: string;
 }

@@ -1,10 +1,12 @@
 /**
- * The Membrane CLI as this server uses it: resolves the RingCentral connection and the action ids
- * once (single flight, cached), then every warm call is exactly one `action run` or `request`.
+ * The Membrane CLI as this server uses it: resolves the RingCentral connection, the action ids and
+ * the connector's REST base once (single flight, cached), then every warm call is exactly one
+ * `action run` or `request`.
  */
 import { ToolError, FIX } from '../errors.js';
-import { asList, parseCliResult, unwrapActionOutput } from './parse.js';
+import { asList, parseCliResult, unwrapActionOutput, type RequestContext } from './parse.js';
 import type { CliResult, CliRunner, RunOptions } from './runner.js';
+import { learnRestBase, requestTarget, type RestBase } from './rest-base.js';
 import { inTenant, tenantConnectionError, tenantFlags } from './tenant.js';
 
 /** What this layer needs of the runner (tests give it a stand-in that answers from a script). */
@@ -37,6 +39,8 @@ export interface RequestSpec {
   body?: unknown;
   /** The body exactly as the caller wrote it (the proxy), sent instead of `body` re-serialized. */
   bodyText?: string;
+  /** The caller wrote the path (the proxy): an error does not blame the base for it. */
+  byCaller?: boolean;
 }
 
 const isRingCentral = (c: Connection): boolean =>
@@ -114,6 +118,7 @@ export interface MembraneOptions {
 export class Membrane {
   private readonly connection = new SharedRun<string>((run) => this.resolveConnection(run));
   private readonly catalog = new SharedRun<Map<string, ActionInfo>>((run) => this.loadActions(run));
+  private readonly base = new SharedRun<RestBase & { connectionId: string }>((run) => this.loadRestBase(run));
 
   constructor(
     readonly runner: Cli,
@@ -221,6 +226,25 @@ export class Membrane {
   invalidate(): void {
     this.connection.forget();
     this.catalog.forget();
+    this.base.forget();
+  }
+
+  /**
+   * Where the connector's `membrane request` lands (its REST base) and RingCentral's host, learned
+   * once per connection from RingCentral's own answer; learned again when the connection changes.
+   */
+  async restBase(run: RunOptions = {}): Promise<RestBase> {
+    const connectionId = await this.connectionId(run);
+    const learned = await this.base.get(run);
+    if (learned.connectionId === connectionId) return learned;
+    this.base.forget();
+    return this.base.get(run);
+  }
+
+  private async loadRestBase(run: RunOptions): Promise<RestBase & { connectionId: string }> {
+    const connectionId = await this.connectionId(run);
+    const probe = (path: string) => this.json(['request', connectionId, path, '-X', 'GET'], run, false, connectionId);
+    return { ...(await learnRestBase(probe)), connectionId };
   }
 
   async runActionArgv(key: string, input: unknown, run: RunOptions = {}): Promise<string[]> {
@@ -244,10 +268,15 @@ export class Membrane {
     return this.oneRun(args, run, (result) => unwrapActionOutput(parseCliResult(result, { connectionId })));
   }
 
+  /**
+   * RingCentral's documented path (`/restapi/v1.0/...`, `/team-messaging/v1/...`) on the learned
+   * base, with the query string built and encoded here: whatever the CLI does with `--query`, a `+`
+   * or `&` in a value reaches RingCentral as sent.
+   */
   async requestArgv(spec: RequestSpec, run: RunOptions = {}): Promise<string[]> {
     const connectionId = await this.connectionId(run);
-    const args = ['request', connectionId, spec.path, '-X', spec.method];
-    for (const [k, v] of spec.query ?? []) args.push('--query', `${k}=${v}`);
+    const target = requestTarget(spec.path, spec.query ?? [], await this.restBase(run));
+    const args = ['request', connectionId, target, '-X', spec.method];
     for (const [k, v] of spec.headers ?? []) args.push('-H', `${k}: ${v}`);
     // Stryker disable next-line ConditionalExpression: JSON.stringify(undefined) is undefined as well; the check says so.
     const body = spec.bodyText ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body));
@@ -259,14 +288,18 @@ export class Membrane {
   async request(spec: RequestSpec, run: RunOptions = {}): Promise<unknown> {
     const connectionId = await this.connectionId(run);
     const args = await this.requestArgv(spec, run);
-    return this.oneRun(args, run, (result) => parseCliResult(result, { allowEmpty: true, connectionId }));
+    const request = requestContext(spec, args);
+    return this.oneRun(args, run, (result) => parseCliResult(result, { allowEmpty: true, connectionId, request }));
   }
 
   /** A GET of text content (an attachment served as text/plain): the body as it came. */
   async requestText(spec: RequestSpec, run: RunOptions = {}): Promise<string> {
     const connectionId = await this.connectionId(run);
     const args = await this.requestArgv(spec, run);
-    return this.oneRun(args, run, (result) => String(parseCliResult(result, { allowEmpty: true, connectionId, text: true }) ?? ''));
+    const request = requestContext(spec, args);
+    return this.oneRun(args, run, (result) =>
+      String(parseCliResult(result, { allowEmpty: true, connectionId, request, text: true }) ?? ''),
+    );
   }
 
   /** One CLI process; a connection-class failure clears the cache (never retried: writes must not run twice). */
@@ -298,6 +331,14 @@ export class Membrane {
     return { loggedIn, text: text.split('\n').slice(0, 3).join(' ') };
   }
 }
+
+/** The request as errors name it: RingCentral's path, and what the CLI was given (argv[2]). */
+const requestContext = (spec: RequestSpec, args: string[]): RequestContext => ({
+  method: spec.method,
+  path: spec.path,
+  target: args[2],
+  byCaller: spec.byCaller,
+});
 
 interface Flight<T> {
   promise: Promise<T>;

@@ -208,14 +208,44 @@ function isMembraneError(value: unknown): value is JsonObject {
   );
 }
 
+/** The REST call a failure answered: the path named in errors, and whether this server built it. */
+export interface RequestContext {
+  method: string;
+  /** RingCentral's documented path, and what `membrane request` was given when that differs. */
+  path: string;
+  target?: string;
+  /** The caller wrote the path (the API proxy); otherwise a tool built it from RingCentral's reference. */
+  byCaller?: boolean;
+}
+
+export interface ErrorContext {
+  connectionId?: string;
+  request?: RequestContext;
+}
+
+/**
+ * RingCentral's answer as `membrane request` may print it on stderr alone: a status line
+ * "HTTP 404 AGW-404: Resource not found" (its code and message after the status when there).
+ */
+function upstreamFromText(text: string): RingCentralError | undefined {
+  const line = /^HTTP (4\d\d)(?: ([A-Z]{2,4}-\d{3}))?:? ?([^\n]*)/m.exec(text);
+  if (!line) return undefined;
+  return { status: Number(line[1]), errorCode: line[2] ?? `HTTP-${line[1]}`, message: line[3].trim() || `HTTP ${line[1]}` };
+}
+
+const whereOf = (request: RequestContext | undefined): string =>
+  request
+    ? ` (${request.method} ${request.path}${request.target && request.target !== request.path ? `, sent as ${request.target}` : ''})`
+    : '';
+
 /** Classifies a Membrane error body (or a plain text) into a typed error with its fix. */
-export function membraneError(body: JsonObject | undefined, text: string, context: { connectionId?: string } = {}): ToolError {
+export function membraneError(body: JsonObject | undefined, text: string, context: ErrorContext = {}): ToolError {
   const type = String(body?.type ?? '');
   const key = String(body?.key ?? '');
   const message = (body ? String(body.message ?? '').trim() : '') || headline(text) || 'membrane failed without a message';
   const actionRunId = typeof body?.actionRunId === 'string' ? body.actionRunId : undefined;
   const nodes = body ? upstreamNodes(body) : [];
-  const upstream = body ? findRingCentralError(nodes) : asRingCentralError(extractJson(text).value);
+  const upstream = body ? findRingCentralError(nodes) : (asRingCentralError(extractJson(text).value) ?? upstreamFromText(text));
   // Plain text is classified whole: the real error may follow an update banner.
   const haystack = `${key} ${body ? message : text.slice(0, 2048)}`.toLowerCase();
   const connectionId = context.connectionId ?? '<connection-id>';
@@ -268,11 +298,15 @@ export function membraneError(body: JsonObject | undefined, text: string, contex
   if (upstream) {
     const where = upstream.parameterName ? ` (parameter: ${upstream.parameterName})` : '';
     const status = upstream.status ? ` ${upstream.status}` : '';
-    return new ToolError('ringcentral_error', `RingCentral${status} ${upstream.errorCode}: ${upstream.message}${where}`, {
-      upstreamCode: upstream.errorCode,
-      actionRunId,
-      fix: ringCentralFix(upstream, connectionId),
-    });
+    return new ToolError(
+      'ringcentral_error',
+      `RingCentral${status} ${upstream.errorCode}: ${upstream.message}${where}${whereOf(context.request)}`,
+      {
+        upstreamCode: upstream.errorCode,
+        actionRunId,
+        fix: baseFix(upstream, context.request) ?? ringCentralFix(upstream, connectionId),
+      },
+    );
   }
   if (key === 'not_found' && /^action\b/.test(haystack.slice(key.length + 1))) {
     return new ToolError('not_found', `no such action: ${message}`, {
@@ -335,6 +369,15 @@ function connectionStateError(data: unknown, key: string, message: string, conne
   });
 }
 
+/**
+ * The gateway's 404 on a path this server built from RingCentral's reference: the path is right,
+ * so where the connector sends it (its REST base) is the likely cause.
+ */
+function baseFix(error: RingCentralError, request: RequestContext | undefined): string | undefined {
+  if (error.errorCode !== 'AGW-404' || !request || request.byCaller) return undefined;
+  return "the connector's REST base is the likely cause (this path is RingCentral's documented one): run ringcentral_status to see the base learned for the connection, and check the RingCentral connector's base URL in Membrane; tools that have a Membrane action also work with --route action";
+}
+
 /** What a person can do about a RingCentral error, by its code. */
 function ringCentralFix(error: RingCentralError, connectionId: string): string | undefined {
   const code = error.errorCode;
@@ -358,7 +401,7 @@ function ringCentralFix(error: RingCentralError, connectionId: string): string |
  * The value a CLI run produced, or the error it reported. `allowEmpty` is for `request`,
  * where an empty body (204) is a success.
  */
-export function parseCliResult(result: CliResult, options: { allowEmpty?: boolean; connectionId?: string; text?: boolean } = {}): Json {
+export function parseCliResult(result: CliResult, options: ErrorContext & { allowEmpty?: boolean; text?: boolean } = {}): Json {
   if (result.signal) {
     throw new ToolError('cli_crashed', `membrane was killed by ${result.signal} before it answered`, {
       fix: 'run the same call again; if it keeps crashing, run `membrane --version` and reinstall the CLI',
@@ -409,7 +452,7 @@ function isRingCentralErrorBody(value: unknown, stderr: string): value is JsonOb
 const isErrorBody = (value: unknown): value is JsonObject => isMembraneError(value) || asRingCentralError(value) !== undefined;
 
 /** The error of a failed run: a JSON error body on stdout or stderr, else its text classified. */
-function failure(result: CliResult, out: { value?: Json }, options: { connectionId?: string }): never {
+function failure(result: CliResult, out: { value?: Json }, options: ErrorContext): never {
   const body = [out.value, extractJson(result.stderr).value].find(isErrorBody);
   if (isMembraneError(body)) throw membraneError(body, result.stderr, options);
   if (body) throw membraneError(wrapUpstream(body, result.stderr), result.stderr, options);

@@ -3,10 +3,10 @@
 // Node built-ins only, synchronous where possible: a command costs node's startup plus a few ms.
 // CommonJS (src/sandbox/package.json): every command is a new Node process, and require() loads
 // its modules markedly faster than the ESM loader; modules still load on first use.
-import { appendFileSync } from 'node:fs';
 import { readEnv, type Env } from './env.js';
 import { execute } from './execute.js';
 import { BANNER, leaveChild } from './faults.js';
+import { appendLine } from './log.js';
 import type { Outcome } from './output.js';
 
 async function writeOut(o: Outcome, env: Env, applyOutputFaults: boolean): Promise<void> {
@@ -38,13 +38,7 @@ async function writeOut(o: Outcome, env: Env, applyOutputFaults: boolean): Promi
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const env = readEnv();
-  if (env.logPath) {
-    try {
-      appendFileSync(env.logPath, JSON.stringify({ pid: process.pid, argv, t: Date.now() }) + '\n');
-    } catch {
-      /* logging must never break a command */
-    }
-  }
+  if (env.logPath) appendLine(env.logPath, { pid: process.pid, argv, t: Date.now() });
   const o = await execute(argv, env);
   const cmd = argv.find((x) => !x.startsWith('-'));
   await writeOut(o, env, cmd !== 'reset' && !argv.includes('--help') && o.code !== 2);

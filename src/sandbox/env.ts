@@ -37,6 +37,12 @@ export const VARIANTS = [
   'scalar-filters',
   // Message and contact ids as 19-digit int64 values beyond 2^53 (the REST layer too).
   'big-ids',
+  // The connector's base URL is the platform host plus /restapi/v1.0 (full RingCentral URLs still work).
+  'rest-base',
+  // The CLI appends --query values to the URL without encoding them.
+  'raw-query',
+  // Action input schemas declare only some of the properties RingCentral takes.
+  'partial-schemas',
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 export type Variant = (typeof VARIANTS)[number];
@@ -59,6 +65,8 @@ export interface Env {
   rateLimits: boolean;
   delayMs: number;
   logPath?: string;
+  /** One line per RingCentral request served or refused (log.ts). */
+  requestLogPath?: string;
 }
 
 export function readEnv(e: NodeJS.ProcessEnv = process.env): Env {
@@ -82,6 +90,7 @@ export function readEnv(e: NodeJS.ProcessEnv = process.env): Env {
     rateLimits: e.MEMBRANE_SANDBOX_RATE_LIMITS === '1' || e.MEMBRANE_SANDBOX_RATE_LIMITS === 'true',
     delayMs: Number.isFinite(delay) && delay >= 0 ? delay : 300,
     logPath: e.MEMBRANE_SANDBOX_LOG || undefined,
+    requestLogPath: e.MEMBRANE_SANDBOX_REQUEST_LOG || undefined,
   };
 }
 

@@ -494,6 +494,22 @@ describe('one call, one CLI run', () => {
     expect((await rejection(membrane.getConnection('c9'))).fix).toBe('membrane connect --connectionId=c9');
   });
 
+  it('requestArgv: every query value percent-encoded in the path, whatever it holds', async () => {
+    const membrane = new Membrane(world());
+    const query: Array<[string, string]> = [
+      ['phoneNumber', '+16505550123'],
+      ['dateFrom', '2026-01-05T00:00:00+01:00'],
+      ['email', 'a&b=c#d@x.co'],
+      ['text', 'two words\nand a line'],
+    ];
+    expect((await membrane.requestArgv({ method: 'GET', path: '/restapi/v1.0/x', query }))[2]).toBe(
+      '/restapi/v1.0/x?phoneNumber=%2B16505550123&dateFrom=2026-01-05T00%3A00%3A00%2B01%3A00&email=a%26b%3Dc%23d%40x.co&text=two%20words%0Aand%20a%20line',
+    );
+    // Read back as RingCentral reads a query string, every value is the one sent.
+    const target = (await membrane.requestArgv({ method: 'GET', path: '/restapi/v1.0/x', query }))[2];
+    expect([...new URLSearchParams(target.split('?')[1])]).toEqual(query);
+  });
+
   it('requestArgv: method, query and header pairs, the body as JSON or as the caller wrote it', async () => {
     const membrane = new Membrane(world(), { tenantKey: 't1' });
     expect(
@@ -510,13 +526,9 @@ describe('one call, one CLI run', () => {
     ).toEqual([
       'request',
       'c1',
-      '/restapi/v1.0/x',
+      '/restapi/v1.0/x?a=1&a=2',
       '-X',
       'POST',
-      '--query',
-      'a=1',
-      '--query',
-      'a=2',
       '-H',
       'Accept: application/json',
       '-d',
@@ -551,7 +563,8 @@ describe('one call, one CLI run', () => {
 
   it('request: an empty body (204) is no value; requestText: the text as it came, or empty', async () => {
     let stdout = '';
-    const cli = world((args) => (args[0] === 'request' ? { stdout } : undefined));
+    // The REST base probe (the user's extension) answers as RingCentral does; every other request prints `stdout`.
+    const cli = world((args) => (args[0] === 'request' && !args[2].endsWith('/extension/~') ? { stdout } : undefined));
     const membrane = new Membrane(cli);
     expect(await membrane.request({ method: 'DELETE', path: '/x' })).toBeUndefined();
     expect(await membrane.requestText({ method: 'GET', path: '/x' })).toBe('');
@@ -676,3 +689,75 @@ function caught(fn: () => unknown): Record<string, unknown> {
   }
   throw new Error('expected a ToolError, nothing was thrown');
 }
+
+describe("the REST base, learned from RingCentral's answer", () => {
+  const ME = '/restapi/v1.0/account/~/extension/~';
+  const AGW = {
+    stdout: '{"errorCode":"AGW-404","message":"Resource not found"}',
+    stderr: 'HTTP 404 AGW-404: Resource not found\n',
+    exitCode: 1,
+  };
+  /** A connector whose base URL is `base` on `host`: a relative path is appended to it. */
+  const connector = (base: string, uri = 'https://platform.rc.invalid/restapi/v1.0/account/1/extension/2') =>
+    world((args) => {
+      if (args[0] !== 'request') return undefined;
+      const reached = `${base}${args[2]}`;
+      return reached === ME
+        ? json({ uri, id: 2, regionalSettings: { timezone: { name: 'Europe/Oslo' } } })
+        : reached.startsWith('/restapi/v1.0/restapi')
+          ? AGW
+          : json({});
+    });
+  const probes = (cli: ScriptedCli) =>
+    cli.commands().filter((c) => c.startsWith('request c1 ') && c.includes('/extension/~ -X GET')).length;
+
+  it('a base ending in /restapi/v1.0: documented paths go relative under it, other roots as full URLs on the host RingCentral named', async () => {
+    const cli = connector('/restapi/v1.0');
+    const membrane = new Membrane(cli);
+    expect(await membrane.restBase()).toEqual({
+      origin: 'https://platform.rc.invalid',
+      path: '/restapi/v1.0',
+      timeZone: 'Europe/Oslo',
+      connectionId: 'c1',
+    });
+    expect((await membrane.requestArgv({ method: 'GET', path: '/restapi/v1.0/account/~/extension/~/sms' }))[2]).toBe(
+      '/account/~/extension/~/sms',
+    );
+    expect((await membrane.requestArgv({ method: 'GET', path: '/team-messaging/v1/chats', query: [['type', 'Team']] }))[2]).toBe(
+      'https://platform.rc.invalid/team-messaging/v1/chats?type=Team',
+    );
+    // Two probes when cold (the bare host's path answered 404), none when warm.
+    expect(probes(cli)).toBe(2);
+    await membrane.request({ method: 'GET', path: '/restapi/v1.0/account/~' });
+    expect(probes(cli)).toBe(2);
+  });
+
+  it('the bare host: paths as documented, one probe; learned again after the connection is dropped', async () => {
+    const cli = connector('');
+    const membrane = new Membrane(cli);
+    expect(await membrane.restBase()).toMatchObject({ origin: 'https://platform.rc.invalid', path: '' });
+    expect((await membrane.requestArgv({ method: 'GET', path: '/team-messaging/v1/chats' }))[2]).toBe('/team-messaging/v1/chats');
+    expect(probes(cli)).toBe(1);
+    membrane.invalidate();
+    await membrane.requestArgv({ method: 'GET', path: '/x' });
+    expect(probes(cli)).toBe(2);
+  });
+
+  it('a host only from an https uri of RingCentral: without one, no full URL is made', async () => {
+    const membrane = new Membrane(connector('/restapi/v1.0', 'http://elsewhere.invalid/restapi/v1.0/account/1/extension/2'));
+    expect(await membrane.restBase()).toMatchObject({ path: '/restapi/v1.0' });
+    expect((await membrane.restBase()).origin).toBeUndefined();
+    await expect(membrane.requestArgv({ method: 'GET', path: '/team-messaging/v1/chats' })).rejects.toThrow(
+      /outside the connector's REST base/,
+    );
+  });
+
+  it('no base answers: the error says so, with the fix', async () => {
+    const membrane = new Membrane(world((args) => (args[0] === 'request' ? AGW : undefined)));
+    const error = await rejection(membrane.restBase());
+    expect(error.message).toMatch(
+      /reached no RingCentral API: GET \/restapi\/v1\.0\/account\/~\/extension\/~ and GET \/account\/~\/extension\/~ both answered 404/,
+    );
+    expect(error.fix).toMatch(/base URL in Membrane/);
+  });
+});

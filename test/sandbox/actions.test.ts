@@ -262,7 +262,7 @@ describe('write actions', () => {
     expect(ok1000.code).toBe(0);
   });
 
-  it('delete-message: soft delete, then purge; empty and blank ids are rejected', async () => {
+  it('delete-message: soft delete, then purge', async () => {
     const list = await sb.actOk('list-messages', { perPage: 2 });
     const [a, b] = list.records.map((m: any) => String(m.id));
     expect((await sb.act('delete-message', { messageId: a })).code).toBe(0);
@@ -276,14 +276,26 @@ describe('write actions', () => {
     expect((await sb.act('get-message', { messageId: a })).json.data.response.status).toBe(404);
     expect((await sb.act('delete-message', { messageId: b, purge: true })).code).toBe(0);
     expect((await sb.act('get-message', { messageId: b })).json.data.response.status).toBe(404);
-    for (const id of ['', '   ']) {
-      const r = await sb.act('delete-message', { messageId: id });
-      expect(r.code).toBe(1);
-      expect(r.json.data.response.status).toBe(400);
-      expect(r.json.data.response.data.errors[0]).toMatchObject({ errorCode: 'CMN-101', parameterName: 'messageId' });
+  });
+
+  it('delete-message with an empty or blank id empties the whole mailbox, as RingCentral does (the danger a server must never reach)', async () => {
+    const own = sandbox({}, { inProcess: true });
+    try {
+      for (const id of ['', '   ']) {
+        await own.ok(['reset', '--json']);
+        const r = await own.act('delete-message', { messageId: id });
+        expect(r.code, JSON.stringify(id)).toBe(0);
+        expect(Object.keys(r.json)).toEqual(['actionRunId']);
+        const [alive, deleted] = await Promise.all([
+          own.actOk('list-messages', { dateFrom: ago(61), perPage: 1000 }),
+          own.actOk('list-messages', { availability: ['Deleted'], dateFrom: ago(61), perPage: 1000 }),
+        ]);
+        expect(alive.records).toEqual([]);
+        expect(deleted.records.length).toBeGreaterThan(250);
+      }
+    } finally {
+      own.cleanup();
     }
-    const stillThere = await sb.actOk('list-messages', { dateFrom: ago(61), perPage: 1000 });
-    expect(stillThere.records.length).toBeGreaterThan(250);
   });
 });
 

@@ -290,4 +290,17 @@ describe('sandbox REST answers fit RingCentral definitions', () => {
       rl.cleanup();
     }
   });
+
+  it('message content (readMessageContent) counts in the Medium rate group', async () => {
+    const rl = sandbox({ MEMBRANE_SANDBOX_RATE_LIMITS: '1' }, { inProcess: true });
+    try {
+      const list = await rl.ok(['request', CID, `${EXT}/message-store?messageType=SMS&perPage=1`, '--json']);
+      const content = await rl.run(['request', CID, new URL(list.records[0].attachments[0].uri).pathname, '--json']);
+      expect(content.code).toBe(0);
+      const counts = JSON.parse(readFileSync(`${rl.state}.ratelimit.json`, 'utf8'));
+      expect(Object.fromEntries(Object.entries(counts).map(([g, c]: [string, any]) => [g, c.count]))).toEqual({ Light: 1, Medium: 1 });
+    } finally {
+      rl.cleanup();
+    }
+  });
 });

@@ -357,6 +357,98 @@ describe('variants', () => {
     expect(schema.items[0].inputSchema.properties.cursor.description).toBeTruthy();
   });
 
+  it('rest-base: a documented path gets the gateway 404 (AGW-404, exit 1); a path under the base and full RingCentral URLs work', async () => {
+    const [twice, under, full, chats, bridge] = await Promise.all([
+      sb.run(['request', CID, '/restapi/v1.0/account/~', '--json'], V('rest-base')),
+      sb.run(['request', CID, '/account/~/extension/~', '--json'], V('rest-base')),
+      sb.run(['request', CID, 'https://platform.sandbox.invalid/restapi/v1.0/account/~/extension/~', '--json'], V('rest-base')),
+      sb.run(
+        ['request', CID, 'https://platform.sandbox.invalid/team-messaging/v1/chats', '--query', 'recordCount=2', '--json'],
+        V('rest-base'),
+      ),
+      sb.run(
+        ['request', CID, 'https://platform.sandbox.invalid/rcvideo/v2/account/~/extension/~/bridges/default', '--json'],
+        V('rest-base'),
+      ),
+    ]);
+    expect(twice.code).toBe(1);
+    expect(twice.json).toEqual({ errorCode: 'AGW-404', message: 'Resource not found' });
+    expect(twice.stderr).toBe('HTTP 404 AGW-404: Resource not found\n');
+    expect(under.code).toBe(0);
+    // The uri names the real URL on the platform host, from which the base can be learned.
+    expect(under.json.uri).toMatch(/^https:\/\/platform\.sandbox\.invalid\/restapi\/v1\.0\/account\/\d+\/extension\/\d+$/);
+    expect(full.code).toBe(0);
+    expect(full.json).toEqual(under.json);
+    expect(chats.code).toBe(0);
+    expect(chats.json.records).toHaveLength(2);
+    expect(bridge.code).toBe(0);
+    expect(bridge.json.type).toBe('PMI');
+  });
+
+  it('raw-query: --query values arrive unencoded (+ as a space, & splits, # cuts); by default they arrive intact', async () => {
+    const log = join(sb.dir, 'raw-query.log');
+    const env = (variant?: string) => ({
+      env: { MEMBRANE_SANDBOX_REQUEST_LOG: log, ...(variant ? { MEMBRANE_SANDBOX_VARIANT: variant } : {}) },
+    });
+    const contacts = `${EXT}/address-book/contact`;
+    const args = [
+      'request',
+      CID,
+      contacts,
+      '--query',
+      'startsWith=A&B',
+      '--query',
+      'phoneNumber=+16505550123',
+      '--query',
+      'x=1#2',
+      '--query',
+      'page=1',
+      '--json',
+    ];
+    const raw = await sb.run(args, env('raw-query'));
+    expect(raw.code).toBe(1);
+    expect(raw.stderr).toBe('HTTP 400 CMN-101: Parameter [phoneNumber] value is invalid\n');
+    expect(raw.json.errors[0]).toMatchObject({ errorCode: 'CMN-101', parameterName: 'phoneNumber', parameterValue: ' 16505550123' });
+    const encoded = await sb.run(args, env());
+    expect(encoded.code).toBe(0);
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.query, l.status])).toEqual([
+      ['startsWith=A&B&phoneNumber=+16505550123&x=1', 400],
+      ['startsWith=A%26B&phoneNumber=%2B16505550123&x=1%232&page=1', 200],
+    ]);
+  });
+
+  it('partial-schemas: actions declare only some properties; what they do not declare is dropped', async () => {
+    const [listed, msg] = await Promise.all([
+      sb.ok(['action', 'list', '--limit', '50', '--json'], V('partial-schemas')),
+      sb.ok(['request', CID, `${EXT}/message-store`, '--query', 'perPage=1', '--json']),
+    ]);
+    const props = (key: string) => Object.keys(listed.items.find((a: any) => a.key === key).inputSchema.properties);
+    expect(props('get-message')).toEqual(['messageId']);
+    expect(props('list-messages')).toEqual(['messageType', 'dateFrom', 'dateTo', 'page', 'perPage']);
+    expect(props('send-sms')).toEqual(['from', 'to', 'text']);
+    expect(listed.items.find((a: any) => a.key === 'get-message').inputSchema.required).toEqual(['messageId']);
+    const id = String(msg.records[0].id);
+    // extensionId is not declared: dropped, so a bad one neither fails nor applies.
+    const got = await sb.ok(
+      ['action', 'run', 'get-message', '--connectionId', CID, '--input', JSON.stringify({ messageId: id, extensionId: 'nope' }), '--json'],
+      V('partial-schemas'),
+    );
+    expect(String(got.output.id)).toBe(id);
+    const [inbound, dropped] = await Promise.all([
+      sb.ok(['action', 'run', 'list-messages', '--connectionId', CID, '--input', '{"direction":["Inbound"]}', '--json']),
+      sb.ok(
+        ['action', 'run', 'list-messages', '--connectionId', CID, '--input', '{"direction":["Inbound"]}', '--json'],
+        V('partial-schemas'),
+      ),
+    ]);
+    expect(new Set(inbound.output.records.map((m: any) => m.direction))).toEqual(new Set(['Inbound']));
+    expect(new Set(dropped.output.records.map((m: any) => m.direction))).toEqual(new Set(['Inbound', 'Outbound']));
+  });
+
   it('request-exit-zero: a RingCentral 4xx still prints the body but exits 0', async () => {
     const r = await sb.run(['request', CID, '/restapi/v1.0/nope', '--json'], V('request-exit-zero'));
     expect(r.code).toBe(0);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { CID, EXT, NOW, sandbox } from './helpers.js';
 
@@ -91,15 +92,119 @@ describe('request', () => {
     expect(inPath.records.every((m: any) => m.type === 'VoiceMail')).toBe(true);
   });
 
-  it('empty message ids never delete the mailbox (both path forms, and blank)', async () => {
-    for (const p of [`${EXT}/message-store`, `${EXT}/message-store/`, `${EXT}/message-store/%20`]) {
-      const r = await sb.run(['request', CID, p, '-X', 'DELETE', '--json']);
-      expect(r.code, p).toBe(1);
-      expect(r.json.errors[0]).toMatchObject({ errorCode: 'CMN-101', parameterName: 'messageId' });
-      expect(r.stderr).toMatch(/^HTTP 400 CMN-101/);
+  it('a DELETE that names no message id empties the mailbox (204, nothing printed), as RingCentral does: bare, trailing slash, blank', async () => {
+    const own = sandbox({}, { inProcess: true });
+    try {
+      for (const p of [`${EXT}/message-store`, `${EXT}/message-store/`, `${EXT}/message-store/%20`]) {
+        await own.ok(['reset', '--json']);
+        const r = await own.run(['request', CID, p, '-X', 'DELETE', '--json']);
+        expect([r.code, r.stdout, r.stderr], p).toEqual([0, '', '']);
+        const [alive, deleted] = await Promise.all([
+          own.ok(['request', CID, `${EXT}/message-store?dateFrom=${FROM}&perPage=1`, '--json']),
+          own.ok(['request', CID, `${EXT}/message-store?dateFrom=${FROM}&perPage=1&availability=Deleted`, '--json']),
+        ]);
+        expect(alive.paging.totalElements, p).toBe(0);
+        expect(deleted.paging.totalElements, p).toBeGreaterThan(300);
+      }
+    } finally {
+      own.cleanup();
     }
-    const j = await sb.ok(['request', CID, `${EXT}/message-store`, '--query', `dateFrom=${FROM}`, '--query', 'perPage=1', '--json']);
-    expect(j.paging.totalElements).toBeGreaterThan(300);
+  });
+
+  it('DELETE message-store by filter: type, conversationId and purge narrow it; its parameters are strict', async () => {
+    const own = sandbox({}, { inProcess: true });
+    try {
+      await own.ok(['reset', '--json']);
+      const count = async (q: string) =>
+        (await own.ok(['request', CID, `${EXT}/message-store?dateFrom=${FROM}&perPage=1${q}`, '--json'])).paging.totalElements;
+      const [sms, all] = [await count('&messageType=SMS'), await count('')];
+      const bad = await own.run(['request', CID, `${EXT}/message-store?type=sms`, '-X', 'DELETE', '--json']);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toBe('HTTP 400 CMN-101: Parameter [type] value is invalid\n');
+      const badDate = await own.run(['request', CID, `${EXT}/message-store?dateTo=2026-02-01`, '-X', 'DELETE', '--json']);
+      expect(badDate.stderr).toBe('HTTP 400 CMN-101: Parameter [dateTo] value is invalid\n');
+      expect(await count('')).toBe(all);
+      const left = (await own.ok(['request', CID, `${EXT}/message-store?dateFrom=${FROM}&perPage=1000`, '--json'])).records;
+      const conv = left.find((m: any) => m.conversation).conversation.id;
+      const inConv = left.filter((m: any) => m.conversation?.id === conv).length;
+      expect(inConv).toBeGreaterThan(0);
+      const byConv = await own.run(['request', CID, `${EXT}/message-store?conversationId=${conv}`, '-X', 'DELETE', '--json']);
+      expect([byConv.code, byConv.stdout]).toEqual([0, '']);
+      expect(await count('')).toBe(all - inConv);
+      const r = await own.run(['request', CID, `${EXT}/message-store?type=SMS&purge=true`, '-X', 'DELETE', '--json']);
+      expect([r.code, r.stdout]).toEqual([0, '']);
+      expect(await count('')).toBe(all - sms);
+      expect(await count('&messageType=SMS')).toBe(0);
+      expect(await count('&messageType=SMS&availability=Deleted')).toBe(0);
+    } finally {
+      own.cleanup();
+    }
+  });
+
+  it('strict input, as RingCentral: 400 CMN-101 naming the parameter for date-only dates, comma-joined lists, wrong case and recordCount over 250', async () => {
+    const chat = (await sb.ok(['request', CID, '/team-messaging/v1/chats?recordCount=1', '--json'])).records[0].id;
+    const cases: [string, string, string][] = [
+      [`${EXT}/message-store`, 'dateFrom', '2026-01-05'],
+      [`${EXT}/message-store`, 'dateTo', '2026-01-05T00:00:00'],
+      [`${EXT}/message-store`, 'dateFrom', '2026-01-05 00:00:00Z'],
+      [`${EXT}/message-store`, 'dateFrom', '2026-01-05T00:00Z'],
+      [`${EXT}/message-store`, 'messageType', 'SMS,Fax'],
+      [`${EXT}/message-store`, 'messageType', 'sms'],
+      [`${EXT}/message-store`, 'messageType', 'Text'],
+      [`${EXT}/message-store`, 'availability', 'Alive,Deleted'],
+      [`${EXT}/message-store`, 'direction', 'inbound'],
+      [`${EXT}/message-store`, 'readStatus', 'Read,Unread'],
+      [`${EXT}/call-log`, 'dateFrom', '2026-01-05'],
+      [`${EXT}/call-log`, 'type', 'Voice,Fax'],
+      [`${EXT}/call-log`, 'view', 'detailed'],
+      [`${EXT}/call-log`, 'direction', 'Inbound,Outbound'],
+      [`${EXT}/active-calls`, 'direction', 'outbound'],
+      ['/restapi/v1.0/account/~/extension', 'type', 'User,Department'],
+      ['/restapi/v1.0/account/~/extension', 'status', 'enabled'],
+      [`${EXT}/address-book/contact`, 'phoneNumber', '+16505550123,+16505550124'],
+      [`${EXT}/address-book/contact`, 'sortBy', 'firstName'],
+      ['/team-messaging/v1/chats', 'type', 'Team,Direct'],
+      ['/team-messaging/v1/chats', 'recordCount', '251'],
+      ['/team-messaging/v1/teams', 'recordCount', '1000'],
+      [`/team-messaging/v1/chats/${chat}/posts`, 'recordCount', '251'],
+      ['/rcvideo/v1/history/meetings', 'type', 'all'],
+    ];
+    for (const [path, name, value] of cases) {
+      const r = await sb.run(['request', CID, path, '--query', `${name}=${value}`, '--json']);
+      const where = `${path}?${name}=${value}`;
+      expect(r.code, where).toBe(1);
+      expect(r.stderr, where).toBe(`HTTP 400 CMN-101: Parameter [${name}] value is invalid\n`);
+      expect(r.json, where).toEqual({
+        errorCode: 'InvalidParameter',
+        message: `Parameter [${name}] value is invalid`,
+        errors: [{ errorCode: 'CMN-101', message: `Parameter [${name}] value is invalid`, parameterName: name, parameterValue: value }],
+        parameterName: name,
+      });
+    }
+    const fine = [
+      `${EXT}/message-store?dateFrom=2026-01-05T00:00:00Z&dateTo=2026-03-01T00:00:00.000-08:00&messageType=SMS&messageType=Fax`,
+      `${EXT}/call-log?dateFrom=2026-01-05T00:00:00%2B01:00&type=Voice&type=Fax&view=Detailed&perPage=1000`,
+      '/team-messaging/v1/chats?recordCount=250&type=Team&type=Direct',
+      `${EXT}/address-book/contact?sortBy=FirstName&sortBy=LastName`,
+    ];
+    for (const path of fine) expect((await sb.req(path)).code, path).toBe(0);
+  });
+
+  it('a query string in the path is decoded as RingCentral does: + is a space, %2B a plus, no fragment, bad escapes refused', async () => {
+    const contacts = `${EXT}/address-book/contact`;
+    const [plus, encoded, fragment, broken] = await Promise.all([
+      sb.req(`${contacts}?phoneNumber=+16505550123`),
+      sb.req(`${contacts}?phoneNumber=%2B16505550123`),
+      sb.req(`${EXT}/message-store?messageType=SMS#&messageType=sms`),
+      sb.req(`${contacts}?startsWith=%ZZ`),
+    ]);
+    expect(plus.code).toBe(1);
+    expect(plus.json.errors[0]).toMatchObject({ errorCode: 'CMN-101', parameterName: 'phoneNumber', parameterValue: ' 16505550123' });
+    expect(encoded.code).toBe(0);
+    expect(fragment.code).toBe(0);
+    expect(fragment.json.records.every((m: any) => m.type === 'SMS')).toBe(true);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toBe('HTTP 400 CMN-104: Cannot parse request: malformed percent-encoding in query parameter [startsWith]\n');
   });
 
   it('contacts: POST 200, PUT replaces, PATCH merges, bulk GET 207, DELETE 204 prints nothing', async () => {
@@ -151,13 +256,124 @@ describe('request', () => {
     expect(again.json.errors[0]).toMatchObject({ errorCode: 'CMN-102', parameterName: 'contactId' });
   });
 
-  it('bad JSON body is CMN-103; absolute URLs are refused', async () => {
+  it('bad JSON body is CMN-103', async () => {
     const bad = await sb.run(['request', CID, `${EXT}/address-book/contact`, '-X', 'POST', '-d', '{nope', '--json']);
     expect(bad.code).toBe(1);
     expect(bad.json.errors[0].errorCode).toBe('CMN-103');
-    const abs = await sb.run(['request', CID, 'https://evil.example/x', '--json']);
-    expect(abs.code).toBe(1);
-    expect(abs.json).toMatchObject({ type: 'bad_request' });
+  });
+
+  it("full URLs are used as-is on RingCentral's hosts (the media host included); any other host is refused", async () => {
+    const log = `${sb.dir}/requests.log`;
+    const env = { env: { MEMBRANE_SANDBOX_REQUEST_LOG: log } };
+    const list = await sb.ok(['request', CID, `${EXT}/message-store?messageType=SMS&perPage=1`, '--json'], env);
+    const att = list.records[0].attachments[0].uri;
+    expect(att).toMatch(/^https:\/\/media\.sandbox\.invalid\/restapi\/v1\.0\//);
+    const media = await sb.run(['request', CID, att, '--json'], env);
+    expect(media.code).toBe(0);
+    expect(media.stdout).toBe(list.records[0].subject);
+    const upper = await sb.run(['request', CID, 'HTTPS://Platform.Sandbox.Invalid/restapi/v1.0/account/~', '--json'], env);
+    expect(upper.code).toBe(0);
+    for (const url of [
+      'https://evil.example/x',
+      '//evil.example/x',
+      'http://platform.sandbox.invalid/restapi/v1.0/account/~',
+      'https://v.sandbox.invalid/join/1',
+    ]) {
+      const r = await sb.run(['request', CID, url, '--json'], env);
+      expect(r.code, url).toBe(1);
+      expect(r.json, url).toMatchObject({ type: 'bad_request', key: 'invalid_request' });
+      expect(r.stderr, url).toBe(
+        `Error: The sandbox cannot reach ${url}: it serves only RingCentral's hosts https://platform.sandbox.invalid and https://media.sandbox.invalid (the real CLI would send the request, with your credentials, to any host a full URL names). Pass a path such as /restapi/v1.0/account/~, or a full URL that RingCentral's own answers gave.\n`,
+      );
+    }
+    await sb.ok(
+      [
+        'action',
+        'run',
+        'get-message',
+        '--connectionId',
+        CID,
+        '--input',
+        JSON.stringify({ messageId: String(list.records[0].id) }),
+        '--json',
+      ],
+      env,
+    );
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const id = list.records[0].id;
+    expect(lines.map(({ t, pid, error, ...rest }) => ({ ...rest, ...(error ? { error: 'refused' } : {}) }))).toEqual([
+      {
+        via: 'request',
+        method: 'GET',
+        url: `https://platform.sandbox.invalid${EXT}/message-store?messageType=SMS&perPage=1`,
+        host: 'platform.sandbox.invalid',
+        path: `${EXT}/message-store`,
+        query: 'messageType=SMS&perPage=1',
+        status: 200,
+      },
+      { via: 'request', method: 'GET', url: att, host: 'media.sandbox.invalid', path: new URL(att).pathname, query: '', status: 200 },
+      {
+        via: 'request',
+        method: 'GET',
+        url: 'https://platform.sandbox.invalid/restapi/v1.0/account/~',
+        host: 'platform.sandbox.invalid',
+        path: '/restapi/v1.0/account/~',
+        query: '',
+        status: 200,
+      },
+      {
+        via: 'request',
+        method: 'GET',
+        url: 'https://evil.example/x',
+        host: 'evil.example',
+        path: '/x',
+        query: '',
+        status: null,
+        error: 'refused',
+      },
+      {
+        via: 'request',
+        method: 'GET',
+        url: '//evil.example/x',
+        host: 'evil.example',
+        path: '/x',
+        query: '',
+        status: null,
+        error: 'refused',
+      },
+      {
+        via: 'request',
+        method: 'GET',
+        url: 'http://platform.sandbox.invalid/restapi/v1.0/account/~',
+        host: 'platform.sandbox.invalid',
+        path: '/restapi/v1.0/account/~',
+        query: '',
+        status: null,
+        error: 'refused',
+      },
+      {
+        via: 'request',
+        method: 'GET',
+        url: 'https://v.sandbox.invalid/join/1',
+        host: 'v.sandbox.invalid',
+        path: '/join/1',
+        query: '',
+        status: null,
+        error: 'refused',
+      },
+      {
+        via: 'action',
+        method: 'GET',
+        url: `https://platform.sandbox.invalid${EXT}/message-store/${id}`,
+        host: 'platform.sandbox.invalid',
+        path: `${EXT}/message-store/${id}`,
+        query: '',
+        status: 200,
+      },
+    ]);
   });
 
   it('team-messaging extras: chats/~ is the Personal chat, teams list, bridges/default, call-log record', async () => {

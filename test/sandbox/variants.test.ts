@@ -140,7 +140,7 @@ describe('scalar-filters', () => {
     expect(listMessages.inputSchema.properties.messageType).toEqual({
       type: 'string',
       description: 'Message types to include',
-      enum: ['Fax', 'SMS', 'VoiceMail', 'Pager', 'Text'],
+      enum: ['Fax', 'SMS', 'VoiceMail', 'Pager'],
     });
     expect(listMessages.inputSchema.properties.dateFrom.type).toBe('string');
     const refused = await sb.act('list-messages', { messageType: ['VoiceMail'] }, v);

@@ -1,11 +1,11 @@
 /**
- * src/membrane/dispatch.ts fetchAll/fetchRecord, the internal look-ups behind create_chat_post's chat names
+ * src/membrane/routing.ts fetchAll/fetchRecord, the internal look-ups behind create_chat_post's chat names
  * and the confirmation previews: they page through every output shape on the route the tool
  * takes, so a small page size yields exactly the records one big page does. Runs the BUILT code
  * in process against the sandbox CLI.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { fetchAll, fetchRecord } from '../../dist/src/membrane/dispatch.js';
+import { fetchAll, fetchRecord } from '../../dist/src/membrane/routing.js';
 import { Runtime } from '../../dist/src/mcp/runtime.js';
 import { registry } from '../../dist/tools/index.js';
 import { makeSandbox } from '../helpers.js';
@@ -27,7 +27,10 @@ function contextFor(variant: string, route: 'auto' | 'rest') {
   });
   sandboxes.push(sandbox);
   const runtime = new Runtime({ sandbox: true, route, env: sandbox.env });
-  return { ctx: { membrane: runtime.membrane, routes: runtime.routes, run: {}, cache: runtime.cache }, sandbox };
+  return {
+    ctx: { membrane: runtime.membrane, routes: runtime.routes, run: {}, cache: runtime.cache, penalties: runtime.penalties },
+    sandbox,
+  };
 }
 
 describe.each([

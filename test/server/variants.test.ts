@@ -4,8 +4,10 @@
  * sandbox forced to each route: the same right answer as the default sandbox gives. One server
  * per configuration, a handful of calls per tool.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type Harness } from '../helpers.js';
+import { makeSandbox, startServer, type Harness } from '../helpers.js';
 
 /** A pinned "now": every sandbox seeds the same data, and the 24 h windows agree. */
 const NOW = '2026-03-01T12:00:00.000Z';
@@ -16,8 +18,12 @@ interface Config {
   name: string;
   variant?: string;
   route?: 'rest' | 'action';
-  /** The tools that take their Membrane action; every other RingCentral tool takes REST. */
+  /** The tools that take their Membrane action; every other RingCentral tool takes REST (or its route per call). */
   onAction: string[];
+  /** The tools whose route depends on what a call sends (an action that declares only some of it). */
+  perCall?: string[];
+  /** The REST base the server learns for the connection. */
+  base?: string;
 }
 
 const ALL_EITHER = [
@@ -41,7 +47,20 @@ const ALL_EITHER = [
   'create_meeting',
   'delete_meeting',
 ];
-/** The default sandbox's create-meeting leaves `preferences` open, so waitingRoomRequired cannot be verified. */
+const REST_BASE = 'https://platform.sandbox.invalid/restapi/v1.0';
+/** Under partial-schemas, the actions that declare all their tool can send. */
+const PARTIAL_ACTIONS = [
+  'get_extension_info',
+  'get_account_info',
+  'send_sms',
+  'get_contact',
+  'delete_contact',
+  'list_chats',
+  'create_chat_post',
+  'get_meeting',
+  'delete_meeting',
+];
+/** The default sandbox's create-meeting leaves `preferences` open: a call with a waiting room takes REST, others the action. */
 const DEFAULT_ACTIONS = ALL_EITHER.filter((t) => t !== 'create_meeting');
 
 /**
@@ -51,21 +70,56 @@ const DEFAULT_ACTIONS = ALL_EITHER.filter((t) => t !== 'create_meeting');
 const CONFIGS: Config[] = [
   { name: 'default, --route rest', route: 'rest', onAction: [] },
   { name: 'default, --route action', route: 'action', onAction: ALL_EITHER },
-  { name: 'renamed-inputs', variant: 'renamed-inputs', onAction: ['get_account_info'] },
-  { name: 'data-records + replace-update + big-ids', variant: 'data-records,replace-update,big-ids', onAction: DEFAULT_ACTIONS },
+  // The "~" default of get_extension_info is left out where undeclared: a call that names an extension takes REST.
+  { name: 'renamed-inputs', variant: 'renamed-inputs', onAction: ['get_account_info'], perCall: ['get_extension_info', 'create_meeting'] },
+  {
+    name: 'data-records + replace-update + big-ids',
+    variant: 'data-records,replace-update,big-ids',
+    onAction: DEFAULT_ACTIONS,
+    perCall: ['create_meeting'],
+  },
   { name: 'no-schemas + big-ids', variant: 'no-schemas,big-ids', onAction: [] },
   // Declared, so on the action route; a call whose filter list the action takes as one value goes REST.
-  { name: 'scalar-filters', variant: 'scalar-filters', onAction: DEFAULT_ACTIONS },
+  { name: 'scalar-filters', variant: 'scalar-filters', onAction: DEFAULT_ACTIONS, perCall: ['create_meeting'] },
+  // A connector whose base ends in /restapi/v1.0, and a CLI that does not encode --query values.
+  {
+    name: 'rest-base + raw-query',
+    variant: 'rest-base,raw-query',
+    onAction: DEFAULT_ACTIONS,
+    perCall: ['create_meeting'],
+    base: REST_BASE,
+  },
+  { name: 'rest-base + raw-query, --route rest', variant: 'rest-base,raw-query', route: 'rest', onAction: [], base: REST_BASE },
+  // Actions that declare only some properties: each call takes the action when it sends only what is declared.
+  {
+    name: 'partial-schemas + rest-base',
+    variant: 'partial-schemas,rest-base',
+    onAction: PARTIAL_ACTIONS,
+    perCall: ALL_EITHER.filter((t) => !PARTIAL_ACTIONS.includes(t)),
+    base: REST_BASE,
+  },
 ];
 
 type Obj = Record<string, any>;
 
 async function start(config: Omit<Config, 'onAction'>): Promise<Harness> {
-  const env: Record<string, string> = { MEMBRANE_SANDBOX_NOW: NOW, MEMBRANE_SANDBOX_DELAY_MS: '0' };
+  // The harness removes the sandbox folder (and the request log in it) on close.
+  const sandbox = makeSandbox();
+  const env: Record<string, string> = {
+    MEMBRANE_SANDBOX_NOW: NOW,
+    MEMBRANE_SANDBOX_DELAY_MS: '0',
+    MEMBRANE_SANDBOX_REQUEST_LOG: join(sandbox.dir, 'requests.log'),
+  };
   if (config.variant) env.MEMBRANE_SANDBOX_VARIANT = config.variant;
-  // The harness makes the sandbox folder and removes it on close.
-  return startServer({ env, args: ['--confirm', 'off', ...(config.route ? ['--route', config.route] : [])] });
+  return startServer({ sandbox, env, args: ['--confirm', 'off', ...(config.route ? ['--route', config.route] : [])] });
 }
+
+/** Every RingCentral request the sandbox served or refused, as it arrived. */
+const requests = (h: Harness): Obj[] =>
+  readFileSync(join(h.sandbox.dir, 'requests.log'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Obj);
 
 async function ok(h: Harness, name: string, args: Obj = {}): Promise<Obj> {
   const result = await h.call(`ringcentral_${name}`, args);
@@ -88,7 +142,7 @@ function exactId(id: unknown, big: boolean): string {
 }
 
 /** Runs every RingCentral tool once or twice and returns what a person would be told. */
-async function scenario(h: Harness, big: boolean): Promise<Obj> {
+async function scenario(h: Harness, big: boolean, base = ''): Promise<Obj> {
   const answer: Obj = {};
 
   const departments = await ok(h, 'list_extensions', { type: 'Department', limit: 100 });
@@ -116,6 +170,19 @@ async function scenario(h: Harness, big: boolean): Promise<Obj> {
     time: r.creationTime,
   }));
 
+  // A date-only dateFrom: that day in the account's time zone, which the result names.
+  const sinceDay = await ok(h, 'list_messages', { messageType: 'VoiceMail', dateFrom: '2026-01-01', limit: 3 });
+  expect(sinceDay.records.map((r: Obj) => r.id)).toEqual(voicemail1.records.map((r: Obj) => r.id));
+  answer.dayWindow = sinceDay.window;
+  // A '+' in a phone number and in a time offset reach RingCentral as sent, whatever the CLI does with --query.
+  const skyler = await ok(h, 'list_messages', { phoneNumber: '+14155550177', dateFrom: '2026-01-01T01:00:00+01:00', limit: 50 });
+  expect(skyler.count).toBeGreaterThan(0);
+  expect(skyler.records.every((r: Obj) => `${r.from} ${r.to}`.includes('+14155550177'))).toBe(true);
+  answer.skyler = withoutIds(skyler.records);
+  // RingCentral's default window, told; nothing in it says how to look further back.
+  const lastDay = await ok(h, 'get_call_log', { phoneNumber: '+19995550100' });
+  answer.lastDay = { count: lastDay.count, window: lastDay.window, hint: lastDay.hint };
+
   const one = (await ok(h, 'get_message', { messageId: exactId(voicemail[0].id, big) })).record;
   expect(String(one.id)).toBe(String(voicemail[0].id));
   // The proxy's body keeps the exact digits too.
@@ -127,6 +194,16 @@ async function scenario(h: Harness, big: boolean): Promise<Obj> {
   ).result.body;
   expect(String(proxied.id)).toBe(String(outbound.records[0].id));
   expect(String(proxied.conversationId)).toBe(proxied.conversation.id);
+  // A documented root outside /restapi/v1.0, through the proxy, with a query.
+  const teamChats = await ok(h, 'api_request', {
+    method: 'GET',
+    path: '/team-messaging/v1/chats',
+    query: [
+      { name: 'type', value: 'Team' },
+      { name: 'recordCount', value: '3' },
+    ],
+  });
+  expect(teamChats.result.body.records.map((c: Obj) => c.type)).toEqual(['Team', 'Team', 'Team']);
   answer.message = { type: one.type, subject: one.subject, from: one.from.phoneNumber };
 
   // SMS content and sender exact, on whichever route.
@@ -163,7 +240,8 @@ async function scenario(h: Harness, big: boolean): Promise<Obj> {
   const preview = await ok(h, 'update_contact', { contactId, mobilePhone: '+16505550199', jobTitle: 'Buyer', dryRun: true });
   answer.updatePreview = preview.preview.changes;
   expect(preview.argv.slice(-6)).toEqual([
-    `/restapi/v1.0/account/~/extension/~/address-book/contact/${contactId}`,
+    // RingCentral's path on the learned base: under a base that ends in /restapi/v1.0, the rest of it.
+    `${base ? '' : '/restapi/v1.0'}/account/~/extension/~/address-book/contact/${contactId}`,
     '-X',
     'PATCH',
     '-d',
@@ -263,6 +341,12 @@ describe('the default sandbox (--route auto)', () => {
     });
     expect(baseline.post).toEqual({ text: 'Variant post', chat: baseline.teams.find((t: Obj) => t.name === 'Sales Wins')?.id });
     expect(baseline.meeting).toEqual({ name: 'Variant sync', type: 'Instant', protected: true, waitingRoom: 'Everybody' });
+    expect(baseline.dayWindow).toEqual({ from: '2026-01-01T00:00:00-08:00', to: 'now', timeZone: "US/Pacific (the account's time zone)" });
+    expect(baseline.lastDay).toEqual({
+      count: 0,
+      window: { from: "the last 24 hours (RingCentral's default when dateFrom is not given)", to: 'now' },
+      hint: 'nothing in this window: pass dateFrom (a date such as 2026-01-01) to look further back',
+    });
   });
 });
 
@@ -290,6 +374,8 @@ describe.concurrent.each(CONFIGS)('$name', (config) => {
       const routes: Obj[] = status.routes;
       expect(routes.length).toBe(20);
       expect(routes.filter((r) => r.route === 'action').map((r) => r.tool)).toEqual(config.onAction);
+      expect(routes.filter((r) => r.route === 'per call').map((r) => r.tool)).toEqual(config.perCall ?? []);
+      expect(status.rest).toEqual({ base: config.base ?? 'https://platform.sandbox.invalid/', works: true, timeZone: 'US/Pacific' });
       expect(routes.find((r) => r.tool === 'update_contact')?.route).toBe('rest');
       for (const r of routes) expect(r.reason).toMatch(/\S/);
       if (config.variant === 'renamed-inputs') {
@@ -302,7 +388,14 @@ describe.concurrent.each(CONFIGS)('$name', (config) => {
           'action list-messages lists no input schema, so what it accepts cannot be checked',
         );
       }
-      expect(await scenario(h, config.variant?.includes('big-ids') === true)).toEqual(baseline);
+      expect(await scenario(h, config.variant?.includes('big-ids') === true, config.base)).toEqual(baseline);
+      // Only RingCentral's host, every path on the learned base, and every query value as sent.
+      const log = requests(h);
+      expect(log.every((r) => r.host === 'platform.sandbox.invalid')).toBe(true);
+      expect(log.filter((r) => r.status === 404 || r.status === null).map((r) => r.path)).toEqual(
+        config.base ? ['/restapi/v1.0/restapi/v1.0/account/~/extension/~'] : [],
+      );
+      if (config.route === 'rest') expect(log.some((r) => r.query.includes('phoneNumber=%2B14155550177'))).toBe(true);
     } finally {
       await h.close();
     }

@@ -1,11 +1,12 @@
 /**
- * src/membrane/input-types.ts and Routes.actionTakes: a value of another type than the action's
+ * src/membrane/input-types.ts and the plan's type check: a value of another type than the action's
  * live schema declares sends the call to RingCentral's REST route under `--route auto`.
  */
 import { describe, expect, it } from 'vitest';
 import { typeMismatches } from '../../src/membrane/input-types.js';
 import type { ActionInfo, Membrane } from '../../src/membrane/membrane.js';
-import { Routes, type RouteMode } from '../../src/membrane/routes.js';
+import type { ToolContext } from '../../src/membrane/context.js';
+import { plan, Routes, type RouteMode } from '../../src/membrane/routing.js';
 import { registry } from '../../tools/index.js';
 
 const schema = {
@@ -73,17 +74,29 @@ describe('typeMismatches', () => {
   });
 });
 
-describe('Routes.actionTakes', () => {
-  const catalog = new Map<string, ActionInfo>([['list-messages', { id: 'a1', key: 'list-messages', inputSchema: schema }]]);
-  const routes = (mode: RouteMode) => new Routes({ actions: async () => catalog } as unknown as Membrane, mode, registry);
+describe('plan: the type check per call', () => {
+  const catalog = new Map<string, ActionInfo>([
+    [
+      'list-messages',
+      { id: 'a1', key: 'list-messages', inputSchema: { ...schema, properties: { ...schema.properties, page: {}, perPage: {} } } },
+    ],
+  ]);
+  const listMessages = registry.find((d) => d.name === 'ringcentral_list_messages')!;
+  const ctx = (mode: RouteMode) => {
+    const membrane = { actions: async () => catalog } as unknown as Membrane;
+    return { membrane, routes: new Routes(membrane, mode, registry), run: {} } as unknown as ToolContext;
+  };
+  const handle = { page: 1, perPage: 25 };
 
-  it('auto: only input whose types the live schema takes; no schema, nothing to check', async () => {
-    expect(await routes('auto').actionTakes('list-messages', { messageType: 'SMS' }, {})).toBe(true);
-    expect(await routes('auto').actionTakes('list-messages', { messageType: ['SMS'] }, {})).toBe(false);
-    expect(await routes('auto').actionTakes('no-such-action', { messageType: ['SMS'] }, {})).toBe(true);
+  it('auto: a list where the action takes one value goes REST; what it takes goes to the action', async () => {
+    expect((await plan(listMessages, { messageType: 'SMS' }, ctx('auto'), handle)).route).toBe('rest');
+    expect((await plan(listMessages, {}, ctx('auto'), handle)).route).toBe('action');
   });
 
   it('a forced route is the person’s choice: the input goes as it is', async () => {
-    expect(await routes('action').actionTakes('list-messages', { messageType: ['SMS'] }, {})).toBe(true);
+    expect(await plan(listMessages, { messageType: 'SMS' }, ctx('action'), handle)).toMatchObject({
+      route: 'action',
+      input: { messageType: ['SMS'], page: 1, perPage: 25 },
+    });
   });
 });

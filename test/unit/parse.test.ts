@@ -428,6 +428,41 @@ describe('parseCliResult: success', () => {
   });
 });
 
+describe('parseCliResult: a 4xx from membrane request', () => {
+  const request = {
+    method: 'GET',
+    path: '/restapi/v1.0/account/~/extension/~/message-store/9',
+    target: '/account/~/extension/~/message-store/9',
+  };
+
+  it("RingCentral's status line on stderr alone is RingCentral's error with the path, not a membrane failure to run by hand", () => {
+    const error = caught(() =>
+      parseCliResult(cli({ stderr: 'HTTP 404 CMN-102: Resource for parameter [messageId] is not found\n', exitCode: 1 }), { request }),
+    );
+    expect(error.code).toBe('ringcentral_error');
+    expect(error.message).toBe(
+      'RingCentral 404 CMN-102: Resource for parameter [messageId] is not found (GET /restapi/v1.0/account/~/extension/~/message-store/9, sent as /account/~/extension/~/message-store/9)',
+    );
+    expect(error.details.fix).toMatch(/^check the id/);
+    const bare = caught(() => parseCliResult(cli({ stderr: 'HTTP 403\n', exitCode: 1 }), { request }));
+    expect(bare.code).toBe('ringcentral_error');
+    expect(bare.details.upstreamCode).toBe('HTTP-403');
+  });
+
+  it("the gateway's 404 on a path a tool built names the REST base; on the caller's own path, the path", () => {
+    const agw = cli({
+      stdout: '{"errorCode":"AGW-404","message":"Resource not found"}',
+      stderr: 'HTTP 404 AGW-404: Resource not found\n',
+      exitCode: 1,
+    });
+    const built = caught(() => parseCliResult(agw, { request }));
+    expect(built.code).toBe('ringcentral_error');
+    expect(built.details.fix).toMatch(/^the connector's REST base is the likely cause .*ringcentral_status/);
+    const given = caught(() => parseCliResult(agw, { request: { ...request, byCaller: true } }));
+    expect(given.details.fix).toMatch(/^check the path: no RingCentral API answers there/);
+  });
+});
+
 describe('parseCliResult: failures', () => {
   it('killed by a signal -> cli_crashed, whatever it printed', () => {
     const error = caught(() => parseCliResult(cli({ stdout: '{"id":"1"}', exitCode: undefined, signal: 'SIGKILL' })));

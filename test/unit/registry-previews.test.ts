@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { Record_ } from '../../tools/define.js';
 import { Printed, scriptedContext, toolNamed, type Script } from './scripted-cli.js';
 import { refusal } from './caught.js';
+import { ToolError } from '../../src/errors.js';
+import { smsSender } from '../../tools/messages.js';
 
 const compactOf = (name: string, record: Record_) => {
   const list = toolNamed(name).list;
@@ -215,9 +217,7 @@ describe('SMS: sender and idempotency key', () => {
     const { ctx, argvs } = scriptedContext(SENDERS);
     await sms.idempotencyKey!({ to: ['+16505550123'], text: 'a' }, ctx);
     await sms.preview!({ to: ['+16505550123'], text: 'a' }, ctx);
-    expect(argvs).toEqual([
-      ['request', 'conn-1', '/restapi/v1.0/account/~/extension/~/phone-number', '-X', 'GET', '--query', 'perPage=1000', '--json'],
-    ]);
+    expect(argvs).toEqual([['request', 'conn-1', '/restapi/v1.0/account/~/extension/~/phone-number?perPage=1000', '-X', 'GET', '--json']]);
   });
 });
 
@@ -468,5 +468,32 @@ describe('a message read with its content first', () => {
       type: 'VoiceMail',
       attachments: 'none',
     });
+  });
+});
+
+describe('look-ups count against rate limits', () => {
+  it('a 429 on a look-up opens its group window; a look-up inside the window fails fast, running nothing', async () => {
+    const limited = new Printed(
+      JSON.stringify({ errorCode: 'CMN-301', message: 'Request rate exceeded' }),
+      1,
+      'HTTP 429 CMN-301: Request rate exceeded (Retry-After: 30)\n',
+    );
+    const { ctx, argvs } = scriptedContext({ rest: { 'GET /restapi/v1.0/account/~/extension/~/phone-number': limited } });
+    const noted: Array<[string, number]> = [];
+    const open = new Set<string>();
+    ctx.penalties = {
+      check: async (group) => {
+        if (open.has(group)) throw new ToolError('rate_limited', `inside the ${group} window`);
+      },
+      note: async (group, seconds) => {
+        noted.push([group, seconds]);
+        open.add(group);
+      },
+    };
+    expect((await refusal(smsSender(ctx))).code).toBe('rate_limited');
+    expect(noted).toEqual([['Light', 30]]);
+    expect(argvs.length).toBe(1);
+    expect(await refusal(smsSender(ctx))).toMatchObject({ code: 'rate_limited', message: 'inside the Light window' });
+    expect(argvs.length).toBe(1);
   });
 });

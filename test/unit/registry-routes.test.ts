@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { checkStatus } from '../../src/commands/status.js';
 import type { Exec, Record_ } from '../../tools/define.js';
 import { registry } from '../../tools/index.js';
-import { scriptedContext, toolNamed } from './scripted-cli.js';
+import { Printed, scriptedContext, toolNamed } from './scripted-cli.js';
 
 type Either = Extract<Exec<Record_>, { via: 'either' }>;
 const either = (name: string): Either => {
@@ -189,7 +189,9 @@ describe('account', () => {
   });
 
   it('get_extension_info and get_account_info: you by default', async () => {
-    expect(await actionInput('ringcentral_get_extension_info', {})).toStrictEqual({ extensionId: '~' });
+    // "~" is a default: sent only to an action whose live schema declares extensionId.
+    expect(await actionInput('ringcentral_get_extension_info', {})).toStrictEqual({});
+    expect(either('ringcentral_get_extension_info').action.defaults).toStrictEqual({ extensionId: '~' });
     expect(await actionInput('ringcentral_get_extension_info', { extensionId: '62' })).toStrictEqual({ extensionId: '62' });
     expect(await restCall('ringcentral_get_extension_info', {})).toStrictEqual({
       method: 'GET',
@@ -216,6 +218,29 @@ describe('status', () => {
   });
 });
 
+describe('status: REST', () => {
+  const agw = new Printed('{"errorCode":"AGW-404","message":"Resource not found"}', 1, 'HTTP 404 AGW-404: Resource not found\n');
+
+  it('the base learned and a REST call that works: ready', async () => {
+    const { ctx } = scriptedContext({});
+    const report = await checkStatus(ctx.membrane, undefined, {}, ctx.routes);
+    expect(report.rest).toStrictEqual({ base: 'https://platform.example.invalid/', works: true, timeZone: 'US/Pacific' });
+    expect(report.ready).toBe(true);
+  });
+
+  it('no base answers, or REST answers nothing: ready false, with the problem and a fix', async () => {
+    for (const answer of [agw, new Printed('')]) {
+      const { ctx } = scriptedContext({ rest: { 'GET /restapi/v1.0/account/~/extension/~': answer, 'GET /account/~/extension/~': agw } });
+      const report = await checkStatus(ctx.membrane, undefined, {}, ctx.routes);
+      expect(report.ready).toBe(false);
+      expect(report.rest).toStrictEqual({ works: false });
+      expect(report.problems).toHaveLength(1);
+      expect(report.problems[0].problem).toMatch(/^RingCentral's REST API does not work through membrane request/);
+      expect(report.problems[0].fix).toMatch(/base URL in Membrane|membrane request/);
+    }
+  });
+});
+
 describe('messages', () => {
   const filters = {
     messageType: 'SMS',
@@ -227,12 +252,12 @@ describe('messages', () => {
   };
 
   it('list_messages: your mailbox by default, filters on both routes', async () => {
+    // A date-only dateFrom is that day's start in the account's time zone (US/Pacific in the script).
     expect(await actionInput('ringcentral_list_messages', filters)).toStrictEqual({
-      extensionId: '~',
       messageType: ['SMS'],
       direction: ['Inbound'],
       readStatus: ['Unread'],
-      dateFrom: '2026-01-01',
+      dateFrom: '2026-01-01T00:00:00-08:00',
       dateTo: '2026-01-31T00:00:00Z',
       phoneNumber: '+16505550123',
     });
@@ -243,7 +268,7 @@ describe('messages', () => {
         ['messageType', 'SMS'],
         ['direction', 'Inbound'],
         ['readStatus', 'Unread'],
-        ['dateFrom', '2026-01-01'],
+        ['dateFrom', '2026-01-01T00:00:00-08:00'],
         ['dateTo', '2026-01-31T00:00:00Z'],
         ['phoneNumber', '+16505550123'],
       ],
@@ -252,7 +277,9 @@ describe('messages', () => {
   });
 
   it('get_message and delete_message: the message under its mailbox; purge only when asked', async () => {
-    expect(await actionInput('ringcentral_get_message', { messageId: '123' })).toStrictEqual({ extensionId: '~', messageId: '123' });
+    expect(await actionInput('ringcentral_get_message', { messageId: '123' })).toStrictEqual({ messageId: '123' });
+    expect(either('ringcentral_get_message').action.defaults).toStrictEqual({ extensionId: '~' });
+    expect(either('ringcentral_delete_message').action.defaults).toStrictEqual({ extensionId: '~' });
     expect(await actionInput('ringcentral_get_message', { messageId: '123', extensionId: '62' })).toStrictEqual({
       extensionId: '62',
       messageId: '123',
@@ -261,7 +288,7 @@ describe('messages', () => {
       method: 'GET',
       path: '/restapi/v1.0/account/~/extension/~/message-store/123',
     });
-    expect(await actionInput('ringcentral_delete_message', { messageId: '123' })).toStrictEqual({ messageId: '123', extensionId: '~' });
+    expect(await actionInput('ringcentral_delete_message', { messageId: '123' })).toStrictEqual({ messageId: '123' });
     expect(await actionInput('ringcentral_delete_message', { messageId: '123', purge: true, extensionId: '62' })).toStrictEqual({
       messageId: '123',
       purge: true,
@@ -393,9 +420,8 @@ describe('calls', () => {
       detailed: true,
     };
     expect(await actionInput('ringcentral_get_call_log', input)).toStrictEqual({
-      extensionId: '~',
-      dateFrom: '2026-01-01',
-      dateTo: '2026-01-02',
+      dateFrom: '2026-01-01T00:00:00-08:00',
+      dateTo: '2026-01-02T23:59:59-08:00',
       phoneNumber: '16505550123',
       view: 'Detailed',
       direction: ['Outbound'],
@@ -405,24 +431,24 @@ describe('calls', () => {
       method: 'GET',
       path: '/restapi/v1.0/account/~/extension/62/call-log',
       query: [
-        ['dateFrom', '2026-01-01'],
-        ['dateTo', '2026-01-02'],
+        ['dateFrom', '2026-01-01T00:00:00-08:00'],
+        ['dateTo', '2026-01-02T23:59:59-08:00'],
         ['phoneNumber', '16505550123'],
         ['view', 'Detailed'],
         ['direction', 'Outbound'],
         ['type', 'Voice'],
       ],
     });
-    expect(await actionInput('ringcentral_get_call_log', {})).toStrictEqual({ extensionId: '~' });
+    expect(await actionInput('ringcentral_get_call_log', {})).toStrictEqual({});
+    expect(either('ringcentral_get_call_log').action.defaults).toStrictEqual({ extensionId: '~' });
     expect(await actionInput('ringcentral_get_call_log', { phoneNumber: '16505550123', detailed: false })).toStrictEqual({
-      extensionId: '~',
       phoneNumber: '16505550123',
     });
   });
 
   it('get_active_calls: your extension by default', async () => {
+    expect(either('ringcentral_get_active_calls').action.defaults).toStrictEqual({ extensionId: '~' });
     expect(await actionInput('ringcentral_get_active_calls', { direction: 'Inbound', type: 'Fax' })).toStrictEqual({
-      extensionId: '~',
       direction: ['Inbound'],
       type: ['Fax'],
     });

@@ -1,11 +1,11 @@
 /**
- * tools/*.ts + src/membrane/routes.ts: every RingCentral tool's REST call exactly as RingCentral's API
- * defines it, and how `--route auto` decides from an action's live input schema.
+ * tools/*.ts + src/membrane/routing.ts: every RingCentral tool's REST call exactly as RingCentral's API
+ * defines it, and how `--route auto` decides, per call, from an action's live input schema.
  */
 import { describe, expect, it } from 'vitest';
 import { LookupCache, type ToolContext } from '../../src/membrane/context.js';
 import type { Membrane, RequestSpec } from '../../src/membrane/membrane.js';
-import { autoRoute, checkSchema, Routes } from '../../src/membrane/routes.js';
+import { callRoute, checkSchema, Routes, sentPaths, toolRoute } from '../../src/membrane/routing.js';
 import { registry, type ToolDefinition } from '../../tools/index.js';
 import type { Record_, RestCall } from '../../tools/define.js';
 
@@ -14,7 +14,8 @@ const byName = (name: string): ToolDefinition => {
   if (!def) throw new Error(`no tool ${name}`);
   return def;
 };
-const noContext = {} as ToolContext;
+/** Only the account's time zone (learned with the REST base), for date-only dates. */
+const noContext = { run: {}, membrane: { restBase: async () => ({ path: '', timeZone: 'Europe/Oslo' }) } } as unknown as ToolContext;
 
 /** The REST calls the context's Membrane was asked for, in order. */
 const lookups: RequestSpec[] = [];
@@ -26,6 +27,7 @@ const smsContext = (): ToolContext =>
   ({
     cache: new LookupCache(),
     run: {},
+    penalties: { check: async () => undefined, note: async () => undefined },
     membrane: {
       request: async (spec: RequestSpec) => {
         lookups.push(spec);
@@ -83,8 +85,8 @@ describe("each tool's RingCentral REST call", () => {
           ['messageType', 'VoiceMail'],
           ['direction', 'Inbound'],
           ['readStatus', 'Unread'],
-          ['dateFrom', '2026-01-01'],
-          ['dateTo', '2026-02-01'],
+          ['dateFrom', '2026-01-01T00:00:00+01:00'],
+          ['dateTo', '2026-02-01T23:59:59+01:00'],
           ['phoneNumber', '+16505550123'],
         ],
       },
@@ -140,7 +142,7 @@ describe("each tool's RingCentral REST call", () => {
         method: 'GET',
         path: `${EXT}/call-log`,
         query: [
-          ['dateFrom', '2026-01-01'],
+          ['dateFrom', '2026-01-01T00:00:00+01:00'],
           ['phoneNumber', '16505550123'],
           ['view', 'Detailed'],
           ['direction', 'Inbound'],
@@ -281,46 +283,69 @@ describe('checkSchema', () => {
   });
 });
 
-describe('autoRoute', () => {
+describe('routes per call (auto)', () => {
   const listMessages = byName('list_messages');
   const action = listMessages.exec.via === 'either' ? listMessages.exec.action : undefined;
   if (!action) throw new Error('list_messages has no action');
   const declared = ['extensionId', 'messageType', 'direction', 'readStatus', 'dateFrom', 'dateTo', 'phoneNumber', 'page', 'perPage'];
   const schema = (names: string[]) => ({ type: 'object', properties: Object.fromEntries(names.map((n) => [n, { type: 'string' }])) });
+  const info = (names: string[]) => ({ id: 'a1', key: 'list-messages', inputSchema: schema(names) });
 
-  it('takes the action when its schema declares every property, paging included', () => {
-    expect(autoRoute(listMessages, action, { id: 'a1', key: 'list-messages', inputSchema: schema(declared) })).toEqual({
+  it('the paths one action input carries, nested objects and lists of objects by path', () => {
+    expect(sentPaths({ text: 'hi', from: { phoneNumber: '+1' }, to: [{ phoneNumber: '+2' }], type: ['SMS'], none: undefined })).toEqual([
+      'text',
+      'from.phoneNumber',
+      'to[].phoneNumber',
+      'type',
+    ]);
+  });
+
+  it('takes the action when its schema declares every property this call sends, though not all the tool could', () => {
+    const some = info(['messageType', 'page', 'perPage']);
+    expect(callRoute('list-messages', some, { messageType: 'SMS', page: '1', perPage: '25' })).toEqual({
       route: 'action',
-      reason: 'action list-messages declares every property the tool sends',
+      reason: 'action list-messages declares every property the call sends',
     });
-  });
-
-  it('takes REST when a filter or a paging field would be dropped', () => {
-    expect(
-      autoRoute(listMessages, action, {
-        id: 'a1',
-        key: 'list-messages',
-        inputSchema: schema(declared.filter((n) => n !== 'messageType' && n !== 'perPage')),
-      }),
-    ).toEqual({
+    expect(callRoute('list-messages', some, { messageType: 'SMS', dateFrom: 'x', page: '1', perPage: '25' })).toEqual({
       route: 'rest',
-      reason: 'action list-messages does not declare messageType, perPage',
+      reason: 'action list-messages does not declare dateFrom',
     });
   });
 
-  it('takes REST without a schema, and without the action', () => {
-    expect(autoRoute(listMessages, action, { id: 'a1', key: 'list-messages' })).toEqual({
+  it('takes REST when a value has another type than the schema declares', () => {
+    expect(callRoute('list-messages', info(declared), { messageType: ['SMS'] })).toEqual({
+      route: 'rest',
+      reason: 'action list-messages takes another type for messageType',
+    });
+  });
+
+  it('takes REST without a schema, without the action, or when the schema requires what the call does not send', () => {
+    expect(callRoute('list-messages', { id: 'a1', key: 'list-messages' }, {})).toEqual({
       route: 'rest',
       reason: 'action list-messages lists no input schema, so what it accepts cannot be checked',
     });
-    expect(autoRoute(listMessages, action, undefined)).toEqual({ route: 'rest', reason: 'the connection has no action list-messages' });
+    expect(callRoute('list-messages', undefined, {})).toEqual({ route: 'rest', reason: 'the connection has no action list-messages' });
+    expect(callRoute('list-messages', { ...info(declared), inputSchema: { ...schema(declared), required: ['mailbox'] } }, {})).toEqual({
+      route: 'rest',
+      reason: 'action list-messages requires mailbox, which the call does not send',
+    });
   });
 
-  it('takes REST when the schema requires what the tool never sends', () => {
-    const required = { ...schema(declared), required: ['mailbox'] };
-    expect(autoRoute(listMessages, action, { id: 'a1', key: 'list-messages', inputSchema: required })).toEqual({
+  it("status: the tool's route is action, per call, or rest", () => {
+    expect(toolRoute(listMessages, action, info(declared))).toEqual({
+      route: 'action',
+      reason: 'action list-messages declares every property the tool sends',
+    });
+    // Filters and the "~" default are optional: a call without them takes the action.
+    expect(toolRoute(listMessages, action, info(['messageType', 'page', 'perPage']))).toEqual({
+      route: 'per call',
+      reason:
+        'action list-messages does not declare extensionId, direction, readStatus, dateFrom, dateTo, phoneNumber: a call that sends one takes REST, others the action',
+    });
+    // Paging goes with every call.
+    expect(toolRoute(listMessages, action, info(declared.filter((n) => n !== 'perPage')))).toEqual({
       route: 'rest',
-      reason: 'action list-messages requires mailbox, which the tool does not send',
+      reason: 'action list-messages does not declare perPage',
     });
   });
 });

@@ -5,7 +5,7 @@
  */
 import { LookupCache, type ToolContext } from '../../src/membrane/context.js';
 import { Membrane, type ActionInfo } from '../../src/membrane/membrane.js';
-import { Routes, type RouteMode } from '../../src/membrane/routes.js';
+import { Routes, type RouteMode } from '../../src/membrane/routing.js';
 import type { CliResult, CliRunner } from '../../src/membrane/runner.js';
 import { registry } from '../../tools/index.js';
 
@@ -18,6 +18,14 @@ export class Printed {
   ) {}
 }
 
+/** The REST base probe (the user's own extension) and RingCentral's answer on the bare host. */
+const PROBE = '/restapi/v1.0/account/~/extension/~';
+export const ME = {
+  uri: 'https://platform.example.invalid/restapi/v1.0/account/1/extension/2',
+  id: 2,
+  regionalSettings: { timezone: { name: 'US/Pacific' } },
+};
+
 export interface Script {
   /** "GET /path?k=v&k2=v2" or "GET /path" (any query) -> the response body, or a function giving it for each call. */
   rest?: Record<string, unknown>;
@@ -28,17 +36,21 @@ export interface Script {
 
 export function scriptedContext(script: Script, mode: RouteMode = 'rest'): { ctx: ToolContext; argvs: string[][] } {
   const argvs: string[][] = [];
+  let probed = false;
   const answer = (argv: string[]): unknown => {
     if (argv[0] === 'request') {
-      const query = argv.flatMap((arg, i) => (argv[i - 1] === '--query' ? [arg] : [])).join('&');
-      const rest = script.rest ?? {};
-      const key = [`${argv[4]} ${argv[2]}?${query}`, `${argv[4]} ${argv[2]}`].find((k) => k in rest);
+      // The query string is in the path, encoded: read back as RingCentral would.
+      const [path, search = ''] = argv[2].split('?');
+      const query = [...new URLSearchParams(search)].map(([k, v]) => `${k}=${v}`).join('&');
+      const rest: Record<string, unknown> = { [`GET ${PROBE}`]: ME, ...script.rest };
+      const key = [`${argv[4]} ${path}?${query}`, `${argv[4]} ${path}`].find((k) => k in rest);
       if (!key) throw new Error(`the script has no answer for ${argv[4]} ${argv[2]}`);
       const value = rest[key];
       return typeof value === 'function' ? (value as () => unknown)() : value;
     }
     if (argv[0] === '--version') return new Printed('membrane 9.9.9\n');
     if (argv[0] === 'status') return new Printed('Logged in as ann@x.co\n');
+    if (argv[0] === 'connection' && argv[1] === 'list') return { items: [{ id: 'conn-1', name: 'RingCentral', state: 'READY' }] };
     if (argv[0] === 'action' && argv[1] === 'list') return { items: script.catalog ?? [] };
     if (argv[0] === 'action' && argv[1] === 'run') {
       const key = script.catalog?.find((a) => a.id === argv[2])?.key ?? argv[2];
@@ -50,14 +62,17 @@ export function scriptedContext(script: Script, mode: RouteMode = 'rest'): { ctx
   const runner = {
     argv: (args: string[]) => ['membrane', ...args],
     run: async (argv: string[]): Promise<CliResult> => {
-      argvs.push(argv);
+      // The REST base probe (the first GET of it) is cold resolution, like the connection id: not recorded.
+      if (!probed && argv[0] === 'request' && argv[2] === PROBE) probed = true;
+      else argvs.push(argv);
       const value = answer(argv);
       if (value instanceof Printed) return { argv, stdout: value.stdout, stderr: value.stderr, exitCode: value.exitCode };
       return { argv, stdout: JSON.stringify(value), stderr: '', exitCode: 0 };
     },
   } as unknown as CliRunner;
   const membrane = new Membrane(runner, { connectionId: 'conn-1' });
-  const ctx: ToolContext = { membrane, routes: new Routes(membrane, mode, registry), run: {}, cache: new LookupCache() };
+  const penalties = { check: async () => undefined, note: async () => undefined };
+  const ctx: ToolContext = { membrane, routes: new Routes(membrane, mode, registry), run: {}, cache: new LookupCache(), penalties };
   return { ctx, argvs };
 }
 

@@ -101,7 +101,7 @@ const bridgeRecord = record('A RingCentral Video bridge (meeting room)', {
 });
 const noOutput: Schema = { type: 'object', description: 'No output: RingCentral answers 204 No Content', properties: {} };
 
-const MESSAGE_TYPES = ['Fax', 'SMS', 'VoiceMail', 'Pager', 'Text'];
+const MESSAGE_TYPES = ['Fax', 'SMS', 'VoiceMail', 'Pager'];
 const DIRECTIONS = ['Inbound', 'Outbound'];
 
 export const ACTIONS: Action[] = [

@@ -49,7 +49,7 @@ export const RENAMED: Record<string, Renamed> = {
   'list-messages': {
     inputSchema: obj('Filters', {
       extension,
-      messageTypes: strList('Message types', ['Fax', 'SMS', 'VoiceMail', 'Pager', 'Text']),
+      messageTypes: strList('Message types', ['Fax', 'SMS', 'VoiceMail', 'Pager']),
       directions: strList('Directions', ['Inbound', 'Outbound']),
       readStatuses: strList('Read statuses', ['Read', 'Unread']),
       availabilities: strList('Availability', ['Alive', 'Deleted', 'Purged']),

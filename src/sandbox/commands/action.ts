@@ -3,6 +3,7 @@ import { flag, type Args } from '../args.js';
 import { actionId, ACTIONS, type Action } from '../actions/catalog.js';
 import { rank } from '../actions/rank.js';
 import { applyCursor, membraneList, usesCursor } from '../actions/records.js';
+import { partialSchema } from '../actions/partial.js';
 import { RENAMED } from '../actions/renamed.js';
 import { asLists, scalarFilters } from '../actions/scalar.js';
 import { strip, validate, type Schema } from '../actions/schema.js';
@@ -11,7 +12,11 @@ import type { Env } from '../env.js';
 import { MembraneError, notFound, UsageError } from '../errors.js';
 import type { Rec } from '../model.js';
 import { success } from '../output.js';
+import { PLATFORM } from '../hosts.js';
+import { logRequest } from '../log.js';
+import type { Req } from '../rest/http.js';
 import { callRest } from '../rest/index.js';
+import { encodeQuery } from '../rest/url.js';
 import { USAGE } from '../usage.js';
 import { asJson, listShape, pageList, positiveInt, type Command } from './common.js';
 
@@ -19,8 +24,11 @@ const idOf = (env: Env, a: Action) => (env.variants.has('key-only') ? a.key : ac
 
 const connectionRef = (a: Args) => flag(a, 'connectionId') ?? flag(a, 'connectionKey');
 
-/** The action's input in its own names (renamed-inputs) and RingCentral's list types. */
-const ownSchema = (env: Env, a: Action): Schema => (env.variants.has('renamed-inputs') ? RENAMED[a.key].inputSchema : a.inputSchema);
+/** The action's input in its own names (renamed-inputs) and RingCentral's list types; some of it only under partial-schemas. */
+function ownSchema(env: Env, a: Action): Schema {
+  if (env.variants.has('renamed-inputs')) return RENAMED[a.key].inputSchema;
+  return env.variants.has('partial-schemas') ? partialSchema(a.key, a.inputSchema) : a.inputSchema;
+}
 
 /** The action's live input schema: its own names, one value per filter under scalar-filters, plus `cursor` on cursor-paged lists. */
 function inputSchema(env: Env, a: Action): Schema {
@@ -65,6 +73,18 @@ export const list: Command = (a, env) => {
   );
 };
 
+/** The connector reaches RingCentral on its platform host, whatever base `membrane request` uses. */
+function logAction(env: Env, req: Req, status: number): void {
+  if (!env.requestLogPath) return;
+  const query = encodeQuery(req.query);
+  const path = req.path
+    .split('/')
+    .map((s) => decodeURIComponent(s))
+    .join('/');
+  const url = PLATFORM + req.path + (query ? '?' + query : '');
+  logRequest(env, { via: 'action', method: req.method, url, host: new URL(PLATFORM).host, path, query, status });
+}
+
 const runId = () => 'arun_' + Array.from({ length: 16 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 
 export const run: Command = async (a, env) => {
@@ -105,7 +125,9 @@ export const run: Command = async (a, env) => {
     ? { ...RENAMED[act.key].toRest(given), ...(given.cursor !== undefined ? { cursor: given.cursor } : {}) }
     : given;
   const effective = usesCursor(env.variants, act) ? applyCursor(act, restShaped) : restShaped;
-  const res = await callRest(act.request(effective, env.variants), env);
+  const req = act.request(effective, env.variants);
+  const res = await callRest(req, env);
+  logAction(env, req, res.status);
   const body = res.body as Rec | undefined;
   if (res.status === 429) {
     const retry = res.headers['Retry-After'] ?? '60';

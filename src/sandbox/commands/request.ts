@@ -1,11 +1,14 @@
 // membrane request: proxies one call to the simulated RingCentral API and prints its body unchanged.
 import { flag, flags } from '../args.js';
 import { findConnection, requireAuth, requireReady } from '../connections.js';
-import { MembraneError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { stringify } from '../json.js';
 import type { Outcome } from '../output.js';
-import { envelope, type Query } from '../rest/http.js';
+import type { Env } from '../env.js';
+import { logRequest } from '../log.js';
+import { envelope, RcError, type Query, type Res } from '../rest/http.js';
 import { callRest } from '../rest/index.js';
+import { appendQuery, connectorBase, parseQuery, resolveUrl, splitUrl, type Target } from '../rest/url.js';
 import { USAGE } from '../usage.js';
 import type { Command } from './common.js';
 
@@ -43,35 +46,20 @@ export const request: Command = async (a, env) => {
   const left = path.match(/\{([^}/]+)\}/);
   if (left) throw new UsageError(`path parameter {${left[1]}} has no --pathParam ${left[1]}=...`, u);
   requireAuth(env);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path) || path.startsWith('//')) {
-    // The real CLI sends a full URL as-is, with the user's credentials, to whatever host it names.
-    throw new MembraneError(
-      'bad_request',
-      'invalid_request',
-      `The sandbox refuses absolute URLs (${path.slice(0, 80)}): the real CLI would send the request with your credentials to that host. Pass a path such as /restapi/v1.0/account/~`,
-    );
-  }
   const conn = findConnection(env, connId);
   requireReady(conn);
-  if (!path.startsWith('/')) path = '/' + path;
-  const query: Query = {};
-  const qi = path.indexOf('?');
-  if (qi !== -1) {
-    for (const [k, v] of new URLSearchParams(path.slice(qi + 1))) (query[k] ??= []).push(v);
-    path = path.slice(0, qi);
+  const pairs = keyValues(flags(a, 'query'), 'query', u);
+  let url: string;
+  try {
+    url = appendQuery(resolveUrl(path, connectorBase(env.variants)), pairs, env.variants.has('raw-query'));
+  } catch (e) {
+    logRequest(env, { ...logged(method, splitUrl(path)), status: null, error: (e as Error).message });
+    throw e;
   }
-  for (const [k, v] of keyValues(flags(a, 'query'), 'query', u)) (query[k] ??= []).push(v);
+  const target = splitUrl(url);
   if (env.faults.has('huge')) return { chunks: (require('../huge.js') as typeof import('../huge.js')).hugeBody, code: 0 };
-
-  let body: unknown;
-  if (data !== undefined && method !== 'GET') {
-    try {
-      body = JSON.parse(data);
-    } catch {
-      return rcFailure(env, 400, envelope('CMN-103', "JSON can't be parsed: request body is not valid JSON", { top: 'InvalidContent' }));
-    }
-  }
-  const res = await callRest({ method, path, query, body, headers }, env);
+  const res = await answer(env, target, method, data, headers);
+  logRequest(env, { ...logged(method, target), status: res.status });
   if (res.status < 400) {
     // Text content (an SMS's text, a voicemail transcription) is printed as it is, not as JSON.
     const out = res.body === undefined ? '' : typeof res.body === 'string' ? res.body : stringify(res.body) + '\n';
@@ -80,6 +68,42 @@ export const request: Command = async (a, env) => {
   const extra = res.status === 429 ? ` (Retry-After: ${res.headers['Retry-After'] ?? '60'})` : '';
   return rcFailure(env, res.status, res.body, extra);
 };
+
+/** RingCentral's answer to one request that reached one of its hosts. */
+async function answer(env: Env, target: Target, method: string, data: string | undefined, headers: Record<string, string>): Promise<Res> {
+  let query: Query;
+  let body: unknown;
+  try {
+    query = parseQuery(target.rawQuery);
+  } catch (e) {
+    if (e instanceof RcError) return e.res;
+    throw e;
+  }
+  if (data !== undefined && method !== 'GET') {
+    try {
+      body = JSON.parse(data);
+    } catch {
+      return {
+        status: 400,
+        headers: {},
+        body: envelope('CMN-103', "JSON can't be parsed: request body is not valid JSON", { top: 'InvalidContent' }),
+      };
+    }
+  }
+  return callRest({ method, path: target.rawPath, query, body, headers }, env);
+}
+
+/** What the request log says of a request: the URL as sent, its host, the decoded path and the query as received. */
+function logged(method: string, t: Target) {
+  let path = t.rawPath;
+  try {
+    path = decodeURIComponent(t.rawPath);
+  } catch {
+    /* logged as sent */
+  }
+  const url = t.origin + t.rawPath + (t.rawQuery ? '?' + t.rawQuery : '');
+  return { via: 'request' as const, method, url, host: t.origin.replace(/^[^/]*\/\//, ''), path, query: t.rawQuery };
+}
 
 /** A RingCentral error: its body on stdout, one line on stderr, exit 1 (0 under request-exit-zero). */
 function rcFailure(env: { variants: Set<string> }, status: number, body: unknown, extra = ''): Outcome {

@@ -4,16 +4,11 @@ import type { CallLogRecordLegInfo } from '../rc.js';
 import { invalid, notFound, ok, type Ctx, type Handler, type Query } from './http.js';
 import { extPath, findExtension, isMe, iso, requiredId } from './ids.js';
 import { pageA } from './paging.js';
-import { date, digitsOnly, enums, one } from './query.js';
+import { date, digitsOnly, enums, one, oneOf } from './query.js';
 
 const DAY = 86_400_000;
 
-function view(q: Query): 'Simple' | 'Detailed' {
-  const v = one(q, 'view') ?? 'Simple';
-  const hit = ['Simple', 'Detailed'].find((x) => x.toLowerCase() === v.toLowerCase());
-  if (!hit) throw invalid('view', v);
-  return hit as 'Simple' | 'Detailed';
-}
+const view = (q: Query) => oneOf(q, 'view', ['Simple', 'Detailed'] as const, 'Simple');
 
 /** Detailed view: legs derived from the record (RingCentral's call segments) plus lastModifiedTime. */
 function detailed(r: CallRecord): CallRecord {
@@ -55,7 +50,7 @@ export const callLog: Handler = (ctx, req, p) => {
   const types = enums(q, 'type', ['Voice', 'Fax']);
   const dirs = enums(q, 'direction', ['Inbound', 'Outbound']);
   const transports = enums(q, 'transport', ['PSTN', 'VoIP']);
-  const recType = enums(q, 'recordingType', ['Automatic', 'OnDemand', 'All']);
+  const recType = oneOf(q, 'recordingType', ['Automatic', 'OnDemand', 'All'] as const);
   const to = date(q, 'dateTo') ?? ctx.now;
   const from = date(q, 'dateFrom') ?? to - DAY;
   const phone = one(q, 'phoneNumber');
@@ -75,7 +70,7 @@ export const callLog: Handler = (ctx, req, p) => {
       (!types.length || types.includes(r.type)) &&
       (!dirs.length || dirs.includes(r.direction)) &&
       (!transports.length || transports.includes(r.transport ?? '')) &&
-      (!recType.length || (r.recording && (recType.includes('All') || recType.includes(r.recording.type ?? '')))) &&
+      (!recType || (r.recording && (recType === 'All' || recType === r.recording.type))) &&
       (!pd || digitsOnly(r.from?.phoneNumber ?? '') === pd || digitsOnly(r.to?.phoneNumber ?? '') === pd) &&
       (extNum === undefined || r.from?.extensionNumber === extNum || r.to?.extensionNumber === extNum) &&
       (session === undefined || r.sessionId === session) &&

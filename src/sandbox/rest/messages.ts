@@ -6,7 +6,7 @@ import { invalid, noContent, notFound, ok, rcError, type Ctx, type Handler, type
 import { extPath, findExtension, idList, isMe, iso, pub, requiredId, type Public } from './ids.js';
 import { location } from '../seed/context.js';
 import { pageA } from './paging.js';
-import { bool, date, digitsOnly, E164, enums, one } from './query.js';
+import { bool, date, digitsOnly, E164, enums, many, one, oneOf } from './query.js';
 
 const DAY = 86_400_000;
 const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join('');
@@ -69,7 +69,8 @@ function mine(ctx: Ctx, p: Record<string, string>): boolean {
 export const listMessages: Handler = (ctx, req, p) => {
   const ext = findExtension(ctx, p);
   const q = req.query;
-  const types = enums(q, 'messageType', ['Fax', 'SMS', 'VoiceMail', 'Pager', 'Text']);
+  // The filter's enum has no Text, although a message's type can be Text.
+  const types = enums(q, 'messageType', ['Fax', 'SMS', 'VoiceMail', 'Pager']);
   const dirs = enums(q, 'direction', ['Inbound', 'Outbound']);
   const read = enums(q, 'readStatus', ['Read', 'Unread']);
   const avail = enums(q, 'availability', ['Alive', 'Deleted', 'Purged']);
@@ -144,6 +145,8 @@ export const getMessage: Handler = (ctx, _req, p) => {
 
 /** First delete: availability Deleted (restorable); second delete or purge=true: Purged. */
 export const deleteMessage: Handler = (ctx, req, p) => {
+  // No id (`.../message-store/`, or a blank one) deletes the whole mailbox, as RingCentral warns.
+  if (!(p.messageId ?? '').trim()) return deleteMailbox(ctx, req, p);
   const raw = requiredId(p.messageId, 'messageId');
   const ids = idList(raw, 'messageId');
   const purge = bool(req.query, 'purge');
@@ -166,9 +169,28 @@ export const deleteMessage: Handler = (ctx, req, p) => {
   return r;
 };
 
-/** `DELETE .../message-store` with no id would purge the whole mailbox in RingCentral: refused here. */
-export const deleteMailbox: Handler = () => {
-  throw invalid('messageId', '', 'Parameter [messageId] is not specified');
+/**
+ * `DELETE .../message-store` (deleteMessageByFilter), and a delete that names no message id: as
+ * in RingCentral, every message that matches the filters (all of them when there are none) is
+ * deleted, or purged with `purge=true`. This is the danger the server must never reach.
+ */
+export const deleteMailbox: Handler = (ctx, req, p) => {
+  const q = req.query;
+  const type = oneOf(q, 'type', ['Fax', 'SMS', 'VoiceMail', 'Pager', 'Text', 'All'] as const, 'All');
+  const conversations = many(q, 'conversationId');
+  const to = date(q, 'dateTo') ?? Infinity;
+  const purge = bool(q, 'purge');
+  if (!mine(ctx, p)) return noContent();
+  for (const m of ctx.state.messages) {
+    if (m.availability === 'Purged' || Date.parse(m.creationTime) > to) continue;
+    if (type !== 'All' && m.type !== type) continue;
+    if (conversations.length && !conversations.includes(m.conversation?.id ?? '')) continue;
+    m.availability = purge || m.availability === 'Deleted' ? 'Purged' : 'Deleted';
+    m.lastModifiedTime = iso(ctx.now);
+    m._userModified = true;
+    ctx.dirty = true;
+  }
+  return noContent();
 };
 
 export const sendSms: Handler = (ctx, req, p) => {

@@ -12,7 +12,10 @@ function qs(q: Query): string {
   return p.toString();
 }
 
-/** Style A. `path` is the canonical path (numeric ids, never `~`). */
+/**
+ * Style A. `path` is the canonical path (numeric ids, never `~`). A perPage over 1000 is clamped
+ * to 1000, as RingCentral's paging definition says.
+ */
 export function pageA(req: Req, path: string, all: Rec[], o: { allowMax?: boolean; def?: number } = {}): Rec {
   const page = int(req.query, 'page', 1);
   const raw = one(req.query, 'perPage');
@@ -64,6 +67,8 @@ interface KeysetOpts {
   sizeParam: string;
   def: number;
   max: number;
+  /** A size over `max` is refused (RingCentral's spec declares the maximum) rather than clamped. */
+  refuseOverMax?: boolean;
 }
 
 /**
@@ -73,7 +78,9 @@ interface KeysetOpts {
 function keyset<T>(req: Req, o: KeysetOpts, queryFilters: Rec, list: (f: Rec) => Sorted<T>) {
   const tok = one(req.query, 'pageToken');
   let f = queryFilters;
-  let n = Math.min(int(req.query, o.sizeParam, o.def), o.max);
+  const asked = int(req.query, o.sizeParam, o.def);
+  if (o.refuseOverMax && asked > o.max) throw invalid(o.sizeParam, String(asked));
+  let n = Math.min(asked, o.max);
   let t: Token | undefined;
   if (tok) {
     t = dec(tok, o.kind);
@@ -113,7 +120,7 @@ export function pageB<T>(
   queryFilters: Rec,
   list: (f: Rec) => Sorted<T>,
 ): { records: T[]; navigation: TMNavigationInfo } {
-  const p = keyset(req, { kind, sizeParam: 'recordCount', def: 30, max: 250 }, queryFilters, list);
+  const p = keyset(req, { kind, sizeParam: 'recordCount', def: 30, max: 250, refuseOverMax: true }, queryFilters, list);
   const navigation: TMNavigationInfo = {};
   if (p.prev) navigation.prevPageToken = p.prev;
   if (p.next) navigation.nextPageToken = p.next;

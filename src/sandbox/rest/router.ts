@@ -37,7 +37,7 @@ add('GET', `${EXT}/presence`, 'Light', 'ReadPresence', account, 'getPresence');
 add('GET', `${EXT}/message-store`, 'Light', 'ReadMessages', messages, 'listMessages');
 add('DELETE', `${EXT}/message-store`, 'Medium', 'EditMessages', messages, 'deleteMailbox');
 add('GET', `${EXT}/message-store/:messageId`, 'Light', 'ReadMessages', messages, 'getMessage');
-add('GET', `${EXT}/message-store/:messageId/content/:attachmentId`, 'Heavy', 'ReadMessages', messages, 'getContent');
+add('GET', `${EXT}/message-store/:messageId/content/:attachmentId`, 'Medium', 'ReadMessages', messages, 'getContent');
 add('DELETE', `${EXT}/message-store/:messageId`, 'Medium', 'EditMessages', messages, 'deleteMessage');
 add('POST', `${EXT}/sms`, 'Medium', 'SMS', messages, 'sendSms');
 add('GET', `${EXT}/address-book/contact`, 'Heavy', 'ReadContacts', contacts, 'listContacts');
@@ -81,8 +81,8 @@ export interface Match {
 
 /**
  * A trailing slash on a DELETE first matches a route with an empty last parameter (so
- * `DELETE .../message-store/` reaches the empty-id check, never "delete everything"); on other
- * methods the path without the slash is tried first.
+ * `DELETE .../message-store/` reaches deleteMessage with no id, which RingCentral treats as
+ * "every message"); on other methods the path without the slash is tried first.
  */
 export function match(method: string, path: string): Match | undefined {
   let segs: string[];

@@ -5,7 +5,7 @@ import { bridgeSecurity, joinLink, makeBridge } from '../seed/bridge.js';
 import { invalid, noContent, notFound, ok, rcError, type Ctx, type Handler } from './http.js';
 import { findExtension, isMe, pub, requiredId, type Public } from './ids.js';
 import { pageC, type Sorted } from './paging.js';
-import { enums, one } from './query.js';
+import { one, oneOf } from './query.js';
 
 const TYPES: Bridge['type'][] = ['Instant', 'Scheduled', 'PMI'];
 /** Enumerated preferences and their values in RingCentral's definitions: others are refused, not stored. */
@@ -119,7 +119,7 @@ export const deleteBridge: Handler = (ctx, _req, p) => {
 /** Style C paging; startTime/endTime are epoch milliseconds here, not ISO strings. */
 export const meetingHistory: Handler = (ctx, req) => {
   const q = req.query;
-  const type = enums(q, 'type', ['All', 'My', 'Deleted', 'Shared'])[0] ?? 'All';
+  const type = oneOf(q, 'type', ['All', 'My', 'Deleted', 'Shared'] as const, 'All');
   const ms = (name: string) => {
     const v = one(q, name);
     if (v === undefined) return undefined;
