@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'ambiguous'
   | 'not_found'
   | 'idempotency_conflict'
+  | 'conflict'
   | 'state_unavailable';
 
 export interface ToolErrorDetails {

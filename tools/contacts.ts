@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ToolContext } from '../src/membrane/context.js';
 import { fetchRecord } from '../src/membrane/dispatch.js';
 import { isObject } from '../src/membrane/parse.js';
+import { ToolError } from '../src/errors.js';
 import { asArray, compactObject, defineTool, email, numericId, phone, query, type Record_ } from './define.js';
 
 const text = (max: number) => z.string().max(max).optional();
@@ -93,16 +94,32 @@ function changesOf(current: Record_, wanted: Record_, prefix = ''): { changes: R
   return unchanged.length ? { changes, unchanged } : { changes };
 }
 
+const addressOf = async (ctx: ToolContext, contactId: string): Promise<Record_> => {
+  const current = await fetchRecord(ctx, getContact, { contactId });
+  return isObject(current.businessAddress) ? current.businessAddress : {};
+};
+
 /**
  * The PATCH body. RingCentral's PATCH replaces an object field whole, so an address part the person
  * names (businessAddress.city) is sent with the parts they did not name: only then is the contact read first.
+ * Calls in this process take turns per contact (`exclusiveKey`); another process's change is
+ * caught by reading the address again just before the write: if it moved, nothing is sent.
  */
 async function updateBody(i: Record_ & { contactId: string }, ctx: ToolContext): Promise<ContactFields> {
   const fields = fieldsOf(i);
   if (!isObject(fields.businessAddress)) return fields;
-  const current = await fetchRecord(ctx, getContact, { contactId: i.contactId });
-  const before = isObject(current.businessAddress) ? current.businessAddress : {};
+  const before = await addressOf(ctx, i.contactId);
+  const again = await addressOf(ctx, i.contactId);
+  if (JSON.stringify(again) !== JSON.stringify(before)) throw addressConflict(i.contactId, before, again);
   return { ...fields, businessAddress: { ...before, ...fields.businessAddress } };
+}
+
+function addressConflict(contactId: string, before: Record_, now: Record_): ToolError {
+  return new ToolError(
+    'conflict',
+    `contact ${contactId}: its businessAddress changed while this update was being prepared (${JSON.stringify(before)} -> ${JSON.stringify(now)}); nothing was sent, so that change is kept`,
+    { fix: `read the contact again (ringcentral_get_contact with contactId "${contactId}") and retry the update` },
+  );
 }
 
 export const contactTools = [
@@ -159,6 +176,7 @@ export const contactTools = [
     kind: 'destructive',
     input: { contactId, ...contactFields },
     validate: needsAField,
+    exclusiveKey: (i) => i.contactId,
     exec: {
       via: 'rest',
       // RingCentral's PATCH changes only the fields sent; a connector's update may replace the whole record.

@@ -92,6 +92,11 @@ export interface ToolDefinition<S extends Shape = Shape> {
   needsConfirmation?: (input: Input<S>) => boolean;
   /** Key of an SMS-style write that must not run twice within the dedupe window. */
   idempotencyKey?: (input: Input<S>, ctx: ToolContext) => Promise<string>;
+  /**
+   * A write that reads its record first (read-merge-write): calls with the same key run their read
+   * and write one at a time in this process, so one cannot put back what another just changed.
+   */
+  exclusiveKey?: (input: Input<S>) => string | undefined;
   /** Look-up cache entries (see LookupCache) a successful call makes stale. */
   invalidates?: string[];
   /** The form this tool takes in read-only mode; absent means it is hidden there. */

@@ -2,7 +2,61 @@
 import { z } from 'zod';
 import { LIMITS, byteLength, jsonProblem, textDepthProblem } from '../src/safety/bounds.js';
 import { parseJson } from '../src/membrane/parse.js';
+import { ToolError } from '../src/errors.js';
 import { defineTool, objectGiven, type ToolDefinition } from './define.js';
+
+/**
+ * Endpoints that send a message, by their last segments. ringcentral_send_sms checks the sender and
+ * keeps a repeat from going out twice; the proxy has neither check, so it does not send.
+ */
+const SENDS: Array<{ tail: string[]; what: string }> = [
+  { tail: ['sms'], what: 'an SMS' },
+  { tail: ['company-pager'], what: 'a pager message' },
+  { tail: ['fax'], what: 'a fax' },
+  { tail: ['a2p-sms', 'batches'], what: 'SMS in bulk' },
+];
+
+/** One percent-decoding pass, or the text as it is where it is not valid percent-encoding. */
+const decodeOnce = (text: string): string => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+};
+
+/**
+ * The path's segments as a server may read them, whatever the spelling: without query or
+ * fragment, percent-decoded (twice-encoded too), "\\" as "/", no empty, "." or ";params" segment,
+ * ".." applied, lower case.
+ */
+export function endpointSegments(rawPath: string): string[] {
+  let path = rawPath;
+  for (let pass = 0; pass < 3; pass++) path = decodeOnce(path.split(/[?#]/)[0]);
+  const segments: string[] = [];
+  for (const raw of path.replace(/\\/g, '/').split('/')) {
+    const segment = raw.split(';')[0].trim().toLowerCase();
+    if (segment === '..') segments.pop();
+    else if (segment !== '' && segment !== '.') segments.push(segment);
+  }
+  return segments;
+}
+
+/**
+ * The proxy never sends a message (SMS, pager, fax): it would skip the sender check and the
+ * duplicate window of ringcentral_send_sms. Thrown from validate, before any preview or CLI run.
+ */
+export function refuseMessageSend(input: { method: string; path: string }): void {
+  if (input.method === 'GET') return;
+  const segments = endpointSegments(input.path);
+  const send = SENDS.find(({ tail }) => tail.every((part, i) => segments[segments.length - tail.length + i] === part));
+  if (!send) return;
+  throw new ToolError(
+    'not_allowed',
+    `${input.method} ${input.path} would send ${send.what}: the proxy does not send messages, as it would skip the sender check and the duplicate window of ringcentral_send_sms; nothing was sent`,
+    { fix: 'send an SMS with ringcentral_send_sms; a pager message or a fax has no tool here: send it from the RingCentral app' },
+  );
+}
 
 const PREFIXES = ['restapi', 'team-messaging', 'rcvideo', 'ai', 'analytics', 'webinar'];
 /** Relative path under an allowed API root; no scheme, no host, no encoding tricks. */
@@ -161,7 +215,10 @@ const proxy = (methods: readonly [string, ...string[]], kind: 'read' | 'destruct
     toolset: 'api',
     kind,
     input: shape(methods),
-    validate: (i) => requestProblem(i as ProxyInput),
+    validate: (i) => {
+      refuseMessageSend(i);
+      return requestProblem(i);
+    },
     needsConfirmation: (i) => i.method !== 'GET',
     preview: async (i) => ({ action: `${i.method} ${i.path}`, ...spec(i as ProxyInput) }),
     exec: { via: 'request', call: (i) => spec(i as ProxyInput) },

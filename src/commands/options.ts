@@ -18,7 +18,7 @@ export const FLAGS = {
   'connection-id': {
     type: 'string',
     env: 'RINGCENTRAL_CONNECTION_ID',
-    help: 'pin the RingCentral connection (default: the one READY RingCentral connection)',
+    help: "pin the RingCentral connection (default: the one READY RingCentral connection; not with --users: pin a person's in the users file)",
   },
   route: {
     type: 'string',
@@ -59,7 +59,7 @@ export const FLAGS = {
   users: {
     type: 'string',
     env: 'RINGCENTRAL_MCP_USERS',
-    help: 'HTTP users file: {"users":[{"name","tokenSha256","tenantKey","connectionId"?}]}; each bearer token acts as its own Membrane tenant (re-read on change or SIGHUP)',
+    help: 'HTTP users file: {"users":[{"name","tokenSha256","tenantKey","connectionId"?}]}; each bearer token acts as its own Membrane tenant (re-read on change or SIGHUP; deleted or broken, it lets nobody in)',
   },
   'redis-url': {
     type: 'string',
@@ -170,6 +170,8 @@ export function helpText(): string {
     '  RINGCENTRAL_MCP_HTTP_TOKEN      bearer token required by --http (mandatory off loopback, 16+ characters; or --users instead)',
     '  RINGCENTRAL_MCP_ALLOWED_HOSTS   --http off loopback: Host names to accept (comma list; default any, the token protects)',
     '  RINGCENTRAL_MCP_ALLOWED_ORIGINS --http: browser origins allowed, with CORS (comma list)',
+    '  RINGCENTRAL_MCP_MAX_CONNECTIONS --http: open connections in all (default 256; 64 of them unauthenticated at most)',
+    '  RINGCENTRAL_MCP_MAX_CONNECTIONS_PER_ADDRESS --http: open connections from one client address (default 32; behind a load balancer, the total)',
     "  RINGCENTRAL_MCP_CONFIRM_SECRET  shared secret so several instances (and `call` runs) accept each other's confirmation tokens",
     '',
     'Logs go to stderr; stdout carries only the protocol.',

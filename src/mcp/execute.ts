@@ -14,6 +14,7 @@ import { readList, readRecord } from '../membrane/output.js';
 import { decodeCursor, firstPosition, nextPage, type Handle } from '../membrane/paging.js';
 import type { Runtime } from './runtime.js';
 import { fitBudget, listResult, view } from './shape.js';
+import { recordLocks } from './keyed-lock.js';
 import { parseInput } from './schemas.js';
 
 /** Asks the person; 'unavailable' when the client could not ask, and the token flow applies. */
@@ -149,6 +150,20 @@ interface Performed {
 
 /** The one CLI run behind the tool: reads the penalty window first, notes a new one on 429. */
 async function perform(
+  def: ToolDefinition,
+  exec: Routable,
+  input: Input,
+  ctx: ToolContext,
+  runtime: Runtime,
+  handle?: Handle,
+): Promise<Performed> {
+  // A read-merge-write plans (reads) and runs (writes) one at a time per record.
+  const key = def.exclusiveKey?.(input);
+  if (key !== undefined) return recordLocks.run(`${def.name}:${key}`, () => performOnce(def, exec, input, ctx, runtime, handle));
+  return performOnce(def, exec, input, ctx, runtime, handle);
+}
+
+async function performOnce(
   def: ToolDefinition,
   exec: Routable,
   input: Input,

@@ -19,6 +19,7 @@ import { readEnv } from '../sandbox/env.js';
 import { FileStore } from '../state/file.js';
 import { RedisStore } from '../state/redis.js';
 import { scoped, type StateStore } from '../state/store.js';
+import type { UserIdentity } from '../safety/users.js';
 
 export interface ServerOptions {
   /** Path or name of the Membrane CLI (default `membrane`, or MEMBRANE_CLI). */
@@ -47,13 +48,6 @@ export interface ServerOptions {
   maxToolInputElements?: number;
   /** Keep confirmations, the SMS window and penalties in this Redis, shared by every instance; default files on this machine. */
   redisUrl?: string;
-}
-
-/** A person of a multi-user deployment: their Membrane tenant, and the connection when pinned. */
-export interface UserIdentity {
-  name: string;
-  tenantKey: string;
-  connectionId?: string;
 }
 
 export type ResolvedOptions = Required<
@@ -116,7 +110,8 @@ export class Runtime {
   private readonly shared: Shared;
 
   constructor(options: ServerOptions = {}, user?: UserIdentity, shared?: Shared) {
-    this.options = resolveOptions(user?.connectionId ? { ...options, connectionId: user.connectionId } : options);
+    // A person's connection is their own pinned one or none (resolved in their tenant), never the server's.
+    this.options = resolveOptions(user ? { ...options, connectionId: user.connectionId } : options);
     const o = this.options;
     this.runner =
       shared?.runner ??

@@ -44,11 +44,14 @@ export function decodeCursor(tool: string, cursor: string): Position {
   if (!payload || payload.t !== tool || !validHandle(payload.h) || !Number.isInteger(payload.s) || payload.s < 0 || payload.s > 100_000) {
     throw invalidCursor();
   }
+  // Only the exact text encodeCursor makes: no padding, blanks, other characters or extra keys around it.
+  if (encodeCursor(tool, { handle: payload.h, skip: payload.s }) !== cursor) throw invalidCursor();
   return { handle: payload.h, skip: payload.s };
 }
 
 const isPageSize = (n: unknown) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 1000;
-const isText = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 2000;
+/** An upstream page token or Membrane cursor: 1 to 2,000 visible ASCII characters (no blank, line break or control). */
+const isText = (v: unknown) => typeof v === 'string' && /^[\x21-\x7e]{1,2000}$/.test(v);
 const optionalText = (v: unknown) => v === undefined || isText(v);
 
 /** Only the handle shapes this server makes; a hand-made cursor cannot smuggle other input. */
@@ -61,6 +64,16 @@ function validHandle(h: unknown): h is Handle {
   if (keys === 'count,cursor') return isPageSize(o.count) && isText(o.cursor);
   if (keys === 'perPage' || keys === 'cursor,perPage') return isPageSize(o.perPage) && optionalText(o.cursor);
   return false;
+}
+
+function unusableToken(token: string): ToolError {
+  return new ToolError(
+    'unparseable_output',
+    `the next page's token is not 1 to 2,000 visible ASCII characters: ${JSON.stringify(token.slice(0, 40))}`,
+    {
+      fix: 'ask for a larger limit to get more records in one page, or narrow the list with its filters',
+    },
+  );
 }
 
 function invalidCursor(): ToolError {
@@ -112,6 +125,8 @@ export interface UpstreamPage {
 export function nextPage(list: ListPage, handle: Handle): UpstreamPage {
   const records = list.records;
   const perPage = 'perPage' in handle ? handle.perPage : handle.count;
+  // A token no cursor may carry would make a nextCursor that the next call refuses.
+  for (const token of [list.cursor, list.nextPageToken]) if (token && !isText(token)) throw unusableToken(token);
   if (list.cursor)
     return { records, next: 'count' in handle ? { cursor: list.cursor, count: handle.count } : { cursor: list.cursor, perPage } };
   if (list.nextPageToken) return { records, next: { token: list.nextPageToken, count: perPage } };

@@ -18,13 +18,18 @@ const INTEGER = /^-?\d+$/;
 /** A JSON number as a JS number, or as its exact digits when it is an integer a double would round. */
 const exactNumber = (text: string): number | string => (isSafeNumber(text) || !INTEGER.test(text) ? Number(text) : text);
 
+/** A key given twice in one object keeps its last value, as JSON.parse does. */
+const LOSSLESS = { parseNumber: exactNumber, onDuplicateKey: ({ newValue }: { newValue: unknown }) => newValue };
+
 /**
  * JSON.parse that keeps every digit: RingCentral's int64 ids (conversationId, message and contact
  * ids) exceed 2^53 and would come back rounded, so such integers become exact digit strings.
+ * Both parsers accept the same documents (a duplicate key included), so whether a 16-digit run
+ * appears (an SMS body can hold one) never changes what is read.
  */
 export function parseJson(text: string, reviver?: (key: string, value: unknown) => unknown): Json {
   // Such an integer has at least 16 digits in a row; without one the native parser is exact (and faster).
-  return /\d{16}/.test(text) ? parseLossless(text, reviver ?? null, exactNumber) : JSON.parse(text, reviver);
+  return /\d{16}/.test(text) ? parseLossless(text, reviver ?? null, LOSSLESS) : JSON.parse(text, reviver);
 }
 
 /** How many lines that start with "{" or "[" are tried as the document's start. */
@@ -45,18 +50,26 @@ export function extractJson(text: string): { found: boolean; value?: Json } {
     if (text[at] === '{' || text[at] === '[') {
       tries++;
       const end = matchingClose(text, at);
-      // Stryker disable next-line ConditionalExpression: without a close, slice(at, 0) is empty and fails to parse all the same.
-      if (end !== -1) {
-        try {
-          return { found: true, value: parseJson(text.slice(at, end + 1)) };
-        } catch {
-          // A notice such as "[notice] ..." that merely starts with a bracket: try the next line.
-        }
+      // Unclosed: every later line is inside it (a document cut short), never a document of its own.
+      if (end === -1) break;
+      try {
+        return { found: true, value: parseJson(text.slice(at, end + 1)) };
+      } catch {
+        // A notice such as "[notice] ..." that merely starts with a bracket, or a broken document:
+        // go on after its close, so a record inside a document that failed is never taken for the whole.
+        lineStart = lineAfter(text, end);
+        continue;
       }
     }
     lineStart = next;
   }
   return { found: false };
+}
+
+/** Where the line after the one holding `index` starts. */
+function lineAfter(text: string, index: number): number {
+  const lineEnd = text.indexOf('\n', index);
+  return lineEnd === -1 ? text.length : lineEnd + 1;
 }
 
 /** The first character in [from, to) that is not a blank, or -1 (where the text has no character). */

@@ -20,6 +20,21 @@ describe('parseJson', () => {
   it('without a 16-digit run the native parser reads the document (a repeated key keeps the last value)', () => {
     expect(parseJson('{"a":1,"a":2}')).toEqual({ a: 2 });
   });
+
+  it('with a 16-digit run too: the CLI output is read whole, never a record from inside it', () => {
+    const stdout = [
+      '{',
+      '  "output": {',
+      '    "records": [',
+      '      {"id": 8263573593189910683, "subject": "Your code is 1234567890123456"}',
+      '    ],',
+      '    "records": []',
+      '  },',
+      '  "actionRunId": "run-1"',
+      '}',
+    ].join('\n');
+    expect(parseCliResult(cli({ stdout }))).toStrictEqual({ output: { records: [] }, actionRunId: 'run-1' });
+  });
 });
 
 describe('extractJson: where the document starts', () => {

@@ -255,7 +255,12 @@ describe('guards', () => {
     const res = await raw(a.url, { method: 'GET', path: '/healthz' });
     expect(res.status).toBe(200);
     // Without --redis-url the state store is this machine's private folder (one instance).
-    expect(JSON.parse(res.body)).toEqual({ ok: true, inFlight: 0, state: { store: `files in ${fileStoreDir()}`, reachable: true } });
+    expect(JSON.parse(res.body)).toEqual({
+      ok: true,
+      inFlight: 0,
+      connections: { open: expect.any(Number), unauthenticated: expect.any(Number) },
+      state: { store: `files in ${fileStoreDir()}`, reachable: true },
+    });
   });
 
   it('the CLI refuses --host 0.0.0.0 without RINGCENTRAL_MCP_HTTP_TOKEN', async () => {

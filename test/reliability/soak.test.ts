@@ -98,8 +98,8 @@ function wave(fault: string, size: number, index: number): Call[] {
         tool: 'ringcentral_api_request',
         args: {
           method: 'POST',
-          path: '/restapi/v1.0/account/~/extension/~/sms',
-          body: JSON.stringify({ text: `w${index}` }),
+          path: '/restapi/v1.0/account/~/extension/~/address-book/contact',
+          body: JSON.stringify({ firstName: `w${index}` }),
           dryRun: true,
         },
         allowed: ['ok'],

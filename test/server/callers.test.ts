@@ -71,7 +71,7 @@ describe('free-form values in the form every caller can declare', () => {
   it('api_request: query as name/value pairs, body as JSON text, headers as pairs', async () => {
     const result = await h.call('ringcentral_api_request', {
       method: 'POST',
-      path: '/restapi/v1.0/account/~/extension/~/sms',
+      path: '/restapi/v1.0/account/~/extension/~/address-book/contact',
       query: [
         { name: 'a', value: '1' },
         { name: 'a', value: '2' },

@@ -3,14 +3,16 @@
  * of their request carries only their Membrane tenant (and their pinned connection); confirmation
  * tokens and the SMS window do not cross users; unknown tokens get 401; the file is re-read on
  * change or on request without dropping calls in flight.
+ * Issue 19: the empty token lets nobody in (finding 1); a deleted or broken file lets nobody in and
+ * says so (11); --connection-id is refused with --users (12); no CLI run without a tenant (13).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHttp, type HttpHandle } from '../../dist/src/index.js';
-import { makeSandbox, SANDBOX, type Sandbox } from '../helpers.js';
+import { makeSandbox, ROOT, SANDBOX, type Sandbox } from '../helpers.js';
 import { connectHttp, spawnHttp, textOf, type HttpClient } from '../reach/helpers.js';
 
 const TOKENS = {
@@ -38,6 +40,44 @@ let alice: HttpClient;
 let bob: HttpClient;
 
 const writeUsers = (users: unknown[]) => writeFileSync(usersFile, JSON.stringify({ users }));
+const restoreUsers = () => {
+  writeUsers([entry('alice'), entry('bob', { connectionId: PINNED }), dana()]);
+  server.reloadUsers();
+};
+/** The hash of the empty token, and how the README and the errors say to make a token. */
+const EMPTY_SHA = sha('');
+const RECIPE = `node -e 'const c=require("crypto"),t=c.randomBytes(32).toString("hex");console.log("token:       "+t+"\\ntokenSha256: "+c.createHash("sha256").update(t).digest("hex"))'`;
+
+async function health(): Promise<{ status: number; body: any }> {
+  const res = await fetch(server.url.replace(/\/mcp$/, '/healthz'));
+  return { status: res.status, body: await res.json() };
+}
+
+/** What the server writes to stderr while `work` runs (it runs in this process). */
+async function stderrOf(work: () => Promise<unknown>): Promise<string> {
+  const lines: string[] = [];
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    await work();
+  } finally {
+    spy.mockRestore();
+  }
+  return lines.join('');
+}
+
+/** Starts a server that should be refused: resolves to the error, and stops it if it started after all. */
+async function refusedStart(options: Parameters<typeof startHttp>[0], http: Parameters<typeof startHttp>[1]): Promise<Error> {
+  const outcome = await startHttp(options, http).then(
+    (handle) => handle,
+    (error: Error) => error,
+  );
+  if (outcome instanceof Error) return outcome;
+  await outcome.close();
+  return new Error('started');
+}
 
 /** The CLI runs `work` caused, from the sandbox's spawn log. */
 async function runsOf(work: () => Promise<unknown>): Promise<string[][]> {
@@ -50,13 +90,13 @@ const tenantsIn = (argvs: string[][]) => [
   ...new Set(argvs.map((argv) => (argv.includes('--tenantKey') ? argv[argv.indexOf('--tenantKey') + 1] : '(none)'))),
 ];
 
-async function post(token: string | undefined): Promise<number> {
+async function post(token: string | undefined, authorization = token ? `Bearer ${token}` : undefined): Promise<number> {
   const res = await fetch(server.url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(authorization !== undefined ? { authorization } : {}),
     },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
   });
@@ -202,14 +242,6 @@ describe('the users file is re-read', () => {
     expect(await post(TOKENS.carol)).toBe(401);
   });
 
-  it('a broken file keeps the users already loaded', async () => {
-    writeFileSync(usersFile, '{"users": [ {"name": "alice"');
-    server.reloadUsers();
-    expect(await post(TOKENS.alice)).toBe(200);
-    writeUsers([entry('alice'), entry('bob', { connectionId: PINNED }), dana()]);
-    server.reloadUsers();
-  });
-
   it('a call in flight when its user is removed finishes as that user', async () => {
     sandbox.setFault('slow');
     try {
@@ -238,7 +270,7 @@ describe('start-up checks', () => {
     const bad = join(sandbox.dir, 'bad-users.json');
     writeFileSync(bad, JSON.stringify({ users: [{ name: 'eve', tokenSha256: 'abc', tenantKey: 'eve' }] }));
     await expect(startHttp({ sandbox: true, warmup: false, env: sandbox.env }, { port: 0, users: bad })).rejects.toThrow(
-      `users file ${bad}, users[0].tokenSha256 must be the hex SHA-256 of the bearer token (64 hex digits): printf %s "$TOKEN" | sha256sum, got "abc"`,
+      `users file ${bad}, users[0].tokenSha256 must be the hex SHA-256 of the bearer token (64 hex digits): ${RECIPE}, got "abc"`,
     );
     writeFileSync(bad, JSON.stringify({ users: [{ name: 'eve', tokenSha256: sha('e'), tenantKey: '--json' }] }));
     await expect(startHttp({ sandbox: true, warmup: false, env: sandbox.env }, { port: 0, users: bad })).rejects.toThrow(
@@ -254,10 +286,166 @@ describe('start-up checks', () => {
     });
     try {
       const url = child.url.replace('0.0.0.0', '127.0.0.1');
-      const health = (await (await fetch(url.replace(/\/mcp$/, '/healthz'))).json()) as { users?: number };
-      expect(health.users).toBe(3);
+      const health = (await (await fetch(url.replace(/\/mcp$/, '/healthz'))).json()) as { users?: unknown };
+      expect(health.users).toEqual({ count: 3, state: 'ok' });
     } finally {
       await child.stop();
+    }
+  });
+});
+
+describe('the empty token lets nobody in (issue 19, finding 1)', () => {
+  it('an entry whose tokenSha256 is the hash of the empty token is refused at start, naming it and the fix', async () => {
+    const bad = join(sandbox.dir, 'empty-users.json');
+    writeFileSync(bad, JSON.stringify({ users: [{ name: 'eve', tokenSha256: EMPTY_SHA.toUpperCase(), tenantKey: 'eve' }] }));
+    const error = await refusedStart({ sandbox: true, warmup: false, env: sandbox.env }, { port: 0, users: bad });
+    expect(error.message).toBe(
+      `users file ${bad}, users[0].tokenSha256 is the SHA-256 of an empty token, which would let in as eve every request that sends no token; make a token and its hash with: ${RECIPE}`,
+    );
+  });
+
+  it('and at reload: nobody is let in, least of all a request without a token', async () => {
+    try {
+      writeUsers([entry('alice'), { name: 'eve', tokenSha256: EMPTY_SHA, tenantKey: 'tenant-eve' }]);
+      server.reloadUsers();
+      for (const authorization of [undefined, 'Bearer ', 'Bearer', 'Basic ZXZlOg==', 'Bearer  \t', '']) {
+        expect(await post(undefined, authorization), String(authorization)).toBe(401);
+      }
+      expect((await health()).body.users).toMatchObject({ count: 0, state: 'invalid' });
+    } finally {
+      restoreUsers();
+    }
+  });
+
+  it('an empty or malformed credential gets 401 without a look-up, even while no users are in force', async () => {
+    try {
+      writeFileSync(usersFile, '{"users": [');
+      server.reloadUsers();
+      for (const authorization of [
+        undefined,
+        'Bearer ',
+        `Basic ${TOKENS.alice}`,
+        `Bearer ${TOKENS.alice} extra`,
+        `Bearer\t${TOKENS.alice}`,
+      ]) {
+        expect(await post(undefined, authorization), String(authorization)).toBe(401);
+      }
+      // A well-formed token is told that nobody is in force (see the next block).
+      expect(await post(TOKENS.alice)).toBe(503);
+    } finally {
+      restoreUsers();
+    }
+    expect(await post(TOKENS.alice)).toBe(200);
+    expect(await post(undefined, `bearer   ${TOKENS.alice}`)).toBe(200);
+  });
+
+  it("the README's recipe makes a token and its hash, and prints no hash at all when node is missing", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const recipe = /Make a token and its hash[^`]*`([^`]+)`/.exec(readme)?.[1] ?? '';
+    const made = spawnSync('/bin/sh', ['-c', recipe], { encoding: 'utf8', env: { PATH: dirname(process.execPath) } });
+    const token = /token: +(\S+)/.exec(made.stdout)?.[1] ?? '';
+    const hash = /tokenSha256: +([0-9a-f]{64})/.exec(made.stdout)?.[1];
+    expect(token).toMatch(/^[0-9a-f]{64}$/);
+    expect(hash).toBe(sha(token));
+    // Without node (nor openssl) on PATH, only the tools a shell needs to hash text.
+    const bin = join(sandbox.dir, 'bare-bin');
+    mkdirSync(bin);
+    for (const tool of ['sha256sum', 'cut', 'xxd']) {
+      const found = spawnSync('/bin/sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+      if (found) symlinkSync(found, join(bin, tool));
+    }
+    const bare = spawnSync('/bin/sh', ['-c', recipe], { encoding: 'utf8', env: { PATH: bin } });
+    expect(bare.status).not.toBe(0);
+    expect(bare.stdout).not.toMatch(/[0-9a-f]{64}/);
+  });
+});
+
+describe('revocation fails closed (issue 19, finding 11)', () => {
+  it('a broken edit lets nobody in until it is fixed; /healthz and stderr say what is in force', async () => {
+    const broken = await stderrOf(async () => {
+      writeFileSync(usersFile, '{"users": [ {"name": "alice"');
+      server.reloadUsers();
+    });
+    expect(broken).toMatch(
+      new RegExp(`^ringcentral-mcp: users file ${usersFile}: .+; nobody is let in until it is fixed \\(0 users in force\\)\n$`),
+    );
+    try {
+      expect(await post(TOKENS.alice)).toBe(503);
+      expect(await post(TOKENS.bob)).toBe(503);
+      const now = await health();
+      expect(now.status).toBe(503);
+      expect(now.body).toMatchObject({
+        ok: false,
+        users: { count: 0, state: 'invalid', error: expect.stringMatching(`^users file ${usersFile}: `) },
+      });
+    } finally {
+      const fixed = await stderrOf(async () => restoreUsers());
+      expect(fixed).toBe(`ringcentral-mcp: users file ${usersFile}: 3 user(s) in force: alice, bob, dana\n`);
+    }
+    expect(await post(TOKENS.alice)).toBe(200);
+    expect(await health()).toMatchObject({ status: 200, body: { ok: true, users: { count: 3, state: 'ok' } } });
+  });
+
+  it('a deleted users file lets nobody in (noticed by itself), and its return lets them back in', async () => {
+    try {
+      rmSync(usersFile);
+      await expect.poll(() => post(TOKENS.alice), { timeout: 10_000, interval: 200 }).toBe(503);
+      expect(await health()).toMatchObject({
+        status: 503,
+        body: { ok: false, users: { count: 0, state: 'missing', error: `users file ${usersFile} is missing` } },
+      });
+      expect(await post(TOKENS.bob)).toBe(503);
+      const said = await stderrOf(async () => server.reloadUsers());
+      expect(said).toBe(`ringcentral-mcp: users file ${usersFile} is missing; nobody is let in until it is back (0 users in force)\n`);
+    } finally {
+      writeUsers([entry('alice'), entry('bob', { connectionId: PINNED }), dana()]);
+    }
+    await expect.poll(() => post(TOKENS.alice), { timeout: 10_000, interval: 200 }).toBe(200);
+    expect((await health()).body.users).toEqual({ count: 3, state: 'ok' });
+  });
+});
+
+describe("the operator's connection is not every person's (issue 19, finding 12)", () => {
+  it('refuses --connection-id together with a users file, naming the fix', async () => {
+    const error = await refusedStart(
+      { sandbox: true, warmup: false, env: sandbox.env, connectionId: PINNED },
+      { port: 0, users: usersFile },
+    );
+    expect(error.message).toBe(
+      `--connection-id (or RINGCENTRAL_CONNECTION_ID) pins one connection for the whole server, but with --users each person acts in their own Membrane tenant: remove it, and pin a person's connection with "connectionId" in their entry of ${usersFile}`,
+    );
+    const child = spawnHttp(['--sandbox', '--no-warmup'], {
+      ...sandbox.env,
+      RINGCENTRAL_MCP_USERS: usersFile,
+      RINGCENTRAL_CONNECTION_ID: PINNED,
+      RINGCENTRAL_MCP_HTTP_TOKEN: '',
+    });
+    const outcome = await child.then(
+      async (started) => {
+        await started.stop();
+        return 'started';
+      },
+      (e: Error) => e.message,
+    );
+    expect(outcome).toMatch(/^exited 2 before serving[\s\S]*--connection-id \(or RINGCENTRAL_CONNECTION_ID\) pins one connection/);
+  });
+});
+
+describe('users mode runs nothing without a tenant (issue 19, finding 13)', () => {
+  it("with warm-up on, only a person's runtime warms up, in their tenant, once they connect", async () => {
+    const own = makeSandbox();
+    const warm = await startHttp({ sandbox: true, env: own.env }, { port: 0, users: usersFile });
+    try {
+      const client = await connectHttp(warm.url, TOKENS.alice);
+      // Alice's warm-up: her actions, looked up in her tenant before her first call.
+      await expect.poll(() => own.argvs().some((argv) => argv.slice(0, 2).join(' ') === 'action list'), { timeout: 15_000 }).toBe(true);
+      const call = await client.call('ringcentral_get_account_info');
+      expect(call.isError, textOf(call)).toBeFalsy();
+      await client.close();
+      expect(tenantsIn(own.argvs())).toEqual(['tenant-alice']);
+    } finally {
+      await warm.close();
+      own.cleanup();
     }
   });
 });

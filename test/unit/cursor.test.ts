@@ -110,6 +110,35 @@ describe('hand-made cursors', () => {
     expect(decoded('{"t":"ringcentral_list_chats"}')).toBe(REFUSED); // not base64url of JSON
   });
 
+  it('refuses a token or Membrane cursor holding a line break, a blank, a control or a non-ASCII character', () => {
+    for (const text of ['a\nb', 'a\r\nrecordCount=1', 'a b', 'a\tb', 'a\u0000b', 'a\u007fb', 'x\u2028y', 'caf\u00e9', '\n']) {
+      expect(decoded(handMade({ token: text, count: 10 })), JSON.stringify(text)).toBe(REFUSED);
+      expect(decoded(handMade({ cursor: text, count: 10 })), JSON.stringify(text)).toBe(REFUSED);
+      expect(decoded(handMade({ cursor: text, perPage: 10 })), JSON.stringify(text)).toBe(REFUSED);
+    }
+    const visible = '!"#$%&\'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~';
+    expect(decoded(handMade({ token: visible, count: 10 }))).toEqual({ handle: { token: visible, count: 10 }, skip: 0 });
+  });
+
+  it('takes only the exact text this server makes: no padding, blanks, other alphabets, spacing or extra keys', () => {
+    const cursor = handMade({ token: 'T', count: 10 }, 3);
+    expect(decoded(cursor)).toEqual({ handle: { token: 'T', count: 10 }, skip: 3 });
+    const json = JSON.stringify({ t: TOOL, h: { token: 'T', count: 10 }, s: 3 });
+    const variants = [
+      `${cursor}=`,
+      Buffer.from(json).toString('base64'), // padded, and + / where base64url has - _
+      `${cursor}\n`,
+      ` ${cursor}`,
+      `${cursor.slice(0, 8)}\n${cursor.slice(8)}`,
+      `${cursor.slice(0, 8)}.${cursor.slice(8)}`,
+      Buffer.from(`${json}\n`).toString('base64url'),
+      Buffer.from(json.replace(',', ', ')).toString('base64url'),
+      b64({ t: TOOL, h: { token: 'T', count: 10 }, s: 3, x: 1 }),
+      b64({ s: 3, t: TOOL, h: { token: 'T', count: 10 } }),
+    ];
+    for (const variant of variants) expect(decoded(variant), JSON.stringify(variant)).toBe(REFUSED);
+  });
+
   it('round-trips every shape this server makes', () => {
     const handles: Handle[] = [
       { page: 2, perPage: 25 },
@@ -168,6 +197,14 @@ describe('paging fields of each handle', () => {
 
 describe('the next page', () => {
   const records = [{ id: 1 }, { id: 2 }];
+
+  it('a token that no cursor may carry is an error now, not a nextCursor the next call refuses', () => {
+    for (const more of [{ cursor: 'c\n2' }, { nextPageToken: 'N 2' }, { nextPageToken: 'x'.repeat(2001) }]) {
+      const error = caught(() => nextPage(page(records, more), { count: 30 }));
+      expect(error.code, JSON.stringify(more)).toBe('unparseable_output');
+      expect(error.message).toMatch(/^the next page's token is not 1 to 2,000 visible ASCII characters: "/);
+    }
+  });
 
   it('team messaging over a Membrane cursor: page 1 and page 2 continue with {cursor, count}', () => {
     expect(nextPage(page(records, { cursor: 'c2' }), { count: 30 })).toStrictEqual({ records, next: { cursor: 'c2', count: 30 } });

@@ -119,6 +119,50 @@ describe('parseJson: exact int64 ids', () => {
   it('still rejects what is not JSON', () => {
     expect(() => parseJson('{"id":8263573593189910683,}')).toThrow(SyntaxError);
   });
+
+  it('a key given twice keeps its last value, as JSON.parse does, with or without a 16-digit run', () => {
+    // A 16-digit run can come from an SMS body; it must not change what is read.
+    const text =
+      '{"records":[{"id":1,"subject":"code 1234567890123456"}],"id":8263573593189910683,"records":[{"id":2}],"id":8263573593189910684}';
+    expect(parseJson(text)).toStrictEqual({ records: [{ id: 2 }], id: '8263573593189910684' });
+    expect(Object.keys(parseJson(text) as object)).toEqual(Object.keys(JSON.parse(text) as object));
+    expect(parseJson('{"a":{"x":1},"a":{"y":"1234567890123456"}}')).toStrictEqual(JSON.parse('{"a":{"x":1},"a":{"y":"1234567890123456"}}'));
+    expect(parseJson('{"__proto__":{"id":8263573593189910683},"__proto__":{"id":8263573593189910684}}')).toStrictEqual(
+      JSON.parse('{"__proto__":{"id":"8263573593189910684"}}'),
+    );
+  });
+});
+
+describe('extractJson: a document that fails as a whole is never read from its inside', () => {
+  const pretty = (records: string[]) =>
+    `{\n  "records": [\n${records.map((r) => `    ${r}`).join(',\n')}\n  ],\n  "paging": {"page": 1}\n}`;
+
+  it('a duplicate key with a 16-digit run is read whole (the last value), never a nested record', () => {
+    const text = pretty(['{"id": 8263573593189910683, "subject": "PIN 1234567890123456"}', '{"id": 2}']).replace(
+      '"paging"',
+      '"records": [],\n  "paging"',
+    );
+    expect(extractJson(text)).toStrictEqual({ found: true, value: { records: [], paging: { page: 1 } } });
+    expect(extractJson(`Update available\n${text}\nbye\n`)).toStrictEqual({ found: true, value: { records: [], paging: { page: 1 } } });
+  });
+
+  it('a broken document (a bad value, a trailing comma) is no document, whatever it holds', () => {
+    for (const broken of [pretty(['{"id": 1}', '{"id": NaN}']), pretty(['{"id": 1}', '{"id": 2},']), `[\n{"id": 1},\n{"id": 2}\n,]`]) {
+      expect(extractJson(broken), broken).toStrictEqual({ found: false });
+      expect(extractJson(`[notice] update\n${broken}\ntrailer`), broken).toStrictEqual({ found: false });
+    }
+  });
+
+  it('a document cut short is no document: its records are not read as the result', () => {
+    const cut = pretty(['{"id": 1}', '{"id": 2}', '{"id": 3}']).slice(0, -30);
+    expect(extractJson(cut)).toStrictEqual({ found: false });
+    expect(extractJson(`banner\n${cut}`)).toStrictEqual({ found: false });
+  });
+
+  it('a document after a broken bracketed notice on its own lines is still found', () => {
+    expect(extractJson('[notice] {x}\n{"a":1}\n')).toStrictEqual({ found: true, value: { a: 1 } });
+    expect(extractJson('{bad}\n{"a":1}')).toStrictEqual({ found: true, value: { a: 1 } });
+  });
 });
 
 describe('asRingCentralError', () => {

@@ -3,20 +3,28 @@
  * query names, allowlisted headers, JSON bodies, and no change to a whole collection.
  */
 import { describe, expect, it } from 'vitest';
+import { ToolError } from '../../src/errors.js';
 import { inputSchema } from '../../src/mcp/schemas.js';
 import type { ToolDefinition } from '../../tools/define.js';
 import { selectTools } from '../../tools/index.js';
+import { endpointSegments, refuseMessageSend } from '../../tools/proxy.js';
+import { caught } from './caught.js';
 import { toolNamed } from './scripted-cli.js';
 
 const proxy = toolNamed('ringcentral_api_request');
 const readOnly = selectTools({ readOnly: true }).find((d) => d.name === 'ringcentral_api_request')!;
 
-/** 'ok', or each problem as "field: message" (schema first, then the cross-field rule). */
+/** 'ok', or each problem as "field: message" (schema first, then the cross-field rule), or a refusal as "code: message". */
 function problems(input: Record<string, unknown>, def: ToolDefinition = proxy): string[] | 'ok' {
   const parsed = inputSchema(def).safeParse(input);
   if (!parsed.success) return parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-  const problem = def.validate?.(parsed.data);
-  return problem ? [problem] : 'ok';
+  try {
+    const problem = def.validate?.(parsed.data);
+    return problem ? [problem] : 'ok';
+  } catch (error) {
+    if (error instanceof ToolError) return [`${error.code}: ${error.message}`];
+    throw error;
+  }
 }
 const get = (path: string, more: Record<string, unknown> = {}) => problems({ method: 'GET', path, ...more });
 const PATH_RULE =
@@ -179,14 +187,17 @@ describe('what the proxy refuses, confirms and sends', () => {
     'webhooks',
   ];
 
-  it('no DELETE, PUT or PATCH on a whole collection; any of them on one record; POST anywhere', () => {
+  it('no DELETE, PUT or PATCH on a whole collection; any of them on one record; POST anywhere but where it sends a message', () => {
+    const sends = new Set(['sms', 'fax', 'company-pager']);
     for (const collection of COLLECTIONS) {
       for (const method of ['DELETE', 'PUT', 'PATCH']) {
-        expect(problems({ method, path: `/restapi/v1.0/account/~/${collection}` }), `${method} ${collection}`).toEqual([
-          `path: ${method} on the collection "${collection}" would change every record in it; name one record (its id as the last segment)`,
-        ]);
+        expect(problems({ method, path: `/restapi/v1.0/account/~/${collection}` })[0], `${method} ${collection}`).toMatch(
+          sends.has(collection)
+            ? /^not_allowed: /
+            : `path: ${method} on the collection "${collection}" would change every record in it; name one record (its id as the last segment)`,
+        );
       }
-      expect(problems({ method: 'POST', path: `/restapi/v1.0/account/~/${collection}` })).toBe('ok');
+      if (!sends.has(collection)) expect(problems({ method: 'POST', path: `/restapi/v1.0/account/~/${collection}` })).toBe('ok');
       expect(problems({ method: 'DELETE', path: `/restapi/v1.0/account/~/${collection}/123` })).toBe('ok');
     }
     expect(problems({ method: 'DELETE', path: '/restapi/v1.0/account/~/Message-Store/' })).toEqual([
@@ -222,7 +233,7 @@ describe('what the proxy refuses, confirms and sends', () => {
     expect(proxy.needsConfirmation?.({ method: 'DELETE', path: '/restapi/x' })).toBe(true);
     const input = {
       method: 'POST',
-      path: '/restapi/v1.0/account/~/extension/~/sms',
+      path: '/restapi/v1.0/account/~/extension/~/address-book/contact',
       query: [{ name: 'a', value: '1' }],
       headers: [{ name: 'Accept', value: 'application/json' }],
       body: '{"id":12345678901234567890,"to":[1]}',
@@ -230,7 +241,7 @@ describe('what the proxy refuses, confirms and sends', () => {
     const spec = proxy.exec.via === 'request' ? proxy.exec.call(input) : undefined;
     expect(spec).toMatchObject({
       method: 'POST',
-      path: '/restapi/v1.0/account/~/extension/~/sms',
+      path: '/restapi/v1.0/account/~/extension/~/address-book/contact',
       query: [['a', '1']],
       headers: [['Accept', 'application/json']],
       bodyText: '{"id":12345678901234567890,"to":[1]}',
@@ -239,7 +250,7 @@ describe('what the proxy refuses, confirms and sends', () => {
     expect(String((spec?.body as { id: unknown }).id)).toBe('12345678901234567890');
     expect(Object.keys(spec ?? {})).toEqual(['method', 'path', 'query', 'headers', 'body', 'bodyText']);
     expect(await proxy.preview!(input as never, undefined as never)).toStrictEqual({
-      action: 'POST /restapi/v1.0/account/~/extension/~/sms',
+      action: 'POST /restapi/v1.0/account/~/extension/~/address-book/contact',
       ...spec,
     });
     expect(proxy.exec.via === 'request' && proxy.exec.call({ method: 'GET', path: '/restapi/x' })).toStrictEqual({
@@ -257,5 +268,95 @@ describe('what the proxy refuses, confirms and sends', () => {
     expect(problems({ method: 'GET', path: '/restapi/x' }, readOnly)).toBe('ok');
     expect(problems({ method: 'POST', path: '/restapi/x' }, readOnly)).toEqual(['method: Invalid input: expected "GET"']);
     expect(readOnly.readOnlyForm).toBeUndefined();
+  });
+});
+
+describe('the proxy sends no message: SMS, pager and fax go through their own checks', () => {
+  const FIX = 'send an SMS with ringcentral_send_sms; a pager message or a fax has no tool here: send it from the RingCentral app';
+  const refused = (method: string, path: string) => {
+    const error = caught(() => refuseMessageSend({ method, path }));
+    expect(error.details).toStrictEqual({ fix: FIX });
+    return `${error.code}: ${error.message}`;
+  };
+  const said = (method: string, path: string, what: string) =>
+    `not_allowed: ${method} ${path} would send ${what}: the proxy does not send messages, as it would skip the sender check and the duplicate window of ringcentral_send_sms; nothing was sent`;
+
+  it('refuses POST to .../sms, .../company-pager, .../fax and a2p-sms batches, naming ringcentral_send_sms', () => {
+    const base = '/restapi/v1.0/account/~/extension/~';
+    expect(refused('POST', `${base}/sms`)).toBe(said('POST', `${base}/sms`, 'an SMS'));
+    expect(refused('POST', `${base}/company-pager`)).toBe(said('POST', `${base}/company-pager`, 'a pager message'));
+    expect(refused('POST', `${base}/fax`)).toBe(said('POST', `${base}/fax`, 'a fax'));
+    expect(refused('POST', '/restapi/v1.0/account/~/a2p-sms/batches')).toBe(
+      said('POST', '/restapi/v1.0/account/~/a2p-sms/batches', 'SMS in bulk'),
+    );
+    for (const method of ['PUT', 'PATCH', 'DELETE']) expect(refused(method, `${base}/sms`)).toMatch(/^not_allowed: /);
+  });
+
+  it('whatever the spelling of the path', () => {
+    const spellings = [
+      '/restapi/v1.0/account/~/extension/~/sms',
+      '/restapi/v1.0/account/37439510/extension/1234567890123456789/sms',
+      '/restapi/v1.0/account/~/extension/~/sms/',
+      '/restapi/v1.0/account/~/extension/~/sms//',
+      '/restapi/v1.0/account/~/extension/~/SMS',
+      '/RESTAPI/v1.0/Account/~/Extension/~/Sms',
+      '/restapi/v1.0/account/~/extension/~/%73%6D%73',
+      '/restapi/v1.0/account/~/extension/~/%2573ms',
+      '/restapi/v1.0/account/~/extension/~%2Fsms',
+      '/restapi//v1.0/account/~/extension/~//sms',
+      '/restapi/v1.0/account/~/extension/~/./sms',
+      '/restapi/v1.0/account/~/extension/~/sms/.',
+      '/restapi/v1.0/account/~/extension/~/x/../sms',
+      '/restapi/v1.0/account/~/extension/~/sms/x/..',
+      '/restapi/v1.0/account/~/extension/~/sms?x=1',
+      '/restapi/v1.0/account/~/extension/~/sms#x',
+      '/restapi/v1.0/account/~/extension/~/sms;v=1',
+      '/restapi/v1.0/account/~/extension/~\\sms',
+      '/account/~/extension/~/sms',
+      '/account/37439510/extension/101/sms/',
+      'account/~/extension/~/sms',
+      '/restapi/v1.0/account/~/extension/~/%E0%A4%A/../sms',
+    ];
+    for (const path of spellings) {
+      expect(endpointSegments(path).at(-1), path).toBe('sms');
+      expect(refused('POST', path), path).toBe(said('POST', path, 'an SMS'));
+    }
+    expect(refused('POST', '/account/~/extension/~/Company-Pager/')).toMatch(/would send a pager message/);
+    expect(refused('POST', '/restapi/v1.0/account/~/extension/~/%66ax?x')).toMatch(/would send a fax/);
+  });
+
+  it('lets GET and every other endpoint through', () => {
+    expect(() => refuseMessageSend({ method: 'GET', path: '/restapi/v1.0/account/~/extension/~/sms' })).not.toThrow();
+    for (const path of [
+      '/restapi/v1.0/account/~/extension/~/sms/..',
+      '/restapi/v1.0/account/~/extension/~/sms/1',
+      '/restapi/v1.0/account/~/extension/~/sms-x',
+      '/restapi/v1.0/account/~/extension/~/message-store',
+      '/restapi/v1.0/account/~/a2p-sms/opt-outs',
+      '/restapi/v1.0/account/~/extension/~/address-book/contact',
+    ]) {
+      expect(() => refuseMessageSend({ method: 'POST', path }), path).not.toThrow();
+    }
+  });
+
+  it('through the tool: the schema refuses the spelling, or the send is not_allowed; never ok', () => {
+    for (const path of [
+      '/restapi/v1.0/account/~/extension/~/sms',
+      '/restapi/v1.0/account/1/extension/2/sms/',
+      '/restapi/v1.0/account/~/extension/~/SMS',
+      '/restapi/v1.0/account/~/extension/~/Fax',
+      '/restapi/v1.0/account/~/extension/~/company-pager',
+    ]) {
+      expect(problems({ method: 'POST', path, body: '{"text":"hi"}' })[0], path).toMatch(
+        /^not_allowed: POST .* would send .*ringcentral_send_sms; nothing was sent$/,
+      );
+    }
+    for (const path of [
+      '/restapi/v1.0/account/~/extension/~/%73ms',
+      '/restapi//v1.0/account/~/extension/~/sms',
+      '/account/~/extension/~/sms',
+    ]) {
+      expect(problems({ method: 'POST', path, body: '{"text":"hi"}' }), path).not.toBe('ok');
+    }
   });
 });

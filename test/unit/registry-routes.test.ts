@@ -357,7 +357,8 @@ describe('contacts', () => {
       path: `${BOOK}/55`,
       body: { notes: 'x', businessAddress: { street: '1 Main St', city: 'Bergen', zip: '0150', country: 'NO' } },
     });
-    expect(read.argvs.map((argv) => argv.slice(0, 3).join(' '))).toEqual([`request conn-1 ${BOOK}/55`]);
+    // Read, then read again just before the write: another process's change in between is not overwritten.
+    expect(read.argvs.map((argv) => argv.slice(0, 3).join(' '))).toEqual([`request conn-1 ${BOOK}/55`, `request conn-1 ${BOOK}/55`]);
     // An address the contact lacks, or holds as something other than parts, gives only the parts named.
     for (const businessAddress of [undefined, null, 'Oslo', ['1 Main St']]) {
       const other = scriptedContext({ rest: { [`GET ${BOOK}/55`]: { id: 55, firstName: 'Ann', businessAddress } } });
