@@ -1,7 +1,7 @@
 /** Team messaging: chats, posts and teams. */
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
-import type { ToolContext } from '../src/membrane/context.js';
+import { withSignal, type ToolContext } from '../src/membrane/context.js';
 import { fetchAll, fetchRecord } from '../src/membrane/dispatch.js';
 import { getExtensionInfo, listExtensions } from './account.js';
 import { asArray, compactObject, defineTool, email, oneOf, query, type Record_ } from './define.js';
@@ -115,13 +115,13 @@ function matchUsers(ref: string, people: Record_[]): Record_[] {
 
 /** Every chat of the user (all pages, through list_chats' route), cached for name look-ups. */
 const allChats = (ctx: ToolContext): Promise<Record_[]> =>
-  ctx.cache.get('chats', () => fetchAll(ctx, listChats, {}, CHATS_PER_PAGE, MAX_CHAT_PAGES));
+  ctx.cache.get('chats', (signal) => fetchAll(withSignal(ctx, signal), listChats, {}, CHATS_PER_PAGE, MAX_CHAT_PAGES));
 
 const allExtensions = (ctx: ToolContext): Promise<Record_[]> =>
-  ctx.cache.get('extensions', () => fetchAll(ctx, listExtensions, {}, EXTENSIONS_PER_PAGE, MAX_EXTENSION_PAGES));
+  ctx.cache.get('extensions', (signal) => fetchAll(withSignal(ctx, signal), listExtensions, {}, EXTENSIONS_PER_PAGE, MAX_EXTENSION_PAGES));
 
 const myExtensionId = (ctx: ToolContext): Promise<string> =>
-  ctx.cache.get('me', async () => String((await fetchRecord(ctx, getExtensionInfo, {})).id));
+  ctx.cache.get('me', async (signal) => String((await fetchRecord(withSignal(ctx, signal), getExtensionInfo, {})).id));
 
 /**
  * A chat id as given, or the chat that a team name, a person's name or email names.

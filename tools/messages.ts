@@ -42,10 +42,10 @@ const messagePath = (i: { extensionId?: string; messageId: string }) =>
  * No Membrane action lists phone numbers, so this is always RingCentral's REST API.
  */
 function smsSenders(ctx: ToolContext): Promise<string[]> {
-  return ctx.cache.get('sms-senders', async () => {
+  return ctx.cache.get('sms-senders', async (signal) => {
     const body = await ctx.membrane.request(
       { method: 'GET', path: '/restapi/v1.0/account/~/extension/~/phone-number', query: [['perPage', '1000']] },
-      ctx.run,
+      { ...ctx.run, signal },
     );
     // Stryker disable next-line ObjectLiteral,StringLiteral: any source but an action reads as RingCentral's REST API in errors
     return readList(body, { route: 'rest' })

@@ -10,6 +10,7 @@ import type { ToolContext } from '../membrane/context.js';
 import { argvOf, groupOf, plan, runPlan, sourceOf, type Plan, type Routable } from '../membrane/dispatch.js';
 import { ToolError, toToolError } from '../errors.js';
 import { type Send } from '../safety/guards.js';
+import { ServerBusy } from '../membrane/limiter.js';
 import { readList, readRecord } from '../membrane/output.js';
 import { decodeCursor, firstPosition, nextPage, type Handle } from '../membrane/paging.js';
 import type { Runtime } from './runtime.js';
@@ -18,7 +19,7 @@ import { recordLocks } from './keyed-lock.js';
 import { parseInput } from './schemas.js';
 
 /** Asks the person; 'unavailable' when the client could not ask, and the token flow applies. */
-export type Elicit = (message: string) => Promise<'accept' | 'decline' | 'cancel' | 'unavailable'>;
+export type Elicit = (message: string) => Promise<'accept' | 'decline' | 'cancel' | 'unanswered' | 'unavailable'>;
 
 export interface CallEnv {
   signal?: AbortSignal;
@@ -68,7 +69,7 @@ function contextFor(runtime: Runtime, env: CallEnv): ToolContext {
     membrane: runtime.membrane,
     routes: runtime.routes,
     run: { signal: env.signal, timeoutMs: runtime.options.timeoutMs },
-    cache: runtime.cache,
+    cache: runtime.cache.forCall(env.signal),
     pinnedConnectionId: runtime.options.connectionId,
   };
 }
@@ -179,7 +180,7 @@ async function performOnce(
     for (const entry of def.invalidates ?? []) runtime.cache.delete(entry);
     return { output, planned };
   } catch (error) {
-    if (error instanceof ToolError && error.code === 'rate_limited')
+    if (error instanceof ToolError && error.code === 'rate_limited' && !(error instanceof ServerBusy))
       await runtime.penalties.note(group, error.details.retryAfterSeconds ?? 60);
     throw error;
   }
@@ -212,6 +213,9 @@ async function list(
   return listResult(def.name, page, position, limit, runtime.options.maxResultChars, (r) => view(r, spec.compact, mode, input.fields));
 }
 
+/** What the person did with the dialog, in the refusal. */
+const DID = { decline: 'declined', cancel: 'dismissed', unanswered: 'did not answer' } as const;
+
 /** Asks the person (elicitation) or hands out a token; returns the pending result, or nothing when confirmed. */
 async function confirm(
   def: ToolDefinition,
@@ -238,11 +242,9 @@ async function confirm(
     }
     if (answer === 'accept') return undefined;
     if (answer !== 'unavailable')
-      throw new ToolError(
-        'declined',
-        `the person ${answer === 'decline' ? 'declined' : 'dismissed'} the confirmation; nothing was sent or changed`,
-      );
+      throw new ToolError('declined', `the person ${DID[answer]} the confirmation; nothing was sent or changed`);
   }
+  await runtime.confirmations.ready();
   const { token, expiresAt } = runtime.confirmations.issue(def.name, input);
   return {
     status: 'confirmation_required',

@@ -5,7 +5,6 @@
  * one Runtime, and with several users one Runtime per user over the same runner and store.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Confirmations, type ConfirmMode } from '../safety/confirm.js';
@@ -16,7 +15,7 @@ import { Routes, type RouteMode } from '../membrane/routes.js';
 import { registry } from '../../tools/index.js';
 import { CliRunner, type CliCommand } from '../membrane/runner.js';
 import { readEnv } from '../sandbox/env.js';
-import { FileStore } from '../state/file.js';
+import { FileStore, userFolder } from '../state/file.js';
 import { RedisStore } from '../state/redis.js';
 import { scoped, type StateStore } from '../state/store.js';
 import type { UserIdentity } from '../safety/users.js';
@@ -94,7 +93,7 @@ interface Shared {
 }
 
 /** The machine's store: a private folder in this user's temp dir. */
-export const fileStoreDir = () => join(tmpdir(), `ringcentral-mcp-${userInfo().uid}`, 'state');
+export const fileStoreDir = () => join(userFolder(), 'state');
 
 export class Runtime {
   readonly options: ResolvedOptions;
@@ -113,8 +112,9 @@ export class Runtime {
     // A person's connection is their own pinned one or none (resolved in their tenant), never the server's.
     this.options = resolveOptions(user ? { ...options, connectionId: user.connectionId } : options);
     const o = this.options;
+    // Each person waits for the shared CLI slots in a queue of their own (fair turns, bounded).
     this.runner =
-      shared?.runner ??
+      (shared && user ? shared.runner.forPerson(user.name) : shared?.runner) ??
       new CliRunner({
         command: o.command,
         timeoutMs: o.timeoutMs,
@@ -132,7 +132,7 @@ export class Runtime {
     this.confirmations = new Confirmations(mine, secret);
     this.sent = new SentLog(mine, o.smsDedupeWindowMs);
     this.penalties = new Penalties(mine);
-    this.shared = { runner: this.runner, store: this.store, secret: base ?? randomBytes(32) };
+    this.shared = { runner: shared?.runner ?? this.runner, store: this.store, secret: base ?? randomBytes(32) };
   }
 
   /** A runtime for one user over this one's runner, store and secret. */

@@ -51,15 +51,21 @@ export function createServer(options: CreateServerOptions = {}): McpServer {
 const ANY_ARGUMENTS = z.looseObject({});
 
 /**
- * How long a confirmation dialog may stay unanswered before the token flow takes over: under the
- * 60 s many clients give a whole tool call, so the caller still gets the token in time.
+ * How long a confirmation dialog may stay unanswered: under the 60 s many clients give a whole tool
+ * call, so the caller still hears back in time. No answer by then is no: nothing is sent, and the
+ * next call asks again. RINGCENTRAL_MCP_ELICIT_TIMEOUT_MS sets it (milliseconds).
  */
-const ELICIT_TIMEOUT_MS = 45_000;
+export const ELICIT_TIMEOUT_MS = 45_000;
+
+function elicitTimeoutMs(): number {
+  const set = Number(process.env.RINGCENTRAL_MCP_ELICIT_TIMEOUT_MS);
+  return Number.isInteger(set) && set > 0 ? set : ELICIT_TIMEOUT_MS;
+}
 
 /**
  * Asks the person through the client, per server (one client). A client that advertises
- * elicitation but cannot answer (no handler, any error, no answer in time) gets the token flow,
- * now and for the rest of its session. Only an explicit `confirm: true` is a yes.
+ * elicitation but cannot show the dialog (no handler, any error) gets the token flow, now and for
+ * the rest of its session; a dialog nobody answers in time is a no. Only an explicit `confirm: true` is a yes.
  */
 function elicitation(server: McpServer): (message: string, signal: AbortSignal) => ReturnType<Elicit> {
   let failed = false;
@@ -75,7 +81,7 @@ function elicitation(server: McpServer): (message: string, signal: AbortSignal) 
             required: ['confirm'],
           },
         },
-        { signal, timeout: ELICIT_TIMEOUT_MS },
+        { signal, timeout: elicitTimeoutMs() },
       );
       if (answer.action !== 'accept') return answer.action;
       return answer.content?.confirm === true ? 'accept' : 'decline';
@@ -89,6 +95,8 @@ function elicitation(server: McpServer): (message: string, signal: AbortSignal) 
         /Elicitation response content does not match/.test(error.message)
       )
         return 'decline';
+      // The dialog was shown and nobody answered: no answer is no, never a token.
+      if (error instanceof McpError && error.code === (ErrorCode.RequestTimeout as number)) return 'unanswered';
       failed = true;
       process.stderr.write(
         `ringcentral-mcp: the client advertises elicitation but did not answer (${error instanceof Error ? error.message : String(error)}); confirming with tokens for this session\n`,

@@ -3,10 +3,12 @@
  * output, a timeout, cancellation, and at most N processes at once. On timeout or cancel the
  * whole process group is killed (SIGTERM, then SIGKILL), so no grandchild outlives a call.
  */
+import { ChildProcess } from 'node:child_process';
 import { delimiter, dirname } from 'node:path';
+import { getSystemErrorName } from 'node:util';
 import { LIMITS, byteLength } from '../safety/bounds.js';
 import { ToolError, FIX } from '../errors.js';
-import { Limiter } from './limiter.js';
+import { Limiter, MAX_QUEUED_PER_PERSON } from './limiter.js';
 import { Watchdog } from './watchdog.js';
 
 export interface CliCommand {
@@ -25,6 +27,8 @@ export interface RunnerOptions {
   env?: Record<string, string | undefined>;
   /** Milliseconds between SIGTERM and SIGKILL. */
   killGraceMs?: number;
+  /** Calls one person may have waiting for a slot; beyond it a call is refused at once. */
+  maxQueuedPerPerson?: number;
 }
 
 export interface CliResult {
@@ -109,18 +113,72 @@ function untrack(pid: number): void {
   if (liveGroups.size === 0) setSignalHandlers(false);
 }
 
+/** While this runner starts a CLI: what to do with a start the system refused before creating its stdio. */
+let onRefusedStart: ((code: string) => void) | undefined;
+let spawnGuardInstalled = false;
+
+/**
+ * Out of file descriptors (EMFILE, ENFILE), Node gives up on a child before creating its stdio and
+ * reports the error a moment later as the child's 'error' event. execa then fails at once (it reads
+ * the missing stdio) and never listens to that child, so the event would end the whole server. While
+ * the runner starts a CLI, such a child gets a listener here, and the call fails with the reason.
+ */
+function installSpawnGuard(): void {
+  if (spawnGuardInstalled) return;
+  spawnGuardInstalled = true;
+  const proto = ChildProcess.prototype as unknown as { spawn: (this: ChildProcess, options: unknown) => unknown };
+  const original = proto.spawn;
+  proto.spawn = function (this: ChildProcess, options: unknown) {
+    const result = original.call(this, options);
+    if (onRefusedStart && this.stdio == null && typeof result === 'number' && result < 0) {
+      this.once('error', () => undefined); // Its reason is reported through the call below.
+      onRefusedStart(getSystemErrorName(result));
+    }
+    return result;
+  };
+}
+
+/** Runs `start` (execa's synchronous part); a start refused without stdio becomes the CLI's "not started" error. */
+function startChild<T>(file: string, start: () => T): T {
+  installSpawnGuard();
+  let refused: string | undefined;
+  onRefusedStart = (code) => (refused = code);
+  try {
+    return start();
+  } catch (error) {
+    if (refused) throw notStarted(file, refused);
+    throw error;
+  } finally {
+    onRefusedStart = undefined;
+  }
+}
+
 /** 1500 -> "1.5 s", 60000 -> "60 s". */
 // Stryker disable next-line EqualityOperator: at exactly 10 s both forms read "10 s".
 export const seconds = (ms: number): string => `${ms < 10_000 ? Number((ms / 1000).toFixed(1)) : Math.round(ms / 1000)} s`;
 
 export class CliRunner {
   readonly limiter: Limiter;
-  /** Processes started since creation; tests and the benchmark read it. */
-  spawned = 0;
+  private readonly count: { spawned: number };
 
-  constructor(readonly options: RunnerOptions) {
-    this.limiter = new Limiter(options.maxConcurrency);
+  /** `share`: the slots and the count of another runner, whose calls `person` makes (see forPerson). */
+  constructor(
+    readonly options: RunnerOptions,
+    private readonly share?: { limiter: Limiter; count: { spawned: number }; person: string },
+  ) {
+    this.limiter = share?.limiter ?? new Limiter(options.maxConcurrency, options.maxQueuedPerPerson ?? MAX_QUEUED_PER_PERSON);
+    this.count = share?.count ?? { spawned: 0 };
     installExitHook();
+  }
+
+  /** Processes started since creation (by every person's view); tests and the benchmark read it. */
+  get spawned(): number {
+    return this.count.spawned;
+  }
+
+  /** This runner as one person uses it: the same slots, their own place in the queue. */
+  forPerson(person: string): CliRunner {
+    return new CliRunner(this.options, { limiter: this.limiter, count: this.count, person });
   }
 
   /** The argv a command would run with, for dry runs and error messages. */
@@ -128,40 +186,50 @@ export class CliRunner {
     return [this.options.command.file, ...this.options.command.prefix, ...args];
   }
 
+  /** Runs the CLI once; the call's timeout counts from now, its wait for a slot included. */
   run(args: string[], options: RunOptions = {}): Promise<CliResult> {
     const tooLong = argvProblem(this.argv(args));
     if (tooLong) return Promise.reject(tooLong);
+    const deadline = Date.now() + (options.timeoutMs ?? this.options.timeoutMs);
     return this.limiter
-      .run(() => this.spawn(args, options), options.signal)
+      .run(() => this.spawn(args, options, deadline), {
+        signal: options.signal,
+        person: this.share?.person,
+        deadline,
+      })
       .catch((error: unknown) => {
         if (options.signal?.aborted && !(error instanceof ToolError)) throw cancelled();
         throw error;
       });
   }
 
-  private async spawn(args: string[], options: RunOptions): Promise<CliResult> {
+  /** Starts the CLI and stops it at `deadline` (epoch ms), what is left of the call's timeout. */
+  private async spawn(args: string[], options: RunOptions, deadline: number): Promise<CliResult> {
     const { execa } = await loadExeca();
     options.signal?.throwIfAborted();
     const { command, maxOutputBytes, env } = this.options;
-    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+    const budgetMs = options.timeoutMs ?? this.options.timeoutMs;
+    const timeoutMs = Math.max(1, deadline - Date.now());
     const grace = this.options.killGraceMs ?? 2000;
-    this.spawned++;
-    const child = execa(command.file, [...command.prefix, ...args], {
-      stdin: 'ignore',
-      reject: false,
-      shell: false,
-      // Its own process group, so a timeout or cancel can stop the CLI and anything it started.
-      // Stryker disable next-line ConditionalExpression,StringLiteral: the Windows branch; these tests run on POSIX.
-      detached: process.platform !== 'win32',
-      // Stryker disable next-line BooleanLiteral: acts when this process exits, as the exit hook does (that one is tested).
-      cleanup: true,
-      // Stryker disable next-line BooleanLiteral: Windows only.
-      windowsHide: true,
-      maxBuffer: maxOutputBytes,
-      stripFinalNewline: false,
-      env: withNodeOnPath(env),
-      extendEnv: true,
-    });
+    this.count.spawned++;
+    const child = startChild(command.file, () =>
+      execa(command.file, [...command.prefix, ...args], {
+        stdin: 'ignore',
+        reject: false,
+        shell: false,
+        // Its own process group, so a timeout or cancel can stop the CLI and anything it started.
+        // Stryker disable next-line ConditionalExpression,StringLiteral: the Windows branch; these tests run on POSIX.
+        detached: process.platform !== 'win32',
+        // Stryker disable next-line BooleanLiteral: acts when this process exits, as the exit hook does (that one is tested).
+        cleanup: true,
+        // Stryker disable next-line BooleanLiteral: Windows only.
+        windowsHide: true,
+        maxBuffer: maxOutputBytes,
+        stripFinalNewline: false,
+        env: withNodeOnPath(env),
+        extendEnv: true,
+      }),
+    );
     const pid = child.pid;
     let lingering: NodeJS.Timeout | undefined;
     if (pid !== undefined) {
@@ -192,9 +260,13 @@ export class CliRunner {
     try {
       const result = await child;
       if (stopReason === 'timeout') {
-        throw new ToolError('timeout', `membrane did not answer within ${seconds(timeoutMs)} and was stopped`, {
-          fix: 'check `membrane status` and your network; raise --timeout (RINGCENTRAL_MCP_TIMEOUT_MS) for slow calls',
-        });
+        throw new ToolError(
+          'timeout',
+          `membrane did not answer within ${seconds(budgetMs)}${waited(budgetMs - timeoutMs)} and was stopped`,
+          {
+            fix: 'check `membrane status` and your network; raise --timeout (RINGCENTRAL_MCP_TIMEOUT_MS) for slow calls',
+          },
+        );
       }
       if (stopReason === 'cancelled') throw cancelled();
       if (result.isMaxBuffer) {
@@ -275,6 +347,9 @@ function argvProblem(argv: string[]): ToolError | undefined {
       : `the command line is ${total} bytes, over the limit of ${LIMITS.argvBytes}`;
   return new ToolError('invalid_input', `argv: ${what}; nothing was run`, { fix: 'send smaller input (fewer or shorter values)' });
 }
+
+/** The part of a call's timeout spent waiting for a CLI slot, when it is worth saying. */
+const waited = (ms: number): string => (ms >= 1000 ? ` (${seconds(ms)} of it waiting for a CLI slot)` : '');
 
 function cancelled(): ToolError {
   return new ToolError('cancelled', 'the call was cancelled by the client; the CLI process was stopped');

@@ -5,7 +5,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ToolError } from '../errors.js';
-import { stateUnavailable, type StateStore } from '../state/store.js';
+import { stateUnavailable, type StateStore, type StoreMemory } from '../state/store.js';
 
 export type ConfirmMode = 'auto' | 'elicit' | 'token' | 'off';
 export const CONFIRM_MODES: readonly ConfirmMode[] = ['auto', 'elicit', 'token', 'off'];
@@ -76,6 +76,7 @@ export class Confirmations {
     }
     const left = expires - this.now();
     if (left < 0) throw new ToolError('confirmation_invalid', `confirmationToken expired; ${again}`);
+    await this.checkIssuedInMemory(expires - this.ttlMs, again);
     let first: boolean;
     try {
       // Kept a minute past the expiry, so clocks a little apart never see it as unused.
@@ -84,5 +85,29 @@ export class Confirmations {
       throw stateUnavailable(this.store, 'the single-use check of confirmationToken', error);
     }
     if (!first) throw new ToolError('confirmation_invalid', `confirmationToken was already used; ${again}`);
+  }
+
+  /** Reaches the store before a token is issued, so the token is newer than the store's memory (see below). */
+  async ready(): Promise<void> {
+    await this.store.memory().catch(() => undefined);
+  }
+
+  /**
+   * A token issued before the store's memory began (a Redis that restarted empty) may have been
+   * used, and the record saying so is gone: it is refused.
+   */
+  private async checkIssuedInMemory(issued: number, again: string): Promise<void> {
+    let memory: StoreMemory;
+    try {
+      memory = await this.store.memory();
+    } catch (error) {
+      throw stateUnavailable(this.store, 'the single-use check of confirmationToken', error);
+    }
+    if (issued >= memory.since) return;
+    const what = memory.afterLoss ? 'lost its data' : 'began to remember';
+    throw new ToolError(
+      'confirmation_invalid',
+      `confirmationToken was issued before the shared state (${this.store.description}) ${what} at ${new Date(memory.since).toISOString()}, so whether it was used cannot be known; ${again}`,
+    );
   }
 }

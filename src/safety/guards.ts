@@ -4,7 +4,7 @@
  * so every process of the user (files) or every instance (Redis) shares them.
  */
 import { ToolError } from '../errors.js';
-import { stateUnavailable, type StateStore } from '../state/store.js';
+import { stateUnavailable, type StateStore, type StoreMemory } from '../state/store.js';
 
 /** One send as the memory sees it: its key, a fingerprint of its content, and what it sends. */
 export interface Send {
@@ -36,7 +36,32 @@ export class SentLog {
   /** The result of an identical send made within the window, if any; a conflicting one is an error. */
   async peek(send: Send): Promise<unknown> {
     const seen = await this.read(send);
+    if (!seen) await this.checkWindowKnown(send);
     return seen?.state === 'done' ? seen.result : undefined;
+  }
+
+  /**
+   * After the store lost its data (a Redis restarted empty), a send with no record may repeat one
+   * made before the loss: until the window since the loss has passed, nothing is sent unseen.
+   */
+  private async checkWindowKnown(send: Send): Promise<void> {
+    let memory: StoreMemory;
+    try {
+      memory = await this.store.memory();
+    } catch (error) {
+      throw stateUnavailable(this.store, 'the duplicate check of this send', error);
+    }
+    const until = memory.since + this.windowMs;
+    if (!memory.afterLoss || Date.now() >= until || (await this.read(send))) return;
+    const retryAfterSeconds = Math.ceil((until - Date.now()) / 1000);
+    throw new ToolError(
+      'not_allowed',
+      `the shared state (${this.store.description}) lost its data at ${new Date(memory.since).toISOString()}: whether an identical send went out in the ${Math.round(this.windowMs / 60_000)} min before is unknown, so nothing is sent until ${new Date(until).toISOString()}; this one was not sent`,
+      {
+        retryAfterSeconds,
+        fix: 'check with ringcentral_list_messages (direction Outbound) whether it went out; if not, send it once the time above has passed',
+      },
+    );
   }
 
   /**
@@ -53,6 +78,7 @@ export class SentLog {
     }
     const now = Date.now();
     const entry: Entry = { state: 'pending', at: now, deadline: now + waitMs, content: send.content, summary: send.summary };
+    await this.checkWindowKnown(send);
     const attempt = this.attempt(send, entry, run, waitMs);
     const result = attempt.then((outcome) => outcome.result);
     result.catch(() => undefined); // Identical calls of this process await it; the error reaches them there.
@@ -71,21 +97,26 @@ export class SentLog {
     run: () => Promise<unknown>,
     waitMs: number,
   ): Promise<{ duplicate: boolean; result: unknown }> {
+    const claim = JSON.stringify(pending);
     for (;;) {
       let created: boolean;
       try {
-        created = await this.store.create(this.keyOf(send), JSON.stringify(pending), Math.max(this.windowMs, waitMs));
+        created = await this.store.create(this.keyOf(send), claim, Math.max(this.windowMs, waitMs));
       } catch (error) {
+        // A claim that lands after this call gave up (a slow Redis) would block the identical
+        // retry as "may have been sent": it is removed again, as long as it is still this one.
+        this.store.deleteIf(this.keyOf(send), claim).catch(() => undefined);
         throw stateUnavailable(this.store, 'the duplicate check of this send', error);
       }
-      if (created) return { duplicate: false, result: await this.runOwned(send, pending, run) };
+      if (created) return { duplicate: false, result: await this.runOwned(send, claim, run) };
       const earlier = await this.settled(send);
       if (earlier) return { duplicate: true, result: earlier.result };
       // The other attempt failed cleanly and was forgotten: try to claim the key again.
     }
   }
 
-  private async runOwned(send: Send, pending: Entry, run: () => Promise<unknown>): Promise<unknown> {
+  private async runOwned(send: Send, claim: string, run: () => Promise<unknown>): Promise<unknown> {
+    const pending = JSON.parse(claim) as Entry;
     try {
       const result = await run();
       await this.write(send, { ...pending, state: 'done', at: Date.now(), result });
@@ -93,7 +124,8 @@ export class SentLog {
     } catch (error) {
       if (error instanceof ToolError && UNCLEAR.includes(error.code))
         await this.write(send, { ...pending, state: 'unknown', at: Date.now(), reason: error.code });
-      else await this.store.delete(this.keyOf(send)).catch(() => undefined); // Left behind, it blocks until its deadline, then reads as unknown.
+      // It did not go out: the claim goes (if still ours). Left behind, it blocks until its deadline, then reads as unknown.
+      else await this.store.deleteIf(this.keyOf(send), claim).catch(() => undefined);
       throw error;
     }
   }

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { userFolder } from '../state/file.js';
 import { join } from 'node:path';
 
 /** Creates `dir` 0700, or checks that the existing one is ours and closed to others. */
@@ -21,7 +21,7 @@ function privateDir(dir: string): void {
   if ((stat.mode & 0o077) !== 0) throw refuse(`it is open to other users (mode ${(stat.mode & 0o777).toString(8)})`);
 }
 
-export function userSecret(dir = join(tmpdir(), `ringcentral-mcp-${userInfo().uid}`)): string {
+export function userSecret(dir = userFolder()): string {
   privateDir(dir);
   const file = join(dir, 'confirm-secret');
   try {

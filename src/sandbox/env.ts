@@ -1,6 +1,6 @@
 // Everything the sandbox reads from the environment, in one place.
-import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, readFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const FAULTS = [
@@ -77,10 +77,40 @@ export function readEnv(e: NodeJS.ProcessEnv = process.env): Env {
   return {
     faults,
     variants: new Set(split(e.MEMBRANE_SANDBOX_VARIANT)),
-    statePath: e.MEMBRANE_SANDBOX_STATE || join(tmpdir(), `membrane-sandbox-${uid}`, 'state.json'),
+    statePath: e.MEMBRANE_SANDBOX_STATE || join(privateFolder('membrane-sandbox', uid, e), 'state.json'),
     now: Number.isFinite(pinned) ? () => pinned : () => Date.now(),
     rateLimits: e.MEMBRANE_SANDBOX_RATE_LIMITS === '1' || e.MEMBRANE_SANDBOX_RATE_LIMITS === 'true',
     delayMs: Number.isFinite(delay) && delay >= 0 ? delay : 300,
     logPath: e.MEMBRANE_SANDBOX_LOG || undefined,
   };
+}
+
+/**
+ * Why another user could read or plant what is kept in `dir` (a symlink, another owner, writable
+ * by others under `openMask`), or undefined when it is safe or does not exist yet (it is made 0700).
+ */
+export function folderProblem(dir: string, openMask = 0o022): string | undefined {
+  if (process.platform === 'win32') return undefined;
+  let info;
+  try {
+    info = lstatSync(dir);
+  } catch {
+    return undefined;
+  }
+  if (!info.isDirectory()) return 'is not a directory (a symlink?)';
+  if (info.uid !== process.getuid?.()) return `belongs to another user (uid ${info.uid})`;
+  if ((info.mode & openMask) !== 0) return `is open to other users (mode ${(info.mode & 0o777).toString(8)})`;
+  return undefined;
+}
+
+/**
+ * A per-user folder `name`: `<temp dir>/<name>-<uid>`, unless another local user made that first
+ * (the temp dir is shared, and its sticky bit keeps us from removing their folder); then
+ * `$XDG_RUNTIME_DIR/<name>`, then `~/.cache/<name>`, which only this user can write.
+ */
+export function privateFolder(name: string, uid: number | string, e: NodeJS.ProcessEnv = process.env, openMask = 0o022): string {
+  const candidates = [join(tmpdir(), `${name}-${uid}`)];
+  if (e.XDG_RUNTIME_DIR) candidates.push(join(e.XDG_RUNTIME_DIR, name));
+  candidates.push(join(homedir(), '.cache', name));
+  return candidates.find((dir) => folderProblem(dir, openMask) === undefined) ?? candidates[0];
 }

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileS
 import { dirname } from 'node:path';
 import { MembraneError } from './errors.js';
 import { withLock } from './lock.js';
+import { folderProblem } from './env.js';
 import { STATE_VERSION, type State } from './model.js';
 import { rebase } from './timeline.js';
 
@@ -87,8 +88,24 @@ function fresh(): State {
   return buildSeed(clock(), tenant);
 }
 
+/**
+ * The state's folder, made 0700 when missing; one that another user made or can write is refused:
+ * they could plant the account this sandbox serves, or read every write.
+ */
+function ownFolder(path: string): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const problem = folderProblem(dir);
+  if (problem)
+    throw new MembraneError(
+      'internal_error',
+      'state_folder_unsafe',
+      `the sandbox state folder ${dir} ${problem}; remove it, or set MEMBRANE_SANDBOX_STATE to a file in a folder of your own`,
+    );
+}
+
 async function ensure(path: string): Promise<State> {
-  mkdirSync(dirname(path), { recursive: true });
+  ownFolder(path);
   const seed = fresh(); // built outside the lock; only written if still missing
   return withLock(path, () => {
     const existing = load(path);
@@ -99,11 +116,13 @@ async function ensure(path: string): Promise<State> {
 }
 
 export async function readState(path: string): Promise<State> {
+  ownFolder(path);
   return load(path) ?? ensure(path);
 }
 
 /** Runs `fn` on the latest state under the lock and persists it when `fn` reports a change. */
 export async function mutate<T>(path: string, fn: (s: State) => { result: T; changed: boolean }): Promise<T> {
+  ownFolder(path);
   if (!existsSync(path)) await ensure(path);
   return withLock(path, () => {
     // Missing (deleted meanwhile) or from an older version: the command runs on a fresh seed.
@@ -115,7 +134,7 @@ export async function mutate<T>(path: string, fn: (s: State) => { result: T; cha
 }
 
 export async function resetState(path: string): Promise<State> {
-  mkdirSync(dirname(path), { recursive: true });
+  ownFolder(path);
   const seed = fresh();
   withLock(path, () => write(path, seed));
   return seed;

@@ -7,13 +7,22 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { link, lstat, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { StateStore } from './store.js';
+import { userInfo } from 'node:os';
+import { privateFolder } from '../sandbox/env.js';
+import type { StateStore, StoreMemory } from './store.js';
 
 interface Entry {
   id: string;
   expiresAt: number;
   value: string;
 }
+
+/**
+ * This user's private folder of the server (the state store, the `call` route's secret):
+ * `<temp dir>/ringcentral-mcp-<uid>`, or, when another local user made that one first,
+ * `$XDG_RUNTIME_DIR/ringcentral-mcp` or `~/.cache/ringcentral-mcp`. Closed to everyone else (0700).
+ */
+export const userFolder = (): string => privateFolder('ringcentral-mcp', userInfo().uid, process.env, 0o077);
 
 const PRUNE_EVERY_MS = 60_000;
 /** The names this store writes: a record (hashed key), a temp file, a record moved aside. Prune touches nothing else. */
@@ -63,6 +72,18 @@ export class FileStore implements StateStore {
     await unlink(this.fileOf(key)).catch((error: unknown) => {
       if (!missing(error)) throw error;
     });
+  }
+
+  async deleteIf(key: string, value: string): Promise<void> {
+    await this.open();
+    const file = this.fileOf(key);
+    const current = await this.read(file);
+    if (current?.value === value) await this.removeIf(file, current.id);
+  }
+
+  /** Files stay until removed; a reboot that clears the temp dir also ends every process that knew of them. */
+  async memory(): Promise<StoreMemory> {
+    return { since: 0, afterLoss: false };
   }
 
   async reachable(): Promise<boolean> {

@@ -5,12 +5,15 @@
  * never a crash or a hang.
  */
 import type { RedisClientType } from 'redis';
-import type { StateStore } from './store.js';
+import { randomBytes } from 'node:crypto';
+import type { StateStore, StoreMemory } from './store.js';
 
 type Client = RedisClientType;
 
 /** Every key of this server starts so, so one Redis can serve other programs too. */
 const KEY_PREFIX = 'ringcentral-mcp:';
+
+const DELETE_IF = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
 /** The URL without its password, for messages and /healthz. */
 export function redactUrl(url: string): string {
@@ -28,6 +31,8 @@ export class RedisStore implements StateStore {
   private client?: Client;
   private connecting?: Promise<Client>;
   private lastError = '';
+  /** The epoch of the data this client found (see readEpoch). */
+  private epoch?: StoreMemory & { id: string };
 
   constructor(
     private readonly url: string,
@@ -58,6 +63,18 @@ export class RedisStore implements StateStore {
   async delete(key: string): Promise<void> {
     const client = await this.ready();
     await this.bounded(client.del(KEY_PREFIX + key));
+  }
+
+  async deleteIf(key: string, value: string): Promise<void> {
+    const client = await this.ready();
+    // Sent on the same connection as the write it undoes, so Redis runs it after that write even
+    // when the write was slow to land; one script, so nothing runs between the compare and the delete.
+    await this.bounded(client.eval(DELETE_IF, { keys: [KEY_PREFIX + key], arguments: [value] }));
+  }
+
+  async memory(): Promise<StoreMemory> {
+    await this.ready();
+    return this.epoch!;
   }
 
   async reachable(): Promise<boolean> {
@@ -104,9 +121,36 @@ export class RedisStore implements StateStore {
       client.destroy();
       throw new Error(`not connected (${(error as Error).message || 'connection refused'})`, { cause: error });
     }
+    try {
+      this.epoch = await this.bounded(this.readEpoch(client));
+    } catch (error) {
+      client.destroy();
+      throw new Error(`no epoch (${(error as Error).message})`, { cause: error });
+    }
     this.lastError = '';
     this.client = client;
     return client;
+  }
+
+  /**
+   * A Redis without persistence that restarts comes back empty: used tokens and sent SMS are
+   * forgotten. The epoch key, written by the first client to find none, marks when this data
+   * began; a client that knew another epoch before has seen the loss, and marks it so.
+   */
+  private async readEpoch(client: Client): Promise<StoreMemory & { id: string }> {
+    const key = `${KEY_PREFIX}epoch`;
+    const fresh = { id: randomBytes(8).toString('hex'), since: Date.now(), afterLoss: this.epoch !== undefined };
+    await client.set(key, JSON.stringify(fresh), { condition: 'NX' });
+    const found = JSON.parse((await client.get(key)) ?? JSON.stringify(fresh)) as StoreMemory & { id: string };
+    if (this.epoch && found.id !== this.epoch.id && !found.afterLoss) {
+      found.afterLoss = true;
+      await client.set(key, JSON.stringify(found));
+    }
+    if (found.id !== this.epoch?.id && found.afterLoss)
+      process.stderr.write(
+        `ringcentral-mcp: ${this.description} lost its data (it restarted without persistence?) at ${new Date(found.since).toISOString()}: older confirmation tokens are refused, and SMS wait until the duplicate window has passed\n`,
+      );
+    return found;
   }
 
   private bounded<T>(work: Promise<T>): Promise<T> {

@@ -14,9 +14,24 @@ export interface StateStore {
   /** Stores `value`, replacing any earlier one. */
   put(key: string, value: string, ttlMs: number): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * Removes `key` only while it still holds exactly `value` (compare-and-delete): a record this
+   * process wrote, never one another wrote since. Ordered after this process's earlier writes.
+   */
+  deleteIf(key: string, value: string): Promise<void>;
+  /**
+   * Since when the store remembers: `since` (epoch ms) is when its memory began, and `afterLoss`
+   * says it began by losing what it held before (a Redis restarted without persistence).
+   */
+  memory(): Promise<StoreMemory>;
   /** Whether the store answers now (a ping for Redis). */
   reachable(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+export interface StoreMemory {
+  since: number;
+  afterLoss: boolean;
 }
 
 /** A store whose keys all start with `prefix`: one user's or one account's share of a store. */
@@ -27,6 +42,8 @@ export function scoped(store: StateStore, prefix: string): StateStore {
     get: (key) => store.get(`${prefix}:${key}`),
     put: (key, value, ttlMs) => store.put(`${prefix}:${key}`, value, ttlMs),
     delete: (key) => store.delete(`${prefix}:${key}`),
+    deleteIf: (key, value) => store.deleteIf(`${prefix}:${key}`, value),
+    memory: () => store.memory(),
     reachable: () => store.reachable(),
     close: () => store.close(),
   };

@@ -344,6 +344,22 @@ describe('a run that must be stopped', () => {
     expect(cli.spawned).toBe(1);
   });
 
+  it("the wait for a slot counts toward the call's timeout: one that runs out waiting is refused and never starts", async () => {
+    const cli = runner(script('sleep 30'), { maxConcurrency: 1 });
+    const holder = new AbortController();
+    const running = cli.run([], { signal: holder.signal });
+    await until(() => cli.limiter.running === 1);
+    const waited = await rejection(cli.forPerson('bob').run([], { timeoutMs: 200 }));
+    expect(waited).toMatchObject({
+      code: 'rate_limited',
+      message: "no CLI slot came free within the call's timeout: all 1 were in use the whole time; this one was not run",
+    });
+    expect(cli.spawned).toBe(1);
+    expect(cli.limiter.waiting).toBe(0);
+    holder.abort();
+    expect(await rejection(running)).toEqual(CANCELLED);
+  });
+
   it('a client that cancels after the timeout stopped the CLI still learns of the timeout', async () => {
     const mark = join(dir, 'term-seen');
     const cli = runner(script(`trap 'touch "${mark}"; sleep 0.5; exit 1' TERM; sleep 30 & wait`), { timeoutMs: 200, killGraceMs: 5000 });

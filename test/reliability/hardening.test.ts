@@ -2,10 +2,12 @@
  * The attacks of the adversarial review (issue 11), each replayed against the built server over
  * stdio with the sandbox CLI: the attack must be refused (or harmless) and nothing may reach the CLI.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { startServer, type Harness } from '../helpers.js';
+import { makeSandbox, startServer, type Harness } from '../helpers.js';
 import { alive, groupMembers, spawnLog, startRaw, waitFor } from './harness.js';
 
 const BAD_IDS = ['', '.', '..', ' ', '  \t', '%2e%2e', '%20', '1/..', '-1'];
@@ -376,6 +378,105 @@ describe('lifecycle: nothing of a call outlives the server', () => {
     } finally {
       for (const pid of group.filter(alive)) process.kill(pid, 'SIGKILL'); // only if the test failed
       await server.close();
+    }
+  });
+});
+
+/**
+ * The lowest open-files limit that leaves `free` descriptor numbers unused below it: a new
+ * descriptor takes the lowest free number, and only numbers under the limit can be taken.
+ */
+function limitLeaving(pid: number, free: number): number {
+  const open = new Set(readdirSync(`/proc/${pid}/fd`).map(Number));
+  let limit = 0;
+  for (let left = free; left > 0 || open.has(limit); limit++) if (!open.has(limit)) left--;
+  return limit;
+}
+
+describe.runIf(process.platform === 'linux')('issue 19 finding 2: out of file descriptors', () => {
+  it('a send whose CLI cannot start (EMFILE) fails alone with its reason, is not left pending, and the server goes on', async () => {
+    const server = startRaw({ args: ['--confirm', 'off'] });
+    const call = async (name: string, args: Record<string, unknown>) =>
+      (await server.request('tools/call', { name, arguments: args })).result as { isError?: boolean; content: Array<{ text: string }> };
+    try {
+      await server.initialize();
+      // Warm: the CLI module, the connection, the actions and the SMS senders are loaded and cached.
+      expect((await call('ringcentral_send_sms', { to: ['+16505550177'], text: 'warm-up' })).isError).toBeFalsy();
+      const pid = server.proc.pid!;
+      const before = server.sandbox.spawns();
+      const soft = execFileSync('prlimit', ['--pid', String(pid), '--nofile', '--output=SOFT', '--noheadings'], {
+        encoding: 'utf8',
+      }).trim();
+      // Room for the state files (one descriptor at a time), none for the CLI's output pipes.
+      execFileSync('prlimit', ['--pid', String(pid), `--nofile=${limitLeaving(pid, 2)}:`]);
+      const refused = await call('ringcentral_send_sms', { to: ['+16505550177'], text: 'out of descriptors' });
+      execFileSync('prlimit', ['--pid', String(pid), `--nofile=${soft}:`]);
+      expect(refused.isError).toBe(true);
+      expect(refused.content[0].text).toMatch(/^membrane_error: the system could not start the Membrane CLI .*: EMFILE/);
+      expect(refused.content[0].text).toContain('Fix: this process has too many open files');
+      expect(server.sandbox.spawns()).toBe(before);
+      // It definitely did not run: the identical send goes out now, once.
+      const retry = await call('ringcentral_send_sms', { to: ['+16505550177'], text: 'out of descriptors' });
+      expect(retry.isError).toBeFalsy();
+      expect(JSON.parse(retry.content[0].text).status).toBe('done');
+      expect(server.sandbox.spawns()).toBe(before + 1);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('issue 19 finding 9: one caller cancelling a shared look-up', () => {
+  it("does not cancel another caller's call waiting for the same look-up (the SMS senders)", async () => {
+    const h = await startServer({ env: { MEMBRANE_SANDBOX_DELAY_MS: '3000' } });
+    try {
+      // Warm: the connection and the actions are resolved; the SMS senders are not looked up yet.
+      expect((await h.call('ringcentral_list_extensions', {})).isError).toBeFalsy();
+      h.sandbox.setFault('slow');
+      const phoneNumbers = () => h.sandbox.argvs().filter((argv) => argv.join(' ').includes('phone-number')).length;
+      const a = new AbortController();
+      const sms = (text: string, signal?: AbortSignal) =>
+        h.client.callTool({ name: 'ringcentral_send_sms', arguments: { to: ['+16505550177'], text, dryRun: true } }, undefined, {
+          signal,
+          timeout: 60_000,
+        });
+      const first = sms('from A', a.signal).catch((error: unknown) => error);
+      await waitFor(() => phoneNumbers() === 1, 'the senders look-up to start');
+      const second = sms('from B');
+      await new Promise((resolve) => setTimeout(resolve, 300)); // B joins the look-up in flight
+      a.abort();
+      expect(await first).toBeInstanceOf(Error);
+      const result = (await second) as { isError?: boolean; structuredContent?: { status?: string } };
+      expect(result.isError, h.text(result as never)).toBeFalsy();
+      expect(result.structuredContent?.status).toBe('dry_run');
+      expect(phoneNumbers()).toBe(1);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+// Another local user (uid 65534) made the folder first; only root can make a folder theirs.
+describe.runIf(process.getuid?.() === 0)('issue 19 finding 10: a planted ringcentral-mcp-<uid> folder', () => {
+  it('blocks nothing: the state goes to ~/.cache/ringcentral-mcp, closed to others, and the planted folder is left alone', async () => {
+    const sandbox = makeSandbox();
+    const home = join(sandbox.dir, 'home');
+    const planted = join(sandbox.dir, `ringcentral-mcp-${process.getuid!()}`);
+    mkdirSync(planted, { mode: 0o700 });
+    chownSync(planted, 65534, 65534);
+    const h = await startServer({ sandbox, args: ['--confirm', 'off'], env: { HOME: home } });
+    try {
+      const sent = await h.call('ringcentral_send_sms', { to: ['+16505550177'], text: 'planted temp folder' });
+      expect(sent.isError, h.text(sent)).toBeFalsy();
+      const again = await h.call('ringcentral_send_sms', { to: ['+16505550177'], text: 'planted temp folder' });
+      expect(again.structuredContent.status).toBe('duplicate');
+      expect(readdirSync(planted)).toEqual([]);
+      const state = join(home, '.cache', 'ringcentral-mcp', 'state');
+      expect(readdirSync(state).length).toBeGreaterThan(0);
+      expect(statSync(join(home, '.cache', 'ringcentral-mcp')).mode & 0o777).toBe(0o700);
+    } finally {
+      await h.close();
+      sandbox.cleanup();
     }
   });
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CID, ROOT, sandbox as makeSandbox } from './helpers.js';
@@ -100,6 +100,54 @@ describe('state', () => {
     const uid = process.getuid ? process.getuid() : 'user';
     expect(readdirSync(join(tmp, `membrane-sandbox-${uid}`))).toEqual(['state.json', 'state.json.runs.jsonl']);
   });
+
+  // Another local user (uid 65534) made the folder first; only root can make a folder theirs.
+  it.runIf(process.getuid?.() === 0)(
+    'issue 19 finding 10: a default folder another user planted is neither read nor written; the state goes to ~/.cache',
+    async () => {
+      const sb = sandbox();
+      const tmp = join(sb.dir, 'tmp');
+      const home = join(sb.dir, 'home');
+      const planted = join(tmp, `membrane-sandbox-${process.getuid!()}`);
+      mkdirSync(planted, { recursive: true, mode: 0o700 });
+      writeFileSync(join(planted, 'state.json'), 'planted by someone else');
+      chownSync(join(planted, 'state.json'), 65534, 65534);
+      chownSync(planted, 65534, 65534);
+      const r = await sb.run(['action', 'run', 'get-account-info', '--connectionId', CID, '--json'], {
+        env: { MEMBRANE_SANDBOX_STATE: undefined, TMPDIR: tmp, HOME: home, XDG_RUNTIME_DIR: undefined },
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(readdirSync(planted)).toEqual(['state.json']);
+      expect(readFileSync(join(planted, 'state.json'), 'utf8')).toBe('planted by someone else');
+      expect(readdirSync(join(home, '.cache', 'membrane-sandbox'))).toEqual(['state.json']);
+    },
+  );
+
+  it.runIf(process.getuid?.() === 0)(
+    'issue 19 finding 10: a state folder another user owns or can write is refused, naming the fix',
+    async () => {
+      const sb = sandbox();
+      const theirs = join(sb.dir, 'theirs');
+      mkdirSync(theirs, { mode: 0o700 });
+      chownSync(theirs, 65534, 65534);
+      const open = join(sb.dir, 'open');
+      mkdirSync(open);
+      chmodSync(open, 0o777);
+      for (const [dir, why] of [
+        [theirs, 'belongs to another user (uid 65534)'],
+        [open, 'is open to other users (mode 777)'],
+      ] as const) {
+        const r = await sb.run(['action', 'run', 'get-account-info', '--connectionId', CID, '--json'], {
+          env: { MEMBRANE_SANDBOX_STATE: join(dir, 'state.json') },
+        });
+        expect(r.code).toBe(1);
+        expect(r.stdout + r.stderr).toContain(
+          `the sandbox state folder ${dir} ${why}; remove it, or set MEMBRANE_SANDBOX_STATE to a file in a folder of your own`,
+        );
+        expect(existsSync(join(dir, 'state.json'))).toBe(false);
+      }
+    },
+  );
 
   it("a state created days ago still shows the last 24 hours; the user's own writes keep their times", async () => {
     const sb = sandbox();

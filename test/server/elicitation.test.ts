@@ -114,3 +114,19 @@ describe('only an explicit confirm: true is a yes', () => {
     expect(sends(h)).toBe(1);
   });
 });
+
+describe('a dialog nobody answers', () => {
+  it('is a no: nothing sent, no token, and the next call asks again (RINGCENTRAL_MCP_ELICIT_TIMEOUT_MS)', async () => {
+    const client = askingClient(() => new Promise<never>(() => undefined) as never);
+    h = await startServer({ ...client.options, env: { RINGCENTRAL_MCP_ELICIT_TIMEOUT_MS: '300' } });
+    for (const round of [1, 2]) {
+      const result = await h.call('ringcentral_send_sms', SMS);
+      expect(result.isError, h.text(result)).toBe(true);
+      expect(h.text(result)).toMatch(/^declined: the person did not answer the confirmation; nothing was sent or changed/);
+      expect(h.text(result)).not.toMatch(/confirmationToken|[A-Za-z0-9_-]{16}\.[0-9a-z]+\./);
+      expect(client.asked()).toBe(round);
+    }
+    expect(sends(h)).toBe(0);
+    expect(h.stderr()).not.toMatch(/confirming with tokens/);
+  });
+});

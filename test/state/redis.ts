@@ -35,7 +35,20 @@ export async function startRedis(): Promise<RedisServer> {
     new Promise<void>((resolve, reject) => {
       const proc = spawn(
         bin,
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--protected-mode',
+          'yes',
+          '--enable-debug-command',
+          'local',
+        ],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
       child = proc;

@@ -189,6 +189,8 @@ describe('Confirmations', () => {
       get: () => Promise.reject(new Error('not connected')),
       put: () => Promise.reject(new Error('not connected')),
       delete: () => Promise.reject(new Error('not connected')),
+      deleteIf: () => Promise.reject(new Error('not connected')),
+      memory: () => Promise.reject(new Error('not connected')),
       reachable: async () => false,
       close: async () => undefined,
     };

@@ -43,6 +43,8 @@ function failing(operation: 'create' | 'put' | 'delete'): StateStore {
     get: (k) => real.get(k),
     put: operation === 'put' ? () => Promise.reject(new Error('OOM')) : (k, v, t) => real.put(k, v, t),
     delete: operation === 'delete' ? () => Promise.reject(new Error('gone')) : (k) => real.delete(k),
+    deleteIf: operation === 'delete' ? () => Promise.reject(new Error('gone')) : (k, v) => real.deleteIf(k, v),
+    memory: () => real.memory(),
     reachable: async () => true,
     close: async () => undefined,
   };
@@ -168,6 +170,8 @@ describe('SentLog: a send running in another process', () => {
       get: (k) => (reads++, real.get(k)),
       put: (k, v, t) => real.put(k, v, t),
       delete: (k) => real.delete(k),
+      deleteIf: (k, v) => real.deleteIf(k, v),
+      memory: () => real.memory(),
       reachable: () => real.reachable(),
       close: () => real.close(),
     };

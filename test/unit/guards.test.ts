@@ -38,6 +38,8 @@ const downStore: StateStore = {
   get: () => Promise.reject(new Error('not connected')),
   put: () => Promise.reject(new Error('not connected')),
   delete: () => Promise.reject(new Error('not connected')),
+  deleteIf: () => Promise.reject(new Error('not connected')),
+  memory: () => Promise.reject(new Error('not connected')),
   reachable: async () => false,
   close: async () => undefined,
 };

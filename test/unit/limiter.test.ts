@@ -2,7 +2,8 @@
 import fc from 'fast-check';
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { Limiter } from '../../src/membrane/limiter.js';
+import { Limiter, MAX_QUEUED_PER_PERSON, ServerBusy } from '../../src/membrane/limiter.js';
+import { ToolError } from '../../src/errors.js';
 
 /** A promise the test resolves or rejects by hand. */
 function deferred<T = void>() {
@@ -62,7 +63,7 @@ describe('Limiter', () => {
         fc.integer({ min: 1, max: 5 }),
         fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 25 }),
         async (max, ticks) => {
-          const limiter = new Limiter(max);
+          const limiter = new Limiter(max, ticks.length);
           let active = 0;
           let peak = 0;
           const results = await Promise.all(
@@ -186,5 +187,104 @@ describe('Limiter', () => {
     await expect(running).resolves.toBe('done');
     expect(limiter.running).toBe(0);
     await expect(limiter.run(async () => 2)).resolves.toBe(2);
+  });
+
+  describe('per person (issue 19 finding 3)', () => {
+    /** A limiter with `max` slots held by `holders` calls of `person`, released by hand one at a time. */
+    function held(limiter: Limiter, started: string[], name: string) {
+      const gate = deferred();
+      const done = limiter.run(
+        async () => {
+          started.push(name);
+          await gate.promise;
+        },
+        { person: name.split('#')[0] },
+      );
+      return { release: () => gate.resolve(), done };
+    }
+
+    it("one person flooding: another's single call takes the next free slot (property over slots and flood size)", async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 12 }), async (max, extra) => {
+          const limiter = new Limiter(max);
+          const started: string[] = [];
+          const flood = Array.from({ length: max + extra }, (_, i) => held(limiter, started, `alice#${i}`));
+          await settle();
+          const bob = held(limiter, started, 'bob');
+          await settle();
+          expect(started).toHaveLength(max);
+          flood[0].release();
+          await settle();
+          // The one slot that came free went to bob, ahead of every waiting call of alice.
+          expect(started).toHaveLength(max + 1);
+          expect(started.at(-1)).toBe('bob');
+          for (const call of flood) call.release();
+          bob.release();
+          await Promise.all([...flood.map((c) => c.done), bob.done]);
+          expect(limiter.running).toBe(0);
+          expect(limiter.waiting).toBe(0);
+        }),
+        { numRuns: 30 },
+      );
+    });
+
+    it('takes turns between waiting persons, each in their own arrival order', async () => {
+      const limiter = new Limiter(1);
+      const started: string[] = [];
+      const first = held(limiter, started, 'alice#0');
+      const calls = ['alice#1', 'alice#2', 'alice#3', 'bob#1', 'bob#2', 'carol#1'].map((n) => held(limiter, started, n));
+      await settle();
+      for (const call of [first, ...calls]) {
+        call.release();
+        await settle();
+      }
+      await Promise.all(calls.map((c) => c.done));
+      expect(started).toEqual(['alice#0', 'bob#1', 'carol#1', 'alice#1', 'bob#2', 'alice#2', 'alice#3']);
+    });
+
+    it(`refuses at once a call beyond the person's queue bound (${MAX_QUEUED_PER_PERSON}) as rate_limited with a retry time; others still queue`, async () => {
+      const limiter = new Limiter(1);
+      const started: string[] = [];
+      const holder = held(limiter, started, 'alice#0');
+      const queued = Array.from({ length: MAX_QUEUED_PER_PERSON }, (_, i) => held(limiter, started, `alice#${i + 1}`));
+      await settle();
+      const refused = await limiter.run(async () => 'ran', { person: 'alice' }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(ServerBusy);
+      const error = refused as ToolError;
+      expect(error.code).toBe('rate_limited');
+      expect(error.message).toBe(
+        `the server is busy: all 1 CLI slots are in use and ${MAX_QUEUED_PER_PERSON} of your calls are already waiting (at most ${MAX_QUEUED_PER_PERSON}); this one was not run`,
+      );
+      expect(error.details.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+      expect(error.details.fix).toBe(`wait ${error.details.retryAfterSeconds} s, or send fewer calls at once`);
+      expect(limiter.waiting).toBe(MAX_QUEUED_PER_PERSON);
+      const bob = held(limiter, started, 'bob');
+      await settle();
+      expect(limiter.waiting).toBe(MAX_QUEUED_PER_PERSON + 1);
+      for (const call of [holder, bob, ...queued]) call.release();
+      await Promise.all([holder.done, bob.done, ...queued.map((c) => c.done)]);
+      expect(started).toHaveLength(MAX_QUEUED_PER_PERSON + 2);
+    });
+
+    it('a waiter whose deadline passes leaves the queue, refused without running; the slot order goes on', async () => {
+      const limiter = new Limiter(1);
+      const started: string[] = [];
+      const holder = held(limiter, started, 'alice#0');
+      const late = limiter
+        .run(async () => void started.push('late'), { person: 'bob', deadline: Date.now() + 20 })
+        .catch((error: unknown) => error);
+      const next = held(limiter, started, 'carol');
+      const refused = (await late) as ToolError;
+      expect(refused).toBeInstanceOf(ServerBusy);
+      expect(refused.code).toBe('rate_limited');
+      expect(refused.message).toBe(
+        "no CLI slot came free within the call's timeout: all 1 were in use the whole time; this one was not run",
+      );
+      expect(limiter.waiting).toBe(1);
+      holder.release();
+      next.release();
+      await Promise.all([holder.done, next.done]);
+      expect(started).toEqual(['alice#0', 'carol']);
+    });
   });
 });
