@@ -85,32 +85,37 @@ const FILL: Record<string, string> = { '<code>': 'sandbox-login-code' };
 const reached = new Set<string>();
 
 describe('each fix that names a membrane command runs on the sandbox', () => {
-  it.concurrent.each(SCENARIOS)('$name', async (scenario) => {
-    const sandbox = makeSandbox({ MEMBRANE_SANDBOX_DELAY_MS: '0' });
-    sandbox.setFault(scenario.fault ?? '');
-    const server = await startServer({ sandbox, args: scenario.args ?? [] });
-    try {
-      const result = await server.call(scenario.tool ?? 'ringcentral_get_account_info');
-      const text = server.text(result);
-      expect(result.isError, text).toBe(true);
-      const advice = text.split('\n').filter((line) => /^(Fix|Details): /.test(line));
-      expect(advice.length, text).toBeGreaterThan(0);
-      sandbox.setFault('');
-      for (const command of advice.flatMap(commandsIn)) {
-        const line = command.replace(/<[^>\s]+>/g, (p) => FILL[p] ?? p);
-        expect(line, `a placeholder nothing fills in: ${command}`).not.toMatch(/<[^>\s]+>/);
-        const run = spawnSync(process.execPath, [SANDBOX, ...argvOf(line).slice(1)], {
-          env: { ...process.env, ...sandbox.env },
-          encoding: 'utf8',
-        });
-        expect(run.status, `${line}\n${run.stdout}${run.stderr}`).toBe(0);
-        reached.add(nameOf(command));
+  it.concurrent.each(SCENARIOS)(
+    '$name',
+    async (scenario) => {
+      const sandbox = makeSandbox({ MEMBRANE_SANDBOX_DELAY_MS: '0' });
+      sandbox.setFault(scenario.fault ?? '');
+      const server = await startServer({ sandbox, args: scenario.args ?? [] });
+      try {
+        const result = await server.call(scenario.tool ?? 'ringcentral_get_account_info');
+        const text = server.text(result);
+        expect(result.isError, text).toBe(true);
+        const advice = text.split('\n').filter((line) => /^(Fix|Details): /.test(line));
+        expect(advice.length, text).toBeGreaterThan(0);
+        sandbox.setFault('');
+        for (const command of advice.flatMap(commandsIn)) {
+          const line = command.replace(/<[^>\s]+>/g, (p) => FILL[p] ?? p);
+          expect(line, `a placeholder nothing fills in: ${command}`).not.toMatch(/<[^>\s]+>/);
+          const run = spawnSync(process.execPath, [SANDBOX, ...argvOf(line).slice(1)], {
+            env: { ...process.env, ...sandbox.env },
+            encoding: 'utf8',
+          });
+          expect(run.status, `${line}\n${run.stdout}${run.stderr}`).toBe(0);
+          reached.add(nameOf(command));
+        }
+      } finally {
+        await server.close();
+        sandbox.cleanup();
       }
-    } finally {
-      await server.close();
-      sandbox.cleanup();
-    }
-  });
+      // A server start, a failing call and a few CLI runs: minutes on a loaded 2-core machine.
+    },
+    180_000,
+  );
 });
 
 function sources(dir: string): string[] {
