@@ -103,7 +103,7 @@ describe('state', () => {
 
   // Another local user (uid 65534) made the folder first; only root can make a folder theirs.
   it.runIf(process.getuid?.() === 0)(
-    'issue 19 finding 10: a default folder another user planted is neither read nor written; the state goes to ~/.cache',
+    'a default folder another local user planted is neither read nor written; the state goes to ~/.cache',
     async () => {
       const sb = sandbox();
       const tmp = join(sb.dir, 'tmp');
@@ -119,7 +119,7 @@ describe('state', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(readdirSync(planted)).toEqual(['state.json']);
       expect(readFileSync(join(planted, 'state.json'), 'utf8')).toBe('planted by someone else');
-      expect(readdirSync(join(home, '.cache', 'membrane-sandbox'))).toEqual(['state.json']);
+      expect(readdirSync(join(home, '.cache', 'membrane-sandbox'))).toEqual(['state.json', 'state.json.runs.jsonl']);
     },
   );
 
