@@ -119,7 +119,7 @@ describe('state', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(readdirSync(planted)).toEqual(['state.json']);
       expect(readFileSync(join(planted, 'state.json'), 'utf8')).toBe('planted by someone else');
-      expect(readdirSync(join(home, '.cache', 'membrane-sandbox'))).toEqual(['state.json']);
+      expect(readdirSync(join(home, '.cache', 'membrane-sandbox'))).toEqual(['state.json', 'state.json.runs.jsonl']);
     },
   );
 
