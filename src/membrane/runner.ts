@@ -192,7 +192,7 @@ export class CliRunner {
     if (tooLong) return Promise.reject(tooLong);
     const deadline = Date.now() + (options.timeoutMs ?? this.options.timeoutMs);
     return this.limiter
-      .run(() => this.spawn(args, options, deadline), {
+      .run(() => this.spawn(args, options, deadline - Date.now()), {
         signal: options.signal,
         person: this.share?.person,
         deadline,
@@ -203,13 +203,13 @@ export class CliRunner {
       });
   }
 
-  /** Starts the CLI and stops it at `deadline` (epoch ms), what is left of the call's timeout. */
-  private async spawn(args: string[], options: RunOptions, deadline: number): Promise<CliResult> {
+  /** Starts the CLI and stops it after `leftMs`: what the wait for a slot left of the call's timeout. */
+  private async spawn(args: string[], options: RunOptions, leftMs: number): Promise<CliResult> {
     const { execa } = await loadExeca();
     options.signal?.throwIfAborted();
     const { command, maxOutputBytes, env } = this.options;
     const budgetMs = options.timeoutMs ?? this.options.timeoutMs;
-    const timeoutMs = Math.max(1, deadline - Date.now());
+    const timeoutMs = Math.max(1, leftMs);
     const grace = this.options.killGraceMs ?? 2000;
     this.count.spawned++;
     const child = startChild(command.file, () =>
