@@ -99,7 +99,7 @@ export async function checkStatus(
 }
 
 const REST_FIX =
-  "check the RingCentral connector's base URL in Membrane (RingCentral's platform host, optionally ending in /restapi/v1.0) and run `membrane request <connectionId> /restapi/v1.0/account/~/extension/~ --json` by hand";
+  "check the RingCentral connector's base URL in Membrane: RingCentral's platform host, optionally ending in /restapi/v1.0 (the server tries both), then run `ringcentral-mcp doctor` again";
 
 /** The REST probe: where `membrane request` lands (learned once), then one live GET through it. */
 async function checkRest(membrane: Membrane, run: RunOptions, report: StatusReport): Promise<boolean> {
