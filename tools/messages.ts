@@ -154,6 +154,30 @@ export const getMessage = defineTool({
   },
 });
 
+type OneOrMany = string | string[] | undefined;
+interface MessageFilterInput {
+  messageType?: OneOrMany;
+  direction?: OneOrMany;
+  readStatus?: OneOrMany;
+  dateFrom?: string;
+  dateTo?: string;
+  phoneNumber?: string;
+}
+
+/** list_messages' filters, the same on both routes: lists as lists, date-only dates made whole. */
+async function messageFilters(i: MessageFilterInput, ctx: ToolContext) {
+  const { dateFrom, dateTo } = await dateWindow(i, ctx);
+  const { messageType, direction, readStatus, phoneNumber } = i;
+  return {
+    messageType: asArray(messageType),
+    direction: asArray(direction),
+    readStatus: asArray(readStatus),
+    dateFrom,
+    dateTo,
+    phoneNumber,
+  };
+}
+
 export const messageTools = [
   defineTool({
     name: 'ringcentral_list_messages',
@@ -176,37 +200,16 @@ export const messageTools = [
       action: {
         key: 'list-messages',
         sends: ['extensionId', 'messageType', 'direction', 'readStatus', 'dateFrom', 'dateTo', 'phoneNumber'],
-        input: async (i, ctx) => {
-          const { dateFrom, dateTo } = await dateWindow(i, ctx);
-          return compactObject({
-            extensionId: i.extensionId,
-            messageType: asArray(i.messageType),
-            direction: asArray(i.direction),
-            readStatus: asArray(i.readStatus),
-            dateFrom,
-            dateTo,
-            phoneNumber: i.phoneNumber,
-          });
-        },
+        input: async (i, ctx) => compactObject({ extensionId: i.extensionId, ...(await messageFilters(i, ctx)) }),
         defaults: { extensionId: '~' },
       },
       rest: {
         group: 'Light',
-        call: async (i, ctx) => {
-          const { dateFrom, dateTo } = await dateWindow(i, ctx);
-          return {
-            method: 'GET',
-            path: `${extensionPath(i.extensionId)}/message-store`,
-            query: query({
-              messageType: asArray(i.messageType),
-              direction: asArray(i.direction),
-              readStatus: asArray(i.readStatus),
-              dateFrom,
-              dateTo,
-              phoneNumber: i.phoneNumber,
-            }),
-          };
-        },
+        call: async (i, ctx) => ({
+          method: 'GET',
+          path: `${extensionPath(i.extensionId)}/message-store`,
+          query: query(await messageFilters(i, ctx)),
+        }),
       },
     },
   }),
