@@ -21,7 +21,7 @@ const GROUPS = [
 ];
 
 export default class Skipped implements Reporter {
-  onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+  onTestRunEnd(modules: ReadonlyArray<Pick<TestModule, 'moduleId' | 'state'>>): void {
     const skipped = modules
       .filter((module) => module.state() === 'skipped')
       .map((module) => ({ file: relative(process.cwd(), module.moduleId), source: readFileSync(module.moduleId, 'utf8') }));
