@@ -167,6 +167,31 @@ function coldStart(args, env, command = process.execPath) {
 }
 
 /**
+ * The sandbox CLI run directly, as the server runs it: with the environment the server's CLI
+ * children get (the client passes the server a minimal one; NODE_EXTRA_CA_CERTS alone adds ~25 ms
+ * to every node start), stdin ignored, and in a process group and session of its own (detached).
+ * The session matters on a loaded Linux machine with autogroup scheduling: a process in a session
+ * of its own gets a whole group's share of the CPU, so a floor run inside the bench's session
+ * would be slower than the server's CLI runs for that reason alone.
+ * @param {string[]} argv
+ * @param {Record<string, string>} env
+ * @returns {Promise<void>}
+ */
+function runDirect(argv, env) {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [SANDBOX, ...argv], {
+      env: { ...getDefaultEnvironment(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: process.platform !== 'win32',
+    });
+    child.stdout.resume();
+    child.stderr.resume();
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolveRun() : reject(new Error(`membrane-sandbox ${argv.join(' ')} exited ${code}`))));
+  });
+}
+
+/**
  * The fewest open files (`ulimit -n`) with which a server answers `tools/list`: what it holds open
  * at once while it starts (its modules are read concurrently). Bisection between 16 and 1,024.
  * @param {string[]} args
@@ -294,9 +319,7 @@ async function main() {
         r.marks.push([t, t + through[i]]);
         if (result.isError) throw new Error('warm call failed');
         t = now();
-        // The environment the server's CLI children get (the client passes the server a minimal one):
-        // variables such as NODE_EXTRA_CA_CERTS alone add ~25 ms to every node start.
-        await run(process.execPath, [SANDBOX, ...r.argv], { env: { ...getDefaultEnvironment(), ...r.box.env } });
+        await runDirect(r.argv, r.box.env);
         direct.push(now() - t);
         r.marks.push([t, t + direct[i]]);
       }
@@ -371,7 +394,7 @@ async function main() {
       if (results.some((r) => r.result.isError)) throw new Error('a concurrent call failed');
       t = now();
       await pool(16, MAX_CONCURRENCY, async () => {
-        await run(process.execPath, [SANDBOX, ...argv], { env: { ...getDefaultEnvironment(), ...box.env } });
+        await runDirect(argv, box.env);
       });
       floor.push(now() - t);
     }
