@@ -3,8 +3,8 @@
  * `npm run bench`: what the server costs, measured against the sandbox CLI, with each figure the
  * median of several runs and each comparison's baseline measured in the same run (interleaved).
  * Prints markdown tables and writes them to bench/latest.md and README (Performance, Token
- * economy, Tasks). `--quick` runs fewer rounds and writes nothing; `--tasks` prints only the task
- * table. Not part of `npm test`.
+ * economy, Tasks). `--quick` runs fewer rounds and writes nothing; `--tasks` runs only the task
+ * table (and writes only it). Not part of `npm test`.
  *
  * Figures: cold start vs a one-tool SDK server, and the file descriptors each needs to start;
  * warm call latency through MCP vs the same CLI command run directly (both routes interleaved, the
@@ -244,8 +244,20 @@ const verdict = (ok) => (ok ? 'yes' : 'NO');
 
 async function main() {
   if (process.argv.includes('--tasks')) {
-    // Only the task table, printed (writes nothing): for checking a new task's script.
-    process.stdout.write(`${await taskTable()}\n`);
+    // Only the task table (cheap: one server on the sandbox): printed, and written to README and
+    // bench/latest.md unless --quick.
+    const tasks = await taskTable();
+    process.stdout.write(`${tasks}\n`);
+    if (!quick) {
+      const path = join(ROOT, 'bench/latest.md');
+      const latest = readFileSync(path, 'utf8');
+      const at = latest.indexOf('\n## Tasks\n');
+      writeFileSync(
+        path,
+        `${at < 0 ? latest.trimEnd() + '\n' : latest.slice(0, at + 1)}\n## Tasks\n\n${tasks}\n`.replace(/\n\n\n+/g, '\n\n'),
+      );
+      writeReadme({ tasks });
+    }
     return;
   }
   const cpus = os.cpus();
