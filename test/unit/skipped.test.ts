@@ -1,16 +1,14 @@
 /**
  * A fresh machine: without a redis-server the Redis tests skip (unless CI requires them), and the
- * run ends with one line naming the skipped files and how to run them. The sandbox's timing log,
- * which the bench splits a warm call's time with.
+ * run ends with one line naming the skipped files and how to run them.
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { TestModule } from 'vitest/node';
 import Skipped from '../skipped.js';
 import { findRedisServer } from '../state/redis-server.js';
-import { sandbox } from '../sandbox/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rcmcp-skipped-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,25 +66,5 @@ describe('the closing line', () => {
     );
     expect(line).not.toContain('c.test.ts');
     expect(printed([module(redisA, 'passed')])).toBe('');
-  });
-});
-
-describe('MEMBRANE_SANDBOX_TIMING_LOG', () => {
-  it('one line per process at its exit: when it started and ended', async () => {
-    const log = join(dir, 'timing.log');
-    const box = sandbox({ MEMBRANE_SANDBOX_TIMING_LOG: log });
-    try {
-      const before = Date.now();
-      await box.ok(['connection', 'list', '--json']);
-      const lines = readFileSync(log, 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as { pid: number; start: number; end: number });
-      expect(lines).toHaveLength(1);
-      expect(lines[0].start).toBeGreaterThan(before - 5_000);
-      expect(lines[0].end).toBeGreaterThanOrEqual(lines[0].start);
-    } finally {
-      box.cleanup();
-    }
   });
 });
