@@ -2,7 +2,7 @@
  * Test harness: the BUILT server over a real MCP client (SDK Client + StdioClientTransport),
  * backed by the sandbox CLI with its own state, spawn log and switchable fault file.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -118,6 +118,17 @@ export async function startServer(options: StartOptions = {}): Promise<Harness> 
     },
   };
 }
+
+/** The folder of the per-tool snapshots: `<tool name>.json`, the tool exactly as tools/list gives it. */
+export const SNAPSHOTS = join(ROOT, 'test/server/__snapshots__/tools');
+export const snapshotFile = (name: string): string => join(SNAPSHOTS, `${name}.json`);
+export const snapshotText = (tool: unknown): string => `${JSON.stringify(tool, null, 2)}\n`;
+/** The tools that have a snapshot, sorted. */
+export const snapshotNames = (): string[] =>
+  readdirSync(SNAPSHOTS)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => file.slice(0, -'.json'.length))
+    .sort();
 
 /** Runs a CLI command of the sandbox directly (what the server's own overhead is measured against). */
 export const sandboxArgv = (args: string[]) => [process.execPath, SANDBOX, ...args];
