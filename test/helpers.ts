@@ -119,10 +119,12 @@ export async function startServer(options: StartOptions = {}): Promise<Harness> 
   };
 }
 
-/** The folder of the per-tool snapshots: `<tool name>.json`, the tool exactly as tools/list gives it. */
+/**
+ * The folder of the per-tool snapshots: `<tool name>.json`, the tool exactly as tools/list gives it
+ * (`listed`) and what its entry decides beyond that (`registry`, see test/registry.ts `snapshotOf`).
+ */
 export const SNAPSHOTS = join(ROOT, 'test/server/__snapshots__/tools');
 export const snapshotFile = (name: string): string => join(SNAPSHOTS, `${name}.json`);
-export const snapshotText = (tool: unknown): string => `${JSON.stringify(tool, null, 2)}\n`;
 /** The tools that have a snapshot, sorted. */
 export const snapshotNames = (): string[] =>
   readdirSync(SNAPSHOTS)

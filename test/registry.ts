@@ -43,3 +43,26 @@ export function toolOfAction(key: string): ToolDefinition {
 
 /** The read tools (`kind: 'read'`). */
 export const READ_TOOLS: readonly ToolDefinition[] = registry.filter((def) => def.kind === 'read');
+
+/**
+ * What a tool's entry decides that tools/list does not show: its kind and toolset, how it reaches
+ * RingCentral (the route, its action and every property path it sends, its rate-limit group) and how a list pages upstream. Kept in
+ * the tool's snapshot file beside its listing, so a change to any of it changes that one file.
+ */
+export function registryFacts(def: ToolDefinition): Record<string, unknown> {
+  const exec = def.exec;
+  const route =
+    exec.via === 'either'
+      ? { via: exec.via, action: exec.action.key, sends: exec.action.sends, group: exec.rest.group }
+      : exec.via === 'rest'
+        ? { via: exec.via, group: exec.rest.group, ...(exec.unusedAction ? { unusedAction: exec.unusedAction } : {}) }
+        : { via: exec.via };
+  return { kind: def.kind, toolset: def.toolset, route, ...(def.list ? { paging: def.list.paging } : {}) };
+}
+
+/** A tool's snapshot: its tools/list entry, as served, and its registry facts. */
+export const snapshotOf = (listed: { name: string }): string => {
+  const def = registry.find((d) => d.name === listed.name);
+  if (!def) throw new Error(`no registry entry for ${listed.name}`);
+  return `${JSON.stringify({ listed, registry: registryFacts(def) }, null, 2)}\n`;
+};

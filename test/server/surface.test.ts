@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, snapshotFile, snapshotNames, snapshotText, startServer, type Harness } from '../helpers.js';
-import { registry } from '../registry.js';
+import { CLI, ROOT, snapshotFile, snapshotNames, startServer, type Harness } from '../helpers.js';
+import { registry, snapshotOf } from '../registry.js';
 import { withToolTable } from '../../src/commands/docs.js';
 import { FLAGS } from '../../src/commands/options.js';
 
@@ -24,7 +24,7 @@ describe('tools/list', () => {
   // One file per tool (__snapshots__/tools/<name>.json), so changing a tool changes its file alone;
   // `npx vitest run test/server/surface.test.ts -u` writes them.
   it('matches the committed snapshot of each tool exactly', async () => {
-    for (const tool of tools) await expect(snapshotText(tool)).toMatchFileSnapshot(snapshotFile(tool.name));
+    for (const tool of tools) await expect(snapshotOf(tool)).toMatchFileSnapshot(snapshotFile(tool.name));
   });
 
   it('has a snapshot for each tool and none for a tool that is gone (delete its file)', () => {
