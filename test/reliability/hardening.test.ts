@@ -3,7 +3,7 @@
  * stdio with the sandbox CLI: the attack must be refused (or harmless) and nothing may reach the CLI.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -273,33 +273,31 @@ describe('the read-only proxy', () => {
 });
 
 describe('a corrupt sandbox state', () => {
+  // One server: a state it cannot read fails the call before anything is resolved or kept.
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startServer();
+  });
+  afterAll(async () => h?.close());
+
   it('names membrane-sandbox reset as the fix, not "a temporary failure, run again"', async () => {
-    const h = await startServer();
-    try {
-      writeFileSync(h.sandbox.env.MEMBRANE_SANDBOX_STATE, '{"version": "not this one", "trunc');
-      const result = await h.call('ringcentral_get_account_info');
-      expect(refusal(h, result)).toMatch(/^membrane_error: the sandbox state is unusable: .*membrane-sandbox reset/);
-      expect(h.text(result)).toContain("Fix: run `membrane-sandbox reset` (this discards the sandbox's data), then call again");
-      expect(h.text(result)).not.toMatch(/temporary failure/);
-    } finally {
-      await h.close();
-    }
+    writeFileSync(h.sandbox.env.MEMBRANE_SANDBOX_STATE, '{"version": "not this one", "trunc');
+    const result = await h.call('ringcentral_get_account_info');
+    expect(refusal(h, result)).toMatch(/^membrane_error: the sandbox state is unusable: .*membrane-sandbox reset/);
+    expect(h.text(result)).toContain("Fix: run `membrane-sandbox reset` (this discards the sandbox's data), then call again");
+    expect(h.text(result)).not.toMatch(/temporary failure/);
   });
 
   it('so does valid JSON of the right version whose lists are missing or broken', async () => {
-    const h = await startServer();
-    try {
-      const state = h.sandbox.env.MEMBRANE_SANDBOX_STATE;
-      await h.call('ringcentral_get_account_info'); // the state exists
-      const good = JSON.parse(readFileSync(state, 'utf8')) as Record<string, unknown>;
-      for (const broken of [{ v: good.v }, { ...good, contacts: null }, { ...good, messages: [1, 2] }]) {
-        writeFileSync(state, JSON.stringify(broken));
-        const result = await h.call('ringcentral_list_contacts', { limit: 1 });
-        expect(refusal(h, result)).toMatch(/^membrane_error: the sandbox state is unusable: .*membrane-sandbox reset/);
-        expect(h.text(result)).not.toMatch(/temporary failure|Sandbox bug/);
-      }
-    } finally {
-      await h.close();
+    const state = h.sandbox.env.MEMBRANE_SANDBOX_STATE;
+    rmSync(state, { force: true }); // a fresh seed, as `membrane-sandbox reset` gives
+    expect((await h.call('ringcentral_get_account_info')).isError).toBeFalsy(); // the state exists
+    const good = JSON.parse(readFileSync(state, 'utf8')) as Record<string, unknown>;
+    for (const broken of [{ v: good.v }, { ...good, contacts: null }, { ...good, messages: [1, 2] }]) {
+      writeFileSync(state, JSON.stringify(broken));
+      const result = await h.call('ringcentral_list_contacts', { limit: 1 });
+      expect(refusal(h, result)).toMatch(/^membrane_error: the sandbox state is unusable: .*membrane-sandbox reset/);
+      expect(h.text(result)).not.toMatch(/temporary failure|Sandbox bug/);
     }
   });
 });
