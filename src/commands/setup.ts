@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline/promises';
 import { execa } from 'execa';
 import { FIX, ToolError } from '../errors.js';
-import { chooseConnection } from '../membrane/membrane.js';
+import { chooseConnection } from '../membrane/connection.js';
 import { Runtime, type ServerOptions } from '../mcp/runtime.js';
 import { checkStatus, formatStatus } from './status.js';
 

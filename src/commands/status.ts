@@ -5,7 +5,8 @@
  * on it and why; each problem with its fix.
  */
 import { FIX, ToolError, toToolError } from '../errors.js';
-import { connectionProblem, type Membrane } from '../membrane/membrane.js';
+import { connectionStateError, listedConnection } from '../membrane/connection.js';
+import type { Membrane } from '../membrane/membrane.js';
 import { describeBase } from '../membrane/rest-base.js';
 import type { RouteLine, Routes } from '../membrane/routing.js';
 import type { RunOptions } from '../membrane/runner.js';
@@ -77,7 +78,7 @@ export async function checkStatus(
   try {
     const connection = pinnedConnectionId ? await membrane.getConnection(pinnedConnectionId, run) : await membrane.findConnection(run);
     report.connection = { id: connection.id, name: connection.name, state: connection.state };
-    if (connection.state !== 'READY' || connection.disconnected) throw connectionProblem(connection);
+    if (connection.state !== 'READY' || connection.disconnected) throw connectionStateError(listedConnection(connection));
   } catch (error) {
     // A tenant's user gets the commands for their own tenant (and the link to connect, when there is one).
     problem(membrane.explain(error));
