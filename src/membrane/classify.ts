@@ -161,7 +161,7 @@ export interface Facts {
 
 export function factsOf(body: JsonObject | undefined, text: string, context: ErrorContext = {}): Facts {
   const key = String(body?.key ?? '');
-  const message = (body ? String(body.message ?? '').trim() : '') || headline(text) || 'membrane failed without a message';
+  const message = messageOf(body, text);
   const nodes = body ? upstreamNodes(body) : [];
   return {
     body,
@@ -170,7 +170,7 @@ export function factsOf(body: JsonObject | undefined, text: string, context: Err
     message,
     actionRunId: typeof body?.actionRunId === 'string' ? body.actionRunId : undefined,
     nodes,
-    upstream: body ? findRingCentralError(nodes) : (asRingCentralError(extractJson(text).value) ?? upstreamFromText(text)),
+    upstream: body ? findRingCentralError(nodes) : upstreamInText(text),
     // Plain text is classified whole: the real error may follow an update banner.
     haystack: `${key} ${body ? message : text.slice(0, 2048)}`.toLowerCase(),
     line: statusLine(text),
@@ -178,6 +178,14 @@ export function factsOf(body: JsonObject | undefined, text: string, context: Err
     request: context.request,
   };
 }
+
+/** The error's own message, else the line of the text that says what went wrong. */
+const messageOf = (body: JsonObject | undefined, text: string): string =>
+  (body ? String(body.message ?? '').trim() : '') || headline(text) || 'membrane failed without a message';
+
+/** RingCentral's answer in a plain-text failure: its JSON body, else its status line. */
+const upstreamInText = (text: string): RingCentralError | undefined =>
+  asRingCentralError(extractJson(text).value) ?? upstreamFromText(text);
 
 export type Rule = (facts: Facts) => ToolError | undefined;
 
