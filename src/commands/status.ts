@@ -30,7 +30,7 @@ export async function checkStatus(
   membrane: Membrane,
   pinnedConnectionId: string | undefined,
   run: RunOptions = {},
-  routes?: Routes,
+  routes?: Pick<Routes, 'mode' | 'report'>,
 ): Promise<StatusReport> {
   const command = membrane.runner.argv([]).join(' ');
   const report: StatusReport = { ready: false, cli: { command, found: false }, problems: [] };

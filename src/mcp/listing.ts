@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { ToolDefinition } from '../../tools/define.js';
+import type { AnyTool } from '../../tools/contract.js';
 import { annotations, inputSchema, outputSchema } from './schemas.js';
 
 const SAFE_INT = 9007199254740991;
@@ -83,9 +83,9 @@ export function callerSchema(node: unknown): unknown {
   return out;
 }
 
-const cache = new WeakMap<ToolDefinition, Tool>();
+const cache = new WeakMap<AnyTool, Tool>();
 
-export function toolListing(def: ToolDefinition): Tool {
+export function toolListing(def: AnyTool): Tool {
   let tool = cache.get(def);
   if (!tool) {
     tool = {

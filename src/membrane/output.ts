@@ -6,15 +6,14 @@
  * wrappers. A list whose records cannot be recognized is an error, never an empty success.
  */
 import { ToolError } from '../errors.js';
+import type { JsonObject } from '../json.js';
 import { isObject } from './parse.js';
-
-type Obj = Record<string, unknown>;
 
 /** Where a result came from, for errors: `action list-messages` or `RingCentral REST`. */
 export type Source = { route: 'action'; key: string } | { route: 'rest' };
 
 export interface ListPage {
-  records: Obj[];
+  records: JsonObject[];
   /** Membrane's cursor for the next page. */
   cursor?: string;
   /** Team messaging's token for the next page. */
@@ -39,7 +38,7 @@ function unwrap(value: unknown): unknown {
 }
 
 /** RingCentral's record inside a data record, the record itself, or undefined when it cannot be told. */
-function vendorRecord(value: unknown): Obj | undefined {
+function vendorRecord(value: unknown): JsonObject | undefined {
   if (!isObject(value)) return undefined;
   if (isObject(value.rawFields)) return value.rawFields;
   if (isObject(value.fields)) return 'id' in value.fields || value.id === undefined ? value.fields : { id: value.id, ...value.fields };
@@ -78,7 +77,7 @@ export function readList(output: unknown, source: Source): ListPage {
         : `no list of records (${sample(value)})`;
     throw unreadable(source, what);
   }
-  const records: Obj[] = [];
+  const records: JsonObject[] = [];
   for (const item of list) {
     const record = vendorRecord(item);
     if (!record) throw unreadable(source, `list records without their fields (${sample(item)})`);

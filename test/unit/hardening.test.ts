@@ -28,7 +28,7 @@ import { FileStore } from '../../src/state/file.js';
 import { checkStatus, formatStatus } from '../../src/commands/status.js';
 import { guardStdin } from '../../src/mcp/stdin-guard.js';
 import { depthOf, jsonProblem } from '../../src/safety/bounds.js';
-import { idProblems } from '../../tools/define.js';
+import { idProblems } from '../../tools/fields.js';
 import { caught } from './caught.js';
 
 const cli = (partial: Partial<CliResult>): CliResult => ({

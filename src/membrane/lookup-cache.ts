@@ -1,11 +1,4 @@
-/**
- * What a tool sees while it runs: the Membrane client and the route of each tool, the call's
- * cancellation and timeout, and a shared cache for look-ups that several calls need (SMS sender, chats, extensions).
- */
-import type { Membrane } from './membrane.js';
-import type { Penalties } from '../safety/guards.js';
-import type { Routes } from './routing.js';
-import type { RunOptions } from './runner.js';
+/** The look-up cache: what several calls need (SMS senders, chats, extensions, me), shared by the calls of a runtime. */
 import { ToolError } from '../errors.js';
 
 interface Entry {
@@ -102,17 +95,3 @@ export class LookupCache {
 }
 
 const cancelled = () => new ToolError('cancelled', 'the call was cancelled by the client');
-
-/** `ctx` with the CLI calls of a shared load running on the load's own signal. */
-export const withSignal = (ctx: ToolContext, signal: AbortSignal): ToolContext => ({ ...ctx, run: { ...ctx.run, signal } });
-
-export interface ToolContext {
-  membrane: Membrane;
-  /** Which route (Membrane action or RingCentral REST) each tool takes on this connection. */
-  routes: Routes;
-  run: RunOptions;
-  cache: LookupCache;
-  /** RingCentral's rate-limit windows: every CLI run of a call or a look-up checks its group first. */
-  penalties: Pick<Penalties, 'check' | 'note'>;
-  pinnedConnectionId?: string;
-}
