@@ -57,7 +57,6 @@ export interface RouteChoice {
   reason: string;
 }
 
-type Schema = JsonObject;
 /** Every way of running except `custom`, which runs itself. */
 type Routable = Exclude<Exec<JsonObject>, { via: 'custom' }>;
 
@@ -72,12 +71,12 @@ export function sendsOf(def: AnyTool, action: ActionRoute<JsonObject>): string[]
 }
 
 /** The schema itself and its alternatives (anyOf/oneOf/allOf), where a property may be declared. */
-const alternatives = (schema: Schema): Schema[] => [
+const alternatives = (schema: JsonObject): JsonObject[] => [
   schema,
   ...(['anyOf', 'oneOf', 'allOf'] as const).flatMap((k) => (Array.isArray(schema[k]) ? (schema[k] as unknown[]).filter(isObject) : [])),
 ];
 
-function property(schema: Schema, name: string): Schema | undefined {
+function property(schema: JsonObject, name: string): JsonObject | undefined {
   for (const alt of alternatives(schema)) {
     const properties = alt.properties;
     if (isObject(properties) && isObject(properties[name])) return properties[name];
@@ -86,8 +85,8 @@ function property(schema: Schema, name: string): Schema | undefined {
 }
 
 /** The schema of a path such as `to[].phoneNumber`, or undefined when a step is not declared. */
-function schemaAt(root: Schema, path: string): Schema | undefined {
-  let node: Schema | undefined = root;
+function schemaAt(root: JsonObject, path: string): JsonObject | undefined {
+  let node: JsonObject | undefined = root;
   for (const step of path.split('.')) {
     const name = step.endsWith('[]') ? step.slice(0, -2) : step;
     node = node && property(node, name);
@@ -97,7 +96,7 @@ function schemaAt(root: Schema, path: string): Schema | undefined {
   return node;
 }
 
-const requiredOf = (schema: Schema): string[] =>
+const requiredOf = (schema: JsonObject): string[] =>
   Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : [];
 
 const sendsUnder = (sends: readonly string[], prefix: string, name: string) =>
@@ -110,7 +109,7 @@ const sendsUnder = (sends: readonly string[], prefix: string, name: string) =>
   );
 
 /** What the live schema does not declare of what is sent, and what it requires that is not sent. */
-export function checkSchema(schema: Schema, sends: readonly string[]): { undeclared: string[]; unsupplied: string[] } {
+export function checkSchema(schema: JsonObject, sends: readonly string[]): { undeclared: string[]; unsupplied: string[] } {
   const undeclared = sends.filter((path) => !schemaAt(schema, path));
   const unsupplied: string[] = [];
   // Every object filled in (the input itself, `from`, `to[]`...) must get its required properties.
