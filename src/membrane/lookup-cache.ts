@@ -24,23 +24,42 @@ export class LookupCache {
     /** The call this view waits for (see forCall); none: it waits until the load ends. */
     private readonly signal?: AbortSignal,
     private readonly entries = new Map<string, Entry>(),
+    /** What one call already asked for (see forCall); none for the shared cache itself. */
+    private readonly asked?: Map<string, Promise<unknown>>,
   ) {}
 
-  /** The same cache as one call sees it: its waits end on `signal`. */
+  /**
+   * The same cache as one call sees it: its waits end on `signal`, and a key it asks for again
+   * (send_sms wants its sender for the key, the preview and the payload) gets the same answer.
+   */
   forCall(signal: AbortSignal | undefined): LookupCache {
-    return new LookupCache(this.ttlMs, signal, this.entries);
+    return new LookupCache(this.ttlMs, signal, this.entries, new Map());
   }
 
   /** One load per key at a time; failures are not cached. `load` gets the signal to run its CLI calls with. */
   get<T>(key: string, load: (signal: AbortSignal) => Promise<T>): Promise<T> {
     if (this.signal?.aborted) return Promise.reject(cancelled());
+    const earlier = this.asked?.get(key);
+    if (earlier) return earlier as Promise<T>;
     const hit = this.entries.get(key);
     const entry = hit && Date.now() - hit.at < this.ttlMs ? hit : this.start(key, load);
-    return this.wait(key, entry) as Promise<T>;
+    const answer = this.wait(key, entry);
+    this.remember(key, answer);
+    return answer as Promise<T>;
+  }
+
+  /** Kept for the rest of the call; a failure is not: asking again starts afresh. */
+  private remember(key: string, answer: Promise<unknown>): void {
+    if (!this.asked) return;
+    this.asked.set(key, answer);
+    answer.catch(() => {
+      if (this.asked?.get(key) === answer) this.asked.delete(key);
+    });
   }
 
   delete(key: string): void {
     this.entries.delete(key);
+    this.asked?.delete(key);
   }
 
   private start(key: string, load: (signal: AbortSignal) => Promise<unknown>): Entry {
