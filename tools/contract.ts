@@ -70,6 +70,8 @@ export interface ToolContext {
   read<S extends Shape>(tool: ToolDefinition<S>, input: Input<S>): Promise<JsonObject>;
   /** Every record of a list tool through its route, page by page. */
   readAll<S extends Shape>(tool: ToolDefinition<S>, input: Input<S>, pages: Pages): Promise<JsonObject[]>;
+  /** RingCentral's REST answer as it came (a look-up such as the account's settings), in its rate-limit group. */
+  rest(group: RateGroup, call: RestCall): Promise<unknown>;
   /** The records of a RingCentral REST list read (the SMS-sender list), in its rate-limit group. */
   restList(group: RateGroup, call: RestCall): Promise<JsonObject[]>;
   /** Text content (a voicemail transcription) in its rate-limit group: the body as it came. */

@@ -60,9 +60,13 @@ export class CallContext implements RouteContext {
     return records;
   }
 
+  rest(group: RateGroup, call: RestCall): Promise<unknown> {
+    return runPlan({ route: 'rest', group, call }, this);
+  }
+
   async restList(group: RateGroup, call: RestCall): Promise<JsonObject[]> {
     // Stryker disable next-line ObjectLiteral,StringLiteral: any source but an action reads as RingCentral's REST API in errors
-    return readList(await runPlan({ route: 'rest', group, call }, this), { route: 'rest' }).records;
+    return readList(await this.rest(group, call), { route: 'rest' }).records;
   }
 
   async restText(group: RateGroup, call: RestCall): Promise<string> {
