@@ -26,6 +26,9 @@ export type RateGroup = 'Light' | 'Medium' | 'Heavy';
 /** One RingCentral REST call exactly as RingCentral's API defines it; repeated query keys are arrays. */
 export type RestCall = RequestSpec;
 
+/** The way one call goes: the connector's Membrane action, or RingCentral's REST API through `membrane request`. */
+export type Route = 'action' | 'rest';
+
 /** How tools reach RingCentral: `auto` (the action when its live schema takes the call, else REST), `action` or `rest`. */
 export const ROUTE_MODES = ['auto', 'action', 'rest'] as const;
 export type RouteMode = (typeof ROUTE_MODES)[number];
@@ -33,7 +36,7 @@ export type RouteMode = (typeof ROUTE_MODES)[number];
 /** A tool's route as `ringcentral_status` tells it: `per call` when it depends on what the call sends. */
 export interface RouteLine {
   tool: string;
-  route: 'action' | 'rest' | 'per call';
+  route: Route | 'per call';
   reason: string;
 }
 

@@ -17,6 +17,7 @@ import type {
   Exec,
   JsonObject,
   RestCall,
+  Route,
   RouteBook,
   RouteLine,
   RouteMode,
@@ -52,8 +53,9 @@ export type Plan =
     }
   | { route: 'rest'; call: RestCall; group: string; raw?: true };
 
+/** The route `auto` takes for one call, and why. */
 export interface RouteChoice {
-  route: 'action' | 'rest';
+  route: Route;
   reason: string;
 }
 
