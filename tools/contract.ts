@@ -4,12 +4,14 @@
  * derived from these definitions. Types only, apart from `TOOLSETS` and `defineTool`.
  */
 import type { z } from 'zod';
-import type { JsonObject } from '../src/json.js';
+import type { JsonObject } from '../src/membrane/json.js';
 import type { Membrane, RequestSpec } from '../src/membrane/membrane.js';
 import type { Paging } from '../src/membrane/paging.js';
 import type { RunOptions } from '../src/membrane/runner.js';
 
-export type { JsonObject } from '../src/json.js';
+export type { JsonObject } from '../src/membrane/json.js';
+/** An action of the connection's catalog: id, key, name, description, input schema. */
+export type { ActionInfo } from '../src/membrane/membrane.js';
 
 export type ToolKind = 'read' | 'write' | 'destructive';
 export const TOOLSETS = ['account', 'messaging', 'contacts', 'calls', 'chats', 'meetings', 'api', 'discovery'] as const;
@@ -30,8 +32,7 @@ export type RestCall = RequestSpec;
 export type Route = 'action' | 'rest';
 
 /** How tools reach RingCentral: `auto` (the action when its live schema takes the call, else REST), `action` or `rest`. */
-export const ROUTE_MODES = ['auto', 'action', 'rest'] as const;
-export type RouteMode = (typeof ROUTE_MODES)[number];
+export type RouteMode = 'auto' | 'action' | 'rest';
 
 /** A tool's route as `ringcentral_status` tells it: `per call` when it depends on what the call sends. */
 export interface RouteLine {

@@ -1,9 +1,8 @@
 /** Every other action of the RingCentral connection: find it by intent, then run it. */
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
-import type { ActionInfo } from '../src/membrane/membrane.js';
 import { jsonProblem } from '../src/safety/bounds.js';
-import { defineTool, type JsonObject, type ToolContext } from './contract.js';
+import { defineTool, type ActionInfo, type JsonObject, type ToolContext } from './contract.js';
 import { idProblems, jsonText } from './fields.js';
 import { compactObject, truncate } from './format.js';
 

@@ -9,7 +9,7 @@ import type { LookupCache } from './lookup-cache.js';
 import type { Membrane } from './membrane.js';
 import { readList, readRecord } from './output.js';
 import { firstPosition, nextPage, type Handle } from './paging.js';
-import { isObject } from './parse.js';
+import { isObject } from './json.js';
 import { plan, runPlan, type RouteContext, type Routes } from './routing.js';
 
 export interface CallContextParts {

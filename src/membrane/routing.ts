@@ -28,10 +28,12 @@ import { typeMismatches } from './input-types.js';
 import { ServerBusy } from './limiter.js';
 import type { ActionInfo, Membrane } from './membrane.js';
 import { pagingInput, pagingQuery, type Handle } from './paging.js';
-import { isObject } from './parse.js';
+import { isObject } from './json.js';
 import type { Penalties } from '../safety/penalties.js';
 
-export { ROUTE_MODES, type RouteLine, type RouteMode } from '../../tools/contract.js';
+export type { RouteLine, RouteMode } from '../../tools/contract.js';
+
+export const ROUTE_MODES = ['auto', 'action', 'rest'] as const satisfies readonly RouteMode[];
 
 /** What planning and running a call need beyond what a tool sees: the routes themselves, the penalty windows. */
 export interface RouteContext extends ToolContext {
