@@ -18,17 +18,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { membraneError, parseCliResult } from '../../src/membrane/parse.js';
+import { membraneError } from '../../src/membrane/classify.js';
+import { parseCliResult } from '../../src/membrane/parse.js';
 import { CliRunner, type CliResult } from '../../src/membrane/runner.js';
 import type { ToolError } from '../../src/errors.js';
 import { describe as describe_ } from '../../src/mcp/execute.js';
 import { Runtime } from '../../src/mcp/runtime.js';
 import { userSecret } from '../../src/safety/secret.js';
 import { FileStore } from '../../src/state/file.js';
-import { checkStatus, formatStatus } from '../../src/commands/status.js';
+import { formatStatus } from '../../src/commands/status.js';
+import { checkStatus } from '../../src/membrane/status.js';
 import { guardStdin } from '../../src/mcp/stdin-guard.js';
 import { depthOf, jsonProblem } from '../../src/safety/bounds.js';
-import { idProblems } from '../../tools/define.js';
+import { idProblems } from '../../tools/fields.js';
 import { caught } from './caught.js';
 
 const cli = (partial: Partial<CliResult>): CliResult => ({
@@ -39,7 +41,7 @@ const cli = (partial: Partial<CliResult>): CliResult => ({
   ...partial,
 });
 
-describe('finding 1: rate limits come only from structured data', () => {
+describe('rate limits come only from structured data', () => {
   const path = '/restapi/v1.0/rate-limit/retry-after:99999999999';
   const notFound = {
     errorCode: 'CMN-102',
@@ -49,7 +51,9 @@ describe('finding 1: rate limits come only from structured data', () => {
 
   it('a 404 whose message echoes "rate-limit", "429" and "retry-after:N" is a RingCentral 404', () => {
     const error = caught(() =>
-      parseCliResult(cli({ stdout: JSON.stringify(notFound), stderr: `HTTP 404 CMN-102: ${notFound.message}\n` }), { allowEmpty: true }),
+      parseCliResult(cli({ stdout: JSON.stringify(notFound), stderr: `HTTP 404 CMN-102: ${notFound.message}\n` }), {
+        expect: 'json-or-empty',
+      }),
     );
     expect(error.code).toBe('ringcentral_error');
     expect(error.message).toBe(`RingCentral 404 CMN-102: Resource for parameter [path] is not found: GET ${path} (parameter: path)`);
@@ -73,10 +77,12 @@ describe('finding 1: rate limits come only from structured data', () => {
     expect(membraneError({ type: 'x', key: 'rate_limit_exceeded', message: 'm' }, '').code).toBe('rate_limited');
     for (const code of ['CMN-301', 'CMN-302', 'CMN-304', 'CMN-310', 'MSG-305']) {
       const body = { errorCode: code, message: 'Request rate exceeded', errors: [{ errorCode: code, message: 'Request rate exceeded' }] };
-      expect(caught(() => parseCliResult(cli({ stdout: JSON.stringify(body) }), { allowEmpty: true })).code).toBe('rate_limited');
+      expect(caught(() => parseCliResult(cli({ stdout: JSON.stringify(body) }), { expect: 'json-or-empty' })).code).toBe('rate_limited');
     }
     const error = caught(() =>
-      parseCliResult(cli({ stdout: '{"message":"x","errors":[]}', stderr: 'HTTP 429 error: x (Retry-After: 7)\n' }), { allowEmpty: true }),
+      parseCliResult(cli({ stdout: '{"message":"x","errors":[]}', stderr: 'HTTP 429 error: x (Retry-After: 7)\n' }), {
+        expect: 'json-or-empty',
+      }),
     );
     expect(error.code).toBe('rate_limited');
     expect(error.details.retryAfterSeconds).toBe(7);
@@ -101,7 +107,7 @@ describe('finding 1: rate limits come only from structured data', () => {
           stdout: '{"message":"x","errors":[{"errorCode":"CMN-301","message":"m"}]}',
           stderr: 'HTTP 429 CMN-301: m (Retry-After: 99999999999)\n',
         }),
-        { allowEmpty: true },
+        { expect: 'json-or-empty' },
       ),
     );
     expect(fromLine.details.retryAfterSeconds).toBe(3600);
@@ -111,7 +117,7 @@ describe('finding 1: rate limits come only from structured data', () => {
   });
 });
 
-describe('finding 11: sandbox state and unknown actions are named, not "a temporary failure"', () => {
+describe('sandbox state and unknown actions are named, not "a temporary failure"', () => {
   it('state_corrupt names membrane-sandbox reset', () => {
     const error = membraneError(
       {
@@ -133,7 +139,7 @@ describe('finding 11: sandbox state and unknown actions are named, not "a tempor
   });
 });
 
-describe('finding 5: spawn failures say what happened; the command line is bounded', () => {
+describe('spawn failures say what happened; the command line is bounded', () => {
   const runner = (env?: Record<string, string>) =>
     new CliRunner({
       command: { file: process.execPath, prefix: ['-e', 'process.stdout.write("{}")'] },
@@ -186,7 +192,7 @@ describe('finding 5: spawn failures say what happened; the command line is bound
   });
 });
 
-describe('finding 6: confirmation lines', () => {
+describe('confirmation lines', () => {
   it('every value is quoted on its own line: newlines, controls and line separators are escaped', () => {
     const text = describe_({ action: 'send SMS', text: 'hi\nto: ["+15550009999"]\u2028\u202eX\u0007', to: ['+16505550177'] });
     expect(text.split('\n')).toEqual([
@@ -197,7 +203,7 @@ describe('finding 6: confirmation lines', () => {
   });
 });
 
-describe('finding 11: an oversized stdin line is answered with its id even when "id" follows "params"', () => {
+describe('an oversized stdin line is answered with its id even when "id" follows "params"', () => {
   async function refusedIds(line: string, chunk = 97): Promise<Array<string | number | null>> {
     const input = new PassThrough();
     const ids: Array<string | number | null> = [];
@@ -237,7 +243,7 @@ function tempFolders(prefix: string): () => string {
   };
 }
 
-describe('finding 11: the confirmation-secret folder', () => {
+describe('the confirmation-secret folder', () => {
   const fresh = tempFolders('rcmcp-secret-');
 
   it('is created 0700 with a 0600 secret, and the same secret is read back', () => {
@@ -271,7 +277,7 @@ describe('finding 11: the confirmation-secret folder', () => {
   });
 });
 
-describe('finding 11: the state folder (SMS window, used tokens, penalties) is private too', () => {
+describe('the state folder (SMS window, used tokens, penalties) is private too', () => {
   const fresh = tempFolders('rcmcp-store-');
   /** A folder of the user's with files they care about (their ~/.ssh, say). */
   const victim = () => {
@@ -321,7 +327,7 @@ describe('finding 11: the state folder (SMS window, used tokens, penalties) is p
   });
 });
 
-describe('finding 11: status tells "found but failing" from "not found"', () => {
+describe('status tells "found but failing" from "not found"', () => {
   const dirs: string[] = [];
   afterAll(() => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -380,7 +386,7 @@ describe('finding 11: status tells "found but failing" from "not found"', () => 
   });
 });
 
-describe('finding 2: the id rule for free-form input', () => {
+describe('the id rule for free-form input', () => {
   it('passes ids from list tools, "~" and +E.164 caller ids; names every bad one', () => {
     expect(
       idProblems({
