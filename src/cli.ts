@@ -54,6 +54,9 @@ async function main(argv: string[]): Promise<number> {
           port: flags.port as string | undefined,
           host: flags.host as string | undefined,
           users: flags.users as string | undefined,
+          oauthIssuer: flags['oauth-issuer'] as string | undefined,
+          publicUrl: flags['public-url'] as string | undefined,
+          tenantClaim: flags['tenant-claim'] as string | undefined,
         });
         return -1;
       }
@@ -104,6 +107,8 @@ async function main(argv: string[]): Promise<number> {
         port: flags.port as string | undefined,
         host: flags.host as string | undefined,
         users: flags.users as string | undefined,
+        oauthIssuer: flags['oauth-issuer'] as string | undefined,
+        publicUrl: flags['public-url'] as string | undefined,
       });
     default: {
       const guess = closest(command, COMMANDS);
