@@ -154,16 +154,20 @@ export interface AccessTokenOptions {
   jwksCooldownMs?: number;
 }
 
+/** What is wrong with a claim: missing, or which check it fails. */
+function claimProblem(error: InstanceType<typeof errors.JWTClaimValidationFailed>, o: AccessTokenOptions): string {
+  if (error.reason === 'missing') return `the token has no ${error.claim} claim`;
+  if (error.claim === 'nbf') return 'the token is not valid yet';
+  if (error.claim === 'iss') return `the token was not issued by ${o.issuer}`;
+  if (error.claim === 'aud') return `the token was not issued for ${o.audience}`;
+  return `the token's ${error.claim} claim is not valid`;
+}
+
 /** Refusals in words a person (and a log) can read; none repeats the token. */
 function refusalOf(error: unknown, o: AccessTokenOptions): TokenRefusal {
   const invalid = (description: string): TokenRefusal => ({ error: 'invalid_token', description });
   if (error instanceof errors.JWTExpired) return invalid('the token has expired');
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'nbf') return invalid('the token is not valid yet');
-    if (error.claim === 'iss') return invalid(`the token was not issued by ${o.issuer}`);
-    if (error.claim === 'aud') return invalid(`the token was not issued for ${o.audience}`);
-    return invalid(`the token's ${error.claim} claim is not valid`);
-  }
+  if (error instanceof errors.JWTClaimValidationFailed) return invalid(claimProblem(error, o));
   if (error instanceof errors.JOSEAlgNotAllowed) return invalid("the token's signing algorithm is not allowed");
   if (error instanceof errors.JWKSNoMatchingKey) return invalid("the token is not signed with one of the issuer's keys");
   if (error instanceof errors.JWSSignatureVerificationFailed) return invalid("the token's signature does not verify");
