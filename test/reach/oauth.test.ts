@@ -17,7 +17,7 @@ import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHttp, type HttpHandle } from '../../dist/src/index.js';
 import { snippetFor } from '../../dist/src/commands/config.js';
-import { tenantKeyOf } from '../../dist/src/safety/oauth.js';
+import { AccessTokens, discoverIssuer, limitedFetch, MAX_DOCUMENT_BYTES, tenantKeyOf } from '../../dist/src/safety/oauth.js';
 import { selectTools } from '../../dist/tools/index.js';
 import { makeSandbox, type Sandbox } from '../helpers.js';
 import { connectHttp, textOf, type HttpClient } from './helpers.js';
@@ -203,6 +203,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
+  idp?.server.closeAllConnections();
   await new Promise((resolve) => idp?.server.close(resolve));
   sandbox?.cleanup();
 });
@@ -508,6 +509,29 @@ describe('configuration', () => {
       );
     } finally {
       await behind.close();
+    }
+  });
+
+  it("the issuer's documents are fetched with a size limit and a timeout", async () => {
+    const big = JSON.stringify({ keys: [{ kty: 'RSA', n: 'x'.repeat(MAX_DOCUMENT_BYTES) }] });
+    const hung: ServerResponse[] = [];
+    const docs = createHttpServer((req, res) => (req.url?.includes('hang') ? hung.push(res) : res.end(big)));
+    await new Promise<void>((resolve) => docs.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(docs.address() as AddressInfo).port}`;
+    try {
+      await expect(limitedFetch()(`${base}/big`)).rejects.toThrow(`larger than ${MAX_DOCUMENT_BYTES} bytes`);
+      const keys = new AccessTokens({ issuer: base, audience: server.url, jwksUri: `${base}/big` });
+      expect(await keys.verify(await token())).toEqual({
+        error: 'unavailable',
+        description: "the issuer's signing keys cannot be fetched now; try again shortly",
+      });
+      await expect(discoverIssuer(`${base}/hang`, limitedFetch(), 200)).rejects.toThrow(
+        /cannot read the metadata of the OAuth issuer .*due to timeout/,
+      );
+    } finally {
+      for (const res of hung) res.destroy();
+      docs.closeAllConnections();
+      await new Promise((resolve) => docs.close(resolve));
     }
   });
 
