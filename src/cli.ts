@@ -109,6 +109,7 @@ async function main(argv: string[]): Promise<number> {
         users: flags.users as string | undefined,
         oauthIssuer: flags['oauth-issuer'] as string | undefined,
         publicUrl: flags['public-url'] as string | undefined,
+        tenantClaim: flags['tenant-claim'] as string | undefined,
       });
     default: {
       const guess = closest(command, COMMANDS);

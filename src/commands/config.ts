@@ -151,6 +151,7 @@ export interface HttpPlace {
   users?: string;
   oauthIssuer?: string;
   publicUrl?: string;
+  tenantClaim?: string;
 }
 
 /** The command that starts the HTTP server with the flags `config http` was given. */
@@ -166,6 +167,7 @@ export function httpStartCommand(options: ServerOptions, place: HttpPlace = {}):
     ...(place.users !== undefined ? ['--users', place.users] : []),
     ...(place.oauthIssuer !== undefined ? ['--oauth-issuer', place.oauthIssuer] : []),
     ...(place.publicUrl !== undefined ? ['--public-url', place.publicUrl] : []),
+    ...(place.tenantClaim !== undefined ? ['--tenant-claim', place.tenantClaim] : []),
   ];
   return [...self, ...args].map(quote).join(' ');
 }

@@ -16,11 +16,11 @@ import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from '
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHttp, type HttpHandle } from '../../dist/src/index.js';
-import { snippetFor } from '../../dist/src/commands/config.js';
+import { httpStartCommand, snippetFor } from '../../dist/src/commands/config.js';
 import { AccessTokens, discoverIssuer, limitedFetch, MAX_DOCUMENT_BYTES, tenantKeyOf } from '../../dist/src/safety/oauth.js';
 import { selectTools } from '../../dist/tools/index.js';
 import { makeSandbox, type Sandbox } from '../helpers.js';
-import { connectHttp, textOf, type HttpClient } from './helpers.js';
+import { connectHttp, spawnHttp, textOf, type HttpClient } from './helpers.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
 const BOTH = 'ringcentral.read ringcentral.write';
@@ -512,6 +512,25 @@ describe('configuration', () => {
     }
   });
 
+  it('the command line: --oauth-issuer and --tenant-claim reach the server, and the 401 leads to the issuer', async () => {
+    const child = await spawnHttp(['--sandbox', '--no-warmup', '--oauth-issuer', idp.issuer, '--tenant-claim', 'email'], sandbox.env);
+    try {
+      const res = await fetch(child.url, { method: 'POST', body: '{}' });
+      expect(res.status).toBe(401);
+      const metadata = /resource_metadata="([^"]+)"/.exec(res.headers.get('www-authenticate') ?? '')![1];
+      expect(((await (await fetch(metadata)).json()) as { authorization_servers: string[] }).authorization_servers).toEqual([idp.issuer]);
+      // The person is named by the email claim: a token without one is refused, naming it.
+      const noEmail = await fetch(child.url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await token({ aud: child.url })}` },
+        body: '{}',
+      });
+      expect(noEmail.headers.get('www-authenticate')).toContain('error_description="the token has no email claim naming the person"');
+    } finally {
+      await child.stop();
+    }
+  });
+
   it("the issuer's documents are fetched with a size limit and a timeout", async () => {
     const big = JSON.stringify({ keys: [{ kty: 'RSA', n: 'x'.repeat(MAX_DOCUMENT_BYTES) }] });
     const hung: ServerResponse[] = [];
@@ -535,7 +554,16 @@ describe('configuration', () => {
     }
   });
 
-  it('config http prints the remote-connector entry for clients that speak OAuth: the URL, no header', () => {
+  it('config http prints the remote-connector entry for clients that speak OAuth: the URL, no header; and the start command', () => {
+    const place = {
+      oauthIssuer: 'https://acme.us.auth0.com/',
+      publicUrl: 'https://mcp.example.com/mcp',
+      tenantClaim: 'email',
+      host: '0.0.0.0',
+    };
+    expect(httpStartCommand({}, place)).toMatch(
+      / --http --host 0\.0\.0\.0 --oauth-issuer https:\/\/acme\.us\.auth0\.com\/ --public-url https:\/\/mcp\.example\.com\/mcp --tenant-claim email$/,
+    );
     expect(
       snippetFor('http', {}, { oauthIssuer: 'https://sso.example.com/realms/acme', publicUrl: 'https://mcp.example.com/mcp' }),
     ).toEqual({
