@@ -17,7 +17,15 @@ import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHttp, type HttpHandle } from '../../dist/src/index.js';
 import { httpStartCommand, snippetFor } from '../../dist/src/commands/config.js';
-import { AccessTokens, discoverIssuer, limitedFetch, MAX_DOCUMENT_BYTES, tenantKeyOf } from '../../dist/src/safety/oauth.js';
+import {
+  AccessTokens,
+  discoverIssuer,
+  limitedFetch,
+  MAX_DOCUMENT_BYTES,
+  metadataUrls,
+  scopesOf,
+  tenantKeyOf,
+} from '../../dist/src/safety/oauth.js';
 import { selectTools } from '../../dist/tools/index.js';
 import { makeSandbox, type Sandbox } from '../helpers.js';
 import { connectHttp, spawnHttp, textOf, type HttpClient } from './helpers.js';
@@ -510,6 +518,22 @@ describe('configuration', () => {
     } finally {
       await behind.close();
     }
+  });
+
+  it("where an issuer's metadata is looked for, and the scopes as providers write them", () => {
+    expect(metadataUrls('https://sso.example.com/realms/acme')).toEqual([
+      'https://sso.example.com/.well-known/oauth-authorization-server/realms/acme',
+      'https://sso.example.com/realms/acme/.well-known/openid-configuration',
+      'https://sso.example.com/.well-known/openid-configuration/realms/acme',
+    ]);
+    expect(metadataUrls('https://acme.us.auth0.com/')).toEqual([
+      'https://acme.us.auth0.com/.well-known/oauth-authorization-server',
+      'https://acme.us.auth0.com/.well-known/openid-configuration',
+    ]);
+    expect([...scopesOf({ scope: 'openid ringcentral.read' })]).toEqual(['openid', 'ringcentral.read']);
+    expect([...scopesOf({ scp: ['ringcentral.read', 'ringcentral.write'] })]).toEqual(['ringcentral.read', 'ringcentral.write']);
+    expect([...scopesOf({ scp: 'ringcentral.write' })]).toEqual(['ringcentral.write']);
+    expect([...scopesOf({ scope: 42 })]).toEqual([]);
   });
 
   it('the command line: --oauth-issuer and --tenant-claim reach the server, and the 401 leads to the issuer', async () => {
