@@ -163,17 +163,21 @@ function claimProblem(error: InstanceType<typeof errors.JWTClaimValidationFailed
   return `the token's ${error.claim} claim is not valid`;
 }
 
+/** The key set could not be had (timed out, not a key set, not a 200, too large, unreachable): the token is not to blame. */
+const KEYS_UNAVAILABLE = new Set(['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID', 'ERR_JOSE_GENERIC']);
+const TOKEN_PROBLEMS: Record<string, string> = {
+  ERR_JWT_EXPIRED: 'the token has expired',
+  ERR_JOSE_ALG_NOT_ALLOWED: "the token's signing algorithm is not allowed",
+  ERR_JWKS_NO_MATCHING_KEY: "the token is not signed with one of the issuer's keys",
+  ERR_JWS_SIGNATURE_VERIFICATION_FAILED: "the token's signature does not verify",
+};
+
 /** Refusals in words a person (and a log) can read; none repeats the token. */
 function refusalOf(error: unknown, o: AccessTokenOptions): TokenRefusal {
-  const invalid = (description: string): TokenRefusal => ({ error: 'invalid_token', description });
-  if (error instanceof errors.JWTExpired) return invalid('the token has expired');
-  if (error instanceof errors.JWTClaimValidationFailed) return invalid(claimProblem(error, o));
-  if (error instanceof errors.JOSEAlgNotAllowed) return invalid("the token's signing algorithm is not allowed");
-  if (error instanceof errors.JWKSNoMatchingKey) return invalid("the token is not signed with one of the issuer's keys");
-  if (error instanceof errors.JWSSignatureVerificationFailed) return invalid("the token's signature does not verify");
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError))
+  if (!(error instanceof errors.JOSEError) || KEYS_UNAVAILABLE.has(error.code))
     return { error: 'unavailable', description: "the issuer's signing keys cannot be fetched now; try again shortly" };
-  return invalid('the token is not a valid signed JWT');
+  if (error instanceof errors.JWTClaimValidationFailed) return { error: 'invalid_token', description: claimProblem(error, o) };
+  return { error: 'invalid_token', description: TOKEN_PROBLEMS[error.code] ?? 'the token is not a valid signed JWT' };
 }
 
 /** Checks access tokens against one issuer's keys; the key set is cached, and fetched again for an unknown `kid`. */

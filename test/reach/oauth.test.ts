@@ -558,16 +558,21 @@ describe('configuration', () => {
   it("the issuer's documents are fetched with a size limit and a timeout", async () => {
     const big = JSON.stringify({ keys: [{ kty: 'RSA', n: 'x'.repeat(MAX_DOCUMENT_BYTES) }] });
     const hung: ServerResponse[] = [];
-    const docs = createHttpServer((req, res) => (req.url?.includes('hang') ? hung.push(res) : res.end(big)));
+    const docs = createHttpServer((req, res) =>
+      req.url?.includes('hang') ? hung.push(res) : req.url === '/missing' ? res.writeHead(404).end() : res.end(big),
+    );
     await new Promise<void>((resolve) => docs.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(docs.address() as AddressInfo).port}`;
     try {
       await expect(limitedFetch()(`${base}/big`)).rejects.toThrow(`larger than ${MAX_DOCUMENT_BYTES} bytes`);
-      const keys = new AccessTokens({ issuer: base, audience: server.url, jwksUri: `${base}/big` });
-      expect(await keys.verify(await token())).toEqual({
-        error: 'unavailable',
-        description: "the issuer's signing keys cannot be fetched now; try again shortly",
-      });
+      // A key set too large, or not there: the keys are unavailable (503), the token is not called invalid.
+      for (const path of ['/big', '/missing']) {
+        const keys = new AccessTokens({ issuer: base, audience: server.url, jwksUri: `${base}${path}` });
+        expect(await keys.verify(await token())).toEqual({
+          error: 'unavailable',
+          description: "the issuer's signing keys cannot be fetched now; try again shortly",
+        });
+      }
       await expect(discoverIssuer(`${base}/hang`, limitedFetch(), 200)).rejects.toThrow(
         /cannot read the metadata of the OAuth issuer .*due to timeout/,
       );
