@@ -289,6 +289,8 @@ describe('a real MCP client signs in at a real OpenID provider', () => {
       expect(res.headers.get('access-control-allow-origin')).toBe('*');
       expect(await res.json()).toEqual(expected);
     }
+    const health = (await (await fetch(server.url.replace(/\/mcp$/, '/healthz'))).json()) as { ok: boolean; oauth: unknown };
+    expect(health).toMatchObject({ ok: true, oauth: { issuer: idp.issuer, resource: server.url } });
     const none = await post(undefined);
     expect(none.status).toBe(401);
     expect(none.challenge).toBe(`Bearer scope="${BOTH}", resource_metadata="${metadataUrl()}"`);
