@@ -6,7 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Runtime, type ServerOptions } from './runtime.js';
+import { RuntimeCache, type Runtime, type ServerOptions } from './runtime.js';
 import { Users, type UserIdentity } from '../safety/users.js';
 
 export class HttpError extends Error {
@@ -66,15 +66,13 @@ export function tokenGate(token: string, runtime: Runtime): Gate {
   };
 }
 
-/** At most this many people's runtimes are kept; the one used least recently makes room (its state is in the store). */
-const MAX_PEOPLE = 1_000;
-
 /**
  * One runtime per person (own tenant, caches, confirmations, SMS window) over the server's runner,
- * store and secret, kept while their identity and access are unchanged.
+ * store and secret, kept while their identity and access are unchanged; at most MAX_RUNTIMES, the
+ * least recently used let go (their state is in the store; nothing to close, the store is shared).
  */
 export class PersonRuntimes {
-  private readonly people = new Map<string, Runtime>();
+  private readonly people = new RuntimeCache();
 
   constructor(
     private readonly server: Runtime,
@@ -83,19 +81,12 @@ export class PersonRuntimes {
 
   get(person: UserIdentity, readOnly = false): Runtime {
     const id = JSON.stringify([person.name, person.tenantKey, person.connectionId ?? null, readOnly]);
-    let mine = this.people.get(id);
-    if (mine) {
-      // Most recently used last, so the first is the one to let go.
-      this.people.delete(id);
-      this.people.set(id, mine);
+    return this.people.get(id, () => {
+      const mine = this.server.forUser(person, { ...this.options, warmup: false, readOnly: this.options.readOnly || readOnly });
+      // Their first request is usually `initialize`: their ids are looked up while the client gets ready.
+      if (this.options.warmup !== false) mine.warmUp();
       return mine;
-    }
-    mine = this.server.forUser(person, { ...this.options, warmup: false, readOnly: this.options.readOnly || readOnly });
-    this.people.set(id, mine);
-    if (this.people.size > MAX_PEOPLE) this.people.delete(this.people.keys().next().value!);
-    // Their first request is usually `initialize`: their ids are looked up while the client gets ready.
-    if (this.options.warmup !== false) mine.warmUp();
-    return mine;
+    });
   }
 }
 
