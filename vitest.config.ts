@@ -25,6 +25,8 @@ const IN_PROCESS = ['test/unit/**/*.test.ts', 'test/membrane/**/*.test.ts'];
 export default defineConfig({
   test: {
     globalSetup: ['test/temp-dir.ts'],
+    // The default output, then one line per group of checks skipped for want of a tool (test/skipped.ts).
+    reporters: ['default', './test/skipped.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Tests spawn real processes and spend part of their time waiting on them (timers, hung CLIs,

@@ -39,6 +39,12 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const env = readEnv();
   if (env.logPath) appendLine(env.logPath, { pid: process.pid, argv, t: Date.now() });
+  const timingLog = env.timingLogPath;
+  // Epoch milliseconds: `start` is when this process began (its time origin), `end` its exit.
+  if (timingLog)
+    process.once('exit', () =>
+      appendLine(timingLog, { pid: process.pid, start: performance.timeOrigin, end: performance.timeOrigin + performance.now() }),
+    );
   const o = await execute(argv, env);
   const cmd = argv.find((x) => !x.startsWith('-'));
   await writeOut(o, env, cmd !== 'reset' && !argv.includes('--help') && o.code !== 2);

@@ -67,6 +67,8 @@ export interface Env {
   logPath?: string;
   /** One line per RingCentral request served or refused (log.ts). */
   requestLogPath?: string;
+  /** One line per process at its exit: when it started and ended (the bench's per-phase figures). */
+  timingLogPath?: string;
 }
 
 export function readEnv(e: NodeJS.ProcessEnv = process.env): Env {
@@ -91,6 +93,7 @@ export function readEnv(e: NodeJS.ProcessEnv = process.env): Env {
     delayMs: Number.isFinite(delay) && delay >= 0 ? delay : 300,
     logPath: e.MEMBRANE_SANDBOX_LOG || undefined,
     requestLogPath: e.MEMBRANE_SANDBOX_REQUEST_LOG || undefined,
+    timingLogPath: e.MEMBRANE_SANDBOX_TIMING_LOG || undefined,
   };
 }
 

@@ -23,10 +23,11 @@ describe('README figures are the last npm run bench', () => {
   it.each([
     ['performance', 'Performance'],
     ['tokens', 'Token economy'],
+    ['tasks', 'Tasks'],
   ])('%s', (name, title) => {
     const figures = block(name);
     expect(figures).toMatch(/^Measured \d{4}-\d{2}-\d{2} /);
-    expect(figures).toContain('| figure | ringcentral-mcp |');
+    expect(figures).toMatch(/^\| (figure \| ringcentral-mcp|task \| calls) \|/m);
     expect(figures).toBe(section(title));
   });
 });

@@ -1,15 +1,23 @@
 /**
- * The MCP Inspector CLI (@modelcontextprotocol/inspector, pinned devDependency, run from
- * node_modules so CI is offline) against the built server over stdio on a sandbox of its own.
+ * The MCP Inspector CLI (@modelcontextprotocol/inspector, pinned in inspector/package.json and
+ * installed there by `npm run test:inspector`, since it declares Node 22.19+; .ci/run installs it
+ * and sets RINGCENTRAL_MCP_REQUIRE_INSPECTOR=1) against the built server over stdio on a sandbox
+ * of its own. Not installed, these tests skip and test/skipped.ts says how to run them.
  * Every Inspector call starts a new server process, so the token flow across two calls works
  * only because both get the same RINGCENTRAL_MCP_CONFIRM_SECRET (through -e).
  * Exit codes: 0 ok, 5 the tool returned isError, 6 schema portability errors with --strict.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tools } from '../../dist/src/index.js';
 import { makeSandbox } from '../helpers.js';
-import { BIN, CLI, run } from './helpers.js';
+import { CLI, ROOT, run } from './helpers.js';
+
+const INSPECTOR = join(ROOT, 'inspector/node_modules/.bin/mcp-inspector');
+if (!existsSync(INSPECTOR) && process.env.RINGCENTRAL_MCP_REQUIRE_INSPECTOR === '1')
+  throw new Error(`${INSPECTOR} is missing and RINGCENTRAL_MCP_REQUIRE_INSPECTOR=1: npm ci --prefix inspector`);
+const describeWithInspector = describe.skipIf(!existsSync(INSPECTOR));
 
 const sandbox = makeSandbox();
 const SECRET = 'inspector-shared-secret';
@@ -18,19 +26,15 @@ afterAll(() => sandbox.cleanup());
 /** `mcp-inspector --cli node dist/src/cli.js --sandbox [serverArgs] -e ... <inspectorArgs>` */
 async function inspect(inspectorArgs: string[], serverArgs: string[] = [], env: Record<string, string> = {}) {
   const e = Object.entries({ ...sandbox.env, ...env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  const result = await run(
-    BIN('mcp-inspector'),
-    ['--cli', process.execPath, CLI, '--sandbox', '--no-warmup', ...serverArgs, ...e, ...inspectorArgs],
-    {
-      timeoutMs: 30_000,
-      // Keep the Inspector's own files out of the home directory.
-      env: {
-        ...process.env,
-        MCP_CATALOG_PATH: join(sandbox.dir, 'inspector-catalog.json'),
-        MCP_CLIENT_CONFIG_PATH: join(sandbox.dir, 'inspector-client.json'),
-      },
+  const result = await run(INSPECTOR, ['--cli', process.execPath, CLI, '--sandbox', '--no-warmup', ...serverArgs, ...e, ...inspectorArgs], {
+    timeoutMs: 30_000,
+    // Keep the Inspector's own files out of the home directory.
+    env: {
+      ...process.env,
+      MCP_CATALOG_PATH: join(sandbox.dir, 'inspector-catalog.json'),
+      MCP_CLIENT_CONFIG_PATH: join(sandbox.dir, 'inspector-client.json'),
     },
-  );
+  });
   return { ...result, json: () => JSON.parse(result.stdout) };
 }
 
@@ -41,7 +45,7 @@ const callTool = (name: string, args: Record<string, unknown>, serverArgs: strin
     env,
   );
 
-describe('MCP Inspector 2.12.0 CLI over stdio', () => {
+describeWithInspector('MCP Inspector 2.12.0 CLI over stdio', () => {
   it('tools/list --strict: every tool, no portability error (exit 0)', async () => {
     const result = await inspect(['--method', 'tools/list', '--strict']);
     expect(result.code, result.stderr).toBe(0);

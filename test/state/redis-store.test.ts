@@ -2,12 +2,12 @@
  * The Redis store under what Redis itself can do to it (issue 19): restart empty (no persistence)
  * and answer late. In process, on a real redis-server on loopback.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createClient } from 'redis';
 import { RedisStore } from '../../dist/src/state/redis.js';
 import { Confirmations } from '../../dist/src/safety/confirm.js';
 import { SentLog, type Send } from '../../dist/src/safety/sent-log.js';
-import { startRedis, type RedisServer } from './redis.js';
+import { describeWithRedis, startRedis, type RedisServer } from './redis.js';
 
 let redis: RedisServer;
 // Each test has a Redis of its own: one that lost its data stays so (its epoch says so).
@@ -27,7 +27,7 @@ const caught = (promise: Promise<unknown>) =>
     (error: { code?: string; message: string }) => `${error.code}: ${error.message}`,
   );
 
-describe('a Redis that restarts empty', () => {
+describeWithRedis('a Redis that restarts empty', () => {
   it('refuses tokens issued before the loss, used or not, on this instance and on a new one; new tokens work', async () => {
     const store = new RedisStore(redis.url);
     const confirmations = new Confirmations(store, SECRET);
@@ -82,7 +82,7 @@ describe('a Redis that restarts empty', () => {
   });
 });
 
-describe('a Redis that answers late', () => {
+describeWithRedis('a Redis that answers late', () => {
   it('a claim that lands after the call gave up is removed: the identical retry is sent, not blocked as "may have been sent"', async () => {
     const store = new RedisStore(redis.url, 200);
     const sent = new SentLog(store, 600_000, 20);

@@ -1,10 +1,17 @@
 /**
  * A real redis-server for the tests: started on a free loopback port with no persistence, stopped
- * (and restartable on the same port) by the test. Missing redis-server is a failure, not a skip.
+ * (and restartable on the same port) by the test. Without a redis-server (see ./redis-server.ts)
+ * the suites declared with describeWithRedis skip, unless RINGCENTRAL_MCP_REQUIRE_REDIS=1.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { findOnPath } from '../../dist/src/commands/config.js';
+import { describe } from 'vitest';
+import { findRedisServer } from './redis-server.js';
+
+const bin = findRedisServer();
+
+/** describe, skipped when no redis-server can be found. */
+export const describeWithRedis = describe.skipIf(!bin);
 
 export interface RedisServer {
   url: string;
@@ -27,14 +34,14 @@ export function freePort(): Promise<number> {
 }
 
 export async function startRedis(): Promise<RedisServer> {
-  const bin = findOnPath('redis-server');
-  if (!bin) throw new Error('redis-server is not installed: apt-get install redis-server (.ci/run installs it when missing)');
+  const server = bin;
+  if (!server) throw new Error('redis-server not found: declare the suite with describeWithRedis');
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = () =>
     new Promise<void>((resolve, reject) => {
       const proc = spawn(
-        bin,
+        server,
         [
           '--port',
           String(port),

@@ -7,10 +7,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { makeSandbox, type Sandbox } from '../helpers.js';
 import { connectHttp, spawnHttp, textOf, type HttpChild, type HttpClient } from '../reach/helpers.js';
-import { startRedis, type RedisServer } from './redis.js';
+import { describeWithRedis, startRedis, type RedisServer } from './redis.js';
 
 const TOKEN = 'shared-state-token-0123456789';
 let redis: RedisServer;
@@ -57,7 +57,7 @@ const sendsOf = (text: string) =>
 type Health = { ok: boolean; inFlight: number; state: { store: string; reachable: boolean } };
 const health = async (child: HttpChild) => (await (await fetch(child.url.replace(/\/mcp$/, '/healthz'))).json()) as Health;
 
-describe('two instances sharing Redis act as one', () => {
+describeWithRedis('two instances sharing Redis act as one', () => {
   it('/healthz names the Redis store and says it answers', async () => {
     expect(await health(a)).toMatchObject({ ok: true, inFlight: 0, state: { store: `Redis at ${redis.url}`, reachable: true } });
   });
@@ -106,7 +106,7 @@ describe('two instances sharing Redis act as one', () => {
   });
 });
 
-describe('Redis stopped mid-run', () => {
+describeWithRedis('Redis stopped mid-run', () => {
   it('refuses writes whose checks need it (nothing sent), keeps reads working, reports it, and once back empty holds sends', async () => {
     const sms = { to: ['+16505550132'], text: 'Sent only with Redis up' };
     const preview = await ca.call('ringcentral_send_sms', sms);
@@ -149,7 +149,7 @@ describe('Redis stopped mid-run', () => {
   });
 });
 
-describe('two machines, each with its own copy of the sandbox account, sharing only Redis and the secret', () => {
+describeWithRedis('two machines, each with its own copy of the sandbox account, sharing only Redis and the secret', () => {
   // Nothing else in common: own temp and home folders, own sandbox state file (the same seeded
   // account), own spawn log. Redis makes them one deployment all the same.
   const boxes: Sandbox[] = [];

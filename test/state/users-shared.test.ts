@@ -6,10 +6,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { makeSandbox, type Sandbox } from '../helpers.js';
 import { connectHttp, spawnHttp, textOf, type HttpChild, type HttpClient } from '../reach/helpers.js';
-import { startRedis, type RedisServer } from './redis.js';
+import { describeWithRedis, startRedis, type RedisServer } from './redis.js';
 
 const TOKENS = { alice: 'alice-token-0123456789abcdef', bob: 'bob-token-0123456789abcdef' };
 const sha = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -68,7 +68,7 @@ const sends = (tenant: string, text: string) =>
         (argv[argv.indexOf('--input') + 1] ?? '').includes(JSON.stringify(text)),
     ).length;
 
-describe('a team on two instances sharing Redis', () => {
+describeWithRedis('a team on two instances sharing Redis', () => {
   it("a person's SMS is sent once whichever instance they use; the same words from another person are theirs", async () => {
     const sms = { to: ['+16505550161'], text: 'One team, two instances' };
     const preview = await on.a.alice.call('ringcentral_send_sms', sms);
