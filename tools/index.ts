@@ -7,12 +7,14 @@ import { TOOLSETS, type ToolDefinition } from './define.js';
 import { discoveryTools } from './discovery.js';
 import { meetingTools } from './meetings.js';
 import { messageTools } from './messages.js';
+import { peopleTools } from './people.js';
 import { proxyTools } from './proxy.js';
 
 export const registry: readonly ToolDefinition[] = [
   ...accountTools,
   ...messageTools,
   ...contactTools,
+  ...peopleTools,
   ...callTools,
   ...chatTools,
   ...meetingTools,
