@@ -249,7 +249,7 @@ async function membersOf(target: ChatTarget, ctx: ToolContext): Promise<string[]
 const listChats = defineTool({
   name: 'ringcentral_list_chats',
   title: 'List chats',
-  description: 'Your team chats; Direct and Group chats name the other members.',
+  description: 'Your chats; Direct and Group ones name the other members.',
   toolset: 'chats',
   kind: 'read',
   list: { paging: 'token', compact: compactChat, maxLimit: CHATS_PER_PAGE, enrich: withMemberNames },
@@ -266,7 +266,7 @@ export const chatTools = [
   defineTool({
     name: 'ringcentral_create_chat_post',
     title: 'Post to chat',
-    description: 'Post to a chat or a colleague (their Direct chat, started if new). Others read it: confirmed like an SMS.',
+    description: 'Post to a chat, or to a colleague (starts your Direct chat if none).',
     toolset: 'chats',
     kind: 'write',
     needsConfirmation: () => true,
@@ -278,7 +278,7 @@ export const chatTools = [
         .max(200)
         // eslint-disable-next-line no-control-regex -- control characters are what it refuses
         .regex(/^[^\s-][^\u0000-\u001f]*$/, 'must be a chat id, team name or email (no leading "-" or control characters)')
-        .describe("Chat id or team name; a colleague's name, prefix, email or extension id"),
+        .describe("Chat id, team name, or a colleague's name, email or id"),
       text: z.string().min(1).max(10000).describe('Mention: ![:Person](personId)'),
     },
     exec: {

@@ -81,9 +81,9 @@ export async function smsSender(ctx: ToolContext, from?: string): Promise<string
   return from;
 }
 
-/** Control characters end a recipient: a name or number is one line. */
+/** A name or number on one line, not starting with a space or "-". */
 // eslint-disable-next-line no-control-regex -- control characters are what it refuses
-const RECIPIENT = /^[^\u0000-\u001f]*\S[^\u0000-\u001f]*$/;
+const RECIPIENT = /^[^\s\u0000-\u001f-][^\u0000-\u001f]*$/;
 
 const smsInput = {
   to: z
@@ -92,7 +92,7 @@ const smsInput = {
     .max(10)
     .refine((to) => new Set(to).size === to.length, 'lists a number more than once; give each recipient once')
     .describe('Numbers (any format) or names; several = one group SMS'),
-  text: z.string().min(1).max(1000).describe('1-1000 characters'),
+  text: z.string().min(1).max(1000),
   from: phone.describe('Default: your first SMS number').optional(),
   idempotencyKey: z
     .string()

@@ -324,7 +324,7 @@ export async function smsRecipients(to: readonly string[], ctx: ToolContext): Pr
   const recipients = await Promise.all(
     to.map(async (ref): Promise<Recipient> => {
       if (E164.test(ref)) return { number: ref, shown: ref };
-      if (looksLikePhone(ref)) {
+      if (PHONE_WRITTEN.test(ref) && /\d/.test(ref)) {
         const number = await toE164(ref, await accountCountry(ctx), 'to');
         return { number, shown: number };
       }
@@ -350,7 +350,7 @@ export const peopleTools = [
   defineTool({
     name: 'ringcentral_find_people',
     title: 'Find people',
-    description: 'Colleagues and personal contacts by name, prefix, phone number (any format) or email.',
+    description: 'Colleagues and personal contacts by name, prefix, number (any format) or email.',
     toolset: 'contacts',
     kind: 'read',
     input: { query: z.string().max(200).regex(/\S/, 'must name someone: a name, number or email') },

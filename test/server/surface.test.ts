@@ -29,7 +29,7 @@ describe('tools/list', () => {
     for (const key of ACTION_KEYS) expect(names).toContain(`ringcentral_${key.replace(/-/g, '_')}`);
     for (const extra of ['ringcentral_api_request', 'ringcentral_status', 'ringcentral_find_actions', 'ringcentral_run_action'])
       expect(names).toContain(extra);
-    expect(names).toHaveLength(24);
+    expect(names).toHaveLength(25);
   });
 
   // Field names that say what they hold (the format, and where an id comes from, are in the
@@ -65,6 +65,8 @@ describe('tools/list', () => {
     'idempotencyKey',
     'action',
     'headers',
+    'text',
+    'query',
   ]);
 
   it('every tool has a title, a usable description, schemas with described fields, and open-world hints', () => {
@@ -136,6 +138,6 @@ describe('docs are true to the code', () => {
         .trim()
         .split('\n')
         .map((l) => l.split(/\s+/)[0]),
-    ).toEqual(['ringcentral_list_contacts', 'ringcentral_get_contact']);
+    ).toEqual(['ringcentral_list_contacts', 'ringcentral_get_contact', 'ringcentral_find_people']);
   });
 });

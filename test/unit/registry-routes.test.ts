@@ -70,6 +70,7 @@ describe('rate-limit groups', () => {
       Object.fromEntries(registry.filter((d) => !['either', 'rest'].includes(d.exec.via)).map((d) => [d.name, d.exec.via])),
     ).toStrictEqual({
       ringcentral_status: 'custom',
+      ringcentral_find_people: 'custom',
       ringcentral_api_request: 'request',
       ringcentral_find_actions: 'custom',
       ringcentral_run_action: 'action',
@@ -93,6 +94,7 @@ describe('what each tool is', () => {
       ringcentral_create_contact: 'write',
       ringcentral_update_contact: 'destructive',
       ringcentral_delete_contact: 'destructive',
+      ringcentral_find_people: 'read',
       ringcentral_get_call_log: 'read',
       ringcentral_get_active_calls: 'read',
       ringcentral_list_chats: 'read',
