@@ -34,6 +34,27 @@ const TYPES = [
   'TieLine',
   'External',
 ];
+/** The types a directory entry can be (ContactResource.type): a fax user, say, is not listed. */
+const LISTED: string[] = [
+  'User',
+  'Department',
+  'Announcement',
+  'Voicemail',
+  'SharedLinesGroup',
+  'PagingOnly',
+  'ParkLocation',
+  'IvrMenu',
+  'Limited',
+  'ApplicationExtension',
+  'Site',
+  'Bot',
+  'Room',
+  'ProxyAdmin',
+  'DelegatedLinesGroup',
+  'GroupCallPickup',
+  'External',
+  'RoomConnector',
+] satisfies Array<ContactResource['type']>;
 const SMS_STATUSES = ['Active', 'Inactive', 'Disabled', 'Banned', 'Suspended', 'Deprovisioning', 'InboundOnly', 'Unknown'];
 const ORDER_FIELDS = ['firstName', 'lastName', 'extensionNumber', 'phoneNumber', 'email', 'jobTitle', 'department'];
 /** RingCentral's paging model: perPage 1..1000, page from 1. */
@@ -135,7 +156,8 @@ function entry(ctx: Ctx, e: Extension): ContactResource {
 function values(r: ContactResource, field: Field): string[] {
   if (field === 'phoneNumber') return (r.phoneNumbers ?? []).map((n) => String(n.phoneNumber ?? ''));
   if (field === 'customFieldValue') return [];
-  const v = r[field];
+  // A non-user entry has a name instead of first and last: searched as its first name.
+  const v = field === 'firstName' ? (r.firstName ?? r.name) : r[field];
   return typeof v === 'string' ? [v] : [];
 }
 
@@ -154,7 +176,10 @@ export const searchDirectory: Handler = (ctx, req, p) => {
   checkAccount(ctx, p);
   const q = request(req.body);
   const all = ctx.state.extensions
-    .filter((e) => (!q.types.length || q.types.includes(e.type)) && (!q.statuses.length || q.statuses.includes(e.status)))
+    .filter(
+      (e) =>
+        LISTED.includes(e.type) && (!q.types.length || q.types.includes(e.type)) && (!q.statuses.length || q.statuses.includes(e.status)),
+    )
     .filter((e) => !q.ids.length || q.ids.includes(String(e.id)))
     .filter((e) => q.department === undefined || e.contact.department === q.department)
     .map((e) => entry(ctx, e))
