@@ -270,7 +270,6 @@ export const chatTools = [
     toolset: 'chats',
     kind: 'write',
     needsConfirmation: () => true,
-    invalidates: ['chats'],
     input: {
       chatId: z
         .string()
