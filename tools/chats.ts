@@ -36,6 +36,13 @@ async function memberOf(ref: string, ctx: ToolContext): Promise<Member> {
   });
 }
 
+/** Team members as a person reads them: "Elena Rahman (2091670004)", an email as given. */
+async function membersShown(members: Member[], ctx: ToolContext): Promise<string[]> {
+  if (!members.some((m) => 'id' in m)) return members.map((m) => ('email' in m ? m.email : m.id));
+  const names = new Map((await allExtensions(ctx)).map((p) => [String(p.id), p.name]));
+  return members.map((m) => ('email' in m ? m.email : typeof names.get(m.id) === 'string' ? `${String(names.get(m.id))} (${m.id})` : m.id));
+}
+
 /** RingCentral's TMCreateTeamRequest: members by person id or email. */
 const teamBody = async (i: { name: string; description?: string; public?: boolean; members?: string[] }, ctx: ToolContext) =>
   compactObject({
@@ -346,7 +353,7 @@ export const chatTools = [
     preview: async (i, ctx) => ({
       action: 'create team',
       name: i.name,
-      members: (await teamBody(i, ctx)).members ?? [],
+      members: await membersShown((await teamBody(i, ctx)).members ?? [], ctx),
       public: i.public ?? false,
     }),
   }),

@@ -83,7 +83,7 @@ describe('create_team takes members by name too', () => {
       dryRun: true,
     });
     expect(team.isError, h.text(team)).toBeFalsy();
-    expect(team.structuredContent.preview.members).toEqual([{ id: String(other.id) }, { email: 'someone@example.com' }]);
+    expect(team.structuredContent.preview.members).toEqual([`${other.name} (${other.id})`, 'someone@example.com']);
     const several = await h.call('ringcentral_create_team', { name: 'Name lookups', members: [other.contact.firstName[0]], dryRun: true });
     expect(h.text(several)).toMatch(/^ambiguous: member "\w" matches \d+ people/);
   });
@@ -256,7 +256,7 @@ describe('create_chat_post: confirmed like an SMS, and to any colleague', () => 
   it('a team that adds people is confirmed; one of only you is made at once', async () => {
     const pending = await ok('ringcentral_create_team', { name: 'Confirmed crew', members: ['Elena Rahman'] });
     expect(pending.status).toBe('confirmation_required');
-    expect(pending.preview.members).toEqual([{ id: String(users.find((u) => u.name === 'Elena Rahman').id) }]);
+    expect(pending.preview.members).toEqual([`Elena Rahman (${users.find((u) => u.name === 'Elena Rahman').id})`]);
     expect((await ok('ringcentral_create_team', { name: 'Just me' })).status).toBe('done');
   });
 });

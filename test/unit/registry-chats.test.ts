@@ -150,7 +150,10 @@ describe('resolveChat', () => {
       },
     });
     expect((await resolve('ann@x.co', tricky)).chat).toStrictEqual({ id: '101', label: 'Direct with Ann Lee' });
-    expect((await resolve('bob', tricky)).chat).toStrictEqual({ person: { id: '4', name: 'Bob Stone' }, label: 'new Direct chat with Bob Stone' });
+    expect((await resolve('bob', tricky)).chat).toStrictEqual({
+      person: { id: '4', name: 'Bob Stone' },
+      label: 'new Direct chat with Bob Stone',
+    });
   });
 
   it('a chat id, or exactly one team of that name', async () => {
@@ -315,9 +318,10 @@ describe('team members', () => {
     expect(await preview(input as never, ctx)).toStrictEqual({
       action: 'create team',
       name: 'Launch',
-      members: [{ email: 'ann@x.co' }],
+      members: ['ann@x.co'],
       public: true,
     });
+    expect((await preview({ name: 'Pair', members: ['annika', '42'] }, ctx)).members).toStrictEqual(['Annika Berg (3)', '42']);
     expect(await preview({ name: 'Solo' }, ctx)).toStrictEqual({
       action: 'create team',
       name: 'Solo',
