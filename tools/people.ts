@@ -186,15 +186,22 @@ function directoryBody(q: Query): Record_ {
   return { ...search, extensionTypes: ['User'], extensionStatuses: ['Enabled'], page: 1, perPage: DIRECTORY_PAGE };
 }
 
+/** Whether RingCentral's paging says the directory had more than the page it answered. */
+function morePages(answer: unknown): boolean {
+  const paging = (answer as Record_ | undefined)?.paging as Record_ | undefined;
+  const page = typeof paging?.page === 'number' ? paging.page : 1;
+  return typeof paging?.totalPages === 'number' && paging.totalPages > page;
+}
+
 /** No Membrane action searches the directory: RingCentral's REST API (Heavy group). */
-async function searchColleagues(q: Query, ctx: ToolContext): Promise<Person[]> {
+async function searchColleagues(q: Query, ctx: ToolContext): Promise<{ people: Person[]; partial: boolean }> {
   const answer = await restLookup(ctx, 'Heavy', {
     method: 'POST',
     path: '/restapi/v1.0/account/~/directory/entries/search',
     body: directoryBody(q),
   });
   // Stryker disable next-line ObjectLiteral: any source but an action reads as RingCentral's REST API
-  return readList(answer, { route: 'rest' }).records.map(colleague);
+  return { people: readList(answer, { route: 'rest' }).records.map(colleague), partial: morePages(answer) };
 }
 
 // ---- Personal contacts: the address book ------------------------------------------------------
@@ -244,11 +251,16 @@ async function searchContacts(q: Query, ctx: ToolContext): Promise<Person[]> {
   return (await fetchAll(ctx, listContacts, filter, CONTACTS_PER_PAGE, MAX_CONTACT_PAGES)).map(contact);
 }
 
-/** Colleagues, then contacts, that a query names. */
-export async function findPeople(q: Query, ctx: ToolContext): Promise<Person[]> {
+/**
+ * Colleagues, then contacts, that a query names; `partial` when the directory matched more people
+ * than one page holds (a name's word as common as "li"), so some may be missing.
+ */
+export async function findPeople(q: Query, ctx: ToolContext): Promise<{ people: Person[]; partial: boolean }> {
   const [colleagues, contacts] = await Promise.all([searchColleagues(q, ctx), searchContacts(q, ctx)]);
-  return matching(q, [...colleagues, ...contacts]);
+  return { people: matching(q, [...colleagues.people, ...contacts]), partial: colleagues.partial };
 }
+
+const TOO_MANY = (q: Query) => `the company directory holds more than ${DIRECTORY_PAGE} people matching "${keyword(q.value)}"`;
 
 // ---- What a person is shown as ---------------------------------------------------------------
 
@@ -293,7 +305,10 @@ const candidate = (p: Person): Record_ => compactObject({ name: p.name, kind: p.
 
 /** The one person (or one number) a name gives for a text; none or several is refused with the candidates. */
 async function recipientByName(ref: string, ctx: ToolContext): Promise<Recipient> {
-  const found = await findPeople(await queryOf(ref, ctx, 'to'), ctx);
+  const q = await queryOf(ref, ctx, 'to');
+  const { people: found, partial } = await findPeople(q, ctx);
+  // Not every colleague of that name was seen: one match may not be the only one.
+  if (partial) throw refuse(`to: ${TOO_MANY(q)}`, {}, 'give the full name or the email');
   const reachable = found.flatMap((p) => {
     const phone = smsNumberOf(p);
     return phone ? [{ p, phone }] : [];
@@ -359,13 +374,14 @@ export const peopleTools = [
       via: 'custom',
       run: async (i, ctx) => {
         const q = await queryOf(i.query, ctx);
-        const found = await findPeople(q, ctx);
+        const { people: found, partial } = await findPeople(q, ctx);
         const records = found.slice(0, MAX_PEOPLE).map(compactPerson);
         return {
           records,
           count: records.length,
           ...(found.length > MAX_PEOPLE ? { more: found.length - MAX_PEOPLE } : {}),
-          ...(found.length ? {} : { hint: `no colleague or contact matches ${q.by} "${q.value}"` }),
+          ...(partial ? { hint: `${TOO_MANY(q)}: some may be missing; give more of the name` } : {}),
+          ...(found.length || partial ? {} : { hint: `no colleague or contact matches ${q.by} "${q.value}"` }),
         };
       },
     },

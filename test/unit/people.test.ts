@@ -211,6 +211,13 @@ describe('smsRecipients', () => {
     expect(twice.message).toBe('to: "Quinn Sato" and "+1 404 555 0134" are the same number, +14045550134; nothing was sent');
   });
 
+  it('a directory that matched more people than one page holds: refused, since one match may not be the only one', async () => {
+    const crowded = world([quinnHolm], [], { [SEARCH]: { records: [quinnHolm], paging: { page: 1, perPage: 200, totalPages: 2 } } });
+    const partial = await refusal(smsRecipients(['Quinn Holm'], scriptedContext(crowded).ctx));
+    expect(partial.message).toBe('to: the company directory holds more than 200 people matching "quinn"; nothing was sent');
+    expect(partial.details.fix).toBe('give the full name or the email');
+  });
+
   it('a name is looked up once for the preview, the token and the send', async () => {
     const { ctx, argvs } = scriptedContext(world([quinnHolm], [quinnSato]));
     await smsRecipients(['Quinn Sato'], ctx);
