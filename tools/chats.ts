@@ -273,7 +273,7 @@ export const chatTools = [
   defineTool({
     name: 'ringcentral_create_chat_post',
     title: 'Post to chat',
-    description: 'Post to a chat, or to a colleague (starts your Direct chat if none).',
+    description: 'Post to a chat or a colleague (starts a Direct chat if none).',
     toolset: 'chats',
     kind: 'write',
     needsConfirmation: () => true,

@@ -365,7 +365,7 @@ export const peopleTools = [
   defineTool({
     name: 'ringcentral_find_people',
     title: 'Find people',
-    description: 'Colleagues and personal contacts by name, prefix, number (any format) or email.',
+    description: 'Colleagues and contacts by name, prefix, number (any format) or email.',
     toolset: 'contacts',
     kind: 'read',
     input: { query: z.string().max(200).regex(/\S/, 'must name someone: a name, number or email') },
