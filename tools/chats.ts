@@ -1,11 +1,12 @@
 /** Team messaging: chats, posts and teams. */
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
-import { withSignal, type ToolContext } from '../src/membrane/context.js';
-import { fetchAll, fetchRecord, restLookup } from '../src/membrane/routing.js';
-import { isObject } from '../src/membrane/parse.js';
+import { isObject } from '../src/membrane/json.js';
 import { getExtensionInfo, listExtensions } from './account.js';
-import { asArray, compactObject, defineTool, email, oneOf, query, type Record_ } from './define.js';
+import { defineTool, type JsonObject, type ToolContext } from './contract.js';
+import { email, oneOf } from './fields.js';
+import { asArray, compactObject } from './format.js';
+import { query } from './rest.js';
 
 const CHAT_TYPES = ['Personal', 'Direct', 'Group', 'Team', 'Everyone'] as const;
 
@@ -28,7 +29,7 @@ async function memberOf(ref: string, ctx: ToolContext): Promise<Member> {
   if (found.length === 1) return { id: String(found[0].id) };
   const candidates = found
     .slice(0, 10)
-    .map((p) => compactObject({ name: p.name, email: ((p.contact ?? {}) as Record_).email, id: String(p.id) }));
+    .map((p) => compactObject({ name: p.name, email: ((p.contact ?? {}) as JsonObject).email, id: String(p.id) }));
   if (found.length)
     throw new ToolError('ambiguous', `member "${ref}" matches ${found.length} people; pass one email or id`, { candidates });
   throw new ToolError('not_found', `member "${ref}": no person of that name${disabledNote(ref, await allExtensions(ctx))}`, {
@@ -52,7 +53,7 @@ const teamBody = async (i: { name: string; description?: string; public?: boolea
     members: i.members ? await Promise.all(i.members.map((m) => memberOf(m, ctx))) : undefined,
   });
 
-const compactChat = (r: Record_) =>
+const compactChat = (r: JsonObject) =>
   compactObject({
     id: r.id,
     type: r.type,
@@ -62,23 +63,23 @@ const compactChat = (r: Record_) =>
     lastModified: r.lastModifiedTime,
   });
 
-const isPeopleChat = (c: Record_) => (c.type === 'Direct' || c.type === 'Group') && Array.isArray(c.members);
+const isPeopleChat = (c: JsonObject) => (c.type === 'Direct' || c.type === 'Group') && Array.isArray(c.members);
 
 /** Direct and Group chats name no one (RingCentral lists member ids): add the other members' names. */
-async function withMemberNames(chats: Record_[], ctx: ToolContext): Promise<Record_[]> {
+async function withMemberNames(chats: JsonObject[], ctx: ToolContext): Promise<JsonObject[]> {
   if (!chats.some(isPeopleChat)) return chats;
   const [people, me] = await Promise.all([allExtensions(ctx), myExtensionId(ctx)]);
   const names = new Map(people.map((p) => [String(p.id), String(p.name ?? p.id)]));
   return chats.map((c) => {
     if (!isPeopleChat(c)) return c;
-    const others = (c.members as Record_[]).map((m) => String(m.id)).filter((id) => id !== me);
+    const others = (c.members as JsonObject[]).map((m) => String(m.id)).filter((id) => id !== me);
     return { ...c, with: others.map((id) => names.get(id) ?? id) };
   });
 }
 
 /** A person's name, name parts and email, lower case, for matching what someone typed. */
-function namesOf(person: Record_): { full: string; parts: string[]; email?: string } {
-  const contact = (person.contact ?? {}) as Record_;
+function namesOf(person: JsonObject): { full: string; parts: string[]; email?: string } {
+  const contact = (person.contact ?? {}) as JsonObject;
   const given = [contact.firstName, contact.lastName].filter((name): name is string => typeof name === 'string');
   const full = (typeof person.name === 'string' ? person.name : given.join(' ')).toLowerCase();
   return {
@@ -92,7 +93,7 @@ function namesOf(person: Record_): { full: string; parts: string[]; email?: stri
  * The people (users) a name names, case-insensitively: an email, full, first or last name
  * exactly; failing that, any of them by prefix ("lar", "Lars O").
  */
-export function matchPeople(ref: string, people: Record_[]): Record_[] {
+export function matchPeople(ref: string, people: JsonObject[]): JsonObject[] {
   // A disabled user can no longer be messaged or added to a team.
   return matchUsers(
     ref,
@@ -101,7 +102,7 @@ export function matchPeople(ref: string, people: Record_[]): Record_[] {
 }
 
 /** Why a name that matches nobody usable matches nobody: the disabled users it names, if any. */
-function disabledNote(ref: string, people: Record_[]): string {
+function disabledNote(ref: string, people: JsonObject[]): string {
   const names = matchUsers(
     ref,
     people.filter((p) => p.status === 'Disabled'),
@@ -109,7 +110,7 @@ function disabledNote(ref: string, people: Record_[]): string {
   return names.length ? ` (${names.join(', ')}: disabled in RingCentral, so not offered)` : '';
 }
 
-function matchUsers(ref: string, people: Record_[]): Record_[] {
+function matchUsers(ref: string, people: JsonObject[]): JsonObject[] {
   const wanted = ref.trim().toLowerCase();
   const users = people.filter((p) => p.type === undefined || p.type === 'User');
   const exact = users.filter((p) => {
@@ -124,14 +125,16 @@ function matchUsers(ref: string, people: Record_[]): Record_[] {
 }
 
 /** Every chat of the user (all pages, through list_chats' route), cached for name look-ups. */
-const allChats = (ctx: ToolContext): Promise<Record_[]> =>
-  ctx.cache.get('chats', (signal) => fetchAll(withSignal(ctx, signal), listChats, {}, CHATS_PER_PAGE, MAX_CHAT_PAGES));
+const allChats = (ctx: ToolContext): Promise<JsonObject[]> =>
+  ctx.cache.get('chats', (signal) => ctx.withSignal(signal).readAll(listChats, {}, { pageSize: CHATS_PER_PAGE, maxPages: MAX_CHAT_PAGES }));
 
-const allExtensions = (ctx: ToolContext): Promise<Record_[]> =>
-  ctx.cache.get('extensions', (signal) => fetchAll(withSignal(ctx, signal), listExtensions, {}, EXTENSIONS_PER_PAGE, MAX_EXTENSION_PAGES));
+const allExtensions = (ctx: ToolContext): Promise<JsonObject[]> =>
+  ctx.cache.get('extensions', (signal) =>
+    ctx.withSignal(signal).readAll(listExtensions, {}, { pageSize: EXTENSIONS_PER_PAGE, maxPages: MAX_EXTENSION_PAGES }),
+  );
 
 const myExtensionId = (ctx: ToolContext): Promise<string> =>
-  ctx.cache.get('me', async (signal) => String((await fetchRecord(withSignal(ctx, signal), getExtensionInfo, {})).id));
+  ctx.cache.get('me', async (signal) => String((await ctx.withSignal(signal).read(getExtensionInfo, {})).id));
 
 /** Where a post goes: a chat, or a colleague whose Direct chat is started when the post is sent. */
 export interface ChatTarget {
@@ -158,10 +161,11 @@ export async function resolveChat(ref: string, ctx: ToolContext): Promise<ChatTa
   }
 }
 
-const isIn = (c: Record_, id: string | undefined) => Array.isArray(c.members) && (c.members as Record_[]).some((m) => String(m.id) === id);
+const isIn = (c: JsonObject, id: string | undefined) =>
+  Array.isArray(c.members) && (c.members as JsonObject[]).some((m) => String(m.id) === id);
 
 /** A person as a post target: their Direct chat with you, or the one to start. */
-function personTarget(person: Record_, chats: Record_[], me: string): ChatTarget {
+function personTarget(person: JsonObject, chats: JsonObject[], me: string): ChatTarget {
   const id = String(person.id);
   const name = String(person.name ?? id);
   const direct = chats.find((c) => c.type === 'Direct' && isIn(c, id) && isIn(c, me));
@@ -169,10 +173,10 @@ function personTarget(person: Record_, chats: Record_[], me: string): ChatTarget
 }
 
 /** A user who can still be messaged. */
-const reachable = (p: Record_) => p.status !== 'Disabled' && (p.type === undefined || p.type === 'User');
+const reachable = (p: JsonObject) => p.status !== 'Disabled' && (p.type === undefined || p.type === 'User');
 
 /** A numeric ref: one of your chats, else a colleague's extension id, else a chat id as given. */
-async function byNumber(ref: string, chats: Record_[], ctx: ToolContext): Promise<ChatTarget> {
+async function byNumber(ref: string, chats: JsonObject[], ctx: ToolContext): Promise<ChatTarget> {
   const chat = chats.find((c) => String(c.id) === ref);
   if (chat) return { id: ref, label: String(chat.name ?? chat.type) };
   const [people, me] = await Promise.all([allExtensions(ctx), myExtensionId(ctx)]);
@@ -199,7 +203,7 @@ async function matchChat(ref: string, ctx: ToolContext): Promise<ChatTarget> {
     ...named.map((c) => ({ chatId: String(c.id), name: String(c.name), type: c.type })),
     ...persons.map((p) => {
       const target = personTarget(p, chats, me);
-      return compactObject({ name: p.name, email: ((p.contact ?? {}) as Record_).email, id: String(p.id), chatId: target.id });
+      return compactObject({ name: p.name, email: ((p.contact ?? {}) as JsonObject).email, id: String(p.id), chatId: target.id });
     }),
   ];
   if (candidates.length) {
@@ -218,7 +222,7 @@ async function matchChat(ref: string, ctx: ToolContext): Promise<ChatTarget> {
 
 /** RingCentral's conversations endpoint opens the Direct chat with a person, or makes it: the same people give the same chat. */
 async function openDirect(personId: string, ctx: ToolContext): Promise<string> {
-  const answer = await restLookup(ctx, 'Medium', {
+  const answer = await ctx.rest('Medium', {
     method: 'POST',
     path: '/team-messaging/v1/conversations',
     body: { members: [{ id: personId }] },
@@ -248,7 +252,7 @@ async function membersOf(target: ChatTarget, ctx: ToolContext): Promise<string[]
   if (!chat || !Array.isArray(chat.members)) return chat?.type === 'Everyone' ? 'everyone in the company' : undefined;
   const [people, me] = await Promise.all([allExtensions(ctx), myExtensionId(ctx)]);
   const names = new Map(people.map((p) => [String(p.id), String(p.name ?? p.id)]));
-  const others = (chat.members as Record_[]).map((m) => String(m.id)).filter((id) => id !== me);
+  const others = (chat.members as JsonObject[]).map((m) => String(m.id)).filter((id) => id !== me);
   const shown = others.slice(0, MAX_MEMBERS_SHOWN).map((id) => names.get(id) ?? id);
   return others.length > MAX_MEMBERS_SHOWN ? [...shown, `and ${others.length - MAX_MEMBERS_SHOWN} more`] : shown;
 }

@@ -1,15 +1,16 @@
 /** RingCentral Video meetings (bridges: reusable rooms with a join link). */
 import { z } from 'zod';
-import { fetchRecord } from '../src/membrane/routing.js';
-import { compactObject, defineTool, meetingId, type Record_ } from './define.js';
+import { defineTool, type JsonObject } from './contract.js';
+import { meetingId } from './fields.js';
+import { compactObject } from './format.js';
 
-const summary = (r: Record_) =>
+const summary = (r: JsonObject) =>
   compactObject({
     id: r.id,
     name: r.name,
     type: r.type,
-    joinUrl: ((r.discovery ?? {}) as Record_).web,
-    pin: ((r.pins ?? {}) as Record_).web,
+    joinUrl: ((r.discovery ?? {}) as JsonObject).web,
+    pin: ((r.pins ?? {}) as JsonObject).web,
   });
 
 const bridgePath = (id: string) => `/rcvideo/v2/bridges/${encodeURIComponent(id)}`;
@@ -78,7 +79,7 @@ export const meetingTools = [
       rest: { group: 'Medium', call: (i) => ({ method: 'DELETE', path: bridgePath(i.meetingId) }) },
     },
     preview: async (i, ctx) => {
-      const bridge = await fetchRecord(ctx, getMeeting, { meetingId: i.meetingId });
+      const bridge = await ctx.read(getMeeting, { meetingId: i.meetingId });
       return { action: 'delete meeting (permanent)', meeting: summary(bridge) };
     },
   }),

@@ -2,28 +2,13 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
-import { withSignal, type ToolContext } from '../src/membrane/context.js';
-import { fetchRecord, restLookup, restText } from '../src/membrane/routing.js';
-import { readList } from '../src/membrane/output.js';
+import { defineTool, type JsonObject, type ToolContext } from './contract.js';
+import { extensionId, isoDate, numericId, oneOf, phone } from './fields.js';
+import { asArray, compactObject, party, truncate } from './format.js';
+import { dateWindow, extensionPath, query } from './rest.js';
 import { smsRecipients } from './people.js';
-import {
-  asArray,
-  compactObject,
-  dateWindow,
-  defineTool,
-  extensionId,
-  extensionPath,
-  isoDate,
-  numericId,
-  oneOf,
-  party,
-  phone,
-  query,
-  truncate,
-  type Record_,
-} from './define.js';
 
-const compactMessage = (r: Record_) =>
+const compactMessage = (r: JsonObject) =>
   compactObject({
     id: r.id,
     type: r.type,
@@ -45,14 +30,13 @@ const messagePath = (i: { extensionId?: string; messageId: string }) =>
  */
 function smsSenders(ctx: ToolContext): Promise<string[]> {
   return ctx.cache.get('sms-senders', async (signal) => {
-    const body = await restLookup(withSignal(ctx, signal), 'Light', {
+    const numbers = await ctx.withSignal(signal).restList('Light', {
       method: 'GET',
       path: '/restapi/v1.0/account/~/extension/~/phone-number',
       query: [['perPage', '1000']],
     });
-    // Stryker disable next-line ObjectLiteral,StringLiteral: any source but an action reads as RingCentral's REST API in errors
-    return readList(body, { route: 'rest' })
-      .records.filter((r) => Array.isArray(r.features) && r.features.includes('SmsSender') && typeof r.phoneNumber === 'string')
+    return numbers
+      .filter((r) => Array.isArray(r.features) && r.features.includes('SmsSender') && typeof r.phoneNumber === 'string')
       .map((r) => String(r.phoneNumber));
   });
 }
@@ -117,15 +101,15 @@ function contentPath(uri: unknown): string | undefined {
  * What an assistant reads a message for, first: an SMS's text, a voicemail's transcription (the
  * AudioTranscription attachment, text/plain, fetched from its content URI), a fax's page count.
  */
-async function withContent(record: Record_, ctx: ToolContext): Promise<Record_> {
-  const attachments = (Array.isArray(record.attachments) ? record.attachments : []) as Record_[];
+async function withContent(record: JsonObject, ctx: ToolContext): Promise<JsonObject> {
+  const attachments = (Array.isArray(record.attachments) ? record.attachments : []) as JsonObject[];
   const transcript = attachments.find((a) => a.type === 'AudioTranscription' && String(a.contentType).startsWith('text/plain'));
   const path = record.type === 'VoiceMail' ? contentPath(transcript?.uri) : undefined;
-  let transcription: Record_ = {};
+  let transcription: JsonObject = {};
   if (path) {
     try {
       // RingCentral's readMessageContent counts in the Medium group.
-      transcription = { transcription: (await restText(ctx, 'Medium', { method: 'GET', path })).trim() };
+      transcription = { transcription: (await ctx.restText('Medium', { method: 'GET', path })).trim() };
     } catch (error) {
       // The message itself was read; a transcription RingCentral cannot serve is said, not fatal.
       if (!(error instanceof ToolError)) throw error;
@@ -265,7 +249,7 @@ export const messageTools = [
       rest: { group: 'Medium', call: (i) => ({ method: 'DELETE', path: messagePath(i), query: query({ purge: i.purge }) }) },
     },
     preview: async (i, ctx) => {
-      const message = await fetchRecord(ctx, getMessage, { extensionId: i.extensionId, messageId: i.messageId });
+      const message = await ctx.read(getMessage, { extensionId: i.extensionId, messageId: i.messageId });
       return { action: i.purge ? 'purge message (permanent)' : 'delete message (moves to Deleted)', message: compactMessage(message) };
     },
   }),

@@ -4,11 +4,11 @@
  */
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
-import { withSignal, type ToolContext } from '../src/membrane/context.js';
-import { readList } from '../src/membrane/output.js';
-import { fetchAll, restLookup } from '../src/membrane/routing.js';
+import { isObject } from '../src/membrane/json.js';
 import { contactTools } from './contacts.js';
-import { compactObject, defineTool, E164, type Record_ } from './define.js';
+import { defineTool, type AnyTool, type JsonObject, type ToolContext } from './contract.js';
+import { E164 } from './fields.js';
+import { compactObject } from './format.js';
 
 export interface Phone {
   number: string;
@@ -69,11 +69,11 @@ export async function toE164(written: string, country: string | undefined, field
 
 /** The account's home country as RingCentral names it: the user's extension (learned with the REST base), else the account. */
 export async function accountCountry(ctx: ToolContext): Promise<string | undefined> {
-  const learned = (await ctx.membrane.restBase(ctx.run).catch(() => undefined))?.country;
+  const learned = (await ctx.membrane.restBase(ctx.limits).catch(() => undefined))?.country;
   if (learned) return learned;
   return ctx.cache.get('country', async (signal) => {
-    const account = await restLookup(withSignal(ctx, signal), 'Light', { method: 'GET', path: '/restapi/v1.0/account/~' });
-    const home = ((account as Record_ | undefined)?.regionalSettings as Record_ | undefined)?.homeCountry as Record_ | undefined;
+    const account = await ctx.withSignal(signal).rest('Light', { method: 'GET', path: '/restapi/v1.0/account/~' });
+    const home = ((account as JsonObject | undefined)?.regionalSettings as JsonObject | undefined)?.homeCountry as JsonObject | undefined;
     return typeof home?.isoCode === 'string' && /^[A-Z]{2}$/.test(home.isoCode) ? home.isoCode : undefined;
   });
 }
@@ -151,8 +151,8 @@ const USAGE: Record<string, string> = {
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
 
-function colleagueNumbers(entry: Record_): Phone[] {
-  const numbers = Array.isArray(entry.phoneNumbers) ? (entry.phoneNumbers as Record_[]) : [];
+function colleagueNumbers(entry: JsonObject): Phone[] {
+  const numbers = Array.isArray(entry.phoneNumbers) ? (entry.phoneNumbers as JsonObject[]) : [];
   return numbers.flatMap((n) => {
     const number = str(n.e164) ?? str(n.phoneNumber);
     if (!number || !E164.test(number)) return [];
@@ -162,7 +162,7 @@ function colleagueNumbers(entry: Record_): Phone[] {
 }
 
 /** A directory entry (ContactResource) as a person. */
-export function colleague(entry: Record_): Person {
+export function colleague(entry: JsonObject): Person {
   const parts = [str(entry.firstName), str(entry.lastName)].filter((p): p is string => p !== undefined);
   return {
     kind: 'colleague',
@@ -176,7 +176,7 @@ export function colleague(entry: Record_): Person {
 }
 
 /** What the directory is asked: RingCentral's SearchDirectoryEntriesRequest, users that are enabled. */
-function directoryBody(q: Query): Record_ {
+function directoryBody(q: Query): JsonObject {
   const search = {
     email: { searchString: q.value, searchFields: ['email'] },
     phone: { searchString: q.value, searchFields: ['phoneNumber'] },
@@ -188,20 +188,24 @@ function directoryBody(q: Query): Record_ {
 
 /** Whether RingCentral's paging says the directory had more than the page it answered. */
 function morePages(answer: unknown): boolean {
-  const paging = (answer as Record_ | undefined)?.paging as Record_ | undefined;
+  const paging = (answer as JsonObject | undefined)?.paging as JsonObject | undefined;
   const page = typeof paging?.page === 'number' ? paging.page : 1;
   return typeof paging?.totalPages === 'number' && paging.totalPages > page;
 }
 
 /** No Membrane action searches the directory: RingCentral's REST API (Heavy group). */
 async function searchColleagues(q: Query, ctx: ToolContext): Promise<{ people: Person[]; partial: boolean }> {
-  const answer = await restLookup(ctx, 'Heavy', {
+  const answer = await ctx.rest('Heavy', {
     method: 'POST',
     path: '/restapi/v1.0/account/~/directory/entries/search',
     body: directoryBody(q),
   });
-  // Stryker disable next-line ObjectLiteral: any source but an action reads as RingCentral's REST API
-  return { people: readList(answer, { route: 'rest' }).records.map(colleague), partial: morePages(answer) };
+  if (!isObject(answer) || !Array.isArray(answer.records)) {
+    throw new ToolError('unparseable_output', "RingCentral's directory search answered without records", {
+      fix: 'run ringcentral_status; the REST route may not reach RingCentral',
+    });
+  }
+  return { people: (answer.records as JsonObject[]).map(colleague), partial: morePages(answer) };
 }
 
 // ---- Personal contacts: the address book ------------------------------------------------------
@@ -225,7 +229,7 @@ const CONTACTS_PER_PAGE = 1000;
 const MAX_CONTACT_PAGES = 10;
 
 /** A personal contact (PersonalContactResource) as a person. */
-export function contact(record: Record_): Person {
+export function contact(record: JsonObject): Person {
   const parts = [str(record.firstName), str(record.lastName)].filter((p): p is string => p !== undefined);
   const emails = [record.email, record.email2, record.email3].map(str).filter((e): e is string => e !== undefined);
   return {
@@ -242,13 +246,14 @@ export function contact(record: Record_): Person {
   };
 }
 
-const listContacts = contactTools.find((def) => def.name === 'ringcentral_list_contacts')!;
+/** list_contacts, read through its own route (action or REST) like any look-up. */
+const listContacts: AnyTool = contactTools.find((def) => def.name === 'ringcentral_list_contacts')!;
 
 /** The address book through list_contacts' route, filtered by RingCentral where it can: a number, a name's word. */
 async function searchContacts(q: Query, ctx: ToolContext): Promise<Person[]> {
   if (q.by === 'extension') return [];
   const filter = q.by === 'phone' ? { phoneNumber: q.value } : q.by === 'name' ? { startsWith: keyword(q.value).slice(0, 64) } : {};
-  return (await fetchAll(ctx, listContacts, filter, CONTACTS_PER_PAGE, MAX_CONTACT_PAGES)).map(contact);
+  return (await ctx.readAll(listContacts, filter, { pageSize: CONTACTS_PER_PAGE, maxPages: MAX_CONTACT_PAGES })).map(contact);
 }
 
 /**
@@ -267,7 +272,7 @@ const TOO_MANY = (q: Query) => `the company directory holds more than ${DIRECTOR
 const phoneLabel = (p: Phone) => (p.sms === undefined ? p.label : `${p.label}, ${p.sms ? 'SMS' : 'no SMS'}`);
 
 /** One person in a few fields: numbers as `{"+14045550134": "mobile"}`, SMS marked where RingCentral says. */
-export const compactPerson = (p: Person): Record_ =>
+export const compactPerson = (p: Person): JsonObject =>
   compactObject({
     kind: p.kind,
     name: p.name,
@@ -296,12 +301,13 @@ const MAX_CANDIDATES = 10;
 
 const PICK_ONE = 'pass one of the candidates by full name or number, or look the person up with ringcentral_find_people';
 
-function refuse(message: string, extra: Record_ = {}, fix = PICK_ONE): ToolError {
+function refuse(message: string, extra: JsonObject = {}, fix = PICK_ONE): ToolError {
   return new ToolError('invalid_input', `${message}; nothing was sent`, { fix, ...extra });
 }
 
 /** A candidate in a refusal: who it is and the number a text would go to. */
-const candidate = (p: Person): Record_ => compactObject({ name: p.name, kind: p.kind, email: p.emails[0], smsTo: smsNumberOf(p)?.number });
+const candidate = (p: Person): JsonObject =>
+  compactObject({ name: p.name, kind: p.kind, email: p.emails[0], smsTo: smsNumberOf(p)?.number });
 
 /** The one person (or one number) a name gives for a text; none or several is refused with the candidates. */
 async function recipientByName(ref: string, ctx: ToolContext): Promise<Recipient> {
@@ -343,7 +349,7 @@ export async function smsRecipients(to: readonly string[], ctx: ToolContext): Pr
         const number = await toE164(ref, await accountCountry(ctx), 'to');
         return { number, shown: number };
       }
-      return ctx.cache.get(`sms-to:${lower(ref)}`, (signal) => recipientByName(ref, withSignal(ctx, signal)));
+      return ctx.cache.get(`sms-to:${lower(ref)}`, (signal) => recipientByName(ref, ctx.withSignal(signal)));
     }),
   );
   const seen = new Map<string, string>();

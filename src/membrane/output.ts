@@ -6,15 +6,13 @@
  * wrappers. A list whose records cannot be recognized is an error, never an empty success.
  */
 import { ToolError } from '../errors.js';
-import { isObject } from './json.js';
-
-type Obj = Record<string, unknown>;
+import { isObject, type JsonObject } from './json.js';
 
 /** Where a result came from, for errors: `action list-messages` or `RingCentral REST`. */
 export type Source = { route: 'action'; key: string } | { route: 'rest' };
 
 export interface ListPage {
-  records: Obj[];
+  records: JsonObject[];
   /** Membrane's cursor for the next page. */
   cursor?: string;
   /** Team messaging's token for the next page. */
@@ -31,7 +29,7 @@ const RECORD_META = new Set(['id', 'name', 'uri', 'iconUri', 'createdTime', 'upd
 /** The keys of the wrapper `action run` may print around an action's output. */
 const WRAPPER_KEYS = new Set(['output', 'actionRunId', 'logs']);
 
-const isWrapper = (value: unknown): value is Obj =>
+const isWrapper = (value: unknown): value is JsonObject =>
   isObject(value) && ('output' in value || 'actionRunId' in value) && Object.keys(value).every((k) => WRAPPER_KEYS.has(k));
 
 /**
@@ -51,7 +49,7 @@ export function unwrapActionOutput(value: unknown): { output: unknown; actionRun
 const unwrap = (value: unknown): unknown => unwrapActionOutput(value).output;
 
 /** RingCentral's record inside a data record, the record itself, or undefined when it cannot be told. */
-function vendorRecord(value: unknown): Obj | undefined {
+function vendorRecord(value: unknown): JsonObject | undefined {
   if (!isObject(value)) return undefined;
   if (isObject(value.rawFields)) return value.rawFields;
   if (isObject(value.fields)) return 'id' in value.fields || value.id === undefined ? value.fields : { id: value.id, ...value.fields };
@@ -70,40 +68,43 @@ function unreadable(source: Source, what: string): ToolError {
 
 const sample = (value: unknown): string => (JSON.stringify(value) ?? String(value)).slice(0, 120);
 
+/** The list a result holds: itself (a bare array), its `records` or its `items`. */
+function listIn(value: unknown): unknown[] | undefined {
+  if (Array.isArray(value)) return value;
+  if (!isObject(value)) return undefined;
+  if (Array.isArray(value.records)) return value.records;
+  return Array.isArray(value.items) ? value.items : undefined;
+}
+
+/** What a result that holds no list looks like, for the error. */
+function notAList(value: unknown): string {
+  if (isObject(value)) return `no list of records (keys: ${Object.keys(value).slice(0, 8).join(', ') || 'none'})`;
+  return value === undefined ? 'no output where a list was expected' : `no list of records (${sample(value)})`;
+}
+
+/** What a list result says about the next page: RingCentral's navigation and paging, Membrane's cursor. */
+function pagingOf(value: JsonObject): Omit<ListPage, 'records'> {
+  const navigation = isObject(value.navigation) ? value.navigation : {};
+  const paging = isObject(value.paging) ? value.paging : {};
+  const page: Omit<ListPage, 'records'> = { nextPage: isObject(navigation.nextPage) };
+  if (typeof paging.totalPages === 'number') page.totalPages = paging.totalPages;
+  if (typeof value.cursor === 'string' && value.cursor) page.cursor = value.cursor;
+  if (typeof navigation.nextPageToken === 'string' && navigation.nextPageToken) page.nextPageToken = navigation.nextPageToken;
+  return page;
+}
+
 /** One page of a list result with what it says about the next page. */
 export function readList(output: unknown, source: Source): ListPage {
   const value = unwrap(output);
-  const list = Array.isArray(value)
-    ? value
-    : isObject(value)
-      ? Array.isArray(value.records)
-        ? value.records
-        : Array.isArray(value.items)
-          ? value.items
-          : undefined
-      : undefined;
-  if (!list) {
-    const what = isObject(value)
-      ? `no list of records (keys: ${Object.keys(value).slice(0, 8).join(', ') || 'none'})`
-      : value === undefined
-        ? 'no output where a list was expected'
-        : `no list of records (${sample(value)})`;
-    throw unreadable(source, what);
-  }
-  const records: Obj[] = [];
+  const list = listIn(value);
+  if (!list) throw unreadable(source, notAList(value));
+  const records: JsonObject[] = [];
   for (const item of list) {
     const record = vendorRecord(item);
     if (!record) throw unreadable(source, `list records without their fields (${sample(item)})`);
     records.push(record);
   }
-  if (!isObject(value)) return { records, nextPage: false };
-  const navigation = isObject(value.navigation) ? value.navigation : {};
-  const paging = isObject(value.paging) ? value.paging : {};
-  const page: ListPage = { records, nextPage: isObject(navigation.nextPage) };
-  if (typeof paging.totalPages === 'number') page.totalPages = paging.totalPages;
-  if (typeof value.cursor === 'string' && value.cursor) page.cursor = value.cursor;
-  if (typeof navigation.nextPageToken === 'string' && navigation.nextPageToken) page.nextPageToken = navigation.nextPageToken;
-  return page;
+  return isObject(value) ? { records, ...pagingOf(value) } : { records, nextPage: false };
 }
 
 /**
