@@ -268,6 +268,8 @@ function validValue(schema: Schema): unknown {
 const CROSS_FIELD: Record<string, Record<string, unknown>> = {
   ringcentral_create_contact: { firstName: 'Ann' },
   ringcentral_update_contact: { firstName: 'Ann' },
+  // A recipient the schema takes is resolved after it: a number that is one.
+  ringcentral_send_sms: { to: ['+16505550123'] },
 };
 
 /** A valid input: every required field, plus what cross-field rules ask for. */
