@@ -1,6 +1,7 @@
 /** Team messaging: chats, posts and teams. */
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
+import { isObject } from '../src/membrane/json.js';
 import { getExtensionInfo, listExtensions } from './account.js';
 import { defineTool, type JsonObject, type ToolContext } from './contract.js';
 import { email, oneOf } from './fields.js';
@@ -15,6 +16,8 @@ const MAX_CHAT_PAGES = 20;
 /** RingCentral's page-size ceiling for extensions; ten pages cover a 10,000-person company. */
 const EXTENSIONS_PER_PAGE = 1000;
 const MAX_EXTENSION_PAGES = 10;
+/** A post's preview names at most this many members. */
+const MAX_MEMBERS_SHOWN = 10;
 
 type Member = { email: string } | { id: string };
 
@@ -32,6 +35,13 @@ async function memberOf(ref: string, ctx: ToolContext): Promise<Member> {
   throw new ToolError('not_found', `member "${ref}": no person of that name${disabledNote(ref, await allExtensions(ctx))}`, {
     fix: 'find them with ringcentral_list_extensions',
   });
+}
+
+/** Team members as a person reads them: "Elena Rahman (2091670004)", an email as given. */
+async function membersShown(members: Member[], ctx: ToolContext): Promise<string[]> {
+  if (!members.some((m) => 'id' in m)) return members.map((m) => ('email' in m ? m.email : m.id));
+  const names = new Map((await allExtensions(ctx)).map((p) => [String(p.id), p.name]));
+  return members.map((m) => ('email' in m ? m.email : typeof names.get(m.id) === 'string' ? `${String(names.get(m.id))} (${m.id})` : m.id));
 }
 
 /** RingCentral's TMCreateTeamRequest: members by person id or email. */
@@ -126,12 +136,20 @@ const allExtensions = (ctx: ToolContext): Promise<JsonObject[]> =>
 const myExtensionId = (ctx: ToolContext): Promise<string> =>
   ctx.cache.get('me', async (signal) => String((await ctx.withSignal(signal).read(getExtensionInfo, {})).id));
 
+/** Where a post goes: a chat, or a colleague whose Direct chat is started when the post is sent. */
+export interface ChatTarget {
+  /** The chat; absent when a Direct chat with `person` does not exist yet. */
+  id?: string;
+  label?: string;
+  person?: { id: string; name: string };
+}
+
 /**
- * A chat id as given, or the chat that a team name, a person's name or email names.
- * Ambiguous names return the candidates instead of guessing.
+ * The chat a ref names: a chat id of yours, a colleague's extension id, a team name, a person's
+ * name or email (their Direct chat, to be started if there is none). Ambiguous names return the
+ * candidates instead of guessing.
  */
-export async function resolveChat(ref: string, ctx: ToolContext): Promise<{ id: string; label?: string }> {
-  if (/^\d{1,30}$/.test(ref)) return { id: ref };
+export async function resolveChat(ref: string, ctx: ToolContext): Promise<ChatTarget> {
   try {
     return await matchChat(ref, ctx);
   } catch (error) {
@@ -143,8 +161,32 @@ export async function resolveChat(ref: string, ctx: ToolContext): Promise<{ id: 
   }
 }
 
-async function matchChat(ref: string, ctx: ToolContext): Promise<{ id: string; label?: string }> {
+const isIn = (c: JsonObject, id: string | undefined) =>
+  Array.isArray(c.members) && (c.members as JsonObject[]).some((m) => String(m.id) === id);
+
+/** A person as a post target: their Direct chat with you, or the one to start. */
+function personTarget(person: JsonObject, chats: JsonObject[], me: string): ChatTarget {
+  const id = String(person.id);
+  const name = String(person.name ?? id);
+  const direct = chats.find((c) => c.type === 'Direct' && isIn(c, id) && isIn(c, me));
+  return direct ? { id: String(direct.id), label: `Direct with ${name}` } : { person: { id, name }, label: `new Direct chat with ${name}` };
+}
+
+/** A user who can still be messaged. */
+const reachable = (p: JsonObject) => p.status !== 'Disabled' && (p.type === undefined || p.type === 'User');
+
+/** A numeric ref: one of your chats, else a colleague's extension id, else a chat id as given. */
+async function byNumber(ref: string, chats: JsonObject[], ctx: ToolContext): Promise<ChatTarget> {
+  const chat = chats.find((c) => String(c.id) === ref);
+  if (chat) return { id: ref, label: String(chat.name ?? chat.type) };
+  const [people, me] = await Promise.all([allExtensions(ctx), myExtensionId(ctx)]);
+  const person = people.find((p) => String(p.id) === ref && ref !== me && reachable(p));
+  return person ? personTarget(person, chats, me) : { id: ref };
+}
+
+async function matchChat(ref: string, ctx: ToolContext): Promise<ChatTarget> {
   const chats = await allChats(ctx);
+  if (/^\d{1,30}$/.test(ref)) return byNumber(ref, chats, ctx);
   const byId = chats.find((c) => c.id === ref);
   if (byId) return { id: ref, label: String(byId.name ?? byId.type) };
   const wanted = ref.trim().toLowerCase();
@@ -153,29 +195,17 @@ async function matchChat(ref: string, ctx: ToolContext): Promise<{ id: string; l
   if (named.length === 1) return { id: String(named[0].id), label: String(named[0].name) };
 
   const people = matchPeople(ref, await allExtensions(ctx));
-  const me = people.length ? await myExtensionId(ctx) : undefined;
-  const isIn = (c: JsonObject, id: string | undefined) => (c.members as JsonObject[]).some((m) => String(m.id) === id);
-  const persons = people
-    .filter((p) => String(p.id) !== me)
-    .map((p) => {
-      const direct = chats.find((c) => c.type === 'Direct' && Array.isArray(c.members) && isIn(c, String(p.id)) && isIn(c, me));
-      return compactObject({
-        name: p.name,
-        email: ((p.contact ?? {}) as JsonObject).email,
-        id: String(p.id),
-        chatId: direct ? String(direct.id) : undefined,
-      });
-    });
-  if (!named.length && persons.length === 1) {
-    const [person] = persons;
-    if (person.chatId) return { id: String(person.chatId), label: `Direct with ${String(person.name)}` };
-    throw new ToolError('not_found', `${String(person.name)} has no Direct chat with you yet`, {
-      candidates: persons,
-      fix: 'start the conversation in RingCentral, or post to a team chat (ringcentral_list_chats)',
-    });
-  }
+  const me = people.length ? await myExtensionId(ctx) : '';
+  const persons = people.filter((p) => String(p.id) !== me);
+  if (!named.length && persons.length === 1) return personTarget(persons[0], chats, me);
   // One chat of that name, or one person, was answered above: any candidates left are several.
-  const candidates = [...named.map((c) => ({ chatId: String(c.id), name: String(c.name), type: c.type })), ...persons];
+  const candidates = [
+    ...named.map((c) => ({ chatId: String(c.id), name: String(c.name), type: c.type })),
+    ...persons.map((p) => {
+      const target = personTarget(p, chats, me);
+      return compactObject({ name: p.name, email: ((p.contact ?? {}) as JsonObject).email, id: String(p.id), chatId: target.id });
+    }),
+  ];
   if (candidates.length) {
     throw new ToolError('ambiguous', `"${ref}" matches ${candidates.length} chats or people; pass one chatId`, { candidates });
   }
@@ -190,10 +220,47 @@ async function matchChat(ref: string, ctx: ToolContext): Promise<{ id: string; l
   );
 }
 
+/** RingCentral's conversations endpoint opens the Direct chat with a person, or makes it: the same people give the same chat. */
+async function openDirect(personId: string, ctx: ToolContext): Promise<string> {
+  const answer = await ctx.rest('Medium', {
+    method: 'POST',
+    path: '/team-messaging/v1/conversations',
+    body: { members: [{ id: personId }] },
+  });
+  const id = isObject(answer) ? answer.id : undefined;
+  if (typeof id !== 'string' && typeof id !== 'number') {
+    throw new ToolError('unparseable_output', 'RingCentral opened the Direct chat but named no chat id; nothing was posted', {
+      fix: 'post again: the same chat is opened, not another',
+    });
+  }
+  ctx.cache.delete('chats');
+  return String(id);
+}
+
+/** The chat a post goes to, started first when it is a new Direct chat (never in a dry run, which shows where it would go). */
+async function postChatId(i: { chatId: string }, ctx: ToolContext): Promise<string> {
+  const target = await resolveChat(i.chatId, ctx);
+  if (target.id) return target.id;
+  if ('dryRun' in i && i.dryRun === true) return `(${target.label ?? 'new chat'})`;
+  return openDirect(target.person!.id, ctx);
+}
+
+/** The members a post reaches, by name (you left out); a long list as its first ten and a count. */
+async function membersOf(target: ChatTarget, ctx: ToolContext): Promise<string[] | string | undefined> {
+  if (target.person) return [target.person.name];
+  const chat = (await allChats(ctx)).find((c) => String(c.id) === target.id);
+  if (!chat || !Array.isArray(chat.members)) return chat?.type === 'Everyone' ? 'everyone in the company' : undefined;
+  const [people, me] = await Promise.all([allExtensions(ctx), myExtensionId(ctx)]);
+  const names = new Map(people.map((p) => [String(p.id), String(p.name ?? p.id)]));
+  const others = (chat.members as JsonObject[]).map((m) => String(m.id)).filter((id) => id !== me);
+  const shown = others.slice(0, MAX_MEMBERS_SHOWN).map((id) => names.get(id) ?? id);
+  return others.length > MAX_MEMBERS_SHOWN ? [...shown, `and ${others.length - MAX_MEMBERS_SHOWN} more`] : shown;
+}
+
 const listChats = defineTool({
   name: 'ringcentral_list_chats',
   title: 'List chats',
-  description: 'Your team chats; Direct and Group chats name the other members.',
+  description: 'Your chats; Direct and Group ones name the other members.',
   toolset: 'chats',
   kind: 'read',
   list: { paging: 'token', compact: compactChat, maxLimit: CHATS_PER_PAGE, enrich: withMemberNames },
@@ -210,9 +277,10 @@ export const chatTools = [
   defineTool({
     name: 'ringcentral_create_chat_post',
     title: 'Post to chat',
-    description: 'Post to a team chat; an ambiguous name returns the candidates.',
+    description: 'Post to a chat or a colleague (starts a Direct chat if none).',
     toolset: 'chats',
     kind: 'write',
+    needsConfirmation: () => true,
     input: {
       chatId: z
         .string()
@@ -220,7 +288,7 @@ export const chatTools = [
         .max(200)
         // eslint-disable-next-line no-control-regex -- control characters are what it refuses
         .regex(/^[^\s-][^\u0000-\u001f]*$/, 'must be a chat id, team name or email (no leading "-" or control characters)')
-        .describe("Chat id, team name, or a person's name (or prefix) or email"),
+        .describe("Chat id, team name, or a colleague's name, email or id"),
       text: z.string().min(1).max(10000).describe('Mention: ![:Person](personId)'),
     },
     exec: {
@@ -228,20 +296,25 @@ export const chatTools = [
       action: {
         key: 'create-chat-post',
         sends: ['chatId', 'text'],
-        input: async (i, ctx) => ({ chatId: (await resolveChat(i.chatId, ctx)).id, text: i.text }),
+        input: async (i, ctx) => ({ chatId: await postChatId(i, ctx), text: i.text }),
       },
       rest: {
         group: 'Medium',
         call: async (i, ctx) => ({
           method: 'POST',
-          path: `/team-messaging/v1/chats/${encodeURIComponent((await resolveChat(i.chatId, ctx)).id)}/posts`,
+          path: `/team-messaging/v1/chats/${encodeURIComponent(await postChatId(i, ctx))}/posts`,
           body: { text: i.text },
         }),
       },
     },
     preview: async (i, ctx) => {
       const chat = await resolveChat(i.chatId, ctx);
-      return { action: 'post to chat', chat: chat.label ? `${chat.label} (${chat.id})` : chat.id, text: i.text };
+      return compactObject({
+        action: 'post to chat',
+        chat: chat.id && chat.label ? `${chat.label} (${chat.id})` : (chat.label ?? chat.id),
+        members: await membersOf(chat, ctx),
+        text: i.text,
+      });
     },
   }),
   defineTool({
@@ -250,6 +323,8 @@ export const chatTools = [
     description: 'Create a team (a named chat) with members.',
     toolset: 'chats',
     kind: 'write',
+    // A team that adds people is a message to them: confirmed like a post.
+    needsConfirmation: (i) => (i.members?.length ?? 0) > 0,
     invalidates: ['chats'],
     input: {
       name: z.string().min(1).max(250),
@@ -282,7 +357,7 @@ export const chatTools = [
     preview: async (i, ctx) => ({
       action: 'create team',
       name: i.name,
-      members: (await teamBody(i, ctx)).members ?? [],
+      members: await membersShown((await teamBody(i, ctx)).members ?? [], ctx),
       public: i.public ?? false,
     }),
   }),

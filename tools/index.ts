@@ -7,12 +7,14 @@ import { TOOLSETS, type AnyTool } from './contract.js';
 import { discoveryTools } from './discovery.js';
 import { meetingTools } from './meetings.js';
 import { messageTools } from './messages.js';
+import { peopleTools } from './people.js';
 import { proxyTools } from './proxy.js';
 
 export const registry: readonly AnyTool[] = [
   ...accountTools,
   ...messageTools,
   ...contactTools,
+  ...peopleTools,
   ...callTools,
   ...chatTools,
   ...meetingTools,

@@ -6,6 +6,7 @@ import { defineTool, type JsonObject, type ToolContext } from './contract.js';
 import { extensionId, isoDate, numericId, oneOf, phone } from './fields.js';
 import { asArray, compactObject, party, truncate } from './format.js';
 import { dateWindow, extensionPath, query } from './rest.js';
+import { smsRecipients } from './people.js';
 
 const compactMessage = (r: JsonObject) =>
   compactObject({
@@ -64,14 +65,18 @@ export async function smsSender(ctx: ToolContext, from?: string): Promise<string
   return from;
 }
 
+/** A name or number on one line, not starting with a space or "-". */
+// eslint-disable-next-line no-control-regex -- control characters are what it refuses
+const RECIPIENT = /^[^\s\u0000-\u001f-][^\u0000-\u001f]*$/;
+
 const smsInput = {
   to: z
-    .array(phone)
+    .array(z.string().max(100).regex(RECIPIENT, 'must be a phone number or a name'))
     .min(1)
     .max(10)
     .refine((to) => new Set(to).size === to.length, 'lists a number more than once; give each recipient once')
-    .describe('Several = one group SMS'),
-  text: z.string().min(1).max(1000).describe('1-1000 characters'),
+    .describe('Numbers (any format) or names; several = one group SMS'),
+  text: z.string().min(1).max(1000),
   from: phone.describe('Default: your first SMS number').optional(),
   idempotencyKey: z
     .string()
@@ -79,9 +84,10 @@ const smsInput = {
     .optional(),
 };
 
-/** RingCentral's CreateSMSMessage body: the same on both routes. */
+/** RingCentral's CreateSMSMessage body: the same on both routes, every recipient a number. */
 async function smsPayload(i: { to: string[]; text: string; from?: string }, ctx: ToolContext) {
-  return { from: { phoneNumber: await smsSender(ctx, i.from) }, to: i.to.map((phoneNumber) => ({ phoneNumber })), text: i.text };
+  const [from, to] = await Promise.all([smsSender(ctx, i.from), smsRecipients(i.to, ctx)]);
+  return { from: { phoneNumber: from }, to: to.map((r) => ({ phoneNumber: r.number })), text: i.text };
 }
 
 /** An attachment's content URI as the relative path Membrane may be given (a full URL it would use as-is). */
@@ -201,7 +207,7 @@ export const messageTools = [
   defineTool({
     name: 'ringcentral_send_sms',
     title: 'Send SMS',
-    description: 'Send a real SMS (irreversible): show the person from, to, text first. Same key in 10 min: sent once.',
+    description: 'Send a real SMS (irreversible). Same key in 10 min: sent once.',
     toolset: 'messaging',
     kind: 'destructive',
     input: smsInput,
@@ -214,14 +220,14 @@ export const messageTools = [
       },
     },
     preview: async (i, ctx) => {
-      const payload = await smsPayload(i, ctx);
-      return { action: 'send SMS', from: payload.from.phoneNumber, to: i.to, text: i.text, characters: i.text.length };
+      const [from, to] = await Promise.all([smsSender(ctx, i.from), smsRecipients(i.to, ctx)]);
+      return { action: 'send SMS', from, to: to.map((r) => r.shown), text: i.text, characters: i.text.length };
     },
     idempotencyKey: async (i, ctx) => {
       if (i.idempotencyKey) return `key:${i.idempotencyKey}`;
-      const from = await smsSender(ctx, i.from);
+      const [from, to] = await Promise.all([smsSender(ctx, i.from), smsRecipients(i.to, ctx)]);
       return createHash('sha256')
-        .update(JSON.stringify([from, [...i.to].sort(), i.text]))
+        .update(JSON.stringify([from, to.map((r) => r.number).sort(), i.text]))
         .digest('hex');
     },
   }),

@@ -57,16 +57,33 @@ export const PROMPTS: PromptDefinition[] = [
   {
     name: 'who_is_this_number',
     title: 'Who is this number?',
-    description: 'Look a phone number up in my contacts and in recent calls and messages.',
-    needs: ['ringcentral_list_contacts', 'ringcentral_get_call_log', 'ringcentral_list_messages'],
+    description: 'Look a phone number up among colleagues and contacts, and in recent calls and messages.',
+    needs: ['ringcentral_find_people', 'ringcentral_get_call_log', 'ringcentral_list_messages'],
     args: { phoneNumber: phoneArg('The number') },
     text: ({ phoneNumber }) =>
       [
         `Who is ${phoneNumber}, and what have we talked about?`,
-        `1. ringcentral_list_contacts with phoneNumber "${phoneNumber}".`,
+        `1. ringcentral_find_people with query "${phoneNumber}" (colleagues and personal contacts).`,
         `2. ringcentral_get_call_log with phoneNumber "${phoneNumber}" and a dateFrom 30 days back.`,
         `3. ringcentral_list_messages with phoneNumber "${phoneNumber}" and a dateFrom 30 days back.`,
         'Answer with the name and company if known, then the calls and messages, newest first, one line each. Only read: change nothing.',
+      ].join('\n'),
+  },
+  {
+    name: 'message_someone',
+    title: 'Text or message someone by name',
+    description: 'Find a colleague or contact by name, then text them or post to them in chat, after I confirm.',
+    needs: ['ringcentral_find_people', 'ringcentral_send_sms', 'ringcentral_create_chat_post'],
+    args: {
+      person: z.string().min(1).max(200).describe('A name, email or number as I would say it'),
+      note: z.string().max(1000).describe('What to tell them, roughly').optional(),
+    },
+    text: ({ person, note }) =>
+      [
+        `Get a message to ${person}${note ? `: ${note}` : ''}.`,
+        `1. ringcentral_find_people with query "${person}". If it names several people, show them and ask me which one.`,
+        '2. A colleague: post to them in chat with ringcentral_create_chat_post (chatId: their name or email; it starts your Direct chat if there is none). A personal contact, or if I ask for a text: ringcentral_send_sms (to: their full name or number).',
+        '3. Draft the message, show me who gets it and the exact text, and wait for my yes. When the call returns confirmation_required, show its preview and call again with the same arguments plus its confirmationToken, only after I agreed.',
       ].join('\n'),
   },
 ];

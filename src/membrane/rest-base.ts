@@ -17,6 +17,8 @@ export interface RestBase {
   path: string;
   /** The account's time zone (`regionalSettings.timezone.name`), for date-only filters. */
   timeZone?: string;
+  /** The user's home country (`regionalSettings.homeCountry.isoCode`), for numbers written without one. */
+  country?: string;
 }
 
 /** RingCentral's path of the probe: the connected user's own extension (Light group, any user may read it). */
@@ -30,7 +32,7 @@ const segments = (path: string) => path.split('/').filter(Boolean);
  * The base path a probe reveals: the answer's `uri` is the whole path the request reached, of
  * which the probe's own segments (`~` standing for the ids RingCentral put there) are the end.
  */
-export function baseFromAnswer(sent: string, answer: unknown, fallback: string): Omit<RestBase, 'timeZone'> {
+export function baseFromAnswer(sent: string, answer: unknown, fallback: string): Omit<RestBase, 'timeZone' | 'country'> {
   const uri = isObject(answer) && typeof answer.uri === 'string' && URL.canParse(answer.uri) ? new URL(answer.uri) : undefined;
   if (!uri || uri.protocol !== 'https:') return { path: fallback };
   const reached = segments(uri.pathname);
@@ -48,6 +50,12 @@ const timeZoneOf = (answer: unknown): string | undefined => {
   return typeof zone === 'string' && zone ? zone : undefined;
 };
 
+const countryOf = (answer: unknown): string | undefined => {
+  const settings = isObject(answer) && isObject(answer.regionalSettings) ? answer.regionalSettings : undefined;
+  const code = settings && isObject(settings.homeCountry) ? settings.homeCountry.isoCode : undefined;
+  return typeof code === 'string' && /^[A-Z]{2}$/.test(code) ? code : undefined;
+};
+
 /** A 404 from the gateway (no API at that path): the base is not this one. */
 const notHere = (error: unknown): boolean =>
   error instanceof ToolError &&
@@ -61,7 +69,7 @@ export async function learnRestBase(probe: (path: string) => Promise<unknown>): 
     const sent = PROBE.slice(base.length);
     try {
       const answer = await probe(sent);
-      return { ...baseFromAnswer(sent, answer, base), timeZone: timeZoneOf(answer) };
+      return { ...baseFromAnswer(sent, answer, base), timeZone: timeZoneOf(answer), country: countryOf(answer) };
     } catch (error) {
       if (!notHere(error)) throw error;
       tried.push(sent);

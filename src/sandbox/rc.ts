@@ -29,3 +29,8 @@ export type { default as BridgePreferences } from '@rc-ex/core/definitions/Bridg
 export type { default as BridgeJoinPreferences } from '@rc-ex/core/definitions/BridgeJoinPreferences';
 export type { default as VideoMeeting } from '@rc-ex/core/definitions/Meeting';
 export type { default as BasicPaging } from '@rc-ex/core/definitions/BasicPaging';
+export type { default as SearchDirectoryEntriesRequest } from '@rc-ex/core/definitions/SearchDirectoryEntriesRequest';
+export type { default as DirectoryResource } from '@rc-ex/core/definitions/DirectoryResource';
+export type { default as ContactResource } from '@rc-ex/core/definitions/ContactResource';
+export type { default as AdgPhoneNumberResource } from '@rc-ex/core/definitions/AdgPhoneNumberResource';
+export type { default as TMConversationInfo } from '@rc-ex/core/definitions/TMConversationInfo';

@@ -69,7 +69,7 @@ const READS: Array<[string, Record<string, unknown>]> = [
 const INVALID: Array<[string, Record<string, unknown>]> = [
   ['ringcentral_get_contact', { contactId: '--help' }],
   ['ringcentral_api_request', { method: 'GET', path: 'https://evil.example.com/restapi/v1.0' }],
-  ['ringcentral_send_sms', { to: ['6505550142'], text: 'x' }],
+  ['ringcentral_send_sms', { to: ['-6505550142'], text: 'x' }],
   ['ringcentral_list_messages', { limit: 0 }],
 ];
 

@@ -98,6 +98,24 @@ describe('sandbox REST answers fit RingCentral definitions', () => {
     });
   });
 
+  it('directory entries and a conversation: only RingCentral fields', async () => {
+    const post = async (path: string, body: unknown) => {
+      const r = await sb.run(['request', CID, path, '-X', 'POST', '-d', JSON.stringify(body), '--json']);
+      if (r.code !== 0) throw new Error(`${path}: ${r.stdout} ${r.stderr}`);
+      return r.json;
+    };
+    const directory = await post('/restapi/v1.0/account/~/directory/entries/search', { perPage: 1000 });
+    expect(problems(directory, 'DirectoryResource')).toEqual([]);
+    expect(problems(directory.paging, 'EnumeratedPagingModel')).toEqual([]);
+    expect(directory.records.length).toBe(24); // every extension but the fax user
+    expect(directory.records.flatMap((r: any) => problems(r, 'ContactResource'))).toEqual([]);
+    expect(directory.records.flatMap((r: any) => r.phoneNumbers.flatMap((n: any) => problems(n, 'AdgPhoneNumberResource')))).toEqual([]);
+    expect(directory.records.flatMap((r: any) => problems(r.account, 'AccountResource'))).toEqual([]);
+    const someone = directory.records.find((r: any) => r.type === 'User' && r.extensionNumber !== '101');
+    const conversation = await post('/team-messaging/v1/conversations', { members: [{ id: someone.id }] });
+    expect(problems(conversation, 'TMConversationInfo')).toEqual([]);
+  });
+
   it('messages and their attachments; the transcription URI names its own message', async () => {
     const list = await get(`${EXT}/message-store?dateFrom=${from}&perPage=1000`);
     expect(list.records.length).toBeGreaterThanOrEqual(300);

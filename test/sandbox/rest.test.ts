@@ -535,3 +535,104 @@ describe('rate limits', () => {
     expect(light.id).toBeTypeOf('number');
   });
 });
+
+describe('company directory search and conversations', () => {
+  const SEARCH = '/restapi/v1.0/account/~/directory/entries/search';
+  const search = (body: unknown) => sb.run(['request', CID, SEARCH, '-X', 'POST', '-d', JSON.stringify(body), '--json']);
+
+  it("searches the body's string in the fields named (all by default), with RingCentral's filters and paging", async () => {
+    const byName = (await search({ searchString: 'HOLM', searchFields: ['lastName'], extensionTypes: ['User'] })).json;
+    expect(byName.records.map((r: any) => `${r.firstName} ${r.lastName}`)).toEqual(['Skyler Holm', 'Quinn Holm']);
+    expect(byName.paging).toEqual({ page: 1, perPage: 100, totalPages: 1, totalElements: 2, pageStart: 0, pageEnd: 1 });
+    expect(byName.records[1]).toMatchObject({
+      id: expect.stringMatching(/^\d+$/),
+      type: 'User',
+      status: 'Enabled',
+      extensionNumber: '117',
+      email: 'quinn.holm@example.com',
+      phoneNumbers: [{ phoneNumber: '+14045550163', usageType: 'DirectNumber', smsAvailabilityStatus: 'Active' }],
+    });
+    expect(byName.navigation).toBeUndefined();
+    const byNumber = (await search({ searchString: '+14045550163', searchFields: ['phoneNumber'] })).json;
+    expect(byNumber.records.map((r: any) => r.extensionNumber)).toEqual(['117']);
+    // Disabled users are found unless the statuses say otherwise; departments have a name, not first and last.
+    expect((await search({ searchString: 'jonah' })).json.records.map((r: any) => r.status)).toEqual(['Disabled']);
+    expect((await search({ searchString: 'jonah', extensionStatuses: ['Enabled'] })).json.records).toEqual([]);
+    expect((await search({ searchString: 'queue', extensionTypes: ['Department'] })).json.records.map((r: any) => r.name)).toEqual([
+      'Sales Queue',
+      'Support Queue',
+    ]);
+    const page2 = (await search({ extensionTypes: ['User'], page: 2, perPage: 5 })).json;
+    expect(page2.paging).toMatchObject({ page: 2, perPage: 5, pageStart: 5, pageEnd: 9, totalElements: 19 });
+    const empty = (await search({ searchString: 'zzz' })).json;
+    expect(empty).toEqual({ records: [], paging: { perPage: 100, totalPages: 0, totalElements: 0 } });
+  });
+
+  it('refuses a body RingCentral would refuse: CMN-101 naming the field', async () => {
+    const bad: Array<[unknown, string]> = [
+      [{ searchFields: ['name'] }, 'searchFields'],
+      [{ searchString: 5 }, 'searchString'],
+      [{ extensionTypes: 'User' }, 'extensionTypes'],
+      [{ extensionStatuses: ['Frozen'] }, 'extensionStatuses'],
+      [{ perPage: 1001 }, 'perPage'],
+      [{ page: 0 }, 'page'],
+      [{ perPage: '10' }, 'perPage'],
+      [{ orderBy: [{ fieldName: 'salary' }] }, 'orderBy'],
+      [[], 'body'],
+    ];
+    for (const [body, field] of bad) {
+      const r = await search(body);
+      expect(r.code, JSON.stringify(body)).toBe(1);
+      expect(r.json.errors[0]).toMatchObject({ errorCode: 'CMN-101', parameterName: field });
+    }
+  });
+
+  it('a conversation with the same people is the same chat: 201 when made, then that chat again', async () => {
+    const users = (await sb.ok(['request', CID, '/restapi/v1.0/account/~/extension', '--query', 'type=User', '--json'])).records;
+    const me = await sb.ok(['request', CID, '/restapi/v1.0/account/~/extension/~', '--json']);
+    const directs = (await sb.ok(['request', CID, '/team-messaging/v1/chats', '--query', 'type=Direct', '--json'])).records;
+    const lonely = users.find(
+      (u: any) => u.id !== me.id && u.status === 'Enabled' && !directs.some((c: any) => c.members.some((m: any) => m.id === String(u.id))),
+    );
+    const open = (members: unknown) =>
+      sb.run(['request', CID, '/team-messaging/v1/conversations', '-X', 'POST', '-d', JSON.stringify({ members }), '--json']);
+    const made = await open([{ id: String(lonely.id) }]);
+    expect(made.code).toBe(0);
+    expect(made.json).toMatchObject({ type: 'Direct', members: [{ id: String(me.id) }, { id: String(lonely.id) }] });
+    const again = await open([{ email: lonely.contact.email.toUpperCase() }, { id: String(me.id) }]);
+    expect(again.json).toEqual(made.json);
+    const listed = (
+      await sb.ok(['request', CID, '/team-messaging/v1/chats', '--query', 'type=Direct', '--query', 'recordCount=250', '--json'])
+    ).records;
+    expect(listed.filter((c: any) => c.id === made.json.id)).toHaveLength(1);
+    expect(
+      (await sb.run(['request', CID, `/team-messaging/v1/chats/${made.json.id}/posts`, '-X', 'POST', '-d', '{"text":"hi"}', '--json']))
+        .code,
+    ).toBe(0);
+    const personal = await open([]);
+    expect(personal.json.type).toBe('Personal');
+    const group = await open(users.slice(1, 3).map((u: any) => ({ id: String(u.id) })));
+    expect(group.json.type).toBe('Group');
+    expect(
+      (
+        await open(
+          users
+            .slice(2, 1)
+            .concat(users.slice(1, 3))
+            .map((u: any) => ({ id: String(u.id) })),
+        )
+      ).json.id,
+    ).toBe(group.json.id);
+    for (const [members, field] of [
+      [[{ id: '1' }], 'members[0].id'],
+      [[{ email: 'stranger@elsewhere.example' }], 'members[0].email'],
+      [[{}], 'members[0]'],
+      ['x', 'members'],
+      [Array.from({ length: 16 }, () => ({ id: String(me.id) })), 'members'],
+    ] as const) {
+      const r = await open(members);
+      expect(r.code, JSON.stringify(members)).toBe(1);
+      expect(r.json.errors[0]).toMatchObject({ errorCode: 'CMN-101', parameterName: field });
+    }
+  });
+});

@@ -35,7 +35,7 @@ describe('call', () => {
   });
 
   it('exits 1 with the error and its field on isError, and 2 on bad JSON', () => {
-    const bad = run(['call', 'ringcentral_send_sms', '{"to":["123"],"text":"x"}', '--sandbox']);
+    const bad = run(['call', 'ringcentral_send_sms', '{"to":["-123"],"text":"x"}', '--sandbox']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/to\.0|to\[0\]/);
     const json = run(['call', 'ringcentral_list_contacts', '{oops', '--sandbox']);

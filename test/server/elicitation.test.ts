@@ -141,3 +141,29 @@ describe('a dialog nobody answers', () => {
     expect(h.stderr()).not.toMatch(/confirming with tokens/);
   });
 });
+
+describe('a chat post is confirmed like an SMS', () => {
+  it('the dialog names the chat, its members and the text; a no posts nothing, a yes posts once', async () => {
+    const messages: string[] = [];
+    let yes = false;
+    h = await startServer({
+      capabilities: { elicitation: {} },
+      setup: (client: Client) =>
+        client.setRequestHandler(ElicitRequestSchema, async (request) => {
+          messages.push(String(request.params.message));
+          return yes ? { action: 'accept', content: { confirm: true } } : { action: 'decline' };
+        }),
+    });
+    const posts = () => h!.sandbox.argvs().filter((a) => a.includes('run') && /"chatId"/.test(a[a.indexOf('--input') + 1] ?? '')).length;
+    const args = { chatId: 'Lars Young', text: 'Standup moved to 10' };
+    const declined = await h.call('ringcentral_create_chat_post', args);
+    expect(h.text(declined)).toMatch(/^declined: the person declined the confirmation; nothing was sent or changed/);
+    expect(messages[0]).toMatch(/^Post to chat: please confirm\.\n/);
+    expect(messages[0]).toMatch(/\nchat: "Direct with Lars Young \(\d+\)"\nmembers: \["Lars Young"\]\ntext: "Standup moved to 10"$/);
+    expect(posts()).toBe(0);
+    yes = true;
+    const done = await h.call('ringcentral_create_chat_post', args);
+    expect(done.structuredContent.status).toBe('done');
+    expect(posts()).toBe(1);
+  });
+});

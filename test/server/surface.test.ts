@@ -70,6 +70,8 @@ describe('tools/list', () => {
     'idempotencyKey',
     'action',
     'headers',
+    'text',
+    'query',
   ]);
 
   it('every tool has a title, a usable description, schemas with described fields, and open-world hints', () => {
@@ -141,6 +143,6 @@ describe('docs are true to the code', () => {
         .trim()
         .split('\n')
         .map((l) => l.split(/\s+/)[0]),
-    ).toEqual(['ringcentral_list_contacts', 'ringcentral_get_contact']);
+    ).toEqual(['ringcentral_list_contacts', 'ringcentral_get_contact', 'ringcentral_find_people']);
   });
 });

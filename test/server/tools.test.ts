@@ -217,7 +217,7 @@ describe('process economy', () => {
     await ok('ringcentral_list_contacts', { limit: 5 });
     expect(h.sandbox.spawns() - before).toBe(1);
     const bad = [
-      ['ringcentral_send_sms', { to: ['6505550142'], text: 'x' }],
+      ['ringcentral_send_sms', { to: ['-6505550142'], text: 'x' }],
       ['ringcentral_get_message', { messageId: '' }],
       ['ringcentral_get_contact', { contactId: '--help' }],
       ['ringcentral_api_request', { method: 'GET', path: '/restapi/../../etc/passwd' }],

@@ -207,6 +207,22 @@ async function scenario(h: Harness, big: boolean, base = ''): Promise<Obj> {
   expect(patels.records.every((r: Obj) => / Patel$/.test(r.name))).toBe(true);
   answer.patels = withoutIds(patels.records);
 
+  // People: colleagues (the directory, REST) and contacts (list_contacts' route) in one call.
+  const sato = await ok(h, 'find_people', { query: 'Quinn Sato' });
+  expect(sato.records.map((r: Obj) => `${r.kind} ${r.name}`)).toEqual(['contact Quinn Sato']);
+  exactId(sato.records[0].id, big);
+  answer.people = {
+    sato: withoutIds(sato.records),
+    holm: (await ok(h, 'find_people', { query: 'holm' })).records.map((r: Obj) => `${r.kind} ${r.name}`),
+    byNumber: withoutIds((await ok(h, 'find_people', { query: '(404) 555-0163' })).records),
+  };
+  // A text to a name goes to the number it names; a post to a colleague starts your Direct chat, once.
+  answer.smsByName = (await ok(h, 'send_sms', { to: ['Quinn Sato'], text: SMS_TEXT })).result.to.map((t: Obj) => t.phoneNumber);
+  const started = await ok(h, 'create_chat_post', { chatId: 'Elena Rahman', text: 'Variant hello' });
+  const again = await ok(h, 'create_chat_post', { chatId: 'elena.rahman@example.com', text: 'Variant again' });
+  expect(String(again.result.groupId)).toBe(String(started.result.groupId));
+  answer.directPost = [started.result.text, again.result.text];
+
   // No contact field lost: create, update one field, read back.
   const fields = {
     firstName: 'Vera',
@@ -322,6 +338,23 @@ describe('the default sandbox (--route auto)', () => {
       businessAddress: { city: 'Oslo', country: 'NO' },
     });
     expect(baseline.post).toEqual({ text: 'Variant post', chat: baseline.teams.find((t: Obj) => t.name === 'Sales Wins')?.id });
+    expect(baseline.people).toEqual({
+      sato: [
+        {
+          kind: 'contact',
+          name: 'Quinn Sato',
+          company: 'Summit Outfitters',
+          email: 'quinn.sato@example.com',
+          numbers: { '+14045550134': 'mobile', '+14085550186': 'business', '+16505550143': 'home' },
+        },
+      ],
+      holm: ['colleague Skyler Holm', 'colleague Quinn Holm', 'contact Jamie Holm', 'contact Noor Holm'],
+      byNumber: [
+        { kind: 'colleague', name: 'Quinn Holm', ext: '117', email: 'quinn.holm@example.com', numbers: { '+14045550163': 'direct, SMS' } },
+      ],
+    });
+    expect(baseline.smsByName).toEqual(['+14045550134']);
+    expect(baseline.directPost).toEqual(['Variant hello', 'Variant again']);
     expect(baseline.meeting).toEqual({ name: 'Variant sync', type: 'Instant', protected: true, waitingRoom: 'Everybody' });
     expect(baseline.dayWindow).toEqual({ from: '2026-01-01T00:00:00-08:00', to: 'now', timeZone: "US/Pacific (the account's time zone)" });
     expect(baseline.lastDay).toEqual({

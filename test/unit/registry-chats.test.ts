@@ -103,12 +103,17 @@ describe('resolveChat', () => {
   };
   const LOOKUPS = ['/team-messaging/v1/chats', '/restapi/v1.0/account/~/extension'];
 
-  it('a numeric id as it is, without any look-up', async () => {
-    expect(await resolve('123456')).toStrictEqual({ chat: { id: '123456' }, calls: [] });
+  it("a number: one of your chats; else a colleague's extension id (your Direct chat, or one to start); else as given", async () => {
+    expect(await resolve('101')).toStrictEqual({ chat: { id: '101', label: 'Direct' }, calls: [LOOKUPS[0]] });
+    expect(await resolve('2')).toStrictEqual({ chat: { id: '101', label: 'Direct with Ann Lee' }, calls: [...LOOKUPS, ME.slice(4)] });
+    expect((await resolve('4')).chat).toStrictEqual({ person: { id: '4', name: 'Bob Stone' }, label: 'new Direct chat with Bob Stone' });
+    // Not a person to message (a queue, yourself), or nobody: the id as given.
+    for (const ref of ['5', '1', '123456', '1'.repeat(30)]) {
+      expect(await resolve(ref), ref).toStrictEqual({ chat: { id: ref }, calls: [...LOOKUPS, ME.slice(4)] });
+    }
   });
 
-  it('ids of 1 to 30 digits as they are; anything else is looked up', async () => {
-    expect(await resolve('1'.repeat(30))).toStrictEqual({ chat: { id: '1'.repeat(30) }, calls: [] });
+  it('anything but 1 to 30 digits is looked up by name', async () => {
     for (const ref of ['1'.repeat(31), 'x1', '1x']) {
       const { error, calls } = await refused(ref);
       expect(error.code, ref).toBe('not_found');
@@ -145,7 +150,10 @@ describe('resolveChat', () => {
       },
     });
     expect((await resolve('ann@x.co', tricky)).chat).toStrictEqual({ id: '101', label: 'Direct with Ann Lee' });
-    expect((await refused('bob', tricky)).error.message).toBe('Bob Stone has no Direct chat with you yet');
+    expect((await resolve('bob', tricky)).chat).toStrictEqual({
+      person: { id: '4', name: 'Bob Stone' },
+      label: 'new Direct chat with Bob Stone',
+    });
   });
 
   it('a chat id, or exactly one team of that name', async () => {
@@ -167,15 +175,11 @@ describe('resolveChat', () => {
     });
   });
 
-  it('a person without a Direct chat with you: not_found, looked up twice (the lists may be stale)', async () => {
-    const { error, calls } = await refused('bob');
-    expect(error.code).toBe('not_found');
-    expect(error.message).toBe('Bob Stone has no Direct chat with you yet');
-    expect(error.details).toStrictEqual({
-      candidates: [{ name: 'Bob Stone', email: 'bob@x.co', id: '4' }],
-      fix: 'start the conversation in RingCentral, or post to a team chat (ringcentral_list_chats)',
+  it('a person without a Direct chat with you: the one to start, looked up once', async () => {
+    expect(await resolve('bob')).toStrictEqual({
+      chat: { person: { id: '4', name: 'Bob Stone' }, label: 'new Direct chat with Bob Stone' },
+      calls: [...LOOKUPS, '/restapi/v1.0/account/~/extension/~'],
     });
-    expect(calls).toEqual([...LOOKUPS, '/restapi/v1.0/account/~/extension/~', ...LOOKUPS]);
   });
 
   it('several people or chats: ambiguous, with every candidate', async () => {
@@ -242,17 +246,13 @@ describe('resolveChat', () => {
       }),
     );
     expect(await resolveChat('late', ctx)).toStrictEqual({ id: '300', label: 'Late' });
-    await refusal(resolveChat('annika', ctx));
+    expect((await resolveChat('annika', ctx)).person).toStrictEqual({ id: '3', name: 'Annika Berg' });
     expect(argvs.map((a) => a.slice(2).join(' '))).toEqual([
       '/team-messaging/v1/chats?recordCount=250 -X GET --json',
       '/team-messaging/v1/chats?recordCount=250&pageToken=T2 -X GET --json',
       '/restapi/v1.0/account/~/extension?page=1&perPage=1000 -X GET --json',
       '/restapi/v1.0/account/~/extension?page=2&perPage=1000 -X GET --json',
       '/restapi/v1.0/account/~/extension/~ -X GET --json',
-      '/team-messaging/v1/chats?recordCount=250 -X GET --json',
-      '/team-messaging/v1/chats?recordCount=250&pageToken=T2 -X GET --json',
-      '/restapi/v1.0/account/~/extension?page=1&perPage=1000 -X GET --json',
-      '/restapi/v1.0/account/~/extension?page=2&perPage=1000 -X GET --json',
     ]);
   });
 
@@ -318,9 +318,10 @@ describe('team members', () => {
     expect(await preview(input as never, ctx)).toStrictEqual({
       action: 'create team',
       name: 'Launch',
-      members: [{ email: 'ann@x.co' }],
+      members: ['ann@x.co'],
       public: true,
     });
+    expect((await preview({ name: 'Pair', members: ['annika', '42'] }, ctx)).members).toStrictEqual(['Annika Berg (3)', '42']);
     expect(await preview({ name: 'Solo' }, ctx)).toStrictEqual({
       action: 'create team',
       name: 'Solo',

@@ -243,7 +243,8 @@ describe('the domains’ own fields', () => {
     expect(problems('ringcentral_send_sms', { ...base, to: ['+16505550123', '+16505550124', '+16505550123'] })).toEqual([
       'to: lists a number more than once; give each recipient once',
     ]);
-    expect(problems('ringcentral_send_sms', { ...base, to: ['6505550123'] })).toEqual([`to.0: ${E164}`]);
+    expect(problems('ringcentral_send_sms', { ...base, to: ['6505550123', 'Quinn Sato'] })).toBe('ok');
+    expect(problems('ringcentral_send_sms', { ...base, to: ['-x'] })).toEqual(['to.0: must be a phone number or a name']);
     expect(problems('ringcentral_send_sms', { ...base, text: 'x'.repeat(1000) })).toBe('ok');
     expect(problems('ringcentral_send_sms', { ...base, text: 'x'.repeat(1001) })).toEqual([
       'text: Too big: expected string to have <=1000 characters',

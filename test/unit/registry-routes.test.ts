@@ -49,6 +49,7 @@ describe('rate-limit groups', () => {
       Object.fromEntries(registry.filter((d) => !['either', 'rest'].includes(d.exec.via)).map((d) => [d.name, d.exec.via])),
     ).toStrictEqual({
       ringcentral_status: 'custom',
+      ringcentral_find_people: 'custom',
       ringcentral_api_request: 'request',
       ringcentral_find_actions: 'custom',
       ringcentral_run_action: 'action',

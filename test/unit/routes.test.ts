@@ -42,13 +42,25 @@ const smsContext = (): ToolContext =>
       },
     } as unknown as Membrane,
   } as unknown as CallContextParts);
+/** What create_chat_post looks up to tell a chat id from a colleague's: your chats (one of them 1234567) and no one else. */
+const chatContext = (): ToolContext =>
+  new CallContext({
+    cache: new LookupCache(),
+    limits: {},
+    routes: { mode: 'rest' },
+    penalties: { check: async () => undefined, note: async () => undefined },
+    membrane: {
+      request: async (spec: RequestSpec) =>
+        spec.path === '/team-messaging/v1/chats' ? { records: [{ id: '1234567', type: 'Team', name: 'Ops' }] } : { records: [] },
+    } as unknown as Membrane,
+  } as unknown as CallContextParts);
 const EXT = '/restapi/v1.0/account/~/extension/~';
 const BIG = '8263573593189910683';
 
 async function restCall(name: string, input: JsonObject): Promise<RestCall> {
   const exec = byName(name).exec;
   if (exec.via !== 'either' && exec.via !== 'rest') throw new Error(`${name} has no REST route`);
-  return exec.rest.call(input, name === 'send_sms' ? smsContext() : noContext);
+  return exec.rest.call(input, name === 'send_sms' ? smsContext() : name === 'create_chat_post' ? chatContext() : noContext);
 }
 
 describe("each tool's RingCentral REST call", () => {

@@ -306,12 +306,15 @@ describe('inputSchema: ringcentral_send_sms', () => {
     expect(accepts(sms, { to: ['+16505550123', '+442071838750'], text: 'x'.repeat(1000), from: '+16505550100' })).toBe(true);
   });
 
-  it.each([['16505550123'], ['+1 650 555 0123'], ['+0123'], ['(650) 555-0123'], ['+1650555012345678'], ['--help']])(
-    'rejects the recipient %j',
-    (to) => {
-      expect(accepts(sms, { to: [to], text: 'hi' })).toBe(false);
-    },
-  );
+  it('accepts numbers as people write them and names: they are resolved before any preview', () => {
+    for (const to of ['16505550123', '+1 650 555 0123', '(650) 555-0123', 'Quinn Sato', 'quinn.sato@example.com', 'Zoë O’Brien']) {
+      expect(accepts(sms, { to: [to], text: 'hi' }), to).toBe(true);
+    }
+  });
+
+  it.each([['--help'], ['-x'], [''], [' Quinn'], ['Quinn\nSato'], ['tab\there'], ['x'.repeat(101)]])('rejects the recipient %j', (to) => {
+    expect(accepts(sms, { to: [to], text: 'hi' })).toBe(false);
+  });
 
   it('rejects a missing, empty or non-array to', () => {
     expect(accepts(sms, { text: 'hi' })).toBe(false);

@@ -1,6 +1,6 @@
 // Team messaging: chats, posts and teams. Ids are strings.
 import type { Chat, Post, Rec } from '../model.js';
-import type { TMAttachmentInfo, TMChatInfo, TMMentionsInfo, TMTeamInfo } from '../rc.js';
+import type { TMAttachmentInfo, TMChatInfo, TMConversationInfo, TMMentionsInfo, TMTeamInfo } from '../rc.js';
 import { invalid, notFound, ok, type Ctx, type Handler } from './http.js';
 import { iso, pub, type Public } from './ids.js';
 import { pageB, type Sorted } from './paging.js';
@@ -181,4 +181,63 @@ export const createTeam: Handler = (ctx, req) => {
   s.chats.push(team);
   ctx.dirty = true;
   return ok(teamInfo(team), 201);
+};
+
+/** RingCentral's limit on the members named in one conversation request (the user's own id is optional). */
+const MAX_CONVERSATION_MEMBERS = 15;
+
+/** A conversation member (`{id}` or `{email}`) as the person id it names; only people of the company. */
+function memberId(ctx: Ctx, m: unknown, i: number): string {
+  const member = m as Rec | null;
+  if (member && typeof member.id === 'string' && member.id) {
+    if (!ctx.state.extensions.some((e) => String(e.id) === member.id)) throw invalid(`members[${i}].id`, member.id, BAD_BODY);
+    return member.id;
+  }
+  if (member && typeof member.email === 'string' && /^[^@\s]+@[^@\s]+$/.test(member.email)) {
+    const email = member.email.toLowerCase();
+    const e = ctx.state.extensions.find((x) => String(x.contact.email ?? '').toLowerCase() === email);
+    if (!e) throw invalid(`members[${i}].email`, member.email, BAD_BODY);
+    return String(e.id);
+  }
+  throw invalid(`members[${i}]`, m, BAD_BODY);
+}
+
+const conversationInfo = (c: Chat): TMConversationInfo => ({
+  id: c.id,
+  type: c.type as TMConversationInfo['type'],
+  creationTime: c.creationTime,
+  lastModifiedTime: c.lastModifiedTime,
+  members: c.members,
+});
+
+/**
+ * Creates a conversation or opens the existing one (createGlipConversationNew): the same people
+ * always give the same chat, 200 when it existed, 201 when made. Without members: the Personal chat.
+ * Two people make a Direct chat, more a Group.
+ */
+export const createConversation: Handler = (ctx, req) => {
+  const b = req.body as Rec | undefined;
+  if (!b || typeof b !== 'object' || Array.isArray(b)) throw invalid('body', undefined, BAD_BODY);
+  if (b.members !== undefined && !Array.isArray(b.members)) throw invalid('members', b.members, BAD_BODY);
+  const named = (b.members ?? []) as unknown[];
+  if (named.length > MAX_CONVERSATION_MEMBERS) throw invalid('members', undefined, BAD_BODY);
+  const ids = new Set<string>([me(ctx), ...named.map((m, i) => memberId(ctx, m, i))]);
+  const s = ctx.state;
+  const type: Chat['type'] = ids.size === 1 ? 'Personal' : ids.size === 2 ? 'Direct' : 'Group';
+  const same = (c: Chat) => c.type === type && c.members.length === ids.size && c.members.every((m) => ids.has(String(m.id)));
+  const existing = s.chats.find(same);
+  if (existing) return ok(conversationInfo(existing));
+  const t = iso(ctx.now);
+  s.next.chat += 2;
+  const chat: Chat = {
+    id: String(s.next.chat),
+    type,
+    creationTime: t,
+    lastModifiedTime: t,
+    members: [...ids].map((id) => ({ id })),
+    _user: true,
+  };
+  s.chats.push(chat);
+  ctx.dirty = true;
+  return ok(conversationInfo(chat), 201);
 };

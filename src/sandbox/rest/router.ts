@@ -10,6 +10,7 @@ const account = async () => require('./account.js') as Module;
 const calls = async () => require('./calls.js') as Module;
 const chats = async () => require('./chats.js') as Module;
 const contacts = async () => require('./contacts.js') as Module;
+const directory = async () => require('./directory.js') as Module;
 const messages = async () => require('./messages.js') as Module;
 const video = async () => require('./video.js') as Module;
 
@@ -31,6 +32,7 @@ function add(method: string, path: string, group: Group, perm: string, load: () 
 
 add('GET', '/restapi/v1.0/account/:accountId', 'Light', 'ReadAccounts', account, 'getAccount');
 add('GET', '/restapi/v1.0/account/:accountId/extension', 'Medium', 'ReadAccounts', account, 'listExtensions');
+add('POST', '/restapi/v1.0/account/:accountId/directory/entries/search', 'Heavy', 'ReadAccounts', directory, 'searchDirectory');
 add('GET', EXT, 'Light', 'ReadAccounts', account, 'getExtension');
 add('GET', `${EXT}/phone-number`, 'Light', 'ReadAccounts', account, 'listPhoneNumbers');
 add('GET', `${EXT}/presence`, 'Light', 'ReadPresence', account, 'getPresence');
@@ -53,6 +55,7 @@ add('GET', '/team-messaging/v1/chats', 'Medium', 'TeamMessaging', chats, 'listCh
 add('GET', '/team-messaging/v1/chats/:chatId', 'Light', 'TeamMessaging', chats, 'getChat');
 add('GET', '/team-messaging/v1/chats/:chatId/posts', 'Medium', 'TeamMessaging', chats, 'listPosts');
 add('POST', '/team-messaging/v1/chats/:chatId/posts', 'Medium', 'TeamMessaging', chats, 'createPost');
+add('POST', '/team-messaging/v1/conversations', 'Medium', 'TeamMessaging', chats, 'createConversation');
 add('GET', '/team-messaging/v1/teams', 'Medium', 'TeamMessaging', chats, 'listTeams');
 add('POST', '/team-messaging/v1/teams', 'Medium', 'TeamMessaging', chats, 'createTeam');
 add('POST', '/rcvideo/v2/account/:accountId/extension/:extensionId/bridges', 'Heavy', 'Video', video, 'createBridge');
