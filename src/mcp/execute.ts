@@ -13,7 +13,7 @@ import { type Send } from '../safety/guards.js';
 import { readList, readRecord } from '../membrane/output.js';
 import { decodeCursor, firstPosition, nextPage, type Handle } from '../membrane/paging.js';
 import type { Runtime } from './runtime.js';
-import { fitBudget, listResult, view } from './shape.js';
+import { fitBudget, listResult, size, view } from './shape.js';
 import { recordLocks } from './keyed-lock.js';
 import { parseInput } from './schemas.js';
 
@@ -39,7 +39,9 @@ export async function callTool(def: ToolDefinition, rawInput: unknown, runtime: 
   try {
     const parsed = parseInput(def, rawInput);
     if (!parsed.success) throw invalidInput(parsed.error);
-    const structured = await execute(def, parsed.data, runtime, env);
+    const structured = await execute(def, parsed.data, runtime, env).catch((error: unknown) => {
+      throw notFoundOf(def, parsed.data, error);
+    });
     const fitted = fitBudget(structured, runtime.options.maxResultChars);
     return { content: [{ type: 'text', text: JSON.stringify(fitted) }], structuredContent: fitted };
   } catch (error) {
@@ -56,6 +58,13 @@ export function errorResult(error: ToolError): CallToolResult {
   const { code: _c, message: _m, fix: _f, retryAfterSeconds: _r, actionRunId: _a, ...extra } = json;
   const text = Object.keys(extra).length ? `${error.toText()}\n${JSON.stringify(extra)}` : error.toText();
   return { isError: true, content: [{ type: 'text', text }], _meta: { 'ringcentral-mcp/error': json } };
+}
+
+/** A RingCentral 404 told in the tool's words, when it has them (see ToolDefinition.notFound). */
+function notFoundOf(def: ToolDefinition, input: Input, error: unknown): unknown {
+  if (!def.notFound || !(error instanceof ToolError) || error.details.upstreamCode !== 'CMN-102') return error;
+  const { message, fix } = def.notFound(input);
+  return new ToolError('not_found', `${message} (RingCentral CMN-102)`, { ...error.details, fix });
 }
 
 function invalidInput(error: z.ZodError): ToolError {
@@ -172,17 +181,27 @@ async function previewOf(def: ToolDefinition, input: Input, ctx: ToolContext): P
 }
 
 async function list(def: ToolDefinition, spec: ListSpec, input: Input, ctx: ToolContext, runtime: Runtime): Promise<Record_> {
-  const limit = input.limit ?? 25;
+  const { limit, cut } = pageSize(spec, input);
   const position = input.cursor ? decodeCursor(def.name, input.cursor) : firstPosition(spec.paging, limit);
   const { output, planned } = await perform(def, input, ctx, runtime, position.handle);
   const read = nextPage(readList(output, sourceOf(planned)), position.handle);
-  const page = spec.enrich ? { ...read, records: await spec.enrich(read.records, ctx) } : read;
+  const page = spec.enrich ? { ...read, records: await spec.enrich(read.records, ctx, input) } : read;
   const mode = input.view ?? 'compact';
   const window = spec.window ? await spec.window(input, ctx) : undefined;
-  // The window (and a hint) share the budget with the records, so the page is cut to what is left.
-  const budget = runtime.options.maxResultChars - (window ? JSON.stringify(windowFields(window, true)).length : 0);
+  const extras = spec.extras ? await spec.extras(input, ctx, !input.cursor) : {};
+  // The window (and a hint) and the extras share the budget with the records, so the page is cut to what is left.
+  const budget = runtime.options.maxResultChars - (window ? size(windowFields(window, true)) : 0) - size(extras);
   const result = listResult(def.name, page, position, limit, budget, (r) => view(r, spec.compact, mode, input.fields));
-  return window ? { ...result, ...windowFields(window, result.count === 0 && !result.nextCursor) } : result;
+  // A page the bound made smaller than asked, with more to come, says why.
+  if (cut && result.nextCursor) result.note ??= `${cut}: at most ${limit} records per call; pass nextCursor for the rest`;
+  return { ...result, ...extras, ...(window ? windowFields(window, result.count === 0 && !result.nextCursor) : {}) };
+}
+
+/** The page size of this call: `limit` (25 by default), or less where the list bounds it; `cut` says why it is less. */
+function pageSize(spec: ListSpec, input: Input): { limit: number; cut?: string } {
+  const asked = input.limit ?? 25;
+  const bound = spec.pageBound?.(input);
+  return bound && bound.max < asked ? { limit: bound.max, cut: bound.why } : { limit: asked };
 }
 
 /** The date window a list read (RingCentral's default one included); when it held nothing, how to look further. */

@@ -17,7 +17,7 @@ export interface ListPage {
   records: Obj[];
   /** Membrane's cursor for the next page. */
   cursor?: string;
-  /** Team messaging's token for the next page. */
+  /** The token for the next page (team messaging's `navigation`, Video history's `paging`). */
   nextPageToken?: string;
   /** RingCentral's enumerated paging: a `navigation.nextPage` link... */
   nextPage: boolean;
@@ -58,40 +58,43 @@ function unreadable(source: Source, what: string): ToolError {
 
 const sample = (value: unknown): string => (JSON.stringify(value) ?? String(value)).slice(0, 120);
 
+/** The list inside a value: a bare array, or `records`, `items` (Membrane) or `meetings` (Video history). */
+function listIn(value: unknown): unknown[] | undefined {
+  if (Array.isArray(value)) return value;
+  if (!isObject(value)) return undefined;
+  return [value.records, value.items, value.meetings].find((list): list is unknown[] => Array.isArray(list));
+}
+
+function noList(value: unknown): string {
+  if (isObject(value)) return `no list of records (keys: ${Object.keys(value).slice(0, 8).join(', ') || 'none'})`;
+  return value === undefined ? 'no output where a list was expected' : `no list of records (${sample(value)})`;
+}
+
+/** What a list says about its next page: Membrane's cursor, RingCentral's navigation, paging or token. */
+function nextOf(value: Obj, records: Obj[]): ListPage {
+  const navigation = isObject(value.navigation) ? value.navigation : {};
+  const paging = isObject(value.paging) ? value.paging : {};
+  const page: ListPage = { records, nextPage: isObject(navigation.nextPage) };
+  if (typeof paging.totalPages === 'number') page.totalPages = paging.totalPages;
+  if (typeof value.cursor === 'string' && value.cursor) page.cursor = value.cursor;
+  // Team messaging names the next page in `navigation`, Video history in `paging`.
+  const token = navigation.nextPageToken ?? paging.nextPageToken;
+  if (typeof token === 'string' && token) page.nextPageToken = token;
+  return page;
+}
+
 /** One page of a list result with what it says about the next page. */
 export function readList(output: unknown, source: Source): ListPage {
   const value = unwrap(output);
-  const list = Array.isArray(value)
-    ? value
-    : isObject(value)
-      ? Array.isArray(value.records)
-        ? value.records
-        : Array.isArray(value.items)
-          ? value.items
-          : undefined
-      : undefined;
-  if (!list) {
-    const what = isObject(value)
-      ? `no list of records (keys: ${Object.keys(value).slice(0, 8).join(', ') || 'none'})`
-      : value === undefined
-        ? 'no output where a list was expected'
-        : `no list of records (${sample(value)})`;
-    throw unreadable(source, what);
-  }
+  const list = listIn(value);
+  if (!list) throw unreadable(source, noList(value));
   const records: Obj[] = [];
   for (const item of list) {
     const record = vendorRecord(item);
     if (!record) throw unreadable(source, `list records without their fields (${sample(item)})`);
     records.push(record);
   }
-  if (!isObject(value)) return { records, nextPage: false };
-  const navigation = isObject(value.navigation) ? value.navigation : {};
-  const paging = isObject(value.paging) ? value.paging : {};
-  const page: ListPage = { records, nextPage: isObject(navigation.nextPage) };
-  if (typeof paging.totalPages === 'number') page.totalPages = paging.totalPages;
-  if (typeof value.cursor === 'string' && value.cursor) page.cursor = value.cursor;
-  if (typeof navigation.nextPageToken === 'string' && navigation.nextPageToken) page.nextPageToken = navigation.nextPageToken;
-  return page;
+  return isObject(value) ? nextOf(value, records) : { records, nextPage: false };
 }
 
 /**

@@ -56,7 +56,7 @@ export type Routable = Exclude<Exec<Record_>, { via: 'custom' }>;
 // ---- What a live schema declares -------------------------------------------------------------
 
 /** Paging fields a list tool adds to the action input. */
-const PAGING_SENDS = { page: ['page', 'perPage'], token: ['recordCount', 'pageToken'] } as const;
+const PAGING_SENDS = { page: ['page', 'perPage'], token: ['recordCount', 'pageToken'], video: ['perPage', 'pageToken'] } as const;
 
 /** Everything a tool's action input can carry, paging included (for the status report). */
 export function sendsOf(def: ToolDefinition, action: ActionRoute<Record_>): string[] {
