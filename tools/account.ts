@@ -31,7 +31,7 @@ const compactExtension = (r: Record_) => {
 export const listExtensions = defineTool({
   name: 'ringcentral_list_extensions',
   title: 'List extensions',
-  description: 'Company directory: users, call queues (type Department), IVRs.',
+  description: 'Company directory: users, call queues, IVRs.',
   toolset: 'account',
   kind: 'read',
   list: { paging: 'page', compact: compactExtension },
@@ -40,6 +40,7 @@ export const listExtensions = defineTool({
     type: z
       .string()
       .refine((v) => (EXTENSION_TYPES as readonly string[]).includes(v), `must be one of ${EXTENSION_TYPES.join(', ')}`)
+      .describe('User, Department (queue), ...')
       .optional(),
     status: oneOf(EXTENSION_STATUS),
     extensionNumber: z
@@ -69,7 +70,7 @@ export const listExtensions = defineTool({
 export const getExtensionInfo = defineTool({
   name: 'ringcentral_get_extension_info',
   title: 'Get extension',
-  description: 'One extension (default: you).',
+  description: 'One extension (default: you): number, contact.',
   toolset: 'account',
   kind: 'read',
   input: { extensionId },

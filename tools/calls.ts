@@ -79,7 +79,7 @@ export const callTools = [
   defineTool({
     name: 'ringcentral_get_call_log',
     title: 'Call log',
-    description: 'Call history, newest first; LAST 24 HOURS unless you pass dateFrom.',
+    description: 'Call history, newest first; LAST 24 HOURS unless dateFrom.',
     toolset: 'calls',
     kind: 'read',
     list: { paging: 'page', compact: compactCall, fields: CALL_FIELDS, window: (i, ctx) => dateWindow(i, ctx) },
@@ -122,7 +122,7 @@ export const callTools = [
   defineTool({
     name: 'ringcentral_get_active_calls',
     title: 'Active calls',
-    description: 'Calls in progress now.',
+    description: 'Calls in progress right now on your extension.',
     toolset: 'calls',
     kind: 'read',
     list: { paging: 'page', compact: compactCall, fields: CALL_FIELDS },

@@ -101,7 +101,7 @@ export const discoveryTools = [
   defineTool({
     name: 'ringcentral_run_action',
     title: 'Run action',
-    description: 'Run a ringcentral_find_actions action by id or key; input checked against its schema.',
+    description: 'Run a ringcentral_find_actions action by id or key, checked against its schema.',
     toolset: 'discovery',
     kind: 'destructive',
     input: {

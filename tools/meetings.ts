@@ -149,7 +149,7 @@ export const meetingTools = [
   defineTool({
     name: 'ringcentral_create_meeting',
     title: 'Create meeting',
-    description: 'Create a video meeting room (no start time); join link in discovery.web.',
+    description: 'Create a video meeting room (no start time); link in discovery.web.',
     toolset: 'meetings',
     kind: 'write',
     input: {

@@ -246,7 +246,7 @@ export const messageTools = [
   defineTool({
     name: 'ringcentral_list_messages',
     title: 'List messages',
-    description: 'SMS, voicemail, fax, newest first; LAST 24 HOURS unless you pass dateFrom.',
+    description: 'SMS, voicemail, fax, newest first; LAST 24 HOURS unless dateFrom.',
     toolset: 'messaging',
     kind: 'read',
     list: {
@@ -350,11 +350,11 @@ export const messageTools = [
   defineTool({
     name: 'ringcentral_update_message',
     title: 'Update message',
-    description: 'Mark a message Read/Unread, or restore a deleted one.',
+    description: 'Mark a message read or unread, or restore a deleted one.',
     toolset: 'messaging',
     kind: 'write',
-    input: { messageId, readStatus: oneOf(['Read', 'Unread'] as const), restore: z.boolean().optional() },
-    validate: (i) => (i.readStatus === undefined && i.restore !== true ? 'give readStatus, or restore: true (or both)' : undefined),
+    input: { messageId, read: z.boolean().optional(), restore: z.boolean().optional() },
+    validate: (i) => (i.read === undefined && i.restore !== true ? 'give read (true or false), or restore: true, or both' : undefined),
     notFound: (i) => ({
       message: `messageId ${i.messageId}: no such message (purged, or not in your mailbox)`,
       fix: 'take the id from ringcentral_list_messages (deleted ones: deleted: true); a purged message cannot be restored',
@@ -368,10 +368,13 @@ export const messageTools = [
         call: (i) => ({
           method: 'PATCH',
           path: messagePath(i),
-          body: compactObject({ readStatus: i.readStatus, availability: i.restore ? 'Alive' : undefined }),
+          body: compactObject({
+            readStatus: i.read === undefined ? undefined : i.read ? 'Read' : 'Unread',
+            availability: i.restore ? 'Alive' : undefined,
+          }),
         }),
       },
     },
-    preview: async (i) => compactObject({ action: 'update message', messageId: i.messageId, readStatus: i.readStatus, restore: i.restore }),
+    preview: async (i) => compactObject({ action: 'update message', messageId: i.messageId, read: i.read, restore: i.restore }),
   }),
 ];

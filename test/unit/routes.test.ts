@@ -181,6 +181,8 @@ describe("each tool's RingCentral REST call", () => {
       },
     ],
     ['delete_meeting', { meetingId: 'iad41-c04' }, { method: 'DELETE', path: '/rcvideo/v2/bridges/iad41-c04' }],
+    ['list_meetings', { name: 'sync' }, { method: 'GET', path: '/rcvideo/v1/history/meetings', query: [['text', 'sync']] }],
+    ['update_message', { messageId: '42', read: true }, { method: 'PATCH', path: `${EXT}/message-store/42`, body: { readStatus: 'Read' } }],
   ];
 
   it.each(cases)('%s %j', async (name, input, expected) => {
@@ -205,10 +207,10 @@ describe("each tool's RingCentral REST call", () => {
     });
   });
 
-  it('covers all 20 RingCentral tools', () => {
+  it('covers all 22 RingCentral tools', () => {
     const covered = new Set(cases.map(([name]) => `ringcentral_${name}`));
     const routed = registry.filter((d) => d.exec.via === 'either' || d.exec.via === 'rest').map((d) => d.name);
-    expect(routed.length).toBe(20);
+    expect(routed.length).toBe(22);
     expect([...covered].sort()).toEqual([...routed].sort());
   });
 });
@@ -287,7 +289,19 @@ describe('routes per call (auto)', () => {
   const listMessages = byName('list_messages');
   const action = listMessages.exec.via === 'either' ? listMessages.exec.action : undefined;
   if (!action) throw new Error('list_messages has no action');
-  const declared = ['extensionId', 'messageType', 'direction', 'readStatus', 'dateFrom', 'dateTo', 'phoneNumber', 'page', 'perPage'];
+  const declared = [
+    'extensionId',
+    'messageType',
+    'direction',
+    'readStatus',
+    'availability',
+    'dateFrom',
+    'dateTo',
+    'phoneNumber',
+    'conversationId',
+    'page',
+    'perPage',
+  ];
   const schema = (names: string[]) => ({ type: 'object', properties: Object.fromEntries(names.map((n) => [n, { type: 'string' }])) });
   const info = (names: string[]) => ({ id: 'a1', key: 'list-messages', inputSchema: schema(names) });
 
@@ -340,7 +354,7 @@ describe('routes per call (auto)', () => {
     expect(toolRoute(listMessages, action, info(['messageType', 'page', 'perPage']))).toEqual({
       route: 'per call',
       reason:
-        'action list-messages does not declare extensionId, direction, readStatus, dateFrom, dateTo, phoneNumber: a call that sends one takes REST, others the action',
+        'action list-messages does not declare extensionId, direction, readStatus, availability, dateFrom, dateTo, phoneNumber, conversationId: a call that sends one takes REST, others the action',
     });
     // Paging goes with every call.
     expect(toolRoute(listMessages, action, info(declared.filter((n) => n !== 'perPage')))).toEqual({
