@@ -75,12 +75,12 @@ describe('doctor and setup', () => {
     expect(auto).toContain(
       "  update_contact: rest (an update must never clear fields the person did not name: RingCentral's PATCH changes only the fields sent, a connector's update may replace the record)",
     );
-    expect(auto.filter((line) => /^ {2}\w+: (action|rest|per call) \(.+\)$/.test(line)).length).toBe(20);
+    expect(auto.filter((line) => /^ {2}\w+: (action|rest|per call) \(.+\)$/.test(line)).length).toBe(22);
     expect(auto).toContain('rest base:    https://platform.sandbox.invalid/ (a REST call works)');
     const renamed = run(['doctor', '--sandbox'], { env: { MEMBRANE_SANDBOX_VARIANT: 'renamed-inputs' } }).stdout.split('\n');
     expect(renamed).toContain('  send_sms: rest (action send-sms does not declare from.phoneNumber, to[].phoneNumber, text)');
     expect(renamed).toContain(
-      '  list_messages: rest (action list-messages does not declare extensionId, messageType, direction, readStatus, dateFrom, dateTo, phoneNumber, page, perPage)',
+      '  list_messages: rest (action list-messages does not declare extensionId, messageType, direction, readStatus, availability, dateFrom, dateTo, phoneNumber, conversationId, page, perPage)',
     );
     const forced = run(['doctor', '--sandbox', '--route', 'rest']);
     expect(forced.code).toBe(0);
