@@ -377,7 +377,7 @@ describe('meetings, message state and ids as lists give them', () => {
 
   it("compact contacts are at most a quarter of RingCentral's records, the same records, each with its name, company, phone and email", async () => {
     const list = await h.call('ringcentral_list_contacts', { limit: 100 });
-    const records = (list.structuredContent).records;
+    const records = list.structuredContent.records;
     const upstream = raw('/restapi/v1.0/account/~/extension/~/address-book/contact', { perPage: '100' }).records;
     expect(records.map((r: any) => r.id)).toEqual(upstream.map((r: any) => r.id));
     expect(h.text(list).length / JSON.stringify(upstream).length).toBeLessThanOrEqual(0.25);
