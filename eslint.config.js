@@ -7,6 +7,93 @@ import { defineConfig } from 'eslint/config';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The layers, from the entry down: src/cli.ts and src/index.ts -> src/commands -> src/mcp ->
+ * tools/ and src/membrane -> src/safety -> src/state, with src/errors.ts and the other top-level
+ * modules below them all. An import may only go down. The sandbox is a program of its own that the
+ * server runs (by path, never by import). Each entry is a regular expression on the import path.
+ */
+const SANDBOX = { regex: '(^|/)sandbox/', message: 'the server runs the sandbox as a program (by path); it never imports it' };
+/** @param {string} folder @param {string} why */
+const up = (folder, why) => ({ regex: `(^|/)${folder}/`, message: `an import up the layers (${why})` });
+const ENTRY = { regex: '^(\\.\\./)+(src/)?(cli|index)\\.js$', message: 'an import of an entry point (src/cli.ts, src/index.ts)' };
+const COMMANDS = up('commands', 'src/commands is the command line: only the entry imports it');
+const MCP = up('mcp', 'src/mcp is the MCP surface: commands and the entry import it, nothing below');
+const MEMBRANE = up('membrane', 'src/membrane is above safety and state');
+const SAFETY = up('safety', 'src/safety is above state');
+/** src/membrane reads the tool contract's types (ToolDefinition, ToolContext) and nothing else of tools/. */
+const TOOLS_BUT_TYPES = {
+  regex: '(^|/)tools/',
+  allowTypeImports: true,
+  message: 'src/membrane may import only types of the tool contract; tools/ is above it',
+};
+/** tools/ imports the contract and its helpers (./*), and of the server only these. */
+const TOOLS_ONLY = {
+  regex: '^\\.\\./src/(?!(errors|safety/bounds|membrane/json|membrane/parse|membrane/status)\\.js$)',
+  message: 'tools/ imports the contract and its helpers (./*), and of src/ only errors, safety/bounds, membrane/json and membrane/status',
+};
+/**
+ * @param {string[]} files
+ * @param {...{ regex: string; message: string; allowTypeImports?: boolean }} patterns
+ * @returns {import('eslint').Linter.Config}
+ */
+const layer = (files, ...patterns) => ({
+  files,
+  rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [SANDBOX, ...patterns] }] },
+});
+const LAYERS = [
+  layer(['src/state/**/*.ts'], ENTRY, COMMANDS, MCP, MEMBRANE, SAFETY, { regex: '(^|/)tools/', message: 'src/state is below tools/' }),
+  layer(['src/safety/**/*.ts'], ENTRY, COMMANDS, MCP, MEMBRANE, { regex: '(^|/)tools/', message: 'src/safety is below tools/' }),
+  layer(['src/membrane/**/*.ts'], ENTRY, COMMANDS, MCP, TOOLS_BUT_TYPES),
+  layer(['src/mcp/**/*.ts'], ENTRY, COMMANDS),
+  layer(['src/commands/**/*.ts'], ENTRY),
+  layer(['src/*.ts']),
+  layer(['tools/**/*.ts'], ENTRY, TOOLS_ONLY),
+];
+
+/**
+ * TEMPORARY, removed by the lead at merge: files other helpers are rewriting at the same time,
+ * which still break the budget or the tools/ imports on this branch.
+ */
+/** @type {import('eslint').Linter.Config[]} */
+const PENDING = [
+  {
+    // pending: call20 (execute.ts, listing.ts, shape.ts, output.ts, routing.ts) and oauth22 (http.ts)
+    files: [
+      'src/mcp/execute.ts',
+      'src/mcp/listing.ts',
+      'src/mcp/shape.ts',
+      'src/membrane/output.ts',
+      'src/membrane/routing.ts',
+      'src/mcp/http.ts',
+    ],
+    rules: { complexity: 'off', 'max-params': 'off' },
+  },
+  {
+    // pending: call20 (tools read through ctx and import the contract, tools/define.ts split)
+    files: [
+      'tools/calls.ts',
+      'tools/chats.ts',
+      'tools/contacts.ts',
+      'tools/define.ts',
+      'tools/discovery.ts',
+      'tools/meetings.ts',
+      'tools/messages.ts',
+    ],
+    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
+  },
+];
+
+/**
+ * The server's complexity budget (the sandbox, a test double, is outside it).
+ * @type {import('eslint').Linter.Config}
+ */
+const BUDGET = {
+  files: ['src/**/*.ts', 'tools/**/*.ts'],
+  ignores: ['src/sandbox/**'],
+  rules: { complexity: ['error', 15], 'max-params': ['error', 4] },
+};
+
 export default defineConfig(
   { ignores: ['dist/', 'coverage/', 'reports/', '.stryker-tmp/'] },
   js.configs.recommended,
@@ -54,5 +141,8 @@ export default defineConfig(
     files: ['test/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
+  ...LAYERS,
+  BUDGET,
+  ...PENDING,
   prettier,
 );

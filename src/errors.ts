@@ -24,7 +24,9 @@ export type ErrorCode =
   | 'not_found'
   | 'idempotency_conflict'
   | 'conflict'
-  | 'state_unavailable';
+  | 'state_unavailable'
+  /** A fault of this server (an exception no step expected), never a Membrane or RingCentral answer. */
+  | 'internal';
 
 export interface ToolErrorDetails {
   fix?: string;
@@ -65,10 +67,13 @@ export class ToolError extends Error {
   }
 }
 
+/** Any thrown value as a ToolError: an exception nothing classified is this server's own fault (`internal`). */
 export function toToolError(error: unknown): ToolError {
   if (error instanceof ToolError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new ToolError('membrane_error', message);
+  return new ToolError('internal', `an unexpected error in ringcentral-mcp: ${message}`, {
+    fix: 'run the call again; if it happens again, report it with this message (run with the same input and `ringcentral-mcp doctor` to see the setup)',
+  });
 }
 
 /** The fixes for Membrane CLI faults, kept in one place so messages, doctor and docs agree. */

@@ -12,14 +12,16 @@ import { registry } from '../tools/index.js';
 import type { ToolKind, Toolset } from '../tools/define.js';
 import { callTool, type Elicit } from './mcp/execute.js';
 import { toolListing } from './mcp/listing.js';
-import { Runtime, type ServerOptions } from './mcp/runtime.js';
+import { Runtime, RuntimeCache, type ServerOptions } from './mcp/runtime.js';
+import { processGuard } from './membrane/process-guard.js';
 import { inputSchema, outputSchema } from './mcp/schemas.js';
 
 export { createServer, INSTRUCTIONS, type CreateServerOptions } from './mcp/server.js';
 export { startHttp, type HttpOptions, type HttpHandle } from './mcp/http.js';
 export { PROMPTS } from './mcp/prompts.js';
 export type { Elicit } from './mcp/execute.js';
-export { Runtime, type ServerOptions } from './mcp/runtime.js';
+export { Runtime, RuntimeCache, type ServerOptions } from './mcp/runtime.js';
+export { processGuard, ProcessGuard } from './membrane/process-guard.js';
 export { ToolError, type ErrorCode } from './errors.js';
 export { selectTools, TOOLSETS } from '../tools/index.js';
 
@@ -52,7 +54,8 @@ export interface LibraryTool {
   run(input: Record<string, unknown>, options?: RunOptions): Promise<ToolRunResult>;
 }
 
-const runtimes = new Map<string, Runtime>();
+/** One runtime per distinct options, bounded; a dropped one lets go of its store. */
+const runtimes = new RuntimeCache(undefined, (runtime) => void runtime.close().catch(() => undefined));
 
 /** The structured result; for an error, `{ error: { code, message, fix?, ... } }` wherever the server put it. */
 function dataOf(result: CallToolResult): Record<string, unknown> {
@@ -68,10 +71,7 @@ function dataOf(result: CallToolResult): Record<string, unknown> {
 function runtimeFor(options: RunOptions): Runtime {
   if (options.runtime) return options.runtime;
   const { runtime: _r, signal: _s, elicit: _e, ...serverOptions } = options;
-  const key = JSON.stringify(serverOptions);
-  let runtime = runtimes.get(key);
-  if (!runtime) runtimes.set(key, (runtime = new Runtime(serverOptions)));
-  return runtime;
+  return runtimes.get(JSON.stringify(serverOptions), () => new Runtime(serverOptions));
 }
 
 export const tools: readonly LibraryTool[] = registry.map((def) => {
@@ -86,6 +86,8 @@ export const tools: readonly LibraryTool[] = registry.map((def) => {
     outputSchema: outputSchema(def),
     jsonSchema: { input: listing.inputSchema, output: listing.outputSchema },
     async run(input, options = {}) {
+      // The library is an entry: the CLI groups its calls start outlive no exit or signal death.
+      processGuard.install();
       const runtime = runtimeFor(options);
       const active = runtime.options.readOnly && def.kind !== 'read' && def.readOnlyForm ? def.readOnlyForm() : def;
       const result = await callTool(active, input, runtime, { signal: options.signal, elicit: options.elicit });

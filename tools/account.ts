@@ -1,6 +1,6 @@
 /** Account and extensions: who is in the company, who am I, and is the connection working. */
 import { z } from 'zod';
-import { checkStatus } from '../src/commands/status.js';
+import { checkStatus } from '../src/membrane/status.js';
 import { asArray, compactObject, defineTool, email, extensionId, extensionPath, oneOf, query, type Record_ } from './define.js';
 
 const EXTENSION_TYPES = [

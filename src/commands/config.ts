@@ -17,19 +17,26 @@ export type ClientName = (typeof CLIENTS)[number];
 export const SERVER_NAME = 'ringcentral';
 const CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
 
+/** A flag with its value, when the option is set to something other than the default. */
+const flag = (name: string, value: unknown, unset?: unknown): string[] =>
+  value === undefined || value === unset || value === '' ? [] : [name, String(value)];
+
+/** A list flag, when the list has entries. */
+const listFlag = (name: string, values: string[] | undefined): string[] => (values?.length ? [name, values.join(',')] : []);
+
 function serverArgs(options: ServerOptions): string[] {
   return [
     ...(options.sandbox ? ['--sandbox'] : []),
     ...(options.readOnly ? ['--read-only'] : []),
-    ...(options.toolsets?.length ? ['--toolsets', options.toolsets.join(',')] : []),
-    ...(options.tools?.length ? ['--tools', options.tools.join(',')] : []),
-    ...(options.confirm && options.confirm !== 'auto' ? ['--confirm', options.confirm] : []),
-    ...(options.route && options.route !== 'auto' ? ['--route', options.route] : []),
-    ...(options.timeoutMs !== undefined ? ['--timeout', String(options.timeoutMs)] : []),
-    ...(options.maxConcurrency !== undefined ? ['--max-concurrency', String(options.maxConcurrency)] : []),
-    ...(options.maxResultChars !== undefined ? ['--max-result-chars', String(options.maxResultChars)] : []),
+    ...listFlag('--toolsets', options.toolsets),
+    ...listFlag('--tools', options.tools),
+    ...flag('--confirm', options.confirm, 'auto'),
+    ...flag('--route', options.route, 'auto'),
+    ...flag('--timeout', options.timeoutMs),
+    ...flag('--max-concurrency', options.maxConcurrency),
+    ...flag('--max-result-chars', options.maxResultChars),
     ...(options.warmup === false ? ['--no-warmup'] : []),
-    ...(options.redisUrl ? ['--redis-url', options.redisUrl] : []),
+    ...flag('--redis-url', options.redisUrl),
   ];
 }
 

@@ -10,9 +10,10 @@ import { spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline/promises';
 import { execa } from 'execa';
 import { FIX, ToolError } from '../errors.js';
-import { chooseConnection } from '../membrane/membrane.js';
+import { chooseConnection } from '../membrane/connection.js';
 import { Runtime, type ServerOptions } from '../mcp/runtime.js';
-import { checkStatus, formatStatus } from './status.js';
+import { checkStatus } from '../membrane/status.js';
+import { formatStatus } from './status.js';
 
 const say = (text: string) => process.stderr.write(`${text}\n`);
 
@@ -32,6 +33,16 @@ export interface SetupMode {
   yes: boolean;
   /** stdin is a terminal a person can answer on. */
   terminal: boolean;
+}
+
+/** What the steps of one setup share: the runtime, and how they ask the person and run a command. */
+interface Session {
+  runtime: Runtime;
+  mode: SetupMode;
+  question: (text: string) => Promise<string>;
+  yes: (text: string) => Promise<boolean>;
+  /** Runs a membrane command with the terminal attached, for steps that open a browser. */
+  interactive: (args: string[]) => boolean;
 }
 
 export async function runSetup(options: ServerOptions, mode: SetupMode): Promise<number> {
@@ -56,51 +67,81 @@ export async function runSetup(options: ServerOptions, mode: SetupMode): Promise
     }
     return /^y(es)?$|^$/i.test((await question(`${text} [Y/n] `)).trim());
   };
-  /** Runs a membrane command with the terminal attached, for steps that open a browser. */
   const interactive = (args: string[]) => spawnSync(file, [...prefix, ...args], { stdio: 'inherit' }).status === 0;
+  const session: Session = { runtime, mode, question, yes, interactive };
 
   try {
     say('1. Membrane CLI');
     if (!(await cliFound(runtime, yes))) return 1;
-
     say('2. Login');
-    if (!(await runtime.membrane.loggedIn()).loggedIn) {
-      if (!(await yes('   Not logged in. Run `membrane login --tenant` now?'))) return 1;
-      interactive(['login', '--tenant']);
-    } else say('   logged in');
-
+    if (!(await loginStep(session))) return 1;
     say('3. RingCentral connection');
-    try {
-      const connection = chooseConnection(await runtime.membrane.listConnections());
-      say(`   using ${connection.id} (${connection.name ?? 'RingCentral'})`);
-    } catch (error) {
-      if (!(error instanceof ToolError)) throw error;
-      say(`   ${error.message}`);
-      if (error.code === 'no_connection' && (await yes('   Connect RingCentral now (opens a browser)?'))) {
-        interactive(['connection', 'ensure', 'https://ringcentral.com']);
-      } else if (error.code === 'several_connections') {
-        const candidates = (error.details.candidates ?? []) as Array<{ id: string; name?: string }>;
-        candidates.forEach((c, i) => say(`   ${i + 1}. ${c.id} ${c.name ?? ''}`));
-        // --yes cannot choose for the person: they pin one themselves.
-        const pick = mode.yes ? 0 : Number(await question('   Which one? '));
-        const chosen = candidates[pick - 1];
-        if (chosen) say(`   Pin it: add --connection-id ${chosen.id} (or RINGCENTRAL_CONNECTION_ID=${chosen.id}) to your MCP config`);
-        else say('   Pin one: add --connection-id <id> (or RINGCENTRAL_CONNECTION_ID=<id>) to your MCP config');
-        options = { ...options, connectionId: chosen?.id };
-      } else if (error.details.fix && (await yes(`   Run the fix (${error.details.fix})?`))) {
-        const id = /--connectionId=(\S+)/.exec(error.details.fix)?.[1];
-        if (id) interactive(['connect', `--connectionId=${id}`]);
-      }
-    }
-
-    say('4. Doctor');
-    const report = await checkStatus(new Runtime(options).membrane, options.connectionId);
-    say(formatStatus(report));
-    if (report.ready) say('\nDone. Print your client config with: ringcentral-mcp config claude-desktop');
-    return report.ready ? 0 : 1;
+    const pinned = await connectionStep(session);
+    return await doctorStep(pinned === undefined ? options : { ...options, connectionId: pinned.id });
   } finally {
     rl.close();
   }
+}
+
+/** Step 2: logged in, or `membrane login --tenant` run for the person (when they agree). */
+async function loginStep({ runtime, yes, interactive }: Session): Promise<boolean> {
+  if ((await runtime.membrane.loggedIn()).loggedIn) {
+    say('   logged in');
+    return true;
+  }
+  if (!(await yes('   Not logged in. Run `membrane login --tenant` now?'))) return false;
+  interactive(['login', '--tenant']);
+  return true;
+}
+
+/**
+ * Step 3: the connection the server will use, or the step that makes one usable. With several,
+ * the one the person picked (`{ id: undefined }` when none): the doctor then checks that one.
+ */
+async function connectionStep(session: Session): Promise<{ id?: string } | undefined> {
+  try {
+    const connection = chooseConnection(await session.runtime.membrane.listConnections());
+    say(`   using ${connection.id} (${connection.name ?? 'RingCentral'})`);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ToolError)) throw error;
+    say(`   ${error.message}`);
+    if (error.code === 'several_connections') return { id: await pickConnection(session, error) };
+    await fixConnection(session, error);
+    return undefined;
+  }
+}
+
+/** Several ready connections: the person picks one and pins it themselves (--yes cannot choose for them). */
+async function pickConnection({ mode, question }: Session, error: ToolError): Promise<string | undefined> {
+  const candidates = (error.details.candidates ?? []) as Array<{ id: string; name?: string }>;
+  candidates.forEach((c, i) => say(`   ${i + 1}. ${c.id} ${c.name ?? ''}`));
+  const pick = mode.yes ? 0 : Number(await question('   Which one? '));
+  const chosen = candidates[pick - 1];
+  if (chosen) say(`   Pin it: add --connection-id ${chosen.id} (or RINGCENTRAL_CONNECTION_ID=${chosen.id}) to your MCP config`);
+  else say('   Pin one: add --connection-id <id> (or RINGCENTRAL_CONNECTION_ID=<id>) to your MCP config');
+  return chosen?.id;
+}
+
+/** No connection: connect one; otherwise (or when the person declines) offer to run the error's fix, a reconnect. */
+async function fixConnection({ yes, interactive }: Session, error: ToolError): Promise<void> {
+  if (error.code === 'no_connection' && (await yes('   Connect RingCentral now (opens a browser)?'))) {
+    interactive(['connection', 'ensure', 'https://ringcentral.com']);
+    return;
+  }
+  if (error.details.fix && (await yes(`   Run the fix (${error.details.fix})?`))) {
+    const id = /--connectionId=(\S+)/.exec(error.details.fix)?.[1];
+    if (id) interactive(['connect', `--connectionId=${id}`]);
+  }
+}
+
+/** Step 4: the doctor's report; ready is exit 0. */
+async function doctorStep(options: ServerOptions): Promise<number> {
+  say('4. Doctor');
+  const report = await checkStatus(new Runtime(options).membrane, options.connectionId);
+  say(formatStatus(report));
+  if (report.ready) say('\nDone. Print your client config with: ringcentral-mcp config claude-desktop');
+  return report.ready ? 0 : 1;
 }
 
 /** Step 1: the CLI's version, or (asked first, or with --yes) `npm install -g @membranehq/cli` and a second look. */

@@ -14,7 +14,7 @@ import { Membrane } from '../membrane/membrane.js';
 import { Routes, type RouteMode } from '../membrane/routing.js';
 import { registry } from '../../tools/index.js';
 import { CliRunner, type CliCommand } from '../membrane/runner.js';
-import { readEnv } from '../sandbox/env.js';
+import { sandboxStatePath } from '../private-folder.js';
 import { FileStore, userFolder } from '../state/file.js';
 import { RedisStore } from '../state/redis.js';
 import { scoped, type StateStore } from '../state/store.js';
@@ -112,24 +112,13 @@ export class Runtime {
     // A person's connection is their own pinned one or none (resolved in their tenant), never the server's.
     this.options = resolveOptions(user ? { ...options, connectionId: user.connectionId } : options);
     const o = this.options;
-    // Each person waits for the shared CLI slots in a queue of their own (fair turns, bounded).
-    this.runner =
-      (shared && user ? shared.runner.forPerson(user.name) : shared?.runner) ??
-      new CliRunner({
-        command: o.command,
-        timeoutMs: o.timeoutMs,
-        maxConcurrency: o.maxConcurrency,
-        maxOutputBytes: o.maxOutputBytes,
-        env: o.env,
-      });
+    this.runner = runnerFor(o, user, shared);
     this.membrane = new Membrane(this.runner, { connectionId: o.connectionId, tenantKey: user?.tenantKey });
     this.routes = new Routes(this.membrane, o.route, registry);
     this.store = shared?.store ?? (o.redisUrl ? new RedisStore(o.redisUrl) : new FileStore(fileStoreDir()));
     const base = shared?.secret ?? (o.confirmSecret ? createHash('sha256').update(o.confirmSecret).digest() : undefined);
-    // Each user signs with their own key, so a token issued to one is refused for another.
-    const secret = base && user ? createHmac('sha256', base).update(`user:${user.name}`).digest() : base;
     const mine = scoped(this.store, accountScope(o, user));
-    this.confirmations = new Confirmations(mine, secret);
+    this.confirmations = new Confirmations(mine, userSecret(base, user));
     this.sent = new SentLog(mine, o.smsDedupeWindowMs);
     this.penalties = new Penalties(mine);
     this.shared = { runner: shared?.runner ?? this.runner, store: this.store, secret: base ?? randomBytes(32) };
@@ -154,6 +143,55 @@ export class Runtime {
   }
 }
 
+/** The CLI runner: this process's own, or, for a person, the shared one seen through their own queue. */
+function runnerFor(o: ResolvedOptions, user: UserIdentity | undefined, shared: Shared | undefined): CliRunner {
+  // Each person waits for the shared CLI slots in a queue of their own (fair turns, bounded).
+  if (shared) return user ? shared.runner.forPerson(user.name) : shared.runner;
+  const { command, timeoutMs, maxConcurrency, maxOutputBytes, env } = o;
+  return new CliRunner({ command, timeoutMs, maxConcurrency, maxOutputBytes, env });
+}
+
+/** Each user signs with their own key, so a token issued to one is refused for another. */
+const userSecret = (base: Buffer | undefined, user: UserIdentity | undefined): Buffer | undefined =>
+  base && user ? createHmac('sha256', base).update(`user:${user.name}`).digest() : base;
+
+/**
+ * The runtimes a process keeps for distinct options (the library) or people (the HTTP server's
+ * users), at most `max` (default MAX_RUNTIMES): beyond it the least recently used is dropped and
+ * handed to `evicted`. A dropped runtime's calls in flight finish on it; the next call of its
+ * options or person makes a fresh one (its connection and catalog resolved again).
+ */
+export class RuntimeCache {
+  private readonly runtimes = new Map<string, Runtime>();
+
+  constructor(
+    private readonly max = MAX_RUNTIMES,
+    private readonly evicted: (runtime: Runtime) => void = () => undefined,
+  ) {}
+
+  get size(): number {
+    return this.runtimes.size;
+  }
+
+  /** The runtime of `key`, made by `make` when there is none. */
+  get(key: string, make: () => Runtime): Runtime {
+    const found = this.runtimes.get(key);
+    // A Map keeps insertion order: taking a runtime out and back in marks it the most recent.
+    if (found) this.runtimes.delete(key);
+    const runtime = found ?? make();
+    this.runtimes.set(key, runtime);
+    for (const [oldest, dropped] of this.runtimes) {
+      if (this.runtimes.size <= this.max) break;
+      this.runtimes.delete(oldest);
+      this.evicted(dropped);
+    }
+    return runtime;
+  }
+}
+
+/** How many runtimes a RuntimeCache keeps: distinct option sets of the library, or people of one HTTP server. */
+export const MAX_RUNTIMES = 256;
+
 /**
  * Whose state a runtime reads and writes: the account it acts on (the live CLI, or the sandbox, so
  * a simulated send never blocks a real one) and the user. Short, as it prefixes every key. On this
@@ -162,7 +200,7 @@ export class Runtime {
  * account, as the live CLI is, so a send or token used through one instance counts on every other.
  */
 function accountScope(o: ResolvedOptions, user: UserIdentity | undefined): string {
-  const sandbox = o.redisUrl ? 'sandbox' : `sandbox:${readEnv({ ...process.env, ...o.env }).statePath}`;
+  const sandbox = o.redisUrl ? 'sandbox' : `sandbox:${sandboxStatePath({ ...process.env, ...o.env })}`;
   const account = o.sandbox ? sandbox : 'membrane';
   return createHash('sha256')
     .update(JSON.stringify([account, user?.name ?? '', user?.tenantKey ?? '']))

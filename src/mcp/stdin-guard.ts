@@ -81,14 +81,16 @@ export class TopLevelIdScanner {
     }
   }
 
+  /** Before the message's first `{`: only blanks may come first, else it is no JSON object. */
+  private outsideByte(byte: number): void {
+    if (byte === 0x7b) {
+      this.depth = 1;
+      this.expectKey = true;
+    } else if (!isSpace(byte)) this.notAnObject = true;
+  }
+
   private structuralByte(byte: number): void {
-    if (this.depth === 0) {
-      if (byte === 0x7b) {
-        this.depth = 1;
-        this.expectKey = true;
-      } else if (!isSpace(byte)) this.notAnObject = true;
-      return;
-    }
+    if (this.depth === 0) return this.outsideByte(byte);
     if (this.value?.length && (isCloser(byte) || byte === COMMA || isSpace(byte))) this.finishValue();
     if (byte === QUOTE) this.startString();
     else if (isOpener(byte)) this.open();

@@ -4,24 +4,16 @@
  * `action run` or `request`.
  */
 import { ToolError, FIX } from '../errors.js';
-import { asList, parseCliResult, unwrapActionOutput, type RequestContext } from './parse.js';
-import type { CliResult, CliRunner, RunOptions } from './runner.js';
+import type { RequestContext } from './classify.js';
+import { chooseConnection, type Connection } from './connection.js';
+import { unwrapActionOutput } from './output.js';
+import { asList, parseCliResult, type ParseOptions } from './parse.js';
+import type { CliRunner, RunOptions } from './runner.js';
 import { learnRestBase, requestTarget, type RestBase } from './rest-base.js';
 import { inTenant, tenantConnectionError, tenantFlags } from './tenant.js';
 
 /** What this layer needs of the runner (tests give it a stand-in that answers from a script). */
 export type Cli = Pick<CliRunner, 'run' | 'argv'>;
-
-export interface Connection {
-  id: string;
-  name?: string;
-  key?: string;
-  state?: string;
-  disconnected?: boolean;
-  error?: { message?: string };
-  clientAction?: { type?: string; description?: string; uiUrl?: string };
-  integration?: { id?: string; key?: string; name?: string };
-}
 
 export interface ActionInfo {
   id: string;
@@ -43,70 +35,8 @@ export interface RequestSpec {
   byCaller?: boolean;
 }
 
-const isRingCentral = (c: Connection): boolean =>
-  [c.integration?.key, c.integration?.name, c.name, c.key].some((v) => typeof v === 'string' && /ringcentral/i.test(v));
-
-const isReady = (c: Connection): boolean => c.state === 'READY' && c.disconnected !== true;
-
-/** The error (with its fix) for a connection that exists but cannot be used. */
-export function connectionProblem(c: Connection): ToolError {
-  const label = `${c.name ?? 'RingCentral'} (${c.id})`;
-  if (c.disconnected || c.state === 'CLIENT_ACTION_REQUIRED') {
-    const url = c.clientAction?.uiUrl ? `, or open ${c.clientAction.uiUrl}` : '';
-    return new ToolError('connection_not_ready', `the RingCentral connection ${label} is disconnected`, {
-      fix: `${FIX.reconnect(c.id)}${url} (reconnect this one; do not create another)`,
-      upstreamCode: c.state,
-    });
-  }
-  if (c.state === 'BUILDING') {
-    return new ToolError('connection_not_ready', `the RingCentral connection ${label} is still being set up`, {
-      fix: FIX.wait(c.id),
-      upstreamCode: c.state,
-    });
-  }
-  if (c.state === 'CONFIGURATION_ERROR' || c.state === 'SETUP_FAILED') {
-    return new ToolError('connection_not_ready', `the RingCentral connection ${label} failed to set up: ${c.error?.message ?? c.state}`, {
-      fix: `a person must fix it in Membrane, then check with membrane connection get ${c.id} --json`,
-      upstreamCode: c.state,
-    });
-  }
-  return new ToolError('connection_not_ready', `the RingCentral connection ${label} is not ready (state ${c.state ?? 'unknown'})`, {
-    fix: FIX.reconnect(c.id),
-    upstreamCode: c.state,
-  });
-}
-
-/** Chooses the one ready RingCentral connection, or explains why it cannot. */
-export function chooseConnection(connections: Connection[]): Connection {
-  const ringcentral = connections.filter(isRingCentral);
-  if (ringcentral.length === 0) {
-    return fail(new ToolError('no_connection', 'there is no RingCentral connection in Membrane', { fix: FIX.connect }));
-  }
-  const ready = ringcentral.filter(isReady);
-  if (ready.length === 1) return ready[0];
-  if (ready.length >= 2) {
-    const candidates = ready.map(candidate);
-    const list = candidates.map((c) => `${c.id} (${c.name ?? 'unnamed'})`).join(', ');
-    return fail(
-      new ToolError('several_connections', `${ready.length} RingCentral connections are ready: ${list}`, { fix: FIX.pin, candidates }),
-    );
-  }
-  if (ringcentral.length === 1) return fail(connectionProblem(ringcentral[0]));
-  const candidates = ringcentral.map(candidate);
-  return fail(
-    new ToolError(
-      'connection_not_ready',
-      `no RingCentral connection is ready: ${candidates.map((c) => `${c.id} (${c.state ?? 'state unknown'})`).join(', ')}`,
-      { fix: FIX.pin, candidates },
-    ),
-  );
-}
-
-const candidate = (c: Connection) => ({ id: c.id, name: c.name, state: c.state });
-
-function fail(error: ToolError): never {
-  throw error;
-}
+/** How a command's output is read: what the command prints (said by the method that runs it), and what its errors name. */
+type Reading = ParseOptions & Required<Pick<ParseOptions, 'expect'>>;
 
 export interface MembraneOptions {
   /** A pinned connection id skips resolution entirely. */
@@ -125,10 +55,11 @@ export class Membrane {
     private readonly options: MembraneOptions = {},
   ) {}
 
-  private async json(args: string[], run: RunOptions, allowEmpty = false, connectionId?: string): Promise<unknown> {
+  /** A resolution command (a listing, a lookup): what it prints, read as `reading` says. */
+  private async json(args: string[], run: RunOptions, reading: Reading): Promise<unknown> {
     try {
       const result = await this.runner.run([...args, ...tenantFlags(this.options.tenantKey), '--json'], run);
-      return parseCliResult(result, { allowEmpty, connectionId });
+      return parseCliResult(result, reading);
     } catch (error) {
       throw this.explain(error);
     }
@@ -143,7 +74,7 @@ export class Membrane {
     const all: Connection[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 20; page++) {
-      const list = asList(await this.json(['connection', 'list', ...(cursor ? ['--cursor', cursor] : [])], run));
+      const list = asList(await this.json(['connection', 'list', ...(cursor ? ['--cursor', cursor] : [])], run, { expect: 'json' }));
       all.push(...(list.items as Connection[]));
       cursor = list.cursor;
       if (!cursor) break;
@@ -161,7 +92,8 @@ export class Membrane {
       return chooseConnection(await this.listConnections(run));
     } catch (error) {
       if (!tenantKey) throw error;
-      const ensure = async () => (await this.json(['connection', 'ensure', 'https://ringcentral.com'], run)) as Connection;
+      const ensure = async () =>
+        (await this.json(['connection', 'ensure', 'https://ringcentral.com'], run, { expect: 'json' })) as Connection;
       throw await tenantConnectionError(error, tenantKey, ensure);
     }
   }
@@ -172,7 +104,7 @@ export class Membrane {
 
   /** One connection by id (a pinned one, which skips resolution). */
   async getConnection(id: string, run: RunOptions = {}): Promise<Connection> {
-    const value = (await this.json(['connection', 'get', id], run, false, id)) as Connection | null;
+    const value = (await this.json(['connection', 'get', id], run, { expect: 'json', connectionId: id })) as Connection | null;
     if (typeof value?.id !== 'string') {
       throw this.explain(
         new ToolError('no_connection', `connection ${id} was not found`, { fix: `${FIX.connect}, then pin the id it prints` }),
@@ -198,7 +130,7 @@ export class Membrane {
     let cursor: string | undefined;
     for (let page = 0; page < 50; page++) {
       const args = ['action', 'list', '--connectionId', connectionId, '--limit', '100', ...(cursor ? ['--cursor', cursor] : [])];
-      const list = asList(await this.json(args, run, false, connectionId));
+      const list = asList(await this.json(args, run, { expect: 'json', connectionId }));
       for (const action of list.items as ActionInfo[]) {
         if (!action || typeof action.id !== 'string') continue;
         byName.set(action.id, action);
@@ -214,7 +146,7 @@ export class Membrane {
   async listActions(query: { intent: string; limit: number }, run: RunOptions = {}): Promise<ActionInfo[]> {
     const connectionId = await this.connectionId(run);
     const args = ['action', 'list', '--connectionId', connectionId, `--intent=${query.intent}`, '--limit', String(query.limit)];
-    return (asList(await this.json(args, run, false, connectionId)).items as ActionInfo[]).slice(0, query.limit);
+    return (asList(await this.json(args, run, { expect: 'json', connectionId })).items as ActionInfo[]).slice(0, query.limit);
   }
 
   /** The id to pass to `action run`; the key itself when the catalog does not list it. */
@@ -243,7 +175,8 @@ export class Membrane {
 
   private async loadRestBase(run: RunOptions): Promise<RestBase & { connectionId: string }> {
     const connectionId = await this.connectionId(run);
-    const probe = (path: string) => this.json(['request', connectionId, path, '-X', 'GET'], run, false, connectionId);
+    // The probe reads a record: an empty answer is no base learned.
+    const probe = (path: string) => this.json(['request', connectionId, path, '-X', 'GET'], run, { expect: 'json', connectionId });
     return { ...(await learnRestBase(probe)), connectionId };
   }
 
@@ -265,7 +198,7 @@ export class Membrane {
   async runAction(key: string, input: unknown, run: RunOptions = {}): Promise<{ output: unknown; actionRunId?: string }> {
     const connectionId = await this.connectionId(run);
     const args = await this.runActionArgv(key, input, run);
-    return this.oneRun(args, run, (result) => unwrapActionOutput(parseCliResult(result, { connectionId })));
+    return unwrapActionOutput(await this.oneRun(args, run, { expect: 'action-output', connectionId }));
   }
 
   /**
@@ -288,24 +221,20 @@ export class Membrane {
   async request(spec: RequestSpec, run: RunOptions = {}): Promise<unknown> {
     const connectionId = await this.connectionId(run);
     const args = await this.requestArgv(spec, run);
-    const request = requestContext(spec, args);
-    return this.oneRun(args, run, (result) => parseCliResult(result, { allowEmpty: true, connectionId, request }));
+    return this.oneRun(args, run, { expect: 'json-or-empty', connectionId, request: requestContext(spec, args) });
   }
 
   /** A GET of text content (an attachment served as text/plain): the body as it came. */
   async requestText(spec: RequestSpec, run: RunOptions = {}): Promise<string> {
     const connectionId = await this.connectionId(run);
     const args = await this.requestArgv(spec, run);
-    const request = requestContext(spec, args);
-    return this.oneRun(args, run, (result) =>
-      String(parseCliResult(result, { allowEmpty: true, connectionId, request, text: true }) ?? ''),
-    );
+    return String((await this.oneRun(args, run, { expect: 'text', connectionId, request: requestContext(spec, args) })) ?? '');
   }
 
   /** One CLI process; a connection-class failure clears the cache (never retried: writes must not run twice). */
-  private async oneRun<T>(args: string[], run: RunOptions, parse: (result: CliResult) => T): Promise<T> {
+  private async oneRun(args: string[], run: RunOptions, reading: Reading): Promise<unknown> {
     try {
-      return parse(await this.runner.run(args, run));
+      return parseCliResult(await this.runner.run(args, run), reading);
     } catch (error) {
       // Never retried (a write must not run twice); the next call resolves the connection afresh.
       if (error instanceof ToolError && ['connection_not_ready', 'no_connection', 'not_logged_in'].includes(error.code)) this.invalidate();

@@ -6,7 +6,7 @@
  * wrappers. A list whose records cannot be recognized is an error, never an empty success.
  */
 import { ToolError } from '../errors.js';
-import { isObject } from './parse.js';
+import { isObject } from './json.js';
 
 type Obj = Record<string, unknown>;
 
@@ -28,15 +28,27 @@ export interface ListPage {
 /** Fields a Membrane data record carries about itself; a record with only these has lost its data. */
 const RECORD_META = new Set(['id', 'name', 'uri', 'iconUri', 'createdTime', 'updatedTime', 'createdById', 'updatedById', 'deleted']);
 
-/** `{output, actionRunId}` (and nested wrappers) around the value itself. */
-function unwrap(value: unknown): unknown {
-  let current = value;
-  for (let depth = 0; depth < 4 && isObject(current) && ('output' in current || 'actionRunId' in current); depth++) {
-    if (!Object.keys(current).every((k) => k === 'output' || k === 'actionRunId' || k === 'logs')) break;
-    current = current.output;
-  }
-  return current;
+/** The keys of the wrapper `action run` may print around an action's output. */
+const WRAPPER_KEYS = new Set(['output', 'actionRunId', 'logs']);
+
+const isWrapper = (value: unknown): value is Obj =>
+  isObject(value) && ('output' in value || 'actionRunId' in value) && Object.keys(value).every((k) => WRAPPER_KEYS.has(k));
+
+/**
+ * An action's output without the `{output, actionRunId}` wrapper `action run` may print around it
+ * (nested ones too), and the run's id; a value that is not such a wrapper is the output itself.
+ * The one place the wrapper is removed: `Membrane.runAction`, and the readers below for a value
+ * that still has it.
+ */
+export function unwrapActionOutput(value: unknown): { output: unknown; actionRunId?: string } {
+  if (!isWrapper(value)) return { output: value };
+  const actionRunId = typeof value.actionRunId === 'string' ? value.actionRunId : undefined;
+  let current: unknown = value;
+  for (let depth = 0; depth < 4 && isWrapper(current); depth++) current = current.output;
+  return { output: current, actionRunId };
 }
+
+const unwrap = (value: unknown): unknown => unwrapActionOutput(value).output;
 
 /** RingCentral's record inside a data record, the record itself, or undefined when it cannot be told. */
 function vendorRecord(value: unknown): Obj | undefined {

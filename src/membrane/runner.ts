@@ -9,6 +9,7 @@ import { getSystemErrorName } from 'node:util';
 import { LIMITS, byteLength } from '../safety/bounds.js';
 import { ToolError, FIX } from '../errors.js';
 import { Limiter, MAX_QUEUED_PER_PERSON } from './limiter.js';
+import { killGroup, processGuard, type ProcessGuard } from './process-guard.js';
 import { Watchdog } from './watchdog.js';
 
 export interface CliCommand {
@@ -29,6 +30,8 @@ export interface RunnerOptions {
   killGraceMs?: number;
   /** Calls one person may have waiting for a slot; beyond it a call is refused at once. */
   maxQueuedPerPerson?: number;
+  /** Told about every CLI group while it runs; default the process's own (which the entry installs). */
+  guard?: ProcessGuard;
 }
 
 export interface CliResult {
@@ -48,70 +51,11 @@ export interface RunOptions {
 let execaModule: Promise<typeof import('execa')> | undefined;
 const loadExeca = () => (execaModule ??= import('execa'));
 
-const liveGroups = new Set<number>();
 /** Stops CLI groups at their deadline even when this process died without running a handler (SIGKILL). */
 // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: in-process tests run on POSIX, where the watchdog cannot act (its script is in dist/; the reliability tests check it).
 const watchdog = process.platform === 'win32' ? undefined : new Watchdog();
-let exitHookInstalled = false;
 /** How long the CLI's leftover children may keep its output open after the CLI has exited. */
 const LINGER_MS = 500;
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    // Stryker disable next-line ConditionalExpression,StringLiteral: the Windows branch; these tests run on POSIX.
-    process.kill(process.platform === 'win32' ? pid : -pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
-  });
-}
-
-/**
- * The CLI runs in its own process group (detached), so a signal that ends this server (a client
- * closing the server with SIGTERM, Ctrl-C, a closed terminal) would not reach it, and `exit`
- * handlers do not run on a signal death. While a CLI runs, these handlers kill its group and then
- * let the signal do what it would have done: the process dies by it. When the program handles the
- * signal itself (the HTTP server's graceful shutdown lets in-flight calls finish), they stand
- * aside: that program exits through process.exit, and the `exit` hook stops what is left.
- */
-const POSIX_DEATH_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
-// Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral,ArrayDeclaration: the Windows branch; these tests run on POSIX.
-const DEATH_SIGNALS: NodeJS.Signals[] = process.platform === 'win32' ? [] : POSIX_DEATH_SIGNALS;
-
-function onDeathSignal(signal: NodeJS.Signals): void {
-  if (process.listenerCount(signal) > 1) return;
-  for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
-  liveGroups.clear();
-  setSignalHandlers(false);
-  process.kill(process.pid, signal);
-}
-
-let signalHandlersOn = false;
-function setSignalHandlers(on: boolean): void {
-  if (on === signalHandlersOn) return;
-  signalHandlersOn = on;
-  for (const signal of DEATH_SIGNALS) {
-    if (on) process.on(signal, onDeathSignal);
-    else process.off(signal, onDeathSignal);
-  }
-}
-
-function track(pid: number): void {
-  liveGroups.add(pid);
-  setSignalHandlers(true);
-}
-
-function untrack(pid: number): void {
-  liveGroups.delete(pid);
-  if (liveGroups.size === 0) setSignalHandlers(false);
-}
 
 /** While this runner starts a CLI: what to do with a start the system refused before creating its stdio. */
 let onRefusedStart: ((code: string) => void) | undefined;
@@ -168,7 +112,6 @@ export class CliRunner {
   ) {
     this.limiter = share?.limiter ?? new Limiter(options.maxConcurrency, options.maxQueuedPerPerson ?? MAX_QUEUED_PER_PERSON);
     this.count = share?.count ?? { spawned: 0 };
-    installExitHook();
   }
 
   /** Processes started since creation (by every person's view); tests and the benchmark read it. */
@@ -232,8 +175,9 @@ export class CliRunner {
     );
     const pid = child.pid;
     let lingering: NodeJS.Timeout | undefined;
+    const guard = this.options.guard ?? processGuard;
     if (pid !== undefined) {
-      track(pid);
+      guard.track(pid);
       // Stryker disable next-line ArithmeticOperator,OptionalChaining: the watchdog cannot act in-process (see above); its deadline only backs up the runner's own.
       watchdog?.watch(pid, Date.now() + timeoutMs + grace + 1000);
       // A child the CLI left behind can hold its stdout open, and the call would wait for the timeout:
@@ -259,30 +203,7 @@ export class CliRunner {
 
     try {
       const result = await child;
-      if (stopReason === 'timeout') {
-        throw new ToolError(
-          'timeout',
-          `membrane did not answer within ${seconds(budgetMs)}${waited(budgetMs - timeoutMs)} and was stopped`,
-          {
-            fix: 'check `membrane status` and your network; raise --timeout (RINGCENTRAL_MCP_TIMEOUT_MS) for slow calls',
-          },
-        );
-      }
-      if (stopReason === 'cancelled') throw cancelled();
-      if (result.isMaxBuffer) {
-        throw new ToolError('output_too_large', `membrane printed more than ${maxOutputBytes} bytes; the call was stopped`, {
-          fix: 'ask for less: a smaller limit, a narrower date range or more filters',
-        });
-      }
-      // No pid: the system did not start it (ENOENT, EACCES, E2BIG...).
-      if (pid === undefined) throw notStarted(command.file, (result as { code?: string }).code);
-      return {
-        argv: this.argv(args),
-        stdout: result.stdout,
-        stderr: result.stderr,
-        exitCode: result.exitCode,
-        signal: result.signal ?? undefined,
-      };
+      return this.outcome(args, result, { stopReason, pid, budgetMs, timeoutMs });
     } finally {
       clearTimeout(timer);
       // Stryker disable next-line all: the group is stopped below anyway; clearing spares a pid reused by then.
@@ -290,13 +211,45 @@ export class CliRunner {
       options.signal?.removeEventListener('abort', onAbort);
       // Stryker disable next-line ConditionalExpression: without a pid each step does nothing (process.kill(NaN) throws and is caught).
       if (pid !== undefined) {
-        untrack(pid);
+        guard.untrack(pid);
         // Stryker disable next-line OptionalChaining: there is a watchdog on POSIX, where these tests run.
         watchdog?.release(pid);
         // The CLI may have left children of its own in the group; none may outlive the call.
         killGroup(pid, 'SIGKILL');
       }
     }
+  }
+
+  /** What a finished run gives: its output, or why it has none (stopped, too much output, never started). */
+  private outcome(
+    args: string[],
+    result: { stdout: string; stderr: string; exitCode?: number; signal?: string | null; isMaxBuffer?: boolean },
+    run: { stopReason?: 'timeout' | 'cancelled'; pid?: number; budgetMs: number; timeoutMs: number },
+  ): CliResult {
+    if (run.stopReason === 'timeout') {
+      throw new ToolError(
+        'timeout',
+        `membrane did not answer within ${seconds(run.budgetMs)}${waited(run.budgetMs - run.timeoutMs)} and was stopped`,
+        {
+          fix: 'check `membrane status` and your network; raise --timeout (RINGCENTRAL_MCP_TIMEOUT_MS) for slow calls',
+        },
+      );
+    }
+    if (run.stopReason === 'cancelled') throw cancelled();
+    if (result.isMaxBuffer) {
+      throw new ToolError('output_too_large', `membrane printed more than ${this.options.maxOutputBytes} bytes; the call was stopped`, {
+        fix: 'ask for less: a smaller limit, a narrower date range or more filters',
+      });
+    }
+    // No pid: the system did not start it (ENOENT, EACCES, E2BIG...).
+    if (run.pid === undefined) throw notStarted(this.options.command.file, (result as { code?: string }).code);
+    return {
+      argv: this.argv(args),
+      stdout: result.stdout,
+      stderr: result.stderr,
+      exitCode: result.exitCode,
+      signal: result.signal ?? undefined,
+    };
   }
 }
 

@@ -4,7 +4,7 @@
  * with the link to open when the CLI gives one, so an assistant can hand it over.
  */
 import { ToolError } from '../errors.js';
-import type { Connection } from './membrane.js';
+import type { Connection } from './connection.js';
 
 export const tenantFlags = (tenantKey: string | undefined): string[] => (tenantKey ? ['--tenantKey', tenantKey] : []);
 

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { link, lstat, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { userInfo } from 'node:os';
-import { privateFolder } from '../sandbox/env.js';
+import { privateFolder } from '../private-folder.js';
 import type { StateStore, StoreMemory } from './store.js';
 
 interface Entry {

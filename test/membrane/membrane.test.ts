@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FIX, ToolError } from '../../src/errors.js';
-import { chooseConnection, connectionProblem, Membrane, type Cli, type Connection } from '../../src/membrane/membrane.js';
+import { chooseConnection, connectionStateError, listedConnection, type Connection } from '../../src/membrane/connection.js';
+import { Membrane, type Cli } from '../../src/membrane/membrane.js';
 import type { CliResult, RunOptions } from '../../src/membrane/runner.js';
 
 type Answer = Partial<CliResult> | Promise<Partial<CliResult>>;
@@ -144,8 +145,8 @@ describe('chooseConnection', () => {
   });
 });
 
-describe('connectionProblem', () => {
-  const problem = (c: Partial<Connection>) => connectionProblem({ id: 'c1', ...c }).toJSON();
+describe('connectionStateError of a listed connection', () => {
+  const problem = (c: Partial<Connection>) => connectionStateError(listedConnection({ id: 'c1', ...c })).toJSON();
 
   it('disconnected (or waiting for the user): reconnect this one, with the link when there is one', () => {
     expect(problem({ name: 'Main', state: 'READY', disconnected: true })).toEqual({

@@ -1,11 +1,11 @@
 /**
- * src/membrane/parse.ts, the classification of Membrane and RingCentral errors: each case asserts
+ * src/membrane/classify.ts, the classification of Membrane and RingCentral errors: each case asserts
  * the whole typed error (code, message, fix, upstream code, retry delay), since the message and
  * the fix are what a person reads and pastes.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FIX, type ToolError } from '../../src/errors.js';
-import { asRingCentralError, membraneError } from '../../src/membrane/parse.js';
+import { asRingCentralError, membraneError } from '../../src/membrane/classify.js';
 
 const whole = (error: ToolError) => error.toJSON();
 

@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FIX } from '../../src/errors.js';
-import { asList, extractJson, parseCliResult, parseJson, unwrapActionOutput } from '../../src/membrane/parse.js';
+import { extractJson, parseJson } from '../../src/membrane/json.js';
+import { unwrapActionOutput } from '../../src/membrane/output.js';
+import { asList, parseCliResult } from '../../src/membrane/parse.js';
 import type { CliResult } from '../../src/membrane/runner.js';
 import { caught } from '../unit/caught.js';
 
@@ -114,14 +116,14 @@ describe('parseCliResult: exit 0 that is an error after all', () => {
   });
 
   it('empty stdout is a success only for `action run` with a silent stderr, or for `request`', () => {
-    expect(parseCliResult(cli({ stdout: ' \n', stderr: '  \n' }))).toBeUndefined();
+    expect(parseCliResult(cli({ stdout: ' \n', stderr: '  \n' }), { expect: 'action-output' })).toBeUndefined();
     expect(failed({ argv: ['membrane', 'action', 'list', '--json'] }).code).toBe('unparseable_output');
     expect(failed({ argv: ['membrane', 'connection', 'list', '--json'], stderr: '\n' })).toEqual({
       code: 'unparseable_output',
       message: 'membrane printed something that is not JSON: ""',
       fix: UNPARSEABLE_FIX,
     });
-    expect(parseCliResult(cli({ argv: ['membrane', 'request'], stderr: 'HTTP 204\n' }), { allowEmpty: true })).toBeUndefined();
+    expect(parseCliResult(cli({ argv: ['membrane', 'request'], stderr: 'HTTP 204\n' }), { expect: 'json-or-empty' })).toBeUndefined();
   });
 });
 
@@ -136,7 +138,9 @@ describe('parseCliResult: failures', () => {
 
   it('a RingCentral body without an errors list (a legacy code) keeps its message and status', () => {
     const stdout = JSON.stringify({ errorCode: 'InvalidParameter', message: 'Parameter [to] value is invalid' });
-    expect(failed({ argv: ['membrane', 'request'], stdout, stderr: 'HTTP 400 Bad Request\n', exitCode: 1 }, { allowEmpty: true })).toEqual({
+    expect(
+      failed({ argv: ['membrane', 'request'], stdout, stderr: 'HTTP 400 Bad Request\n', exitCode: 1 }, { expect: 'json-or-empty' }),
+    ).toEqual({
       code: 'ringcentral_error',
       message: 'RingCentral 400 InvalidParameter: Parameter [to] value is invalid',
       upstreamCode: 'InvalidParameter',
@@ -150,7 +154,7 @@ describe('parseCliResult: RingCentral error bodies printed with exit code 0', ()
   const PATH_FIX = "check the path: no RingCentral API answers there (see RingCentral's API reference for the path and its version)";
 
   it("the API gateway's 404 (no errors list) is RingCentral's 404, with or without a status line", () => {
-    const request = (stderr: string) => failed({ argv: ['membrane', 'request'], stdout: `${AGW}\n`, stderr }, { allowEmpty: true });
+    const request = (stderr: string) => failed({ argv: ['membrane', 'request'], stdout: `${AGW}\n`, stderr }, { expect: 'json-or-empty' });
     expect(request('HTTP 404 AGW-404: Resource not found\n')).toEqual({
       code: 'ringcentral_error',
       message: 'RingCentral 404 AGW-404: Resource not found',
@@ -164,22 +168,22 @@ describe('parseCliResult: RingCentral error bodies printed with exit code 0', ()
       fix: PATH_FIX,
     });
     // Text content (a transcription) is not the error body either.
-    expect(caught(() => parseCliResult(cli({ argv: ['membrane', 'request'], stdout: AGW }), { allowEmpty: true, text: true })).code).toBe(
+    expect(caught(() => parseCliResult(cli({ argv: ['membrane', 'request'], stdout: AGW }), { expect: 'text' })).code).toBe(
       'ringcentral_error',
     );
   });
 
   it('a legacy code without an errors list counts with a status of 400 or more', () => {
     const stdout = JSON.stringify({ errorCode: 'InvalidParameter', message: 'Parameter [to] value is invalid', id: 5 });
-    expect(failed({ argv: ['membrane', 'request'], stdout, stderr: 'HTTP 400 Bad Request\n' }, { allowEmpty: true }).code).toBe(
+    expect(failed({ argv: ['membrane', 'request'], stdout, stderr: 'HTTP 400 Bad Request\n' }, { expect: 'json-or-empty' }).code).toBe(
       'ringcentral_error',
     );
     // A resource that merely has such fields, answered without an error status, is data.
-    expect(parseCliResult(cli({ argv: ['membrane', 'request'], stdout }), { allowEmpty: true })).toEqual(JSON.parse(stdout));
+    expect(parseCliResult(cli({ argv: ['membrane', 'request'], stdout }), { expect: 'json-or-empty' })).toEqual(JSON.parse(stdout));
   });
 
   it('without a status line: an errors list, or a body of nothing but error fields, is the error', () => {
-    const request = (body: object) => failed({ argv: ['membrane', 'request'], stdout: JSON.stringify(body) }, { allowEmpty: true });
+    const request = (body: object) => failed({ argv: ['membrane', 'request'], stdout: JSON.stringify(body) }, { expect: 'json-or-empty' });
     const listed = {
       errorCode: 'CMN-102',
       message: 'Resource not found',
@@ -200,7 +204,7 @@ describe('parseCliResult: RingCentral error bodies printed with exit code 0', ()
 
 describe('parseCliResult: text content', () => {
   const text = (stdout: string, exitCode = 0) =>
-    parseCliResult(cli({ argv: ['membrane', 'request'], stdout, exitCode }), { allowEmpty: true, text: true });
+    parseCliResult(cli({ argv: ['membrane', 'request'], stdout, exitCode }), { expect: 'text' });
 
   it('is the answer as it came, JSON included', () => {
     expect(text('hello\n')).toBe('hello\n');

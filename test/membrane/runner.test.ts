@@ -9,11 +9,14 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FIX, ToolError } from '../../src/errors.js';
+import { processGuard } from '../../src/membrane/process-guard.js';
 import { CliRunner, notStarted, seconds, withNodeOnPath, type RunnerOptions, type RunOptions } from '../../src/membrane/runner.js';
 import { LIMITS } from '../../src/safety/bounds.js';
 
 /** The `exit` listeners present before this file made a runner: the runner's own hook is the one added after. */
 const exitListenersBefore = process.listeners('exit');
+// What the entry does: the guard's exit hook and signal handlers, installed once for every runner.
+processGuard.install();
 
 const dir = mkdtempSync(join(tmpdir(), 'rcmcp-runner-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -18,14 +18,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { membraneError, parseCliResult } from '../../src/membrane/parse.js';
+import { membraneError } from '../../src/membrane/classify.js';
+import { parseCliResult } from '../../src/membrane/parse.js';
 import { CliRunner, type CliResult } from '../../src/membrane/runner.js';
 import type { ToolError } from '../../src/errors.js';
 import { describe as describe_ } from '../../src/mcp/execute.js';
 import { Runtime } from '../../src/mcp/runtime.js';
 import { userSecret } from '../../src/safety/secret.js';
 import { FileStore } from '../../src/state/file.js';
-import { checkStatus, formatStatus } from '../../src/commands/status.js';
+import { formatStatus } from '../../src/commands/status.js';
+import { checkStatus } from '../../src/membrane/status.js';
 import { guardStdin } from '../../src/mcp/stdin-guard.js';
 import { depthOf, jsonProblem } from '../../src/safety/bounds.js';
 import { idProblems } from '../../tools/define.js';
@@ -49,7 +51,9 @@ describe('finding 1: rate limits come only from structured data', () => {
 
   it('a 404 whose message echoes "rate-limit", "429" and "retry-after:N" is a RingCentral 404', () => {
     const error = caught(() =>
-      parseCliResult(cli({ stdout: JSON.stringify(notFound), stderr: `HTTP 404 CMN-102: ${notFound.message}\n` }), { allowEmpty: true }),
+      parseCliResult(cli({ stdout: JSON.stringify(notFound), stderr: `HTTP 404 CMN-102: ${notFound.message}\n` }), {
+        expect: 'json-or-empty',
+      }),
     );
     expect(error.code).toBe('ringcentral_error');
     expect(error.message).toBe(`RingCentral 404 CMN-102: Resource for parameter [path] is not found: GET ${path} (parameter: path)`);
@@ -73,10 +77,12 @@ describe('finding 1: rate limits come only from structured data', () => {
     expect(membraneError({ type: 'x', key: 'rate_limit_exceeded', message: 'm' }, '').code).toBe('rate_limited');
     for (const code of ['CMN-301', 'CMN-302', 'CMN-304', 'CMN-310', 'MSG-305']) {
       const body = { errorCode: code, message: 'Request rate exceeded', errors: [{ errorCode: code, message: 'Request rate exceeded' }] };
-      expect(caught(() => parseCliResult(cli({ stdout: JSON.stringify(body) }), { allowEmpty: true })).code).toBe('rate_limited');
+      expect(caught(() => parseCliResult(cli({ stdout: JSON.stringify(body) }), { expect: 'json-or-empty' })).code).toBe('rate_limited');
     }
     const error = caught(() =>
-      parseCliResult(cli({ stdout: '{"message":"x","errors":[]}', stderr: 'HTTP 429 error: x (Retry-After: 7)\n' }), { allowEmpty: true }),
+      parseCliResult(cli({ stdout: '{"message":"x","errors":[]}', stderr: 'HTTP 429 error: x (Retry-After: 7)\n' }), {
+        expect: 'json-or-empty',
+      }),
     );
     expect(error.code).toBe('rate_limited');
     expect(error.details.retryAfterSeconds).toBe(7);
@@ -101,7 +107,7 @@ describe('finding 1: rate limits come only from structured data', () => {
           stdout: '{"message":"x","errors":[{"errorCode":"CMN-301","message":"m"}]}',
           stderr: 'HTTP 429 CMN-301: m (Retry-After: 99999999999)\n',
         }),
-        { allowEmpty: true },
+        { expect: 'json-or-empty' },
       ),
     );
     expect(fromLine.details.retryAfterSeconds).toBe(3600);

@@ -4,15 +4,10 @@
  * classification of Membrane and RingCentral errors into typed ToolErrors with their fixes.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  asList,
-  asRingCentralError,
-  extractJson,
-  membraneError,
-  parseCliResult,
-  parseJson,
-  unwrapActionOutput,
-} from '../../src/membrane/parse.js';
+import { asRingCentralError, membraneError } from '../../src/membrane/classify.js';
+import { extractJson, parseJson } from '../../src/membrane/json.js';
+import { unwrapActionOutput } from '../../src/membrane/output.js';
+import { asList, parseCliResult } from '../../src/membrane/parse.js';
 import type { CliResult } from '../../src/membrane/runner.js';
 import { caught } from './caught.js';
 
@@ -404,14 +399,16 @@ describe('parseCliResult: success', () => {
   });
 
   it('allows empty stdout for request (allowEmpty, e.g. a 204)', () => {
-    expect(parseCliResult(cli({ stdout: '' }), { allowEmpty: true })).toBeUndefined();
-    expect(parseCliResult(cli({ stdout: '  \n' }), { allowEmpty: true })).toBeUndefined();
+    expect(parseCliResult(cli({ stdout: '' }), { expect: 'json-or-empty' })).toBeUndefined();
+    expect(parseCliResult(cli({ stdout: '  \n' }), { expect: 'json-or-empty' })).toBeUndefined();
   });
 
   it('allows empty stdout for `action run` (a write without output), unless stderr says something', () => {
     const argv = ['membrane', 'action', 'run', 'act1', '--connectionId', 'c1', '--input', '{}', '--json'];
-    expect(parseCliResult(cli({ argv, stdout: '' }))).toBeUndefined();
-    expect(caught(() => parseCliResult(cli({ argv, stdout: '', stderr: 'Error: Not logged in\n' }))).code).toBe('not_logged_in');
+    expect(parseCliResult(cli({ argv, stdout: '' }), { expect: 'action-output' })).toBeUndefined();
+    expect(
+      caught(() => parseCliResult(cli({ argv, stdout: '', stderr: 'Error: Not logged in\n' }), { expect: 'action-output' })).code,
+    ).toBe('not_logged_in');
     expect(caught(() => parseCliResult(cli({ argv: ['membrane', 'connection', 'list', '--json'], stdout: '' }))).code).toBe(
       'unparseable_output',
     );
@@ -483,7 +480,7 @@ describe('parseCliResult: failures', () => {
   });
 
   it('empty stdout with exit 0 and text on stderr reports the stderr text', () => {
-    const error = caught(() => parseCliResult(cli({ stdout: '', stderr: 'Error: Not logged in\n' }), { allowEmpty: false }));
+    const error = caught(() => parseCliResult(cli({ stdout: '', stderr: 'Error: Not logged in\n' }), { expect: 'json' }));
     expect(error.code).toBe('not_logged_in');
   });
 
@@ -533,7 +530,7 @@ describe('parseCliResult: failures', () => {
 
   it('a bare RingCentral envelope on stdout with exit 1 (request) quotes the nested code, parameter and HTTP status', () => {
     const error = caught(() =>
-      parseCliResult(cli({ stdout: JSON.stringify(CMN_101), stderr: 'HTTP 400 Bad Request\n', exitCode: 1 }), { allowEmpty: true }),
+      parseCliResult(cli({ stdout: JSON.stringify(CMN_101), stderr: 'HTTP 400 Bad Request\n', exitCode: 1 }), { expect: 'json-or-empty' }),
     );
     expect(error.code).toBe('ringcentral_error');
     expect(error.message).toContain('CMN-101');
@@ -554,7 +551,7 @@ describe('parseCliResult: failures', () => {
   });
 
   it('exit 0 with a RingCentral envelope (legacy top-level code) is an error quoting the nested code and parameter', () => {
-    const error = caught(() => parseCliResult(cli({ stdout: JSON.stringify(CMN_101) }), { allowEmpty: true }));
+    const error = caught(() => parseCliResult(cli({ stdout: JSON.stringify(CMN_101) }), { expect: 'json-or-empty' }));
     expect(error.code).toBe('ringcentral_error');
     expect(error.message).toContain('CMN-101');
     expect(error.message).toContain('to.phoneNumber');
@@ -594,7 +591,7 @@ describe('parseCliResult: failures', () => {
         errors: [{ errorCode: 'CMN-301', message: 'Request rate exceeded' }],
       });
       const stderr = 'HTTP 429 CMN-301: Request rate exceeded (Retry-After: 12)\n';
-      const error = caught(() => parseCliResult(cli({ stdout, stderr, exitCode }), { allowEmpty: true }));
+      const error = caught(() => parseCliResult(cli({ stdout, stderr, exitCode }), { expect: 'json-or-empty' }));
       expect(error.code).toBe('rate_limited');
       expect(error.details.retryAfterSeconds).toBe(12);
       expect(error.details.upstreamCode).toBe('CMN-301');
@@ -607,7 +604,7 @@ describe('parseCliResult: failures', () => {
       message: 'Request rate exceeded',
       errors: [{ errorCode: 'CMN-301', message: 'Request rate exceeded' }],
     });
-    const error = caught(() => parseCliResult(cli({ stdout, exitCode: 1 }), { allowEmpty: true }));
+    const error = caught(() => parseCliResult(cli({ stdout, exitCode: 1 }), { expect: 'json-or-empty' }));
     expect(error.code).toBe('rate_limited');
   });
 

@@ -3,7 +3,7 @@
  * endpoint's rate-limit group, and the exact action input and REST call for a given input.
  */
 import { describe, expect, it } from 'vitest';
-import { checkStatus } from '../../src/commands/status.js';
+import { checkStatus } from '../../src/membrane/status.js';
 import type { Exec, Record_ } from '../../tools/define.js';
 import { registry } from '../../tools/index.js';
 import { Printed, scriptedContext, toolNamed } from './scripted-cli.js';

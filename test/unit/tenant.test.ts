@@ -1,7 +1,7 @@
 /** src/membrane/tenant.ts: connection errors of a person's Membrane tenant name the tenant and the link to connect. */
 import { describe, expect, it } from 'vitest';
 import { ToolError } from '../../src/errors.js';
-import { connectionProblem } from '../../src/membrane/membrane.js';
+import { connectionStateError, listedConnection } from '../../src/membrane/connection.js';
 import { inTenant, tenantConnectionError, tenantFix, tenantFlags } from '../../src/membrane/tenant.js';
 
 const none = new ToolError('no_connection', 'there is no RingCentral connection in Membrane', {
@@ -33,12 +33,14 @@ describe('tenantConnectionError', () => {
   });
 
   it('a connection that needs the person again: the reconnect command names the tenant', async () => {
-    const problem = connectionProblem({
-      id: 'c1',
-      name: 'RingCentral',
-      state: 'CLIENT_ACTION_REQUIRED',
-      clientAction: { uiUrl: 'https://connect.example/c1' },
-    });
+    const problem = connectionStateError(
+      listedConnection({
+        id: 'c1',
+        name: 'RingCentral',
+        state: 'CLIENT_ACTION_REQUIRED',
+        clientAction: { uiUrl: 'https://connect.example/c1' },
+      }),
+    );
     const error = (await tenantConnectionError(problem, 'alice', async () => undefined)) as ToolError;
     expect(error.code).toBe('connection_not_ready');
     expect(error.details.fix).toBe(
