@@ -9,7 +9,7 @@
 import type { z } from 'zod';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { registry } from '../tools/index.js';
-import type { ToolKind, Toolset } from '../tools/define.js';
+import type { ToolKind, Toolset } from '../tools/contract.js';
 import { callTool, type Elicit } from './mcp/execute.js';
 import { toolListing } from './mcp/listing.js';
 import { Runtime, RuntimeCache, type ServerOptions } from './mcp/runtime.js';

@@ -1,7 +1,10 @@
 /** Account and extensions: who is in the company, who am I, and is the connection working. */
 import { z } from 'zod';
 import { checkStatus } from '../src/membrane/status.js';
-import { asArray, compactObject, defineTool, email, extensionId, extensionPath, oneOf, query, type Record_ } from './define.js';
+import { defineTool, type JsonObject } from './contract.js';
+import { email, extensionId, oneOf } from './fields.js';
+import { asArray, compactObject } from './format.js';
+import { extensionPath, query } from './rest.js';
 
 const EXTENSION_TYPES = [
   'User',
@@ -16,8 +19,8 @@ const EXTENSION_TYPES = [
 ] as const;
 const EXTENSION_STATUS = ['Enabled', 'Disabled', 'Frozen', 'NotActivated', 'Unassigned'] as const;
 
-const compactExtension = (r: Record_) => {
-  const contact = (r.contact ?? {}) as Record_;
+const compactExtension = (r: JsonObject) => {
+  const contact = (r.contact ?? {}) as JsonObject;
   return compactObject({
     id: r.id,
     extensionNumber: r.extensionNumber,
@@ -112,7 +115,7 @@ export const accountTools = [
     output: z.looseObject({ ready: z.boolean(), problems: z.array(z.looseObject({ problem: z.string(), fix: z.string() })) }),
     exec: {
       via: 'custom',
-      run: async (_input, ctx) => ({ ...(await checkStatus(ctx.membrane, ctx.pinnedConnectionId, ctx.run, ctx.routes)) }),
+      run: async (_input, ctx) => ({ ...(await checkStatus(ctx.membrane, ctx.pinnedConnectionId, ctx.limits, ctx.routes)) }),
     },
   }),
 ];

@@ -1,21 +1,11 @@
 /** Call log and calls in progress. */
 import { z } from 'zod';
-import type { ToolContext } from '../src/membrane/context.js';
-import {
-  asArray,
-  compactObject,
-  dateWindow,
-  defineTool,
-  extensionId,
-  extensionPath,
-  isoDate,
-  oneOf,
-  party,
-  query,
-  type Record_,
-} from './define.js';
+import { defineTool, type JsonObject, type ToolContext } from './contract.js';
+import { extensionId, isoDate, oneOf } from './fields.js';
+import { asArray, compactObject, party } from './format.js';
+import { dateWindow, extensionPath, query } from './rest.js';
 
-const compactCall = (r: Record_) =>
+const compactCall = (r: JsonObject) =>
   compactObject({
     id: r.id,
     time: r.startTime,

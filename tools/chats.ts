@@ -1,10 +1,11 @@
 /** Team messaging: chats, posts and teams. */
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
-import { withSignal, type ToolContext } from '../src/membrane/context.js';
-import { fetchAll, fetchRecord } from '../src/membrane/routing.js';
 import { getExtensionInfo, listExtensions } from './account.js';
-import { asArray, compactObject, defineTool, email, oneOf, query, type Record_ } from './define.js';
+import { defineTool, type JsonObject, type ToolContext } from './contract.js';
+import { email, oneOf } from './fields.js';
+import { asArray, compactObject } from './format.js';
+import { query } from './rest.js';
 
 const CHAT_TYPES = ['Personal', 'Direct', 'Group', 'Team', 'Everyone'] as const;
 
@@ -25,7 +26,7 @@ async function memberOf(ref: string, ctx: ToolContext): Promise<Member> {
   if (found.length === 1) return { id: String(found[0].id) };
   const candidates = found
     .slice(0, 10)
-    .map((p) => compactObject({ name: p.name, email: ((p.contact ?? {}) as Record_).email, id: String(p.id) }));
+    .map((p) => compactObject({ name: p.name, email: ((p.contact ?? {}) as JsonObject).email, id: String(p.id) }));
   if (found.length)
     throw new ToolError('ambiguous', `member "${ref}" matches ${found.length} people; pass one email or id`, { candidates });
   throw new ToolError('not_found', `member "${ref}": no person of that name${disabledNote(ref, await allExtensions(ctx))}`, {
@@ -42,7 +43,7 @@ const teamBody = async (i: { name: string; description?: string; public?: boolea
     members: i.members ? await Promise.all(i.members.map((m) => memberOf(m, ctx))) : undefined,
   });
 
-const compactChat = (r: Record_) =>
+const compactChat = (r: JsonObject) =>
   compactObject({
     id: r.id,
     type: r.type,
@@ -52,23 +53,23 @@ const compactChat = (r: Record_) =>
     lastModified: r.lastModifiedTime,
   });
 
-const isPeopleChat = (c: Record_) => (c.type === 'Direct' || c.type === 'Group') && Array.isArray(c.members);
+const isPeopleChat = (c: JsonObject) => (c.type === 'Direct' || c.type === 'Group') && Array.isArray(c.members);
 
 /** Direct and Group chats name no one (RingCentral lists member ids): add the other members' names. */
-async function withMemberNames(chats: Record_[], ctx: ToolContext): Promise<Record_[]> {
+async function withMemberNames(chats: JsonObject[], ctx: ToolContext): Promise<JsonObject[]> {
   if (!chats.some(isPeopleChat)) return chats;
   const [people, me] = await Promise.all([allExtensions(ctx), myExtensionId(ctx)]);
   const names = new Map(people.map((p) => [String(p.id), String(p.name ?? p.id)]));
   return chats.map((c) => {
     if (!isPeopleChat(c)) return c;
-    const others = (c.members as Record_[]).map((m) => String(m.id)).filter((id) => id !== me);
+    const others = (c.members as JsonObject[]).map((m) => String(m.id)).filter((id) => id !== me);
     return { ...c, with: others.map((id) => names.get(id) ?? id) };
   });
 }
 
 /** A person's name, name parts and email, lower case, for matching what someone typed. */
-function namesOf(person: Record_): { full: string; parts: string[]; email?: string } {
-  const contact = (person.contact ?? {}) as Record_;
+function namesOf(person: JsonObject): { full: string; parts: string[]; email?: string } {
+  const contact = (person.contact ?? {}) as JsonObject;
   const given = [contact.firstName, contact.lastName].filter((name): name is string => typeof name === 'string');
   const full = (typeof person.name === 'string' ? person.name : given.join(' ')).toLowerCase();
   return {
@@ -82,7 +83,7 @@ function namesOf(person: Record_): { full: string; parts: string[]; email?: stri
  * The people (users) a name names, case-insensitively: an email, full, first or last name
  * exactly; failing that, any of them by prefix ("lar", "Lars O").
  */
-export function matchPeople(ref: string, people: Record_[]): Record_[] {
+export function matchPeople(ref: string, people: JsonObject[]): JsonObject[] {
   // A disabled user can no longer be messaged or added to a team.
   return matchUsers(
     ref,
@@ -91,7 +92,7 @@ export function matchPeople(ref: string, people: Record_[]): Record_[] {
 }
 
 /** Why a name that matches nobody usable matches nobody: the disabled users it names, if any. */
-function disabledNote(ref: string, people: Record_[]): string {
+function disabledNote(ref: string, people: JsonObject[]): string {
   const names = matchUsers(
     ref,
     people.filter((p) => p.status === 'Disabled'),
@@ -99,7 +100,7 @@ function disabledNote(ref: string, people: Record_[]): string {
   return names.length ? ` (${names.join(', ')}: disabled in RingCentral, so not offered)` : '';
 }
 
-function matchUsers(ref: string, people: Record_[]): Record_[] {
+function matchUsers(ref: string, people: JsonObject[]): JsonObject[] {
   const wanted = ref.trim().toLowerCase();
   const users = people.filter((p) => p.type === undefined || p.type === 'User');
   const exact = users.filter((p) => {
@@ -114,14 +115,16 @@ function matchUsers(ref: string, people: Record_[]): Record_[] {
 }
 
 /** Every chat of the user (all pages, through list_chats' route), cached for name look-ups. */
-const allChats = (ctx: ToolContext): Promise<Record_[]> =>
-  ctx.cache.get('chats', (signal) => fetchAll(withSignal(ctx, signal), listChats, {}, CHATS_PER_PAGE, MAX_CHAT_PAGES));
+const allChats = (ctx: ToolContext): Promise<JsonObject[]> =>
+  ctx.cache.get('chats', (signal) => ctx.withSignal(signal).readAll(listChats, {}, { pageSize: CHATS_PER_PAGE, maxPages: MAX_CHAT_PAGES }));
 
-const allExtensions = (ctx: ToolContext): Promise<Record_[]> =>
-  ctx.cache.get('extensions', (signal) => fetchAll(withSignal(ctx, signal), listExtensions, {}, EXTENSIONS_PER_PAGE, MAX_EXTENSION_PAGES));
+const allExtensions = (ctx: ToolContext): Promise<JsonObject[]> =>
+  ctx.cache.get('extensions', (signal) =>
+    ctx.withSignal(signal).readAll(listExtensions, {}, { pageSize: EXTENSIONS_PER_PAGE, maxPages: MAX_EXTENSION_PAGES }),
+  );
 
 const myExtensionId = (ctx: ToolContext): Promise<string> =>
-  ctx.cache.get('me', async (signal) => String((await fetchRecord(withSignal(ctx, signal), getExtensionInfo, {})).id));
+  ctx.cache.get('me', async (signal) => String((await ctx.withSignal(signal).read(getExtensionInfo, {})).id));
 
 /**
  * A chat id as given, or the chat that a team name, a person's name or email names.
@@ -151,14 +154,14 @@ async function matchChat(ref: string, ctx: ToolContext): Promise<{ id: string; l
 
   const people = matchPeople(ref, await allExtensions(ctx));
   const me = people.length ? await myExtensionId(ctx) : undefined;
-  const isIn = (c: Record_, id: string | undefined) => (c.members as Record_[]).some((m) => String(m.id) === id);
+  const isIn = (c: JsonObject, id: string | undefined) => (c.members as JsonObject[]).some((m) => String(m.id) === id);
   const persons = people
     .filter((p) => String(p.id) !== me)
     .map((p) => {
       const direct = chats.find((c) => c.type === 'Direct' && Array.isArray(c.members) && isIn(c, String(p.id)) && isIn(c, me));
       return compactObject({
         name: p.name,
-        email: ((p.contact ?? {}) as Record_).email,
+        email: ((p.contact ?? {}) as JsonObject).email,
         id: String(p.id),
         chatId: direct ? String(direct.id) : undefined,
       });

@@ -1,10 +1,11 @@
 /** Personal contacts (the user's address book). */
 import { z } from 'zod';
-import type { ToolContext } from '../src/membrane/context.js';
-import { fetchRecord } from '../src/membrane/routing.js';
-import { isObject } from '../src/membrane/parse.js';
+import { isObject } from '../src/membrane/json.js';
 import { ToolError } from '../src/errors.js';
-import { asArray, compactObject, defineTool, email, numericId, phone, query, type Record_ } from './define.js';
+import { defineTool, type JsonObject, type ToolContext } from './contract.js';
+import { email, numericId, phone } from './fields.js';
+import { asArray, compactObject } from './format.js';
+import { query } from './rest.js';
 
 const text = (max: number) => z.string().max(max).optional();
 const address = z
@@ -39,7 +40,7 @@ const contactId = numericId('contacts');
  * A contact as one line a person scans: "Name (Company) phone email", with one phone (mobile
  * first). One string instead of four keys keeps a page of contacts small.
  */
-const compactContact = (r: Record_) => {
+const compactContact = (r: JsonObject) => {
   const name = [r.firstName, r.lastName].filter(Boolean).join(' ');
   const company = r.company ? (name ? `(${String(r.company)})` : r.company) : undefined;
   const card = [name, company, r.mobilePhone ?? r.businessPhone ?? r.homePhone, r.email].filter(Boolean).join(' ');
@@ -82,12 +83,12 @@ const CONTACT_FIELDS = [
   'appInfo',
 ] as const;
 
-const fieldsOf = (i: Record_): ContactFields => compactObject(Object.fromEntries(Object.keys(contactFields).map((k) => [k, i[k]])));
+const fieldsOf = (i: JsonObject): ContactFields => compactObject(Object.fromEntries(Object.keys(contactFields).map((k) => [k, i[k]])));
 
-const needsAField = (i: Record_) =>
+const needsAField = (i: JsonObject) =>
   Object.keys(fieldsOf(i)).length ? undefined : `give at least one contact field (${Object.keys(contactFields).join(', ')})`;
 
-const nameOf = (r: Record_) => [r.firstName, r.lastName].filter(Boolean).join(' ') || String(r.company ?? r.email ?? r.id);
+const nameOf = (r: JsonObject) => [r.firstName, r.lastName].filter(Boolean).join(' ') || String(r.company ?? r.email ?? r.id);
 
 const CONTACTS = '/restapi/v1.0/account/~/extension/~/address-book/contact';
 const contactPath = (id: string) => `${CONTACTS}/${encodeURIComponent(id)}`;
@@ -116,7 +117,7 @@ const shown = (value: unknown): string =>
  * Each named field as "before -> after" (an address part as `businessAddress.city`); fields the
  * person named but that stay the same are listed apart.
  */
-function changesOf(current: Record_, wanted: Record_, prefix = ''): { changes: Record<string, string>; unchanged?: string[] } {
+function changesOf(current: JsonObject, wanted: JsonObject, prefix = ''): { changes: Record<string, string>; unchanged?: string[] } {
   const changes: Record<string, string> = {};
   const unchanged: string[] = [];
   for (const [field, after] of Object.entries(wanted)) {
@@ -131,8 +132,8 @@ function changesOf(current: Record_, wanted: Record_, prefix = ''): { changes: R
   return unchanged.length ? { changes, unchanged } : { changes };
 }
 
-const addressOf = async (ctx: ToolContext, contactId: string): Promise<Record_> => {
-  const current = await fetchRecord(ctx, getContact, { contactId });
+const addressOf = async (ctx: ToolContext, contactId: string): Promise<JsonObject> => {
+  const current = await ctx.read(getContact, { contactId });
   return isObject(current.businessAddress) ? current.businessAddress : {};
 };
 
@@ -142,7 +143,7 @@ const addressOf = async (ctx: ToolContext, contactId: string): Promise<Record_> 
  * Calls in this process take turns per contact (`exclusiveKey`); another process's change is
  * caught by reading the address again just before the write: if it moved, nothing is sent.
  */
-async function updateBody(i: Record_ & { contactId: string }, ctx: ToolContext): Promise<ContactFields> {
+async function updateBody(i: JsonObject & { contactId: string }, ctx: ToolContext): Promise<ContactFields> {
   const fields = fieldsOf(i);
   if (!isObject(fields.businessAddress)) return fields;
   const before = await addressOf(ctx, i.contactId);
@@ -151,7 +152,7 @@ async function updateBody(i: Record_ & { contactId: string }, ctx: ToolContext):
   return { ...fields, businessAddress: { ...before, ...fields.businessAddress } };
 }
 
-function addressConflict(contactId: string, before: Record_, now: Record_): ToolError {
+function addressConflict(contactId: string, before: JsonObject, now: JsonObject): ToolError {
   return new ToolError(
     'conflict',
     `contact ${contactId}: its businessAddress changed while this update was being prepared (${JSON.stringify(before)} -> ${JSON.stringify(now)}); nothing was sent, so that change is kept`,
@@ -225,7 +226,7 @@ export const contactTools = [
       },
     },
     preview: async (i, ctx) => {
-      const current = await fetchRecord(ctx, getContact, { contactId: i.contactId });
+      const current = await ctx.read(getContact, { contactId: i.contactId });
       return { action: 'update contact', contact: `${nameOf(current)} (${i.contactId})`, ...changesOf(current, fieldsOf(i)) };
     },
   }),
@@ -242,7 +243,7 @@ export const contactTools = [
       rest: { group: 'Heavy', call: (i) => ({ method: 'DELETE', path: contactPath(i.contactId) }) },
     },
     preview: async (i, ctx) => {
-      const current = await fetchRecord(ctx, getContact, { contactId: i.contactId });
+      const current = await ctx.read(getContact, { contactId: i.contactId });
       return { action: 'delete contact (permanent)', contact: compactContact(current) };
     },
   }),

@@ -1,10 +1,10 @@
 /** Every other action of the RingCentral connection: find it by intent, then run it. */
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
-import type { ActionInfo } from '../src/membrane/membrane.js';
-import type { ToolContext } from '../src/membrane/context.js';
 import { jsonProblem } from '../src/safety/bounds.js';
-import { compactObject, defineTool, idProblems, jsonText, truncate, type Record_ } from './define.js';
+import { defineTool, type ActionInfo, type JsonObject, type ToolContext } from './contract.js';
+import { idProblems, jsonText } from './fields.js';
+import { compactObject, truncate } from './format.js';
 
 const actionRef = z
   .string()
@@ -13,7 +13,7 @@ const actionRef = z
 /** A JSON Schema reduced to what a model needs to fill it in: names, types, required, enums. */
 export function compactSchema(schema: unknown, depth = 0): unknown {
   if (!schema || typeof schema !== 'object' || depth > 3) return schema;
-  const s = schema as Record_;
+  const s = schema as JsonObject;
   const properties = s.properties as Record<string, unknown> | undefined;
   return compactObject({
     type: s.type,
@@ -54,8 +54,8 @@ function checkAgainstSchema(action: ActionInfo, input: unknown): void {
 }
 
 /** The action, known to the connection and given input that fits its live schema: checked before any preview, token or run. */
-async function checkedAction(i: { action: string; input?: Record_ }, ctx: ToolContext): Promise<ActionInfo> {
-  const action = (await ctx.membrane.actions(ctx.run)).get(i.action);
+async function checkedAction(i: { action: string; input?: JsonObject }, ctx: ToolContext): Promise<ActionInfo> {
+  const action = (await ctx.membrane.actions(ctx.limits)).get(i.action);
   if (!action) {
     throw new ToolError('not_found', `the RingCentral connection has no action "${i.action}"`, {
       fix: 'find the action id or key with ringcentral_find_actions; nothing was sent',
@@ -94,7 +94,7 @@ export const discoveryTools = [
     exec: {
       via: 'custom',
       run: async (i, ctx) => ({
-        actions: (await ctx.membrane.listActions({ intent: i.intent, limit: i.limit ?? 10 }, ctx.run)).map(compactAction),
+        actions: (await ctx.membrane.listActions({ intent: i.intent, limit: i.limit ?? 10 }, ctx.limits)).map(compactAction),
       }),
     },
   }),

@@ -3,13 +3,13 @@ import { accountTools } from './account.js';
 import { callTools } from './calls.js';
 import { chatTools } from './chats.js';
 import { contactTools } from './contacts.js';
-import { TOOLSETS, type ToolDefinition } from './define.js';
+import { TOOLSETS, type AnyTool } from './contract.js';
 import { discoveryTools } from './discovery.js';
 import { meetingTools } from './meetings.js';
 import { messageTools } from './messages.js';
 import { proxyTools } from './proxy.js';
 
-export const registry: readonly ToolDefinition[] = [
+export const registry: readonly AnyTool[] = [
   ...accountTools,
   ...messageTools,
   ...contactTools,
@@ -27,7 +27,7 @@ export interface ToolFilter {
 }
 
 /** The tools a flag set exposes. Read-only wins over toolsets and tool names. */
-export function selectTools(filter: ToolFilter = {}): ToolDefinition[] {
+export function selectTools(filter: ToolFilter = {}): AnyTool[] {
   const unknownSets = (filter.toolsets ?? []).filter((s) => !(TOOLSETS as readonly string[]).includes(s));
   if (unknownSets.length) throw new Error(`unknown toolset(s): ${unknownSets.join(', ')} (known: ${TOOLSETS.join(', ')})`);
   const unknownTools = (filter.tools ?? []).filter((t) => !registry.some((d) => d.name === t));
@@ -43,4 +43,4 @@ export function selectTools(filter: ToolFilter = {}): ToolDefinition[] {
     });
 }
 
-export { TOOLSETS, type ToolDefinition } from './define.js';
+export { TOOLSETS, type AnyTool, type ToolDefinition } from './contract.js';

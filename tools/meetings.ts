@@ -1,17 +1,18 @@
 /** RingCentral Video meetings (bridges: reusable rooms with a join link). */
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
-import { withSignal, type ToolContext } from '../src/membrane/context.js';
-import { fetchRecord } from '../src/membrane/routing.js';
-import { compactObject, dateWindow, defineTool, isoDate, meetingId, query, type Record_ } from './define.js';
+import { defineTool, type JsonObject, type ToolContext } from './contract.js';
+import { isoDate, meetingId } from './fields.js';
+import { compactObject } from './format.js';
+import { dateWindow, query } from './rest.js';
 
-const summary = (r: Record_) =>
+const summary = (r: JsonObject) =>
   compactObject({
     id: r.id,
     name: r.name,
     type: r.type,
-    joinUrl: ((r.discovery ?? {}) as Record_).web,
-    pin: ((r.pins ?? {}) as Record_).web,
+    joinUrl: ((r.discovery ?? {}) as JsonObject).web,
+    pin: ((r.pins ?? {}) as JsonObject).web,
   });
 
 const bridgePath = (id: string) => `/rcvideo/v2/bridges/${encodeURIComponent(id)}`;
@@ -47,14 +48,14 @@ const getMeeting = defineTool({
 });
 
 /** A past meeting as a person scans for it, with the bridge id the other meeting tools take. */
-const compactMeeting = (r: Record_) => {
-  const recordings = (Array.isArray(r.recordings) ? r.recordings : []) as Record_[];
+const compactMeeting = (r: JsonObject) => {
+  const recordings = (Array.isArray(r.recordings) ? r.recordings : []) as JsonObject[];
   return compactObject({
     bridgeId: r.bridgeId,
     name: r.displayName,
     start: r.startTime,
     duration: r.duration,
-    host: ((r.hostInfo ?? {}) as Record_).displayName,
+    host: ((r.hostInfo ?? {}) as JsonObject).displayName,
     participants: Array.isArray(r.participants) ? r.participants.length : undefined,
     status: r.status === 'Done' ? undefined : r.status,
     recordings: recordings.length ? recordings.map((x) => x.url ?? x.id) : undefined,
@@ -103,9 +104,9 @@ const personalRoom = defineTool({
   },
 });
 
-async function personalRoomField(ctx: ToolContext): Promise<Record_> {
+async function personalRoomField(ctx: ToolContext): Promise<JsonObject> {
   try {
-    const room = await ctx.cache.get('personal-room', (signal) => fetchRecord(withSignal(ctx, signal), personalRoom, {}));
+    const room = await ctx.cache.get('personal-room', (signal) => ctx.withSignal(signal).read(personalRoom, {}));
     const { id: bridgeId, ...rest } = summary(room);
     return { personalRoom: { bridgeId, ...rest } };
   } catch (error) {
@@ -187,7 +188,7 @@ export const meetingTools = [
       rest: { group: 'Medium', call: (i) => ({ method: 'DELETE', path: bridgePath(i.meetingId) }) },
     },
     preview: async (i, ctx) => {
-      const bridge = await fetchRecord(ctx, getMeeting, { meetingId: i.meetingId });
+      const bridge = await ctx.read(getMeeting, { meetingId: i.meetingId });
       return { action: 'delete meeting (permanent)', meeting: summary(bridge) };
     },
   }),

@@ -2,27 +2,12 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
-import { withSignal, type ToolContext } from '../src/membrane/context.js';
-import { fetchRecord, restLookup, restText } from '../src/membrane/routing.js';
-import { readList } from '../src/membrane/output.js';
-import {
-  asArray,
-  compactObject,
-  dateWindow,
-  defineTool,
-  extensionId,
-  extensionPath,
-  isoDate,
-  numericId,
-  oneOf,
-  party,
-  phone,
-  query,
-  truncate,
-  type Record_,
-} from './define.js';
+import { defineTool, type JsonObject, type ToolContext } from './contract.js';
+import { extensionId, isoDate, numericId, oneOf, phone } from './fields.js';
+import { asArray, compactObject, party, truncate } from './format.js';
+import { dateWindow, extensionPath, query } from './rest.js';
 
-const compactMessage = (r: Record_) =>
+const compactMessage = (r: JsonObject) =>
   compactObject({
     id: r.id,
     type: r.type,
@@ -44,14 +29,13 @@ const messagePath = (i: { extensionId?: string; messageId: string }) =>
  */
 function smsSenders(ctx: ToolContext): Promise<string[]> {
   return ctx.cache.get('sms-senders', async (signal) => {
-    const body = await restLookup(withSignal(ctx, signal), 'Light', {
+    const numbers = await ctx.withSignal(signal).restList('Light', {
       method: 'GET',
       path: '/restapi/v1.0/account/~/extension/~/phone-number',
       query: [['perPage', '1000']],
     });
-    // Stryker disable next-line ObjectLiteral,StringLiteral: any source but an action reads as RingCentral's REST API in errors
-    return readList(body, { route: 'rest' })
-      .records.filter((r) => Array.isArray(r.features) && r.features.includes('SmsSender') && typeof r.phoneNumber === 'string')
+    return numbers
+      .filter((r) => Array.isArray(r.features) && r.features.includes('SmsSender') && typeof r.phoneNumber === 'string')
       .map((r) => String(r.phoneNumber));
   });
 }
@@ -111,14 +95,14 @@ function contentPath(uri: unknown): string | undefined {
  * A voicemail's transcription: the AudioTranscription attachment (text/plain), fetched from its
  * content URI; `{}` for any other message or a voicemail without one.
  */
-async function transcriptionOf(record: Record_, ctx: ToolContext): Promise<{ transcription?: string; transcriptionError?: string }> {
-  const attachments = (Array.isArray(record.attachments) ? record.attachments : []) as Record_[];
+async function transcriptionOf(record: JsonObject, ctx: ToolContext): Promise<{ transcription?: string; transcriptionError?: string }> {
+  const attachments = (Array.isArray(record.attachments) ? record.attachments : []) as JsonObject[];
   const transcript = attachments.find((a) => a.type === 'AudioTranscription' && String(a.contentType).startsWith('text/plain'));
   const path = record.type === 'VoiceMail' ? contentPath(transcript?.uri) : undefined;
   if (!path) return {};
   try {
     // RingCentral's readMessageContent counts in the Medium group.
-    return { transcription: (await restText(ctx, 'Medium', { method: 'GET', path })).trim() };
+    return { transcription: (await ctx.restText('Medium', { method: 'GET', path })).trim() };
   } catch (error) {
     // The message itself was read; a transcription RingCentral cannot serve is said, not fatal.
     if (!(error instanceof ToolError)) throw error;
@@ -130,7 +114,7 @@ async function transcriptionOf(record: Record_, ctx: ToolContext): Promise<{ tra
  * What an assistant reads a message for, first: an SMS's text, a voicemail's transcription, a
  * fax's page count.
  */
-async function withContent(record: Record_, ctx: ToolContext): Promise<Record_> {
+async function withContent(record: JsonObject, ctx: ToolContext): Promise<JsonObject> {
   const transcription = await transcriptionOf(record, ctx);
   const first = compactObject({
     text: record.type === 'SMS' || record.type === 'Pager' ? record.subject : undefined,
@@ -224,10 +208,10 @@ const MESSAGE_FIELDS = [
 /** Voicemail transcriptions fetched in one list call: each is one more CLI run. */
 const TRANSCRIPTIONS_PER_CALL = 10;
 
-const wantsTranscription = (i: Record_) => Array.isArray(i.fields) && i.fields.includes('transcription');
+const wantsTranscription = (i: JsonObject) => Array.isArray(i.fields) && i.fields.includes('transcription');
 
 /** Each voicemail's transcription on the page (a failure named in its place), when `fields` asks for it. */
-async function withTranscriptions(records: Record_[], ctx: ToolContext, input: Record_ = {}): Promise<Record_[]> {
+async function withTranscriptions(records: JsonObject[], ctx: ToolContext, input: JsonObject = {}): Promise<JsonObject[]> {
   if (!wantsTranscription(input)) return records;
   // A page continued from a call without transcriptions can be larger than the bound: the rest are said, not fetched.
   const voicemails = records.filter((r) => r.type === 'VoiceMail').slice(0, TRANSCRIPTIONS_PER_CALL);
@@ -343,7 +327,7 @@ export const messageTools = [
       rest: { group: 'Medium', call: (i) => ({ method: 'DELETE', path: messagePath(i), query: query({ purge: i.purge }) }) },
     },
     preview: async (i, ctx) => {
-      const message = await fetchRecord(ctx, getMessage, { extensionId: i.extensionId, messageId: i.messageId });
+      const message = await ctx.read(getMessage, { extensionId: i.extensionId, messageId: i.messageId });
       return { action: i.purge ? 'purge message (permanent)' : 'delete message (moves to Deleted)', message: compactMessage(message) };
     },
   }),

@@ -1,9 +1,10 @@
 /** The guarded proxy: any RingCentral REST call through `membrane request`, relative paths only. */
 import { z } from 'zod';
 import { LIMITS, byteLength, jsonProblem, textDepthProblem } from '../src/safety/bounds.js';
-import { parseJson } from '../src/membrane/parse.js';
+import { parseJson } from '../src/membrane/json.js';
 import { ToolError } from '../src/errors.js';
-import { defineTool, objectGiven, type ToolDefinition } from './define.js';
+import { defineTool, type AnyTool } from './contract.js';
+import { objectGiven } from './fields.js';
 
 /**
  * Endpoints that send a message, by their last segments. ringcentral_send_sms checks the sender and
@@ -207,7 +208,7 @@ const spec = (i: ProxyInput) => ({
 
 const description = 'Any RingCentral REST call, for what other tools lack.';
 
-const proxy = (methods: readonly [string, ...string[]], kind: 'read' | 'destructive', readOnlyForm?: () => ToolDefinition) =>
+const proxy = (methods: readonly [string, ...string[]], kind: 'read' | 'destructive', readOnlyForm?: () => AnyTool) =>
   defineTool({
     name: 'ringcentral_api_request',
     title: 'RingCentral API request',
@@ -220,8 +221,8 @@ const proxy = (methods: readonly [string, ...string[]], kind: 'read' | 'destruct
       return requestProblem(i);
     },
     needsConfirmation: (i) => i.method !== 'GET',
-    preview: async (i) => ({ action: `${i.method} ${i.path}`, ...spec(i as ProxyInput) }),
-    exec: { via: 'request', call: (i) => spec(i as ProxyInput) },
+    preview: async (i) => ({ action: `${i.method} ${i.path}`, ...spec(i) }),
+    exec: { via: 'request', call: (i) => spec(i) },
     readOnlyForm,
   });
 

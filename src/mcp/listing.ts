@@ -11,32 +11,30 @@
  */
 import { z } from 'zod';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { ToolDefinition } from '../../tools/define.js';
+import type { AnyTool, JsonObject } from '../../tools/contract.js';
 import { annotations, inputSchema, outputSchema } from './schemas.js';
 
 const SAFE_INT = 9007199254740991;
+
+/** A keyword whose value says nothing a client needs: the JSON Schema dialect, closed objects (the default there), a safe-integer bound. */
+const saysNothing = (key: string, value: unknown): boolean =>
+  key === '$schema' ||
+  (key === 'additionalProperties' && value === false) ||
+  (key === 'minimum' && value === -SAFE_INT) ||
+  (key === 'maximum' && value === SAFE_INT);
+
+const isEmptyObject = (value: unknown): boolean => !!value && typeof value === 'object' && Object.keys(value).length === 0;
 
 /** Removes what carries no information for a client; keeps every real constraint. */
 export function minifySchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(minifySchema);
   if (!node || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
-    if (key === '$schema') continue;
-    if (key === 'additionalProperties' && value === false) continue;
-    if ((key === 'minimum' && value === -SAFE_INT) || (key === 'maximum' && value === SAFE_INT)) continue;
-    out[key] = minifySchema(value);
-  }
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(node)) if (!saysNothing(key, value)) out[key] = minifySchema(value);
+  if (out.type !== 'object') return out;
   // A loose object with no declared properties is just "an object".
-  const props = out.properties as Record<string, unknown> | undefined;
-  if (out.type === 'object' && props && Object.keys(props).length === 0 && !out.required) delete out.properties;
-  if (
-    out.type === 'object' &&
-    out.additionalProperties &&
-    typeof out.additionalProperties === 'object' &&
-    Object.keys(out.additionalProperties).length === 0
-  )
-    delete out.additionalProperties;
+  if (isEmptyObject(out.properties) && !out.required) delete out.properties;
+  if (isEmptyObject(out.additionalProperties)) delete out.additionalProperties;
   return out;
 }
 
@@ -62,12 +60,12 @@ const SERVER_SIDE = new Set([
 export function callerSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(callerSchema);
   if (!node || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(node)) {
     if (SERVER_SIDE.has(key)) continue;
     out[key] =
       key === 'properties'
-        ? Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, callerSchema(v)]))
+        ? Object.fromEntries(Object.entries(value as JsonObject).map(([k, v]) => [k, callerSchema(v)]))
         : callerSchema(value);
   }
   // Alternatives that differ only in what the server checks are one type for the caller.
@@ -83,9 +81,9 @@ export function callerSchema(node: unknown): unknown {
   return out;
 }
 
-const cache = new WeakMap<ToolDefinition, Tool>();
+const cache = new WeakMap<AnyTool, Tool>();
 
-export function toolListing(def: ToolDefinition): Tool {
+export function toolListing(def: AnyTool): Tool {
   let tool = cache.get(def);
   if (!tool) {
     tool = {

@@ -3,7 +3,7 @@
  * fields (paging, view, dry run, confirmation) are added from the tool's kind, never by hand.
  */
 import { z } from 'zod';
-import type { ToolDefinition } from '../../tools/define.js';
+import type { AnyTool, JsonObject } from '../../tools/contract.js';
 
 // Output schemas declare what a client can rely on; results may carry more (loose objects).
 export const LIST_OUTPUT = z.looseObject({ records: z.array(z.looseObject({})), nextCursor: z.string().optional() });
@@ -32,11 +32,16 @@ const listFields = (maxLimit: number, known?: readonly string[]) => ({
 const writeFields = { dryRun: z.boolean().optional() };
 const confirmFields = { confirmationToken: z.string().min(1).max(300).optional() };
 
-const inputs = new WeakMap<ToolDefinition, z.ZodObject>();
+/** The fields the server adds to a tool's own (paging, view, dry run, confirmation). */
+export type ServerFields = z.infer<z.ZodObject<ReturnType<typeof listFields> & typeof writeFields & typeof confirmFields>>;
+/** A call's validated input: the tool's own fields and the server's. */
+export type CallInput = JsonObject & ServerFields;
 
-export const isConfirmable = (def: ToolDefinition): boolean => def.kind === 'destructive' || def.needsConfirmation !== undefined;
+const inputs = new WeakMap<AnyTool, z.ZodObject>();
 
-export function inputSchema(def: ToolDefinition): z.ZodObject {
+export const isConfirmable = (def: AnyTool): boolean => def.kind === 'destructive' || def.needsConfirmation !== undefined;
+
+export function inputSchema(def: AnyTool): z.ZodObject {
   let schema = inputs.get(def);
   if (!schema) {
     schema = z.strictObject({
@@ -63,7 +68,7 @@ export function withoutNulls(value: unknown, declared?: ReadonlySet<string>): un
 }
 
 /** The one validation of a call's arguments, for MCP and library callers alike. */
-export function parseInput(def: ToolDefinition, raw: unknown) {
+export function parseInput(def: AnyTool, raw: unknown): { success: true; data: CallInput } | { success: false; error: z.ZodError } {
   const schema = inputSchema(def);
   return schema.safeParse(withoutNulls(raw ?? {}, new Set(Object.keys(schema.shape))), { error: missingIsRequired });
 }
@@ -72,14 +77,14 @@ export function parseInput(def: ToolDefinition, raw: unknown) {
 const missingIsRequired = (issue: { code?: string; input?: unknown }) =>
   (issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.input === undefined ? 'is required' : undefined;
 
-export function outputSchema(def: ToolDefinition): z.ZodObject {
+export function outputSchema(def: AnyTool): z.ZodObject {
   if (def.list) return LIST_OUTPUT;
   if (def.kind !== 'read' || def.needsConfirmation) return WRITE_OUTPUT;
   return def.output ?? RECORD_OUTPUT;
 }
 
 /** MCP annotations from the one semantic kind (destructiveHint only means something for writes). */
-export function annotations(def: ToolDefinition): { readOnlyHint: boolean; destructiveHint?: boolean; openWorldHint: true } {
+export function annotations(def: AnyTool): { readOnlyHint: boolean; destructiveHint?: boolean; openWorldHint: true } {
   return def.kind === 'read'
     ? { readOnlyHint: true, openWorldHint: true }
     : { readOnlyHint: false, destructiveHint: def.kind === 'destructive', openWorldHint: true };

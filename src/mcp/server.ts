@@ -4,7 +4,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { selectTools } from '../../tools/index.js';
-import type { ToolDefinition } from '../../tools/define.js';
+import type { AnyTool } from '../../tools/contract.js';
 import { callTool, type Elicit } from './execute.js';
 import { Runtime, type ServerOptions } from './runtime.js';
 import { annotations, outputSchema } from './schemas.js';
@@ -106,7 +106,7 @@ function elicitation(server: McpServer): (message: string, signal: AbortSignal) 
   };
 }
 
-function register(server: McpServer, def: ToolDefinition, runtime: Runtime, ask: ReturnType<typeof elicitation> | undefined): void {
+function register(server: McpServer, def: AnyTool, runtime: Runtime, ask: ReturnType<typeof elicitation> | undefined): void {
   server.registerTool(
     def.name,
     // Arguments pass the SDK as they are and are validated once, by callTool: it reads null as

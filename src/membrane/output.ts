@@ -6,15 +6,13 @@
  * wrappers. A list whose records cannot be recognized is an error, never an empty success.
  */
 import { ToolError } from '../errors.js';
-import { isObject } from './json.js';
-
-type Obj = Record<string, unknown>;
+import { isObject, type JsonObject } from './json.js';
 
 /** Where a result came from, for errors: `action list-messages` or `RingCentral REST`. */
 export type Source = { route: 'action'; key: string } | { route: 'rest' };
 
 export interface ListPage {
-  records: Obj[];
+  records: JsonObject[];
   /** Membrane's cursor for the next page. */
   cursor?: string;
   /** The token for the next page (team messaging's `navigation`, Video history's `paging`). */
@@ -31,7 +29,7 @@ const RECORD_META = new Set(['id', 'name', 'uri', 'iconUri', 'createdTime', 'upd
 /** The keys of the wrapper `action run` may print around an action's output. */
 const WRAPPER_KEYS = new Set(['output', 'actionRunId', 'logs']);
 
-const isWrapper = (value: unknown): value is Obj =>
+const isWrapper = (value: unknown): value is JsonObject =>
   isObject(value) && ('output' in value || 'actionRunId' in value) && Object.keys(value).every((k) => WRAPPER_KEYS.has(k));
 
 /**
@@ -51,7 +49,7 @@ export function unwrapActionOutput(value: unknown): { output: unknown; actionRun
 const unwrap = (value: unknown): unknown => unwrapActionOutput(value).output;
 
 /** RingCentral's record inside a data record, the record itself, or undefined when it cannot be told. */
-function vendorRecord(value: unknown): Obj | undefined {
+function vendorRecord(value: unknown): JsonObject | undefined {
   if (!isObject(value)) return undefined;
   if (isObject(value.rawFields)) return value.rawFields;
   if (isObject(value.fields)) return 'id' in value.fields || value.id === undefined ? value.fields : { id: value.id, ...value.fields };
@@ -70,23 +68,24 @@ function unreadable(source: Source, what: string): ToolError {
 
 const sample = (value: unknown): string => (JSON.stringify(value) ?? String(value)).slice(0, 120);
 
-/** The list inside a value: a bare array, or `records`, `items` (Membrane) or `meetings` (Video history). */
+/** The list a result holds: itself (a bare array), its `records`, its `items` (Membrane) or its `meetings` (Video history). */
 function listIn(value: unknown): unknown[] | undefined {
   if (Array.isArray(value)) return value;
   if (!isObject(value)) return undefined;
   return [value.records, value.items, value.meetings].find((list): list is unknown[] => Array.isArray(list));
 }
 
-function noList(value: unknown): string {
+/** What a result that holds no list looks like, for the error. */
+function notAList(value: unknown): string {
   if (isObject(value)) return `no list of records (keys: ${Object.keys(value).slice(0, 8).join(', ') || 'none'})`;
   return value === undefined ? 'no output where a list was expected' : `no list of records (${sample(value)})`;
 }
 
-/** What a list says about its next page: Membrane's cursor, RingCentral's navigation, paging or token. */
-function nextOf(value: Obj, records: Obj[]): ListPage {
+/** What a list result says about the next page: RingCentral's navigation and paging, Membrane's cursor. */
+function pagingOf(value: JsonObject): Omit<ListPage, 'records'> {
   const navigation = isObject(value.navigation) ? value.navigation : {};
   const paging = isObject(value.paging) ? value.paging : {};
-  const page: ListPage = { records, nextPage: isObject(navigation.nextPage) };
+  const page: Omit<ListPage, 'records'> = { nextPage: isObject(navigation.nextPage) };
   if (typeof paging.totalPages === 'number') page.totalPages = paging.totalPages;
   if (typeof value.cursor === 'string' && value.cursor) page.cursor = value.cursor;
   // Team messaging names the next page in `navigation`, Video history in `paging`.
@@ -99,14 +98,14 @@ function nextOf(value: Obj, records: Obj[]): ListPage {
 export function readList(output: unknown, source: Source): ListPage {
   const value = unwrap(output);
   const list = listIn(value);
-  if (!list) throw unreadable(source, noList(value));
-  const records: Obj[] = [];
+  if (!list) throw unreadable(source, notAList(value));
+  const records: JsonObject[] = [];
   for (const item of list) {
     const record = vendorRecord(item);
     if (!record) throw unreadable(source, `list records without their fields (${sample(item)})`);
     records.push(record);
   }
-  return isObject(value) ? nextOf(value, records) : { records, nextPage: false };
+  return isObject(value) ? { records, ...pagingOf(value) } : { records, nextPage: false };
 }
 
 /**

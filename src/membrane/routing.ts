@@ -10,48 +10,59 @@
  * warm call stays one CLI process on either route; every plan runs in its RingCentral rate-limit
  * group, through the penalty check, tool calls and look-ups alike.
  */
-import type { ActionRoute, Exec, Record_, ToolDefinition } from '../../tools/define.js';
-import type { ToolContext } from './context.js';
+import type {
+  ActionRoute,
+  AnyTool,
+  CallLimits,
+  Exec,
+  JsonObject,
+  RestCall,
+  Route,
+  RouteBook,
+  RouteLine,
+  RouteMode,
+  ToolContext,
+} from '../../tools/contract.js';
 import { ToolError } from '../errors.js';
 import { typeMismatches } from './input-types.js';
 import { ServerBusy } from './limiter.js';
-import type { ActionInfo, Membrane, RequestSpec } from './membrane.js';
-import { readList, readRecord, type Source } from './output.js';
-import { firstPosition, nextPage, pagingInput, pagingQuery, type Handle } from './paging.js';
-import { isObject } from './parse.js';
-import type { RunOptions } from './runner.js';
+import type { ActionInfo, Membrane } from './membrane.js';
+import { pagingInput, pagingQuery, type Handle } from './paging.js';
+import { isObject } from './json.js';
+import type { Penalties } from '../safety/penalties.js';
 
-export const ROUTE_MODES = ['auto', 'action', 'rest'] as const;
-export type RouteMode = (typeof ROUTE_MODES)[number];
+export type { RouteLine, RouteMode } from '../../tools/contract.js';
+
+export const ROUTE_MODES = ['auto', 'action', 'rest'] as const satisfies readonly RouteMode[];
+
+/** What planning and running a call need beyond what a tool sees: the routes themselves, the penalty windows. */
+export interface RouteContext extends ToolContext {
+  routes: Routes;
+  /** RingCentral's rate-limit windows: every CLI run of a call or a look-up checks its group first. */
+  penalties: Pick<Penalties, 'check' | 'note'>;
+}
 
 /** One CLI run: a Membrane action, or a RingCentral REST call (the proxy's `raw`: its body as it came). */
 export type Plan =
   | {
       route: 'action';
       key: string;
-      input: Record_;
+      input: JsonObject;
       /** RingCentral's rate-limit group of the endpoint behind the action. */
       group: string;
       /** The tool also has a REST route: a way around an action that fails. */
       hasRest?: true;
     }
-  | { route: 'rest'; call: RequestSpec; group: string; raw?: true };
+  | { route: 'rest'; call: RestCall; group: string; raw?: true };
 
+/** The route `auto` takes for one call, and why. */
 export interface RouteChoice {
-  route: 'action' | 'rest';
+  route: Route;
   reason: string;
 }
 
-/** A tool's route as `ringcentral_status` tells it: `per call` when it depends on what the call sends. */
-export interface RouteLine {
-  tool: string;
-  route: 'action' | 'rest' | 'per call';
-  reason: string;
-}
-
-type Schema = Record<string, unknown>;
 /** Every way of running except `custom`, which runs itself. */
-export type Routable = Exclude<Exec<Record_>, { via: 'custom' }>;
+type Routable = Exclude<Exec<JsonObject>, { via: 'custom' }>;
 
 // ---- What a live schema declares -------------------------------------------------------------
 
@@ -59,17 +70,17 @@ export type Routable = Exclude<Exec<Record_>, { via: 'custom' }>;
 const PAGING_SENDS = { page: ['page', 'perPage'], token: ['recordCount', 'pageToken'], video: ['perPage', 'pageToken'] } as const;
 
 /** Everything a tool's action input can carry, paging included (for the status report). */
-export function sendsOf(def: ToolDefinition, action: ActionRoute<Record_>): string[] {
+export function sendsOf(def: AnyTool, action: ActionRoute<JsonObject>): string[] {
   return [...action.sends, ...(def.list ? PAGING_SENDS[def.list.paging] : [])];
 }
 
 /** The schema itself and its alternatives (anyOf/oneOf/allOf), where a property may be declared. */
-const alternatives = (schema: Schema): Schema[] => [
+const alternatives = (schema: JsonObject): JsonObject[] => [
   schema,
   ...(['anyOf', 'oneOf', 'allOf'] as const).flatMap((k) => (Array.isArray(schema[k]) ? (schema[k] as unknown[]).filter(isObject) : [])),
 ];
 
-function property(schema: Schema, name: string): Schema | undefined {
+function property(schema: JsonObject, name: string): JsonObject | undefined {
   for (const alt of alternatives(schema)) {
     const properties = alt.properties;
     if (isObject(properties) && isObject(properties[name])) return properties[name];
@@ -78,8 +89,8 @@ function property(schema: Schema, name: string): Schema | undefined {
 }
 
 /** The schema of a path such as `to[].phoneNumber`, or undefined when a step is not declared. */
-function schemaAt(root: Schema, path: string): Schema | undefined {
-  let node: Schema | undefined = root;
+function schemaAt(root: JsonObject, path: string): JsonObject | undefined {
+  let node: JsonObject | undefined = root;
   for (const step of path.split('.')) {
     const name = step.endsWith('[]') ? step.slice(0, -2) : step;
     node = node && property(node, name);
@@ -89,7 +100,7 @@ function schemaAt(root: Schema, path: string): Schema | undefined {
   return node;
 }
 
-const requiredOf = (schema: Schema): string[] =>
+const requiredOf = (schema: JsonObject): string[] =>
   Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : [];
 
 const sendsUnder = (sends: readonly string[], prefix: string, name: string) =>
@@ -102,7 +113,7 @@ const sendsUnder = (sends: readonly string[], prefix: string, name: string) =>
   );
 
 /** What the live schema does not declare of what is sent, and what it requires that is not sent. */
-export function checkSchema(schema: Schema, sends: readonly string[]): { undeclared: string[]; unsupplied: string[] } {
+export function checkSchema(schema: JsonObject, sends: readonly string[]): { undeclared: string[]; unsupplied: string[] } {
   const undeclared = sends.filter((path) => !schemaAt(schema, path));
   const unsupplied: string[] = [];
   // Every object filled in (the input itself, `from`, `to[]`...) must get its required properties.
@@ -126,7 +137,7 @@ export function checkSchema(schema: Schema, sends: readonly string[]): { undecla
 }
 
 /** The property paths one action input carries: `text`, `from.phoneNumber`, `to[].phoneNumber`. */
-export function sentPaths(value: Record_, prefix = ''): string[] {
+export function sentPaths(value: JsonObject, prefix = ''): string[] {
   return Object.entries(value).flatMap(([name, v]) => {
     if (v === undefined) return [];
     const path = `${prefix}${name}`;
@@ -141,7 +152,7 @@ export function sentPaths(value: Record_, prefix = ''): string[] {
 }
 
 /** The route `auto` takes for one call with this action input, with its reason in a person's words. */
-export function callRoute(key: string, info: ActionInfo | undefined, input: Record_): RouteChoice {
+export function callRoute(key: string, info: ActionInfo | undefined, input: JsonObject): RouteChoice {
   if (!info) return { route: 'rest', reason: `the connection has no action ${key}` };
   if (!isObject(info.inputSchema))
     return { route: 'rest', reason: `action ${key} lists no input schema, so what it accepts cannot be checked` };
@@ -158,7 +169,7 @@ export function callRoute(key: string, info: ActionInfo | undefined, input: Reco
  * send, `rest` when even its smallest call cannot take it, else `per call` (a call that sends an
  * undeclared optional property takes REST; a default such as `extensionId: "~"` is left out instead).
  */
-export function toolRoute(def: ToolDefinition, action: ActionRoute<Record_>, info: ActionInfo | undefined): Omit<RouteLine, 'tool'> {
+export function toolRoute(def: AnyTool, action: ActionRoute<JsonObject>, info: ActionInfo | undefined): Omit<RouteLine, 'tool'> {
   const key = action.key;
   if (!info || !isObject(info.inputSchema)) return callRoute(key, info, {});
   const defaults = Object.keys(action.defaults ?? {});
@@ -174,7 +185,7 @@ export function toolRoute(def: ToolDefinition, action: ActionRoute<Record_>, inf
 }
 
 /** Whether every call sends this path: paging, or a property under a required input field. */
-function isAlwaysSent(def: ToolDefinition, path: string): boolean {
+function isAlwaysSent(def: AnyTool, path: string): boolean {
   const top = path.split(/[.[]/)[0];
   if (['page', 'perPage', 'recordCount'].includes(top)) return true;
   const field = (def.input as Record<string, { isOptional?: () => boolean } | undefined>)[top];
@@ -184,14 +195,14 @@ function isAlwaysSent(def: ToolDefinition, path: string): boolean {
 const shortName = (name: string) => name.replace(/^ringcentral_/, '');
 
 /** The route mode, and what the registry knows about routes (rate-limit groups of actions). */
-export class Routes {
+export class Routes implements RouteBook {
   /** Each tool's action key -> its endpoint's rate-limit group, from the registry. */
   private readonly groups: Map<string, string>;
 
   constructor(
     private readonly membrane: Membrane,
     readonly mode: RouteMode,
-    private readonly tools: readonly ToolDefinition[],
+    private readonly tools: readonly AnyTool[],
   ) {
     this.groups = new Map(
       tools.flatMap((def) => (def.exec.via === 'either' ? [[def.exec.action.key, def.exec.rest.group] as [string, string]] : [])),
@@ -200,7 +211,7 @@ export class Routes {
 
   /** The typed write tool that runs an action (run_action sends callers there, to its checks). */
   writeToolOf(key: string): string | undefined {
-    const actionOf = (exec: ToolDefinition['exec']) =>
+    const actionOf = (exec: AnyTool['exec']) =>
       exec.via === 'either' ? exec.action.key : exec.via === 'rest' ? exec.unusedAction : undefined;
     return this.tools.find((def) => def.kind !== 'read' && actionOf(def.exec) === key)?.name;
   }
@@ -211,14 +222,14 @@ export class Routes {
   }
 
   /** The catalog when `auto` or `action` needs it (`rest` never loads it). */
-  catalog(run: RunOptions): Promise<Map<string, ActionInfo>> {
-    return this.membrane.actions(run);
+  catalog(limits: CallLimits): Promise<Map<string, ActionInfo>> {
+    return this.membrane.actions(limits);
   }
 
   /** Every RingCentral tool's route and why, for `ringcentral_status` and `doctor`. */
-  async report(run: RunOptions): Promise<RouteLine[]> {
+  async report(limits: CallLimits): Promise<RouteLine[]> {
     const lines: RouteLine[] = [];
-    const catalog = this.mode === 'rest' ? undefined : await this.membrane.actions(run);
+    const catalog = this.mode === 'rest' ? undefined : await this.membrane.actions(limits);
     for (const def of this.tools) {
       const exec = def.exec;
       const tool = shortName(def.name);
@@ -239,10 +250,10 @@ const forcedReason = (auto: Omit<RouteLine, 'tool'>): string =>
 
 // ---- Planning one call -----------------------------------------------------------------------
 
-const withQuery = (call: RequestSpec, extra: Array<[string, string]>): RequestSpec =>
+const withQuery = (call: RestCall, extra: Array<[string, string]>): RestCall =>
   extra.length ? { ...call, query: [...(call.query ?? []), ...extra] } : call;
 
-function mustRoute(def: ToolDefinition): Routable {
+function mustRoute(def: AnyTool): Routable {
   const exec = def.exec;
   if (exec.via === 'custom') throw new ToolError('not_allowed', `${def.name} runs custom code and has no route to look up with`);
   return exec;
@@ -252,38 +263,45 @@ function mustRoute(def: ToolDefinition): Routable {
  * The action input of a call: the tool's own, paging, and each default the schema declares (a
  * default the action does not declare is left out rather than sending the call to REST).
  */
-async function actionInput(action: ActionRoute<Record_>, input: Record_, ctx: ToolContext, info: ActionInfo | undefined, handle?: Handle) {
+async function actionInput(action: ActionRoute<JsonObject>, call: PlanCall, schema: unknown) {
+  const { input, ctx, handle } = call;
   const own = { ...(await action.input(input, ctx)), ...(handle ? pagingInput(handle) : {}) };
-  const schema = info?.inputSchema;
   for (const [name, value] of Object.entries(action.defaults ?? {})) {
     if (own[name] === undefined && (!isObject(schema) || schemaAt(schema, name))) own[name] = value;
   }
   return own;
 }
 
-async function restPlan(
-  exec: { rest: { group: string; call: (input: Record_, ctx: ToolContext) => RequestSpec | Promise<RequestSpec> } },
-  input: Record_,
-  ctx: ToolContext,
-  handle?: Handle,
-): Promise<Plan> {
-  return { route: 'rest', group: exec.rest.group, call: withQuery(await exec.rest.call(input, ctx), handle ? pagingQuery(handle) : []) };
+/** One call to plan: its input, its context, and the page it wants (a list tool's). */
+interface PlanCall {
+  input: JsonObject;
+  ctx: RouteContext;
+  handle?: Handle;
+}
+
+async function restPlan(rest: Extract<Routable, { via: 'rest' }>['rest'], { input, ctx, handle }: PlanCall): Promise<Plan> {
+  return { route: 'rest', group: rest.group, call: withQuery(await rest.call(input, ctx), handle ? pagingQuery(handle) : []) };
+}
+
+async function eitherPlan(exec: Extract<Routable, { via: 'either' }>, call: PlanCall): Promise<Plan> {
+  const { ctx } = call;
+  if (ctx.routes.mode === 'rest') return restPlan(exec.rest, call);
+  const info = (await ctx.routes.catalog(ctx.limits)).get(exec.action.key);
+  const sent = await actionInput(exec.action, call, info?.inputSchema);
+  if (ctx.routes.mode === 'action' || callRoute(exec.action.key, info, sent).route === 'action')
+    return { route: 'action', key: exec.action.key, input: sent, group: exec.rest.group, hasRest: true };
+  return restPlan(exec.rest, call);
 }
 
 /** The one CLI run behind one call of a tool; a list tool passes the page it wants. */
-export async function plan(def: ToolDefinition, input: Record_, ctx: ToolContext, handle?: Handle): Promise<Plan> {
+export async function plan(def: AnyTool, input: JsonObject, ctx: RouteContext, handle?: Handle): Promise<Plan> {
   const exec = mustRoute(def);
+  const call: PlanCall = { input, ctx, handle };
   switch (exec.via) {
-    case 'either': {
-      if (ctx.routes.mode === 'rest') return restPlan(exec, input, ctx, handle);
-      const info = (await ctx.routes.catalog(ctx.run)).get(exec.action.key);
-      const sent = await actionInput(exec.action, input, ctx, info, handle);
-      if (ctx.routes.mode === 'action' || callRoute(exec.action.key, info, sent).route === 'action')
-        return { route: 'action', key: exec.action.key, input: sent, group: exec.rest.group, hasRest: true };
-      return restPlan(exec, input, ctx, handle);
-    }
+    case 'either':
+      return eitherPlan(exec, call);
     case 'rest':
-      return restPlan(exec, input, ctx, handle);
+      return restPlan(exec.rest, call);
     case 'action': {
       const key = exec.key(input);
       const sent = { ...(await exec.input(input, ctx)), ...(handle ? pagingInput(handle) : {}) };
@@ -294,18 +312,16 @@ export async function plan(def: ToolDefinition, input: Record_, ctx: ToolContext
   }
 }
 
-export const sourceOf = (planned: Plan): Source => (planned.route === 'action' ? { route: 'action', key: planned.key } : { route: 'rest' });
-
 /**
  * Exactly one CLI process, inside the plan's rate-limit group: a call inside a 429 window fails
  * fast (one sent there would restart RingCentral's penalty), and a new 429 opens the window.
  */
-export async function runPlan(planned: Plan, ctx: ToolContext, text = false): Promise<unknown> {
+export async function runPlan(planned: Plan, ctx: PlanRunner, text = false): Promise<unknown> {
   await ctx.penalties.check(planned.group);
   try {
     if (planned.route === 'rest')
-      return await (text ? ctx.membrane.requestText(planned.call, ctx.run) : ctx.membrane.request(planned.call, ctx.run));
-    return (await ctx.membrane.runAction(planned.key, planned.input, ctx.run)).output;
+      return await (text ? ctx.membrane.requestText(planned.call, ctx.limits) : ctx.membrane.request(planned.call, ctx.limits));
+    return (await ctx.membrane.runAction(planned.key, planned.input, ctx.limits)).output;
   } catch (error) {
     // This server's own queue being full (ServerBusy) is no RingCentral 429: it opens no window.
     if (error instanceof ToolError && error.code === 'rate_limited' && !(error instanceof ServerBusy))
@@ -323,43 +339,14 @@ function explainAction(planned: Plan, error: unknown): unknown {
   });
 }
 
-export function argvOf(planned: Plan, ctx: ToolContext): Promise<string[]> {
-  if (planned.route === 'action') return ctx.membrane.runActionArgv(planned.key, planned.input, ctx.run);
-  return ctx.membrane.requestArgv(planned.call, ctx.run);
+export function argvOf(planned: Plan, ctx: PlanRunner): Promise<string[]> {
+  if (planned.route === 'action') return ctx.membrane.runActionArgv(planned.key, planned.input, ctx.limits);
+  return ctx.membrane.requestArgv(planned.call, ctx.limits);
 }
 
-// ---- Look-ups: the same plans, the same penalty check ----------------------------------------
-
-/** A RingCentral REST look-up (the SMS-sender list) in its rate-limit group. */
-export const restLookup = (ctx: ToolContext, group: string, call: RequestSpec): Promise<unknown> =>
-  runPlan({ route: 'rest', group, call }, ctx);
-
-/** Text content (a voicemail transcription) in its rate-limit group: the body as it came. */
-export const restText = async (ctx: ToolContext, group: string, call: RequestSpec): Promise<string> =>
-  String((await runPlan({ route: 'rest', group, call }, ctx, true)) ?? '');
-
-/** One record through the tool's route (previews, look-ups). */
-export async function fetchRecord(ctx: ToolContext, def: ToolDefinition, input: Record_): Promise<Record_> {
-  const planned = await plan(def, input, ctx);
-  const record = readRecord(await runPlan(planned, ctx), sourceOf(planned), 'read');
-  return isObject(record) ? record : {};
-}
-
-/** Every record of a list tool through its route, page by page (at most `maxPages`). */
-export async function fetchAll(
-  ctx: ToolContext,
-  def: ToolDefinition,
-  input: Record_,
-  pageSize: number,
-  maxPages: number,
-): Promise<Record_[]> {
-  const records: Record_[] = [];
-  let handle: Handle | undefined = firstPosition(def.list?.paging ?? 'page', pageSize).handle;
-  for (let page = 0; handle && page < maxPages; page++) {
-    const planned = await plan(def, input, ctx, handle);
-    const upstream = nextPage(readList(await runPlan(planned, ctx), sourceOf(planned)), handle);
-    records.push(...upstream.records);
-    handle = upstream.next;
-  }
-  return records;
+/** What running a plan needs: the Membrane client, the call's limits and the penalty windows. */
+export interface PlanRunner {
+  membrane: Membrane;
+  limits: CallLimits;
+  penalties: Pick<Penalties, 'check' | 'note'>;
 }

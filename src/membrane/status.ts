@@ -45,7 +45,7 @@ export async function checkStatus(
   membrane: Membrane,
   pinnedConnectionId: string | undefined,
   run: RunOptions = {},
-  routes?: Routes,
+  routes?: Pick<Routes, 'mode' | 'report'>,
 ): Promise<StatusReport> {
   const command = membrane.runner.argv([]).join(' ');
   const check: Check = { membrane, run, report: { ready: false, cli: { command, found: false }, problems: [] } };
@@ -111,7 +111,7 @@ async function checkConnection(check: Check, pinnedConnectionId: string | undefi
   }
 }
 
-async function checkRoutes(check: Check, routes: Routes): Promise<boolean> {
+async function checkRoutes(check: Check, routes: Pick<Routes, 'mode' | 'report'>): Promise<boolean> {
   try {
     check.report.routeMode = routes.mode;
     check.report.routes = await routes.report(check.run);

@@ -1,11 +1,11 @@
 /**
- * src/membrane/routing.ts fetchAll/fetchRecord, the internal look-ups behind create_chat_post's chat names
+ * The call context's readAll/read (src/membrane/call-context.ts), the internal look-ups behind create_chat_post's chat names
  * and the confirmation previews: they page through every output shape on the route the tool
  * takes, so a small page size yields exactly the records one big page does. Runs the BUILT code
  * in process against the sandbox CLI.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { fetchAll, fetchRecord } from '../../dist/src/membrane/routing.js';
+import { CallContext } from '../../dist/src/membrane/call-context.js';
 import { Runtime } from '../../dist/src/mcp/runtime.js';
 import { registry } from '../../dist/tools/index.js';
 import { makeSandbox } from '../helpers.js';
@@ -28,7 +28,13 @@ function contextFor(variant: string, route: 'auto' | 'rest') {
   sandboxes.push(sandbox);
   const runtime = new Runtime({ sandbox: true, route, env: sandbox.env });
   return {
-    ctx: { membrane: runtime.membrane, routes: runtime.routes, run: {}, cache: runtime.cache, penalties: runtime.penalties },
+    ctx: new CallContext({
+      membrane: runtime.membrane,
+      routes: runtime.routes,
+      limits: {},
+      cache: runtime.cache,
+      penalties: runtime.penalties,
+    }),
     sandbox,
   };
 }
@@ -40,10 +46,10 @@ describe.each([
 ] as const)('%s', (_label, variant, route) => {
   it('chats page by page: 4 at a time gives exactly what one page of 250 gives', async () => {
     const { ctx, sandbox } = contextFor(variant, route);
-    const all = await fetchAll(ctx, tool('list_chats'), {}, 250, 20);
+    const all = await ctx.readAll(tool('list_chats'), {}, { pageSize: 250, maxPages: 20 });
     expect(all.length).toBeGreaterThan(8);
     const before = sandbox.spawns();
-    const paged = await fetchAll(ctx, tool('list_chats'), {}, 4, 50);
+    const paged = await ctx.readAll(tool('list_chats'), {}, { pageSize: 4, maxPages: 50 });
     expect(sandbox.spawns() - before).toBe(Math.ceil(all.length / 4));
     expect(paged.map((c) => c.id)).toEqual(all.map((c) => c.id));
     expect(paged.every((c) => typeof c.type === 'string')).toBe(true);
@@ -51,7 +57,7 @@ describe.each([
 
   it("a record through the tool's route is RingCentral's record", async () => {
     const { ctx } = contextFor(variant, route);
-    const me = await fetchRecord(ctx, tool('get_extension_info'), { extensionId: '~' });
+    const me = await ctx.read(tool('get_extension_info'), { extensionId: '~' });
     expect(me).toMatchObject({ name: 'Alex Morgan', type: 'User' });
   });
 });

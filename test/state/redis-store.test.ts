@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
 import { RedisStore } from '../../dist/src/state/redis.js';
 import { Confirmations } from '../../dist/src/safety/confirm.js';
-import { SentLog, type Send } from '../../dist/src/safety/guards.js';
+import { SentLog, type Send } from '../../dist/src/safety/sent-log.js';
 import { startRedis, type RedisServer } from './redis.js';
 
 let redis: RedisServer;

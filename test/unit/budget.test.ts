@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor, firstPosition, type Position } from '../../src/membrane/paging.js';
-import { fitBudget, listResult, size, view } from '../../src/mcp/shape.js';
+import { fitBudget, listResult, size, view } from '../../src/mcp/budget.js';
 
 type Obj = Record<string, unknown>;
 const TOOL = 'ringcentral_list_messages';
@@ -19,7 +19,7 @@ describe('listResult', () => {
 
   it('a 1,500-character budget gives at most 1,500 characters: the 11 records of 30 that fit, a cursor at the 12th', () => {
     const records = Array.from({ length: 30 }, (_, i) => recordOf(i, 100));
-    const result = listResult(TOOL, { records, next }, position, 30, 1500, same);
+    const result = listResult({ records, next }, position, { tool: TOOL, limit: 30, budget: 1500, shape: same });
     expect(result).toStrictEqual({
       records: records.slice(0, 11),
       count: 11,
@@ -31,10 +31,10 @@ describe('listResult', () => {
 
   it('a page that fits exactly is whole; one character less makes room for the cursor and the flag too', () => {
     const records = Array.from({ length: 5 }, (_, i) => recordOf(i, 50));
-    const whole = listResult(TOOL, { records }, position, 30, 20_000, same);
+    const whole = listResult({ records }, position, { tool: TOOL, limit: 30, budget: 20_000, shape: same });
     expect(whole).toStrictEqual({ records, count: 5 });
-    expect(listResult(TOOL, { records }, position, 30, size(whole), same)).toStrictEqual(whole);
-    expect(listResult(TOOL, { records }, position, 30, size(whole) - 1, same)).toStrictEqual({
+    expect(listResult({ records }, position, { tool: TOOL, limit: 30, budget: size(whole), shape: same })).toStrictEqual(whole);
+    expect(listResult({ records }, position, { tool: TOOL, limit: 30, budget: size(whole) - 1, shape: same })).toStrictEqual({
       records: records.slice(0, 3),
       count: 3,
       nextCursor: encodeCursor(TOOL, { handle: position.handle, skip: 3 }),
@@ -43,8 +43,11 @@ describe('listResult', () => {
   });
 
   it('an empty page is not truncated, and continues only when upstream has more', () => {
-    expect(listResult(TOOL, { records: [] }, position, 30, 1000, same)).toStrictEqual({ records: [], count: 0 });
-    expect(listResult(TOOL, { records: [], next }, position, 30, 1000, same)).toStrictEqual({
+    expect(listResult({ records: [] }, position, { tool: TOOL, limit: 30, budget: 1000, shape: same })).toStrictEqual({
+      records: [],
+      count: 0,
+    });
+    expect(listResult({ records: [], next }, position, { tool: TOOL, limit: 30, budget: 1000, shape: same })).toStrictEqual({
       records: [],
       count: 0,
       nextCursor: encodeCursor(TOOL, { handle: next, skip: 0 }),
@@ -54,42 +57,45 @@ describe('listResult', () => {
   it('a page read to its end continues on the next upstream page; the limit continues on the same one', () => {
     const records = [recordOf(0, 5), recordOf(1, 5), recordOf(2, 5)];
     const from1: Position = { handle: { page: 4, perPage: 3 }, skip: 1 };
-    expect(listResult(TOOL, { records, next }, from1, 2, 20_000, same)).toStrictEqual({
+    expect(listResult({ records, next }, from1, { tool: TOOL, limit: 2, budget: 20_000, shape: same })).toStrictEqual({
       records: records.slice(1),
       count: 2,
       nextCursor: encodeCursor(TOOL, { handle: next, skip: 0 }),
     });
-    expect(listResult(TOOL, { records, next }, from1, 1, 20_000, same)).toStrictEqual({
+    expect(listResult({ records, next }, from1, { tool: TOOL, limit: 1, budget: 20_000, shape: same })).toStrictEqual({
       records: [records[1]],
       count: 1,
       nextCursor: encodeCursor(TOOL, { handle: from1.handle, skip: 2 }),
     });
-    expect(listResult(TOOL, { records }, { ...from1, skip: 3 }, 2, 20_000, same)).toStrictEqual({ records: [], count: 0 });
+    expect(listResult({ records }, { ...from1, skip: 3 }, { tool: TOOL, limit: 2, budget: 20_000, shape: same })).toStrictEqual({
+      records: [],
+      count: 0,
+    });
   });
 
   it('a record larger than the whole budget: none shown, truncated, the note, a cursor past it only when more follow', () => {
     const huge = recordOf(0, 3000);
-    expect(listResult(TOOL, { records: [huge, recordOf(1, 5)] }, position, 30, 1000, same)).toStrictEqual({
+    expect(listResult({ records: [huge, recordOf(1, 5)] }, position, { tool: TOOL, limit: 30, budget: 1000, shape: same })).toStrictEqual({
       records: [],
       count: 0,
       truncated: true,
       note: TOO_BIG,
       nextCursor: encodeCursor(TOOL, { handle: position.handle, skip: 1 }),
     });
-    expect(listResult(TOOL, { records: [huge] }, position, 30, 1000, same)).toStrictEqual({
+    expect(listResult({ records: [huge] }, position, { tool: TOOL, limit: 30, budget: 1000, shape: same })).toStrictEqual({
       records: [],
       count: 0,
       truncated: true,
       note: TOO_BIG,
     });
-    expect(listResult(TOOL, { records: [huge], next }, position, 30, 1000, same).nextCursor).toBe(
+    expect(listResult({ records: [huge], next }, position, { tool: TOOL, limit: 30, budget: 1000, shape: same }).nextCursor).toBe(
       encodeCursor(TOOL, { handle: next, skip: 0 }),
     );
   });
 
   it('shapes each record before sizing it', () => {
     const records = Array.from({ length: 30 }, (_, i) => recordOf(i, 3000));
-    const result = listResult(TOOL, { records }, position, 30, 1000, (r) => ({ id: r.id }));
+    const result = listResult({ records }, position, { tool: TOOL, limit: 30, budget: 1000, shape: (r) => ({ id: r.id }) });
     expect(result).toStrictEqual({ records: records.map((r) => ({ id: r.id })), count: 30 });
   });
 
@@ -105,7 +111,7 @@ describe('listResult', () => {
           const records = lengths.map((n, i) => recordOf(i, n));
           const from: Position = { handle: { page: 3, perPage: 40 }, skip: Math.min(skip, records.length) };
           const page = { records, next: more ? next : undefined };
-          const result = listResult(TOOL, page, from, limit, budget, same);
+          const result = listResult(page, from, { tool: TOOL, limit: limit, budget: budget, shape: same });
           const wanted = records.slice(from.skip, from.skip + limit);
           expect(size(result)).toBeLessThanOrEqual(budget);
           if (result.count > 0 || wanted.length === 0) {
@@ -114,7 +120,7 @@ describe('listResult', () => {
           }
           if (result.count < wanted.length && result.count > 0) {
             // One record more, as the result would carry it, is over the budget.
-            const oneMore = listResult(TOOL, page, from, result.count + 1, Number.MAX_SAFE_INTEGER, same);
+            const oneMore = listResult(page, from, { tool: TOOL, limit: result.count + 1, budget: Number.MAX_SAFE_INTEGER, shape: same });
             const flag = result.count + 1 < wanted.length ? size({ truncated: true }) - 1 : 0;
             expect(size(oneMore) + flag).toBeGreaterThan(budget);
           }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ListPage } from '../../src/membrane/output.js';
 import { decodeCursor, encodeCursor, firstPosition, nextPage, pagingInput, pagingQuery, type Handle } from '../../src/membrane/paging.js';
-import { listResult } from '../../src/mcp/shape.js';
+import { listResult } from '../../src/mcp/budget.js';
 import { caught } from './caught.js';
 
 type Obj = Record<string, unknown>;
@@ -264,7 +264,12 @@ describe('paging a team-messaging list through a Membrane cursor', () => {
     for (let call = 0; call < 10; call++) {
       const input = pagingInput(position.handle);
       inputs.push(input);
-      const result = listResult(TOOL, nextPage(connector(all, input), position.handle), position, 10, 20_000, (r) => r);
+      const result = listResult(nextPage(connector(all, input), position.handle), position, {
+        tool: TOOL,
+        limit: 10,
+        budget: 20_000,
+        shape: (r) => r,
+      });
       seen.push(...result.records.map((r) => r.id));
       if (!result.nextCursor) break;
       position = decodeCursor(TOOL, result.nextCursor);

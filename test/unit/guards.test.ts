@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ToolError } from '../../src/errors.js';
-import { Penalties, SentLog, type Send } from '../../src/safety/guards.js';
+import { Penalties } from '../../src/safety/penalties.js';
+import { SentLog, type Send } from '../../src/safety/sent-log.js';
 import { FileStore } from '../../src/state/file.js';
 import type { StateStore } from '../../src/state/store.js';
 

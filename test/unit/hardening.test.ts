@@ -30,7 +30,7 @@ import { formatStatus } from '../../src/commands/status.js';
 import { checkStatus } from '../../src/membrane/status.js';
 import { guardStdin } from '../../src/mcp/stdin-guard.js';
 import { depthOf, jsonProblem } from '../../src/safety/bounds.js';
-import { idProblems } from '../../tools/define.js';
+import { idProblems } from '../../tools/fields.js';
 import { caught } from './caught.js';
 
 const cli = (partial: Partial<CliResult>): CliResult => ({

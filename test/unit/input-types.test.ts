@@ -5,8 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { typeMismatches } from '../../src/membrane/input-types.js';
 import type { ActionInfo, Membrane } from '../../src/membrane/membrane.js';
-import type { ToolContext } from '../../src/membrane/context.js';
-import { plan, Routes, type RouteMode } from '../../src/membrane/routing.js';
+import { plan, Routes, type RouteContext, type RouteMode } from '../../src/membrane/routing.js';
 import { registry } from '../../tools/index.js';
 
 const schema = {
@@ -84,7 +83,7 @@ describe('plan: the type check per call', () => {
   const listMessages = registry.find((d) => d.name === 'ringcentral_list_messages')!;
   const ctx = (mode: RouteMode) => {
     const membrane = { actions: async () => catalog } as unknown as Membrane;
-    return { membrane, routes: new Routes(membrane, mode, registry), run: {} } as unknown as ToolContext;
+    return { membrane, routes: new Routes(membrane, mode, registry), limits: {} } as unknown as RouteContext;
   };
   const handle = { page: 1, perPage: 25 };
 

@@ -1,6 +1,6 @@
 /** src/membrane/context.ts LookupCache: one load per key, shared by callers that each may cancel. */
 import { describe, expect, it } from 'vitest';
-import { LookupCache } from '../../src/membrane/context.js';
+import { LookupCache } from '../../src/membrane/lookup-cache.js';
 import { ToolError } from '../../src/errors.js';
 
 function deferred<T>() {
@@ -90,5 +90,16 @@ describe('LookupCache (issue 19 finding 9)', () => {
     expect((await Promise.all(waits.map(caught))).map((e) => (e as { message: string }).message)).toEqual(['boom', 'boom']);
     await caught(cache.get('x', failing));
     expect(calls).toBe(2);
+  });
+
+  it('one call asks once per key: the same answer again, even after the shared entry has expired or been reloaded', async () => {
+    const cache = new LookupCache(0);
+    let loads = 0;
+    const load = () => Promise.resolve(++loads);
+    const call = cache.forCall(new AbortController().signal);
+    expect([await call.get('sender', load), await call.get('sender', load)]).toEqual([1, 1]);
+    expect(await cache.forCall(undefined).get('sender', load)).toBe(2);
+    call.delete('sender');
+    expect(await call.get('sender', load)).toBe(3);
   });
 });

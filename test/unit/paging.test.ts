@@ -15,7 +15,7 @@ import {
   type Handle,
   type Position,
 } from '../../src/membrane/paging.js';
-import { fitBudget, listResult, size, view } from '../../src/mcp/shape.js';
+import { fitBudget, listResult, size, view } from '../../src/mcp/budget.js';
 import { caught } from './caught.js';
 
 type Obj = Record<string, unknown>;
@@ -289,7 +289,7 @@ function pageThrough(all: Obj[], first: Position, limit: number, budget: number,
   let position = first;
   for (let calls = 1; calls <= 10_000; calls++) {
     const page = readPage(upstream(all, position.handle, style), position.handle);
-    const result = listResult(TOOL, page, position, limit, budget, identity);
+    const result = listResult(page, position, { tool: TOOL, limit: limit, budget: budget, shape: identity });
     expect(size(result)).toBeLessThanOrEqual(budget);
     expect(result.count).toBe(result.records.length);
     ids.push(...result.records.map((r) => r.id));
@@ -304,36 +304,49 @@ const recordOf = (id: number, length: number): Obj => ({ id, body: 'x'.repeat(le
 describe('listResult', () => {
   it('returns everything when it fits, without cursor or truncated', () => {
     const page = { records: [{ id: 1 }, { id: 2 }] };
-    const result = listResult(TOOL, page, firstPosition('page', 25), 25, 20_000, identity);
+    const result = listResult(page, firstPosition('page', 25), { tool: TOOL, limit: 25, budget: 20_000, shape: identity });
     expect(result).toEqual({ records: [{ id: 1 }, { id: 2 }], count: 2 });
   });
 
   it('applies the shaping function to each record', () => {
     const page = { records: [{ id: 1, secret: 's', extra: 'e' }] };
-    const result = listResult(TOOL, page, firstPosition('page', 25), 25, 20_000, (r) =>
-      view(r, (x) => ({ id: x.id }), 'compact', ['extra']),
-    );
+    const result = listResult(page, firstPosition('page', 25), {
+      tool: TOOL,
+      limit: 25,
+      budget: 20_000,
+      shape: (r) => view(r, (x) => ({ id: x.id }), 'compact', ['extra']),
+    });
     expect(result.records).toEqual([{ id: 1, extra: 'e' }]);
   });
 
   it('stops at limit with a cursor to the rest of the same upstream page (not truncated)', () => {
     const records = Array.from({ length: 10 }, (_, i) => ({ id: i }));
     const position = firstPosition('page', 100);
-    const result = listResult(TOOL, { records }, position, 4, 20_000, identity);
+    const result = listResult({ records }, position, { tool: TOOL, limit: 4, budget: 20_000, shape: identity });
     expect(result.records.map((r) => r.id)).toEqual([0, 1, 2, 3]);
     expect(result.truncated).toBeUndefined();
     expect(decodeCursor(TOOL, result.nextCursor!)).toEqual({ handle: position.handle, skip: 4 });
   });
 
   it('moves to the next upstream page once this one is used up', () => {
-    const result = listResult(TOOL, { records: [{ id: 1 }], next: { page: 2, perPage: 1 } }, firstPosition('page', 1), 1, 20_000, identity);
+    const result = listResult({ records: [{ id: 1 }], next: { page: 2, perPage: 1 } }, firstPosition('page', 1), {
+      tool: TOOL,
+      limit: 1,
+      budget: 20_000,
+      shape: identity,
+    });
     expect(decodeCursor(TOOL, result.nextCursor!)).toEqual({ handle: { page: 2, perPage: 1 }, skip: 0 });
   });
 
   it('drops records from the end when over budget: truncated + a cursor at the first dropped record', () => {
     const records = Array.from({ length: 10 }, (_, i) => recordOf(i, 300));
     const position: Position = { handle: { page: 3, perPage: 10 }, skip: 2 };
-    const result = listResult(TOOL, { records, next: { page: 4, perPage: 10 } }, position, 10, 1000, identity);
+    const result = listResult({ records, next: { page: 4, perPage: 10 } }, position, {
+      tool: TOOL,
+      limit: 10,
+      budget: 1000,
+      shape: identity,
+    });
     expect(size(result)).toBeLessThanOrEqual(1000);
     expect(result.truncated).toBe(true);
     expect(result.count).toBeGreaterThan(0);
@@ -344,7 +357,7 @@ describe('listResult', () => {
 
   it('uses as much of the budget as it can (no record that would still fit is dropped)', () => {
     const records = Array.from({ length: 20 }, (_, i) => recordOf(i, 100));
-    const result = listResult(TOOL, { records }, firstPosition('page', 20), 20, 2000, identity);
+    const result = listResult({ records }, firstPosition('page', 20), { tool: TOOL, limit: 20, budget: 2000, shape: identity });
     const withOneMore = { ...result, records: records.slice(0, result.count + 1), count: result.count + 1 };
     expect(size(result)).toBeLessThanOrEqual(2000);
     // The estimate keeps a small margin; one more record must at least come close to the budget.
@@ -354,7 +367,7 @@ describe('listResult', () => {
   it('a single record bigger than the budget: no records, truncated, a note, and a cursor past it', () => {
     const records = [recordOf(0, 5000), recordOf(1, 10)];
     const position = firstPosition('page', 25);
-    const result = listResult(TOOL, { records }, position, 25, 1000, identity);
+    const result = listResult({ records }, position, { tool: TOOL, limit: 25, budget: 1000, shape: identity });
     expect(size(result)).toBeLessThanOrEqual(1000);
     expect(result.records).toEqual([]);
     expect(result.count).toBe(0);
@@ -364,7 +377,12 @@ describe('listResult', () => {
   });
 
   it('a single oversized last record with nothing after it has no cursor', () => {
-    const result = listResult(TOOL, { records: [recordOf(0, 5000)] }, firstPosition('page', 25), 25, 1000, identity);
+    const result = listResult({ records: [recordOf(0, 5000)] }, firstPosition('page', 25), {
+      tool: TOOL,
+      limit: 25,
+      budget: 1000,
+      shape: identity,
+    });
     expect(result.records).toEqual([]);
     expect(result.truncated).toBe(true);
     expect(result.nextCursor).toBeUndefined();
@@ -381,14 +399,12 @@ describe('listResult', () => {
         (lengths, budget, limit, skip, more) => {
           const records = lengths.map((n, i) => ({ id: i, text: 'é"\\'.repeat(Math.floor(n / 3)) }));
           const position: Position = { handle: { page: 7, perPage: 50 }, skip: Math.min(skip, records.length) };
-          const result = listResult(
-            TOOL,
-            { records, next: more ? { page: 8, perPage: 50 } : undefined },
-            position,
-            limit,
-            budget,
-            identity,
-          );
+          const result = listResult({ records, next: more ? { page: 8, perPage: 50 } : undefined }, position, {
+            tool: TOOL,
+            limit: limit,
+            budget: budget,
+            shape: identity,
+          });
           expect(size(result)).toBeLessThanOrEqual(budget);
           expect(result.count).toBe(result.records.length);
           expect(result.records).toEqual(records.slice(position.skip, position.skip + result.count));

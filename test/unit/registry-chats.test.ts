@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { matchPeople, resolveChat } from '../../tools/chats.js';
-import type { Exec, Record_ } from '../../tools/define.js';
+import type { Exec, JsonObject } from '../../tools/contract.js';
 import { scriptedContext, toolNamed, type Script } from './scripted-cli.js';
 import { refusal } from './caught.js';
 
@@ -35,7 +35,7 @@ const world = (more: Record<string, unknown> = {}): Script => ({
     ...more,
   },
 });
-const ids = (found: Record_[]) => found.map((p) => p.id);
+const ids = (found: JsonObject[]) => found.map((p) => p.id);
 
 describe('matchPeople', () => {
   it('an exact email, full, first or last name, case-insensitively and trimmed; users only', () => {
@@ -272,7 +272,7 @@ describe('resolveChat', () => {
 });
 
 describe('team members', () => {
-  const exec = toolNamed('ringcentral_create_team').exec as Extract<Exec<Record_>, { via: 'either' }>;
+  const exec = toolNamed('ringcentral_create_team').exec as Extract<Exec<JsonObject>, { via: 'either' }>;
   const bodyOf = (members: string[] | undefined, script = world()) =>
     exec.action.input({ name: 'Launch', members }, scriptedContext(script).ctx);
 
@@ -332,7 +332,7 @@ describe('team members', () => {
 
 describe('posting to a chat', () => {
   const def = toolNamed('ringcentral_create_chat_post');
-  const exec = def.exec as Extract<Exec<Record_>, { via: 'either' }>;
+  const exec = def.exec as Extract<Exec<JsonObject>, { via: 'either' }>;
 
   it('the chat resolved from its name, on both routes; the preview names it', async () => {
     const { ctx } = scriptedContext(world());
@@ -398,7 +398,7 @@ describe('chats listed with the names of their members', () => {
   });
 
   it('list_chats filters by type on both routes', async () => {
-    const exec = toolNamed('ringcentral_list_chats').exec as Extract<Exec<Record_>, { via: 'either' }>;
+    const exec = toolNamed('ringcentral_list_chats').exec as Extract<Exec<JsonObject>, { via: 'either' }>;
     const { ctx } = scriptedContext({});
     expect(await exec.action.input({ type: 'Team' }, ctx)).toStrictEqual({ type: ['Team'] });
     expect(await exec.action.input({}, ctx)).toStrictEqual({});

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActionInfo } from '../../src/membrane/membrane.js';
 import { inputSchema } from '../../src/mcp/schemas.js';
 import { compactSchema } from '../../tools/discovery.js';
-import type { Record_ } from '../../tools/define.js';
+import type { JsonObject } from '../../tools/contract.js';
 import { scriptedContext, toolNamed } from './scripted-cli.js';
 import { refusal } from './caught.js';
 
@@ -130,7 +130,7 @@ describe('find_actions', () => {
 
 describe('run_action', () => {
   const exec = run.exec.via === 'action' ? run.exec : undefined;
-  const inputOf = (input: Record_) => exec!.input(input, scriptedContext({ catalog }).ctx);
+  const inputOf = (input: JsonObject) => exec!.input(input, scriptedContext({ catalog }).ctx);
 
   it('runs the action named by id or key with the input as given', async () => {
     expect(exec?.key({ action: 'update-forwarding' })).toBe('update-forwarding');
@@ -257,7 +257,7 @@ describe('run_action', () => {
       'input: Too big: expected string to have <=1000000 characters',
     ]);
     const parsed = inputSchema(run).safeParse({ action: 'a', input: '{"__proto__":{"polluted":1},"a":{"__proto__":2,"b":1}}' });
-    const input = parsed.success ? (parsed.data.input as Record_) : {};
+    const input = parsed.success ? (parsed.data.input as JsonObject) : {};
     expect(JSON.stringify(input)).toBe('{"a":{"b":1}}');
     expect(Object.keys(input)).toEqual(['a']);
     expect(problems({ action: 'a', input: JSON.stringify({ a: 'x'.repeat(100_000) }) })).toEqual([

@@ -4,7 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { inputSchema } from '../../src/mcp/schemas.js';
-import { asArray, compactObject, extensionPath, idProblems, party, query, TOOLSETS, truncate } from '../../tools/define.js';
+import { TOOLSETS } from '../../tools/contract.js';
+import { idProblems } from '../../tools/fields.js';
+import { asArray, compactObject, party, truncate } from '../../tools/format.js';
+import { extensionPath, query } from '../../tools/rest.js';
 import { toolNamed } from './scripted-cli.js';
 
 /** idProblems as "input.path: message" lines. */

@@ -4,18 +4,18 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Record_ } from '../../tools/define.js';
+import type { JsonObject } from '../../tools/contract.js';
 import { Printed, scriptedContext, toolNamed, type Script } from './scripted-cli.js';
 import { refusal } from './caught.js';
 import { ToolError } from '../../src/errors.js';
 import { smsSender } from '../../tools/messages.js';
 
-const compactOf = (name: string, record: Record_) => {
+const compactOf = (name: string, record: JsonObject) => {
   const list = toolNamed(name).list;
   if (!list) throw new Error(`${name} is not a list`);
   return list.compact(record);
 };
-const previewOf = (name: string, input: Record_, script: Script = {}) => {
+const previewOf = (name: string, input: JsonObject, script: Script = {}) => {
   const preview = toolNamed(name).preview;
   if (!preview) throw new Error(`${name} has no preview`);
   return preview(input, scriptedContext(script).ctx);
@@ -189,7 +189,7 @@ describe('compact views', () => {
 
 describe('SMS: sender and idempotency key', () => {
   const sms = toolNamed('ringcentral_send_sms');
-  const keyOf = (input: Record_, script: Script = SENDERS) => sms.idempotencyKey!(input, scriptedContext(script).ctx);
+  const keyOf = (input: JsonObject, script: Script = SENDERS) => sms.idempotencyKey!(input, scriptedContext(script).ctx);
 
   it('an explicit key is the key; otherwise the hash of sender, sorted recipients and text', async () => {
     expect(await keyOf({ to: ['+16505550123'], text: 'hi', idempotencyKey: 'order-7' })).toBe('key:order-7');
@@ -327,7 +327,7 @@ describe('previews of writes', () => {
   });
 
   it('update_contact: an address that is missing or null has every part named as new; a value not text shows as JSON', async () => {
-    const preview = (current: Record_, input: Record_) =>
+    const preview = (current: JsonObject, input: JsonObject) =>
       previewOf(
         'ringcentral_update_contact',
         { contactId: '55', ...input },
@@ -346,7 +346,7 @@ describe('previews of writes', () => {
   });
 
   it('update_contact names a contact by name, else company, email or id', async () => {
-    const nameIn = async (current: Record_) =>
+    const nameIn = async (current: JsonObject) =>
       (await previewOf('ringcentral_update_contact', { contactId: '55', notes: 'n' }, { rest: { [CONTACT]: current } })).contact;
     expect(await nameIn({ id: 55, lastName: 'Lee', company: 'Acme' })).toBe('Lee (55)');
     expect(await nameIn({ id: 55, company: 'Acme', email: 'a@x.co' })).toBe('Acme (55)');
@@ -415,7 +415,7 @@ describe('previews of writes', () => {
 });
 
 describe('a message read with its content first', () => {
-  const complete = (record: Record_, script: Script = {}) =>
+  const complete = (record: JsonObject, script: Script = {}) =>
     toolNamed('ringcentral_get_message').complete!(record, scriptedContext(script).ctx);
   const CONTENT = '/restapi/v1.0/account/1234/extension/5678/message-store/901/content/234';
   const voicemail = (uri: unknown, contentType = 'text/plain;charset=UTF-8') => ({

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ToolError } from '../../src/errors.js';
 import { inputSchema } from '../../src/mcp/schemas.js';
-import type { ToolDefinition } from '../../tools/define.js';
+import type { ToolDefinition } from '../../tools/contract.js';
 import { selectTools } from '../../tools/index.js';
 import { endpointSegments, refuseMessageSend } from '../../tools/proxy.js';
 import { caught } from './caught.js';

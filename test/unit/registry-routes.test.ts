@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkStatus } from '../../src/membrane/status.js';
-import type { Exec, Record_ } from '../../tools/define.js';
+import type { Exec, JsonObject } from '../../tools/contract.js';
 import { registry } from '../../tools/index.js';
 import { Printed, scriptedContext, toolNamed } from './scripted-cli.js';
 
-type Either = Extract<Exec<Record_>, { via: 'either' }>;
+type Either = Extract<Exec<JsonObject>, { via: 'either' }>;
 const either = (name: string): Either => {
   const exec = toolNamed(name).exec;
   if (exec.via !== 'either') throw new Error(`${name} is not an either tool`);
@@ -25,8 +25,8 @@ const SENDERS = {
   },
 };
 const { ctx } = scriptedContext({ rest: SENDERS });
-const actionInput = (name: string, input: Record_) => either(name).action.input(input, ctx);
-const restCall = (name: string, input: Record_) => {
+const actionInput = (name: string, input: JsonObject) => either(name).action.input(input, ctx);
+const restCall = (name: string, input: JsonObject) => {
   const exec = toolNamed(name).exec;
   if (exec.via !== 'either' && exec.via !== 'rest') throw new Error(`${name} has no REST route`);
   return exec.rest.call(input, ctx);

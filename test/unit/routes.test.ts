@@ -3,11 +3,12 @@
  * defines it, and how `--route auto` decides, per call, from an action's live input schema.
  */
 import { describe, expect, it } from 'vitest';
-import { LookupCache, type ToolContext } from '../../src/membrane/context.js';
+import { CallContext, type CallContextParts } from '../../src/membrane/call-context.js';
+import { LookupCache } from '../../src/membrane/lookup-cache.js';
 import type { Membrane, RequestSpec } from '../../src/membrane/membrane.js';
 import { callRoute, checkSchema, Routes, sentPaths, toolRoute } from '../../src/membrane/routing.js';
 import { registry, type ToolDefinition } from '../../tools/index.js';
-import type { Record_, RestCall } from '../../tools/define.js';
+import type { JsonObject, RestCall, ToolContext } from '../../tools/contract.js';
 
 const byName = (name: string): ToolDefinition => {
   const def = registry.find((d) => d.name === `ringcentral_${name}`);
@@ -15,7 +16,7 @@ const byName = (name: string): ToolDefinition => {
   return def;
 };
 /** Only the account's time zone (learned with the REST base), for date-only dates. */
-const noContext = { run: {}, membrane: { restBase: async () => ({ path: '', timeZone: 'Europe/Oslo' }) } } as unknown as ToolContext;
+const noContext = { limits: {}, membrane: { restBase: async () => ({ path: '', timeZone: 'Europe/Oslo' }) } } as unknown as ToolContext;
 
 /** The REST calls the context's Membrane was asked for, in order. */
 const lookups: RequestSpec[] = [];
@@ -24,9 +25,9 @@ const lookups: RequestSpec[] = [];
  * person's phone numbers (one can send SMS, one cannot).
  */
 const smsContext = (): ToolContext =>
-  ({
+  new CallContext({
     cache: new LookupCache(),
-    run: {},
+    limits: {},
     penalties: { check: async () => undefined, note: async () => undefined },
     membrane: {
       request: async (spec: RequestSpec) => {
@@ -39,18 +40,18 @@ const smsContext = (): ToolContext =>
         };
       },
     } as unknown as Membrane,
-  }) as unknown as ToolContext;
+  } as unknown as CallContextParts);
 const EXT = '/restapi/v1.0/account/~/extension/~';
 const BIG = '8263573593189910683';
 
-async function restCall(name: string, input: Record_): Promise<RestCall> {
+async function restCall(name: string, input: JsonObject): Promise<RestCall> {
   const exec = byName(name).exec;
   if (exec.via !== 'either' && exec.via !== 'rest') throw new Error(`${name} has no REST route`);
   return exec.rest.call(input, name === 'send_sms' ? smsContext() : noContext);
 }
 
 describe("each tool's RingCentral REST call", () => {
-  const cases: Array<[string, Record_, RestCall]> = [
+  const cases: Array<[string, JsonObject, RestCall]> = [
     [
       'list_extensions',
       { type: 'Department', status: 'Enabled', extensionNumber: '101', email: 'a@b.co' },

@@ -3,7 +3,8 @@
  * `request` answers by "METHOD path", `action run` by action key, `action list` with the catalog.
  * Every command line is recorded, so a test sees exactly what would have run.
  */
-import { LookupCache, type ToolContext } from '../../src/membrane/context.js';
+import { CallContext } from '../../src/membrane/call-context.js';
+import { LookupCache } from '../../src/membrane/lookup-cache.js';
 import { Membrane, type ActionInfo } from '../../src/membrane/membrane.js';
 import { Routes, type RouteMode } from '../../src/membrane/routing.js';
 import type { CliResult, CliRunner } from '../../src/membrane/runner.js';
@@ -34,7 +35,7 @@ export interface Script {
   catalog?: ActionInfo[];
 }
 
-export function scriptedContext(script: Script, mode: RouteMode = 'rest'): { ctx: ToolContext; argvs: string[][] } {
+export function scriptedContext(script: Script, mode: RouteMode = 'rest'): { ctx: CallContext; argvs: string[][] } {
   const argvs: string[][] = [];
   let probed = false;
   const answer = (argv: string[]): unknown => {
@@ -72,7 +73,7 @@ export function scriptedContext(script: Script, mode: RouteMode = 'rest'): { ctx
   } as unknown as CliRunner;
   const membrane = new Membrane(runner, { connectionId: 'conn-1' });
   const penalties = { check: async () => undefined, note: async () => undefined };
-  const ctx: ToolContext = { membrane, routes: new Routes(membrane, mode, registry), run: {}, cache: new LookupCache(), penalties };
+  const ctx = new CallContext({ membrane, routes: new Routes(membrane, mode, registry), limits: {}, cache: new LookupCache(), penalties });
   return { ctx, argvs };
 }
 

@@ -3,19 +3,23 @@
  * exceeded. Lists drop records from the end (with a cursor to continue); anything else trims its
  * largest array or string and says so.
  */
+import type { JsonObject } from '../membrane/json.js';
 import { encodeCursor, type Position, type UpstreamPage } from '../membrane/paging.js';
-
-type Obj = Record<string, unknown>;
 
 export const size = (value: unknown): number => JSON.stringify(value ?? null).length;
 
 /** Reads a dot path such as `contact.email` or `to.0.phoneNumber`. */
-function pick(record: Obj, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Obj)[key] : undefined), record);
+function pick(record: JsonObject, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as JsonObject)[key] : undefined), record);
 }
 
 // Stryker disable next-line ArrayDeclaration: a default path that no record has adds nothing, like no path
-export function view(record: Obj, compact: (r: Obj) => Obj, mode: 'compact' | 'full', fields: string[] = []): Obj {
+export function view(
+  record: JsonObject,
+  compact: (r: JsonObject) => JsonObject,
+  mode: 'compact' | 'full',
+  fields: string[] = [],
+): JsonObject {
   if (mode === 'full') return record;
   const out = compact(record);
   for (const field of fields) {
@@ -25,24 +29,25 @@ export function view(record: Obj, compact: (r: Obj) => Obj, mode: 'compact' | 'f
   return out;
 }
 
-export interface ListResult extends Obj {
-  records: Obj[];
+export interface ListResult extends JsonObject {
+  records: JsonObject[];
   count: number;
   nextCursor?: string;
   truncated?: boolean;
   note?: string;
 }
 
+/** How a page is cut for the client: the tool (its cursor), at most `limit` records, `budget` characters, each record's view. */
+export interface PageCut {
+  tool: string;
+  limit: number;
+  budget: number;
+  shape: (r: JsonObject) => JsonObject;
+}
+
 /** The page as the client sees it: at most `limit` records, within `budget` characters. */
-export function listResult(
-  tool: string,
-  page: UpstreamPage,
-  position: Position,
-  limit: number,
-  budget: number,
-  shapeRecord: (r: Obj) => Obj,
-): ListResult {
-  const wanted = page.records.slice(position.skip, position.skip + limit).map(shapeRecord);
+export function listResult(page: UpstreamPage, position: Position, { tool, limit, budget, shape }: PageCut): ListResult {
+  const wanted = page.records.slice(position.skip, position.skip + limit).map(shape);
   const build = (n: number): ListResult => {
     const consumed = position.skip + n;
     const nextCursor =
@@ -81,9 +86,9 @@ export function listResult(
 }
 
 /** Any other result: trims the largest array or string until it fits, marking `truncated`. */
-export function fitBudget<T extends Obj>(value: T, budget: number): T {
+export function fitBudget<T extends JsonObject>(value: T, budget: number): T {
   if (size(value) <= budget) return value;
-  const copy = structuredClone(value) as Obj;
+  const copy = structuredClone(value) as JsonObject;
   copy.truncated = true;
   // Each round shrinks one array or string; a bounded number of rounds keeps a huge value cheap.
   for (let round = 0; round < 200 && size(copy) > budget; round++) {
@@ -96,7 +101,7 @@ export function fitBudget<T extends Obj>(value: T, budget: number): T {
 }
 
 interface Target {
-  parent: Obj;
+  parent: JsonObject;
   key: string;
   node: unknown[] | string;
 }
@@ -113,7 +118,7 @@ function shrink({ parent, key, node }: Target, excess: number): void {
 }
 
 /** Last resort when nothing below the top can shrink enough: drop the largest top-level fields, counting them. */
-function dropTopLevel(copy: Obj, budget: number): void {
+function dropTopLevel(copy: JsonObject, budget: number): void {
   const keys = Object.keys(copy)
     .filter((k) => k !== 'truncated')
     .sort((a, b) => size(copy[b]) - size(copy[a]));
@@ -134,15 +139,15 @@ function cuttable(node: unknown): node is unknown[] | string {
 }
 
 /** The biggest non-empty array or long string in the value (seven levels deep), by serialised size. */
-function largest(root: Obj): Target | undefined {
+function largest(root: JsonObject): Target | undefined {
   let best: (Target & { weight: number }) | undefined;
-  const visit = (parent: Obj, depth: number) => {
+  const visit = (parent: JsonObject, depth: number) => {
     for (const [key, node] of Object.entries(parent)) {
       if (cuttable(node)) {
         const weight = size(node);
         if (!best || weight > best.weight) best = { parent, key, node, weight };
       }
-      if (node && typeof node === 'object' && depth < 6) visit(node as Obj, depth + 1);
+      if (node && typeof node === 'object' && depth < 6) visit(node as JsonObject, depth + 1);
     }
   };
   visit(root, 0);

@@ -1,11 +1,4 @@
-/**
- * What a tool sees while it runs: the Membrane client and the route of each tool, the call's
- * cancellation and timeout, and a shared cache for look-ups that several calls need (SMS sender, chats, extensions).
- */
-import type { Membrane } from './membrane.js';
-import type { Penalties } from '../safety/guards.js';
-import type { Routes } from './routing.js';
-import type { RunOptions } from './runner.js';
+/** The look-up cache: what several calls need (SMS senders, chats, extensions, me), shared by the calls of a runtime. */
 import { ToolError } from '../errors.js';
 
 interface Entry {
@@ -31,23 +24,42 @@ export class LookupCache {
     /** The call this view waits for (see forCall); none: it waits until the load ends. */
     private readonly signal?: AbortSignal,
     private readonly entries = new Map<string, Entry>(),
+    /** What one call already asked for (see forCall); none for the shared cache itself. */
+    private readonly asked?: Map<string, Promise<unknown>>,
   ) {}
 
-  /** The same cache as one call sees it: its waits end on `signal`. */
+  /**
+   * The same cache as one call sees it: its waits end on `signal`, and a key it asks for again
+   * (send_sms wants its sender for the key, the preview and the payload) gets the same answer.
+   */
   forCall(signal: AbortSignal | undefined): LookupCache {
-    return new LookupCache(this.ttlMs, signal, this.entries);
+    return new LookupCache(this.ttlMs, signal, this.entries, new Map());
   }
 
   /** One load per key at a time; failures are not cached. `load` gets the signal to run its CLI calls with. */
   get<T>(key: string, load: (signal: AbortSignal) => Promise<T>): Promise<T> {
     if (this.signal?.aborted) return Promise.reject(cancelled());
+    const earlier = this.asked?.get(key);
+    if (earlier) return earlier as Promise<T>;
     const hit = this.entries.get(key);
     const entry = hit && Date.now() - hit.at < this.ttlMs ? hit : this.start(key, load);
-    return this.wait(key, entry) as Promise<T>;
+    const answer = this.wait(key, entry);
+    this.remember(key, answer);
+    return answer as Promise<T>;
+  }
+
+  /** Kept for the rest of the call; a failure is not: asking again starts afresh. */
+  private remember(key: string, answer: Promise<unknown>): void {
+    if (!this.asked) return;
+    this.asked.set(key, answer);
+    answer.catch(() => {
+      if (this.asked?.get(key) === answer) this.asked.delete(key);
+    });
   }
 
   delete(key: string): void {
     this.entries.delete(key);
+    this.asked?.delete(key);
   }
 
   private start(key: string, load: (signal: AbortSignal) => Promise<unknown>): Entry {
@@ -102,17 +114,3 @@ export class LookupCache {
 }
 
 const cancelled = () => new ToolError('cancelled', 'the call was cancelled by the client');
-
-/** `ctx` with the CLI calls of a shared load running on the load's own signal. */
-export const withSignal = (ctx: ToolContext, signal: AbortSignal): ToolContext => ({ ...ctx, run: { ...ctx.run, signal } });
-
-export interface ToolContext {
-  membrane: Membrane;
-  /** Which route (Membrane action or RingCentral REST) each tool takes on this connection. */
-  routes: Routes;
-  run: RunOptions;
-  cache: LookupCache;
-  /** RingCentral's rate-limit windows: every CLI run of a call or a look-up checks its group first. */
-  penalties: Pick<Penalties, 'check' | 'note'>;
-  pinnedConnectionId?: string;
-}
