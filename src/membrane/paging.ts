@@ -130,6 +130,9 @@ export interface UpstreamPage {
   next?: Handle;
 }
 
+/** A handle of RingCentral Video's history: its first page (perPage alone) or one after it (perPage and pageToken). */
+const videoHistory = (handle: Handle): boolean => 'pageToken' in handle || Object.keys(handle).join(',') === 'perPage';
+
 /** The records of a page and the handle of the next one, whichever paging style upstream used. */
 export function nextPage(list: ListPage, handle: Handle): UpstreamPage {
   const records = list.records;
@@ -141,7 +144,7 @@ export function nextPage(list: ListPage, handle: Handle): UpstreamPage {
   if (list.nextPageToken)
     return {
       records,
-      next: 'count' in handle ? { token: list.nextPageToken, count: perPage } : { pageToken: list.nextPageToken, perPage },
+      next: videoHistory(handle) ? { pageToken: list.nextPageToken, perPage } : { token: list.nextPageToken, count: perPage },
     };
   if ('page' in handle && (list.nextPage || handle.page < (list.totalPages ?? 0))) {
     return { records, next: { page: handle.page + 1, perPage: handle.perPage } };
