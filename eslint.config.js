@@ -58,13 +58,7 @@ const LAYERS = [
  * which still break the budget or the tools/ imports on this branch.
  */
 /** @type {import('eslint').Linter.Config[]} */
-const PENDING = [
-  {
-    // pending: oauth22 (http.ts)
-    files: ['src/mcp/http.ts'],
-    rules: { complexity: 'off', 'max-params': 'off' },
-  },
-];
+const PENDING = [];
 
 /**
  * The server's complexity budget (the sandbox, a test double, is outside it).

@@ -15,14 +15,24 @@ if (!process.env.RINGCENTRAL_MCP_TEST_TMPDIR) {
   process.env.TMPDIR = process.env.RINGCENTRAL_MCP_TEST_TMPDIR;
 }
 
+/**
+ * In-process tests of one module each share a worker's imports (the registry, zod, the SDK are
+ * loaded once per worker rather than once per file): they change no global state they do not
+ * restore. The tests that start servers and CLIs keep a fresh module graph per file.
+ */
+const IN_PROCESS = ['test/unit/**/*.test.ts', 'test/membrane/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/temp-dir.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Tests spawn real processes and spend part of their time waiting on them (timers, hung CLIs,
     // a live lock holder): on two cores, a third worker fills those waits.
     maxWorkers: 3,
+    projects: [
+      { extends: true, test: { name: 'in-process', include: IN_PROCESS, isolate: false } },
+      { extends: true, test: { name: 'processes', include: ['test/**/*.test.ts'], exclude: IN_PROCESS } },
+    ],
   },
 });

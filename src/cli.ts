@@ -41,6 +41,9 @@ const httpFlags = (flags: Flags) => ({
   port: flags.port as string | undefined,
   host: flags.host as string | undefined,
   users: flags.users as string | undefined,
+  oauthIssuer: flags['oauth-issuer'] as string | undefined,
+  publicUrl: flags['public-url'] as string | undefined,
+  tenantClaim: flags['tenant-claim'] as string | undefined,
 });
 
 async function main(argv: string[]): Promise<number> {

@@ -101,6 +101,8 @@ export function snippetFor(client: string, options: ServerOptions, place: HttpPl
     case 'claude-code':
       return { type: 'stdio', ...stdio };
     case 'http':
+      // A client that speaks OAuth finds the issuer from the server's 401 and signs the person in itself: no header.
+      if (place.oauthIssuer) return { mcpServers: { [SERVER_NAME]: { type: 'http', url: place.publicUrl ?? httpUrl(place) } } };
       return {
         mcpServers: {
           [SERVER_NAME]: {
@@ -154,6 +156,9 @@ export interface HttpPlace {
   port?: string;
   host?: string;
   users?: string;
+  oauthIssuer?: string;
+  publicUrl?: string;
+  tenantClaim?: string;
 }
 
 /** The command that starts the HTTP server with the flags `config http` was given. */
@@ -167,6 +172,9 @@ export function httpStartCommand(options: ServerOptions, place: HttpPlace = {}):
     ...(place.port !== undefined ? ['--port', place.port] : []),
     ...(place.host !== undefined ? ['--host', place.host] : []),
     ...(place.users !== undefined ? ['--users', place.users] : []),
+    ...(place.oauthIssuer !== undefined ? ['--oauth-issuer', place.oauthIssuer] : []),
+    ...(place.publicUrl !== undefined ? ['--public-url', place.publicUrl] : []),
+    ...(place.tenantClaim !== undefined ? ['--tenant-claim', place.tenantClaim] : []),
   ];
   return [...self, ...args].map(quote).join(' ');
 }
@@ -185,6 +193,8 @@ export function whereTo(client: ClientName, options: ServerOptions, place: HttpP
     case 'vscode':
       return 'Paste into .vscode/mcp.json in your workspace.';
     case 'http': {
+      if (place.oauthIssuer)
+        return `Start the server:\n  ${httpStartCommand(options, place)}\nthen add this entry as a remote (custom) connector; each person signs in at ${place.oauthIssuer} when their client first connects.`;
       const token = place.users ? '' : ' (with RINGCENTRAL_MCP_HTTP_TOKEN set)';
       return `Start the server${token}:\n  ${httpStartCommand(options, place)}\nthen give clients this entry; replace the URL with your deployment's.`;
     }

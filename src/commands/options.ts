@@ -54,12 +54,27 @@ export const FLAGS = {
   host: {
     type: 'string',
     env: 'RINGCENTRAL_MCP_HOST',
-    help: 'HTTP bind address (default 127.0.0.1; others need RINGCENTRAL_MCP_HTTP_TOKEN)',
+    help: 'HTTP bind address (default 127.0.0.1; others need RINGCENTRAL_MCP_HTTP_TOKEN, --users or --oauth-issuer)',
   },
   users: {
     type: 'string',
     env: 'RINGCENTRAL_MCP_USERS',
     help: 'HTTP users file: {"users":[{"name","tokenSha256","tenantKey","connectionId"?}]}; each bearer token acts as its own Membrane tenant (re-read on change or SIGHUP; deleted or broken, it lets nobody in)',
+  },
+  'oauth-issuer': {
+    type: 'string',
+    env: 'RINGCENTRAL_MCP_OAUTH_ISSUER',
+    help: "HTTP as an OAuth 2.1 resource server: access tokens (JWTs) from this issuer are checked against its keys; each person (the token's subject) acts as their own Membrane tenant; ringcentral.read gives the read tools, ringcentral.write the rest (not with --users or RINGCENTRAL_MCP_HTTP_TOKEN)",
+  },
+  'public-url': {
+    type: 'string',
+    env: 'RINGCENTRAL_MCP_PUBLIC_URL',
+    help: 'with --oauth-issuer: the URL clients reach the MCP endpoint at, the resource tokens must be issued for (required off loopback; behind a load balancer, its https URL)',
+  },
+  'tenant-claim': {
+    type: 'string',
+    env: 'RINGCENTRAL_MCP_TENANT_CLAIM',
+    help: 'with --oauth-issuer: the token claim that names the person, their tenant key (default sub; e.g. email); a value a key cannot hold becomes sha256.<hex of it>',
   },
   'redis-url': {
     type: 'string',
@@ -167,7 +182,7 @@ export function helpText(): string {
   lines.push(
     '',
     'Other environment:',
-    '  RINGCENTRAL_MCP_HTTP_TOKEN      bearer token required by --http (mandatory off loopback, 16+ characters; or --users instead)',
+    '  RINGCENTRAL_MCP_HTTP_TOKEN      bearer token required by --http (mandatory off loopback, 16+ characters; or --users or --oauth-issuer instead)',
     '  RINGCENTRAL_MCP_ALLOWED_HOSTS   --http off loopback: Host names to accept (comma list; default any, the token protects)',
     '  RINGCENTRAL_MCP_ALLOWED_ORIGINS --http: browser origins allowed, with CORS (comma list)',
     '  RINGCENTRAL_MCP_MAX_CONNECTIONS --http: open connections in all (default 256; 64 of them unauthenticated at most)',

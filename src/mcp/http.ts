@@ -3,31 +3,41 @@
  * any instance behind a load balancer can answer any request (give every instance the same
  * RINGCENTRAL_MCP_CONFIRM_SECRET and a confirmation token from one is accepted by the others;
  * give them the same --redis-url and single use, the SMS window and penalties hold across them).
- * Who calls: one bearer token, or a users file where each token is a person acting as their own
- * Membrane tenant (a Runtime per person over the same runner and store).
- * Guards: bearer token (required off loopback, compared in constant time; an empty or malformed
- * one is refused before any comparison), Host/Origin checks against DNS rebinding, bounds on open
- * connections and on the time to send a request, a body size limit, /healthz, and a SIGTERM that
- * lets in-flight calls finish before the process exits.
+ * Who calls (callers.ts): one bearer token; a users file where each token is a person acting as
+ * their own Membrane tenant; or OAuth (oauth-gate.ts), where each access token's subject is.
+ * Guards: the credential (an empty or malformed one is refused before any look-up), Host/Origin
+ * checks against DNS rebinding, bounds on open connections and on the time to send a request, a
+ * body size limit, /healthz, and a SIGTERM that lets in-flight calls finish before the process exits.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { Runtime, type ServerOptions } from './runtime.js';
 import { createServer } from './server.js';
-import { Users, type UserEntry } from '../safety/users.js';
+import { Users } from '../safety/users.js';
 import { ConnectionGuard, DEFAULT_LIMITS } from './connections.js';
+import { HttpError, PersonRuntimes, tokenGate, usersGate, type Caller, type Gate } from './callers.js';
+import { checkedUrl, OAuthGate, type OAuthSettings } from './oauth-gate.js';
+
+export { bearerToken } from './callers.js';
 
 export interface HttpOptions {
   /** Default 3000; 0 picks a free port (see the returned url). */
   port?: string | number;
-  /** Bind address; default 127.0.0.1. Anything but loopback needs a token. */
+  /** Bind address; default 127.0.0.1. Anything but loopback needs a token, a users file or OAuth. */
   host?: string;
   /** Bearer token; default RINGCENTRAL_MCP_HTTP_TOKEN. */
   token?: string;
   /** Users file (one token per person, each their own Membrane tenant); default RINGCENTRAL_MCP_USERS. Not with `token`. */
   users?: string;
+  /** OAuth issuer: access tokens from it are checked, each person acting as their own tenant; default RINGCENTRAL_MCP_OAUTH_ISSUER. Not with `token` or `users`. */
+  oauthIssuer?: string;
+  /** With OAuth: the MCP endpoint's canonical URL (tokens must be issued for it); default RINGCENTRAL_MCP_PUBLIC_URL, else (loopback only) the address served. */
+  publicUrl?: string;
+  /** With OAuth: the token claim that names the person (their tenant key); default `sub`. */
+  tenantClaim?: string;
+  /** With OAuth: how soon a token signed with an unknown key may fetch the issuer's keys again; default 30 s. */
+  jwksCooldownMs?: number;
   /** Extra allowed browser origins (CORS is answered for these); default RINGCENTRAL_MCP_ALLOWED_ORIGINS (comma list). */
   allowedOrigins?: string[];
   /** Host header names accepted when bound to a non-loopback address; default RINGCENTRAL_MCP_ALLOWED_HOSTS (comma list), else any. */
@@ -67,7 +77,6 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
 const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
 const CORS_HEADERS = 'authorization, content-type, accept, mcp-protocol-version, mcp-session-id, last-event-id';
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
 const commaList = (text: string | undefined) =>
   (text ?? '')
     .split(',')
@@ -80,20 +89,14 @@ const hostName = (value: string) =>
     .toLowerCase()
     .replace(/^\[(.*)\](:\d+)?$/, '$1')
     .replace(/^([^:]*):\d+$/, '$1');
+/** A setting given in the options, else from the environment (an empty value is unset). */
+const orEnv = (given: string | undefined, name: string) => given ?? (process.env[name] || undefined);
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 }
 
 const rpcError = (message: string, code = -32000) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
-
-/**
- * The bearer token of a request, or '' when there is none or it is malformed: another scheme, an
- * empty token, or anything but visible ASCII in it. '' is never looked up.
- */
-export function bearerToken(header: string | undefined): string {
-  return /^Bearer +([\x21-\x7e]+) *$/i.exec(header ?? '')?.[1] ?? '';
-}
 
 /** A whole number >= 1 from the environment, or the fallback when unset. */
 function limitFromEnv(name: string, fallback: number): number {
@@ -102,16 +105,6 @@ function limitFromEnv(name: string, fallback: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number >= 1, got ${JSON.stringify(value)}`);
   return n;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly code = -32000,
-  ) {
-    super(message);
-  }
 }
 
 /** Reads a JSON body of at most `limit` bytes; a larger one is refused as soon as it is known. */
@@ -150,23 +143,18 @@ function parsePort(value: string | number | undefined): number {
   return port;
 }
 
-/** Who may call: a users file, or one bearer token (none on loopback). Checked before anything starts. */
-function callers(options: ServerOptions, http: HttpOptions, host: string): { token: string; users?: Users } {
-  const token = http.token ?? process.env.RINGCENTRAL_MCP_HTTP_TOKEN ?? '';
-  const usersFile = http.users ?? (process.env.RINGCENTRAL_MCP_USERS || undefined);
-  if (usersFile && token)
-    throw new Error('give either a users file (--users) or RINGCENTRAL_MCP_HTTP_TOKEN, not both: with a users file every token is a user');
-  if (usersFile && options.connectionId) {
+/** How callers are known: one token, a users file, or an OAuth issuer. */
+type Access = { kind: 'token'; token: string } | { kind: 'users'; file: string } | { kind: 'oauth'; settings: OAuthSettings };
+
+/** The single token's length: at least 16 off loopback (refused otherwise), a warning on loopback. */
+function checkToken(token: string, host: string): void {
+  const loopback = LOOPBACK.test(host);
+  if (!loopback && !token) {
     throw new Error(
-      `--connection-id (or RINGCENTRAL_CONNECTION_ID) pins one connection for the whole server, but with --users each person acts in their own Membrane tenant: remove it, and pin a person's connection with "connectionId" in their entry of ${usersFile}`,
+      `refusing to serve on ${host} without a bearer token: set RINGCENTRAL_MCP_HTTP_TOKEN, --users or --oauth-issuer (or bind 127.0.0.1)`,
     );
   }
-  const users = usersFile ? new Users(usersFile) : undefined;
-  const loopback = LOOPBACK.test(host);
-  if (!loopback && !token && !users) {
-    throw new Error(`refusing to serve on ${host} without a bearer token: set RINGCENTRAL_MCP_HTTP_TOKEN or --users (or bind 127.0.0.1)`);
-  }
-  if (!loopback && !users && token.length < 16) {
+  if (!loopback && token.length < 16) {
     throw new Error(
       `refusing to serve on ${host} with a bearer token of ${token.length} characters: use at least 16 (openssl rand -hex 32)`,
     );
@@ -176,7 +164,62 @@ function callers(options: ServerOptions, http: HttpOptions, host: string): { tok
       `ringcentral-mcp: warning: the bearer token has ${token.length} characters; use at least 16 (openssl rand -hex 32)\n`,
     );
   }
-  return { token, users };
+}
+
+const pinnedRefused = (mode: string, fix: string) =>
+  new Error(
+    `--connection-id (or RINGCENTRAL_CONNECTION_ID) pins one connection for the whole server, but with ${mode} each person acts in their own Membrane tenant: remove it${fix}`,
+  );
+
+/** OAuth settings, checked: no users file, single token or server-wide connection beside them; a public URL off loopback. */
+function oauthAccess(options: ServerOptions, http: HttpOptions, issuer: string, host: string): Access {
+  if (orEnv(http.users, 'RINGCENTRAL_MCP_USERS'))
+    throw new Error(
+      'give either --oauth-issuer or a users file (--users), not both: with OAuth the identity provider says who each person is',
+    );
+  if (http.token ?? process.env.RINGCENTRAL_MCP_HTTP_TOKEN)
+    throw new Error(
+      'give either --oauth-issuer or RINGCENTRAL_MCP_HTTP_TOKEN, not both: with OAuth every request carries its own access token',
+    );
+  if (options.connectionId) throw pinnedRefused('--oauth-issuer', '');
+  checkedUrl('--oauth-issuer', issuer);
+  const publicUrl = orEnv(http.publicUrl, 'RINGCENTRAL_MCP_PUBLIC_URL');
+  if (publicUrl) checkedUrl('--public-url', publicUrl);
+  else if (!LOOPBACK.test(host))
+    throw new Error(
+      `--oauth-issuer on ${host} needs --public-url (or RINGCENTRAL_MCP_PUBLIC_URL): the https URL clients reach the endpoint at, e.g. https://mcp.example.com/mcp`,
+    );
+  const tenantClaim = orEnv(http.tenantClaim, 'RINGCENTRAL_MCP_TENANT_CLAIM');
+  return { kind: 'oauth', settings: { issuer, publicUrl, tenantClaim, jwksCooldownMs: http.jwksCooldownMs } };
+}
+
+/** Who may call, from the options and the environment; an ambiguous combination is refused before anything starts. */
+function accessOf(options: ServerOptions, http: HttpOptions, host: string): Access {
+  const issuer = orEnv(http.oauthIssuer, 'RINGCENTRAL_MCP_OAUTH_ISSUER');
+  if (issuer) return oauthAccess(options, http, issuer, host);
+  for (const [value, flag] of [
+    [orEnv(http.publicUrl, 'RINGCENTRAL_MCP_PUBLIC_URL'), '--public-url'],
+    [orEnv(http.tenantClaim, 'RINGCENTRAL_MCP_TENANT_CLAIM'), '--tenant-claim'],
+  ]) {
+    if (value) throw new Error(`${flag} belongs to OAuth: give --oauth-issuer too, or leave it out`);
+  }
+  const token = http.token ?? process.env.RINGCENTRAL_MCP_HTTP_TOKEN ?? '';
+  const file = orEnv(http.users, 'RINGCENTRAL_MCP_USERS');
+  if (!file) {
+    checkToken(token, host);
+    return { kind: 'token', token };
+  }
+  if (token)
+    throw new Error('give either a users file (--users) or RINGCENTRAL_MCP_HTTP_TOKEN, not both: with a users file every token is a user');
+  if (options.connectionId) throw pinnedRefused('--users', `, and pin a person's connection with "connectionId" in their entry of ${file}`);
+  return { kind: 'users', file };
+}
+
+async function gateOf(access: Access, runtime: Runtime, options: ServerOptions): Promise<Gate> {
+  if (access.kind === 'token') return tokenGate(access.token, runtime);
+  const people = new PersonRuntimes(runtime, options);
+  if (access.kind === 'users') return usersGate(new Users(access.file), people);
+  return OAuthGate.start(access.settings, people, options);
 }
 
 function connectionGuard(http: HttpOptions): ConnectionGuard {
@@ -188,79 +231,41 @@ function connectionGuard(http: HttpOptions): ConnectionGuard {
   });
 }
 
-export async function startHttp(options: ServerOptions, http: HttpOptions = {}): Promise<HttpHandle> {
-  const host = (http.host ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1');
-  const port = parsePort(http.port);
-  const guard = connectionGuard(http);
-  const { token, users } = callers(options, http, host);
-  const loopback = LOOPBACK.test(host);
-  const extraOrigins = new Set(http.allowedOrigins ?? commaList(process.env.RINGCENTRAL_MCP_ALLOWED_ORIGINS));
-  const allowedHosts = new Set((http.allowedHosts ?? commaList(process.env.RINGCENTRAL_MCP_ALLOWED_HOSTS)).map(hostName));
-  const maxBody = http.maxBodyBytes ?? 1024 * 1024;
-  const maxBatch = http.maxBatch ?? 16;
-  const warmup = options.warmup !== false;
-  // Confirmation needs the token flow here: a stateless server cannot hold an elicitation open.
-  const runtime = new Runtime({ ...options, warmup: false });
-  const drainMs = http.drainMs ?? runtime.options.timeoutMs + 5_000;
-  // Bad options (unknown toolset, tool name) fail now, not on every request.
-  await createServer({ runtime, allowElicitation: false }).close();
-  // With a users file every CLI run carries a person's tenant: the server's own runtime never runs one.
-  if (warmup && !users) runtime.warmUp();
-  const stopWatching = users?.watch();
-  // One runtime per person (own tenant, caches, confirmations, SMS window), kept while their entry is unchanged.
-  const userRuntimes = new Map<string, Runtime>();
-  const runtimeOf = (user: UserEntry): Runtime => {
-    const id = JSON.stringify([user.name, user.tenantKey, user.connectionId ?? null]);
-    let mine = userRuntimes.get(id);
-    if (!mine) {
-      userRuntimes.set(id, (mine = runtime.forUser(user, { ...options, warmup: false })));
-      // Their first request is usually `initialize`: their ids are looked up while the client gets ready.
-      if (warmup) mine.warmUp();
-    }
-    return mine;
-  };
-  let inFlight = 0;
-  let closing = false;
+/** What a request is checked against before its credential: the bind, Host names and browser origins. */
+class RequestRules {
+  readonly host: string;
+  readonly loopback: boolean;
+  private readonly extraOrigins: Set<string>;
+  private readonly allowedHosts: Set<string>;
 
-  /** The runtime a request acts with, or why it is refused. An empty or malformed credential is never looked up. */
-  const callerOf = (req: IncomingMessage): Runtime | HttpError => {
-    const given = bearerToken(req.headers.authorization);
-    if (users) {
-      if (!given) return new HttpError(401, 'missing or unknown bearer token');
-      const { state } = users.status;
-      if (state !== 'ok') return new HttpError(503, `no users are in force: the users file is ${state}; the operator must fix it`);
-      const user = users.find(given);
-      return user ? runtimeOf(user) : new HttpError(401, 'missing or unknown bearer token');
-    }
-    if (token && (!given || !timingSafeEqual(digest(given), digest(token)))) return new HttpError(401, 'missing or wrong bearer token');
-    return runtime;
-  };
-
-  const health = async (res: ServerResponse) => {
-    const state = { store: runtime.store.description, reachable: await runtime.store.reachable() };
-    const usersStatus = users?.status;
-    // Nobody in force (the users file is gone or broken) is a server that can serve no one: not ok.
-    const ok = !closing && (usersStatus?.state ?? 'ok') === 'ok';
-    send(res, ok ? 200 : 503, { ok, inFlight, connections: guard.counts(), state, ...(usersStatus ? { users: usersStatus } : {}) });
-  };
+  constructor(http: HttpOptions) {
+    this.host = (http.host ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1');
+    this.loopback = LOOPBACK.test(this.host);
+    this.extraOrigins = new Set(http.allowedOrigins ?? commaList(process.env.RINGCENTRAL_MCP_ALLOWED_ORIGINS));
+    this.allowedHosts = new Set((http.allowedHosts ?? commaList(process.env.RINGCENTRAL_MCP_ALLOWED_HOSTS)).map(hostName));
+  }
 
   /**
    * Loopback names always. Bound to loopback, nothing else (DNS rebinding). Bound to a public
-   * address (token required), the names in allowedHosts, or any name behind a gateway when none are listed.
+   * address (a credential required), the names in allowedHosts, or any name behind a gateway when none are listed.
    */
-  const allowedHost = (value: string | undefined) => {
+  allowedHost(value: string | undefined): boolean {
     if (!value) return false;
     const name = hostName(value);
     if (LOOPBACK.test(name)) return true;
-    if (loopback) return false;
-    return allowedHosts.size === 0 || allowedHosts.has(name) || name === host.toLowerCase();
-  };
-  const allowedOrigin = (origin: string) => LOCAL_ORIGIN.test(origin) || extraOrigins.has(origin);
+    if (this.loopback) return false;
+    return this.allowedHosts.size === 0 || this.allowedHosts.has(name) || name === this.host.toLowerCase();
+  }
+
+  allowedOrigin(origin: string): boolean {
+    return LOCAL_ORIGIN.test(origin) || this.extraOrigins.has(origin);
+  }
 
   /** Answers a CORS preflight from an origin named in allowedOrigins; true when it did. */
-  const cors = (req: IncomingMessage, res: ServerResponse, origin: string | undefined): boolean => {
+  cors(req: IncomingMessage, res: ServerResponse): boolean {
+    const origin = req.headers.origin;
     // CORS only for origins named in allowedOrigins: a local web page gets no cross-origin access.
-    if (!origin || !extraOrigins.has(origin)) return false;
+    if (!origin || !this.extraOrigins.has(origin)) return false;
     res.setHeader('access-control-allow-origin', origin);
     res.setHeader('vary', 'origin');
     res.setHeader('access-control-expose-headers', 'mcp-session-id, mcp-protocol-version, www-authenticate');
@@ -273,67 +278,135 @@ export async function startHttp(options: ServerOptions, http: HttpOptions = {}):
       })
       .end();
     return true;
-  };
+  }
+}
+
+/** Refused requests leave no connection open behind them: an unauthenticated client holds nothing. */
+function refuse(res: ServerResponse, e: HttpError): void {
+  const headers: Record<string, string> = { connection: 'close', ...e.headers };
+  if (e.status === 503) headers['retry-after'] = '1';
+  send(res, e.status, rpcError(e.message, e.code), headers);
+}
+
+/** A public document (the protected-resource metadata): readable from any origin, no credential. */
+function sendDocument(req: IncomingMessage, res: ServerResponse, doc: unknown): void {
+  const cors = { 'access-control-allow-origin': '*' };
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, { ...cors, 'access-control-allow-methods': 'GET', 'access-control-allow-headers': CORS_HEADERS }).end();
+  } else if (req.method === 'GET' || req.method === 'HEAD') send(res, 200, doc, { ...cors, 'cache-control': 'max-age=300' });
+  else send(res, 405, rpcError('GET the metadata'), { allow: 'GET' });
+}
+
+interface Limits {
+  maxBody: number;
+  maxBatch: number;
+}
+
+/** One HTTP server: its requests, what is in flight, and its shutdown. */
+class HttpService {
+  readonly server: Server;
+  inFlight = 0;
+  private closing = false;
+  private closed?: Promise<void>;
+  // Open responses, so a shutdown can mark them `connection: close` and close each socket once answered.
+  private readonly open = new Set<ServerResponse>();
+
+  constructor(
+    private readonly parts: { runtime: Runtime; gate: Gate; guard: ConnectionGuard; rules: RequestRules },
+    private readonly limits: Limits,
+    http: HttpOptions,
+  ) {
+    // Node ignores what a request listener returns; `answer` settles each request itself (a failing
+    // call becomes a JSON-RPC error in its catch).
+    this.server = createHttpServer(
+      {
+        // A client has this long to send its headers, and its whole request; checked every second.
+        headersTimeout: http.headersTimeoutMs ?? 10_000,
+        requestTimeout: http.requestTimeoutMs ?? 30_000,
+        connectionsCheckingInterval: 1_000,
+      },
+      (req, res) => void this.answer(req, res),
+    );
+    // Longer than common load balancer idle timeouts (60 s), so they never reuse a closed socket.
+    // (An idle keep-alive connection is not held to the headers timeout, only a request being sent.)
+    this.server.keepAliveTimeout = 65_000;
+    parts.guard.attach(this.server);
+  }
+
+  private track(res: ServerResponse): void {
+    this.open.add(res);
+    res.on('close', () => {
+      this.open.delete(res);
+      if (this.closing) setImmediate(() => this.server.closeIdleConnections());
+    });
+    // While shutting down, answer what arrives on open connections, then close them.
+    if (this.closing) res.setHeader('connection', 'close');
+  }
+
+  private async health(res: ServerResponse): Promise<void> {
+    const { runtime, gate, guard } = this.parts;
+    const state = { store: runtime.store.description, reachable: await runtime.store.reachable() };
+    const who = gate.health();
+    const ok = !this.closing && who.ok;
+    send(res, ok ? 200 : 503, { ok, inFlight: this.inFlight, connections: guard.counts(), state, ...who.extra });
+  }
 
   /** Refusals before any credential is read: over a connection bound, path, Host, Origin. Answered with `connection: close`. */
-  const refusal = (req: IncomingMessage, path: string): HttpError | undefined => {
+  private refusal(req: IncomingMessage, path: string, isDocument: boolean): HttpError | undefined {
+    const { guard, rules } = this.parts;
     if (guard.isRefused(req.socket))
       return new HttpError(
         503,
         `too many open connections (at most ${guard.limits.maxConnections}, ${guard.limits.maxPerAddress} from one address); try again shortly`,
       );
-    if (path !== '/mcp') return new HttpError(404, 'not found; the MCP endpoint is /mcp');
-    if (!allowedHost(req.headers.host)) return new HttpError(403, `Host ${req.headers.host ?? '(none)'} is not allowed`);
+    if (!isDocument && path !== '/mcp') return new HttpError(404, 'not found; the MCP endpoint is /mcp');
+    if (!rules.allowedHost(req.headers.host)) return new HttpError(403, `Host ${req.headers.host ?? '(none)'} is not allowed`);
     const origin = req.headers.origin;
-    if (origin !== undefined && !allowedOrigin(origin)) return new HttpError(403, `Origin ${origin} is not allowed`);
+    if (!isDocument && origin !== undefined && !rules.allowedOrigin(origin)) return new HttpError(403, `Origin ${origin} is not allowed`);
     return undefined;
-  };
+  }
 
-  /** Refused requests leave no connection open behind them: an unauthenticated client holds nothing. */
-  const refuse = (res: ServerResponse, e: HttpError) => {
-    const headers: Record<string, string> = { connection: 'close' };
-    if (e.status === 401) headers['www-authenticate'] = 'Bearer';
-    if (e.status === 503) headers['retry-after'] = '1';
-    send(res, e.status, rpcError(e.message, e.code), headers);
-  };
-
-  // Open responses, so a shutdown can mark them `connection: close` and close each socket once answered.
-  const open = new Set<ServerResponse>();
-  const answer = async (req: IncomingMessage, res: ServerResponse) => {
-    open.add(res);
-    res.on('close', () => {
-      open.delete(res);
-      if (closing) setImmediate(() => server.closeIdleConnections());
-    });
-    // While shutting down, answer what arrives on open connections, then close them.
-    if (closing) res.setHeader('connection', 'close');
+  private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.track(res);
+    const { gate, guard, rules } = this.parts;
     const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz' && !guard.isRefused(req.socket)) return health(res);
-    const refused = refusal(req, path);
+    if (path === '/healthz' && !guard.isRefused(req.socket)) return this.health(res);
+    const doc = gate.document?.(path);
+    const refused = this.refusal(req, path, doc !== undefined);
     if (refused) return refuse(res, refused);
-    if (cors(req, res, req.headers.origin)) return;
-    const caller = callerOf(req);
+    if (doc !== undefined) return sendDocument(req, res, doc);
+    if (rules.cors(req, res)) return;
+    const caller = await gate.callerOf(req);
     if (caller instanceof HttpError) return refuse(res, caller);
     guard.authenticated(req.socket);
     if (req.method !== 'POST') return send(res, 405, rpcError('stateless server: POST JSON-RPC to /mcp'), { allow: 'POST' });
-    return serveMcp(req, res, caller);
-  };
+    return this.serveMcp(req, res, caller);
+  }
 
-  const serveMcp = async (req: IncomingMessage, res: ServerResponse, caller: Runtime) => {
+  /** The JSON-RPC body, within the size and batch bounds, and nothing the caller may not ask for. */
+  private async bodyOf(req: IncomingMessage, caller: Caller): Promise<unknown> {
+    const { maxBody, maxBatch } = this.limits;
+    const body = await readBody(req, maxBody);
+    if (Array.isArray(body) && body.length > maxBatch) {
+      throw new HttpError(400, `a batch of ${body.length} JSON-RPC messages; at most ${maxBatch} in one POST`, -32600);
+    }
+    const refused = caller.refuseBody?.(body);
+    if (refused) throw refused;
+    return body;
+  }
+
+  private async serveMcp(req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> {
     // Counted until the response is gone, answered or not: a client that hangs up ends its call.
-    inFlight++;
+    this.inFlight++;
     const gone = new Promise<void>((resolve) =>
       res.once('close', () => {
-        inFlight--;
+        this.inFlight--;
         resolve();
       }),
     );
     try {
-      const body = await readBody(req, maxBody);
-      if (Array.isArray(body) && body.length > maxBatch) {
-        throw new HttpError(400, `a batch of ${body.length} JSON-RPC messages; at most ${maxBatch} in one POST`, -32600);
-      }
-      const mcp = createServer({ runtime: caller, allowElicitation: false });
+      const body = await this.bodyOf(req, caller);
+      const mcp = createServer({ runtime: caller.runtime, allowElicitation: false });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       // Closing the server aborts its running calls, which stops their CLI runs.
       void gone.then(() => Promise.all([transport.close(), mcp.close()])).catch(() => undefined);
@@ -343,50 +416,70 @@ export async function startHttp(options: ServerOptions, http: HttpOptions = {}):
     } catch (error) {
       const e = error instanceof HttpError ? error : new HttpError(500, (error as Error).message ?? String(error));
       // A refused body may still be arriving: answer, then close the connection.
-      if (!res.headersSent) send(res, e.status, rpcError(e.message, e.code), e.status === 413 ? { connection: 'close' } : {});
+      if (!res.headersSent)
+        send(res, e.status, rpcError(e.message, e.code), { ...e.headers, ...(e.status === 413 ? { connection: 'close' } : {}) });
     }
-  };
-  // Node ignores what a request listener returns; `answer` settles each request itself (a failing
-  // call becomes a JSON-RPC error in its catch).
-  const server = createHttpServer(
-    {
-      // A client has this long to send its headers, and its whole request; checked every second.
-      headersTimeout: http.headersTimeoutMs ?? 10_000,
-      requestTimeout: http.requestTimeoutMs ?? 30_000,
-      connectionsCheckingInterval: 1_000,
-    },
-    (req, res) => void answer(req, res),
-  );
-  // Longer than common load balancer idle timeouts (60 s), so they never reuse a closed socket.
-  // (An idle keep-alive connection is not held to the headers timeout, only a request being sent.)
-  server.keepAliveTimeout = 65_000;
-  guard.attach(server);
+  }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const listeningPort = (server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${listeningPort}/mcp`;
-
-  let closed: Promise<void> | undefined;
-  const close = () =>
-    (closed ??= new Promise<void>((resolve) => {
-      closing = true;
-      for (const res of open) if (!res.headersSent) res.setHeader('connection', 'close');
-      const force = setTimeout(() => server.closeAllConnections(), drainMs);
-      force.unref();
-      stopWatching?.();
-      server.close(() => {
-        clearTimeout(force);
-        void runtime.close().then(resolve, resolve);
+  async listen(port: number): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, this.parts.rules.host, () => {
+        this.server.off('error', reject);
+        resolve();
       });
-      server.closeIdleConnections();
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  close(drainMs: number): Promise<void> {
+    return (this.closed ??= new Promise<void>((resolve) => {
+      this.closing = true;
+      for (const res of this.open) if (!res.headersSent) res.setHeader('connection', 'close');
+      const force = setTimeout(() => this.server.closeAllConnections(), drainMs);
+      force.unref();
+      this.parts.gate.stop?.();
+      this.server.close(() => {
+        clearTimeout(force);
+        void this.parts.runtime.close().then(resolve, resolve);
+      });
+      this.server.closeIdleConnections();
     }));
-  return { server, url, port: listeningPort, inFlight: () => inFlight, reloadUsers: () => users?.reload(), close };
+  }
+}
+
+export async function startHttp(options: ServerOptions, http: HttpOptions = {}): Promise<HttpHandle> {
+  const rules = new RequestRules(http);
+  const port = parsePort(http.port);
+  const guard = connectionGuard(http);
+  const access = accessOf(options, http, rules.host);
+  // Confirmation needs the token flow here: a stateless server cannot hold an elicitation open.
+  const runtime = new Runtime({ ...options, warmup: false });
+  const drainMs = http.drainMs ?? runtime.options.timeoutMs + 5_000;
+  // Bad options (unknown toolset, tool name) fail now, not on every request.
+  await createServer({ runtime, allowElicitation: false }).close();
+  const gate = await gateOf(access, runtime, options).catch(async (error: unknown) => {
+    await runtime.close();
+    throw error;
+  });
+  // With users or OAuth every CLI run carries a person's tenant: the server's own runtime never runs one.
+  if (options.warmup !== false && gate.serverRuns) runtime.warmUp();
+  const service = new HttpService(
+    { runtime, gate, guard, rules },
+    { maxBody: http.maxBodyBytes ?? 1024 * 1024, maxBatch: http.maxBatch ?? 16 },
+    http,
+  );
+  const listeningPort = await service.listen(port);
+  const url = `http://${rules.host.includes(':') ? `[${rules.host}]` : rules.host}:${listeningPort}/mcp`;
+  gate.listening?.(url);
+  return {
+    server: service.server,
+    url,
+    port: listeningPort,
+    inFlight: () => service.inFlight,
+    reloadUsers: () => gate.reload?.(),
+    close: () => service.close(drainMs),
+  };
 }
 
 /** The `--http` entry: serve until SIGTERM/SIGINT, then finish in-flight calls and exit 0 (a second signal exits at once). */

@@ -9,6 +9,7 @@ import { FIX, ToolError } from '../../src/errors.js';
 import { chooseConnection, connectionStateError, listedConnection, type Connection } from '../../src/membrane/connection.js';
 import { Membrane, type Cli } from '../../src/membrane/membrane.js';
 import type { CliResult, RunOptions } from '../../src/membrane/runner.js';
+import { caught, refusal } from '../unit/caught.js';
 
 type Answer = Partial<CliResult> | Promise<Partial<CliResult>>;
 
@@ -59,22 +60,15 @@ function gate() {
   return { open, answer };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ToolError);
-    return (error as ToolError).toJSON();
-  }
-  throw new Error('expected a ToolError, the call succeeded');
-}
+/** The ToolError a call rejected with, as its JSON. */
+const rejection = async (promise: Promise<unknown>): Promise<Record<string, unknown>> => (await refusal(promise)).toJSON();
 
 const NOT_READY_FIX = 'membrane connect --connectionId=c1 (reconnect this one; do not create another)';
 
 describe('chooseConnection', () => {
   it('no RingCentral connection: connect one', () => {
     for (const list of [[], [{ id: 'x', name: 'Slack', state: 'READY', integration: { key: 'slack', name: 'Slack' } }]]) {
-      expect(caught(() => chooseConnection(list))).toEqual({
+      expect(caught(() => chooseConnection(list)).toJSON()).toEqual({
         code: 'no_connection',
         message: 'there is no RingCentral connection in Membrane',
         fix: FIX.connect,
@@ -111,7 +105,7 @@ describe('chooseConnection', () => {
       { id: 'c2', key: 'ringcentral', state: 'READY' },
       { id: 'c3', name: 'RingCentral', state: 'BUILDING' },
     ];
-    expect(caught(() => chooseConnection(list))).toEqual({
+    expect(caught(() => chooseConnection(list)).toJSON()).toEqual({
       code: 'several_connections',
       message: '2 RingCentral connections are ready: c1 (RingCentral Main), c2 (unnamed)',
       fix: FIX.pin,
@@ -133,7 +127,7 @@ describe('chooseConnection', () => {
       { id: 'c1', name: 'RingCentral', state: 'BUILDING' },
       { id: 'c2', name: 'RingCentral' },
     ];
-    expect(caught(() => chooseConnection(list))).toEqual({
+    expect(caught(() => chooseConnection(list)).toJSON()).toEqual({
       code: 'connection_not_ready',
       message: 'no RingCentral connection is ready: c1 (BUILDING), c2 (state unknown)',
       fix: FIX.pin,
@@ -680,16 +674,6 @@ describe('version and login status', () => {
     expect((await status({ stdout: 'Workspace: w' })).loggedIn).toBe(false);
   });
 });
-
-function caught(fn: () => unknown): Record<string, unknown> {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ToolError);
-    return (error as ToolError).toJSON();
-  }
-  throw new Error('expected a ToolError, nothing was thrown');
-}
 
 describe("the REST base, learned from RingCentral's answer", () => {
   const ME = '/restapi/v1.0/account/~/extension/~';

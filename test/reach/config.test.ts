@@ -11,7 +11,8 @@ import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotoc
 import { afterAll, describe, expect, it } from 'vitest';
 import { tools } from '../../dist/src/index.js';
 import { makeSandbox } from '../helpers.js';
-import { whereTo } from '../../dist/src/commands/config.js';
+import { configFor, whereTo, type ClientName, type HttpPlace } from '../../dist/src/commands/config.js';
+import { parseCommandLine, serverOptions } from '../../dist/src/commands/options.js';
 import { CLI, ROOT, connectHttp, run, spawnHttp } from './helpers.js';
 
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string };
@@ -19,12 +20,27 @@ const CLIENTS = ['claude-desktop', 'claude-desktop-windows', 'claude-code', 'cur
 const sandbox = makeSandbox();
 afterAll(() => sandbox.cleanup());
 
-async function config(client: string, ...flags: string[]) {
-  // No MEMBRANE_CLI from the test environment: what a person's shell would give.
-  const env = { ...process.env, MEMBRANE_CLI: '' };
-  const result = await run(process.execPath, [CLI, 'config', client, ...flags], { env });
+// No MEMBRANE_CLI from the test environment: what a person's shell would give.
+const SHELL_ENV = { ...process.env, MEMBRANE_CLI: '' };
+
+/** `ringcentral-mcp config <client> <flags>` as a command: its stdout parsed, its stderr. */
+async function configCommand(client: string, ...flags: string[]) {
+  const result = await run(process.execPath, [CLI, 'config', client, ...flags], { env: SHELL_ENV });
   expect(result.code, result.stderr).toBe(0);
   return { json: JSON.parse(result.stdout), stderr: result.stderr };
+}
+
+/**
+ * What the same command prints, from the same functions in process (the flags read as the command
+ * reads them): a process for each would add only its start-up. configCommand checks the command
+ * gives the same.
+ */
+function config(client: string, ...flags: string[]) {
+  const { flags: parsed, positionals } = parseCommandLine(['config', client, ...flags], SHELL_ENV);
+  expect(positionals).toEqual(['config', client]);
+  const options = serverOptions(parsed);
+  const place: HttpPlace = { port: parsed.port as string | undefined, host: parsed.host as string | undefined };
+  return { json: JSON.parse(configFor(client, options, place)), stderr: `${whereTo(client as ClientName, options, place)}\n` };
 }
 
 /** A port nothing listens on now (the OS picks it; the test then binds it). */
@@ -58,7 +74,8 @@ function expectStdio(entry: Launch, { absolute }: { absolute: boolean }) {
 describe('ringcentral-mcp config <client>', () => {
   it('claude-desktop and cursor: mcpServers.ringcentral with absolute command and args that exist', async () => {
     for (const client of ['claude-desktop', 'cursor']) {
-      const { json, stderr } = await config(client);
+      const { json, stderr } = await configCommand(client);
+      expect(config(client)).toEqual({ json, stderr });
       expect(Object.keys(json)).toEqual(['mcpServers']);
       expect(Object.keys(json.mcpServers)).toEqual(['ringcentral']);
       const entry = json.mcpServers.ringcentral;
@@ -78,12 +95,12 @@ describe('ringcentral-mcp config <client>', () => {
     expect(linux).toContain('ringcentral-mcp config claude-code');
     expect(linux).not.toMatch(/Library|APPDATA/);
     // What this machine prints is what its platform gets.
-    const { stderr } = await config('claude-desktop');
+    const { stderr } = config('claude-desktop');
     expect(stderr.trim()).toBe(whereTo('claude-desktop', {}, {}, process.platform));
   });
 
   it('claude-desktop-windows: this Node and this CLI too, no npx and no published package', async () => {
-    const { json, stderr } = await config('claude-desktop-windows', '--read-only');
+    const { json, stderr } = config('claude-desktop-windows', '--read-only');
     const entry = json.mcpServers.ringcentral;
     expectStdio(entry, { absolute: true });
     expect(entry.command).toBe(process.execPath);
@@ -92,7 +109,7 @@ describe('ringcentral-mcp config <client>', () => {
   });
 
   it('vscode: top-level servers with type stdio', async () => {
-    const { json } = await config('vscode');
+    const { json } = config('vscode');
     expect(Object.keys(json)).toEqual(['servers']);
     const entry = json.servers.ringcentral;
     expect(entry.type).toBe('stdio');
@@ -100,7 +117,7 @@ describe('ringcentral-mcp config <client>', () => {
   });
 
   it('claude-code: the add-json entry, and a `claude mcp add` line of the documented form', async () => {
-    const { json, stderr } = await config('claude-code', '--sandbox');
+    const { json, stderr } = config('claude-code', '--sandbox');
     expect(json.type).toBe('stdio');
     expectStdio(json, { absolute: true });
     const add = stderr
@@ -116,7 +133,7 @@ describe('ringcentral-mcp config <client>', () => {
   });
 
   it('http: a remote entry with url and bearer header', async () => {
-    const { json } = await config('http');
+    const { json } = config('http');
     const entry = json.mcpServers.ringcentral;
     expect(entry.type).toBe('http');
     expect(new URL(entry.url).pathname).toBe('/mcp');
@@ -125,7 +142,8 @@ describe('ringcentral-mcp config <client>', () => {
 
   it('http: the start command carries the flags given, and the snippet reaches the server it starts', async () => {
     const port = await freePort();
-    const { json, stderr } = await config('http', '--sandbox', '--read-only', '--port', String(port));
+    const { json, stderr } = await configCommand('http', '--sandbox', '--read-only', '--port', String(port));
+    expect(config('http', '--sandbox', '--read-only', '--port', String(port))).toEqual({ json, stderr });
     const entry = json.mcpServers.ringcentral;
     expect(entry.url).toBe(`http://127.0.0.1:${port}/mcp`);
     const start = stderr
@@ -158,13 +176,13 @@ describe('ringcentral-mcp config <client>', () => {
   });
 
   it('http: no flags, the default port', async () => {
-    const { json, stderr } = await config('http');
+    const { json, stderr } = config('http');
     expect(json.mcpServers.ringcentral.url).toBe('http://127.0.0.1:3000/mcp');
     expect(stderr).toMatch(/ --http\n/);
   });
 
   it('carries the options that matter into the snippet', async () => {
-    const { json } = await config(
+    const { json } = config(
       'cursor',
       '--read-only',
       '--toolsets',
@@ -180,16 +198,16 @@ describe('ringcentral-mcp config <client>', () => {
   });
 
   it('carries a forced route (the fix for a connector whose actions cannot be read), not the default', async () => {
-    expect((await config('cursor', '--route', 'rest')).json.mcpServers.ringcentral.args.slice(1)).toEqual(['--route', 'rest']);
-    expect((await config('cursor', '--route', 'auto')).json.mcpServers.ringcentral.args.slice(1)).toEqual([]);
+    expect(config('cursor', '--route', 'rest').json.mcpServers.ringcentral.args.slice(1)).toEqual(['--route', 'rest']);
+    expect(config('cursor', '--route', 'auto').json.mcpServers.ringcentral.args.slice(1)).toEqual([]);
   });
 
   it('carries every server flag given, and none that was not', async () => {
     const given = ['--tools', 'ringcentral_status', '--confirm', 'token', '--timeout', '30000', '--max-concurrency', '2'];
     const more = ['--max-result-chars', '9000', '--no-warmup', '--redis-url', 'redis://127.0.0.1:6390'];
-    const { json } = await config('cursor', '--sandbox', ...given, ...more);
+    const { json } = config('cursor', '--sandbox', ...given, ...more);
     expect(json.mcpServers.ringcentral.args.slice(1)).toEqual(['--sandbox', ...given, ...more]);
-    expect((await config('cursor', '--sandbox')).json.mcpServers.ringcentral.args.slice(1)).toEqual(['--sandbox']);
+    expect(config('cursor', '--sandbox').json.mcpServers.ringcentral.args.slice(1)).toEqual(['--sandbox']);
   });
 
   it('an unknown client is an error naming the known ones', async () => {
@@ -219,14 +237,14 @@ describe('the server starts exactly as the printed snippets say', () => {
   };
 
   it('claude-desktop (--sandbox): tools/list over stdio', async () => {
-    const { json } = await config('claude-desktop', '--sandbox');
+    const { json } = config('claude-desktop', '--sandbox');
     const names = await start(json.mcpServers.ringcentral);
     expect(names.sort()).toEqual(tools.map((t) => t.name).sort());
   });
 
   it('vscode and claude-code (--sandbox --read-only): tools/list over stdio', async () => {
-    const vscode = (await config('vscode', '--sandbox', '--read-only')).json.servers.ringcentral;
-    const claudeCode = (await config('claude-code', '--sandbox', '--read-only')).json;
+    const vscode = config('vscode', '--sandbox', '--read-only').json.servers.ringcentral;
+    const claudeCode = config('claude-code', '--sandbox', '--read-only').json;
     const readTools = tools.filter((t) => t.kind === 'read').map((t) => t.name);
     for (const launch of [vscode, claudeCode]) {
       const names = await start(launch);
@@ -305,7 +323,7 @@ describe("README's client section", () => {
     for (const [pattern, client] of expectations) {
       const found = find(pattern);
       expect(found.length, `README has a json block under a label matching ${pattern}`).toBeGreaterThan(0);
-      const printed = (await config(client)).json;
+      const printed = config(client).json;
       const documented = JSON.parse(found[0].body);
       const top = Object.keys(printed)[0];
       expect(Object.keys(documented), client).toEqual([top]);

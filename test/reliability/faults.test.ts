@@ -17,14 +17,14 @@ import {
   makeSandbox,
   retryAfter,
   spawnLog,
-  startMcp,
+  startServer,
   startRaw,
   text,
   waitFor,
   type CliWrapper,
   type Result,
   type Sandbox,
-  type Server,
+  type Harness,
 } from './harness.js';
 
 const CONNECTION = 'con_sbx_ringcentral';
@@ -39,7 +39,7 @@ interface Expect {
 }
 
 interface Ctx {
-  server: Server;
+  server: Harness;
   wrapper: CliWrapper;
   mode: 'cold' | 'warm';
 }
@@ -78,7 +78,7 @@ async function cliProcessesGone(ctx: Ctx, before: number): Promise<void> {
 }
 
 /** Starts a call the test can cancel and waits for the CLI run it starts (the `before`-th logged run). */
-async function startCancellable(server: Server, tool: string, args: Record<string, unknown>, before: number, what: string) {
+async function startCancellable(server: Harness, tool: string, args: Record<string, unknown>, before: number, what: string) {
   const controller = new AbortController();
   const pending = server.call(tool, args, { signal: controller.signal });
   pending.catch(() => undefined);
@@ -242,10 +242,10 @@ const ROWS: Row[] = [
 
 const isOk = (result: Result) => !result.isError;
 
-async function newServer(args: string[] = []): Promise<Ctx['server'] & { wrapper: CliWrapper }> {
+async function newServer(args: string[] = []): Promise<Harness & { wrapper: CliWrapper }> {
   const sandbox = makeSandbox({ MEMBRANE_SANDBOX_DELAY_MS: '300' });
   const wrapper = cliWrapper(sandbox);
-  const server = await startMcp({ cli: wrapper, sandbox, args });
+  const server = await startServer({ cli: wrapper, sandbox, args });
   const close = server.close;
   return Object.assign(server, {
     wrapper,
@@ -256,7 +256,7 @@ async function newServer(args: string[] = []): Promise<Ctx['server'] & { wrapper
   });
 }
 
-async function expectAccount(server: Server, tool = 'ringcentral_get_account_info', input: Record<string, unknown> = {}): Promise<void> {
+async function expectAccount(server: Harness, tool = 'ringcentral_get_account_info', input: Record<string, unknown> = {}): Promise<void> {
   const result = await server.call(tool, input);
   expect(isOk(result), `${tool}: ${text(result)}`).toBe(true);
   if (tool === 'ringcentral_get_account_info') expect(result.structuredContent.record.mainNumber).toMatch(/^\+\d+$/);
@@ -322,10 +322,10 @@ for (const mode of ['cold', 'warm'] as const) {
 
 describe('sandbox output variants give the same data', () => {
   let sandbox: Sandbox;
-  let baseline: Server;
+  let baseline: Harness;
   beforeAll(async () => {
     sandbox = makeSandbox({ MEMBRANE_SANDBOX_NOW: '2026-03-02T12:00:00Z' });
-    baseline = await startMcp({ sandbox, args: ['--confirm', 'off'] });
+    baseline = await startServer({ sandbox, args: ['--confirm', 'off'] });
   });
   afterAll(async () => {
     await baseline?.close();
@@ -334,7 +334,7 @@ describe('sandbox output variants give the same data', () => {
 
   const SINCE = '2026-01-01T00:00:00Z';
   /** Reads every variant must answer identically, and the pages of a paged list. */
-  async function reads(server: Server) {
+  async function reads(server: Harness) {
     const ok = async (tool: string, input: Record<string, unknown> = {}) => {
       const result = await server.call(tool, input);
       expect(result.isError, `${tool}: ${text(result)}`).toBeFalsy();
@@ -371,7 +371,7 @@ describe('sandbox output variants give the same data', () => {
   it.each(['bare-lists', 'unwrapped-output', 'key-only', 'records-cursor', 'request-exit-zero'])('%s', (variant) => checkVariant(variant));
 
   async function checkVariant(variant: string): Promise<void> {
-    const server = await startMcp({ sandbox, args: ['--confirm', 'off'], env: { MEMBRANE_SANDBOX_VARIANT: variant } });
+    const server = await startServer({ sandbox, args: ['--confirm', 'off'], env: { MEMBRANE_SANDBOX_VARIANT: variant } });
     try {
       const expected = await (expectedReads ??= reads(baseline));
       expect(expected.messages).toHaveLength(8);

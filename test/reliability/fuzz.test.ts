@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { tools as library } from '../../dist/src/index.js';
-import { alive, spawnLog, startMcp, text, type Result, type Server } from './harness.js';
+import { alive, spawnLog, startServer, text, type Result, type Harness } from './harness.js';
 
 const RUNS = Number(process.env.RINGCENTRAL_MCP_FUZZ_RUNS) || 150;
 const MAX_ELEMENTS = 5000;
@@ -40,11 +40,11 @@ interface Tool {
   inputSchema: Schema;
 }
 
-let server: Server;
+let server: Harness;
 let tools: Tool[];
 
 beforeAll(async () => {
-  server = await startMcp();
+  server = await startServer();
   // Every listed tool, with every constraint the server checks: the listing leaves bounds,
   // lengths and patterns to the server, so they come from the same zod schemas it validates with.
   const listed = (await server.client.listTools()).tools as Tool[];

@@ -37,7 +37,7 @@ describe('HTTP hardening', () => {
     sandbox.cleanup();
   });
 
-  it('finding 7: client-aborted calls bring inFlight back to 0 and stop their CLI runs', async () => {
+  it('client-aborted calls bring inFlight back to 0 and stop their CLI runs', async () => {
     expect((await post(h.url, call(1))).status).toBe(200); // resolves the connection and action ids
     const before = spawnLog(sandbox).length;
     sandbox.setFault('hang');
@@ -62,7 +62,7 @@ describe('HTTP hardening', () => {
     expect(typeof answer.result.structuredContent?.record?.id).toBe('number');
   });
 
-  it('finding 7: memory returns to idle after hundreds of aborted calls (live heap after a full GC)', async () => {
+  it('memory returns to idle after hundreds of aborted calls (live heap after a full GC)', async () => {
     // This worker runs the server in process: a full GC, then the live heap, before and after.
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
@@ -92,7 +92,7 @@ describe('HTTP hardening', () => {
     }
   });
 
-  it('finding 7: a JSON-RPC batch of tool calls is bounded: 17 messages in one POST are refused, nothing runs', async () => {
+  it('a JSON-RPC batch of tool calls is bounded: 17 messages in one POST are refused, nothing runs', async () => {
     const before = spawnLog(sandbox).length;
     const res = await post(
       h.url,
@@ -108,7 +108,7 @@ describe('HTTP hardening', () => {
     expect(h.inFlight()).toBe(0);
   });
 
-  it('finding 11: a loopback token shorter than 16 characters is warned about on stderr', async () => {
+  it('a loopback token shorter than 16 characters is warned about on stderr', async () => {
     const child = await spawnHttp(['--sandbox', '--no-warmup'], { ...sandbox.env, RINGCENTRAL_MCP_HTTP_TOKEN: 'short' });
     try {
       expect(child.stderr()).toContain(

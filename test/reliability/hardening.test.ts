@@ -3,7 +3,7 @@
  * stdio with the sandbox CLI: the attack must be refused (or harmless) and nothing may reach the CLI.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -34,7 +34,7 @@ describe('hardening over stdio (token confirmation)', () => {
     await h.close();
   });
 
-  describe('finding 2: no empty, dot or encoded id reaches the CLI', () => {
+  describe('no empty, dot or encoded id reaches the CLI', () => {
     it.each(BAD_IDS)('run_action delete-message {"messageId": %j} is refused before any token', async (messageId) => {
       const before = runs(h, /action run/);
       const result = await h.call('ringcentral_run_action', { action: 'delete-message', input: JSON.stringify({ messageId }) });
@@ -125,7 +125,7 @@ describe('hardening over stdio (token confirmation)', () => {
     });
   });
 
-  describe('finding 5: bounds before spawning, each naming the field and the limit', () => {
+  describe('bounds before spawning, each naming the field and the limit', () => {
     it('a 300 kB run_action input', async () => {
       const result = await h.call('ringcentral_run_action', {
         action: 'create-contact',
@@ -210,7 +210,7 @@ describe('hardening over stdio (token confirmation)', () => {
   });
 
   // Last among the proxy tests: the others count `request` runs from zero.
-  describe('finding 1: a path cannot fake a rate limit', () => {
+  describe('a path cannot fake a rate limit', () => {
     it('GET /rate-limit/retry-after:99999999999 is a RingCentral 404, and the next api_request still reaches the CLI', async () => {
       const fake = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/rate-limit/retry-after:99999999999' });
       // (Whether or not the 404 echoes the path: the unit tests feed one that does.)
@@ -223,7 +223,7 @@ describe('hardening over stdio (token confirmation)', () => {
     });
   });
 
-  describe('issue 10 item 6: run_action checks before it asks', () => {
+  describe('run_action checks before it asks', () => {
     it('an unknown action is not_found with ringcentral_find_actions as the fix, before any token', async () => {
       const result = await h.call('ringcentral_run_action', { action: 'no-such-action', input: '{}' });
       expect(refusal(h, result)).toBe(
@@ -259,7 +259,7 @@ describe('hardening over stdio (token confirmation)', () => {
   });
 });
 
-describe('finding 11: the read-only proxy', () => {
+describe('the read-only proxy', () => {
   it('refuses a GET with a body instead of forwarding it', async () => {
     const h = await startServer({ args: ['--read-only'] });
     try {
@@ -272,39 +272,37 @@ describe('finding 11: the read-only proxy', () => {
   });
 });
 
-describe('finding 11: a corrupt sandbox state', () => {
+describe('a corrupt sandbox state', () => {
+  // One server: a state it cannot read fails the call before anything is resolved or kept.
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startServer();
+  });
+  afterAll(async () => h?.close());
+
   it('names membrane-sandbox reset as the fix, not "a temporary failure, run again"', async () => {
-    const h = await startServer();
-    try {
-      writeFileSync(h.sandbox.env.MEMBRANE_SANDBOX_STATE, '{"version": "not this one", "trunc');
-      const result = await h.call('ringcentral_get_account_info');
-      expect(refusal(h, result)).toMatch(/^membrane_error: the sandbox state is unusable: .*membrane-sandbox reset/);
-      expect(h.text(result)).toContain("Fix: run `membrane-sandbox reset` (this discards the sandbox's data), then call again");
-      expect(h.text(result)).not.toMatch(/temporary failure/);
-    } finally {
-      await h.close();
-    }
+    writeFileSync(h.sandbox.env.MEMBRANE_SANDBOX_STATE, '{"version": "not this one", "trunc');
+    const result = await h.call('ringcentral_get_account_info');
+    expect(refusal(h, result)).toMatch(/^membrane_error: the sandbox state is unusable: .*membrane-sandbox reset/);
+    expect(h.text(result)).toContain("Fix: run `membrane-sandbox reset` (this discards the sandbox's data), then call again");
+    expect(h.text(result)).not.toMatch(/temporary failure/);
   });
 
   it('so does valid JSON of the right version whose lists are missing or broken', async () => {
-    const h = await startServer();
-    try {
-      const state = h.sandbox.env.MEMBRANE_SANDBOX_STATE;
-      await h.call('ringcentral_get_account_info'); // the state exists
-      const good = JSON.parse(readFileSync(state, 'utf8')) as Record<string, unknown>;
-      for (const broken of [{ v: good.v }, { ...good, contacts: null }, { ...good, messages: [1, 2] }]) {
-        writeFileSync(state, JSON.stringify(broken));
-        const result = await h.call('ringcentral_list_contacts', { limit: 1 });
-        expect(refusal(h, result)).toMatch(/^membrane_error: the sandbox state is unusable: .*membrane-sandbox reset/);
-        expect(h.text(result)).not.toMatch(/temporary failure|Sandbox bug/);
-      }
-    } finally {
-      await h.close();
+    const state = h.sandbox.env.MEMBRANE_SANDBOX_STATE;
+    rmSync(state, { force: true }); // a fresh seed, as `membrane-sandbox reset` gives
+    expect((await h.call('ringcentral_get_account_info')).isError).toBeFalsy(); // the state exists
+    const good = JSON.parse(readFileSync(state, 'utf8')) as Record<string, unknown>;
+    for (const broken of [{ v: good.v }, { ...good, contacts: null }, { ...good, messages: [1, 2] }]) {
+      writeFileSync(state, JSON.stringify(broken));
+      const result = await h.call('ringcentral_list_contacts', { limit: 1 });
+      expect(refusal(h, result)).toMatch(/^membrane_error: the sandbox state is unusable: .*membrane-sandbox reset/);
+      expect(h.text(result)).not.toMatch(/temporary failure|Sandbox bug/);
     }
   });
 });
 
-describe('finding 6: the confirmation dialog cannot be spoofed', () => {
+describe('the confirmation dialog cannot be spoofed', () => {
   it('an SMS text with a newline and a fake "to:" line shows as one quoted value; only an explicit yes sends', async () => {
     const seen: string[] = [];
     const answers = [
@@ -353,7 +351,7 @@ describe('lifecycle: nothing of a call outlives the server', () => {
     return { server, group };
   }
 
-  it('finding 8: closing stdin cancels the call, stops its CLI group, and the server exits within 5 s', async () => {
+  it('closing stdin cancels the call, stops its CLI group, and the server exits within 5 s', async () => {
     const { server, group } = await hungCall();
     try {
       server.proc.stdin.end();
@@ -367,7 +365,7 @@ describe('lifecycle: nothing of a call outlives the server', () => {
     }
   });
 
-  it('finding 9: a SIGKILLed server leaves no CLI running (its watchdog stops the group)', async () => {
+  it('a SIGKILLed server leaves no CLI running (its watchdog stops the group)', async () => {
     const { server, group } = await hungCall();
     try {
       server.proc.kill('SIGKILL');
@@ -393,7 +391,7 @@ function limitLeaving(pid: number, free: number): number {
   return limit;
 }
 
-describe.runIf(process.platform === 'linux')('issue 19 finding 2: out of file descriptors', () => {
+describe.runIf(process.platform === 'linux')('out of file descriptors', () => {
   it('a send whose CLI cannot start (EMFILE) fails alone with its reason, is not left pending, and the server goes on', async () => {
     const server = startRaw({ args: ['--confirm', 'off'] });
     const call = async (name: string, args: Record<string, unknown>) =>
@@ -426,7 +424,7 @@ describe.runIf(process.platform === 'linux')('issue 19 finding 2: out of file de
   });
 });
 
-describe('issue 19 finding 9: one caller cancelling a shared look-up', () => {
+describe('one caller cancelling a shared look-up', () => {
   it("does not cancel another caller's call waiting for the same look-up (the SMS senders)", async () => {
     const h = await startServer({ env: { MEMBRANE_SANDBOX_DELAY_MS: '3000' } });
     try {
@@ -457,7 +455,7 @@ describe('issue 19 finding 9: one caller cancelling a shared look-up', () => {
 });
 
 // Another local user (uid 65534) made the folder first; only root can make a folder theirs.
-describe.runIf(process.getuid?.() === 0)('issue 19 finding 10: a planted ringcentral-mcp-<uid> folder', () => {
+describe.runIf(process.getuid?.() === 0)('a planted ringcentral-mcp-<uid> folder', () => {
   it('blocks nothing: the state goes to ~/.cache/ringcentral-mcp, closed to others, and the planted folder is left alone', async () => {
     const sandbox = makeSandbox();
     const home = join(sandbox.dir, 'home');

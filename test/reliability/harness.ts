@@ -1,22 +1,16 @@
 /**
- * Shared by the reliability tests: an MCP server under a real SDK client that may run the sandbox
- * through a `membrane` wrapper on disk (so a test can make the CLI vanish and come back), a raw
+ * Shared by the reliability tests (the MCP server under an SDK client is `startServer` of
+ * ../helpers.ts): a `membrane` wrapper on disk (so a test can make the CLI vanish and come back), a raw
  * JSON-RPC harness over node:child_process (every stdout byte is seen), and process-table helpers
  * (is a pid alive, which processes belong to a sandbox, a process's RSS).
  */
 import { spawn, execFileSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { JSONRPCMessageSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { CLI, SANDBOX, makeSandbox, type Sandbox } from '../helpers.js';
+import { CLI, SANDBOX, makeSandbox, startServer, text, type Harness, type Result, type Sandbox } from '../helpers.js';
 
-export { CLI, SANDBOX, makeSandbox, type Sandbox };
-
-export type Result = CallToolResult & { structuredContent?: any };
-
-export const text = (result: CallToolResult): string => (result.content as Array<{ text?: string }>).map((c) => c.text ?? '').join('\n');
+export { CLI, SANDBOX, makeSandbox, startServer, text, type Harness, type Result, type Sandbox };
 
 /** The error code an isError result's text starts with ("rate_limited: ..."). */
 export const errorCode = (result: CallToolResult): string | undefined => (result.isError ? /^(\w+): /.exec(text(result))?.[1] : undefined);
@@ -124,60 +118,6 @@ export function cliWrapper(sandbox: Sandbox): CliWrapper {
     path,
     remove: () => existsSync(path) && renameSync(path, hidden),
     restore: () => existsSync(hidden) && renameSync(hidden, path),
-  };
-}
-
-export interface Server {
-  client: Client;
-  sandbox: Sandbox;
-  /** The server process. */
-  pid: number;
-  call(
-    name: string,
-    args?: Record<string, unknown>,
-    options?: { signal?: AbortSignal; onprogress?: (p: unknown) => void },
-  ): Promise<Result>;
-  stderr(): string;
-  close(): Promise<void>;
-}
-
-/**
- * The built server under a real SDK client. `cli: 'sandbox'` passes --sandbox; a CliWrapper passes
- * --membrane <wrapper>; a string passes --membrane <string>.
- */
-export async function startMcp(
-  options: { cli?: 'sandbox' | CliWrapper | string; args?: string[]; env?: Record<string, string>; sandbox?: Sandbox } = {},
-): Promise<Server> {
-  const sandbox = options.sandbox ?? makeSandbox();
-  const cli = options.cli ?? 'sandbox';
-  const cliArgs = cli === 'sandbox' ? ['--sandbox'] : ['--membrane', typeof cli === 'string' ? cli : cli.path];
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, ...cliArgs, '--no-warmup', ...(options.args ?? [])],
-    env: { ...getDefaultEnvironment(), ...sandbox.env, ...(options.env ?? {}) },
-    stderr: 'pipe',
-  });
-  let stderr = '';
-  transport.stderr?.on('data', (chunk) => (stderr += String(chunk)));
-  const client = new Client({ name: 'ringcentral-mcp-reliability', version: '1.0.0' }, { capabilities: {} });
-  await client.connect(transport);
-  const pid = transport.pid;
-  if (pid === null) throw new Error('server did not start');
-  return {
-    client,
-    sandbox,
-    pid,
-    call: async (name, args = {}, callOptions = {}) =>
-      (await client.callTool({ name, arguments: args }, undefined, {
-        timeout: 120_000,
-        signal: callOptions.signal,
-        onprogress: callOptions.onprogress as never,
-      })) as Result,
-    stderr: () => stderr,
-    close: async () => {
-      await client.close();
-      if (!options.sandbox) sandbox.cleanup();
-    },
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Issue 19, finding 2 (the HTTP half): idle and half-sent connections cannot pile up until the
+ * Idle and half-sent connections cannot pile up until the
  * process runs out of file descriptors. Real sockets on loopback, from several client addresses
  * (127.0.0.x): the server bounds its connections in all, per address and unauthenticated, holds
  * a client to a header timeout, and a legitimate request still gets through (or a clean 503).

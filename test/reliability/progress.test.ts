@@ -4,10 +4,10 @@
  * its answer; a call without a token gets none. Never an exact count: timing decides it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startMcp, startRaw, text, type RawServer, type Server } from './harness.js';
+import { startServer, startRaw, text, type RawServer, type Harness } from './harness.js';
 
 let raw: RawServer | undefined;
-let mcp: Server | undefined;
+let mcp: Harness | undefined;
 afterEach(async () => {
   await raw?.close();
   await mcp?.close();
@@ -47,7 +47,7 @@ describe('progress notifications', () => {
   });
 
   it('the SDK client sees the progress too (onprogress)', async () => {
-    mcp = await startMcp({ env: { MEMBRANE_SANDBOX_DELAY_MS: '3500' } });
+    mcp = await startServer({ env: { MEMBRANE_SANDBOX_DELAY_MS: '3500' } });
     const seen: Array<{ progress: number }> = [];
     expect((await mcp.call('ringcentral_get_account_info')).isError).toBeFalsy(); // warm: one slow run below
     mcp.sandbox.setFault('slow');

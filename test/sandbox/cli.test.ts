@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULTS, VARIANTS } from '../../src/sandbox/env.js';
-import { ACTION_KEYS } from '../helpers.js';
+import { ACTIONS } from '../../src/sandbox/actions/catalog.js';
+import { ACTION_KEYS } from '../registry.js';
 import { CID, ROOT, sandbox } from './helpers.js';
 
 const sb = sandbox({}, { inProcess: true });
@@ -130,21 +131,25 @@ describe('basic commands', () => {
 });
 
 describe('action list', () => {
-  it('lists the 20 actions in a stable order, 10 by default, with an opaque cursor', async () => {
+  it('lists its catalog, every action a tool names among them, in a stable order, 10 by default, with an opaque cursor', async () => {
+    // Two pages of 10 at most: the catalog holds between 11 and 20 actions.
+    expect(ACTIONS.length).toBeGreaterThan(10);
+    expect(ACTIONS.length).toBeLessThanOrEqual(20);
     const p1 = await sb.ok(['action', 'list', '--connectionId', CID, '--json']);
     expect(p1.items).toHaveLength(10);
     expect(typeof p1.cursor).toBe('string');
     const p2 = await sb.ok(['action', 'list', '--connectionId', CID, '--cursor', p1.cursor, '--json']);
-    expect(p2.items).toHaveLength(10);
+    expect(p2.items).toHaveLength(ACTIONS.length - 10);
     expect(p2.cursor).toBeUndefined();
     const keys = [...p1.items, ...p2.items].map((a: any) => a.key);
-    expect([...keys].sort()).toEqual([...ACTION_KEYS].sort());
+    expect([...keys].sort()).toEqual(ACTIONS.map((a) => a.key).sort());
+    expect(keys).toEqual(expect.arrayContaining([...ACTION_KEYS]));
     const all = await sb.ok(['action', 'list', '--connectionId', CID, '--limit', '50', '--json']);
     expect(all.items.map((a: any) => a.key)).toEqual(keys);
   });
 
   it('every action has an id distinct from its key, a described input schema and an output schema', async () => {
-    const { items } = await sb.ok(['action', 'list', '--limit=20', '--json']);
+    const { items } = await sb.ok(['action', 'list', '--limit=50', '--json']);
     const ids = new Set<string>();
     for (const a of items) {
       expect(a.id).toMatch(/^act_[0-9a-f]{12}$/);
@@ -159,10 +164,10 @@ describe('action list', () => {
         expect(p.description, `${a.key}.${k}`).toBeTruthy();
       }
     }
-    expect(ids.size).toBe(20);
+    expect(ids.size).toBe(ACTIONS.length);
     const sms = items.find((a: any) => a.key === 'send-sms');
     expect(sms.inputSchema.required).toEqual(['from', 'to', 'text']);
-    const again = await sb.ok(['action', 'list', '--limit=20', '--json']);
+    const again = await sb.ok(['action', 'list', '--limit=50', '--json']);
     expect(again.items.map((a: any) => a.id)).toEqual(items.map((a: any) => a.id));
   });
 

@@ -123,31 +123,28 @@ describe('state', () => {
     },
   );
 
-  it.runIf(process.getuid?.() === 0)(
-    'issue 19 finding 10: a state folder another user owns or can write is refused, naming the fix',
-    async () => {
-      const sb = sandbox();
-      const theirs = join(sb.dir, 'theirs');
-      mkdirSync(theirs, { mode: 0o700 });
-      chownSync(theirs, 65534, 65534);
-      const open = join(sb.dir, 'open');
-      mkdirSync(open);
-      chmodSync(open, 0o777);
-      for (const [dir, why] of [
-        [theirs, 'belongs to another user (uid 65534)'],
-        [open, 'is open to other users (mode 777)'],
-      ] as const) {
-        const r = await sb.run(['action', 'run', 'get-account-info', '--connectionId', CID, '--json'], {
-          env: { MEMBRANE_SANDBOX_STATE: join(dir, 'state.json') },
-        });
-        expect(r.code).toBe(1);
-        expect(r.stdout + r.stderr).toContain(
-          `the sandbox state folder ${dir} ${why}; remove it, or set MEMBRANE_SANDBOX_STATE to a file in a folder of your own`,
-        );
-        expect(existsSync(join(dir, 'state.json'))).toBe(false);
-      }
-    },
-  );
+  it.runIf(process.getuid?.() === 0)('a state folder another user owns or can write is refused, naming the fix', async () => {
+    const sb = sandbox();
+    const theirs = join(sb.dir, 'theirs');
+    mkdirSync(theirs, { mode: 0o700 });
+    chownSync(theirs, 65534, 65534);
+    const open = join(sb.dir, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    for (const [dir, why] of [
+      [theirs, 'belongs to another user (uid 65534)'],
+      [open, 'is open to other users (mode 777)'],
+    ] as const) {
+      const r = await sb.run(['action', 'run', 'get-account-info', '--connectionId', CID, '--json'], {
+        env: { MEMBRANE_SANDBOX_STATE: join(dir, 'state.json') },
+      });
+      expect(r.code).toBe(1);
+      expect(r.stdout + r.stderr).toContain(
+        `the sandbox state folder ${dir} ${why}; remove it, or set MEMBRANE_SANDBOX_STATE to a file in a folder of your own`,
+      );
+      expect(existsSync(join(dir, 'state.json'))).toBe(false);
+    }
+  });
 
   it("a state created days ago still shows the last 24 hours; the user's own writes keep their times", async () => {
     const sb = sandbox();

@@ -7,7 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseCommandLine, serverOptions } from '../../dist/src/commands/options.js';
 import { CLI, SANDBOX, makeSandbox } from '../helpers.js';
+import { ROUTED_TOOLS, shortName } from '../registry.js';
 
 const sandbox = makeSandbox();
 afterAll(() => sandbox.cleanup());
@@ -62,20 +64,25 @@ describe('call', () => {
 });
 
 describe('doctor and setup', () => {
+  /** `doctor --sandbox` with no fault, run once: the tests below read its report. */
+  let healthy: ReturnType<typeof run> | undefined;
+  const doctor = () => (healthy ??= run(['doctor', '--sandbox']));
+
   it('doctor: ready on the sandbox', () => {
-    const r = run(['doctor', '--sandbox']);
+    const r = doctor();
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/ready: yes/);
   });
 
   it("doctor: each tool's route with its reason, as the connection's action schemas decide it", () => {
-    const auto = run(['doctor', '--sandbox']).stdout.split('\n');
+    const auto = doctor().stdout.split('\n');
     expect(auto).toContain('routes:       --route auto');
     expect(auto).toContain('  send_sms: action (action send-sms declares every property the tool sends)');
     expect(auto).toContain(
       "  update_contact: rest (an update must never clear fields the person did not name: RingCentral's PATCH changes only the fields sent, a connector's update may replace the record)",
     );
-    expect(auto.filter((line) => /^ {2}\w+: (action|rest|per call) \(.+\)$/.test(line)).length).toBe(22);
+    const routeLines = auto.filter((line) => /^ {2}\w+: (action|rest|per call) \(.+\)$/.test(line));
+    expect(routeLines.map((line) => line.trim().split(':')[0])).toEqual(ROUTED_TOOLS.map((d) => shortName(d.name)));
     expect(auto).toContain('rest base:    https://platform.sandbox.invalid/ (a REST call works)');
     const renamed = run(['doctor', '--sandbox'], { env: { MEMBRANE_SANDBOX_VARIANT: 'renamed-inputs' } }).stdout.split('\n');
     expect(renamed).toContain('  send_sms: rest (action send-sms does not declare from.phoneNumber, to[].phoneNumber, text)');
@@ -103,7 +110,7 @@ describe('doctor and setup', () => {
     const missing = run(['doctor', '--membrane', '/nonexistent/membrane']);
     expect(missing.stdout).toMatch(/npm install -g @membranehq\/cli/);
     expect(missing.stdout).toMatch(/try it without a CLI: add --sandbox \(ringcentral-mcp doctor --sandbox/);
-    expect(run(['doctor', '--sandbox']).stdout).not.toMatch(/without a CLI/);
+    expect(doctor().stdout).not.toMatch(/without a CLI/);
   });
 
   it('setup without a terminal asks nothing and runs nothing: it prints the steps and exits 1', () => {
@@ -170,12 +177,25 @@ describe('doctor and setup', () => {
 
   it('unknown command and bad flag values exit 2', () => {
     expect(run(['frobnicate']).code).toBe(2);
-    expect(run(['--confirm', 'maybe']).code).toBe(2);
-    expect(run(['--sandbox', '--timeout', 'soon']).code).toBe(2);
+    // A refused flag value throws where the command reads its flags, and any throw there exits 2
+    // (the usage tests below run that path as a command).
+    expect(() => serverOptions(parseCommandLine(['--confirm', 'maybe']).flags)).toThrow(/--confirm/);
+    expect(() => serverOptions(parseCommandLine(['--sandbox', '--timeout', 'soon']).flags)).toThrow(/--timeout/);
   });
 });
 
 describe('usage mistakes point to the right spelling and --help', () => {
+  // The command prints a refusal as `ringcentral-mcp: <message>` and exits 2; the messages come
+  // from reading the command line, checked in process for each mistake.
+  it.each([
+    [['--read-onyl'], 'unknown option --read-onyl; did you mean --read-only? See ringcentral-mcp --help'],
+    [['doctr'], 'unknown command "doctr"; did you mean doctor? See ringcentral-mcp --help'],
+  ])('the command: %j', (argv, message) => {
+    const r = run(argv);
+    expect(r.stderr).toBe(`ringcentral-mcp: ${message}\n`);
+    expect(r.code).toBe(2);
+  });
+
   it.each([
     [['--read-onyl'], 'unknown option --read-onyl; did you mean --read-only? See ringcentral-mcp --help'],
     [['tools', '--tolsets', 'calls'], 'unknown option --tolsets; did you mean --toolsets? See ringcentral-mcp --help'],
@@ -188,11 +208,8 @@ describe('usage mistakes point to the right spelling and --help', () => {
     [['setup', '--yse'], 'unknown option --yse; did you mean --yes? See ringcentral-mcp --help'],
     [['--zzzzzzzz'], 'unknown option --zzzzzzzz. See ringcentral-mcp --help'],
     [['--timeout'], "Option '--timeout <value>' argument missing. See ringcentral-mcp --help"],
-    [['doctr'], 'unknown command "doctr"; did you mean doctor? See ringcentral-mcp --help'],
   ])('%j', (argv, message) => {
-    const r = run(argv);
-    expect(r.stderr).toBe(`ringcentral-mcp: ${message}\n`);
-    expect(r.code).toBe(2);
+    expect(() => parseCommandLine(argv)).toThrow(new Error(message));
   });
 });
 
@@ -217,7 +234,7 @@ describe('a reader that leaves early (| head, a closed pager)', () => {
     [['doctor', '--sandbox']],
     [['config', 'vscode', '--sandbox']],
     [['call', 'ringcentral_list_contacts', '{"limit":2}', '--sandbox']],
-  ])('%j ends quietly with its own exit code', async (args) => {
+  ])('%j ends quietly with its own exit code', { concurrent: true }, async (args) => {
     const r = await withClosedStdout(args);
     expect(r.stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
     expect(r.code).toBe(0);

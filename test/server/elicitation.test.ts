@@ -2,7 +2,7 @@
  * Confirmation with clients that advertise elicitation but cannot answer it: the token flow
  * takes over, and stays for that client; only an explicit `confirm: true` is a yes.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { startServer, type Harness } from '../helpers.js';
@@ -70,19 +70,27 @@ describe('a client that advertises elicitation but cannot answer', () => {
 });
 
 describe('only an explicit confirm: true is a yes', () => {
-  const answering = (content: Record<string, unknown> | undefined) =>
-    askingClient(() => (content ? { action: 'accept', content } : { action: 'accept' })).options;
+  // One server and client; each test sets the answer the person gives and counts from its own start.
+  let answer: Answer = { action: 'accept' };
+  const client = askingClient(() => answer);
+  let server: Harness | undefined;
+  beforeAll(async () => {
+    server = await startServer(client.options);
+  });
+  afterAll(async () => server?.close());
 
   for (const [label, content] of [
     ['accept without content', undefined],
     ['accept with confirm: false', { confirm: false }],
   ] as const) {
     it(`${label} sends nothing`, async () => {
-      h = await startServer(answering(content));
+      const h = server!;
+      answer = content ? { action: 'accept', content } : { action: 'accept' };
+      const sent = sends(h);
       const result = await h.call('ringcentral_send_sms', SMS);
       expect(result.isError).toBe(true);
       expect(h.text(result)).toMatch(/^declined: the person declined the confirmation; nothing was sent or changed/);
-      expect(sends(h)).toBe(0);
+      expect(sends(h) - sent).toBe(0);
     });
   }
 
@@ -93,25 +101,28 @@ describe('only an explicit confirm: true is a yes', () => {
     ['accept with confirm: "true" (a string)', { confirm: 'true' }],
   ] as const) {
     it(`${label} is a decline, and the person is asked again next time`, async () => {
-      const client = askingClient(() => ({ action: 'accept', content }));
-      h = await startServer(client.options);
+      const h = server!;
+      answer = { action: 'accept', content };
+      const [sent, asked] = [sends(h), client.asked()];
       for (const text of ['Confirm me please', 'And me']) {
         const result = await h.call('ringcentral_send_sms', { ...SMS, text });
         expect(result.isError, h.text(result)).toBe(true);
         expect(h.text(result)).toMatch(/^declined: /);
         expect(result.structuredContent?.confirmationToken).toBeUndefined();
       }
-      expect(client.asked()).toBe(2);
-      expect(sends(h)).toBe(0);
+      expect(client.asked() - asked).toBe(2);
+      expect(sends(h) - sent).toBe(0);
       expect(h.stderr()).not.toMatch(/confirming with tokens/);
     });
   }
 
   it('accept with confirm: true sends', async () => {
-    h = await startServer(answering({ confirm: true }));
+    const h = server!;
+    answer = { action: 'accept', content: { confirm: true } };
+    const sent = sends(h);
     const result = await h.call('ringcentral_send_sms', SMS);
     expect(result.structuredContent.status).toBe('done');
-    expect(sends(h)).toBe(1);
+    expect(sends(h) - sent).toBe(1);
   });
 });
 

@@ -2,7 +2,7 @@
  * Safety: nothing irreversible reaches the CLI without a confirmation (token or elicitation),
  * dry runs execute nothing, read-only and toolset filters, duplicate SMS suppressed.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startServer, type Harness } from '../helpers.js';
 
@@ -32,29 +32,42 @@ const deletes = (harness: Harness) =>
 
 const SMS = { to: ['+16505550177'], text: 'Confirm me please' };
 
+/** One server for the tests of a describe block (each counts the CLI runs it causes from its own start). */
+function sharedServer(options: Parameters<typeof startServer>[0]): () => Harness {
+  let server: Harness | undefined;
+  beforeAll(async () => {
+    server = await startServer(options);
+  });
+  afterAll(async () => server?.close());
+  return () => server!;
+}
+
 describe('token confirmation', () => {
+  const server = sharedServer({ args: ['--confirm', 'token'] });
+
   it('previews, then executes only with a valid token for the same arguments, once', async () => {
-    h = await startServer({ args: ['--confirm', 'token'] });
+    const h = server();
+    const sent = sends(h);
     const first = await h.call('ringcentral_send_sms', SMS);
     expect(first.isError).toBeFalsy();
     expect(first.structuredContent.status).toBe('confirmation_required');
     expect(first.structuredContent.preview).toMatchObject({ to: SMS.to, text: SMS.text });
     expect(first.structuredContent.preview.from).toMatch(/^\+1/);
     const token = first.structuredContent.confirmationToken as string;
-    expect(sends(h)).toBe(0);
+    expect(sends(h) - sent).toBe(0);
 
     const tampered = await h.call('ringcentral_send_sms', { ...SMS, text: 'Something else', confirmationToken: token });
     expect(tampered.isError).toBe(true);
     expect(h.text(tampered)).toMatch(/confirmation_invalid.*does not match/);
-    expect(sends(h)).toBe(0);
+    expect(sends(h) - sent).toBe(0);
 
     const confirmed = await h.call('ringcentral_send_sms', { ...SMS, confirmationToken: token });
     expect(confirmed.structuredContent.status).toBe('done');
-    expect(sends(h)).toBe(1);
+    expect(sends(h) - sent).toBe(1);
 
     const reused = await h.call('ringcentral_send_sms', { text: SMS.text, to: SMS.to, idempotencyKey: 'other', confirmationToken: token });
     expect(reused.isError).toBe(true);
-    expect(sends(h)).toBe(1);
+    expect(sends(h) - sent).toBe(1);
 
     const garbage = await h.call('ringcentral_delete_contact', { contactId: '1', confirmationToken: 'not.a.token' });
     expect(garbage.isError).toBe(true);
@@ -62,7 +75,7 @@ describe('token confirmation', () => {
   });
 
   it('a delete preview names the record and deletes nothing', async () => {
-    h = await startServer({ args: ['--confirm', 'token'] });
+    const h = server();
     const contacts = await h.call('ringcentral_list_contacts', { limit: 1 });
     const contact = contacts.structuredContent.records[0];
     const preview = await h.call('ringcentral_delete_contact', { contactId: String(contact.id) });
@@ -73,7 +86,7 @@ describe('token confirmation', () => {
   });
 
   it('non-GET proxy calls need confirmation; GET does not', async () => {
-    h = await startServer({ args: ['--confirm', 'token'] });
+    const h = server();
     const get = await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~' });
     expect(get.structuredContent.status).toBe('done');
     const post = await h.call('ringcentral_api_request', {
@@ -122,8 +135,11 @@ describe('elicitation', () => {
 });
 
 describe('dry run and idempotency', () => {
+  const server = sharedServer({ args: ['--confirm', 'off'] });
+
   it('dryRun shows the payload and the exact argv, executing nothing', async () => {
-    h = await startServer({ args: ['--confirm', 'off'] });
+    const h = server();
+    const [sent, deleted] = [sends(h), deletes(h)];
     const dry = await h.call('ringcentral_send_sms', { ...SMS, dryRun: true });
     expect(dry.structuredContent.status).toBe('dry_run');
     const argv = dry.structuredContent.argv as string[];
@@ -135,21 +151,22 @@ describe('dry run and idempotency', () => {
       dryRun: true,
     });
     expect(proxyDry.structuredContent.argv).toContain('DELETE');
-    expect(sends(h)).toBe(0);
-    expect(deletes(h)).toBe(0);
+    expect(sends(h) - sent).toBe(0);
+    expect(deletes(h) - deleted).toBe(0);
   });
 
   it('the same SMS twice within the window is sent once', async () => {
-    h = await startServer({ args: ['--confirm', 'off'] });
+    const h = server();
+    const sent = sends(h);
     const one = await h.call('ringcentral_send_sms', SMS);
     const two = await h.call('ringcentral_send_sms', { text: SMS.text, to: [...SMS.to] });
     expect(one.structuredContent.status).toBe('done');
     expect(two.structuredContent.status).toBe('duplicate');
     expect(two.structuredContent.result.id).toBe(one.structuredContent.result.id);
-    expect(sends(h)).toBe(1);
+    expect(sends(h) - sent).toBe(1);
     const other = await h.call('ringcentral_send_sms', { ...SMS, idempotencyKey: 'second-on-purpose' });
     expect(other.structuredContent.status).toBe('done');
-    expect(sends(h)).toBe(2);
+    expect(sends(h) - sent).toBe(2);
   });
 });
 

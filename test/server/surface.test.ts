@@ -1,12 +1,13 @@
 /**
- * The public surface: the whole tools/list is snapshotted (names, schemas, annotations), kinds
- * and hints agree, the README table and --help are true to the code.
+ * The public surface: each tool of tools/list is snapshotted (name, schemas, annotations) in a file
+ * of its own, kinds and hints agree, the README table and --help are true to the code.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION_KEYS, CLI, ROOT, startServer, type Harness } from '../helpers.js';
+import { CLI, ROOT, snapshotFile, snapshotNames, startServer, type Harness } from '../helpers.js';
+import { registry, snapshotOf } from '../registry.js';
 import { withToolTable } from '../../src/commands/docs.js';
 import { FLAGS } from '../../src/commands/options.js';
 
@@ -20,16 +21,20 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 describe('tools/list', () => {
-  it('matches the committed snapshot exactly', async () => {
-    await expect(JSON.stringify(tools, null, 2) + '\n').toMatchFileSnapshot('./__snapshots__/tools-list.json');
+  // One file per tool (__snapshots__/tools/<name>.json), so changing a tool changes its file alone;
+  // `npx vitest run test/server/surface.test.ts -u` writes them.
+  it('matches the committed snapshot of each tool exactly', async () => {
+    for (const tool of tools) await expect(snapshotOf(tool)).toMatchFileSnapshot(snapshotFile(tool.name));
   });
 
-  it('has the 20 action tools, the proxy, status and discovery', () => {
-    const names = tools.map((t) => t.name);
-    for (const key of ACTION_KEYS) expect(names).toContain(`ringcentral_${key.replace(/-/g, '_')}`);
+  it('has a snapshot for each tool and none for a tool that is gone (delete its file)', () => {
+    expect(snapshotNames()).toEqual(tools.map((t) => t.name).sort());
+  });
+
+  it('lists every tool of the registry, in its order', () => {
+    expect(tools.map((t) => t.name)).toEqual(registry.map((d) => d.name));
     for (const extra of ['ringcentral_api_request', 'ringcentral_status', 'ringcentral_find_actions', 'ringcentral_run_action'])
-      expect(names).toContain(extra);
-    expect(names).toHaveLength(26);
+      expect(tools.map((t) => t.name)).toContain(extra);
   });
 
   // Field names that say what they hold (the format, and where an id comes from, are in the

@@ -27,7 +27,7 @@ const caught = (promise: Promise<unknown>) =>
     (error: { code?: string; message: string }) => `${error.code}: ${error.message}`,
   );
 
-describe('finding 6: a Redis that restarts empty', () => {
+describe('a Redis that restarts empty', () => {
   it('refuses tokens issued before the loss, used or not, on this instance and on a new one; new tokens work', async () => {
     const store = new RedisStore(redis.url);
     const confirmations = new Confirmations(store, SECRET);
@@ -82,7 +82,7 @@ describe('finding 6: a Redis that restarts empty', () => {
   });
 });
 
-describe('finding 7: a Redis that answers late', () => {
+describe('a Redis that answers late', () => {
   it('a claim that lands after the call gave up is removed: the identical retry is sent, not blocked as "may have been sent"', async () => {
     const store = new RedisStore(redis.url, 200);
     const sent = new SentLog(store, 600_000, 20);

@@ -136,7 +136,7 @@ describe('Redis stopped mid-run', () => {
     }
     await expect.poll(async () => (await health(a)).state.reachable, { timeout: 10_000, interval: 200 }).toBe(true);
     // It came back empty (no persistence): whether the SMS went out before cannot be known, so the
-    // old token and the send wait for the duplicate window since the loss (issue 19, finding 6).
+    // old token and the send wait for the duplicate window since the loss.
     for (const client of [ca, cb]) {
       const held = await client.call('ringcentral_send_sms', { ...sms, confirmationToken });
       expect(held.isError).toBe(true);

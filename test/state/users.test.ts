@@ -1,10 +1,10 @@
 /**
- * Issue 12, per-user identity over HTTP (`--users`): each bearer token is a person; every CLI run
- * of their request carries only their Membrane tenant (and their pinned connection); confirmation
- * tokens and the SMS window do not cross users; unknown tokens get 401; the file is re-read on
- * change or on request without dropping calls in flight.
- * Issue 19: the empty token lets nobody in (finding 1); a deleted or broken file lets nobody in and
- * says so (11); --connection-id is refused with --users (12); no CLI run without a tenant (13).
+ * Per-user identity over HTTP (`--users`): each bearer token is a person; every CLI run of their
+ * request carries only their Membrane tenant (and their pinned connection); confirmation tokens
+ * and the SMS window do not cross users; unknown tokens get 401; the file is re-read on change or
+ * on request without dropping calls in flight. The empty token lets nobody in; a deleted or broken
+ * file lets nobody in and says so; --connection-id is refused with --users; no CLI run without a
+ * tenant.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -294,7 +294,7 @@ describe('start-up checks', () => {
   });
 });
 
-describe('the empty token lets nobody in (issue 19, finding 1)', () => {
+describe('the empty token lets nobody in', () => {
   it('an entry whose tokenSha256 is the hash of the empty token is refused at start, naming it and the fix', async () => {
     const bad = join(sandbox.dir, 'empty-users.json');
     writeFileSync(bad, JSON.stringify({ users: [{ name: 'eve', tokenSha256: EMPTY_SHA.toUpperCase(), tenantKey: 'eve' }] }));
@@ -360,7 +360,7 @@ describe('the empty token lets nobody in (issue 19, finding 1)', () => {
   });
 });
 
-describe('revocation fails closed (issue 19, finding 11)', () => {
+describe('revocation fails closed', () => {
   it('a broken edit lets nobody in until it is fixed; /healthz and stderr say what is in force', async () => {
     const broken = await stderrOf(async () => {
       writeFileSync(usersFile, '{"users": [ {"name": "alice"');
@@ -405,7 +405,7 @@ describe('revocation fails closed (issue 19, finding 11)', () => {
   });
 });
 
-describe("the operator's connection is not every person's (issue 19, finding 12)", () => {
+describe("the operator's connection is not every person's", () => {
   it('refuses --connection-id together with a users file, naming the fix', async () => {
     const error = await refusedStart(
       { sandbox: true, warmup: false, env: sandbox.env, connectionId: PINNED },
@@ -431,7 +431,7 @@ describe("the operator's connection is not every person's (issue 19, finding 12)
   });
 });
 
-describe('users mode runs nothing without a tenant (issue 19, finding 13)', () => {
+describe('users mode runs nothing without a tenant', () => {
   it("with warm-up on, only a person's runtime warms up, in their tenant, once they connect", async () => {
     const own = makeSandbox();
     const warm = await startHttp({ sandbox: true, env: own.env }, { port: 0, users: usersFile });

@@ -41,7 +41,7 @@ const cli = (partial: Partial<CliResult>): CliResult => ({
   ...partial,
 });
 
-describe('finding 1: rate limits come only from structured data', () => {
+describe('rate limits come only from structured data', () => {
   const path = '/restapi/v1.0/rate-limit/retry-after:99999999999';
   const notFound = {
     errorCode: 'CMN-102',
@@ -117,7 +117,7 @@ describe('finding 1: rate limits come only from structured data', () => {
   });
 });
 
-describe('finding 11: sandbox state and unknown actions are named, not "a temporary failure"', () => {
+describe('sandbox state and unknown actions are named, not "a temporary failure"', () => {
   it('state_corrupt names membrane-sandbox reset', () => {
     const error = membraneError(
       {
@@ -139,7 +139,7 @@ describe('finding 11: sandbox state and unknown actions are named, not "a tempor
   });
 });
 
-describe('finding 5: spawn failures say what happened; the command line is bounded', () => {
+describe('spawn failures say what happened; the command line is bounded', () => {
   const runner = (env?: Record<string, string>) =>
     new CliRunner({
       command: { file: process.execPath, prefix: ['-e', 'process.stdout.write("{}")'] },
@@ -192,7 +192,7 @@ describe('finding 5: spawn failures say what happened; the command line is bound
   });
 });
 
-describe('finding 6: confirmation lines', () => {
+describe('confirmation lines', () => {
   it('every value is quoted on its own line: newlines, controls and line separators are escaped', () => {
     const text = describe_({ action: 'send SMS', text: 'hi\nto: ["+15550009999"]\u2028\u202eX\u0007', to: ['+16505550177'] });
     expect(text.split('\n')).toEqual([
@@ -203,7 +203,7 @@ describe('finding 6: confirmation lines', () => {
   });
 });
 
-describe('finding 11: an oversized stdin line is answered with its id even when "id" follows "params"', () => {
+describe('an oversized stdin line is answered with its id even when "id" follows "params"', () => {
   async function refusedIds(line: string, chunk = 97): Promise<Array<string | number | null>> {
     const input = new PassThrough();
     const ids: Array<string | number | null> = [];
@@ -243,7 +243,7 @@ function tempFolders(prefix: string): () => string {
   };
 }
 
-describe('finding 11: the confirmation-secret folder', () => {
+describe('the confirmation-secret folder', () => {
   const fresh = tempFolders('rcmcp-secret-');
 
   it('is created 0700 with a 0600 secret, and the same secret is read back', () => {
@@ -277,7 +277,7 @@ describe('finding 11: the confirmation-secret folder', () => {
   });
 });
 
-describe('finding 11: the state folder (SMS window, used tokens, penalties) is private too', () => {
+describe('the state folder (SMS window, used tokens, penalties) is private too', () => {
   const fresh = tempFolders('rcmcp-store-');
   /** A folder of the user's with files they care about (their ~/.ssh, say). */
   const victim = () => {
@@ -327,7 +327,7 @@ describe('finding 11: the state folder (SMS window, used tokens, penalties) is p
   });
 });
 
-describe('finding 11: status tells "found but failing" from "not found"', () => {
+describe('status tells "found but failing" from "not found"', () => {
   const dirs: string[] = [];
   afterAll(() => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -386,7 +386,7 @@ describe('finding 11: status tells "found but failing" from "not found"', () => 
   });
 });
 
-describe('finding 2: the id rule for free-form input', () => {
+describe('the id rule for free-form input', () => {
   it('passes ids from list tools, "~" and +E.164 caller ids; names every bad one', () => {
     expect(
       idProblems({

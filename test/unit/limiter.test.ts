@@ -189,7 +189,7 @@ describe('Limiter', () => {
     await expect(limiter.run(async () => 2)).resolves.toBe(2);
   });
 
-  describe('per person (issue 19 finding 3)', () => {
+  describe('per person', () => {
     /** A limiter with `max` slots held by `holders` calls of `person`, released by hand one at a time. */
     function held(limiter: Limiter, started: string[], name: string) {
       const gate = deferred();

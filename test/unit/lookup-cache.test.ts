@@ -27,7 +27,7 @@ const caught = (promise: Promise<unknown>) =>
     (error: unknown) => (error as ToolError).toJSON?.() ?? error,
   );
 
-describe('LookupCache (issue 19 finding 9)', () => {
+describe('LookupCache', () => {
   it("one caller's cancel ends only its own wait: the load goes on with its own signal and the other caller gets the value", async () => {
     const cache = new LookupCache();
     const { load, gate, seen } = loader();

@@ -1,11 +1,11 @@
 /**
- * tools/index.ts selectTools + src/mcp/schemas.ts: tool names, the 20 Membrane actions, annotations,
+ * tools/index.ts selectTools + src/mcp/schemas.ts: tool names, the Membrane actions, annotations,
  * read-only mode, toolsets, and the input schemas that keep bad input away from the CLI.
  */
 import { describe, expect, it } from 'vitest';
 import { annotations, inputSchema, isConfirmable, outputSchema, LIST_OUTPUT, WRITE_OUTPUT } from '../../src/mcp/schemas.js';
 import { registry, selectTools, TOOLSETS, type ToolDefinition } from '../../tools/index.js';
-import { ACTION_KEYS } from '../helpers.js';
+import { ACTION_KEYS, toolOfAction } from '../registry.js';
 
 const all = selectTools();
 const byName = (name: string, tools: ToolDefinition[] = all): ToolDefinition => {
@@ -33,11 +33,12 @@ describe('tool names', () => {
   });
 
   it.each(ACTION_KEYS.filter((key) => key !== 'update-contact'))(
-    'the action %s has its tool, which can run exactly that action or its REST equivalent',
+    'the action %s has its tool, named for it, which can run exactly that action or its REST equivalent',
     (key) => {
-      const exec = byName(`ringcentral_${key.replace(/-/g, '_')}`).exec;
-      expect(exec.via).toBe('either');
-      expect(exec.via === 'either' && exec.action.key).toBe(key);
+      const def = toolOfAction(key);
+      expect(def.name).toBe(`ringcentral_${key.replace(/-/g, '_')}`);
+      expect(def.exec.via).toBe('either');
+      expect(def.exec.via === 'either' && def.exec.action.key).toBe(key);
     },
   );
 
@@ -70,7 +71,8 @@ describe('annotations', () => {
 
   it('list_ and get_ tools are read-only', () => {
     const reads = all.filter((d) => /^ringcentral_(list|get)_/.test(d.name));
-    expect(reads.length).toBe(12);
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.every((d) => d.kind === 'read')).toBe(true);
     for (const def of reads) {
       expect(annotations(def).readOnlyHint, def.name).toBe(true);
       expect(annotations(def).destructiveHint, def.name).not.toBe(true);
