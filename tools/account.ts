@@ -34,12 +34,17 @@ const compactExtension = (r: JsonObject) => {
 export const listExtensions = defineTool({
   name: 'ringcentral_list_extensions',
   title: 'List extensions',
-  description: 'Directory: users, departments (call queues), IVRs; ids, numbers, emails.',
+  description: 'Company directory: users, call queues, IVRs.',
   toolset: 'account',
   kind: 'read',
   list: { paging: 'page', compact: compactExtension },
   input: {
-    type: oneOf(EXTENSION_TYPES),
+    // The values in the error, not the listing: the description names the common ones.
+    type: z
+      .string()
+      .refine((v) => (EXTENSION_TYPES as readonly string[]).includes(v), `must be one of ${EXTENSION_TYPES.join(', ')}`)
+      .describe('User, Department (queue), ...')
+      .optional(),
     status: oneOf(EXTENSION_STATUS),
     extensionNumber: z
       .string()
@@ -68,7 +73,7 @@ export const listExtensions = defineTool({
 export const getExtensionInfo = defineTool({
   name: 'ringcentral_get_extension_info',
   title: 'Get extension',
-  description: 'One extension (default you): number, contact, settings, permissions.',
+  description: 'One extension (default: you): number, contact.',
   toolset: 'account',
   kind: 'read',
   input: { extensionId },
@@ -90,7 +95,7 @@ export const accountTools = [
   defineTool({
     name: 'ringcentral_get_account_info',
     title: 'Get account',
-    description: 'Company account: id, main number, status, plan, regional settings.',
+    description: 'Company account: main number, plan, settings.',
     toolset: 'account',
     kind: 'read',
     input: {},
@@ -103,7 +108,7 @@ export const accountTools = [
   defineTool({
     name: 'ringcentral_status',
     title: 'Connection status',
-    description: 'Checks Membrane CLI, login, connection and tool routes, with fixes. Call when tools fail.',
+    description: 'CLI, login, connection and route checks with fixes. Call when tools fail.',
     toolset: 'account',
     kind: 'read',
     input: {},

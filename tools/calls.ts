@@ -25,6 +25,43 @@ const callLogFilters = async (i: { dateFrom?: string; dateTo?: string; phoneNumb
   view: i.detailed ? 'Detailed' : undefined,
 });
 
+/** RingCentral's call-log record (CallLogRecord), for `fields`. */
+const CALL_FIELDS = [
+  'id',
+  'uri',
+  'sessionId',
+  'telephonySessionId',
+  'partyId',
+  'startTime',
+  'duration',
+  'durationMs',
+  'type',
+  'direction',
+  'action',
+  'result',
+  'reason',
+  'reasonDescription',
+  'from',
+  'to',
+  'extension',
+  'delegate',
+  'delegationType',
+  'message',
+  'recording',
+  'shortRecording',
+  'billing',
+  'internalType',
+  'transport',
+  'transferTarget',
+  'transferee',
+  'sipUuidInfo',
+  'metadataCategories',
+  'finished',
+  'deleted',
+  'legs',
+  'lastModifiedTime',
+] as const;
+
 const direction = oneOf(['Inbound', 'Outbound'] as const);
 const callType = oneOf(['Voice', 'Fax'] as const);
 
@@ -32,10 +69,10 @@ export const callTools = [
   defineTool({
     name: 'ringcentral_get_call_log',
     title: 'Call log',
-    description: 'Your call history, newest first. Default: LAST 24 HOURS; pass dateFrom for older.',
+    description: 'Call history, newest first; LAST 24 HOURS unless dateFrom.',
     toolset: 'calls',
     kind: 'read',
-    list: { paging: 'page', compact: compactCall, window: (i, ctx) => dateWindow(i, ctx) },
+    list: { paging: 'page', compact: compactCall, fields: CALL_FIELDS, window: (i, ctx) => dateWindow(i, ctx) },
     input: {
       dateFrom: isoDate(),
       dateTo: isoDate(),
@@ -45,7 +82,7 @@ export const callTools = [
         .string()
         .regex(/^\+?[1-9]\d{1,14}$/, 'must be an E.164 phone number like +16505550123')
         .optional(),
-      detailed: z.boolean().describe('With call legs').optional(),
+      detailed: z.boolean().optional(),
       extensionId,
     },
     exec: {
@@ -78,7 +115,7 @@ export const callTools = [
     description: 'Calls in progress right now on your extension.',
     toolset: 'calls',
     kind: 'read',
-    list: { paging: 'page', compact: compactCall },
+    list: { paging: 'page', compact: compactCall, fields: CALL_FIELDS },
     input: { direction, type: callType, extensionId },
     exec: {
       via: 'either',

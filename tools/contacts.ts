@@ -36,15 +36,52 @@ type ContactFields = { [K in keyof typeof contactFields]?: unknown };
 
 const contactId = numericId('contacts');
 
-/** One name and one phone (mobile first): what a person scans a contact list for. */
-const compactContact = (r: JsonObject) =>
-  compactObject({
-    id: r.id,
-    name: [r.firstName, r.lastName].filter(Boolean).join(' ') || undefined,
-    company: r.company,
-    email: r.email,
-    phone: r.mobilePhone ?? r.businessPhone ?? r.homePhone,
-  });
+/**
+ * A contact as one line a person scans: "Name (Company) phone email", with one phone (mobile
+ * first). One string instead of four keys keeps a page of contacts small.
+ */
+const compactContact = (r: JsonObject) => {
+  const name = [r.firstName, r.lastName].filter(Boolean).join(' ');
+  const company = r.company ? (name ? `(${String(r.company)})` : r.company) : undefined;
+  const card = [name, company, r.mobilePhone ?? r.businessPhone ?? r.homePhone, r.email].filter(Boolean).join(' ');
+  return compactObject({ id: r.id, card: card || undefined });
+};
+
+/** RingCentral's contact record (PersonalContactResource), for `fields`. */
+const CONTACT_FIELDS = [
+  'id',
+  'uri',
+  'availability',
+  'firstName',
+  'lastName',
+  'middleName',
+  'nickName',
+  'company',
+  'jobTitle',
+  'email',
+  'email2',
+  'email3',
+  'birthday',
+  'webPage',
+  'notes',
+  'homePhone',
+  'homePhone2',
+  'businessPhone',
+  'businessPhone2',
+  'mobilePhone',
+  'businessFax',
+  'companyPhone',
+  'assistantPhone',
+  'carPhone',
+  'otherPhone',
+  'otherFax',
+  'callbackPhone',
+  'homeAddress',
+  'businessAddress',
+  'otherAddress',
+  'ringtoneIndex',
+  'appInfo',
+] as const;
 
 const fieldsOf = (i: JsonObject): ContactFields => compactObject(Object.fromEntries(Object.keys(contactFields).map((k) => [k, i[k]])));
 
@@ -130,7 +167,7 @@ export const contactTools = [
     description: 'Your personal address book, by name prefix or phone.',
     toolset: 'contacts',
     kind: 'read',
-    list: { paging: 'page', compact: compactContact },
+    list: { paging: 'page', compact: compactContact, fields: CONTACT_FIELDS },
     input: {
       startsWith: z.string().min(1).max(64).describe('First or last name prefix').optional(),
       phoneNumber: phone.optional(),

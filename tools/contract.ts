@@ -140,9 +140,15 @@ export interface ListSpec<I = JsonObject> {
   compact: (record: JsonObject) => JsonObject;
   maxLimit?: number;
   /** What the page's records lack for a person (names behind member ids), looked up once per page. */
-  enrich?: (records: JsonObject[], ctx: ToolContext) => Promise<JsonObject[]>;
+  enrich?: (records: JsonObject[], ctx: ToolContext, input?: I) => Promise<JsonObject[]>;
   /** A list RingCentral limits to a default date window: the window this call reads, told in the result. */
   window?: (input: I, ctx: ToolContext) => Promise<DateWindow>;
+  /** A smaller page for calls whose records each cost a look-up: the most records, and why (told when it cut the page short). */
+  pageBound?: (input: I) => { max: number; why: string } | undefined;
+  /** More top-level fields of the result (the personal meeting room, on the first page); they share the budget. */
+  extras?: (input: I, ctx: ToolContext, firstPage: boolean) => Promise<JsonObject>;
+  /** The record's top-level fields (and what enrich adds): a `fields` entry outside them is refused, naming them. */
+  fields?: readonly string[];
 }
 
 export interface ToolDefinition<S extends Shape = Shape> {
@@ -159,6 +165,8 @@ export interface ToolDefinition<S extends Shape = Shape> {
   validate?: (input: Input<S>) => string | undefined;
   /** What a read's record lacks that an assistant needs, fetched after the call (a voicemail's transcription). */
   complete?: (record: JsonObject, ctx: ToolContext) => Promise<JsonObject>;
+  /** A RingCentral 404 (CMN-102) in the tool's words: the field the caller used, the tool that lists those ids. */
+  notFound?: (input: Input<S>) => { message: string; fix: string };
   /** Custom output schema; list, record and write tools share standard ones. */
   output?: z.ZodObject;
   /** What exactly a write will do, fetched if needed, for confirmation and dry run. */

@@ -83,12 +83,12 @@ export const discoveryTools = [
   defineTool({
     name: 'ringcentral_find_actions',
     title: 'Find actions',
-    description: "Search the connection's actions by intent, for ringcentral_run_action.",
+    description: 'Find Membrane actions by intent, for ringcentral_run_action.',
     toolset: 'discovery',
     kind: 'read',
     input: {
-      intent: z.string().min(1).max(200).describe('e.g. "forward calls"'),
-      limit: z.number().int().min(1).max(50).describe('Default 10').optional(),
+      intent: z.string().min(1).max(200),
+      limit: z.number().int().min(1).max(50).optional(),
     },
     output: z.object({ actions: z.array(z.looseObject({ id: z.string() })) }),
     exec: {
@@ -101,7 +101,7 @@ export const discoveryTools = [
   defineTool({
     name: 'ringcentral_run_action',
     title: 'Run action',
-    description: 'Run a ringcentral_find_actions action by id or key; input is checked against its schema. Needs confirmation.',
+    description: 'Run a ringcentral_find_actions action by id or key, checked against its schema.',
     toolset: 'discovery',
     kind: 'destructive',
     input: {

@@ -7,16 +7,47 @@ import type { JsonObject } from './contract.js';
 const DIGITS = /^\d{1,19}$/;
 export const E164 = /^\+[1-9]\d{1,14}$/;
 
+/** The problem with a number given for an id: a fraction is no id; an integer beyond 2^53 has already lost digits. */
+const numberProblem = (v: number, rule: string) =>
+  Number.isInteger(v) ? `${v} is not exact (a number beyond 2^53 loses digits): pass the id as a string` : rule;
+
+/**
+ * An id as a list gives it: a JSON number (RingCentral's int64 ids) or its digits as text; either
+ * becomes the text `pattern` checks, and every failure says `rule`.
+ */
+const idField = (pattern: RegExp, rule: string) => {
+  const asText = z.string().regex(pattern, rule);
+  const asNumber = z
+    .number()
+    .transform((v, ctx) => {
+      if (Number.isSafeInteger(v)) return String(v);
+      ctx.addIssue({ code: 'custom', message: numberProblem(v, rule) });
+      return z.NEVER;
+    })
+    .pipe(asText);
+  // Two alternatives, each with its own type: Gemini takes anyOf but not a list of types. A number
+  // is told what was wrong with it as a number, anything else what an id is.
+  return z.union([asText, asNumber], {
+    error: (issue) => {
+      // Absent (null means absent): as every other required field says it.
+      if (issue.input === undefined) return 'is required';
+      if (issue.code !== 'invalid_union' || typeof issue.input !== 'number') return rule;
+      return issue.errors[1]?.[0]?.message;
+    },
+  });
+};
+
 export const numericId = (what: string) =>
   // The error names the list tool; the listing leaves it to the field name (every id comes from a list).
-  z.string().regex(DIGITS, `must be a numeric RingCentral id (digits only); get it from ringcentral_list_${what}`);
+  idField(DIGITS, `must be a numeric RingCentral id (digits only); get it from ringcentral_list_${what}`);
 
-const anExtensionId = z.string().regex(/^(~|\d{1,19})$/, 'must be "~" (you) or a numeric extension id from ringcentral_list_extensions');
+const anExtensionId = idField(/^(~|\d{1,19})$/, 'must be "~" (you) or a numeric extension id from ringcentral_list_extensions');
 export const extensionId = anExtensionId.optional();
 
+/** Bridge ids are text with letters (`iad41-c04-ndb...`), never a JSON number in any answer, so no number form. */
 export const meetingId = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'must be a meeting (bridge) id from ringcentral_create_meeting (letters, digits, _ . -)');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'must be a meeting (bridge) id from ringcentral_list_meetings (letters, digits, _ . -)');
 
 /**
  * An id that ends up in a RingCentral path. Empty, ".", "..", blank or percent-encoded ids name
@@ -31,7 +62,7 @@ const ID_RULE = 'must be an id from a list tool (letters, digits, ~ . _ : @ + = 
  * The ids the typed tools take, by key (messageId, message_id, messageIds...): free-form input
  * holds them to the same fields, so run_action cannot send what get_message would refuse.
  */
-const TYPED_IDS: Record<string, z.ZodString> = {
+const TYPED_IDS: Record<string, z.ZodType> = {
   messageid: numericId('messages'),
   contactid: numericId('contacts'),
   extensionid: anExtensionId,

@@ -98,24 +98,30 @@ function contentPath(uri: unknown): string | undefined {
 }
 
 /**
- * What an assistant reads a message for, first: an SMS's text, a voicemail's transcription (the
- * AudioTranscription attachment, text/plain, fetched from its content URI), a fax's page count.
+ * A voicemail's transcription: the AudioTranscription attachment (text/plain), fetched from its
+ * content URI; `{}` for any other message or a voicemail without one.
  */
-async function withContent(record: JsonObject, ctx: ToolContext): Promise<JsonObject> {
+async function transcriptionOf(record: JsonObject, ctx: ToolContext): Promise<{ transcription?: string; transcriptionError?: string }> {
   const attachments = (Array.isArray(record.attachments) ? record.attachments : []) as JsonObject[];
   const transcript = attachments.find((a) => a.type === 'AudioTranscription' && String(a.contentType).startsWith('text/plain'));
   const path = record.type === 'VoiceMail' ? contentPath(transcript?.uri) : undefined;
-  let transcription: JsonObject = {};
-  if (path) {
-    try {
-      // RingCentral's readMessageContent counts in the Medium group.
-      transcription = { transcription: (await ctx.restText('Medium', { method: 'GET', path })).trim() };
-    } catch (error) {
-      // The message itself was read; a transcription RingCentral cannot serve is said, not fatal.
-      if (!(error instanceof ToolError)) throw error;
-      transcription = { transcriptionError: `${error.code}: ${error.message}` };
-    }
+  if (!path) return {};
+  try {
+    // RingCentral's readMessageContent counts in the Medium group.
+    return { transcription: (await ctx.restText('Medium', { method: 'GET', path })).trim() };
+  } catch (error) {
+    // The message itself was read; a transcription RingCentral cannot serve is said, not fatal.
+    if (!(error instanceof ToolError)) throw error;
+    return { transcriptionError: `${error.code}: ${error.message}` };
   }
+}
+
+/**
+ * What an assistant reads a message for, first: an SMS's text, a voicemail's transcription, a
+ * fax's page count.
+ */
+async function withContent(record: JsonObject, ctx: ToolContext): Promise<JsonObject> {
+  const transcription = await transcriptionOf(record, ctx);
   const first = compactObject({
     text: record.type === 'SMS' || record.type === 'Pager' ? record.subject : undefined,
     ...transcription,
@@ -127,7 +133,7 @@ async function withContent(record: JsonObject, ctx: ToolContext): Promise<JsonOb
 export const getMessage = defineTool({
   name: 'ringcentral_get_message',
   title: 'Get message',
-  description: 'One message: SMS text, voicemail transcription, fax pages, attachments, delivery status.',
+  description: 'One message: SMS text, voicemail transcription, fax pages.',
   toolset: 'messaging',
   kind: 'read',
   input: { messageId, extensionId },
@@ -152,30 +158,96 @@ interface MessageFilterInput {
   dateFrom?: string;
   dateTo?: string;
   phoneNumber?: string;
+  conversationId?: string;
+  deleted?: boolean;
 }
 
 /** list_messages' filters, the same on both routes: lists as lists, date-only dates made whole. */
 async function messageFilters(i: MessageFilterInput, ctx: ToolContext) {
   const { dateFrom, dateTo } = await dateWindow(i, ctx);
-  const { messageType, direction, readStatus, phoneNumber } = i;
+  const { messageType, direction, readStatus, phoneNumber, conversationId, deleted } = i;
   return {
     messageType: asArray(messageType),
     direction: asArray(direction),
     readStatus: asArray(readStatus),
+    availability: deleted ? ['Deleted'] : undefined,
     dateFrom,
     dateTo,
     phoneNumber,
+    conversationId,
   };
+}
+
+/** RingCentral's message record (GetMessageInfoResponse), for `fields`; `transcription` is fetched on request. */
+const MESSAGE_FIELDS = [
+  'id',
+  'uri',
+  'extensionId',
+  'type',
+  'direction',
+  'creationTime',
+  'lastModifiedTime',
+  'readStatus',
+  'availability',
+  'priority',
+  'subject',
+  'messageStatus',
+  'from',
+  'to',
+  'attachments',
+  'conversationId',
+  'conversation',
+  'smsDeliveryTime',
+  'smsSendingAttemptsCount',
+  'deliveryErrorCode',
+  'segmentCount',
+  'faxPageCount',
+  'faxResolution',
+  'coverIndex',
+  'coverPageText',
+  'vmTranscriptionStatus',
+  'pgToDepartment',
+  'owner',
+  'transcription',
+] as const;
+
+/** Voicemail transcriptions fetched in one list call: each is one more CLI run. */
+const TRANSCRIPTIONS_PER_CALL = 10;
+
+const wantsTranscription = (i: JsonObject) => Array.isArray(i.fields) && i.fields.includes('transcription');
+
+/** Each voicemail's transcription on the page (a failure named in its place), when `fields` asks for it. */
+async function withTranscriptions(records: JsonObject[], ctx: ToolContext, input: JsonObject = {}): Promise<JsonObject[]> {
+  if (!wantsTranscription(input)) return records;
+  // A page continued from a call without transcriptions can be larger than the bound: the rest are said, not fetched.
+  const voicemails = records.filter((r) => r.type === 'VoiceMail').slice(0, TRANSCRIPTIONS_PER_CALL);
+  return Promise.all(
+    records.map(async (r) => {
+      if (r.type !== 'VoiceMail') return r;
+      if (!voicemails.includes(r)) return { ...r, transcription: `[not fetched: at most ${TRANSCRIPTIONS_PER_CALL} per call]` };
+      const { transcription, transcriptionError } = await transcriptionOf(r, ctx);
+      const text = transcription ?? (transcriptionError ? `[not available: ${transcriptionError}]` : undefined);
+      return text === undefined ? r : { ...r, transcription: text };
+    }),
+  );
 }
 
 export const messageTools = [
   defineTool({
     name: 'ringcentral_list_messages',
     title: 'List messages',
-    description: 'SMS, voicemail, fax; newest first. Default: LAST 24 HOURS; pass dateFrom for older.',
+    description: 'SMS, voicemail, fax, newest first; LAST 24 HOURS unless dateFrom.',
     toolset: 'messaging',
     kind: 'read',
-    list: { paging: 'page', compact: compactMessage, window: (i, ctx) => dateWindow(i, ctx) },
+    list: {
+      paging: 'page',
+      compact: compactMessage,
+      window: (i, ctx) => dateWindow(i, ctx),
+      fields: MESSAGE_FIELDS,
+      enrich: withTranscriptions,
+      pageBound: (i) =>
+        wantsTranscription(i) ? { max: TRANSCRIPTIONS_PER_CALL, why: 'each transcription is fetched on its own' } : undefined,
+    },
     input: {
       messageType: oneOf(['SMS', 'VoiceMail', 'Fax', 'Pager'] as const),
       direction: oneOf(['Inbound', 'Outbound'] as const),
@@ -183,13 +255,25 @@ export const messageTools = [
       dateFrom: isoDate(),
       dateTo: isoDate(),
       phoneNumber: phone.optional(),
+      conversationId: numericId('messages').optional(),
+      deleted: z.boolean().optional(),
       extensionId,
     },
     exec: {
       via: 'either',
       action: {
         key: 'list-messages',
-        sends: ['extensionId', 'messageType', 'direction', 'readStatus', 'dateFrom', 'dateTo', 'phoneNumber'],
+        sends: [
+          'extensionId',
+          'messageType',
+          'direction',
+          'readStatus',
+          'availability',
+          'dateFrom',
+          'dateTo',
+          'phoneNumber',
+          'conversationId',
+        ],
         input: async (i, ctx) => compactObject({ extensionId: i.extensionId, ...(await messageFilters(i, ctx)) }),
         defaults: { extensionId: '~' },
       },
@@ -234,7 +318,7 @@ export const messageTools = [
   defineTool({
     name: 'ringcentral_delete_message',
     title: 'Delete message',
-    description: 'Delete a message: to Deleted (restorable), or for good with purge: true.',
+    description: 'Delete a message (restorable); purge: true for good.',
     toolset: 'messaging',
     kind: 'destructive',
     input: { messageId, purge: z.boolean().optional(), extensionId },
@@ -252,5 +336,35 @@ export const messageTools = [
       const message = await ctx.read(getMessage, { extensionId: i.extensionId, messageId: i.messageId });
       return { action: i.purge ? 'purge message (permanent)' : 'delete message (moves to Deleted)', message: compactMessage(message) };
     },
+  }),
+  defineTool({
+    name: 'ringcentral_update_message',
+    title: 'Update message',
+    description: 'Mark a message read or unread, or restore a deleted one.',
+    toolset: 'messaging',
+    kind: 'write',
+    input: { messageId, read: z.boolean().optional(), restore: z.boolean().optional() },
+    validate: (i) => (i.read === undefined && i.restore !== true ? 'give read (true or false), or restore: true, or both' : undefined),
+    notFound: (i) => ({
+      message: `messageId ${i.messageId}: no such message (purged, or not in your mailbox)`,
+      fix: 'take the id from ringcentral_list_messages (deleted ones: deleted: true); a purged message cannot be restored',
+    }),
+    exec: {
+      via: 'rest',
+      why: 'no Membrane action updates a message',
+      // RingCentral's patchMessage: readStatus, and availability Alive to restore; nothing else is sent.
+      rest: {
+        group: 'Medium',
+        call: (i) => ({
+          method: 'PATCH',
+          path: messagePath(i),
+          body: compactObject({
+            readStatus: i.read === undefined ? undefined : i.read ? 'Read' : 'Unread',
+            availability: i.restore ? 'Alive' : undefined,
+          }),
+        }),
+      },
+    },
+    preview: async (i) => compactObject({ action: 'update message', messageId: i.messageId, read: i.read, restore: i.restore }),
   }),
 ];

@@ -148,17 +148,23 @@ export class ToolCall {
   /** One page of a list tool, within the budget. */
   async list(spec: ListSpec): Promise<JsonObject> {
     const { input } = this;
-    const limit = input.limit ?? 25;
+    const { limit, cut } = pageSize(spec, input);
     const position = input.cursor ? decodeCursor(this.def.name, input.cursor) : firstPosition(spec.paging, limit);
     const { output, planned } = await this.perform(position.handle);
     const read = nextPage(readList(output, planned), position.handle);
-    const page = spec.enrich ? { ...read, records: await spec.enrich(read.records, this.ctx) } : read;
+    const page = spec.enrich ? { ...read, records: await spec.enrich(read.records, this.ctx, input) } : read;
     const window = spec.window ? await spec.window(input, this.ctx) : undefined;
-    // The window (and a hint) share the budget with the records, so the page is cut to what is left.
-    const budget = this.runtime.options.maxResultChars - (window ? JSON.stringify(windowFields(window, true)).length : 0);
+    const extras = spec.extras ? await spec.extras(input, this.ctx, !input.cursor) : {};
+    // The window (and a hint) and the extras share the budget with the records, so the page is cut to what is left.
+    const budget =
+      this.runtime.options.maxResultChars -
+      (window ? JSON.stringify(windowFields(window, true)).length : 0) -
+      JSON.stringify(extras).length;
     const shape = (r: JsonObject) => view(r, spec.compact, input.view ?? 'compact', input.fields);
     const result = listResult(page, position, { tool: this.def.name, limit, budget, shape });
-    return window ? { ...result, ...windowFields(window, result.count === 0 && !result.nextCursor) } : result;
+    // A page the bound made smaller than asked, with more to come, says why.
+    if (cut && result.nextCursor) result.note ??= `${cut}: at most ${limit} records per call; pass nextCursor for the rest`;
+    return { ...result, ...extras, ...(window ? windowFields(window, result.count === 0 && !result.nextCursor) : {}) };
   }
 
   /** Asks the person (elicitation) or hands out a token; the pending result, or nothing when confirmed. */
@@ -198,6 +204,13 @@ export class ToolCall {
     if (answer === 'unavailable') return false;
     throw new ToolError('declined', `the person ${DID[answer]} the confirmation; nothing was sent or changed`);
   }
+}
+
+/** The page size of a call: `limit` (25 by default), or less where the list bounds it; `cut` says why it is less. */
+function pageSize(spec: ListSpec, input: { limit?: number }): { limit: number; cut?: string } {
+  const asked = input.limit ?? 25;
+  const bound = spec.pageBound?.(input);
+  return bound && bound.max < asked ? { limit: bound.max, cut: bound.why } : { limit: asked };
 }
 
 /** The date window a list read (RingCentral's default one included); when it held nothing, how to look further. */

@@ -19,7 +19,9 @@ export async function callTool(def: AnyTool, rawInput: unknown, runtime: Runtime
   try {
     const parsed = parseInput(def, rawInput);
     if (!parsed.success) throw invalidInput(parsed.error);
-    const structured = await execute(new ToolCall(def, parsed.data, runtime, env));
+    const structured = await execute(new ToolCall(def, parsed.data, runtime, env)).catch((error: unknown) => {
+      throw notFoundOf(def, parsed.data, error);
+    });
     const fitted = fitBudget(structured, runtime.options.maxResultChars);
     return { content: [{ type: 'text', text: JSON.stringify(fitted) }], structuredContent: fitted };
   } catch (error) {
@@ -36,6 +38,13 @@ export function errorResult(error: ToolError): CallToolResult {
   const { code: _c, message: _m, fix: _f, retryAfterSeconds: _r, actionRunId: _a, ...extra } = json;
   const text = Object.keys(extra).length ? `${error.toText()}\n${JSON.stringify(extra)}` : error.toText();
   return { isError: true, content: [{ type: 'text', text }], _meta: { 'ringcentral-mcp/error': json } };
+}
+
+/** A RingCentral 404 told in the tool's words, when it has them (see ToolDefinition.notFound). */
+function notFoundOf(def: AnyTool, input: JsonObject, error: unknown): unknown {
+  if (!def.notFound || !(error instanceof ToolError) || error.details.upstreamCode !== 'CMN-102') return error;
+  const { message, fix } = def.notFound(input);
+  return new ToolError('not_found', `${message} (RingCentral CMN-102)`, { ...error.details, fix });
 }
 
 function invalidInput(error: z.ZodError): ToolError {

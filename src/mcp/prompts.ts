@@ -30,7 +30,7 @@ export const PROMPTS: PromptDefinition[] = [
       return [
         `Give me a digest of what I missed ${since ? `since ${since}` : 'in the last 24 hours'}.`,
         `1. ringcentral_get_call_log with direction "Inbound"${from}; keep the calls whose result is "Missed" or "Voicemail".`,
-        `2. ringcentral_list_messages with messageType "VoiceMail"${from}.`,
+        `2. ringcentral_list_messages with messageType "VoiceMail", fields ["transcription"]${from}: each voicemail with what was said.`,
         `3. ringcentral_list_messages with messageType "SMS", direction "Inbound", readStatus "Unread"${from}.`,
         'Follow nextCursor until there is none. Group by person (name if known, else number), newest first, one line each, and end with who I should call back.',
         'Only read: change nothing.',
@@ -85,6 +85,29 @@ export const PROMPTS: PromptDefinition[] = [
         '2. A colleague: post to them in chat with ringcentral_create_chat_post (chatId: their name or email; it starts your Direct chat if there is none). A personal contact, or if I ask for a text: ringcentral_send_sms (to: their full name or number).',
         '3. Draft the message, show me who gets it and the exact text, and wait for my yes. When the call returns confirmation_required, show its preview and call again with the same arguments plus its confirmationToken, only after I agreed.',
       ].join('\n'),
+  },
+  {
+    name: 'find_meeting',
+    title: 'Find a past meeting',
+    description: 'Find a past video meeting by day or name: who was there, how long, its recordings and link.',
+    needs: ['ringcentral_list_meetings', 'ringcentral_get_meeting'],
+    args: {
+      day: z
+        .string()
+        .regex(/^\d{4}-\d\d-\d\d$/, 'must be a date like 2026-01-31')
+        .describe('The day, YYYY-MM-DD (in the account time zone)')
+        .optional(),
+      name: z.string().max(200).describe('Words in the meeting name').optional(),
+    },
+    text: ({ day, name }) => {
+      const filters = [day ? `dateFrom "${day}", dateTo "${day}"` : '', name ? `name "${name}"` : ''].filter(Boolean).join(', ');
+      return [
+        `Find the meeting${name ? ` called "${name}"` : ''}${day ? ` on ${day}` : ' I had recently'}.`,
+        `1. ringcentral_list_meetings${filters ? ` with ${filters}` : ''}; follow nextCursor if it is not among the first records.`,
+        '2. Pass the bridgeId of the one that matches to ringcentral_get_meeting for its join link and settings (a deleted room is gone).',
+        'Answer with its name, start, duration, host, how many took part and any recording links. Only read: change nothing.',
+      ].join('\n');
+    },
   },
 ];
 

@@ -12,14 +12,21 @@ export const RECORD_OUTPUT = z.looseObject({ record: z.looseObject({}) });
 
 export const WRITE_OUTPUT = z.looseObject({ status: z.enum(['done', 'duplicate', 'confirmation_required', 'dry_run']) });
 
-const listFields = (maxLimit: number) => ({
+/** A field path; with the record's fields known, one outside them is refused, naming them (the listing leaves that out). */
+const fieldPath = (known: readonly string[] | undefined) => {
+  const path = z.string().regex(/^\w+(\.\w+)*$/, 'must be a field path like contact.email');
+  return known
+    ? path.refine((p) => known.includes(p.split('.')[0]), {
+        error: (issue) => `${JSON.stringify(issue.input)} is not a field of these records; fields available: ${known.join(', ')}`,
+      })
+    : path;
+};
+
+const listFields = (maxLimit: number, known?: readonly string[]) => ({
   limit: z.number().int().min(1).max(maxLimit).optional(),
   cursor: z.string().min(1).max(4000).optional(),
   view: z.enum(['compact', 'full']).optional(),
-  fields: z
-    .array(z.string().regex(/^\w+(\.\w+)*$/, 'must be a field path like contact.email'))
-    .max(20)
-    .optional(),
+  fields: z.array(fieldPath(known)).max(20).optional(),
 });
 
 const writeFields = { dryRun: z.boolean().optional() };
@@ -39,7 +46,7 @@ export function inputSchema(def: AnyTool): z.ZodObject {
   if (!schema) {
     schema = z.strictObject({
       ...def.input,
-      ...(def.list ? listFields(def.list.maxLimit ?? 1000) : {}),
+      ...(def.list ? listFields(def.list.maxLimit ?? 1000, def.list.fields) : {}),
       ...(def.kind !== 'read' || def.needsConfirmation ? writeFields : {}),
       ...(isConfirmable(def) ? confirmFields : {}),
     });

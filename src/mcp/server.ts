@@ -14,8 +14,8 @@ import { toolListing } from './listing.js';
 import { ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 
 export const INSTRUCTIONS = `RingCentral through the Membrane CLI.
-- Ids come from the list tools (list_extensions, list_messages, list_contacts, list_chats, get_call_log) and create_meeting; never guess an id. extensionId defaults to ~ (you).
 - Phone numbers are E.164 (+16505550123); send_sms also takes numbers as people write them, and names. find_people finds colleagues and contacts. Dates are ISO 8601. Message and call-log lists default to the last 24 h: pass dateFrom for older.
+- Ids come from the list tools (list_extensions, list_messages, list_contacts, list_chats, get_call_log, list_meetings); pass them as given, number or string; never guess one. extensionId defaults to ~ (you).
 - Lists are compact and paged: pass nextCursor back as cursor; view "full", or fields (extra field paths), for more.
 - send_sms, chat posts, teams with members, delete_*, update_contact, non-GET api_request and run_action cannot be undone: show the person exactly what will happen and get their yes. When a result says confirmation_required, show its preview and call again with confirmationToken only after they agree.
 - On errors, read the Fix line; ringcentral_status diagnoses setup.`;

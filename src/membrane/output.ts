@@ -15,7 +15,7 @@ export interface ListPage {
   records: JsonObject[];
   /** Membrane's cursor for the next page. */
   cursor?: string;
-  /** Team messaging's token for the next page. */
+  /** The token for the next page (team messaging's `navigation`, Video history's `paging`). */
   nextPageToken?: string;
   /** RingCentral's enumerated paging: a `navigation.nextPage` link... */
   nextPage: boolean;
@@ -68,12 +68,11 @@ function unreadable(source: Source, what: string): ToolError {
 
 const sample = (value: unknown): string => (JSON.stringify(value) ?? String(value)).slice(0, 120);
 
-/** The list a result holds: itself (a bare array), its `records` or its `items`. */
+/** The list a result holds: itself (a bare array), its `records`, its `items` (Membrane) or its `meetings` (Video history). */
 function listIn(value: unknown): unknown[] | undefined {
   if (Array.isArray(value)) return value;
   if (!isObject(value)) return undefined;
-  if (Array.isArray(value.records)) return value.records;
-  return Array.isArray(value.items) ? value.items : undefined;
+  return [value.records, value.items, value.meetings].find((list): list is unknown[] => Array.isArray(list));
 }
 
 /** What a result that holds no list looks like, for the error. */
@@ -89,7 +88,9 @@ function pagingOf(value: JsonObject): Omit<ListPage, 'records'> {
   const page: Omit<ListPage, 'records'> = { nextPage: isObject(navigation.nextPage) };
   if (typeof paging.totalPages === 'number') page.totalPages = paging.totalPages;
   if (typeof value.cursor === 'string' && value.cursor) page.cursor = value.cursor;
-  if (typeof navigation.nextPageToken === 'string' && navigation.nextPageToken) page.nextPageToken = navigation.nextPageToken;
+  // Team messaging names the next page in `navigation`, Video history in `paging`.
+  const token = navigation.nextPageToken ?? paging.nextPageToken;
+  if (typeof token === 'string' && token) page.nextPageToken = token;
   return page;
 }
 

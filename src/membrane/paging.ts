@@ -7,13 +7,15 @@
 import { ToolError } from '../errors.js';
 import type { ListPage } from './output.js';
 
-/** How a list pages upstream: RingCentral page/perPage, or team-messaging pageToken. */
-export type Paging = 'page' | 'token';
+/** How a list pages upstream: RingCentral page/perPage, team-messaging recordCount/pageToken, or Video history perPage/pageToken. */
+export type Paging = 'page' | 'token' | 'video';
 
 /** How to fetch one upstream page. */
 export type Handle =
   | { page: number; perPage: number }
   | { token?: string; count: number }
+  /** RingCentral Video's meeting history: perPage, and the token of a page after the first. */
+  | { pageToken: string; perPage: number }
   | { cursor?: string; perPage: number }
   /** A Membrane cursor over a list that sizes its pages with recordCount (team messaging). */
   | { cursor: string; count: number };
@@ -63,6 +65,7 @@ function validHandle(h: unknown): h is Handle {
   if (keys === 'count' || keys === 'count,token') return isPageSize(o.count) && optionalText(o.token);
   if (keys === 'count,cursor') return isPageSize(o.count) && isText(o.cursor);
   if (keys === 'perPage' || keys === 'cursor,perPage') return isPageSize(o.perPage) && optionalText(o.cursor);
+  if (keys === 'pageToken,perPage') return isPageSize(o.perPage) && isText(o.pageToken);
   return false;
 }
 
@@ -84,12 +87,13 @@ function invalidCursor(): ToolError {
 }
 
 export function firstPosition(paging: Paging, limit: number): Position {
-  return { handle: paging === 'token' ? { count: limit } : { page: 1, perPage: limit }, skip: 0 };
+  return { handle: paging === 'token' ? { count: limit } : paging === 'video' ? { perPage: limit } : { page: 1, perPage: limit }, skip: 0 };
 }
 
 /** The paging fields the action input gets for a handle. */
 export function pagingInput(handle: Handle): Record<string, unknown> {
   if ('page' in handle) return { page: handle.page, perPage: handle.perPage };
+  if ('pageToken' in handle) return { perPage: handle.perPage, pageToken: handle.pageToken };
   if ('count' in handle) {
     if ('cursor' in handle) return { cursor: handle.cursor, recordCount: handle.count };
     return handle.token ? { recordCount: handle.count, pageToken: handle.token } : { recordCount: handle.count };
@@ -109,6 +113,11 @@ export function pagingQuery(handle: Handle): Array<[string, string]> {
       ['page', String(handle.page)],
       ['perPage', String(handle.perPage)],
     ];
+  if ('pageToken' in handle)
+    return [
+      ['perPage', String(handle.perPage)],
+      ['pageToken', handle.pageToken],
+    ];
   if ('count' in handle) {
     const token = 'token' in handle ? handle.token : undefined;
     return [['recordCount', String(handle.count)], ...(token ? [['pageToken', token] as [string, string]] : [])];
@@ -121,6 +130,9 @@ export interface UpstreamPage {
   next?: Handle;
 }
 
+/** A handle of RingCentral Video's history: its first page (perPage alone) or one after it (perPage and pageToken). */
+const videoHistory = (handle: Handle): boolean => 'pageToken' in handle || Object.keys(handle).join(',') === 'perPage';
+
 /** The records of a page and the handle of the next one, whichever paging style upstream used. */
 export function nextPage(list: ListPage, handle: Handle): UpstreamPage {
   const records = list.records;
@@ -129,7 +141,11 @@ export function nextPage(list: ListPage, handle: Handle): UpstreamPage {
   for (const token of [list.cursor, list.nextPageToken]) if (token && !isText(token)) throw unusableToken(token);
   if (list.cursor)
     return { records, next: 'count' in handle ? { cursor: list.cursor, count: handle.count } : { cursor: list.cursor, perPage } };
-  if (list.nextPageToken) return { records, next: { token: list.nextPageToken, count: perPage } };
+  if (list.nextPageToken)
+    return {
+      records,
+      next: videoHistory(handle) ? { pageToken: list.nextPageToken, perPage } : { token: list.nextPageToken, count: perPage },
+    };
   if ('page' in handle && (list.nextPage || handle.page < (list.totalPages ?? 0))) {
     return { records, next: { page: handle.page + 1, perPage: handle.perPage } };
   }

@@ -67,7 +67,7 @@ type Routable = Exclude<Exec<JsonObject>, { via: 'custom' }>;
 // ---- What a live schema declares -------------------------------------------------------------
 
 /** Paging fields a list tool adds to the action input. */
-const PAGING_SENDS = { page: ['page', 'perPage'], token: ['recordCount', 'pageToken'] } as const;
+const PAGING_SENDS = { page: ['page', 'perPage'], token: ['recordCount', 'pageToken'], video: ['perPage', 'pageToken'] } as const;
 
 /** Everything a tool's action input can carry, paging included (for the status report). */
 export function sendsOf(def: AnyTool, action: ActionRoute<JsonObject>): string[] {

@@ -33,6 +33,10 @@ export function rebase(s: State, now: number): void {
     p.creationTime = shift(p.creationTime);
     p.lastModifiedTime = shift(p.lastModifiedTime);
   }
-  for (const h of s.history) h.startTime = shift(h.startTime);
+  for (const h of s.history) {
+    h.startTime = shift(h.startTime);
+    // A recording's startTime is epoch milliseconds.
+    for (const r of h.recordings ?? []) if (typeof r.startTime === 'number') r.startTime += delta;
+  }
   s.anchor = new Date(Date.parse(s.anchor) + delta).toISOString();
 }

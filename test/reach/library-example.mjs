@@ -11,7 +11,7 @@ console.log(`${specs.length} tools, ${tools.filter((t) => t.kind === 'read').len
 
 // 2. Run a read tool: the same validation and compact, paged output as over MCP.
 const contacts = await tool('ringcentral_list_contacts').run({ limit: 3 }, options);
-console.log(contacts.ok, contacts.data.records.map((c) => c.name).join(', '));
+console.log(contacts.ok, contacts.data.records.map((c) => c.card).join(' | '));
 console.log('more:', Boolean(contacts.data.nextCursor)); // pass back as { cursor } for the next page
 
 // 3. An irreversible call first returns a preview and a token. Show the preview to the person;

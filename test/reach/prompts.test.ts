@@ -10,6 +10,7 @@ import { tools } from '../../dist/src/index.js';
 import { startServer, type Harness } from '../helpers.js';
 
 const PHONE = '+16505550123';
+const YESTERDAY = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 let h: Harness;
 let readOnly: Harness;
 
@@ -96,6 +97,16 @@ describe('prompts/get', () => {
     expect(text).toMatch(/wait for my yes/);
   });
 
+  it('find_meeting: the day as both ends of list_meetings, the name as its filter; a day that is not a date is refused', async () => {
+    const text = textOf((await h.client.getPrompt({ name: 'find_meeting', arguments: { day: '2026-01-15', name: 'sync' } })).messages);
+    expect(text).toContain('1. ringcentral_list_meetings with dateFrom "2026-01-15", dateTo "2026-01-15", name "sync"');
+    expect(text).toContain('ringcentral_get_meeting');
+    expect(textOf((await h.client.getPrompt({ name: 'find_meeting', arguments: {} })).messages)).toContain(
+      '1. ringcentral_list_meetings; ',
+    );
+    await expect(h.client.getPrompt({ name: 'find_meeting', arguments: { day: 'yesterday' } })).rejects.toThrow(/2026-01-31/);
+  });
+
   it('rejects a phone number that is not E.164', async () => {
     await expect(h.client.getPrompt({ name: 'follow_up_missed_call', arguments: { phoneNumber: '650-555-0123' } })).rejects.toThrow(
       /E\.164/,
@@ -105,7 +116,10 @@ describe('prompts/get', () => {
   it('every tool a prompt names exists, and every argument it gives is in that tool’s input schema', async () => {
     for (const def of PROMPTS) {
       const args = Object.fromEntries(
-        Object.keys(def.args).map((k) => [k, k === 'phoneNumber' ? PHONE : k === 'since' ? '2025-01-31T00:00:00Z' : 'x']),
+        Object.keys(def.args).map((k) => [
+          k,
+          k === 'phoneNumber' ? PHONE : k === 'since' ? '2025-01-31T00:00:00Z' : k === 'day' ? YESTERDAY : 'x',
+        ]),
       );
       const text = textOf((await h.client.getPrompt({ name: def.name, arguments: args })).messages);
       const named = [...text.matchAll(/ringcentral_\w+/g)].map((m) => m[0]);
@@ -122,7 +136,9 @@ describe('prompts/get', () => {
   it('the read steps run as written against the sandbox', async () => {
     const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString();
     for (const def of PROMPTS) {
-      const args = Object.fromEntries(Object.keys(def.args).map((k) => [k, k === 'phoneNumber' ? PHONE : k === 'since' ? monthAgo : 'x']));
+      const args = Object.fromEntries(
+        Object.keys(def.args).map((k) => [k, k === 'phoneNumber' ? PHONE : k === 'since' ? monthAgo : k === 'day' ? YESTERDAY : 'x']),
+      );
       const text = textOf((await h.client.getPrompt({ name: def.name, arguments: args })).messages);
       for (const step of steps(text)) {
         const tool = tools.find((t) => t.name === step.tool)!;

@@ -193,6 +193,19 @@ describe('sandbox REST answers fit RingCentral definitions', () => {
     const stored = await get(`${EXT}/message-store/${sent.id}`);
     expect(problems(stored, 'GetMessageInfoResponse')).toEqual([]);
     expect([stored.segmentCount, typeof stored.extensionId]).toEqual([1, 'string']);
+    // patchMessage answers the message (GetMessageInfoResponse).
+    const patched = await sb.ok([
+      'request',
+      CID,
+      `${EXT}/message-store/${sent.id}`,
+      '-X',
+      'PATCH',
+      '-d',
+      '{"readStatus":"Unread"}',
+      '--json',
+    ]);
+    expect(problems(patched, 'GetMessageInfoResponse')).toEqual([]);
+    expect(patched.readStatus).toBe('Unread');
   });
 
   it('teams and posts (no null fields), a post with attachments and mentions', async () => {
@@ -285,6 +298,9 @@ describe('sandbox REST answers fit RingCentral definitions', () => {
     expect(h.meetings.flatMap((m: any) => problems(m, 'Meeting'))).toEqual([]);
     expect(h.meetings.flatMap((m: any) => problems(m.hostInfo, 'Host'))).toEqual([]);
     expect(h.meetings.flatMap((m: any) => m.participants.flatMap((x: any) => problems(x, 'Participant')))).toEqual([]);
+    const recordings = h.meetings.flatMap((m: any) => m.recordings);
+    expect(recordings.length).toBeGreaterThan(0);
+    expect(recordings.flatMap((r: any) => problems(r, 'Recording'))).toEqual([]);
     expect(h.meetings.every((m: any) => m.rights.length > 0 && m.participants.every((x: any) => typeof x.id === 'string'))).toBe(true);
   });
 

@@ -256,6 +256,53 @@ describe('request', () => {
     expect(again.json.errors[0]).toMatchObject({ errorCode: 'CMN-102', parameterName: 'contactId' });
   });
 
+  it('message PATCH: readStatus Read/Unread and availability Alive (restore) only; bulk 207; every bad body refused with nothing changed', async () => {
+    const list = await sb.ok(['request', CID, `${EXT}/message-store`, '--query', `dateFrom=${FROM}`, '--query', 'perPage=2', '--json']);
+    const [a, b] = list.records;
+    const patch = (ids: string, body: unknown) =>
+      sb.run(['request', CID, `${EXT}/message-store/${ids}`, '-X', 'PATCH', '-d', JSON.stringify(body), '--json']);
+    const read = await patch(String(a.id), { readStatus: 'Unread' });
+    expect(read.code).toBe(0);
+    expect(read.json).toMatchObject({ id: a.id, readStatus: 'Unread', availability: 'Alive' });
+    // Restoring: a Deleted message comes back Alive; a Purged one is gone (404).
+    await sb.run(['request', CID, `${EXT}/message-store/${a.id}`, '-X', 'DELETE', '--json']);
+    expect((await sb.ok(['request', CID, `${EXT}/message-store/${a.id}`, '--json'])).availability).toBe('Deleted');
+    expect((await patch(String(a.id), { availability: 'Alive', readStatus: 'Read' })).json).toMatchObject({
+      availability: 'Alive',
+      readStatus: 'Read',
+    });
+    for (const [body, param] of [
+      [{}, 'readStatus'],
+      [{ readStatus: 'read' }, 'readStatus'],
+      [{ readStatus: 'Seen' }, 'readStatus'],
+      [{ availability: 'Deleted' }, 'availability'],
+      [{ availability: 'Purged', readStatus: 'Read' }, 'availability'],
+      [[], 'body'],
+    ] as const) {
+      const bad = await patch(String(a.id), body);
+      expect(bad.code, JSON.stringify(body)).toBe(1);
+      expect(bad.json.errors[0]).toMatchObject({ errorCode: 'CMN-101', parameterName: param });
+    }
+    expect((await patch('12x', { readStatus: 'Read' })).json.errors[0]).toMatchObject({ errorCode: 'CMN-101', parameterName: 'messageId' });
+    const tooMany = Array.from({ length: 51 }, (_, i) => String(a.id + i)).join(',');
+    expect((await patch(tooMany, { readStatus: 'Read' })).json.errors[0]).toMatchObject({
+      errorCode: 'CMN-101',
+      parameterName: 'messageId',
+    });
+    const after = await sb.ok(['request', CID, `${EXT}/message-store/${a.id}`, '--json']);
+    expect(after).toMatchObject({ readStatus: 'Read', availability: 'Alive' });
+    const bulk = await patch(`${a.id},${b.id},1`, { readStatus: 'Unread' });
+    expect(bulk.code).toBe(0);
+    expect(bulk.json.map((p: any) => [p.resourceId, p.status])).toEqual([
+      [String(a.id), 200],
+      [String(b.id), 200],
+      ['1', 404],
+    ]);
+    expect(bulk.json[0].body.readStatus).toBe('Unread');
+    const missing = await patch('1', { readStatus: 'Read' });
+    expect(missing.json.errors[0]).toMatchObject({ errorCode: 'CMN-102', parameterName: 'messageId' });
+  });
+
   it('bad JSON body is CMN-103', async () => {
     const bad = await sb.run(['request', CID, `${EXT}/address-book/contact`, '-X', 'POST', '-d', '{nope', '--json']);
     expect(bad.code).toBe(1);
@@ -509,6 +556,27 @@ describe('paging', () => {
     expect(recent.meetings.every((m: any) => Date.parse(m.startTime) >= since)).toBe(true);
     const iso = await sb.req('/rcvideo/v1/history/meetings', '--query', `startTime=${NOW}`);
     expect(iso.code).toBe(1);
+    // materials=Recordings keeps the meetings with a recording; it cannot be combined with type.
+    const recorded = await sb.ok([
+      'request',
+      CID,
+      '/rcvideo/v1/history/meetings',
+      '--query',
+      'perPage=100',
+      '--query',
+      'materials=Recordings',
+      '--json',
+    ]);
+    expect(recorded.meetings.length).toBeGreaterThan(0);
+    expect(recorded.meetings.map((m: any) => m.id)).toEqual(
+      full.meetings.filter((m: any) => m.recordings.length > 0).map((m: any) => m.id),
+    );
+    const both = await sb.req('/rcvideo/v1/history/meetings', '--query', 'materials=Recordings', '--query', 'type=All');
+    expect(both.json.errors[0]).toMatchObject({ errorCode: 'CMN-101', parameterName: 'materials' });
+    expect((await sb.req('/rcvideo/v1/history/meetings', '--query', 'materials=recordings')).json.errors[0]).toMatchObject({
+      errorCode: 'CMN-101',
+      parameterName: 'materials',
+    });
   });
 });
 

@@ -60,8 +60,9 @@ describe('null for an optional field means absent', () => {
     expect(h.text(await h.call('ringcentral_api_request', { method: 'GET', path: '/restapi/v1.0/account/~', headers }))).toMatch(
       /^invalid_input: headers\.0\.name: is required\n/,
     );
-    expect(h.text(await h.call('ringcentral_get_contact', { contactId: 5 }))).toMatch(
-      /^invalid_input: contactId: Invalid input: expected string, received number\n/,
+    // A number is an id as lists give it; another type is told what an id is.
+    expect(h.text(await h.call('ringcentral_get_contact', { contactId: true }))).toMatch(
+      /^invalid_input: contactId: must be a numeric RingCentral id \(digits only\); get it from ringcentral_list_contacts\n/,
     );
     expect(h.text(missing)).toMatch(/Fix: correct the named field/);
   });

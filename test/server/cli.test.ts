@@ -87,7 +87,7 @@ describe('doctor and setup', () => {
     const renamed = run(['doctor', '--sandbox'], { env: { MEMBRANE_SANDBOX_VARIANT: 'renamed-inputs' } }).stdout.split('\n');
     expect(renamed).toContain('  send_sms: rest (action send-sms does not declare from.phoneNumber, to[].phoneNumber, text)');
     expect(renamed).toContain(
-      '  list_messages: rest (action list-messages does not declare extensionId, messageType, direction, readStatus, dateFrom, dateTo, phoneNumber, page, perPage)',
+      '  list_messages: rest (action list-messages does not declare extensionId, messageType, direction, readStatus, availability, dateFrom, dateTo, phoneNumber, conversationId, page, perPage)',
     );
     const forced = run(['doctor', '--sandbox', '--route', 'rest']);
     expect(forced.code).toBe(0);

@@ -80,7 +80,7 @@ describe('token confirmation', () => {
     const contact = contacts.structuredContent.records[0];
     const preview = await h.call('ringcentral_delete_contact', { contactId: String(contact.id) });
     expect(preview.structuredContent.status).toBe('confirmation_required');
-    expect(JSON.stringify(preview.structuredContent.preview)).toContain(String(contact.name));
+    expect(preview.structuredContent.preview.contact).toEqual({ id: contact.id, card: contact.card });
     const still = await h.call('ringcentral_get_contact', { contactId: String(contact.id) });
     expect(still.isError).toBeFalsy();
   });

@@ -67,6 +67,8 @@ describe('tools/list', () => {
     'messageId',
     'contactId',
     'meetingId',
+    'conversationId',
+    'intent',
     'idempotencyKey',
     'action',
     'headers',
@@ -88,15 +90,16 @@ describe('tools/list', () => {
     }
   });
 
-  it('deletes, send_sms and update_contact are destructive; lists and gets are read-only', () => {
+  it('deletes, send_sms and update_contact are destructive; lists and gets are read-only; update_message is a write undone as easily', () => {
     for (const t of tools) {
-      if (/_(delete|send|update)_/.test(t.name) || /^ringcentral_(send_sms|update_contact|run_action|api_request)$/.test(t.name)) {
+      if (/_(delete|send)_/.test(t.name) || /^ringcentral_(send_sms|update_contact|run_action|api_request)$/.test(t.name)) {
         expect(t.annotations?.destructiveHint, t.name).toBe(true);
         expect(t.annotations?.readOnlyHint, t.name).toBe(false);
       }
       if (/^ringcentral_(list|get|find)_/.test(t.name) || t.name === 'ringcentral_status')
         expect(t.annotations?.readOnlyHint, t.name).toBe(true);
-      if (/^ringcentral_create_/.test(t.name)) expect(t.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
+      if (/^ringcentral_(create_|update_message)/.test(t.name))
+        expect(t.annotations, t.name).toMatchObject({ readOnlyHint: false, destructiveHint: false });
     }
   });
 

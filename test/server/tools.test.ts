@@ -3,7 +3,8 @@
  * the data; create -> list -> update -> get -> delete round trips; one CLI process per warm call.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type Harness } from '../helpers.js';
+import { execFileSync } from 'node:child_process';
+import { SANDBOX, startServer, type Harness } from '../helpers.js';
 
 let h: Harness;
 const SIXTY_DAYS_AGO = new Date(Date.now() - 60 * 86_400_000).toISOString();
@@ -179,6 +180,211 @@ describe('write round trips', () => {
     expect(got.record.name).toBe('Tests sync');
     await ok('ringcentral_delete_meeting', { meetingId });
     expect((await h.call('ringcentral_get_meeting', { meetingId })).isError).toBe(true);
+  });
+});
+
+/** RingCentral's own answer to a GET, from the sandbox CLI itself (the same state; the proxy's result is cut to the budget). */
+function raw(path: string, query: Record<string, string> = {}): any {
+  const args = ['request', 'con_sbx_ringcentral', path, ...Object.entries(query).flatMap(([k, v]) => ['--query', `${k}=${v}`]), '--json'];
+  return JSON.parse(execFileSync(process.execPath, [SANDBOX, ...args], { env: { ...process.env, ...h.sandbox.env }, encoding: 'utf8' }));
+}
+
+/** A past meeting as list_meetings shows it, computed from RingCentral's record. */
+const meetingView = (m: any) => ({
+  bridgeId: m.bridgeId,
+  name: m.displayName,
+  start: m.startTime,
+  duration: m.duration,
+  host: m.hostInfo.displayName,
+  participants: m.participants.length,
+  ...(m.recordings.length ? { recordings: m.recordings.map((r: any) => r.url) } : {}),
+});
+
+describe('meetings, message state and ids as lists give them', () => {
+  it('list_meetings: the Video history newest first, as RingCentral has it, paged; the personal room on the first page', async () => {
+    const history = raw('/rcvideo/v1/history/meetings', { perPage: '100' }).meetings;
+    expect(history.length).toBeGreaterThan(10);
+    expect(history.some((m: any) => m.recordings.length > 0)).toBe(true);
+    const first = await ok('ringcentral_list_meetings', { limit: 5 });
+    expect(first.records).toStrictEqual(history.slice(0, 5).map(meetingView));
+    const room = raw('/rcvideo/v2/account/~/extension/~/bridges/default');
+    expect(first.personalRoom).toStrictEqual({
+      bridgeId: room.id,
+      name: room.name,
+      type: 'PMI',
+      joinUrl: room.discovery.web,
+      pin: room.pins.web,
+    });
+    const second = await ok('ringcentral_list_meetings', { limit: 5, cursor: first.nextCursor });
+    expect(second.records).toStrictEqual(history.slice(5, 10).map(meetingView));
+    expect(second.personalRoom).toBeUndefined();
+    // The bridge id is the one the other meeting tools take.
+    const mine = history.find((m: any) => m.hostInfo.extensionId === String(room.host.extensionId) && m.bridgeId !== room.id);
+    expect((await ok('ringcentral_get_meeting', { meetingId: mine.bridgeId })).record.name).toBe(mine.displayName);
+  });
+
+  it('list_meetings: between two times (both included) and by words in the name', async () => {
+    const history = raw('/rcvideo/v1/history/meetings', { perPage: '100' }).meetings;
+    const between = await ok('ringcentral_list_meetings', { dateFrom: history[4].startTime, dateTo: history[1].startTime });
+    expect(between.records).toStrictEqual(history.slice(1, 5).map(meetingView));
+    const named = await ok('ringcentral_list_meetings', { name: 'weekly', limit: 100 });
+    const weekly = history.filter((m: any) => /weekly/i.test(m.displayName));
+    expect(weekly.length).toBeGreaterThan(0);
+    expect(named.records).toStrictEqual(weekly.map(meetingView));
+  });
+
+  it('a meeting that is gone names meetingId (the field used) and the tool that lists meetings', async () => {
+    for (const tool of ['ringcentral_get_meeting', 'ringcentral_delete_meeting']) {
+      const gone = await h.call(tool, { meetingId: 'iad41-c00-ndbgone' });
+      expect(gone.isError).toBe(true);
+      expect(h.text(gone)).toMatch(
+        /^not_found: meetingId "iad41-c00-ndbgone": no such meeting \(deleted, expired or not yours\) \(RingCentral CMN-102\)\nFix: take a bridgeId from ringcentral_list_meetings/,
+      );
+      expect(h.text(gone)).not.toMatch(/\[bridgeId\]|parameter: bridgeId/);
+    }
+  });
+
+  it('list_messages fields ["transcription"]: each voicemail with its text in the same call, at most 10 per call, said when that cut the page', async () => {
+    const dateFrom = SIXTY_DAYS_AGO;
+    const before = h.sandbox.spawns();
+    const page = await ok('ringcentral_list_messages', { messageType: 'VoiceMail', dateFrom, fields: ['transcription'] });
+    const spawned = h.sandbox.spawns() - before;
+    expect(page.count).toBe(10);
+    expect(page.note).toBe('each transcription is fetched on its own: at most 10 records per call; pass nextCursor for the rest');
+    // One CLI run for the list and one per transcription, never more than the bound.
+    expect(spawned).toBe(1 + page.records.filter((r: any) => r.transcription !== undefined).length);
+    expect(spawned).toBeLessThanOrEqual(11);
+    for (const r of [page.records[0], page.records[9]]) {
+      expect(r.transcription).toBe((await ok('ringcentral_get_message', { messageId: r.id })).record.transcription);
+    }
+    const all = raw('/restapi/v1.0/account/~/extension/~/message-store', { messageType: 'VoiceMail', dateFrom, perPage: '20' }).records;
+    const next = await ok('ringcentral_list_messages', {
+      messageType: 'VoiceMail',
+      dateFrom,
+      fields: ['transcription'],
+      cursor: page.nextCursor,
+    });
+    expect([...page.records, ...next.records].map((r: any) => r.id)).toEqual(all.map((r: any) => r.id));
+    // A page the bound did not cut says nothing.
+    const three = await ok('ringcentral_list_messages', { messageType: 'VoiceMail', dateFrom, fields: ['transcription'], limit: 3 });
+    expect(three.count).toBe(3);
+    expect(three.note).toBeUndefined();
+    expect(three.records.every((r: any) => typeof r.transcription === 'string' && r.transcription.length > 0)).toBe(true);
+  });
+
+  it('a fields entry that is not a field of the records is refused, naming the fields there are, before any CLI run', async () => {
+    const before = h.sandbox.spawns();
+    const wrong = await h.call('ringcentral_list_messages', { fields: ['subject', 'transcript'] });
+    expect(wrong.isError).toBe(true);
+    expect(h.text(wrong)).toMatch(
+      /^invalid_input: fields\.1: "transcript" is not a field of these records; fields available: id, uri, .*subject.*, transcription\n/,
+    );
+    const meetings = await h.call('ringcentral_list_meetings', { fields: ['hostInfo.displayName', 'topic'] });
+    expect(h.text(meetings)).toMatch(
+      /^invalid_input: fields\.1: "topic" is not a field of these records; fields available: id, shortId, bridgeId, /,
+    );
+    expect(h.sandbox.spawns()).toBe(before);
+    // A nested path under a known field is taken.
+    const nested = await ok('ringcentral_list_meetings', { fields: ['hostInfo.extensionId'], limit: 1 });
+    expect(nested.records[0]['hostInfo.extensionId']).toMatch(/^\d+$/);
+  });
+
+  it('update_message: read and unread, and a deleted message restored; ids as lists give them (numbers)', async () => {
+    const unread = await ok('ringcentral_list_messages', { readStatus: 'Unread', dateFrom: SIXTY_DAYS_AGO, limit: 1 });
+    const id: number = unread.records[0].id;
+    expect(typeof id).toBe('number');
+    const read = await ok('ringcentral_update_message', { messageId: id, read: true });
+    expect(read).toMatchObject({ status: 'done', result: { id, readStatus: 'Read' } });
+    expect((await ok('ringcentral_get_message', { messageId: id })).record.readStatus).toBe('Read');
+    await ok('ringcentral_update_message', { messageId: String(id), read: false });
+    expect((await ok('ringcentral_get_message', { messageId: id })).record.readStatus).toBe('Unread');
+
+    await ok('ringcentral_delete_message', { messageId: id });
+    const deleted = await ok('ringcentral_list_messages', { deleted: true, dateFrom: SIXTY_DAYS_AGO, limit: 1000 });
+    expect(deleted.records.map((r: any) => r.id)).toContain(id);
+    const restored = await ok('ringcentral_update_message', { messageId: id, restore: true });
+    expect(restored.result).toMatchObject({ id, availability: 'Alive', readStatus: 'Unread' });
+    const deletedAfter = await ok('ringcentral_list_messages', { deleted: true, dateFrom: SIXTY_DAYS_AGO, limit: 1000 });
+    expect(deletedAfter.records.map((r: any) => r.id)).not.toContain(id);
+  });
+
+  it('update_message: bad input is refused with the field named and changes nothing; a missing message names messageId and list_messages', async () => {
+    const unread = await ok('ringcentral_list_messages', { readStatus: 'Unread', dateFrom: SIXTY_DAYS_AGO, limit: 1 });
+    const id = unread.records[0].id;
+    const before = h.sandbox.spawns();
+    for (const [args, text] of [
+      [{ messageId: id }, 'invalid_input: give read (true or false), or restore: true, or both\nFix: nothing was sent'],
+      [{ messageId: id, restore: false }, 'invalid_input: give read (true or false), or restore: true, or both\nFix: nothing was sent'],
+      [
+        { messageId: 'abc', read: true },
+        'invalid_input: messageId: must be a numeric RingCentral id (digits only); get it from ringcentral_list_messages\nFix: correct the named field(s); nothing was sent',
+      ],
+      [
+        { messageId: 2 ** 60, read: true },
+        `invalid_input: messageId: ${2 ** 60} is not exact (a number beyond 2^53 loses digits): pass the id as a string\nFix: correct the named field(s); nothing was sent`,
+      ],
+      [
+        { messageId: id, read: 'yes' },
+        'invalid_input: read: Invalid input: expected boolean, received string\nFix: correct the named field(s); nothing was sent',
+      ],
+    ] as const) {
+      const result = await h.call('ringcentral_update_message', args);
+      expect(result.isError).toBe(true);
+      expect(h.text(result)).toBe(text);
+    }
+    expect(h.sandbox.spawns()).toBe(before);
+    expect((await ok('ringcentral_get_message', { messageId: id })).record.readStatus).toBe('Unread');
+    const missing = await h.call('ringcentral_update_message', { messageId: 999, read: true });
+    expect(h.text(missing)).toMatch(
+      /^not_found: messageId 999: no such message \(purged, or not in your mailbox\) \(RingCentral CMN-102\)\nFix: take the id from ringcentral_list_messages/,
+    );
+  });
+
+  it('one SMS conversation as a thread, newest first, as RingCentral lists it', async () => {
+    const sms = await ok('ringcentral_list_messages', {
+      messageType: 'SMS',
+      dateFrom: SIXTY_DAYS_AGO,
+      limit: 1,
+      fields: ['conversationId'],
+    });
+    const conversationId = sms.records[0].conversationId;
+    expect(conversationId).toMatch(/^\d{19}$/);
+    const thread = await ok('ringcentral_list_messages', {
+      conversationId,
+      dateFrom: SIXTY_DAYS_AGO,
+      fields: ['conversationId'],
+      limit: 100,
+    });
+    expect(thread.count).toBeGreaterThan(1);
+    expect(thread.records.every((r: any) => r.conversationId === conversationId)).toBe(true);
+    const times = thread.records.map((r: any) => r.time);
+    expect(times).toEqual([...times].sort().reverse());
+    const upstream = raw('/restapi/v1.0/account/~/extension/~/message-store', { conversationId, dateFrom: SIXTY_DAYS_AGO });
+    expect(thread.records.map((r: any) => r.id)).toEqual(upstream.records.map((r: any) => r.id));
+  });
+
+  it('ids as JSON numbers, as list results give them, in every id field', async () => {
+    const contacts = await ok('ringcentral_list_contacts', { limit: 1 });
+    expect(typeof contacts.records[0].id).toBe('number');
+    expect((await ok('ringcentral_get_contact', { contactId: contacts.records[0].id })).record.id).toBe(contacts.records[0].id);
+    const extensions = await ok('ringcentral_list_extensions', { limit: 1 });
+    expect((await ok('ringcentral_get_extension_info', { extensionId: extensions.records[0].id })).record.id).toBe(
+      extensions.records[0].id,
+    );
+    const calls = await ok('ringcentral_get_call_log', { extensionId: extensions.records[0].id, limit: 1 });
+    expect(calls.count).toBeGreaterThanOrEqual(0);
+  });
+
+  it("compact contacts are at most a quarter of RingCentral's records, the same records, each with its name, company, phone and email", async () => {
+    const list = await h.call('ringcentral_list_contacts', { limit: 100 });
+    const records = list.structuredContent.records;
+    const upstream = raw('/restapi/v1.0/account/~/extension/~/address-book/contact', { perPage: '100' }).records;
+    expect(records.map((r: any) => r.id)).toEqual(upstream.map((r: any) => r.id));
+    expect(h.text(list).length / JSON.stringify(upstream).length).toBeLessThanOrEqual(0.25);
+    upstream.forEach((c: any, i: number) => {
+      for (const part of [c.firstName, c.lastName, c.company, c.mobilePhone ?? c.businessPhone ?? c.homePhone, c.email].filter(Boolean))
+        expect(records[i].card).toContain(part);
+    });
   });
 });
 

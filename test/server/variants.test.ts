@@ -187,6 +187,37 @@ async function scenario(h: Harness, big: boolean, base = ''): Promise<Obj> {
   });
   expect(teamChats.result.body.records.map((c: Obj) => c.type)).toEqual(['Team', 'Team', 'Team']);
   answer.message = { type: one.type, subject: one.subject, from: one.from.phoneNumber };
+  // An id as a list gives it: a JSON number (a 19-digit one comes as its exact digits, a string).
+  const byNumber0 = (await ok(h, 'get_message', { messageId: big ? String(voicemail[0].id) : Number(voicemail[0].id) })).record;
+  expect(String(byNumber0.id)).toBe(String(voicemail[0].id));
+
+  // Each voicemail's transcription in the list itself, and one conversation as a thread.
+  const withText = await ok(h, 'list_messages', { messageType: 'VoiceMail', dateFrom: SINCE, limit: 3, fields: ['transcription'] });
+  expect(withText.records.map((r: Obj) => String(r.id))).toEqual(voicemail1.records.map((r: Obj) => String(r.id)));
+  answer.transcriptions = withText.records.map((r: Obj) => r.transcription);
+  expect(answer.transcriptions.every((t: unknown) => typeof t === 'string' && t.length > 20)).toBe(true);
+  const threadId = String(outbound.records[0].conversation.id);
+  const thread = await ok(h, 'list_messages', { conversationId: threadId, dateFrom: SINCE, limit: 50, fields: ['conversationId'] });
+  expect(thread.count).toBeGreaterThan(0);
+  expect(thread.records.every((r: Obj) => String(r.conversationId) === threadId)).toBe(true);
+  answer.thread = withoutIds(thread.records);
+
+  // Read and unread again.
+  const markId = exactId(voicemail[1].id, big);
+  const readStatus = voicemail[1].readStatus;
+  answer.marked = (await ok(h, 'update_message', { messageId: markId, read: readStatus !== 'Read' })).result.readStatus;
+  await ok(h, 'update_message', { messageId: markId, read: readStatus === 'Read' });
+  expect((await ok(h, 'get_message', { messageId: markId })).record.readStatus).toBe(readStatus);
+
+  // Past meetings, paged with Video's token, and between two dates by name; the personal room.
+  const meetings1 = await ok(h, 'list_meetings', { limit: 4 });
+  const meetings2 = await ok(h, 'list_meetings', { limit: 4, cursor: meetings1.nextCursor });
+  answer.meetings = [...meetings1.records, ...meetings2.records];
+  expect(answer.meetings.length).toBe(8);
+  expect(meetings2.personalRoom).toBeUndefined();
+  answer.personalRoom = meetings1.personalRoom;
+  answer.lastWeek = (await ok(h, 'list_meetings', { dateFrom: '2026-02-22', dateTo: '2026-02-28', limit: 100 })).records;
+  expect(answer.lastWeek.length).toBeGreaterThan(0);
 
   // SMS content and sender exact, on whichever route.
   const sent = await ok(h, 'send_sms', { to: ['+14155550177', '+14155550178'], text: SMS_TEXT });
@@ -201,10 +232,11 @@ async function scenario(h: Harness, big: boolean, base = ''): Promise<Obj> {
   };
   expect((await ok(h, 'delete_message', { messageId: sentId })).status).toBe('done');
   answer.deletedAvailability = (await ok(h, 'get_message', { messageId: sentId })).record.availability;
+  answer.restored = (await ok(h, 'update_message', { messageId: sentId, restore: true })).result.availability;
 
   const patels = await ok(h, 'list_contacts', { startsWith: 'Patel', limit: 10 });
   expect(patels.count).toBeGreaterThan(0);
-  expect(patels.records.every((r: Obj) => / Patel$/.test(r.name))).toBe(true);
+  expect(patels.records.every((r: Obj) => /^\S+ Patel\b/.test(r.card))).toBe(true);
   answer.patels = withoutIds(patels.records);
 
   // People: colleagues (the directory, REST) and contacts (list_contacts' route) in one call.
@@ -330,6 +362,11 @@ describe('the default sandbox (--route auto)', () => {
     });
     expect(baseline.sms.from).toMatch(/^\+1\d{10}$/);
     expect(baseline.deletedAvailability).toBe('Deleted');
+    expect(baseline.restored).toBe('Alive');
+    expect(baseline.marked).toMatch(/^(Read|Unread)$/);
+    expect(baseline.personalRoom).toMatchObject({ type: 'PMI', joinUrl: expect.stringMatching(/^https:\/\//) });
+    expect(baseline.meetings.every((m: Obj) => /^iad41-/.test(m.bridgeId) && m.start && m.host && m.participants > 0)).toBe(true);
+    expect(baseline.lastWeek.every((m: Obj) => m.start >= '2026-02-22T08:00:00.000Z' && m.start <= '2026-03-01T07:59:59.999Z')).toBe(true);
     expect(baseline.updatePreview).toEqual({ mobilePhone: '+16505550112 -> +16505550199', jobTitle: '(empty) -> Buyer' });
     expect(baseline.contactAfterUpdate).toMatchObject({
       lastName: 'Quill',

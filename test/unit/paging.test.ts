@@ -33,6 +33,7 @@ describe('cursor encode/decode', () => {
     { count: 250 },
     { cursor: 'm-cursor', perPage: 10 },
     { perPage: 5 },
+    { pageToken: 'video/tok=', perPage: 10 },
   ];
 
   it('round-trips every handle shape and skip', () => {
@@ -113,6 +114,7 @@ describe('firstPosition and pagingInput', () => {
   it('starts at page 1 for enumerated paging and without a token for team messaging', () => {
     expect(firstPosition('page', 25)).toEqual({ handle: { page: 1, perPage: 25 }, skip: 0 });
     expect(firstPosition('token', 30)).toEqual({ handle: { count: 30 }, skip: 0 });
+    expect(firstPosition('video', 10)).toEqual({ handle: { perPage: 10 }, skip: 0 });
   });
 
   it('maps each handle to the action input fields', () => {
@@ -121,6 +123,7 @@ describe('firstPosition and pagingInput', () => {
     expect(pagingInput({ token: 'T', count: 30 })).toEqual({ recordCount: 30, pageToken: 'T' });
     expect(pagingInput({ cursor: 'C', perPage: 7 })).toEqual({ cursor: 'C', perPage: 7 });
     expect(pagingInput({ perPage: 7 })).toEqual({ perPage: 7 });
+    expect(pagingInput({ pageToken: 'P', perPage: 7 })).toEqual({ perPage: 7, pageToken: 'P' });
   });
 });
 
@@ -134,6 +137,12 @@ describe('pagingQuery (the REST route)', () => {
     expect(pagingQuery({ token: 'T', count: 30 })).toEqual([
       ['recordCount', '30'],
       ['pageToken', 'T'],
+    ]);
+    // RingCentral Video's meeting history: perPage, and the token from the page before.
+    expect(pagingQuery({ perPage: 10 })).toEqual([['perPage', '10']]);
+    expect(pagingQuery({ pageToken: 'P', perPage: 10 })).toEqual([
+      ['perPage', '10'],
+      ['pageToken', 'P'],
     ]);
   });
 
@@ -174,6 +183,14 @@ describe('readPage', () => {
     const output = { records: recs, navigation: { prevPageToken: 'p', nextPageToken: 'NEXT' } };
     expect(readPage(output, { count: 30 })).toEqual({ records: recs, next: { token: 'NEXT', count: 30 } });
     expect(readPage({ records: recs, navigation: { prevPageToken: 'p' } }, { token: 'T', count: 30 })).toEqual({ records: recs });
+  });
+
+  it('Video meeting history: meetings[] with paging.nextPageToken -> that token with the same perPage', () => {
+    const output = { meetings: recs, paging: { currentPageToken: 'CUR', nextPageToken: 'NEXT' } };
+    expect(readPage(output, { perPage: 2 })).toEqual({ records: recs, next: { pageToken: 'NEXT', perPage: 2 } });
+    expect(readPage(output, { pageToken: 'CUR', perPage: 2 })).toEqual({ records: recs, next: { pageToken: 'NEXT', perPage: 2 } });
+    expect(readPage({ meetings: recs, paging: { currentPageToken: 'CUR' } }, { pageToken: 'CUR', perPage: 2 })).toEqual({ records: recs });
+    expect(readPage({ meetings: [], paging: { currentPageToken: 'CUR' } }, { perPage: 2 })).toEqual({ records: [] });
   });
 
   it('Membrane {items, cursor} and {records, cursor}', () => {
@@ -237,7 +254,15 @@ describe('readPage', () => {
 });
 
 /** A RingCentral-like upstream over a fixed data set, for each paging style. */
-function upstream(all: Obj[], handle: Handle): unknown {
+function upstream(all: Obj[], handle: Handle, style?: string): unknown {
+  if ('pageToken' in handle || (style === 'video' && 'perPage' in handle)) {
+    const start = 'pageToken' in handle ? Number(handle.pageToken.slice(1)) : 0;
+    const end = start + handle.perPage;
+    return {
+      meetings: all.slice(start, end),
+      paging: { currentPageToken: `v${start}`, ...(end < all.length ? { nextPageToken: `v${end}` } : {}) },
+    };
+  }
   if ('page' in handle) {
     const start = (handle.page - 1) * handle.perPage;
     const more = start + handle.perPage < all.length;
@@ -259,11 +284,11 @@ function upstream(all: Obj[], handle: Handle): unknown {
 }
 
 /** Pages through the data set like a client that always passes nextCursor back. */
-function pageThrough(all: Obj[], first: Position, limit: number, budget: number): { ids: unknown[]; calls: number } {
+function pageThrough(all: Obj[], first: Position, limit: number, budget: number, style?: string): { ids: unknown[]; calls: number } {
   const ids: unknown[] = [];
   let position = first;
   for (let calls = 1; calls <= 10_000; calls++) {
-    const page = readPage(upstream(all, position.handle), position.handle);
+    const page = readPage(upstream(all, position.handle, style), position.handle);
     const result = listResult(page, position, { tool: TOOL, limit: limit, budget: budget, shape: identity });
     expect(size(result)).toBeLessThanOrEqual(budget);
     expect(result.count).toBe(result.records.length);
@@ -391,17 +416,17 @@ describe('listResult', () => {
     );
   });
 
-  it('paging through a data set with a tiny budget: no gaps, no repeats (enumerated, token and Membrane cursor)', () => {
+  it('paging through a data set with a tiny budget: no gaps, no repeats (enumerated, token, Video history and Membrane cursor)', () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 700 }), { minLength: 0, maxLength: 80 }),
         fc.integer({ min: 1000, max: 3000 }),
         fc.integer({ min: 1, max: 30 }),
-        fc.constantFrom<'page' | 'token' | 'cursor'>('page', 'token', 'cursor'),
+        fc.constantFrom<'page' | 'token' | 'video' | 'cursor'>('page', 'token', 'video', 'cursor'),
         (lengths, budget, limit, style) => {
           const all = lengths.map((n, i) => recordOf(i, n));
           const first: Position = style === 'cursor' ? { handle: { perPage: limit }, skip: 0 } : firstPosition(style, limit);
-          const { ids } = pageThrough(all, first, limit, budget);
+          const { ids } = pageThrough(all, first, limit, budget, style);
           expect(ids).toEqual(all.map((r) => r.id));
         },
       ),

@@ -48,6 +48,33 @@ describe('shared field rules', () => {
     ]);
   });
 
+  it('ids as lists give them: a JSON number is taken as its digits; a fraction, a negative or an inexact number is refused', () => {
+    const rule = 'must be a numeric RingCentral id (digits only); get it from ringcentral_list_messages';
+    const exact = 'is not exact (a number beyond 2^53 loses digits): pass the id as a string';
+    expect(inputSchema(toolNamed('ringcentral_get_message')).parse({ messageId: 21357207004 })).toEqual({ messageId: '21357207004' });
+    expect(inputSchema(toolNamed('ringcentral_get_extension_info')).parse({ extensionId: 101 })).toEqual({ extensionId: '101' });
+    expect(inputSchema(toolNamed('ringcentral_update_contact')).parse({ contactId: 7, company: 'C' })).toEqual({
+      contactId: '7',
+      company: 'C',
+    });
+    expect(
+      each('ringcentral_get_message', 'messageId', [0, Number.MAX_SAFE_INTEGER, -1, 1.5, 2 ** 53, 1e20, true, [1], { id: 1 }]),
+    ).toStrictEqual({
+      '0': 'ok',
+      [String(Number.MAX_SAFE_INTEGER)]: 'ok',
+      '-1': [`messageId: ${rule}`],
+      '1.5': [`messageId: ${rule}`],
+      [String(2 ** 53)]: [`messageId: ${2 ** 53} ${exact}`],
+      '100000000000000000000': [`messageId: 100000000000000000000 ${exact}`],
+      true: [`messageId: ${rule}`],
+      '[1]': [`messageId: ${rule}`],
+      '{"id":1}': [`messageId: ${rule}`],
+    });
+    expect(problems('ringcentral_list_messages', { conversationId: 8.5 })).toEqual([
+      'conversationId: must be a numeric RingCentral id (digits only); get it from ringcentral_list_messages',
+    ]);
+  });
+
   it('extension ids: "~" or 1 to 19 digits', () => {
     const rule = ['extensionId: must be "~" (you) or a numeric extension id from ringcentral_list_extensions'];
     expect(
@@ -178,7 +205,7 @@ describe('shared field rules', () => {
     // The whole value: no "~" or digits at one end only.
     for (const id of ['x101', '101x', 'a~', '~a']) expect(idText({ extensionId: id }), id).toEqual([`input.extensionId: ${extension}`]);
     expect(idText({ meetingId: 'a:b' })).toEqual([
-      'input.meetingId: must be a meeting (bridge) id from ringcentral_create_meeting (letters, digits, _ . -)',
+      'input.meetingId: must be a meeting (bridge) id from ringcentral_list_meetings (letters, digits, _ . -)',
     ]);
   });
 });
@@ -380,7 +407,7 @@ describe('the domains’ own fields', () => {
   });
 
   it('meetings: a bridge id of 1 to 128 plain characters', () => {
-    const rule = ['meetingId: must be a meeting (bridge) id from ringcentral_create_meeting (letters, digits, _ . -)'];
+    const rule = ['meetingId: must be a meeting (bridge) id from ringcentral_list_meetings (letters, digits, _ . -)'];
     expect(
       each('ringcentral_get_meeting', 'meetingId', [
         'a',

@@ -66,7 +66,7 @@ describe('compact views', () => {
     expect(compactOf('ringcentral_list_messages', { id: 3, subject: 7, to: [] })).toStrictEqual({ id: 3 });
   });
 
-  it('a contact: one name, one phone (mobile first)', () => {
+  it('a contact: one line, "Name (Company) phone email", with one phone (mobile first)', () => {
     const all = {
       id: 5,
       firstName: 'Ann',
@@ -78,19 +78,56 @@ describe('compact views', () => {
       homePhone: '+3',
       notes: 'n',
     };
-    expect(compactOf('ringcentral_list_contacts', all)).toStrictEqual({
-      id: 5,
-      name: 'Ann Lee',
-      company: 'Acme',
-      email: 'a@x.co',
-      phone: '+1',
-    });
+    expect(compactOf('ringcentral_list_contacts', all)).toStrictEqual({ id: 5, card: 'Ann Lee (Acme) +1 a@x.co' });
     expect(compactOf('ringcentral_list_contacts', { id: 6, lastName: 'Lee', businessPhone: '+2', homePhone: '+3' })).toStrictEqual({
       id: 6,
-      name: 'Lee',
-      phone: '+2',
+      card: 'Lee +2',
     });
-    expect(compactOf('ringcentral_list_contacts', { id: 7, firstName: '', homePhone: '+3' })).toStrictEqual({ id: 7, phone: '+3' });
+    // A company without a person's name is the name.
+    expect(compactOf('ringcentral_list_contacts', { id: 8, company: 'Acme', email: 'a@x.co' })).toStrictEqual({
+      id: 8,
+      card: 'Acme a@x.co',
+    });
+    expect(compactOf('ringcentral_list_contacts', { id: 7, firstName: '', homePhone: '+3' })).toStrictEqual({ id: 7, card: '+3' });
+    expect(compactOf('ringcentral_list_contacts', { id: 9 })).toStrictEqual({ id: 9 });
+  });
+
+  it('a past meeting: the bridge id the meeting tools take, name, start, duration, host, how many took part, recordings', () => {
+    const meeting = {
+      id: 'h1',
+      shortId: '123',
+      bridgeId: 'iad41-c01-ndbabc',
+      startTime: '2026-01-15T10:00:00Z',
+      displayName: 'Weekly sync',
+      hostInfo: { accountId: '1', extensionId: '2', displayName: 'Ann Lee' },
+      duration: 1800,
+      type: 'Meeting',
+      status: 'Done',
+      rights: ['download'],
+      participants: [{ id: 'a' }, { id: 'b' }],
+      recordings: [
+        { id: 'r1', url: 'https://v.example/rec/1', availabilityStatus: 'Alive' },
+        { id: 'r2', availabilityStatus: 'Alive' },
+      ],
+    };
+    expect(compactOf('ringcentral_list_meetings', meeting)).toStrictEqual({
+      bridgeId: 'iad41-c01-ndbabc',
+      name: 'Weekly sync',
+      start: '2026-01-15T10:00:00Z',
+      duration: 1800,
+      host: 'Ann Lee',
+      participants: 2,
+      recordings: ['https://v.example/rec/1', 'r2'],
+    });
+    expect(compactOf('ringcentral_list_meetings', { ...meeting, status: 'InProgress', recordings: [], participants: [] })).toStrictEqual({
+      bridgeId: 'iad41-c01-ndbabc',
+      name: 'Weekly sync',
+      start: '2026-01-15T10:00:00Z',
+      duration: 1800,
+      host: 'Ann Lee',
+      participants: 0,
+      status: 'InProgress',
+    });
   });
 
   it('a call: time, direction, type, parties, duration and result', () => {
@@ -325,7 +362,7 @@ describe('previews of writes', () => {
       ),
     ).toStrictEqual({
       action: 'delete contact (permanent)',
-      contact: { id: 55, name: 'Ann', phone: '+1' },
+      contact: { id: 55, card: 'Ann +1' },
     });
   });
 

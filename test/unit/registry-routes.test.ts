@@ -172,6 +172,35 @@ describe('messages', () => {
     expect(await actionInput('ringcentral_list_messages', { extensionId: '62' })).toStrictEqual({ extensionId: '62' });
   });
 
+  it('list_messages: one conversation, and deleted (restorable) messages, on both routes', async () => {
+    expect(await actionInput('ringcentral_list_messages', { conversationId: '8234962969801171948', deleted: true })).toStrictEqual({
+      availability: ['Deleted'],
+      conversationId: '8234962969801171948',
+    });
+    expect(await restCall('ringcentral_list_messages', { conversationId: '8234962969801171948', deleted: false })).toStrictEqual({
+      method: 'GET',
+      path: '/restapi/v1.0/account/~/extension/~/message-store',
+      query: [['conversationId', '8234962969801171948']],
+    });
+  });
+
+  it("update_message: RingCentral's patchMessage with only what was asked (restore is availability Alive)", async () => {
+    expect(await restCall('ringcentral_update_message', { messageId: '123', read: true })).toStrictEqual({
+      method: 'PATCH',
+      path: '/restapi/v1.0/account/~/extension/~/message-store/123',
+      body: { readStatus: 'Read' },
+    });
+    expect(await restCall('ringcentral_update_message', { messageId: '123', restore: true, read: false })).toStrictEqual({
+      method: 'PATCH',
+      path: '/restapi/v1.0/account/~/extension/~/message-store/123',
+      body: { readStatus: 'Unread', availability: 'Alive' },
+    });
+    const validate = toolNamed('ringcentral_update_message').validate!;
+    expect(validate({ messageId: '123' })).toBe('give read (true or false), or restore: true, or both');
+    expect(validate({ messageId: '123', restore: false })).toBe('give read (true or false), or restore: true, or both');
+    expect(validate({ messageId: '123', restore: true })).toBeUndefined();
+  });
+
   it('get_message and delete_message: the message under its mailbox; purge only when asked', async () => {
     expect(await actionInput('ringcentral_get_message', { messageId: '123' })).toStrictEqual({ messageId: '123' });
     expect(either('ringcentral_get_message').action.defaults).toStrictEqual({ extensionId: '~' });
@@ -389,6 +418,31 @@ describe('meetings', () => {
     expect(await restCall('ringcentral_delete_meeting', { meetingId: 'b-1' })).toStrictEqual({
       method: 'DELETE',
       path: '/rcvideo/v2/bridges/b-1',
+    });
+  });
+
+  it('list_meetings: the Video history, its name filter as text and its dates as epoch milliseconds', async () => {
+    expect(await restCall('ringcentral_list_meetings', {})).toStrictEqual({
+      method: 'GET',
+      path: '/rcvideo/v1/history/meetings',
+      query: [],
+    });
+    // A date alone is that whole day in the account's time zone (US/Pacific in the script).
+    expect(
+      await restCall('ringcentral_list_meetings', { name: 'Weekly sync', dateFrom: '2026-01-15', dateTo: '2026-01-15' }),
+    ).toStrictEqual({
+      method: 'GET',
+      path: '/rcvideo/v1/history/meetings',
+      query: [
+        ['text', 'Weekly sync'],
+        ['startTime', String(Date.parse('2026-01-15T00:00:00-08:00'))],
+        ['endTime', String(Date.parse('2026-01-15T23:59:59-08:00'))],
+      ],
+    });
+    expect(await restCall('ringcentral_list_meetings', { dateFrom: '2026-01-15T10:00:00Z' })).toStrictEqual({
+      method: 'GET',
+      path: '/rcvideo/v1/history/meetings',
+      query: [['startTime', String(Date.parse('2026-01-15T10:00:00Z'))]],
     });
   });
 });

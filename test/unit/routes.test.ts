@@ -195,6 +195,8 @@ describe("each tool's RingCentral REST call", () => {
       },
     ],
     ['delete_meeting', { meetingId: 'iad41-c04' }, { method: 'DELETE', path: '/rcvideo/v2/bridges/iad41-c04' }],
+    ['list_meetings', { name: 'sync' }, { method: 'GET', path: '/rcvideo/v1/history/meetings', query: [['text', 'sync']] }],
+    ['update_message', { messageId: '42', read: true }, { method: 'PATCH', path: `${EXT}/message-store/42`, body: { readStatus: 'Read' } }],
   ];
 
   it.each(cases)('%s %j', async (name, input, expected) => {
@@ -301,7 +303,19 @@ describe('routes per call (auto)', () => {
   const listMessages = byName('list_messages');
   const action = listMessages.exec.via === 'either' ? listMessages.exec.action : undefined;
   if (!action) throw new Error('list_messages has no action');
-  const declared = ['extensionId', 'messageType', 'direction', 'readStatus', 'dateFrom', 'dateTo', 'phoneNumber', 'page', 'perPage'];
+  const declared = [
+    'extensionId',
+    'messageType',
+    'direction',
+    'readStatus',
+    'availability',
+    'dateFrom',
+    'dateTo',
+    'phoneNumber',
+    'conversationId',
+    'page',
+    'perPage',
+  ];
   const schema = (names: string[]) => ({ type: 'object', properties: Object.fromEntries(names.map((n) => [n, { type: 'string' }])) });
   const info = (names: string[]) => ({ id: 'a1', key: 'list-messages', inputSchema: schema(names) });
 
@@ -354,7 +368,7 @@ describe('routes per call (auto)', () => {
     expect(toolRoute(listMessages, action, info(['messageType', 'page', 'perPage']))).toEqual({
       route: 'per call',
       reason:
-        'action list-messages does not declare extensionId, direction, readStatus, dateFrom, dateTo, phoneNumber: a call that sends one takes REST, others the action',
+        'action list-messages does not declare extensionId, direction, readStatus, availability, dateFrom, dateTo, phoneNumber, conversationId: a call that sends one takes REST, others the action',
     });
     // Paging goes with every call.
     expect(toolRoute(listMessages, action, info(declared.filter((n) => n !== 'perPage')))).toEqual({

@@ -347,7 +347,9 @@ describe('inputSchema: ids', () => {
     it(`${tool}: ${field} accepts digits only`, () => {
       const def = byName(tool);
       expect(accepts(def, { [field]: '1234567890', ...extra })).toBe(true);
-      for (const bad of ['--help', '../1', '', '1 2', '-1', '1/2', '~', '1\n', 'abc', 12]) {
+      // A number is an id as lists give it; a fraction, a negative or an inexact one is not.
+      expect(accepts(def, { [field]: 1234567890, ...extra })).toBe(true);
+      for (const bad of ['--help', '../1', '', '1 2', '-1', '1/2', '~', '1\n', 'abc', 1.5, -1, 2 ** 53, true]) {
         expect(accepts(def, { [field]: bad, ...extra }), JSON.stringify(bad)).toBe(false);
       }
       expect(accepts(def, { ...extra })).toBe(false);

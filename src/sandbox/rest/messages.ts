@@ -275,3 +275,40 @@ export const getContent: Handler = (ctx, _req, p) => {
     throw rcError(404, 'CMN-102', 'Media content is not available in the sandbox', { param: 'attachmentId', value: attId });
   return { status: 200, body: text, headers: { 'Content-Type': 'text/plain;charset=utf-8' } };
 };
+
+const MAX_BULK = 50;
+
+/**
+ * patchMessage: `readStatus` Read/Unread, and `availability: Alive` restoring a Deleted message
+ * (RingCentral supports nothing else through it; a Purged message is gone). At least one of the
+ * two is required. Several ids (at most 50) answer 207 with one part per id. Every check comes
+ * before any change.
+ */
+export const patchMessage: Handler = (ctx, req, p) => {
+  const raw = requiredId(p.messageId, 'messageId');
+  const ids = idList(raw, 'messageId');
+  if (ids.length > MAX_BULK) throw invalid('messageId', raw, `Parameter [messageId] value is invalid: at most ${MAX_BULK} ids are allowed`);
+  const b: unknown = req.body;
+  if (!b || typeof b !== 'object' || Array.isArray(b)) throw invalid('body', undefined, 'Request body is required');
+  const { readStatus, availability } = b as Rec;
+  if (readStatus === undefined && availability === undefined) {
+    throw invalid('readStatus', undefined, 'Either readStatus or availability is required');
+  }
+  if (readStatus !== undefined && readStatus !== 'Read' && readStatus !== 'Unread') throw invalid('readStatus', readStatus);
+  if (availability !== undefined && availability !== 'Alive') throw invalid('availability', availability);
+  const own = mine(ctx, p);
+  const patch = (id: string): Res => {
+    const m = own ? findMessage(ctx, id) : undefined;
+    if (!m) return notFound('messageId', id).res;
+    if (readStatus !== undefined) m.readStatus = readStatus as Message['readStatus'];
+    if (availability === 'Alive') m.availability = 'Alive';
+    m.lastModifiedTime = iso(ctx.now);
+    m._userModified = true;
+    ctx.dirty = true;
+    return ok(render(ctx, m));
+  };
+  if (ids.length > 1) return multi(ids, patch);
+  const r = patch(ids[0]);
+  if (r.status !== 200) throw notFound('messageId', ids[0]);
+  return r;
+};

@@ -41,6 +41,7 @@ add('DELETE', `${EXT}/message-store`, 'Medium', 'EditMessages', messages, 'delet
 add('GET', `${EXT}/message-store/:messageId`, 'Light', 'ReadMessages', messages, 'getMessage');
 add('GET', `${EXT}/message-store/:messageId/content/:attachmentId`, 'Medium', 'ReadMessages', messages, 'getContent');
 add('DELETE', `${EXT}/message-store/:messageId`, 'Medium', 'EditMessages', messages, 'deleteMessage');
+add('PATCH', `${EXT}/message-store/:messageId`, 'Medium', 'EditMessages', messages, 'patchMessage');
 add('POST', `${EXT}/sms`, 'Medium', 'SMS', messages, 'sendSms');
 add('GET', `${EXT}/address-book/contact`, 'Heavy', 'ReadContacts', contacts, 'listContacts');
 add('POST', `${EXT}/address-book/contact`, 'Heavy', 'Contacts', contacts, 'createContact');

@@ -126,7 +126,10 @@ export const meetingHistory: Handler = (ctx, req) => {
     if (!/^\d+$/.test(v)) throw invalid(name, v);
     return Number(v);
   };
-  const filters = { type, text: one(q, 'text') ?? '', startTime: ms('startTime'), endTime: ms('endTime') };
+  // `materials` keeps meetings with a recording (or notes); RingCentral's spec says it cannot be used with `type`.
+  const materials = oneOf(q, 'materials', ['Recordings', 'Notes'] as const);
+  if (materials && one(q, 'type') !== undefined) throw invalid('materials', materials);
+  const filters = { type, materials, text: one(q, 'text') ?? '', startTime: ms('startTime'), endTime: ms('endTime') };
   const me = String(ctx.state.extId);
   return ok(
     pageC(req, 'history', filters, (f): Sorted<Public<Meeting>> => ({
@@ -137,8 +140,11 @@ export const meetingHistory: Handler = (ctx, req) => {
             f.type === 'Deleted'
               ? h._deleted
               : !h._deleted && (f.type === 'All' || (f.type === 'My' ? h.hostInfo.extensionId === me : h.hostInfo.extensionId !== me));
+          const material =
+            f.materials === 'Recordings' ? h.recordings.length > 0 : f.materials === 'Notes' ? (h.notes ?? []).length > 0 : true;
           return (
             kind &&
+            material &&
             (!f.text || h.displayName.toLowerCase().includes(String(f.text).toLowerCase())) &&
             (f.startTime === undefined || t >= f.startTime) &&
             (f.endTime === undefined || t <= f.endTime)

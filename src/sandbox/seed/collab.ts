@@ -1,5 +1,6 @@
 // Team messaging chats and posts, RingCentral Video bridges and meeting history.
 import type { Chat, Extension, Meeting, Post } from '../model.js';
+import { VIDEO } from '../hosts.js';
 import { makeBridge } from './bridge.js';
 import { DAY, SeedCtx } from './context.js';
 import { COMPANY } from './directory.js';
@@ -99,7 +100,19 @@ export function seedCollab(ctx: SeedCtx, exts: Extension[]) {
         extensionId,
         type: k === 0 ? 'Host' : 'User',
       })),
-      recordings: [],
+      // Every fourth meeting was recorded (no draw from the generator, so the rest of the seed stays as it was).
+      recordings:
+        i % 4 === 1
+          ? [
+              {
+                id: `${id.slice(0, 8)}-rec1`,
+                startTime: start + 60_000,
+                url: `${VIDEO}/recordings/${id}`,
+                status: 'Processed',
+                availabilityStatus: 'Alive',
+              },
+            ]
+          : [],
       _deleted: i % 12 === 5,
     });
   }
