@@ -70,16 +70,16 @@ let spawnGuardInstalled = false;
 function installSpawnGuard(): void {
   if (spawnGuardInstalled) return;
   spawnGuardInstalled = true;
-  const proto = ChildProcess.prototype as unknown as { spawn: (this: ChildProcess, options: unknown) => unknown };
-  const original = proto.spawn;
-  proto.spawn = function (this: ChildProcess, options: unknown) {
+  // spawn is Node's internal method of ChildProcess, absent from its public type.
+  const original = Reflect.get(ChildProcess.prototype, 'spawn') as (this: ChildProcess, options: unknown) => unknown;
+  Reflect.set(ChildProcess.prototype, 'spawn', function (this: ChildProcess, options: unknown) {
     const result = original.call(this, options);
     if (onRefusedStart && this.stdio == null && typeof result === 'number' && result < 0) {
       this.once('error', () => undefined); // Its reason is reported through the call below.
       onRefusedStart(getSystemErrorName(result));
     }
     return result;
-  };
+  });
 }
 
 /** Runs `start` (execa's synchronous part); a start refused without stdio becomes the CLI's "not started" error. */

@@ -5,6 +5,7 @@
  * of its own; the watchdog sees its stdin end and stops what the server left running.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const SCRIPT = fileURLToPath(new URL('./watchdog-process.js', import.meta.url));
@@ -19,7 +20,7 @@ export class Watchdog {
       child.on('error', () => undefined);
       child.stdin?.on('error', () => undefined);
       child.unref();
-      (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+      (child.stdin as Socket | null)?.unref?.(); // A pipe's stdin is a net.Socket.
       this.child = child;
       return child;
     } catch {
