@@ -3,8 +3,8 @@
  * `npm run bench`: what the server costs, measured against the sandbox CLI, with each figure the
  * median of several runs and each comparison's baseline measured in the same run (interleaved).
  * Prints markdown tables and writes them to bench/latest.md and README (Performance, Token
- * economy, Tasks). `--quick` runs fewer rounds and writes nothing; `--tasks` runs only the task
- * table (and writes only it). Not part of `npm test`.
+ * economy, Tasks). `--quick` runs fewer rounds and writes nothing; `--tokens` runs only the token
+ * economy and `--tasks` only the task table (each writes only its own section). Not part of `npm test`.
  *
  * Figures: cold start vs a one-tool SDK server, and the file descriptors each needs to start;
  * warm call latency through MCP vs the same CLI command run directly (both routes interleaved, the
@@ -38,6 +38,7 @@ const MAX_CONCURRENCY = 4;
 const run = promisify(execFile);
 
 const quick = process.argv.includes('--quick');
+const tokensOnly = process.argv.includes('--tokens');
 const N = {
   cold: quick ? 3 : 9,
   rounds: quick ? 2 : 5,
@@ -249,14 +250,7 @@ async function main() {
     const tasks = await taskTable();
     process.stdout.write(`${tasks}\n`);
     if (!quick) {
-      const path = join(ROOT, 'bench/latest.md');
-      const latest = readFileSync(path, 'utf8');
-      const at = latest.indexOf('\n## Tasks\n');
-      writeFileSync(
-        path,
-        `${at < 0 ? latest.trimEnd() + '\n' : latest.slice(0, at + 1)}\n## Tasks\n\n${tasks}\n`.replace(/\n\n\n+/g, '\n\n'),
-      );
-      writeReadme({ tasks });
+      writeSection('Tasks', tasks);
     }
     return;
   }
@@ -264,201 +258,204 @@ async function main() {
   const machine = `${os.type()} ${os.release()} (${os.arch()}), ${cpus[0]?.model?.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} at start (absolute times grow with load; the ratios compare runs made side by side)`;
   log(machine);
 
-  // 1. Cold start, interleaved with the one-tool SDK server.
-  {
-    const box = sandbox();
-    const ours = [];
-    const minimal = [];
-    for (let i = 0; i < N.cold; i++) {
-      ours.push(await coldStart([CLI, '--sandbox', '--no-warmup'], box.env));
-      minimal.push(await coldStart([MINIMAL], {}));
-    }
-    const r = median(ours) / median(minimal);
-    row('Cold start: spawn to `tools/list` answered', ms(median(ours)), `${ms(median(minimal))} (one-tool SDK server)`, ratio(r), '', '');
-    log(`cold start ${ms(median(ours))} vs ${ms(median(minimal))}`);
-    if (process.platform !== 'win32') {
-      const fds = await fewestDescriptors([CLI, '--sandbox', '--no-warmup'], box.env);
-      const minimalFds = await fewestDescriptors([MINIMAL], {});
-      row(
-        'Open files needed to start: the lowest `ulimit -n` that still answers `tools/list` (within 4)',
-        String(fds),
-        `${minimalFds} (one-tool SDK server)`,
-        ratio(fds / minimalFds),
-      );
-      log(`start-up needs ${fds} open files (one-tool server ${minimalFds})`);
-    }
-  }
-
-  // 2 + 3. Warm call latency vs the same CLI command run directly, on both routes (auto takes the
-  // action on the default sandbox; --route rest takes `membrane request`), interleaved: each round
-  // runs both routes, each call followed by its direct run; the figure is the median of the rounds'
-  // ratios. The sandbox logs each process's start and exit, which splits a call into phases.
-  /** @type {Array<{ route: string, command: string, workflow: string, box: Sandbox, server: Awaited<ReturnType<typeof connect>>, argv: string[], before: number, through: number[], direct: number[], ratios: number[], marks: Array<[number, number]> }>} */
-  const routes = [];
-  for (const [route, args, command, workflow] of /** @type {const} */ ([
-    ['action route', [], 'action run', '3 (documented workflow: connection list, action list, action run)'],
-    ['REST route', ['--route', 'rest'], 'request', '2 (documented workflow: connection list, request)'],
-  ])) {
-    const box = sandbox();
-    const server = await connect(box, args);
-    await server.call('ringcentral_get_account_info'); // resolves the connection, action ids and routes
-    await server.call('ringcentral_get_account_info'); // and warms the server's own code path
-    const argv = box.spawns().at(-1)?.argv ?? [];
-    if (argv.slice(0, command.split(' ').length).join(' ') !== command)
-      throw new Error(`${route}: unexpected last CLI command ${argv.join(' ')}`);
-    routes.push({
-      route,
-      command,
-      workflow,
-      box,
-      server,
-      argv,
-      before: box.spawns().length,
-      through: [],
-      direct: [],
-      ratios: [],
-      marks: [],
-    });
-  }
-  for (let round = 0; round < N.rounds; round++) {
-    for (const r of routes) {
-      const through = [];
-      const direct = [];
-      for (let i = 0; i < N.perRound; i++) {
-        let t = now();
-        const { result } = await r.server.call('ringcentral_get_account_info');
-        through.push(now() - t);
-        r.marks.push([t, t + through[i]]);
-        if (result.isError) throw new Error('warm call failed');
-        t = now();
-        await runDirect(r.argv, r.box.env);
-        direct.push(now() - t);
-        r.marks.push([t, t + direct[i]]);
+  // --tokens skips the performance figures (minutes of CPU) and writes the token section alone.
+  if (!tokensOnly) {
+    // 1. Cold start, interleaved with the one-tool SDK server.
+    {
+      const box = sandbox();
+      const ours = [];
+      const minimal = [];
+      for (let i = 0; i < N.cold; i++) {
+        ours.push(await coldStart([CLI, '--sandbox', '--no-warmup'], box.env));
+        minimal.push(await coldStart([MINIMAL], {}));
       }
-      r.ratios.push(median(through) / median(direct));
-      r.through.push(...through);
-      r.direct.push(...direct);
+      const r = median(ours) / median(minimal);
+      row('Cold start: spawn to `tools/list` answered', ms(median(ours)), `${ms(median(minimal))} (one-tool SDK server)`, ratio(r), '', '');
+      log(`cold start ${ms(median(ours))} vs ${ms(median(minimal))}`);
+      if (process.platform !== 'win32') {
+        const fds = await fewestDescriptors([CLI, '--sandbox', '--no-warmup'], box.env);
+        const minimalFds = await fewestDescriptors([MINIMAL], {});
+        row(
+          'Open files needed to start: the lowest `ulimit -n` that still answers `tools/list` (within 4)',
+          String(fds),
+          `${minimalFds} (one-tool SDK server)`,
+          ratio(fds / minimalFds),
+        );
+        log(`start-up needs ${fds} open files (one-tool server ${minimalFds})`);
+      }
     }
-  }
-  for (const r of routes) {
-    await r.server.close();
-    const spawned = r.box.spawns().slice(r.before);
-    const calls = N.rounds * N.perRound;
-    const perCall = (spawned.length - calls) / calls; // the direct runs log too
-    const ratioOfRounds = median(r.ratios);
-    row(
-      `Warm tool call (get_account_info) through MCP, ${r.route}: median of ${N.rounds} interleaved rounds' ratios`,
-      ms(median(r.through)),
-      `${ms(median(r.direct))} (\`membrane-sandbox ${r.command} ... --json\` run directly)`,
-      ratio(ratioOfRounds),
-      '<= 1.05',
-      verdict(ratioOfRounds <= 1.05),
-    );
-    row(
-      `CLI processes per warm call, ${r.route}`,
-      String(perCall),
-      r.workflow,
-      ratio(perCall / Number(r.workflow[0])),
-      '1',
-      verdict(perCall === 1),
-    );
-    // One process per call and per direct run, in the same order as the marks: pair them up.
-    if (spawned.length === r.marks.length) {
-      const timing = r.box.timing();
-      /** @type {number[][]} */
-      const phases = [[], [], [], [], [], []];
-      spawned.forEach(({ pid }, i) => {
-        const at = timing.get(pid);
-        const [sent, answered] = r.marks[i];
-        if (!at) return;
-        const offset = i % 2 ? 3 : 0; // even: through MCP; odd: run directly
-        phases[offset].push(at.start - sent);
-        phases[offset + 1].push(at.end - at.start);
-        phases[offset + 2].push(answered - at.end);
+
+    // 2 + 3. Warm call latency vs the same CLI command run directly, on both routes (auto takes the
+    // action on the default sandbox; --route rest takes `membrane request`), interleaved: each round
+    // runs both routes, each call followed by its direct run; the figure is the median of the rounds'
+    // ratios. The sandbox logs each process's start and exit, which splits a call into phases.
+    /** @type {Array<{ route: string, command: string, workflow: string, box: Sandbox, server: Awaited<ReturnType<typeof connect>>, argv: string[], before: number, through: number[], direct: number[], ratios: number[], marks: Array<[number, number]> }>} */
+    const routes = [];
+    for (const [route, args, command, workflow] of /** @type {const} */ ([
+      ['action route', [], 'action run', '3 (documented workflow: connection list, action list, action run)'],
+      ['REST route', ['--route', 'rest'], 'request', '2 (documented workflow: connection list, request)'],
+    ])) {
+      const box = sandbox();
+      const server = await connect(box, args);
+      await server.call('ringcentral_get_account_info'); // resolves the connection, action ids and routes
+      await server.call('ringcentral_get_account_info'); // and warms the server's own code path
+      const argv = box.spawns().at(-1)?.argv ?? [];
+      if (argv.slice(0, command.split(' ').length).join(' ') !== command)
+        throw new Error(`${route}: unexpected last CLI command ${argv.join(' ')}`);
+      routes.push({
+        route,
+        command,
+        workflow,
+        box,
+        server,
+        argv,
+        before: box.spawns().length,
+        through: [],
+        direct: [],
+        ratios: [],
+        marks: [],
       });
-      const [a, b, c, d, e, f] = phases.map((list) => ms(median(list)));
+    }
+    for (let round = 0; round < N.rounds; round++) {
+      for (const r of routes) {
+        const through = [];
+        const direct = [];
+        for (let i = 0; i < N.perRound; i++) {
+          let t = now();
+          const { result } = await r.server.call('ringcentral_get_account_info');
+          through.push(now() - t);
+          r.marks.push([t, t + through[i]]);
+          if (result.isError) throw new Error('warm call failed');
+          t = now();
+          await runDirect(r.argv, r.box.env);
+          direct.push(now() - t);
+          r.marks.push([t, t + direct[i]]);
+        }
+        r.ratios.push(median(through) / median(direct));
+        r.through.push(...through);
+        r.direct.push(...direct);
+      }
+    }
+    for (const r of routes) {
+      await r.server.close();
+      const spawned = r.box.spawns().slice(r.before);
+      const calls = N.rounds * N.perRound;
+      const perCall = (spawned.length - calls) / calls; // the direct runs log too
+      const ratioOfRounds = median(r.ratios);
       row(
-        `Warm call, ${r.route}, per phase (medians): request to CLI start / CLI start to exit / CLI exit to answer`,
-        `${a} / ${b} / ${c}`,
-        `${d} / ${e} / ${f} (run directly: spawn to CLI start / CLI / exit to exit seen)`,
+        `Warm tool call (get_account_info) through MCP, ${r.route}: median of ${N.rounds} interleaved rounds' ratios`,
+        ms(median(r.through)),
+        `${ms(median(r.direct))} (\`membrane-sandbox ${r.command} ... --json\` run directly)`,
+        ratio(ratioOfRounds),
+        '<= 1.05',
+        verdict(ratioOfRounds <= 1.05),
       );
-      log(`${r.route} phases: MCP ${a} / ${b} / ${c}; direct ${d} / ${e} / ${f}`);
+      row(
+        `CLI processes per warm call, ${r.route}`,
+        String(perCall),
+        r.workflow,
+        ratio(perCall / Number(r.workflow[0])),
+        '1',
+        verdict(perCall === 1),
+      );
+      // One process per call and per direct run, in the same order as the marks: pair them up.
+      if (spawned.length === r.marks.length) {
+        const timing = r.box.timing();
+        /** @type {number[][]} */
+        const phases = [[], [], [], [], [], []];
+        spawned.forEach(({ pid }, i) => {
+          const at = timing.get(pid);
+          const [sent, answered] = r.marks[i];
+          if (!at) return;
+          const offset = i % 2 ? 3 : 0; // even: through MCP; odd: run directly
+          phases[offset].push(at.start - sent);
+          phases[offset + 1].push(at.end - at.start);
+          phases[offset + 2].push(answered - at.end);
+        });
+        const [a, b, c, d, e, f] = phases.map((list) => ms(median(list)));
+        row(
+          `Warm call, ${r.route}, per phase (medians): request to CLI start / CLI start to exit / CLI exit to answer`,
+          `${a} / ${b} / ${c}`,
+          `${d} / ${e} / ${f} (run directly: spawn to CLI start / CLI / exit to exit seen)`,
+        );
+        log(`${r.route} phases: MCP ${a} / ${b} / ${c}; direct ${d} / ${e} / ${f}`);
+      }
+      log(
+        `${r.route}: warm ${ms(median(r.through))} vs direct ${ms(median(r.direct))}, ratio of rounds ${ratio(ratioOfRounds)} (${r.ratios.map(ratio).join(', ')}); ${perCall} process per call`,
+      );
     }
-    log(
-      `${r.route}: warm ${ms(median(r.through))} vs direct ${ms(median(r.direct))}, ratio of rounds ${ratio(ratioOfRounds)} (${r.ratios.map(ratio).join(', ')}); ${perCall} process per call`,
-    );
-  }
 
-  // 4. 16 concurrent calls against the same 16 CLI runs made directly, 4 at a time (the server's
-  // default --max-concurrency), with a CLI that takes 300 ms (sandbox `slow` fault); interleaved.
-  {
-    const box = sandbox({ MEMBRANE_SANDBOX_DELAY_MS: '300' });
-    const server = await connect(box);
-    await server.call('ringcentral_get_account_info');
-    const argv = box.spawns().at(-1)?.argv ?? [];
-    box.setFault('slow');
-    const bursts = [];
-    const floor = [];
-    for (let i = 0; i < N.burst; i++) {
-      let t = now();
-      const results = await Promise.all(Array.from({ length: 16 }, () => server.call('ringcentral_get_account_info')));
-      bursts.push(now() - t);
-      if (results.some((r) => r.result.isError)) throw new Error('a concurrent call failed');
-      t = now();
-      await pool(16, MAX_CONCURRENCY, async () => {
-        await runDirect(argv, box.env);
+    // 4. 16 concurrent calls against the same 16 CLI runs made directly, 4 at a time (the server's
+    // default --max-concurrency), with a CLI that takes 300 ms (sandbox `slow` fault); interleaved.
+    {
+      const box = sandbox({ MEMBRANE_SANDBOX_DELAY_MS: '300' });
+      const server = await connect(box);
+      await server.call('ringcentral_get_account_info');
+      const argv = box.spawns().at(-1)?.argv ?? [];
+      box.setFault('slow');
+      const bursts = [];
+      const floor = [];
+      for (let i = 0; i < N.burst; i++) {
+        let t = now();
+        const results = await Promise.all(Array.from({ length: 16 }, () => server.call('ringcentral_get_account_info')));
+        bursts.push(now() - t);
+        if (results.some((r) => r.result.isError)) throw new Error('a concurrent call failed');
+        t = now();
+        await pool(16, MAX_CONCURRENCY, async () => {
+          await runDirect(argv, box.env);
+        });
+        floor.push(now() - t);
+      }
+      const r = median(bursts) / median(floor);
+      row(
+        `16 concurrent calls, CLI takes 300 ms (max ${MAX_CONCURRENCY} CLI processes)`,
+        ms(median(bursts)),
+        `${ms(median(floor))} (the same 16 CLI runs made directly, ${MAX_CONCURRENCY} at a time)`,
+        ratio(r),
+        '<= 1.10',
+        verdict(r <= 1.1),
+      );
+      log(`16 concurrent ${ms(median(bursts))} vs 16 direct runs 4 at a time ${ms(median(floor))}`);
+      await server.close();
+    }
+
+    // 4b. Shared state: sends per second through two instances sharing Redis vs one on its own files.
+    await sharedStateThroughput();
+
+    // 5. RSS idle and after 2,000 calls (half real CLI runs, half dry runs and rejected input).
+    {
+      const box = sandbox();
+      const server = await connect(box);
+      await server.client.listTools();
+      const idle = [];
+      for (let i = 0; i < 3; i++) {
+        idle.push(rssKb(server.pid));
+        await server.client.ping();
+      }
+      /** @type {Array<[string, Record<string, unknown>]>} */
+      const mix = [
+        ['ringcentral_get_account_info', {}],
+        ['ringcentral_api_request', { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/sms', body: { text: 'x' }, dryRun: true }],
+        ['ringcentral_list_messages', { limit: 5 }],
+        ['ringcentral_get_contact', { contactId: '--help' }],
+      ];
+      const t = performance.now();
+      await pool(N.rssCalls, 16, async (i) => {
+        const [name, args] = mix[i % mix.length];
+        await server.call(name, args);
       });
-      floor.push(now() - t);
+      const seconds = (performance.now() - t) / 1000;
+      const after = rssKb(server.pid);
+      row('Server RSS idle (after `tools/list`)', mb(median(idle)));
+      row(
+        `Server RSS after ${N.rssCalls.toLocaleString('en-US')} calls (concurrency 16, ${N.rssCalls / 2} CLI runs, ${seconds.toFixed(0)} s; no forced GC)`,
+        mb(after),
+        mb(median(idle)),
+        ratio(after / median(idle)),
+      );
+      log(`RSS ${mb(median(idle))} idle, ${mb(after)} after ${N.rssCalls} calls`);
+      await server.close();
     }
-    const r = median(bursts) / median(floor);
-    row(
-      `16 concurrent calls, CLI takes 300 ms (max ${MAX_CONCURRENCY} CLI processes)`,
-      ms(median(bursts)),
-      `${ms(median(floor))} (the same 16 CLI runs made directly, ${MAX_CONCURRENCY} at a time)`,
-      ratio(r),
-      '<= 1.10',
-      verdict(r <= 1.1),
-    );
-    log(`16 concurrent ${ms(median(bursts))} vs 16 direct runs 4 at a time ${ms(median(floor))}`);
-    await server.close();
-  }
-
-  // 4b. Shared state: sends per second through two instances sharing Redis vs one on its own files.
-  await sharedStateThroughput();
-
-  // 5. RSS idle and after 2,000 calls (half real CLI runs, half dry runs and rejected input).
-  {
-    const box = sandbox();
-    const server = await connect(box);
-    await server.client.listTools();
-    const idle = [];
-    for (let i = 0; i < 3; i++) {
-      idle.push(rssKb(server.pid));
-      await server.client.ping();
-    }
-    /** @type {Array<[string, Record<string, unknown>]>} */
-    const mix = [
-      ['ringcentral_get_account_info', {}],
-      ['ringcentral_api_request', { method: 'POST', path: '/restapi/v1.0/account/~/extension/~/sms', body: { text: 'x' }, dryRun: true }],
-      ['ringcentral_list_messages', { limit: 5 }],
-      ['ringcentral_get_contact', { contactId: '--help' }],
-    ];
-    const t = performance.now();
-    await pool(N.rssCalls, 16, async (i) => {
-      const [name, args] = mix[i % mix.length];
-      await server.call(name, args);
-    });
-    const seconds = (performance.now() - t) / 1000;
-    const after = rssKb(server.pid);
-    row('Server RSS idle (after `tools/list`)', mb(median(idle)));
-    row(
-      `Server RSS after ${N.rssCalls.toLocaleString('en-US')} calls (concurrency 16, ${N.rssCalls / 2} CLI runs, ${seconds.toFixed(0)} s; no forced GC)`,
-      mb(after),
-      mb(median(idle)),
-      ratio(after / median(idle)),
-    );
-    log(`RSS ${mb(median(idle))} idle, ${mb(after)} after ${N.rssCalls} calls`);
-    await server.close();
   }
 
   // 6. Token economy: tools/list size, compact vs raw lists, the largest result.
@@ -632,6 +629,11 @@ async function main() {
       '',
       '</details>',
     ].join('\n');
+    if (tokensOnly) {
+      process.stdout.write(`${tokens}\n`);
+      if (!quick) writeSection('Token economy', tokens, '## Tasks');
+      return;
+    }
     const tasks = await taskTable();
     process.stdout.write(`${performance}\n\n${tokens}\n\n${tasks}\n`);
     if (!quick) {
@@ -1114,6 +1116,23 @@ async function httpInstance(token, env, args) {
 }
 
 /** @typedef {Awaited<ReturnType<typeof httpInstance>>} HttpInstance */
+
+/**
+ * Replaces one section of bench/latest.md (up to the next heading `until`, or the end) and its README block.
+ * @param {'Token economy' | 'Tasks'} heading
+ * @param {string} body
+ * @param {string} [until]
+ */
+function writeSection(heading, body, until) {
+  const path = join(ROOT, 'bench/latest.md');
+  const latest = readFileSync(path, 'utf8');
+  const start = latest.indexOf(`\n## ${heading}\n`);
+  const end = until ? latest.indexOf(`\n${until}\n`) : -1;
+  const before = start < 0 ? latest.trimEnd() + '\n' : latest.slice(0, start + 1);
+  const after = end > start && start >= 0 ? latest.slice(end) : '';
+  writeFileSync(path, `${before}\n## ${heading}\n\n${body}\n${after}`.replace(/\n\n\n+/g, '\n\n'));
+  writeReadme({ [heading === 'Tasks' ? 'tasks' : 'tokens']: body });
+}
 
 /**
  * README's Performance and Token economy figures are this run's tables, so README never disagrees.
