@@ -60,7 +60,7 @@ describe('call', () => {
     const again = run(['call', 'ringcentral_delete_contact', JSON.stringify(args), '--sandbox']);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already used/);
-  });
+  }, 180_000); // four cold `call` processes one after another: a loaded 2-core machine needs more than the default
 });
 
 describe('doctor and setup', () => {
