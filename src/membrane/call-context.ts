@@ -3,14 +3,15 @@
  * client, the routes, the call's limits, the shared look-up cache, and reads through a tool's own
  * route. Every read runs as one plan in its rate-limit group, like the call itself.
  */
-import type { AnyTool, CallLimits, JsonObject, Pages, RateGroup, RestCall } from '../../tools/contract.js';
+import type { AccountRegion, ActionInfo, AnyTool, CallLimits, JsonObject, Pages, RateGroup, RestCall } from '../../tools/contract.js';
 import type { Penalties } from '../safety/penalties.js';
 import type { LookupCache } from './lookup-cache.js';
 import type { Membrane } from './membrane.js';
 import { readList, readRecord } from './output.js';
 import { firstPosition, nextPage, type Handle } from './paging.js';
-import { isObject } from './json.js';
+import { isObject } from '../json.js';
 import { plan, runPlan, type RouteContext, type Routes } from './routing.js';
+import { checkStatus } from './status.js';
 
 export interface CallContextParts {
   membrane: Membrane;
@@ -36,6 +37,23 @@ export class CallContext implements RouteContext {
     this.cache = parts.cache;
     this.penalties = parts.penalties;
     this.pinnedConnectionId = parts.pinnedConnectionId;
+  }
+
+  actions(): Promise<Map<string, ActionInfo>> {
+    return this.membrane.actions(this.limits);
+  }
+
+  findActions(intent: string, limit: number): Promise<ActionInfo[]> {
+    return this.membrane.listActions({ intent, limit }, this.limits);
+  }
+
+  async region(): Promise<AccountRegion> {
+    const { timeZone, country } = await this.membrane.restBase(this.limits);
+    return { timeZone, country };
+  }
+
+  async status(): Promise<JsonObject> {
+    return { ...(await checkStatus(this.membrane, this.pinnedConnectionId, this.limits, this.routes)) };
   }
 
   withSignal(signal: AbortSignal): CallContext {

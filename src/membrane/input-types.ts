@@ -3,7 +3,7 @@
  * action input against the schema, so a list where the action declares one value (a connector's
  * `messageType: string`) fails there; such a call takes RingCentral's REST route instead.
  */
-import { isObject } from './json.js';
+import { isObject } from '../json.js';
 
 type Schema = Record<string, unknown>;
 

@@ -6,7 +6,7 @@
  * wrappers. A list whose records cannot be recognized is an error, never an empty success.
  */
 import { ToolError } from '../errors.js';
-import { isObject, type JsonObject } from './json.js';
+import { isObject, type JsonObject } from '../json.js';
 
 /** Where a result came from, for errors: `action list-messages` or `RingCentral REST`. */
 export type Source = { route: 'action'; key: string } | { route: 'rest' };

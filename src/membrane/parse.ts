@@ -6,11 +6,11 @@
  */
 import { ToolError } from '../errors.js';
 import { asRingCentralError, isMembraneError, membraneError, statusLine, type ErrorContext } from './classify.js';
-import { extractJson, isObject, type Json, type JsonObject } from './json.js';
+import { extractJson, isObject, type Json, type JsonObject } from '../json.js';
 import type { CliResult } from './runner.js';
 
 // Kept here for the modules that read JSON through this one; new code imports json.ts.
-export { isObject, parseJson } from './json.js';
+export { isObject, parseJson } from '../json.js';
 
 /**
  * What the command run is expected to print, said by the caller that ran it:

@@ -11,6 +11,7 @@
  * group, through the penalty check, tool calls and look-ups alike.
  */
 import type {
+  ActionInfo,
   ActionRoute,
   AnyTool,
   CallLimits,
@@ -26,9 +27,9 @@ import type {
 import { ToolError } from '../errors.js';
 import { typeMismatches } from './input-types.js';
 import { ServerBusy } from './limiter.js';
-import type { ActionInfo, Membrane } from './membrane.js';
+import type { Membrane } from './membrane.js';
 import { pagingInput, pagingQuery, type Handle } from './paging.js';
-import { isObject } from './json.js';
+import { isObject } from '../json.js';
 import type { Penalties } from '../safety/penalties.js';
 
 export type { RouteLine, RouteMode } from '../../tools/contract.js';

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { typeMismatches } from '../../src/membrane/input-types.js';
-import type { ActionInfo, Membrane } from '../../src/membrane/membrane.js';
+import type { Membrane } from '../../src/membrane/membrane.js';
+import type { ActionInfo } from '../../tools/contract.js';
 import { plan, Routes, type RouteContext, type RouteMode } from '../../src/membrane/routing.js';
 import { registry } from '../../tools/index.js';
 
