@@ -6,8 +6,7 @@
 import { ToolError, FIX } from '../errors.js';
 import type { RequestContext } from './classify.js';
 import { chooseConnection, type Connection } from './connection.js';
-import { unwrapActionOutput } from './output.js';
-import { asList, parseCliResult, type ParseOptions } from './parse.js';
+import { asList, parseCliResult, unwrapActionOutput, type ParseOptions } from './output.js';
 import type { ActionInfo, CallLimits, RestCall } from '../../tools/contract.js';
 import type { CliRunner } from './runner.js';
 import { learnRestBase, requestTarget, type RestBase } from './rest-base.js';

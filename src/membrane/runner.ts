@@ -10,8 +10,7 @@ import type { CallLimits } from '../../tools/contract.js';
 import { LIMITS, byteLength } from '../safety/bounds.js';
 import { ToolError, FIX } from '../errors.js';
 import { Limiter, MAX_QUEUED_PER_PERSON } from './limiter.js';
-import { killGroup, processGuard, type ProcessGuard } from './process-guard.js';
-import { Watchdog } from './watchdog.js';
+import { killGroup, processGuard, Watchdog, type ProcessGuard } from './process-guard.js';
 
 export interface CliCommand {
   /** Executable, e.g. `membrane` or process.execPath for the bundled sandbox. */

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CallContext, type CallContextParts } from '../../src/membrane/call-context.js';
-import { LookupCache } from '../../src/membrane/lookup-cache.js';
+import { LookupCache } from '../../src/membrane/call-context.js';
 import type { Membrane } from '../../src/membrane/membrane.js';
 import { callRoute, checkSchema, Routes, sentPaths, toolRoute } from '../../src/membrane/routing.js';
 import { registry, type ToolDefinition } from '../../tools/index.js';
