@@ -274,7 +274,7 @@ async function callPathRows() {
   const paths = JSON.parse(stdout);
   for (const [call, modules] of Object.entries(paths)) {
     row(
-      `Modules of our own a warm ${call} passes through (\`node bench/call-path.mjs\`)`,
+      `Modules of our own one call passes through: ${call} (\`node bench/call-path.mjs\`)`,
       String(modules.length),
       '',
       '',
