@@ -69,7 +69,10 @@ export class Membrane {
   async findConnection(run: CallLimits = {}): Promise<Connection> {
     const tenantKey = this.options.tenantKey;
     try {
-      return chooseConnection(await this.listConnections(run));
+      const connection = chooseConnection(await this.listConnections(run));
+      // Resolution (when not pinned and not done yet) takes this answer rather than listing again.
+      this.connection.seed(connection.id);
+      return connection;
     } catch (error) {
       if (!tenantKey) throw error;
       const ensure = async () =>
@@ -145,6 +148,11 @@ export class Membrane {
    * Where the connector's `membrane request` lands (its REST base) and RingCentral's host, learned
    * once per connection from RingCentral's own answer; learned again when the connection changes.
    */
+  /** Whether the REST base is learned or being learned: the next `restBase` sends no probe of its own. */
+  get restBaseKnown(): boolean {
+    return this.base.started;
+  }
+
   async restBase(run: CallLimits = {}): Promise<RestBase> {
     const connectionId = await this.connectionId(run);
     const learned = await this.base.get(run);
@@ -302,6 +310,16 @@ class SharedRun<T> {
         (error: unknown) => leave() && reject(error),
       );
     });
+  }
+
+  /** Whether a run has started (or answered) that a caller would get now. */
+  get started(): boolean {
+    return this.flight !== undefined;
+  }
+
+  /** An answer got another way becomes the run's, unless a run has started already. */
+  seed(value: T): void {
+    this.flight ??= { controller: new AbortController(), waiting: 0, pinned: true, promise: Promise.resolve(value) };
   }
 
   /** The next caller starts a fresh run; one in progress finishes for those already waiting. */

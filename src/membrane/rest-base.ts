@@ -19,6 +19,8 @@ export interface RestBase {
   timeZone?: string;
   /** The user's home country (`regionalSettings.homeCountry.isoCode`), for numbers written without one. */
   country?: string;
+  /** The probe was answered with the user's extension (an `id`): REST worked when the base was learned. */
+  probeAnswered?: boolean;
 }
 
 /** RingCentral's path of the probe: the connected user's own extension (Light group, any user may read it). */
@@ -69,7 +71,8 @@ export async function learnRestBase(probe: (path: string) => Promise<unknown>): 
     const sent = PROBE.slice(base.length);
     try {
       const answer = await probe(sent);
-      return { ...baseFromAnswer(sent, answer, base), timeZone: timeZoneOf(answer), country: countryOf(answer) };
+      const probeAnswered = isObject(answer) && 'id' in answer;
+      return { ...baseFromAnswer(sent, answer, base), timeZone: timeZoneOf(answer), country: countryOf(answer), probeAnswered };
     } catch (error) {
       if (!notHere(error)) throw error;
       tried.push(sent);

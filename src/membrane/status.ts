@@ -125,20 +125,18 @@ async function checkRoutes(check: Check, routes: Pick<Routes, 'mode' | 'report'>
 const REST_FIX =
   "check the RingCentral connector's base URL in Membrane: RingCentral's platform host, optionally ending in /restapi/v1.0 (the server tries both), then run `ringcentral-mcp doctor` again";
 
-/** The REST probe: where `membrane request` lands (learned once), then one live GET through it. */
+/**
+ * The REST probe: where `membrane request` lands (learned once), then one live GET through it,
+ * unless learning the base just now was that GET and RingCentral answered it with the extension.
+ */
 async function checkRest({ membrane, run, report }: Check): Promise<boolean> {
   report.rest = { works: false };
   try {
+    const probedNow = !membrane.restBaseKnown;
     const base = await membrane.restBase(run);
     report.rest.base = describeBase(base);
     if (base.timeZone) report.rest.timeZone = base.timeZone;
-    const answer = await membrane.request({ method: 'GET', path: '/restapi/v1.0/account/~/extension/~' }, run);
-    if (!answer || typeof answer !== 'object' || !('id' in answer)) {
-      throw new ToolError(
-        'unparseable_output',
-        `GET /restapi/v1.0/account/~/extension/~ answered ${JSON.stringify(answer ?? null).slice(0, 80)}, not the extension`,
-      );
-    }
+    if (!probedNow || !base.probeAnswered) await liveRestCheck(membrane, run);
     report.rest.works = true;
     return true;
   } catch (error) {
@@ -149,5 +147,15 @@ async function checkRest({ membrane, run, report }: Check): Promise<boolean> {
       fix: (e.code === 'unparseable_output' ? undefined : e.details.fix) ?? REST_FIX,
     });
     return false;
+  }
+}
+
+async function liveRestCheck(membrane: Membrane, run: CallLimits): Promise<void> {
+  const answer = await membrane.request({ method: 'GET', path: '/restapi/v1.0/account/~/extension/~' }, run);
+  if (!answer || typeof answer !== 'object' || !('id' in answer)) {
+    throw new ToolError(
+      'unparseable_output',
+      `GET /restapi/v1.0/account/~/extension/~ answered ${JSON.stringify(answer ?? null).slice(0, 80)}, not the extension`,
+    );
   }
 }

@@ -9,6 +9,7 @@ import { FIX, ToolError } from '../../src/errors.js';
 import { chooseConnection, connectionStateError, listedConnection, type Connection } from '../../src/membrane/connection.js';
 import { Membrane, type Cli } from '../../src/membrane/membrane.js';
 import type { CliResult } from '../../src/membrane/runner.js';
+import { checkStatus } from '../../src/membrane/status.js';
 import type { CallLimits } from '../../tools/contract.js';
 import { caught, refusal } from '../unit/caught.js';
 
@@ -705,6 +706,7 @@ describe("the REST base, learned from RingCentral's answer", () => {
       path: '/restapi/v1.0',
       timeZone: 'Europe/Oslo',
       connectionId: 'c1',
+      probeAnswered: true,
     });
     expect((await membrane.requestArgv({ method: 'GET', path: '/restapi/v1.0/account/~/extension/~/sms' }))[2]).toBe(
       '/account/~/extension/~/sms',
@@ -745,5 +747,50 @@ describe("the REST base, learned from RingCentral's answer", () => {
       /reached no RingCentral API: GET \/restapi\/v1\.0\/account\/~\/extension\/~ and GET \/account\/~\/extension\/~ both answered 404/,
     );
     expect(error.fix).toMatch(/base URL in Membrane/);
+  });
+});
+
+describe('the connection check (ringcentral_status, doctor)', () => {
+  const ME = { uri: 'https://platform.example.invalid/restapi/v1.0/account/1/extension/2', id: 2 };
+  const cli = () =>
+    world((args) => {
+      if (args[0] === '--version') return { stdout: 'membrane 9.9.9\n' };
+      if (args[0] === 'status') return { stdout: 'Logged in as ann@x.co\n' };
+      if (args[0] === 'request') return json(ME);
+      return undefined;
+    });
+
+  it('cold, each command once: the connection it lists is the one calls resolve to, and the GET that learns the REST base is the live check', async () => {
+    const membrane = new Membrane(cli());
+    expect((await checkStatus(membrane, undefined)).ready).toBe(true);
+    expect((membrane.runner as ScriptedCli).commands().map((c) => c.split(' ').slice(0, 2).join(' '))).toEqual([
+      '--version',
+      'status',
+      'connection list',
+      'request c1',
+    ]);
+    // A call after it resolves nothing again.
+    expect(await membrane.connectionId()).toBe('c1');
+    expect((membrane.runner as ScriptedCli).calls).toHaveLength(4);
+  });
+
+  it('warm, the connection and REST are checked live again; a probe RingCentral did not answer with the extension is checked live too', async () => {
+    const membrane = new Membrane(cli());
+    await checkStatus(membrane, undefined);
+    const runner = membrane.runner as ScriptedCli;
+    runner.calls.length = 0;
+    expect((await checkStatus(membrane, undefined)).ready).toBe(true);
+    expect(runner.commands().map((c) => c.split(' ').slice(0, 2).join(' '))).toEqual([
+      '--version',
+      'status',
+      'connection list',
+      'request c1',
+    ]);
+    const empty = new Membrane(
+      world((args) => (args[0] === 'request' ? { stdout: '{}' } : args[0] === 'status' ? { stdout: 'Logged in\n' } : undefined)),
+    );
+    const report = await checkStatus(empty, undefined);
+    expect(report.rest).toEqual({ base: expect.any(String), works: false });
+    expect((empty.runner as ScriptedCli).commands().filter((c) => c.startsWith('request'))).toHaveLength(2);
   });
 });
