@@ -1,4 +1,4 @@
-// The simulated account lives in one compact JSON file. Reads take no lock (writers replace the file
+// The simulated account lives in one JSON file (one top-level field per line). Reads take no lock (writers replace the file
 // atomically by rename); writes lock, re-read, modify, write a temp file and rename it into place.
 import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -37,8 +37,9 @@ function parse(path: string): State | undefined {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
+  statePath = path;
   try {
-    const s = JSON.parse(text) as State;
+    const s = parseLines(text) ?? (JSON.parse(text) as State);
     if (s?.v === STATE_VERSION && wellFormed(s)) return s;
     if (typeof s?.v === 'number' && s.v < STATE_VERSION) {
       // Simulated data from an older sandbox: a fresh seed replaces it, so it works the first time.
@@ -49,28 +50,98 @@ function parse(path: string): State | undefined {
   } catch {
     /* fall through */
   }
-  throw new MembraneError(
+  throw corrupt(path);
+}
+
+const corrupt = (path: string) =>
+  new MembraneError(
     'internal',
     'state_corrupt',
     `Sandbox state file ${path} is unreadable or from a newer version; run: membrane-sandbox reset`,
   );
-}
 
 /** The lists and records every command reads: a state without them is corrupt, not a sandbox bug. */
 const LISTS = ['extensions', 'phoneNumbers', 'contacts', 'messages', 'calls', 'active', 'chats', 'posts', 'bridges', 'history'] as const;
+type List = (typeof LISTS)[number];
 const isRecord = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+const wellFormedList = (v: unknown): boolean => Array.isArray(v) && v.every(isRecord);
 function wellFormed(s: State): boolean {
   return (
     typeof s.anchor === 'string' &&
     isRecord(s.next) &&
     isRecord(s.account) &&
-    LISTS.every((key) => Array.isArray(s[key]) && (s[key] as unknown[]).every(isRecord))
+    // A list not read yet is checked when it is (see parseLines).
+    LISTS.every((key) => unread.get(s)?.has(key) || wellFormedList(s[key]))
   );
+}
+
+/**
+ * The file is one JSON object written one top-level field per line (write below). Every command
+ * is a new process and most read one or two of the lists: a list is parsed (and checked, and
+ * moved to now) when a command first reads it, and written back as it was read when it never is.
+ * A file in any other layout (an older sandbox, a hand-written one) is parsed whole.
+ */
+const unread = new WeakMap<State, Map<List, string>>();
+const LINE = /^\{?"(\w+)":([\s\S]*?)[,}]$/;
+
+function parseLines(text: string): State | undefined {
+  const lines = text.split('\n');
+  if (!lines[0].startsWith('{"v":') || !text.endsWith('}')) return undefined;
+  const raw = new Map<string, string>();
+  for (const line of lines) {
+    const m = LINE.exec(line);
+    if (!m) return undefined;
+    raw.set(m[1], m[2]);
+  }
+  if (LISTS.some((key) => !raw.get(key)?.startsWith('['))) return undefined;
+  const s = {} as State;
+  const pending = new Map<List, string>();
+  for (const [key, value] of raw) {
+    if (!(LISTS as readonly string[]).includes(key)) (s as unknown as Record<string, unknown>)[key] = JSON.parse(value);
+    else pending.set(key as List, value);
+  }
+  for (const key of LISTS) defineLazy(s, key, pending);
+  unread.set(s, pending);
+  return s;
+}
+
+/** `s[key]` parsed from its line on first read; a list that is not a list of records is a corrupt state. */
+function defineLazy(s: State, key: List, pending: Map<List, string>): void {
+  Object.defineProperty(s, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value: unknown = JSON.parse(pending.get(key)!);
+      if (!wellFormedList(value)) throw corrupt(statePath ?? 'the sandbox state');
+      settle(s, key, value, pending);
+      return value;
+    },
+    set(value: unknown) {
+      settle(s, key, value, pending);
+    },
+  });
+}
+
+function settle(s: State, key: List, value: unknown, pending: Map<List, string>): void {
+  pending.delete(key);
+  Object.defineProperty(s, key, { value, enumerable: true, configurable: true, writable: true });
+}
+
+/** The path being read, for the message of a list found corrupt when first read. */
+let statePath: string | undefined;
+
+/** One JSON object, one top-level field per line; a list never read is written as it was read. */
+function serialize(s: State): string {
+  const pending = unread.get(s);
+  const fields = Object.keys(s).map(
+    (key) => `${JSON.stringify(key)}:${pending?.get(key as List) ?? JSON.stringify(s[key as keyof State])}`,
+  );
+  return `{${fields.join(',\n')}}`;
 }
 
 function write(path: string, s: State): void {
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(tmp, JSON.stringify(s));
+  writeFileSync(tmp, serialize(s));
   try {
     renameSync(tmp, path);
   } catch (e) {

@@ -215,6 +215,25 @@ describe('state', () => {
     expect((await sb.act('get-account-info')).code).toBe(0);
   });
 
+  it('one field per line: a list is read when a command needs it, a broken one is reported then, and writes keep the rest as it was', async () => {
+    const sb = sandbox();
+    await sb.ok(['reset', '--json']);
+    const lines = readFileSync(sb.state, 'utf8').split('\n');
+    const calls = lines.find((l) => l.startsWith('"calls":'))!;
+    // A write that never reads the call log leaves its line byte for byte; the file stays one JSON object.
+    await sb.actOk('create-contact', { firstName: 'Line', lastName: 'Kept' });
+    const written = readFileSync(sb.state, 'utf8');
+    expect(written.split('\n')).toContain(calls);
+    expect(JSON.parse(written).contacts.some((c: any) => c.lastName === 'Kept')).toBe(true);
+    writeFileSync(sb.state, written.replace(/^"messages":.*$/m, '"messages":[1,2],'));
+    const r = await sb.act('list-messages', {});
+    expect(r.code).toBe(1);
+    expect(r.json).toMatchObject({ type: 'internal', key: 'state_corrupt' });
+    expect(r.json.message).toContain('reset');
+    await sb.ok(['reset', '--json']);
+    expect((await sb.act('list-messages', {})).code).toBe(0);
+  });
+
   it('a stale lock left by a killed process is taken over', async () => {
     const sb = sandbox();
     await sb.ok(['reset', '--json']);

@@ -13,6 +13,8 @@ import { ROUTED_TOOLS, shortName } from '../registry.js';
 
 const sandbox = makeSandbox();
 afterAll(() => sandbox.cleanup());
+/** Tests that run several cold CLI processes one after another: on a loaded 2-core machine each can take 20 s. */
+const SEVERAL_PROCESSES = 180_000;
 
 function run(args: string[], options: { input?: string; faults?: string; env?: Record<string, string> } = {}) {
   sandbox.setFault(options.faults ?? '');
@@ -43,24 +45,28 @@ describe('call', () => {
     expect(json.stderr).toMatch(/not valid JSON/);
   });
 
-  it('confirms across separate processes with the token flow (no TTY)', () => {
-    const first = run(['call', 'ringcentral_create_contact', '{"firstName":"Callroute"}', '--sandbox', '--confirm', 'token']);
-    expect(JSON.parse(first.stdout).status).toBe('done'); // create is not irreversible: no confirmation
-    const preview = run([
-      'call',
-      'ringcentral_delete_contact',
-      JSON.stringify({ contactId: String(JSON.parse(first.stdout).result.id) }),
-      '--sandbox',
-    ]);
-    const pending = JSON.parse(preview.stdout);
-    expect(pending.status).toBe('confirmation_required');
-    const args = { contactId: String(JSON.parse(first.stdout).result.id), confirmationToken: pending.confirmationToken };
-    const done = run(['call', 'ringcentral_delete_contact', JSON.stringify(args), '--sandbox']);
-    expect(JSON.parse(done.stdout).status).toBe('done');
-    const again = run(['call', 'ringcentral_delete_contact', JSON.stringify(args), '--sandbox']);
-    expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/already used/);
-  }, 180_000); // four cold `call` processes one after another: a loaded 2-core machine needs more than the default
+  it(
+    'confirms across separate processes with the token flow (no TTY)',
+    () => {
+      const first = run(['call', 'ringcentral_create_contact', '{"firstName":"Callroute"}', '--sandbox', '--confirm', 'token']);
+      expect(JSON.parse(first.stdout).status).toBe('done'); // create is not irreversible: no confirmation
+      const preview = run([
+        'call',
+        'ringcentral_delete_contact',
+        JSON.stringify({ contactId: String(JSON.parse(first.stdout).result.id) }),
+        '--sandbox',
+      ]);
+      const pending = JSON.parse(preview.stdout);
+      expect(pending.status).toBe('confirmation_required');
+      const args = { contactId: String(JSON.parse(first.stdout).result.id), confirmationToken: pending.confirmationToken };
+      const done = run(['call', 'ringcentral_delete_contact', JSON.stringify(args), '--sandbox']);
+      expect(JSON.parse(done.stdout).status).toBe('done');
+      const again = run(['call', 'ringcentral_delete_contact', JSON.stringify(args), '--sandbox']);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(/already used/);
+    },
+    SEVERAL_PROCESSES,
+  ); // four cold `call` processes one after another
 });
 
 describe('doctor and setup', () => {
@@ -74,44 +80,52 @@ describe('doctor and setup', () => {
     expect(r.stdout).toMatch(/ready: yes/);
   });
 
-  it("doctor: each tool's route with its reason, as the connection's action schemas decide it", () => {
-    const auto = doctor().stdout.split('\n');
-    expect(auto).toContain('routes:       --route auto');
-    expect(auto).toContain('  send_sms: action (action send-sms declares every property the tool sends)');
-    expect(auto).toContain(
-      "  update_contact: rest (an update must never clear fields the person did not name: RingCentral's PATCH changes only the fields sent, a connector's update may replace the record)",
-    );
-    const routeLines = auto.filter((line) => /^ {2}\w+: (action|rest|per call) \(.+\)$/.test(line));
-    expect(routeLines.map((line) => line.trim().split(':')[0])).toEqual(ROUTED_TOOLS.map((d) => shortName(d.name)));
-    expect(auto).toContain('rest base:    https://platform.sandbox.invalid/ (a REST call works)');
-    const renamed = run(['doctor', '--sandbox'], { env: { MEMBRANE_SANDBOX_VARIANT: 'renamed-inputs' } }).stdout.split('\n');
-    expect(renamed).toContain('  send_sms: rest (action send-sms does not declare from.phoneNumber, to[].phoneNumber, text)');
-    expect(renamed).toContain(
-      '  list_messages: rest (action list-messages does not declare extensionId, messageType, direction, readStatus, availability, dateFrom, dateTo, phoneNumber, conversationId, page, perPage)',
-    );
-    const forced = run(['doctor', '--sandbox', '--route', 'rest']);
-    expect(forced.code).toBe(0);
-    expect(forced.stdout.split('\n')).toContain('  list_messages: rest (forced by --route rest)');
-    // Forced onto actions that do not declare what the tool sends: doctor says what may be dropped.
-    const action = (variant: string) =>
-      run(['doctor', '--sandbox', '--route', 'action'], { env: { MEMBRANE_SANDBOX_VARIANT: variant } }).stdout.split('\n');
-    expect(action('renamed-inputs')).toContain(
-      '  send_sms: action (forced by --route action, though action send-sms does not declare from.phoneNumber, to[].phoneNumber, text)',
-    );
-    expect(action('')).toContain('  send_sms: action (forced by --route action)');
-  });
+  it(
+    "doctor: each tool's route with its reason, as the connection's action schemas decide it",
+    () => {
+      const auto = doctor().stdout.split('\n');
+      expect(auto).toContain('routes:       --route auto');
+      expect(auto).toContain('  send_sms: action (action send-sms declares every property the tool sends)');
+      expect(auto).toContain(
+        "  update_contact: rest (an update must never clear fields the person did not name: RingCentral's PATCH changes only the fields sent, a connector's update may replace the record)",
+      );
+      const routeLines = auto.filter((line) => /^ {2}\w+: (action|rest|per call) \(.+\)$/.test(line));
+      expect(routeLines.map((line) => line.trim().split(':')[0])).toEqual(ROUTED_TOOLS.map((d) => shortName(d.name)));
+      expect(auto).toContain('rest base:    https://platform.sandbox.invalid/ (a REST call works)');
+      const renamed = run(['doctor', '--sandbox'], { env: { MEMBRANE_SANDBOX_VARIANT: 'renamed-inputs' } }).stdout.split('\n');
+      expect(renamed).toContain('  send_sms: rest (action send-sms does not declare from.phoneNumber, to[].phoneNumber, text)');
+      expect(renamed).toContain(
+        '  list_messages: rest (action list-messages does not declare extensionId, messageType, direction, readStatus, availability, dateFrom, dateTo, phoneNumber, conversationId, page, perPage)',
+      );
+      const forced = run(['doctor', '--sandbox', '--route', 'rest']);
+      expect(forced.code).toBe(0);
+      expect(forced.stdout.split('\n')).toContain('  list_messages: rest (forced by --route rest)');
+      // Forced onto actions that do not declare what the tool sends: doctor says what may be dropped.
+      const action = (variant: string) =>
+        run(['doctor', '--sandbox', '--route', 'action'], { env: { MEMBRANE_SANDBOX_VARIANT: variant } }).stdout.split('\n');
+      expect(action('renamed-inputs')).toContain(
+        '  send_sms: action (forced by --route action, though action send-sms does not declare from.phoneNumber, to[].phoneNumber, text)',
+      );
+      expect(action('')).toContain('  send_sms: action (forced by --route action)');
+    },
+    SEVERAL_PROCESSES,
+  );
 
-  it('doctor: each problem with the command that fixes it', () => {
-    const loggedOut = run(['doctor', '--sandbox'], { faults: 'not-logged-in' });
-    expect(loggedOut.code).toBe(1);
-    expect(loggedOut.stdout).toMatch(/membrane login --tenant/);
-    const none = run(['doctor', '--sandbox'], { faults: 'no-connection' });
-    expect(none.stdout).toMatch(/membrane connection ensure "https:\/\/ringcentral.com"/);
-    const missing = run(['doctor', '--membrane', '/nonexistent/membrane']);
-    expect(missing.stdout).toMatch(/npm install -g @membranehq\/cli/);
-    expect(missing.stdout).toMatch(/try it without a CLI: add --sandbox \(ringcentral-mcp doctor --sandbox/);
-    expect(doctor().stdout).not.toMatch(/without a CLI/);
-  });
+  it(
+    'doctor: each problem with the command that fixes it',
+    () => {
+      const loggedOut = run(['doctor', '--sandbox'], { faults: 'not-logged-in' });
+      expect(loggedOut.code).toBe(1);
+      expect(loggedOut.stdout).toMatch(/membrane login --tenant/);
+      const none = run(['doctor', '--sandbox'], { faults: 'no-connection' });
+      expect(none.stdout).toMatch(/membrane connection ensure "https:\/\/ringcentral.com"/);
+      const missing = run(['doctor', '--membrane', '/nonexistent/membrane']);
+      expect(missing.stdout).toMatch(/npm install -g @membranehq\/cli/);
+      expect(missing.stdout).toMatch(/try it without a CLI: add --sandbox \(ringcentral-mcp doctor --sandbox/);
+      expect(doctor().stdout).not.toMatch(/without a CLI/);
+    },
+    SEVERAL_PROCESSES,
+  );
 
   it('setup without a terminal asks nothing and runs nothing: it prints the steps and exits 1', () => {
     const before = sandbox.spawns();
@@ -124,56 +138,64 @@ describe('doctor and setup', () => {
     expect(sandbox.spawns()).toBe(before); // not even `membrane --version`, let alone a login
   });
 
-  it('setup --yes walks through login and connection without asking, then runs the doctor', () => {
-    const r = run(['setup', '--sandbox', '--yes']);
-    expect(r.stderr).toMatch(/1\. Membrane CLI/);
-    expect(r.stderr).toMatch(/3\. RingCentral connection/);
-    expect(r.stderr).toMatch(/ready: yes/);
-    expect(r.code).toBe(0);
-    const loggedOut = run(['setup', '--sandbox', '--yes'], { faults: 'not-logged-in' });
-    expect(loggedOut.stderr).toMatch(/Run `membrane login --tenant` now\? yes \(--yes\)/);
-    expect(sandbox.argvs().some((argv) => argv.includes('login'))).toBe(true);
-    const several = run(['setup', '--sandbox', '--yes'], { faults: 'two-connections' });
-    expect(several.stderr).toMatch(/Pin one: add --connection-id <id>/);
-    expect(several.code).toBe(1);
-  });
-
-  it('setup --yes runs the install it offers (npm through argv, its output on stderr), then goes on', () => {
-    // A fake npm on an otherwise empty PATH: it records its argv and "installs" a membrane that is the sandbox.
-    const bin = mkdtempSync(join(tmpdir(), 'fake-npm-'));
-    try {
-      const membrane = join(bin, 'membrane');
-      const script = [
-        `#!${process.execPath}`,
-        "const { appendFileSync, writeFileSync, chmodSync } = require('node:fs');",
-        `appendFileSync(${JSON.stringify(join(bin, 'npm.log'))}, JSON.stringify(process.argv.slice(2)) + '\\n');`,
-        `writeFileSync(${JSON.stringify(membrane)}, ${JSON.stringify(`#!/bin/sh\nexec ${process.execPath} ${SANDBOX} "$@"\n`)});`,
-        `chmodSync(${JSON.stringify(membrane)}, 0o755);`,
-        "console.log('added 1 package in 1s');",
-      ].join('\n');
-      writeFileSync(join(bin, 'npm'), script, { mode: 0o755 });
-      const env = { PATH: bin, MEMBRANE_CLI: '' };
-      const r = run(['setup', '--yes'], { env });
-      expect(r.stderr).toMatch(/not found\.\n {3}Install it now with `npm install -g @membranehq\/cli`\? yes \(--yes\)/);
-      expect(readFileSync(join(bin, 'npm.log'), 'utf8')).toBe('["install","-g","@membranehq/cli"]\n');
-      expect(r.stderr).toMatch(/added 1 package in 1s\n {3}npm install -g @membranehq\/cli: done\n {3}installed: 1\.4\.0/);
-      expect(r.stdout).toBe(''); // npm's own output went to stderr
+  it(
+    'setup --yes walks through login and connection without asking, then runs the doctor',
+    () => {
+      const r = run(['setup', '--sandbox', '--yes']);
+      expect(r.stderr).toMatch(/1\. Membrane CLI/);
+      expect(r.stderr).toMatch(/3\. RingCentral connection/);
       expect(r.stderr).toMatch(/ready: yes/);
       expect(r.code).toBe(0);
-      // An install that fails is reported, with its exit code, and setup stops there.
-      writeFileSync(join(bin, 'npm'), `#!${process.execPath}\nconsole.error('npm ERR! code E404');\nprocess.exit(1);\n`, { mode: 0o755 });
-      rmSync(membrane);
-      const failed = run(['setup', '--yes'], { env });
-      expect(failed.stderr).toMatch(/npm ERR! code E404\n {3}npm install -g @membranehq\/cli failed \(exit code 1\)/);
-      expect(failed.stderr).not.toMatch(/2\. Login/);
-      expect(failed.code).toBe(1);
-      // No npm at all: said so.
-      rmSync(join(bin, 'npm'));
-      expect(run(['setup', '--yes'], { env }).stderr).toMatch(/failed \(npm was not found on PATH\)/);
-    } finally {
-      rmSync(bin, { recursive: true, force: true });
-    }
-  });
+      const loggedOut = run(['setup', '--sandbox', '--yes'], { faults: 'not-logged-in' });
+      expect(loggedOut.stderr).toMatch(/Run `membrane login --tenant` now\? yes \(--yes\)/);
+      expect(sandbox.argvs().some((argv) => argv.includes('login'))).toBe(true);
+      const several = run(['setup', '--sandbox', '--yes'], { faults: 'two-connections' });
+      expect(several.stderr).toMatch(/Pin one: add --connection-id <id>/);
+      expect(several.code).toBe(1);
+    },
+    SEVERAL_PROCESSES,
+  );
+
+  it(
+    'setup --yes runs the install it offers (npm through argv, its output on stderr), then goes on',
+    () => {
+      // A fake npm on an otherwise empty PATH: it records its argv and "installs" a membrane that is the sandbox.
+      const bin = mkdtempSync(join(tmpdir(), 'fake-npm-'));
+      try {
+        const membrane = join(bin, 'membrane');
+        const script = [
+          `#!${process.execPath}`,
+          "const { appendFileSync, writeFileSync, chmodSync } = require('node:fs');",
+          `appendFileSync(${JSON.stringify(join(bin, 'npm.log'))}, JSON.stringify(process.argv.slice(2)) + '\\n');`,
+          `writeFileSync(${JSON.stringify(membrane)}, ${JSON.stringify(`#!/bin/sh\nexec ${process.execPath} ${SANDBOX} "$@"\n`)});`,
+          `chmodSync(${JSON.stringify(membrane)}, 0o755);`,
+          "console.log('added 1 package in 1s');",
+        ].join('\n');
+        writeFileSync(join(bin, 'npm'), script, { mode: 0o755 });
+        const env = { PATH: bin, MEMBRANE_CLI: '' };
+        const r = run(['setup', '--yes'], { env });
+        expect(r.stderr).toMatch(/not found\.\n {3}Install it now with `npm install -g @membranehq\/cli`\? yes \(--yes\)/);
+        expect(readFileSync(join(bin, 'npm.log'), 'utf8')).toBe('["install","-g","@membranehq/cli"]\n');
+        expect(r.stderr).toMatch(/added 1 package in 1s\n {3}npm install -g @membranehq\/cli: done\n {3}installed: 1\.4\.0/);
+        expect(r.stdout).toBe(''); // npm's own output went to stderr
+        expect(r.stderr).toMatch(/ready: yes/);
+        expect(r.code).toBe(0);
+        // An install that fails is reported, with its exit code, and setup stops there.
+        writeFileSync(join(bin, 'npm'), `#!${process.execPath}\nconsole.error('npm ERR! code E404');\nprocess.exit(1);\n`, { mode: 0o755 });
+        rmSync(membrane);
+        const failed = run(['setup', '--yes'], { env });
+        expect(failed.stderr).toMatch(/npm ERR! code E404\n {3}npm install -g @membranehq\/cli failed \(exit code 1\)/);
+        expect(failed.stderr).not.toMatch(/2\. Login/);
+        expect(failed.code).toBe(1);
+        // No npm at all: said so.
+        rmSync(join(bin, 'npm'));
+        expect(run(['setup', '--yes'], { env }).stderr).toMatch(/failed \(npm was not found on PATH\)/);
+      } finally {
+        rmSync(bin, { recursive: true, force: true });
+      }
+    },
+    SEVERAL_PROCESSES,
+  );
 
   it('unknown command and bad flag values exit 2', () => {
     expect(run(['frobnicate']).code).toBe(2);
