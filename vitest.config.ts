@@ -16,9 +16,9 @@ if (!process.env.RINGCENTRAL_MCP_TEST_TMPDIR) {
 }
 
 /**
- * In-process tests of one module each share a worker's imports (the registry, zod, the SDK are
- * loaded once per worker rather than once per file): they change no global state they do not
- * restore. The tests that start servers and CLIs keep a fresh module graph per file.
+ * Test files share a worker's imports (the registry, zod, the SDK and the helpers are loaded once
+ * per worker rather than once per file): no test changes global state it does not restore. The
+ * in-process tests of one module each run in a project of their own, the mutation run's.
  */
 const IN_PROCESS = ['test/unit/**/*.test.ts', 'test/membrane/**/*.test.ts'];
 
@@ -34,7 +34,7 @@ export default defineConfig({
     maxWorkers: 3,
     projects: [
       { extends: true, test: { name: 'in-process', include: IN_PROCESS, isolate: false } },
-      { extends: true, test: { name: 'processes', include: ['test/**/*.test.ts'], exclude: IN_PROCESS } },
+      { extends: true, test: { name: 'processes', include: ['test/**/*.test.ts'], exclude: IN_PROCESS, isolate: false } },
     ],
   },
 });
