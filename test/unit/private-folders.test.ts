@@ -107,6 +107,17 @@ describe('sandboxStatePath', () => {
   });
 });
 
+/** The message of the Error `fn` throws (anything else thrown fails the test). */
+const thrown = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(Error);
+    return (error as Error).message;
+  }
+  throw new Error('nothing was thrown');
+};
+
 describe('userSecret', () => {
   it('made 0700 with a 0600 secret of 64 hex digits, read back the same', () => {
     const dir = join(fresh(), 'sub');
@@ -126,7 +137,7 @@ describe('userSecret', () => {
     for (const mode of [0o740, 0o704, 0o710, 0o701]) {
       const dir = fresh(mode);
       writeFileSync(join(dir, 'confirm-secret'), 'planted');
-      expect(() => userSecret(dir)).toThrow(
+      expect(thrown(() => userSecret(dir))).toBe(
         `refusing to use ${dir} for the confirmation secret: it is open to other users (mode ${mode.toString(8)}); remove it (rm -r ${dir}) and call again`,
       );
     }
@@ -134,17 +145,24 @@ describe('userSecret', () => {
   it('refuses a symlink, a file, and a folder of another user', () => {
     const link = join(root, `slink${n++}`);
     symlinkSync(fresh(), link);
-    expect(() => userSecret(link)).toThrow(
+    expect(thrown(() => userSecret(link))).toBe(
       `refusing to use ${link} for the confirmation secret: it is not a directory; remove it (rm -r ${link}) and call again`,
     );
     const other = othersFolder();
-    expect(() => userSecret(other)).toThrow(
+    expect(thrown(() => userSecret(other))).toBe(
       `refusing to use ${other} for the confirmation secret: it belongs to another user (uid ${statSync(other).uid}); remove it (rm -r ${other}) and call again`,
     );
   });
   it('a secret file it cannot create or read is an error, not a secret', () => {
     const dir = fresh();
     mkdirSync(join(dir, 'confirm-secret'));
-    expect(() => userSecret(dir)).toThrow(/EISDIR/);
+    expect(thrown(() => userSecret(dir))).toMatch(/EISDIR/);
+  });
+  it('never writes the secret through a symlink planted in its place', () => {
+    const dir = fresh();
+    const target = join(fresh(), 'planted-target');
+    symlinkSync(target, join(dir, 'confirm-secret'));
+    expect(thrown(() => userSecret(dir))).toMatch(/ENOENT/);
+    expect(statSync(target, { throwIfNoEntry: false })).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
  * An entry that checks wrongly, or a token that matches wrongly, lets someone in as someone else.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -149,11 +149,11 @@ describe('Users', () => {
   });
 
   it('lets nobody in with an empty token, even were an entry to carry its hash', () => {
-    const file = usersFile({ users: [entry('ann')] });
-    const users = new Users(file, () => {});
+    const users = new Users(usersFile({ users: [entry('ann')] }), () => {});
     // The file check refuses such an entry; find() does not rely on that.
-    writeFileSync(file, JSON.stringify({ users: [entry('ann')] }));
+    Reflect.set(users, 'list', [{ ...entry('ann'), tokenSha256: EMPTY_TOKEN_SHA256 }]);
     expect(users.find('')).toBeUndefined();
+    expect(users.find('Stryker was here!')).toBeUndefined();
   });
 
   it('will not start on a missing or invalid file', () => {
@@ -223,6 +223,68 @@ describe('Users', () => {
     } finally {
       process.stderr.write = write;
     }
+  });
+
+  describe('watching the file', () => {
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const until = async (test: () => boolean) => {
+      for (let i = 0; i < 250 && !test(); i++) await pause(20);
+      return test();
+    };
+    /** A watched users file of ann, and its log. */
+    const watched = async () => {
+      const { lines, log } = logged();
+      const file = usersFile({ users: [entry('ann')] });
+      const users = new Users(file, log);
+      const stop = users.watch(20);
+      await pause(100); // the watcher's first look is its baseline
+      return { file, users, lines, stop };
+    };
+    const stamp = (file: string, seconds: number) => utimesSync(file, seconds, seconds);
+
+    it('a new time alone (same size, same file) reloads', async () => {
+      const { file, users, stop } = await watched();
+      try {
+        writeFileSync(file, JSON.stringify({ users: [entry('bob')] })); // as long as ann's
+        expect(await until(() => users.find('token-bob') !== undefined)).toBe(true);
+      } finally {
+        stop();
+      }
+    });
+    it('a new size alone (same time) reloads', async () => {
+      const { file, users, stop } = await watched();
+      try {
+        const before = statSync(file).mtimeMs / 1000;
+        writeFileSync(file, JSON.stringify({ users: [entry('bobby')] }));
+        stamp(file, before);
+        expect(await until(() => users.find('token-bobby') !== undefined)).toBe(true);
+      } finally {
+        stop();
+      }
+    });
+    it('a replaced file alone (same time and size) reloads', async () => {
+      const { file, users, stop } = await watched();
+      try {
+        const before = statSync(file).mtimeMs / 1000;
+        const next = `${file}.next`;
+        writeFileSync(next, JSON.stringify({ users: [entry('bob')] }));
+        stamp(next, before);
+        renameSync(next, file);
+        expect(await until(() => users.find('token-bob') !== undefined)).toBe(true);
+      } finally {
+        stop();
+      }
+    });
+    it('a change of mode only does not reload', async () => {
+      const { file, lines, stop } = await watched();
+      try {
+        chmodSync(file, 0o600);
+        await pause(200);
+        expect(lines.length).toBe(1);
+      } finally {
+        stop();
+      }
+    });
   });
 
   it('watches the file: a change in size, time or inode reloads it; stopping stops', async () => {
