@@ -6,7 +6,7 @@
  */
 import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startHttp, type HttpHandle, type HttpOptions } from '../../src/mcp/http.js';
+import { serveHttp, startHttp, type HttpHandle, type HttpOptions } from '../../src/mcp/http.js';
 import type { ServerOptions } from '../../src/mcp/runtime.js';
 
 const OPTIONS: ServerOptions = { sandbox: true, warmup: false, confirmSecret: 'http-unit-test' };
@@ -427,5 +427,70 @@ describe('shutdown', () => {
     expect(await answered).toEqual({ status: 200, connection: 'close' });
     await closed;
     expect(h.inFlight()).toBe(0);
+  });
+});
+
+describe('serveHttp', () => {
+  const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+  /** Runs `body` with the process's own signal listeners set aside, then removes what serveHttp added and puts them back. */
+  async function withSignals(body: (lines: string[], exits: number[]) => Promise<void>) {
+    const saved = SIGNALS.map((signal) => [signal, process.listeners(signal)] as const);
+    for (const signal of SIGNALS) process.removeAllListeners(signal);
+    const lines: string[] = [];
+    const exits: number[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+    vi.spyOn(process, 'exit').mockImplementation(((code: number) => void exits.push(code)) as typeof process.exit);
+    try {
+      await body(lines, exits);
+    } finally {
+      vi.restoreAllMocks();
+      for (const [signal, listeners] of saved) {
+        process.removeAllListeners(signal);
+        for (const listener of listeners) process.on(signal, listener as () => void);
+      }
+    }
+  }
+  const until = async (test: () => boolean) => {
+    for (let i = 0; i < 200 && !test(); i++) await new Promise((r) => setTimeout(r, 10));
+  };
+
+  it('serves until SIGTERM, then finishes and exits 0; a second signal exits 1 at once', async () => {
+    await withSignals(async (lines, exits) => {
+      await serveHttp(OPTIONS, { port: 0, drainMs: 1000 });
+      expect(lines[0]).toMatch(/^ringcentral-mcp: serving Streamable HTTP on http:\/\/127\.0\.0\.1:\d+\/mcp\n$/);
+      expect(process.listenerCount('SIGHUP')).toBe(0);
+      process.emit('SIGTERM', 'SIGTERM');
+      expect(lines[1]).toBe('ringcentral-mcp: SIGTERM: shutting down after 0 in-flight request(s)\n');
+      process.emit('SIGINT', 'SIGINT');
+      expect(lines[2]).toBe('ringcentral-mcp: SIGINT again, exiting now\n');
+      expect(exits).toEqual([1]);
+      // The mocked exit returns, so the second handler goes on to close as well: both closes end in exit 0.
+      await until(() => exits.length === 3);
+      expect(exits).toEqual([1, 0, 0]);
+    });
+  });
+
+  it('with a users file, SIGHUP re-reads it', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'serve-users-'));
+    const file = join(dir, 'users.json');
+    writeFileSync(file, JSON.stringify({ users: [] }));
+    try {
+      await withSignals(async (lines, exits) => {
+        await serveHttp(OPTIONS, { port: 0, users: file, drainMs: 1000 });
+        expect(process.listenerCount('SIGHUP')).toBe(1);
+        const before = lines.length;
+        process.emit('SIGHUP', 'SIGHUP');
+        expect(lines.slice(before)).toEqual([`ringcentral-mcp: users file ${file}: 0 user(s) in force: (none)\n`]);
+        process.emit('SIGINT', 'SIGINT');
+        expect(lines.at(-1)).toBe('ringcentral-mcp: SIGINT: shutting down after 0 in-flight request(s)\n');
+        await until(() => exits.length === 1);
+        expect(exits).toEqual([0]);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
