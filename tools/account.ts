@@ -1,6 +1,5 @@
 /** Account and extensions: who is in the company, who am I, and is the connection working. */
 import { z } from 'zod';
-import { checkStatus } from '../src/membrane/status.js';
 import { defineTool, type JsonObject } from './contract.js';
 import { email, extensionId, oneOf } from './fields.js';
 import { asArray, compactObject } from './format.js';
@@ -115,7 +114,7 @@ export const accountTools = [
     output: z.looseObject({ ready: z.boolean(), problems: z.array(z.looseObject({ problem: z.string(), fix: z.string() })) }),
     exec: {
       via: 'custom',
-      run: async (_input, ctx) => ({ ...(await checkStatus(ctx.membrane, ctx.pinnedConnectionId, ctx.limits, ctx.routes)) }),
+      run: (_input, ctx) => ctx.status(),
     },
   }),
 ];

@@ -1,7 +1,7 @@
 /** Team messaging: chats, posts and teams. */
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
-import { isObject } from '../src/membrane/json.js';
+import { isObject } from '../src/json.js';
 import { getExtensionInfo, listExtensions } from './account.js';
 import { defineTool, type JsonObject, type ToolContext } from './contract.js';
 import { email, oneOf } from './fields.js';

@@ -1,6 +1,6 @@
 /** Personal contacts (the user's address book). */
 import { z } from 'zod';
-import { isObject } from '../src/membrane/json.js';
+import { isObject } from '../src/json.js';
 import { ToolError } from '../src/errors.js';
 import { defineTool, type JsonObject, type ToolContext } from './contract.js';
 import { email, numericId, phone } from './fields.js';

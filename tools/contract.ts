@@ -4,14 +4,18 @@
  * derived from these definitions. Types only, apart from `TOOLSETS` and `defineTool`.
  */
 import type { z } from 'zod';
-import type { JsonObject } from '../src/membrane/json.js';
-import type { Membrane, RequestSpec } from '../src/membrane/membrane.js';
-import type { Paging } from '../src/membrane/paging.js';
-import type { RunOptions } from '../src/membrane/runner.js';
+import type { JsonObject } from '../src/json.js';
 
-export type { JsonObject } from '../src/membrane/json.js';
+export type { JsonObject } from '../src/json.js';
+
 /** An action of the connection's catalog: id, key, name, description, input schema. */
-export type { ActionInfo } from '../src/membrane/membrane.js';
+export interface ActionInfo {
+  id: string;
+  key?: string;
+  name?: string;
+  description?: string;
+  inputSchema?: Record<string, unknown>;
+}
 
 export type ToolKind = 'read' | 'write' | 'destructive';
 export const TOOLSETS = ['account', 'messaging', 'contacts', 'calls', 'chats', 'meetings', 'api', 'discovery'] as const;
@@ -19,14 +23,30 @@ export type Toolset = (typeof TOOLSETS)[number];
 export type Shape = z.ZodRawShape;
 export type Input<S extends Shape> = z.infer<z.ZodObject<S>>;
 
-/** A call's limits: its cancellation and its timeout. */
-export type CallLimits = RunOptions;
+/** A call's limits, which every CLI run it makes keeps: its cancellation and its timeout. */
+export interface CallLimits {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
 
 /** RingCentral's rate-limit groups (a 429 in one does not block the others). */
 export type RateGroup = 'Light' | 'Medium' | 'Heavy';
 
-/** One RingCentral REST call exactly as RingCentral's API defines it; repeated query keys are arrays. */
-export type RestCall = RequestSpec;
+/** One RingCentral REST call exactly as RingCentral's API defines it; a repeated query key is repeated. */
+export interface RestCall {
+  method: string;
+  path: string;
+  query?: Array<[string, string]>;
+  headers?: Array<[string, string]>;
+  body?: unknown;
+  /** The body exactly as the caller wrote it (the proxy), sent instead of `body` re-serialized. */
+  bodyText?: string;
+  /** The caller wrote the path (the proxy): an error does not blame the base for it. */
+  byCaller?: boolean;
+}
+
+/** How a RingCentral list pages: page numbers, page tokens, or RingCentral Video's page tokens. */
+export type Paging = 'page' | 'token' | 'video';
 
 /** The way one call goes: the connector's Membrane action, or RingCentral's REST API through `membrane request`. */
 export type Route = 'action' | 'rest';
@@ -62,14 +82,26 @@ export interface Pages {
   maxPages: number;
 }
 
-/** What a tool sees while it runs. */
+/** The account's regional settings, learned with the connection's REST base (when RingCentral told them). */
+export interface AccountRegion {
+  timeZone?: string;
+  /** The user's home country (ISO code), for numbers written without one. */
+  country?: string;
+}
+
+/** What a tool sees while it runs: it reads through these, never through the engine itself. */
 export interface ToolContext {
-  membrane: Membrane;
   /** Which route (Membrane action or RingCentral REST) each tool takes on this connection. */
   routes: RouteBook;
   limits: CallLimits;
   cache: Lookups;
-  pinnedConnectionId?: string;
+  /** The connection's action catalog, by key. */
+  actions(): Promise<Map<string, ActionInfo>>;
+  /** Membrane's own search of the catalog for an intent, best first. */
+  findActions(intent: string, limit: number): Promise<ActionInfo[]>;
+  region(): Promise<AccountRegion>;
+  /** Whether the CLI, the login, the connection and the routes work, and the fix for each problem. */
+  status(): Promise<JsonObject>;
   /** One record through a read tool's route (previews, look-ups). */
   read<S extends Shape>(tool: ToolDefinition<S>, input: Input<S>): Promise<JsonObject>;
   /** Every record of a list tool through its route, page by page. */

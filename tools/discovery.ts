@@ -55,7 +55,7 @@ function checkAgainstSchema(action: ActionInfo, input: unknown): void {
 
 /** The action, known to the connection and given input that fits its live schema: checked before any preview, token or run. */
 async function checkedAction(i: { action: string; input?: JsonObject }, ctx: ToolContext): Promise<ActionInfo> {
-  const action = (await ctx.membrane.actions(ctx.limits)).get(i.action);
+  const action = (await ctx.actions()).get(i.action);
   if (!action) {
     throw new ToolError('not_found', `the RingCentral connection has no action "${i.action}"`, {
       fix: 'find the action id or key with ringcentral_find_actions; nothing was sent',
@@ -94,7 +94,7 @@ export const discoveryTools = [
     exec: {
       via: 'custom',
       run: async (i, ctx) => ({
-        actions: (await ctx.membrane.listActions({ intent: i.intent, limit: i.limit ?? 10 }, ctx.limits)).map(compactAction),
+        actions: (await ctx.findActions(i.intent, i.limit ?? 10)).map(compactAction),
       }),
     },
   }),

@@ -1,6 +1,6 @@
 /** Field schemas shared by the domains: one definition of each format, each failure naming the fix. */
 import { z } from 'zod';
-import { parseJson } from '../src/membrane/json.js';
+import { parseJson } from '../src/json.js';
 import { textDepthProblem } from '../src/safety/bounds.js';
 import type { JsonObject } from './contract.js';
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
-import { isObject } from '../src/membrane/json.js';
+import { isObject } from '../src/json.js';
 import { contactTools } from './contacts.js';
 import { defineTool, type AnyTool, type JsonObject, type ToolContext } from './contract.js';
 import { E164 } from './fields.js';
@@ -69,7 +69,7 @@ export async function toE164(written: string, country: string | undefined, field
 
 /** The account's home country as RingCentral names it: the user's extension (learned with the REST base), else the account. */
 export async function accountCountry(ctx: ToolContext): Promise<string | undefined> {
-  const learned = (await ctx.membrane.restBase(ctx.limits).catch(() => undefined))?.country;
+  const learned = (await ctx.region().catch(() => undefined))?.country;
   if (learned) return learned;
   return ctx.cache.get('country', async (signal) => {
     const account = await ctx.withSignal(signal).rest('Light', { method: 'GET', path: '/restapi/v1.0/account/~' });

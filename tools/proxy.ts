@@ -1,7 +1,7 @@
 /** The guarded proxy: any RingCentral REST call through `membrane request`, relative paths only. */
 import { z } from 'zod';
 import { LIMITS, byteLength, jsonProblem, textDepthProblem } from '../src/safety/bounds.js';
-import { parseJson } from '../src/membrane/json.js';
+import { parseJson } from '../src/json.js';
 import { ToolError } from '../src/errors.js';
 import { defineTool, type AnyTool } from './contract.js';
 import { objectGiven } from './fields.js';

@@ -55,7 +55,7 @@ export function dayBoundary(date: string, zone: string, end: boolean): string {
 
 /** The account's time zone when RingCentral has named it (learned with the REST base), else UTC. */
 async function accountZone(ctx: ToolContext): Promise<{ zone: string; told: string }> {
-  const named = (await ctx.membrane.restBase(ctx.limits).catch(() => undefined))?.timeZone;
+  const named = (await ctx.region().catch(() => undefined))?.timeZone;
   try {
     if (named) {
       offsetMinutes(named, Date.now());

@@ -3,7 +3,7 @@
  * exceeded. Lists drop records from the end (with a cursor to continue); anything else trims its
  * largest array or string and says so.
  */
-import type { JsonObject } from '../membrane/json.js';
+import type { JsonObject } from '../json.js';
 import { encodeCursor, type Position, type UpstreamPage } from '../membrane/paging.js';
 
 export const size = (value: unknown): number => JSON.stringify(value ?? null).length;

@@ -8,7 +8,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Confirmations, type ConfirmMode } from '../safety/confirm.js';
-import { LookupCache } from '../membrane/lookup-cache.js';
+import { LookupCache } from '../membrane/call-context.js';
 import { Penalties } from '../safety/penalties.js';
 import { SentLog } from '../safety/sent-log.js';
 import { Membrane } from '../membrane/membrane.js';

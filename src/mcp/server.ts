@@ -5,7 +5,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { selectTools } from '../../tools/index.js';
 import type { AnyTool } from '../../tools/contract.js';
-import { callTool, type Elicit } from './execute.js';
+import { callTool, type Elicit } from './call.js';
 import { Runtime, type ServerOptions } from './runtime.js';
 import { annotations, outputSchema } from './schemas.js';
 import { VERSION } from '../version.js';

@@ -5,7 +5,7 @@
  */
 import { ToolError, FIX } from '../errors.js';
 import { connectionStateError, reportedConnection } from './connection.js';
-import { extractJson, isObject, type JsonObject } from './json.js';
+import { extractJson, isObject, type JsonObject } from '../json.js';
 
 /** RingCentral's error envelope: `errors[0].errorCode` is the reliable code (its top-level `errorCode` may be a generic one). */
 export interface RingCentralError {

@@ -4,7 +4,7 @@
  * listing (`connection list` / `get`) or reported inside a Membrane error.
  */
 import { ToolError, FIX } from '../errors.js';
-import { isObject } from './json.js';
+import { isObject } from '../json.js';
 
 export interface Connection {
   id: string;

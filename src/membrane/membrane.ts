@@ -6,34 +6,14 @@
 import { ToolError, FIX } from '../errors.js';
 import type { RequestContext } from './classify.js';
 import { chooseConnection, type Connection } from './connection.js';
-import { unwrapActionOutput } from './output.js';
-import { asList, parseCliResult, type ParseOptions } from './parse.js';
-import type { CliRunner, RunOptions } from './runner.js';
+import { asList, parseCliResult, unwrapActionOutput, type ParseOptions } from './output.js';
+import type { ActionInfo, CallLimits, RestCall } from '../../tools/contract.js';
+import type { CliRunner } from './runner.js';
 import { learnRestBase, requestTarget, type RestBase } from './rest-base.js';
 import { inTenant, tenantConnectionError, tenantFlags } from './tenant.js';
 
 /** What this layer needs of the runner (tests give it a stand-in that answers from a script). */
 export type Cli = Pick<CliRunner, 'run' | 'argv'>;
-
-export interface ActionInfo {
-  id: string;
-  key?: string;
-  name?: string;
-  description?: string;
-  inputSchema?: Record<string, unknown>;
-}
-
-export interface RequestSpec {
-  method: string;
-  path: string;
-  query?: Array<[string, string]>;
-  headers?: Array<[string, string]>;
-  body?: unknown;
-  /** The body exactly as the caller wrote it (the proxy), sent instead of `body` re-serialized. */
-  bodyText?: string;
-  /** The caller wrote the path (the proxy): an error does not blame the base for it. */
-  byCaller?: boolean;
-}
 
 /** How a command's output is read: what the command prints (said by the method that runs it), and what its errors name. */
 type Reading = ParseOptions & Required<Pick<ParseOptions, 'expect'>>;
@@ -56,7 +36,7 @@ export class Membrane {
   ) {}
 
   /** A resolution command (a listing, a lookup): what it prints, read as `reading` says. */
-  private async json(args: string[], run: RunOptions, reading: Reading): Promise<unknown> {
+  private async json(args: string[], run: CallLimits, reading: Reading): Promise<unknown> {
     try {
       const result = await this.runner.run([...args, ...tenantFlags(this.options.tenantKey), '--json'], run);
       return parseCliResult(result, reading);
@@ -70,7 +50,7 @@ export class Membrane {
     return this.options.tenantKey ? inTenant(error, this.options.tenantKey) : error;
   }
 
-  async listConnections(run: RunOptions = {}): Promise<Connection[]> {
+  async listConnections(run: CallLimits = {}): Promise<Connection[]> {
     const all: Connection[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 20; page++) {
@@ -86,7 +66,7 @@ export class Membrane {
    * The one ready RingCentral connection (not cached). A tenant without any is told the command
    * to connect and, when `connection ensure` gives one, the link the person opens.
    */
-  async findConnection(run: RunOptions = {}): Promise<Connection> {
+  async findConnection(run: CallLimits = {}): Promise<Connection> {
     const tenantKey = this.options.tenantKey;
     try {
       return chooseConnection(await this.listConnections(run));
@@ -98,12 +78,12 @@ export class Membrane {
     }
   }
 
-  private async resolveConnection(run: RunOptions): Promise<string> {
+  private async resolveConnection(run: CallLimits): Promise<string> {
     return (await this.findConnection(run)).id;
   }
 
   /** One connection by id (a pinned one, which skips resolution). */
-  async getConnection(id: string, run: RunOptions = {}): Promise<Connection> {
+  async getConnection(id: string, run: CallLimits = {}): Promise<Connection> {
     const value = (await this.json(['connection', 'get', id], run, { expect: 'json', connectionId: id })) as Connection | null;
     if (typeof value?.id !== 'string') {
       throw this.explain(
@@ -114,17 +94,17 @@ export class Membrane {
   }
 
   /** The RingCentral connection id, resolved once even under concurrent calls. */
-  connectionId(run: RunOptions = {}): Promise<string> {
+  connectionId(run: CallLimits = {}): Promise<string> {
     if (this.options.connectionId) return Promise.resolve(this.options.connectionId);
     return this.connection.get(run);
   }
 
   /** Every action of the connection by key and by id, resolved once. */
-  actions(run: RunOptions = {}): Promise<Map<string, ActionInfo>> {
+  actions(run: CallLimits = {}): Promise<Map<string, ActionInfo>> {
     return this.catalog.get(run);
   }
 
-  private async loadActions(run: RunOptions): Promise<Map<string, ActionInfo>> {
+  private async loadActions(run: CallLimits): Promise<Map<string, ActionInfo>> {
     const connectionId = await this.connectionId(run);
     const byName = new Map<string, ActionInfo>();
     let cursor: string | undefined;
@@ -143,14 +123,14 @@ export class Membrane {
   }
 
   /** Actions ranked by relevance to an intent (not cached: the ranking depends on the text). */
-  async listActions(query: { intent: string; limit: number }, run: RunOptions = {}): Promise<ActionInfo[]> {
+  async listActions(query: { intent: string; limit: number }, run: CallLimits = {}): Promise<ActionInfo[]> {
     const connectionId = await this.connectionId(run);
     const args = ['action', 'list', '--connectionId', connectionId, `--intent=${query.intent}`, '--limit', String(query.limit)];
     return (asList(await this.json(args, run, { expect: 'json', connectionId })).items as ActionInfo[]).slice(0, query.limit);
   }
 
   /** The id to pass to `action run`; the key itself when the catalog does not list it. */
-  async actionId(key: string, run: RunOptions = {}): Promise<string> {
+  async actionId(key: string, run: CallLimits = {}): Promise<string> {
     return (await this.actions(run)).get(key)?.id ?? key;
   }
 
@@ -165,7 +145,7 @@ export class Membrane {
    * Where the connector's `membrane request` lands (its REST base) and RingCentral's host, learned
    * once per connection from RingCentral's own answer; learned again when the connection changes.
    */
-  async restBase(run: RunOptions = {}): Promise<RestBase> {
+  async restBase(run: CallLimits = {}): Promise<RestBase> {
     const connectionId = await this.connectionId(run);
     const learned = await this.base.get(run);
     if (learned.connectionId === connectionId) return learned;
@@ -173,14 +153,14 @@ export class Membrane {
     return this.base.get(run);
   }
 
-  private async loadRestBase(run: RunOptions): Promise<RestBase & { connectionId: string }> {
+  private async loadRestBase(run: CallLimits): Promise<RestBase & { connectionId: string }> {
     const connectionId = await this.connectionId(run);
     // The probe reads a record: an empty answer is no base learned.
     const probe = (path: string) => this.json(['request', connectionId, path, '-X', 'GET'], run, { expect: 'json', connectionId });
     return { ...(await learnRestBase(probe)), connectionId };
   }
 
-  async runActionArgv(key: string, input: unknown, run: RunOptions = {}): Promise<string[]> {
+  async runActionArgv(key: string, input: unknown, run: CallLimits = {}): Promise<string[]> {
     const [connectionId, actionId] = [await this.connectionId(run), await this.actionId(key, run)];
     return [
       'action',
@@ -195,7 +175,7 @@ export class Membrane {
     ];
   }
 
-  async runAction(key: string, input: unknown, run: RunOptions = {}): Promise<{ output: unknown; actionRunId?: string }> {
+  async runAction(key: string, input: unknown, run: CallLimits = {}): Promise<{ output: unknown; actionRunId?: string }> {
     const connectionId = await this.connectionId(run);
     const args = await this.runActionArgv(key, input, run);
     return unwrapActionOutput(await this.oneRun(args, run, { expect: 'action-output', connectionId }));
@@ -206,7 +186,7 @@ export class Membrane {
    * base, with the query string built and encoded here: whatever the CLI does with `--query`, a `+`
    * or `&` in a value reaches RingCentral as sent.
    */
-  async requestArgv(spec: RequestSpec, run: RunOptions = {}): Promise<string[]> {
+  async requestArgv(spec: RestCall, run: CallLimits = {}): Promise<string[]> {
     const connectionId = await this.connectionId(run);
     const target = requestTarget(spec.path, spec.query ?? [], await this.restBase(run));
     const args = ['request', connectionId, target, '-X', spec.method];
@@ -218,21 +198,21 @@ export class Membrane {
     return args;
   }
 
-  async request(spec: RequestSpec, run: RunOptions = {}): Promise<unknown> {
+  async request(spec: RestCall, run: CallLimits = {}): Promise<unknown> {
     const connectionId = await this.connectionId(run);
     const args = await this.requestArgv(spec, run);
     return this.oneRun(args, run, { expect: 'json-or-empty', connectionId, request: requestContext(spec, args) });
   }
 
   /** A GET of text content (an attachment served as text/plain): the body as it came. */
-  async requestText(spec: RequestSpec, run: RunOptions = {}): Promise<string> {
+  async requestText(spec: RestCall, run: CallLimits = {}): Promise<string> {
     const connectionId = await this.connectionId(run);
     const args = await this.requestArgv(spec, run);
     return String((await this.oneRun(args, run, { expect: 'text', connectionId, request: requestContext(spec, args) })) ?? '');
   }
 
   /** One CLI process; a connection-class failure clears the cache (never retried: writes must not run twice). */
-  private async oneRun(args: string[], run: RunOptions, reading: Reading): Promise<unknown> {
+  private async oneRun(args: string[], run: CallLimits, reading: Reading): Promise<unknown> {
     try {
       return parseCliResult(await this.runner.run(args, run), reading);
     } catch (error) {
@@ -242,7 +222,7 @@ export class Membrane {
     }
   }
 
-  async version(run: RunOptions = {}): Promise<string> {
+  async version(run: CallLimits = {}): Promise<string> {
     const result = await this.runner.run(['--version'], run);
     if (result.exitCode !== 0 || result.signal) {
       // Say how it ended when it printed nothing (a crash by signal prints nothing).
@@ -253,7 +233,7 @@ export class Membrane {
     return result.stdout.trim().split('\n').pop() ?? '';
   }
 
-  async loggedIn(run: RunOptions = {}): Promise<{ loggedIn: boolean; text: string }> {
+  async loggedIn(run: CallLimits = {}): Promise<{ loggedIn: boolean; text: string }> {
     const result = await this.runner.run(['status', ...tenantFlags(this.options.tenantKey)], run);
     const text = `${result.stdout}\n${result.stderr}`.trim();
     const loggedIn = result.exitCode === 0 && !/not logged in|not authenticated/i.test(text) && /logged in/i.test(text);
@@ -262,7 +242,7 @@ export class Membrane {
 }
 
 /** The request as errors name it: RingCentral's path, and what the CLI was given (argv[2]). */
-const requestContext = (spec: RequestSpec, args: string[]): RequestContext => ({
+const requestContext = (spec: RestCall, args: string[]): RequestContext => ({
   method: spec.method,
   path: spec.path,
   target: args[2],
@@ -285,9 +265,9 @@ interface Flight<T> {
 class SharedRun<T> {
   private flight?: Flight<T>;
 
-  constructor(private readonly load: (run: RunOptions) => Promise<T>) {}
+  constructor(private readonly load: (run: CallLimits) => Promise<T>) {}
 
-  get(run: RunOptions): Promise<T> {
+  get(run: CallLimits): Promise<T> {
     run.signal?.throwIfAborted();
     const flight = (this.flight ??= this.start(run.timeoutMs));
     if (!run.signal) {

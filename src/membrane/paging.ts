@@ -4,11 +4,9 @@
  * client is (how to fetch the page) + (how many of its records were already returned), so a
  * result cut short by the budget continues exactly where it stopped.
  */
+import type { Paging } from '../../tools/contract.js';
 import { ToolError } from '../errors.js';
 import type { ListPage } from './output.js';
-
-/** How a list pages upstream: RingCentral page/perPage, team-messaging recordCount/pageToken, or Video history perPage/pageToken. */
-export type Paging = 'page' | 'token' | 'video';
 
 /** How to fetch one upstream page. */
 export type Handle =

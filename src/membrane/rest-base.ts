@@ -8,7 +8,7 @@
  * a full URL as-is, and the host is only ever one RingCentral's own answer named.
  */
 import { ToolError } from '../errors.js';
-import { isObject } from './json.js';
+import { isObject } from '../json.js';
 
 export interface RestBase {
   /** RingCentral's host as its own answer named it (`https://platform.ringcentral.com`), when it did. */

@@ -6,11 +6,11 @@
 import { ChildProcess } from 'node:child_process';
 import { delimiter, dirname } from 'node:path';
 import { getSystemErrorName } from 'node:util';
+import type { CallLimits } from '../../tools/contract.js';
 import { LIMITS, byteLength } from '../safety/bounds.js';
 import { ToolError, FIX } from '../errors.js';
 import { Limiter, MAX_QUEUED_PER_PERSON } from './limiter.js';
-import { killGroup, processGuard, type ProcessGuard } from './process-guard.js';
-import { Watchdog } from './watchdog.js';
+import { killGroup, processGuard, Watchdog, type ProcessGuard } from './process-guard.js';
 
 export interface CliCommand {
   /** Executable, e.g. `membrane` or process.execPath for the bundled sandbox. */
@@ -40,11 +40,6 @@ export interface CliResult {
   stderr: string;
   exitCode?: number;
   signal?: string;
-}
-
-export interface RunOptions {
-  signal?: AbortSignal;
-  timeoutMs?: number;
 }
 
 /** execa takes ~60 ms to load: loaded with the first CLI run (the warm-up), not before tools/list. */
@@ -130,7 +125,7 @@ export class CliRunner {
   }
 
   /** Runs the CLI once; the call's timeout counts from now, its wait for a slot included. */
-  run(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  run(args: string[], options: CallLimits = {}): Promise<CliResult> {
     const tooLong = argvProblem(this.argv(args));
     if (tooLong) return Promise.reject(tooLong);
     const deadline = Date.now() + (options.timeoutMs ?? this.options.timeoutMs);
@@ -147,7 +142,7 @@ export class CliRunner {
   }
 
   /** Starts the CLI and stops it after `leftMs`: what the wait for a slot left of the call's timeout. */
-  private async spawn(args: string[], options: RunOptions, leftMs: number): Promise<CliResult> {
+  private async spawn(args: string[], options: CallLimits, leftMs: number): Promise<CliResult> {
     const { execa } = await loadExeca();
     options.signal?.throwIfAborted();
     const { command, maxOutputBytes, env } = this.options;

@@ -4,12 +4,12 @@
  * whether a REST call works, and which route (Membrane action or RingCentral REST) each tool takes
  * on it and why; each problem with its fix.
  */
+import type { CallLimits } from '../../tools/contract.js';
 import { FIX, ToolError, toToolError } from '../errors.js';
 import { connectionStateError, listedConnection } from './connection.js';
 import type { Membrane } from './membrane.js';
 import { describeBase } from './rest-base.js';
 import type { RouteLine, Routes } from './routing.js';
-import type { RunOptions } from './runner.js';
 
 export interface StatusReport {
   ready: boolean;
@@ -30,7 +30,7 @@ const VERSION_TIMEOUT_MS = 10_000;
 /** One status check under way: what it asks, and the report it fills in. */
 interface Check {
   membrane: Membrane;
-  run: RunOptions;
+  run: CallLimits;
   report: StatusReport;
 }
 
@@ -44,7 +44,7 @@ function problem({ report }: Check, error: unknown): void {
 export async function checkStatus(
   membrane: Membrane,
   pinnedConnectionId: string | undefined,
-  run: RunOptions = {},
+  run: CallLimits = {},
   routes?: Pick<Routes, 'mode' | 'report'>,
 ): Promise<StatusReport> {
   const command = membrane.runner.argv([]).join(' ');

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { toToolError, ToolError } from '../../src/errors.js';
 import { factsOf, membraneError, RULES, type ErrorContext } from '../../src/membrane/classify.js';
-import type { JsonObject } from '../../src/membrane/json.js';
+import type { JsonObject } from '../../src/json.js';
 
 interface Row {
   /** What the row shows. */

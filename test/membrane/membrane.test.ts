@@ -8,22 +8,23 @@ import { describe, expect, it } from 'vitest';
 import { FIX, ToolError } from '../../src/errors.js';
 import { chooseConnection, connectionStateError, listedConnection, type Connection } from '../../src/membrane/connection.js';
 import { Membrane, type Cli } from '../../src/membrane/membrane.js';
-import type { CliResult, RunOptions } from '../../src/membrane/runner.js';
+import type { CliResult } from '../../src/membrane/runner.js';
+import type { CallLimits } from '../../tools/contract.js';
 import { caught, refusal } from '../unit/caught.js';
 
 type Answer = Partial<CliResult> | Promise<Partial<CliResult>>;
 
 /** A CLI that answers from a function of the command, and records every call with its options. */
 class ScriptedCli implements Cli {
-  readonly calls: Array<{ args: string[]; run: RunOptions }> = [];
+  readonly calls: Array<{ args: string[]; run: CallLimits }> = [];
 
-  constructor(private readonly answer: (args: string[], run: RunOptions) => Answer) {}
+  constructor(private readonly answer: (args: string[], run: CallLimits) => Answer) {}
 
   argv(args: string[]): string[] {
     return ['membrane', ...args];
   }
 
-  async run(args: string[], run: RunOptions = {}): Promise<CliResult> {
+  async run(args: string[], run: CallLimits = {}): Promise<CliResult> {
     this.calls.push({ args, run });
     return { argv: this.argv(args), stdout: '', stderr: '', exitCode: 0, ...(await this.answer(args, run)) };
   }
@@ -37,7 +38,7 @@ const json = (value: unknown): Partial<CliResult> => ({ stdout: JSON.stringify(v
 const READY = { id: 'c1', name: 'RingCentral', state: 'READY' };
 
 /** A CLI with one ready RingCentral connection and two actions; anything else prints `{}`. */
-const world = (extra: (args: string[], run: RunOptions) => Answer | undefined = () => undefined) =>
+const world = (extra: (args: string[], run: CallLimits) => Answer | undefined = () => undefined) =>
   new ScriptedCli((args, run) => {
     const answer = extra(args, run);
     if (answer) return answer;
@@ -51,7 +52,7 @@ const world = (extra: (args: string[], run: RunOptions) => Answer | undefined = 
 function gate() {
   let open!: (answer: Partial<CliResult>) => void;
   const opened = new Promise<Partial<CliResult>>((resolve) => (open = resolve));
-  const answer = (run: RunOptions): Promise<Partial<CliResult>> => {
+  const answer = (run: CallLimits): Promise<Partial<CliResult>> => {
     const stopped = new Promise<Partial<CliResult>>((_, reject) =>
       run.signal?.addEventListener('abort', () => reject(new ToolError('cancelled', 'the CLI process was stopped')), { once: true }),
     );

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FIX } from '../../src/errors.js';
-import { extractJson, parseJson } from '../../src/membrane/json.js';
+import { extractJson, parseJson } from '../../src/json.js';
 import { unwrapActionOutput } from '../../src/membrane/output.js';
-import { asList, parseCliResult } from '../../src/membrane/parse.js';
+import { asList, parseCliResult } from '../../src/membrane/output.js';
 import type { CliResult } from '../../src/membrane/runner.js';
 import { caught } from '../unit/caught.js';
 

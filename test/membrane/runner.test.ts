@@ -10,7 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FIX, ToolError } from '../../src/errors.js';
 import { processGuard } from '../../src/membrane/process-guard.js';
-import { CliRunner, notStarted, seconds, withNodeOnPath, type RunnerOptions, type RunOptions } from '../../src/membrane/runner.js';
+import { CliRunner, notStarted, seconds, withNodeOnPath, type RunnerOptions } from '../../src/membrane/runner.js';
+import type { CallLimits } from '../../tools/contract.js';
 import { LIMITS } from '../../src/safety/bounds.js';
 
 /** The `exit` listeners present before this file made a runner: the runner's own hook is the one added after. */
@@ -124,7 +125,7 @@ describe('the CLI group outlives no death of the server', () => {
   });
 
   /** Starts a hanging CLI and waits until its grandchild runs; `done` settles when the run ends. */
-  async function hanging(cli: CliRunner, pidFile: string, run: RunOptions = {}) {
+  async function hanging(cli: CliRunner, pidFile: string, run: CallLimits = {}) {
     const done = cli.run([], run);
     await until(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'));
     return { done };

@@ -44,9 +44,7 @@ describe('the layers', () => {
   });
 
   it('src/membrane imports neither src/mcp nor src/commands, and only types of tools/', async () => {
-    expect(await broken('src/membrane/planted.ts', "import { callTool } from '../mcp/execute.js';\nexport { callTool };\n")).toHaveLength(
-      1,
-    );
+    expect(await broken('src/membrane/planted.ts', "import { callTool } from '../mcp/call.js';\nexport { callTool };\n")).toHaveLength(1);
     expect(
       await broken('src/membrane/planted.ts', "import { formatStatus } from '../commands/status.js';\nexport { formatStatus };\n"),
     ).toHaveLength(1);
@@ -58,10 +56,16 @@ describe('the layers', () => {
     ).toEqual([]);
   });
 
-  it('tools/ imports its contract and helpers, and of the server only what the contract allows', async () => {
+  it('tools/ imports its contract and helpers, and of the server only the leaves (errors, json, bounds), not even a type of the engine', async () => {
     expect(
       await broken('tools/planted.ts', "import { Membrane } from '../src/membrane/membrane.js';\nexport { Membrane };\n"),
     ).toHaveLength(1);
+    for (const path of ['tools/planted.ts', 'tools/contract.ts']) {
+      expect(await broken(path, "import type { CliResult } from '../src/membrane/runner.js';\nexport type R = CliResult;\n")).toHaveLength(
+        1,
+      );
+    }
+    expect(await broken('tools/planted.ts', "import { isObject } from '../src/json.js';\nexport { isObject };\n")).toEqual([]);
     expect(
       await broken(
         'tools/planted.ts',

@@ -1,6 +1,6 @@
 /** src/membrane/context.ts LookupCache: one load per key, shared by callers that each may cancel. */
 import { describe, expect, it } from 'vitest';
-import { LookupCache } from '../../src/membrane/lookup-cache.js';
+import { LookupCache } from '../../src/membrane/call-context.js';
 import { ToolError } from '../../src/errors.js';
 
 function deferred<T>() {

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { asRingCentralError, membraneError } from '../../src/membrane/classify.js';
-import { extractJson, parseJson } from '../../src/membrane/json.js';
+import { extractJson, parseJson } from '../../src/json.js';
 import { unwrapActionOutput } from '../../src/membrane/output.js';
-import { asList, parseCliResult } from '../../src/membrane/parse.js';
+import { asList, parseCliResult } from '../../src/membrane/output.js';
 import type { CliResult } from '../../src/membrane/runner.js';
 import { caught } from './caught.js';
 

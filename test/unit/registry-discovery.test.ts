@@ -3,7 +3,7 @@
  * only when the connection has it and the input fits its live schema.
  */
 import { describe, expect, it } from 'vitest';
-import type { ActionInfo } from '../../src/membrane/membrane.js';
+import type { ActionInfo } from '../../tools/contract.js';
 import { inputSchema } from '../../src/mcp/schemas.js';
 import { compactSchema } from '../../tools/discovery.js';
 import type { JsonObject } from '../../tools/contract.js';

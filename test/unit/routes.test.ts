@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CallContext, type CallContextParts } from '../../src/membrane/call-context.js';
-import { LookupCache } from '../../src/membrane/lookup-cache.js';
-import type { Membrane, RequestSpec } from '../../src/membrane/membrane.js';
+import { LookupCache } from '../../src/membrane/call-context.js';
+import type { Membrane } from '../../src/membrane/membrane.js';
 import { callRoute, checkSchema, Routes, sentPaths, toolRoute } from '../../src/membrane/routing.js';
 import { registry, type ToolDefinition } from '../../tools/index.js';
 import type { JsonObject, RestCall, ToolContext } from '../../tools/contract.js';
@@ -17,10 +17,10 @@ const byName = (name: string): ToolDefinition => {
   return def;
 };
 /** Only the account's time zone (learned with the REST base), for date-only dates. */
-const noContext = { limits: {}, membrane: { restBase: async () => ({ path: '', timeZone: 'Europe/Oslo' }) } } as unknown as ToolContext;
+const noContext = { limits: {}, region: async () => ({ timeZone: 'Europe/Oslo' }) } as unknown as ToolContext;
 
 /** The REST calls the context's Membrane was asked for, in order. */
-const lookups: RequestSpec[] = [];
+const lookups: RestCall[] = [];
 /**
  * What send_sms needs besides the input: the shared look-up cache, and a Membrane answering the
  * person's phone numbers (one can send SMS, one cannot).
@@ -31,7 +31,7 @@ const smsContext = (): ToolContext =>
     limits: {},
     penalties: { check: async () => undefined, note: async () => undefined },
     membrane: {
-      request: async (spec: RequestSpec) => {
+      request: async (spec: RestCall) => {
         lookups.push(spec);
         return {
           records: [
@@ -50,7 +50,7 @@ const chatContext = (): ToolContext =>
     routes: { mode: 'rest' },
     penalties: { check: async () => undefined, note: async () => undefined },
     membrane: {
-      request: async (spec: RequestSpec) =>
+      request: async (spec: RestCall) =>
         spec.path === '/team-messaging/v1/chats' ? { records: [{ id: '1234567', type: 'Team', name: 'Ops' }] } : { records: [] },
     } as unknown as Membrane,
   } as unknown as CallContextParts);

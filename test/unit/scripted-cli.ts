@@ -4,8 +4,9 @@
  * Every command line is recorded, so a test sees exactly what would have run.
  */
 import { CallContext } from '../../src/membrane/call-context.js';
-import { LookupCache } from '../../src/membrane/lookup-cache.js';
-import { Membrane, type ActionInfo } from '../../src/membrane/membrane.js';
+import { LookupCache } from '../../src/membrane/call-context.js';
+import { Membrane } from '../../src/membrane/membrane.js';
+import type { ActionInfo } from '../../tools/contract.js';
 import { Routes, type RouteMode } from '../../src/membrane/routing.js';
 import type { CliResult, CliRunner } from '../../src/membrane/runner.js';
 import { registry } from '../../tools/index.js';

@@ -1,10 +1,11 @@
 /**
- * src/membrane/input-types.ts and the plan's type check: a value of another type than the action's
+ * The plan's type check (routing.ts): a value of another type than the action's
  * live schema declares sends the call to RingCentral's REST route under `--route auto`.
  */
 import { describe, expect, it } from 'vitest';
-import { typeMismatches } from '../../src/membrane/input-types.js';
-import type { ActionInfo, Membrane } from '../../src/membrane/membrane.js';
+import { typeMismatches } from '../../src/membrane/routing.js';
+import type { Membrane } from '../../src/membrane/membrane.js';
+import type { ActionInfo } from '../../tools/contract.js';
 import { plan, Routes, type RouteContext, type RouteMode } from '../../src/membrane/routing.js';
 import { registry } from '../../tools/index.js';
 
