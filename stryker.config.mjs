@@ -26,16 +26,13 @@ export default {
     'src/state/store.ts',
     // One call's path: the executor's confirmation and duplicate steps, route choice, output reading.
     'src/mcp/call.ts',
-    'src/mcp/execute.ts',
     'src/mcp/budget.ts',
     'src/membrane/routing.ts',
     'src/membrane/output.ts',
     'src/membrane/paging.ts',
     'src/membrane/limiter.ts',
-    'src/membrane/parse.ts',
     'src/membrane/runner.ts',
     'src/membrane/membrane.ts',
-    'src/membrane/input-types.ts',
     // The registry's own logic: shared helpers, and the domains' previews, idempotency keys and compact views.
     'tools/contract.ts',
     'tools/fields.ts',

@@ -1,5 +1,5 @@
 /**
- * src/mcp/execute.ts and src/mcp/call.ts in process: one call's steps over a real Runtime (its
+ * src/mcp/call.ts in process: one call's steps over a real Runtime (its
  * store, confirmations and SMS window) whose CLI is a script. What is decided: whether anything
  * runs at all (input, read-only, cross-field checks, dry run), whether the person's yes is needed
  * and given (token or dialog), and whether a send already went out.
@@ -10,7 +10,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ToolError } from '../../src/errors.js';
 import { Membrane } from '../../src/membrane/membrane.js';
 import { Routes } from '../../src/membrane/routing.js';
-import { callTool, errorResult, type CallEnv, type Elicit } from '../../src/mcp/execute.js';
+import { callTool, errorResult, type CallEnv, type Elicit } from '../../src/mcp/call.js';
 import { Runtime, type ServerOptions } from '../../src/mcp/runtime.js';
 import { registry } from '../../tools/index.js';
 import { Printed, scriptedRunner, toolNamed, type Script } from './scripted-cli.js';

@@ -205,7 +205,7 @@ describe('discoverIssuer', () => {
     const issuer = `${base}/d4`;
     routes.set('/.well-known/oauth-authorization-server/d4', () => {});
     routes.set('/d4/.well-known/openid-configuration', json({ issuer, jwks_uri: `${base}/jwks` }));
-    expect((await discoverIssuer(issuer, limitedFetch(), 100)).issuer).toBe(issuer);
+    expect((await discoverIssuer(issuer, limitedFetch(), 1000)).issuer).toBe(issuer);
   });
 });
 
