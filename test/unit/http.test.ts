@@ -4,7 +4,8 @@
  * before anything starts, and a shutdown that lets calls finish. Requests are sent with node:http
  * so every header (Host included) is the test's own.
  */
-import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import { createServer, request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { serveHttp, startHttp, type HttpHandle, type HttpOptions } from '../../src/mcp/http.js';
 import type { ServerOptions } from '../../src/mcp/runtime.js';
@@ -105,7 +106,16 @@ describe('on loopback without a token', () => {
   });
 
   it('Host: loopback names only (DNS rebinding)', async () => {
-    for (const host of ['localhost', `localhost:${h.port}`, '127.0.0.1', '127.1.2.3:80', '[::1]', `[::1]:${h.port}`, 'LOCALHOST'])
+    for (const host of [
+      'localhost',
+      `localhost:${h.port}`,
+      '127.0.0.1',
+      '127.1.2.3:80',
+      '127.10.20.30',
+      '[::1]',
+      `[::1]:${h.port}`,
+      'LOCALHOST',
+    ])
       expect((await post(h.port, rpc('tools/list'), { host })).status, host).toBe(200);
     for (const host of ['evil.example.com', 'evil.example.com:80', '127.0.0.1.evil.com', '10.0.0.1']) {
       const answer = await post(h.port, rpc('tools/list'), { host });
@@ -120,6 +130,7 @@ describe('on loopback without a token', () => {
       'http://localhost',
       'http://localhost:5173',
       'https://127.0.0.1:8443',
+      'http://127.10.20.30',
       'http://[::1]:3000',
       'https://app.example.com',
     ])
@@ -127,6 +138,7 @@ describe('on loopback without a token', () => {
     for (const origin of [
       'https://evil.example.com',
       'http://localhost.evil.com',
+      'xhttp://localhost',
       'http://localhost:80/path',
       'null',
       'https://app.example.com.evil',
@@ -247,6 +259,8 @@ describe('limits given', () => {
     await expect(startHttp(OPTIONS, { port: 0 })).rejects.toThrow(
       'RINGCENTRAL_MCP_MAX_CONNECTIONS_PER_ADDRESS must be a whole number >= 1, got "x"',
     );
+    vi.stubEnv('RINGCENTRAL_MCP_MAX_CONNECTIONS_PER_ADDRESS', '1');
+    await start();
     vi.stubEnv('RINGCENTRAL_MCP_MAX_CONNECTIONS_PER_ADDRESS', '3');
     vi.stubEnv('RINGCENTRAL_MCP_MAX_CONNECTIONS', '7');
     const h = await start();
@@ -267,6 +281,8 @@ describe('with a bearer token', () => {
       expect(answer.json).toEqual(rpcError('missing or wrong bearer token'));
       expect(answer.headers['www-authenticate']).toBe('Bearer');
       expect(answer.headers.connection).toBe('close');
+      // Only a 503 says when to retry.
+      expect(answer.headers['retry-after']).toBeUndefined();
     }
     expect((await post(h.port, rpc('tools/list'), { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
     // The health check needs no token.
@@ -285,6 +301,7 @@ describe('with a bearer token', () => {
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
     try {
       await start({ token: 'short' });
+      await start({ token: '' });
       await start({ token: 'a'.repeat(16) });
     } finally {
       vi.restoreAllMocks();
@@ -302,6 +319,7 @@ describe('bound to a public address', () => {
     await expect(startHttp(OPTIONS, { host: '0.0.0.0', port: 0, token: 'a'.repeat(15) })).rejects.toThrow(
       'refusing to serve on 0.0.0.0 with a bearer token of 15 characters: use at least 16 (openssl rand -hex 32)',
     );
+    expect((await start({ host: '0.0.0.0', token: 'a'.repeat(16) })).port).toBeGreaterThan(0);
   });
 
   it('any Host behind a gateway when none are listed; else the listed ones, its own address and loopback names', async () => {
@@ -310,7 +328,15 @@ describe('bound to a public address', () => {
     const auth = { authorization: `Bearer ${TOKEN}` };
     expect((await post(open.port, rpc('tools/list'), { ...auth, host: 'mcp.example.com' })).status).toBe(200);
     const listed = await start({ host: '0.0.0.0', token: TOKEN, allowedHosts: ['MCP.example.com:443', '[2001:db8::1]'] });
-    for (const host of ['mcp.example.com', 'mcp.example.com:8443', '[2001:db8::1]:80', '0.0.0.0', 'localhost', '127.0.0.1'])
+    for (const host of [
+      'mcp.example.com',
+      'MCP.Example.COM',
+      'mcp.example.com:8443',
+      '[2001:db8::1]:80',
+      '0.0.0.0',
+      'localhost',
+      '127.0.0.1',
+    ])
       expect((await post(listed.port, rpc('tools/list'), { ...auth, host })).status, host).toBe(200);
     for (const host of ['other.example.com', 'example.com', '2001:db8::2'])
       expect((await post(listed.port, rpc('tools/list'), { ...auth, host })).status, host).toBe(403);
@@ -491,6 +517,52 @@ describe('serveHttp', () => {
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('with OAuth: the protected-resource document', () => {
+  it('is public: any origin, no credential; GET, HEAD and a preflight; nothing else', async () => {
+    const issuer = createServer((req, res) => {
+      const base = `http://127.0.0.1:${(issuer.address() as AddressInfo).port}`;
+      if (req.url === '/.well-known/oauth-authorization-server') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ issuer: base, jwks_uri: `${base}/jwks` }));
+      } else {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    await new Promise<void>((resolve) => issuer.listen(0, '127.0.0.1', resolve));
+    try {
+      const h = await start({ oauthIssuer: `http://127.0.0.1:${(issuer.address() as AddressInfo).port}` });
+      const path = '/.well-known/oauth-protected-resource';
+      const got = await send(h.port, { method: 'GET', path, headers: { origin: 'https://evil.example.com' } });
+      expect(got.status).toBe(200);
+      expect(got.json).toMatchObject({ resource: h.url, scopes_supported: ['ringcentral.read', 'ringcentral.write'] });
+      expect(got.headers['access-control-allow-origin']).toBe('*');
+      expect(got.headers['cache-control']).toBe('max-age=300');
+      expect((await send(h.port, { method: 'GET', path: `${path}/mcp` })).status).toBe(200);
+      expect((await send(h.port, { method: 'HEAD', path })).status).toBe(200);
+      const preflight = await send(h.port, { method: 'OPTIONS', path });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers).toMatchObject({
+        'access-control-allow-origin': '*',
+        'access-control-allow-methods': 'GET',
+        'access-control-allow-headers': 'authorization, content-type, accept, mcp-protocol-version, mcp-session-id, last-event-id',
+      });
+      const posted = await send(h.port, { method: 'POST', path, body: '{}' });
+      expect(posted.status).toBe(405);
+      expect(posted.headers.allow).toBe('GET');
+      expect(posted.json).toEqual(rpcError('GET the metadata'));
+      // The Host check still holds for it.
+      expect((await send(h.port, { method: 'GET', path, headers: { host: 'evil.example.com' } })).status).toBe(403);
+      // The endpoint without a token: 401 leading to the document.
+      const refused = await post(h.port, rpc('tools/list'));
+      expect(refused.status).toBe(401);
+      expect(refused.headers['www-authenticate']).toContain(`resource_metadata="http://127.0.0.1:${h.port}${path}/mcp"`);
+    } finally {
+      await new Promise<void>((resolve) => issuer.close(() => resolve()));
     }
   });
 });

@@ -71,7 +71,7 @@ const refusal = (caller: Caller | HttpError) => {
 describe('checkedUrl', () => {
   it('https anywhere, http on loopback only', () => {
     expect(checkedUrl('--x', 'https://id.example.com/realm').href).toBe('https://id.example.com/realm');
-    for (const loopback of ['http://127.0.0.1:8080/a', 'http://127.9.8.7/', 'http://[::1]:9/', 'http://LOCALHOST/'])
+    for (const loopback of ['http://127.0.0.1:8080/a', 'http://127.10.20.30/', 'http://127.9.8.7/', 'http://[::1]:9/', 'http://LOCALHOST/'])
       expect(checkedUrl('--x', loopback).protocol).toBe('http:');
     for (const remote of [
       'http://id.example.com/',
@@ -79,6 +79,7 @@ describe('checkedUrl', () => {
       'http://127.0.0.1.example.com/',
       'http://localhost.example.com/',
       'http://127.0.0.1.nip.io/',
+      'http://xlocalhost/',
       'ftp://127.0.0.1/',
     ])
       expect(() => checkedUrl('--x', remote), remote).toThrow(`--x must be an https:// URL (http:// only on loopback), got ${remote}`);
@@ -191,6 +192,7 @@ describe('OAuthGate', () => {
     expect(caller.refuseBody!({ jsonrpc: '2.0', id: 1, method: 'tools/list' })).toBeUndefined();
     expect(caller.refuseBody!({ method: 'other', params: { name: 'ringcentral_send_sms' } })).toBeUndefined();
     expect(caller.refuseBody!(call(5))).toBeUndefined();
+    expect(caller.refuseBody!({ method: 'tools/call' })).toBeUndefined();
     expect(caller.refuseBody!(null)).toBeUndefined();
     expect(caller.refuseBody!([null, call('ringcentral_get_message')])).toBeUndefined();
     expect(caller.refuseBody!(call('ringcentral_not_a_tool'))).toBeUndefined();

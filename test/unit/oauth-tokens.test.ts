@@ -176,6 +176,8 @@ describe('discoverIssuer', () => {
     await expect(discoverIssuer(issuer)).rejects.toThrow(
       `cannot read the metadata of the OAuth issuer ${issuer}: ${a} names the issuer "${base}/other", not ${issuer}; ${b} names no jwks_uri; ${c} names no jwks_uri`,
     );
+    routes.set('/.well-known/openid-configuration/d2', json({ issuer, jwks_uri: 'see https://x/jwks' }));
+    await expect(discoverIssuer(issuer)).rejects.toThrow(`; ${c} names no jwks_uri`);
     routes.set('/.well-known/openid-configuration/d2', json(null));
     await expect(discoverIssuer(issuer)).rejects.toThrow(`; ${c} names the issuer undefined, not ${issuer}`);
   });
