@@ -6,7 +6,7 @@
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { folderProblem, privateFolder, sandboxStatePath } from '../../src/private-folder.js';
 import { userSecret } from '../../src/safety/secret.js';
 
@@ -58,16 +58,9 @@ describe('folderProblem', () => {
 
 describe('privateFolder', () => {
   const uid = `t${process.pid}`;
-  const name = `pf-test-${n++}`;
-  // ~ is a temp folder of the test's own.
-  const home = process.env.HOME;
-  beforeAll(() => {
-    process.env.HOME = fresh();
-  });
-  afterAll(() => {
-    process.env.HOME = home;
-    rmSync(join(tmpdir(), `${name}-${uid}`), { recursive: true, force: true });
-  });
+  // A name nobody has used, so ~/.cache/<name> does not exist (nothing is made there).
+  const name = `pf-test-${process.pid}-${Date.now()}`;
+  afterAll(() => rmSync(join(tmpdir(), `${name}-${uid}`), { recursive: true, force: true }));
 
   it('the temp dir one first, when it is ours or not made yet', () => {
     expect(privateFolder(name, uid, {})).toBe(join(tmpdir(), `${name}-${uid}`));
@@ -87,14 +80,6 @@ describe('privateFolder', () => {
     chmodSync(taken, 0o750);
     expect(privateFolder(name, uid, {})).toBe(taken);
     expect(privateFolder(name, uid, { XDG_RUNTIME_DIR: xdg }, 0o077)).toBe(join(homedir(), '.cache', name));
-  });
-  it('the first candidate when every one is refused', () => {
-    const taken = join(tmpdir(), `${name}-${uid}`);
-    chmodSync(taken, 0o777);
-    const cache = join(homedir(), '.cache', name);
-    mkdirSync(cache, { recursive: true, mode: 0o777 });
-    chmodSync(cache, 0o777);
-    expect(privateFolder(name, uid, {})).toBe(taken);
   });
 });
 
