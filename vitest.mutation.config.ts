@@ -14,6 +14,8 @@ export default defineConfig({
   test: {
     ...base.test,
     projects: undefined,
-    include: only?.length ? only : ['test/unit/**/*.test.ts', 'test/membrane/**/*.test.ts', 'test/state/*.unit.test.ts'],
+    include: only?.length
+      ? only
+      : ['test/unit/**/*.test.ts', 'test/membrane/**/*.test.ts', 'test/state/*.unit.test.ts', 'test/state/penalties.test.ts'],
   },
 });

@@ -6,12 +6,14 @@
  * economy, Tasks). `--quick` runs fewer rounds and writes nothing; `--tokens` runs only the token
  * economy and `--tasks` only the task table (each writes only its own section). Not part of `npm test`.
  *
- * Figures: cold start vs a one-tool SDK server, and the file descriptors each needs to start;
+ * Figures: cold start vs a one-tool SDK server, and the file descriptors each needs to start (each
+ * also before → after: the previous bench/latest.md against this run);
  * warm call latency through MCP vs the same CLI command run directly (both routes interleaved, the
  * median of per-round ratios), with where a warm call's time goes (request to CLI start, the CLI,
  * CLI exit to answer: the sandbox logs each process's start and exit, so the server pays nothing
  * for the figure) and CLI processes per warm call; 16 concurrent calls against the same 16 CLI runs
- * made directly 4 at a time; server RSS idle and after 2,000 calls; SMS sends per second through
+ * made directly 4 at a time; the modules of our own one warm send_sms and list_messages pass
+ * through (bench/call-path.mjs); server RSS idle and after 2,000 calls; SMS sends per second through
  * two HTTP instances sharing Redis vs one instance on its own files; tools/list size; compact vs
  * raw list size; the largest result any tool gives with default settings; and common tasks
  * scripted as an assistant does them over MCP, with their calls and characters.
@@ -243,6 +245,46 @@ const row = (metric, value, baseline = '', r = '', goal = '', met = '') =>
 /** @param {boolean} ok */
 const verdict = (ok) => (ok ? 'yes' : 'NO');
 
+/**
+ * The "before" of this run: the value and ratio cells of a row of the bench/latest.md written by
+ * the run before (read at start, before this run writes it), or undefined.
+ * @param {string} metric the row's first cell, or its start
+ */
+function previousRow(metric) {
+  const path = join(ROOT, 'bench/latest.md');
+  if (!existsSync(path)) return undefined;
+  const line = readFileSync(path, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`| ${metric}`));
+  const cells = line?.split(' | ');
+  return cells && { value: cells[1], ratio: cells[3] };
+}
+const before = {
+  cold: previousRow('Cold start: spawn to `tools/list` answered'),
+  fds: previousRow('Open files needed to start'),
+};
+
+/**
+ * The modules of our own one warm call passes through (bench/call-path.mjs, run as a child
+ * process on the built server): one row per call it traces, goal at most 10.
+ */
+async function callPathRows() {
+  const { stdout } = await run(process.execPath, [join(ROOT, 'bench/call-path.mjs'), '--json'], { maxBuffer: 16 * 2 ** 20 });
+  /** @type {Record<string, Array<{ module: string }>>} */
+  const paths = JSON.parse(stdout);
+  for (const [call, modules] of Object.entries(paths)) {
+    row(
+      `Modules of our own one call passes through: ${call} (\`node bench/call-path.mjs\`)`,
+      String(modules.length),
+      '',
+      '',
+      '<= 10',
+      verdict(modules.length <= 10),
+    );
+    log(`${call}: ${modules.length} modules`);
+  }
+}
+
 async function main() {
   if (process.argv.includes('--tasks')) {
     // Only the task table (cheap: one server on the sandbox): printed, and written to README and
@@ -282,7 +324,16 @@ async function main() {
           ratio(fds / minimalFds),
         );
         log(`start-up needs ${fds} open files (one-tool server ${minimalFds})`);
+        if (before.fds)
+          row('Open files needed to start, before → after (the previous bench/latest.md → this run)', `${before.fds.value} → ${fds}`);
       }
+      if (before.cold)
+        row(
+          'Cold start, before → after (the previous bench/latest.md → this run; absolute, then the ratio to the one-tool SDK server)',
+          `${before.cold.value} → ${ms(median(ours))}`,
+          '',
+          `${before.cold.ratio} → ${ratio(r)}`,
+        );
     }
 
     // 2 + 3. Warm call latency vs the same CLI command run directly, on both routes (auto takes the
@@ -384,6 +435,8 @@ async function main() {
         `${r.route}: warm ${ms(median(r.through))} vs direct ${ms(median(r.direct))}, ratio of rounds ${ratio(ratioOfRounds)} (${r.ratios.map(ratio).join(', ')}); ${perCall} process per call`,
       );
     }
+
+    await callPathRows();
 
     // 4. 16 concurrent calls against the same 16 CLI runs made directly, 4 at a time (the server's
     // default --max-concurrency), with a CLI that takes 300 ms (sandbox `slow` fault); interleaved.

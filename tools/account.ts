@@ -1,7 +1,7 @@
 /** Account and extensions: who is in the company, who am I, and is the connection working. */
 import { z } from 'zod';
 import { defineTool, type JsonObject } from './contract.js';
-import { email, extensionId, oneOf } from './fields.js';
+import { email, extensionId, namedValue, oneOf } from './fields.js';
 import { asArray, compactObject } from './format.js';
 import { extensionPath, query } from './rest.js';
 
@@ -38,12 +38,8 @@ export const listExtensions = defineTool({
   kind: 'read',
   list: { paging: 'page', compact: compactExtension },
   input: {
-    // The values in the error, not the listing: the description names the common ones.
-    type: z
-      .string()
-      .refine((v) => (EXTENSION_TYPES as readonly string[]).includes(v), `must be one of ${EXTENSION_TYPES.join(', ')}`)
-      .describe('User, Department (queue), ...')
-      .optional(),
+    // The description names the common types; the error, every one.
+    type: namedValue(EXTENSION_TYPES).describe('User, Department (queue), ...').optional(),
     status: oneOf(EXTENSION_STATUS),
     extensionNumber: z
       .string()

@@ -141,3 +141,10 @@ export const isoDate = () =>
 /** A RingCentral filter; one value (omit it for all). */
 export const oneOf = <T extends readonly [string, ...string[]]>(values: T, what?: string) =>
   (what ? z.enum(values).describe(what) : z.enum(values)).optional();
+
+/**
+ * One of `values`, said in the error rather than the listing: the listing is paid for in every
+ * conversation, and a wrong value, rare, comes back naming them all.
+ */
+export const namedValue = (values: readonly string[]) =>
+  z.string().refine((v) => values.includes(v), `must be one of ${values.join(', ')}`);

@@ -4,7 +4,7 @@ import { LIMITS, byteLength, jsonProblem, textDepthProblem } from '../src/safety
 import { parseJson } from '../src/json.js';
 import { ToolError } from '../src/errors.js';
 import { defineTool, type AnyTool } from './contract.js';
-import { objectGiven } from './fields.js';
+import { namedValue, objectGiven } from './fields.js';
 
 /**
  * Endpoints that send a message, by their last segments. ringcentral_send_sms checks the sender and
@@ -188,7 +188,7 @@ const shape = (methods: readonly [string, ...string[]]) => ({
     .optional(),
   body: bodyText.optional(),
   headers: z
-    .array(z.strictObject({ name: z.enum(HEADERS), value: text(500) }), {
+    .array(z.strictObject({ name: namedValue(HEADERS), value: text(500) }), {
       error: objectGiven('a list of name/value pairs such as [{"name":"Accept","value":"application/json"}]'),
     })
     .max(HEADERS.length)

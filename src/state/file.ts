@@ -5,6 +5,7 @@
  * create it; a file is written whole under another name first, so nobody reads half a record.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { watch, type FSWatcher } from 'node:fs';
 import { link, lstat, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { userInfo } from 'node:os';
@@ -34,7 +35,11 @@ const exists = (error: unknown) => (error as NodeJS.ErrnoException).code === 'EE
 export class FileStore implements StateStore {
   readonly description: string;
   private ready?: Promise<void>;
+  private opened = false;
   private lastPrune = 0;
+  /** Sees every record written, replaced or removed in the folder, by any process (see changes). */
+  private watcher?: FSWatcher;
+  private changeCount = 0;
 
   constructor(private readonly dir: string) {
     this.description = `files in ${dir}`;
@@ -95,7 +100,36 @@ export class FileStore implements StateStore {
     }
   }
 
-  async close(): Promise<void> {}
+  /**
+   * Every write replaces or links a file in the folder, and the kernel tells this process of it
+   * (inotify, FSEvents, ReadDirectoryChangesW): a change by another process of the user is counted
+   * within one turn of this process's event loop. Undefined until the folder exists, and when the
+   * platform cannot watch it (then readers read the store, as before).
+   */
+  changes(): number | undefined {
+    if (!this.watcher && this.opened) this.watchFolder();
+    return this.watcher ? this.changeCount : undefined;
+  }
+
+  async close(): Promise<void> {
+    this.watcher?.close();
+    this.watcher = undefined;
+  }
+
+  private watchFolder(): void {
+    try {
+      // Not persistent: watching never keeps the process alive.
+      const watcher = watch(this.dir, { persistent: false }, () => this.changeCount++);
+      watcher.on('error', () => {
+        watcher.close();
+        this.watcher = undefined;
+        this.changeCount++; // what was read before the loss may be stale
+      });
+      this.watcher = watcher;
+    } catch {
+      this.watcher = undefined; // no watch (a limit reached): readers read the store
+    }
+  }
 
   private open(): Promise<void> {
     return (this.ready ??= this.makeDir().catch((error: unknown) => {
@@ -112,7 +146,11 @@ export class FileStore implements StateStore {
    */
   private async makeDir(): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    if (process.platform === 'win32') return;
+    if (process.platform !== 'win32') await this.checkPrivate();
+    this.opened = true;
+  }
+
+  private async checkPrivate(): Promise<void> {
     for (const dir of [dirname(this.dir), this.dir]) {
       const info = await lstat(dir);
       const why = !info.isDirectory()

@@ -13,6 +13,11 @@ type Client = RedisClientType;
 /** Every key of this server starts so, so one Redis can serve other programs too. */
 const KEY_PREFIX = 'ringcentral-mcp:';
 
+/** The channel a change is announced on (see changes); its messages carry nothing. */
+const CHANGED = `${KEY_PREFIX}changed`;
+/** How often a lost feed of changes is tried again: until then readers read Redis itself. */
+const RESUBSCRIBE_MS = 1_000;
+
 const DELETE_IF = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
 /** The URL without its password, for messages and /healthz. */
@@ -33,6 +38,11 @@ export class RedisStore implements StateStore {
   private lastError = '';
   /** The epoch of the data this client found (see readEpoch). */
   private epoch?: StoreMemory & { id: string };
+  /** A second connection, subscribed to CHANGED (a subscribed connection runs no other command). */
+  private feed?: Client;
+  private subscribing?: Promise<void>;
+  private lastSubscribe = 0;
+  private changeCount = 0;
 
   constructor(
     private readonly url: string,
@@ -86,9 +96,54 @@ export class RedisStore implements StateStore {
     }
   }
 
+  /**
+   * Counted as Redis delivers each announcement, a network hop after it was published; while the
+   * feed is down (not yet subscribed, or the connection lost) undefined, so readers read Redis.
+   */
+  changes(): number | undefined {
+    if (this.feed?.isReady) return this.changeCount;
+    const now = Date.now();
+    if (!this.subscribing && now - this.lastSubscribe >= RESUBSCRIBE_MS) {
+      this.lastSubscribe = now;
+      this.subscribing = this.subscribe().finally(() => (this.subscribing = undefined));
+    }
+    return undefined;
+  }
+
+  async announce(): Promise<void> {
+    const client = await this.ready();
+    await this.bounded(client.publish(CHANGED, ''));
+  }
+
   async close(): Promise<void> {
     this.client?.destroy();
     this.client = undefined;
+    await this.subscribing;
+    this.feed?.destroy();
+    this.feed = undefined;
+  }
+
+  /** Opens the feed of changes; a failure leaves it closed (the main client reports Redis's state). */
+  private async subscribe(): Promise<void> {
+    this.feed?.destroy();
+    this.feed = undefined;
+    const { createClient } = await import('redis');
+    const feed = createClient({
+      url: this.url,
+      disableOfflineQueue: true,
+      socket: { connectTimeout: this.timeoutMs, reconnectStrategy: false },
+    }) as RedisClientType;
+    feed.on('error', () => undefined);
+    feed.unref();
+    try {
+      await this.bounded(feed.connect());
+      await this.bounded(feed.subscribe(CHANGED, () => this.changeCount++));
+    } catch {
+      feed.destroy();
+      return;
+    }
+    this.changeCount++; // what was read while the feed was down may be stale
+    this.feed = feed;
   }
 
   /** The connected client: connects on first use and again after a loss, each attempt bounded by timeoutMs. */

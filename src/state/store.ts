@@ -26,6 +26,14 @@ export interface StateStore {
   memory(): Promise<StoreMemory>;
   /** Whether the store answers now (a ping for Redis). */
   reachable(): Promise<boolean>;
+  /**
+   * How many changes to the store this process has been told of, read without a round trip: a
+   * reader may keep what it read in memory while the count stays where it was. Undefined while the
+   * store cannot tell (not watching yet, or its feed of changes is down): then read the store.
+   */
+  changes?(): number | undefined;
+  /** Tells every process watching the store that records changed (files: their watcher sees it by itself). */
+  announce?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,6 +53,8 @@ export function scoped(store: StateStore, prefix: string): StateStore {
     deleteIf: (key, value) => store.deleteIf(`${prefix}:${key}`, value),
     memory: () => store.memory(),
     reachable: () => store.reachable(),
+    changes: () => store.changes?.(),
+    announce: async () => store.announce?.(),
     close: () => store.close(),
   };
 }
