@@ -3,7 +3,7 @@
  * An entry that checks wrongly, or a token that matches wrongly, lets someone in as someone else.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdtempSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, renameSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -231,16 +231,19 @@ describe('Users', () => {
       for (let i = 0; i < 250 && !test(); i++) await pause(20);
       return test();
     };
+    const stamp = (file: string, seconds: number) => utimesSync(file, seconds, seconds);
     /** A watched users file of ann, and its log. */
     const watched = async () => {
       const { lines, log } = logged();
       const file = usersFile({ users: [entry('ann')] });
+      // A whole second, which every file system keeps exactly, so "the same time" is the same.
+      stamp(file, SECOND);
       const users = new Users(file, log);
       const stop = users.watch(20);
       await pause(100); // the watcher's first look is its baseline
       return { file, users, lines, stop };
     };
-    const stamp = (file: string, seconds: number) => utimesSync(file, seconds, seconds);
+    const SECOND = 1_700_000_000;
 
     it('a new time alone (same size, same file) reloads', async () => {
       const { file, users, stop } = await watched();
@@ -254,9 +257,8 @@ describe('Users', () => {
     it('a new size alone (same time) reloads', async () => {
       const { file, users, stop } = await watched();
       try {
-        const before = statSync(file).mtimeMs / 1000;
         writeFileSync(file, JSON.stringify({ users: [entry('bobby')] }));
-        stamp(file, before);
+        stamp(file, SECOND);
         expect(await until(() => users.find('token-bobby') !== undefined)).toBe(true);
       } finally {
         stop();
@@ -265,10 +267,9 @@ describe('Users', () => {
     it('a replaced file alone (same time and size) reloads', async () => {
       const { file, users, stop } = await watched();
       try {
-        const before = statSync(file).mtimeMs / 1000;
         const next = `${file}.next`;
         writeFileSync(next, JSON.stringify({ users: [entry('bob')] }));
-        stamp(next, before);
+        stamp(next, SECOND);
         renameSync(next, file);
         expect(await until(() => users.find('token-bob') !== undefined)).toBe(true);
       } finally {
