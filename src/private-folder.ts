@@ -13,6 +13,7 @@ import { join } from 'node:path';
  * by others under `openMask`), or undefined when it is safe or does not exist yet (it is made 0700).
  */
 export function folderProblem(dir: string, openMask = 0o022): string | undefined {
+  // Stryker disable next-line ConditionalExpression,StringLiteral: Windows has no POSIX modes or owners; the tests run on POSIX
   if (process.platform === 'win32') return undefined;
   let info;
   try {
@@ -21,6 +22,7 @@ export function folderProblem(dir: string, openMask = 0o022): string | undefined
     return undefined;
   }
   if (!info.isDirectory()) return 'is not a directory (a symlink?)';
+  // Stryker disable next-line OptionalChaining: getuid exists wherever this line runs (POSIX)
   if (info.uid !== process.getuid?.()) return `belongs to another user (uid ${info.uid})`;
   if ((info.mode & openMask) !== 0) return `is open to other users (mode ${(info.mode & 0o777).toString(8)})`;
   return undefined;
@@ -40,6 +42,7 @@ export function privateFolder(name: string, uid: number | string, e: NodeJS.Proc
 
 /** The sandbox's state file under the environment `e` it runs with (MEMBRANE_SANDBOX_STATE, else its private folder). */
 export function sandboxStatePath(e: NodeJS.ProcessEnv): string {
+  // Stryker disable next-line ConditionalExpression,StringLiteral: getuid exists on every POSIX platform; 'user' is Windows'
   const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
   return e.MEMBRANE_SANDBOX_STATE || join(privateFolder('membrane-sandbox', uid, e), 'state.json');
 }

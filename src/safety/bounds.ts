@@ -36,6 +36,7 @@ export function textDepth(text: string, stop = LIMITS.depth + 1): number {
   let depth = 0;
   let deepest = 0;
   let inString = false;
+  // Stryker disable next-line EqualityOperator: one step past the end reads NaN, which matches no bracket or quote
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
@@ -54,6 +55,7 @@ export function textDepth(text: string, stop = LIMITS.depth + 1): number {
 export const textDepthProblem = (text: string): string | undefined =>
   textDepth(text) > LIMITS.depth ? `nested deeper than the limit of ${LIMITS.depth} levels` : undefined;
 
+// Stryker disable next-line StringLiteral: UTF-8 is also Node's default encoding
 export const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /** The problem with a JSON value as a field of at most `maxBytes` and LIMITS.depth levels, or undefined. */

@@ -12,11 +12,13 @@ import { join } from 'node:path';
 /** Creates `dir` 0700, or checks that the existing one is ours and closed to others. */
 function privateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Stryker disable next-line ConditionalExpression,StringLiteral: Windows has no POSIX modes or owners; the tests run on POSIX
   if (process.platform === 'win32') return;
   const stat = lstatSync(dir);
   const refuse = (why: string) =>
     new Error(`refusing to use ${dir} for the confirmation secret: ${why}; remove it (rm -r ${dir}) and call again`);
   if (!stat.isDirectory()) throw refuse('it is not a directory');
+  // Stryker disable next-line OptionalChaining: getuid exists wherever this line runs (POSIX)
   if (stat.uid !== process.getuid?.()) throw refuse(`it belongs to another user (uid ${stat.uid})`);
   if ((stat.mode & 0o077) !== 0) throw refuse(`it is open to other users (mode ${(stat.mode & 0o777).toString(8)})`);
 }
@@ -25,6 +27,7 @@ export function userSecret(dir = userFolder()): string {
   privateDir(dir);
   const file = join(dir, 'confirm-secret');
   try {
+    // Stryker disable next-line StringLiteral: read as bytes, .trim() throws and the fallback below reads the same text
     return readFileSync(file, 'utf8').trim();
   } catch {
     const secret = randomBytes(32).toString('hex');

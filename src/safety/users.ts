@@ -52,6 +52,7 @@ class UsersFileError extends Error {
 function parseFile(file: string): unknown {
   let text: string;
   try {
+    // Stryker disable next-line StringLiteral: read as bytes, JSON.parse reads the same UTF-8 text
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsersFileError(`users file ${file} is missing`, true);
@@ -168,6 +169,7 @@ export class Users {
     const onChange = (now: Stats, before: Stats) => {
       if (now.mtimeMs !== before.mtimeMs || now.size !== before.size || now.ino !== before.ino) this.reload();
     };
+    // Stryker disable next-line BooleanLiteral,ObjectLiteral: whether the watch keeps the process alive, which no in-process test can see
     watchFile(this.file, { interval: intervalMs, persistent: false }, onChange);
     return () => unwatchFile(this.file, onChange);
   }

@@ -225,6 +225,21 @@ describe('resolveChat', () => {
     expect((await refused('rev', world({ [EXTENSIONS]: { records: staff, navigation: {} } }))).error.message).toBe(
       'no chat named "rev" and no person of that name or email (Rev Old: disabled in RingCentral, so not offered)',
     );
+    // Every disabled user the name names; none of the usable ones (yourself, whom it also names, included).
+    const formers = [
+      ...people,
+      { id: 8, type: 'User', status: 'Disabled', name: 'Rev Old' },
+      { id: 9, type: 'User', status: 'Disabled', name: 'Rev Older' },
+      { id: 10, type: 'User', status: 'Enabled', name: 'Revered' },
+    ];
+    expect((await refused('rev old', world({ [EXTENSIONS]: { records: formers, navigation: {} } }))).error.message).toBe(
+      'no chat named "rev old" and no person of that name or email (Rev Old: disabled in RingCentral, so not offered)',
+    );
+    const twoFormers = formers.filter((p) => p.id !== 10);
+    expect((await refused('rev', world({ [EXTENSIONS]: { records: twoFormers, navigation: {} } }))).error.message).toBe(
+      'no chat named "rev" and no person of that name or email (Rev Old, Rev Older: disabled in RingCentral, so not offered)',
+    );
+    expect((await refused('me myself')).error.message).toBe('no chat named "me myself" and no person of that name or email');
     const many = Array.from({ length: 12 }, (_, i) => ({ id: `p${i}`, type: 'Team', name: `Project ${i}` }));
     const projects = await refused('project', world({ [CHATS]: { records: many } }));
     expect(projects.error.details.candidates).toStrictEqual(many.slice(0, 10).map((c) => ({ chatId: c.id, name: c.name })));

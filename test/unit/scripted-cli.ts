@@ -37,6 +37,15 @@ export interface Script {
 }
 
 export function scriptedContext(script: Script, mode: RouteMode = 'rest'): { ctx: CallContext; argvs: string[][] } {
+  const { runner, argvs } = scriptedRunner(script);
+  const membrane = new Membrane(runner, { connectionId: 'conn-1' });
+  const penalties = { check: async () => undefined, note: async () => undefined };
+  const ctx = new CallContext({ membrane, routes: new Routes(membrane, mode, registry), limits: {}, cache: new LookupCache(), penalties });
+  return { ctx, argvs };
+}
+
+/** The scripted CLI alone, and the command lines it was given. */
+export function scriptedRunner(script: Script): { runner: CliRunner; argvs: string[][] } {
   const argvs: string[][] = [];
   let probed = false;
   const answer = (argv: string[]): unknown => {
@@ -72,10 +81,7 @@ export function scriptedContext(script: Script, mode: RouteMode = 'rest'): { ctx
       return { argv, stdout: JSON.stringify(value), stderr: '', exitCode: 0 };
     },
   } as unknown as CliRunner;
-  const membrane = new Membrane(runner, { connectionId: 'conn-1' });
-  const penalties = { check: async () => undefined, note: async () => undefined };
-  const ctx = new CallContext({ membrane, routes: new Routes(membrane, mode, registry), limits: {}, cache: new LookupCache(), penalties });
-  return { ctx, argvs };
+  return { runner, argvs };
 }
 
 export const toolNamed = (name: string) => {
