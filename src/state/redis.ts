@@ -127,12 +127,7 @@ export class RedisStore implements StateStore {
   private async subscribe(): Promise<void> {
     this.feed?.destroy();
     this.feed = undefined;
-    const { createClient } = await import('redis');
-    const feed = createClient({
-      url: this.url,
-      disableOfflineQueue: true,
-      socket: { connectTimeout: this.timeoutMs, reconnectStrategy: false },
-    }) as RedisClientType;
+    const feed = await this.newClient();
     feed.on('error', () => undefined);
     feed.unref();
     try {
@@ -146,6 +141,17 @@ export class RedisStore implements StateStore {
     this.feed = feed;
   }
 
+  private async newClient(): Promise<RedisClientType> {
+    // Loaded on first use: the client library costs a large share of a cold start that has no Redis.
+    const { createClient } = await import('redis');
+    return createClient({
+      url: this.url,
+      // No queueing and no reconnecting in the background: an operation either runs now or fails now.
+      disableOfflineQueue: true,
+      socket: { connectTimeout: this.timeoutMs, reconnectStrategy: false },
+    });
+  }
+
   /** The connected client: connects on first use and again after a loss, each attempt bounded by timeoutMs. */
   private ready(): Promise<Client> {
     if (this.client?.isReady) return Promise.resolve(this.client);
@@ -155,14 +161,7 @@ export class RedisStore implements StateStore {
   private async connect(): Promise<Client> {
     this.client?.destroy();
     this.client = undefined;
-    // Loaded on first use: the client library costs a large share of a cold start that has no Redis.
-    const { createClient } = await import('redis');
-    const client = createClient({
-      url: this.url,
-      // No queueing and no reconnecting in the background: an operation either runs now or fails now.
-      disableOfflineQueue: true,
-      socket: { connectTimeout: this.timeoutMs, reconnectStrategy: false },
-    }) as RedisClientType;
+    const client = await this.newClient();
     client.on('error', (error: Error) => {
       const message = error.message || String(error);
       if (message !== this.lastError) process.stderr.write(`ringcentral-mcp: ${this.description}: ${message}\n`);
