@@ -3,8 +3,7 @@
  * real HTTP listener on loopback. Who gets in, with what, and the exact challenge a refused
  * client is led by.
  */
-import { createServer, type Server } from 'node:http';
-import type { IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';

@@ -303,19 +303,8 @@ describe('routes per call (auto)', () => {
   const listMessages = byName('list_messages');
   const action = listMessages.exec.via === 'either' ? listMessages.exec.action : undefined;
   if (!action) throw new Error('list_messages has no action');
-  const declared = [
-    'extensionId',
-    'messageType',
-    'direction',
-    'readStatus',
-    'availability',
-    'dateFrom',
-    'dateTo',
-    'phoneNumber',
-    'conversationId',
-    'page',
-    'perPage',
-  ];
+  // Everything the tool can send, and the page: an action schema that declares it all.
+  const declared = [...action.sends, 'page', 'perPage'];
   const schema = (names: string[]) => ({ type: 'object', properties: Object.fromEntries(names.map((n) => [n, { type: 'string' }])) });
   const info = (names: string[]) => ({ id: 'a1', key: 'list-messages', inputSchema: schema(names) });
 

@@ -3,8 +3,7 @@
  * `request` answers by "METHOD path", `action run` by action key, `action list` with the catalog.
  * Every command line is recorded, so a test sees exactly what would have run.
  */
-import { CallContext } from '../../src/membrane/call-context.js';
-import { LookupCache } from '../../src/membrane/call-context.js';
+import { CallContext, LookupCache } from '../../src/membrane/call-context.js';
 import { Membrane } from '../../src/membrane/membrane.js';
 import type { ActionInfo } from '../../tools/contract.js';
 import { Routes, type RouteMode } from '../../src/membrane/routing.js';
