@@ -1,6 +1,6 @@
 // Mutation testing of the safety core (`npm run mutation`): each mutant is run against the
 // in-process tests that cover it. Not part of `npm test`: it takes minutes, not seconds.
-// To check one file quickly: npx stryker run --mutate src/membrane/parse.ts
+// To check one file quickly: npx stryker run --mutate src/membrane/output.ts
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
